@@ -1,0 +1,1 @@
+"""Chat: the port every platform adapter implements, the shared command router, renderers."""

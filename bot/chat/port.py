@@ -1,0 +1,56 @@
+"""The chat port: what the runtime needs from any chat platform.
+
+An adapter sends one `Post` at a time (its `replies` are sent by the caller as separate posts in
+the thread the first one returns), edits a post it sent earlier, and says who may administer a
+channel. Incoming messages reach the runtime through the `MessageHandler` given to `start`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from bot.domain import IncomingMessage, Post
+
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+
+
+class DeliveryError(Exception):
+    """A post could not be delivered."""
+
+
+class RateLimited(DeliveryError):
+    """The platform asked us to wait `retry_after` seconds before trying again."""
+
+    def __init__(self, retry_after: float, detail: str = "rate limited") -> None:
+        super().__init__(f"{detail}; retry after {retry_after:.1f}s")
+        self.retry_after = retry_after
+
+
+class TransientDeliveryError(DeliveryError):
+    """A failure worth retrying later (timeout, server error, connection lost)."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """A failure that retrying will not fix (channel gone, bot removed, archived)."""
+
+
+class ChatPort(Protocol):
+    """One chat platform, as the runtime sees it."""
+
+    platform: str
+
+    async def start(self, on_message: MessageHandler) -> None:
+        """Connect and begin delivering incoming messages to `on_message`."""
+
+    async def stop(self) -> None:
+        """Disconnect cleanly."""
+
+    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+        """Send one post (not its replies) and return the platform's message id."""
+
+    async def edit(self, channel: str, message_id: str, post: Post) -> None:
+        """Replace the content of a post sent earlier."""
+
+    async def is_admin(self, channel: str, user: str) -> bool:
+        """Whether `user` may run admin commands in `channel` (beyond configured admins)."""

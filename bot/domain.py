@@ -1,0 +1,140 @@
+"""Plain dataclasses shared by every part of the bot.
+
+The core (ingest, store, understanding) produces and consumes these; chat adapters only
+ever see `Post`, `Citation` and `IncomingMessage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as a source delivered it, before it is stored.
+
+    `origin` names where it came from (a feed URL or a file path); `guid` is the feed's item id
+    when there is one. `text` is clean plain text (HTML already removed).
+    """
+
+    url: str
+    title: str
+    text: str
+    source: str
+    published: datetime | None
+    origin: str = ""
+    guid: str | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article."""
+
+    id: int
+    url: str
+    title: str
+    source: str
+    published: datetime | None
+    text: str
+    content_hash: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class StorySentence:
+    """One sentence of a stored article, with what a reader needs to cite it."""
+
+    id: int
+    article_id: int
+    position: int
+    text: str
+    article_url: str
+    article_title: str
+    source: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """A tracked story: what to look for in articles and what rules an article out."""
+
+    id: str
+    title: str
+    description: str = ""
+    terms: tuple[str, ...] = ()
+    entities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    defined_in: str = "config"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The sentence and source that support a claim."""
+
+    title: str
+    url: str
+    source: str
+    published: datetime | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class PreviousValue:
+    """What an earlier source said before a fact changed."""
+
+    sentence: str
+    value: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Update:
+    """A fact that is new (or changed) for a story, found in one article."""
+
+    story: str
+    kind: str  # "new" | "changed"
+    sentence: str
+    citation: Citation
+    salience: float = 0.0
+    previous: PreviousValue | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply to an editor's question; `answer` is None when the store cannot support one."""
+
+    question: str
+    answer: str | None
+    text: str
+    story: str | None
+    as_of: datetime | None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass
+class Post:
+    """A platform-neutral message: a heading, plain-text lines, citations and thread replies.
+
+    Text is plain (no markup); each adapter escapes and formats it in its own idiom.
+    """
+
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    replies: list[Post] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """Something a person said to the bot on some platform."""
+
+    platform: str
+    channel: str
+    sender: str
+    text: str
+    message_id: str = ""
+    thread: str | None = None
+    addressed: bool = False

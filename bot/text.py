@@ -1,0 +1,59 @@
+"""Text helpers used across the core: clean text, split sentences, tokenise, hash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt",
+    "sgt", "rep", "sen", "gov", "st", "jr", "sr", "inc", "co", "corp", "ltd", "no", "vs", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse runs of white space so that equal texts compare equal."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split article text into sentences, keeping abbreviations such as U.S. and Feb. intact.
+
+    Paragraph breaks always end a sentence, so an unpunctuated subhead stays on its own.
+    """
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n|\n", text):
+        paragraph = normalise_whitespace(paragraph)
+        if not paragraph:
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(paragraph):
+            candidate = paragraph[start:match.start()].strip()
+            last_word = candidate.rsplit(" ", 1)[-1].rstrip(".\"”’')").lower()
+            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+                continue
+            closing = paragraph[match.start():match.end()].strip()
+            sentences.append((candidate + closing).strip())
+            start = match.end()
+        tail = paragraph[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def content_hash(*parts: str) -> str:
+    """A stable hash of normalised text, used to recognise content seen before."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(normalise_whitespace(part).encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
