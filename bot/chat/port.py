@@ -49,6 +49,13 @@ class ChatPort(Protocol):
     async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
         """Send one post (not its replies) and return the platform's message id."""
 
+    async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
+        """Answer a person's message in its thread (starting one under it if needed).
+
+        `private` asks for a reply only that person sees (Slack's ephemeral messages); platforms
+        without such a thing reply in the thread as usual. Returns the platform's message id.
+        """
+
     async def edit(self, channel: str, message_id: str, post: Post) -> None:
         """Replace the content of a post sent earlier."""
 
