@@ -123,7 +123,8 @@ def score(timeline: list[dict], setdir: Path, reported: list[dict], part: set[st
     found = [(f, s) for f, s in labelled
              if any(u["file"] == f and sim(s, u["sentence"]) >= 0.7 for u in mine)]
     flagged = [(f, s) for f, s in changes
-               if any(u["file"] == f and u["kind"] == "changed" and sim(s, u["sentence"]) >= 0.7 for u in mine)]
+               if any(u["file"] == f and u["kind"] == "changed" and sim(s, u["sentence"]) >= 0.7
+                      for u in mine)]
     repeats = []
     for u in mine:
         s, f = u["sentence"], u["file"]

@@ -14,10 +14,16 @@ from functools import lru_cache
 
 from lemminflect import getAllLemmas
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+(?:['’][A-Za-z]+)?|[\"“”]")
 
 STOPWORDS = frozenset(
-    """a about above after again against all almost along already also although am among an and any are
+    _words(
+        """a about above after again against all almost along already also although am among an and any are
     around as at be because been before being below between both but by can could did do does doing
     done down during each either else ever every few for from further had has have having he her here
     hers him his how however i if in into is it its itself just least less many may me might more most
@@ -25,14 +31,17 @@ STOPWORDS = frozenset(
     perhaps quite rather same several she should since so some still such than that the their theirs
     them then there these they this those though through thus to too toward towards under until up upon
     us very was we were what whatever when where whether which while who whom whose why will with
-    within without would yet you your yours s t mr mrs ms dr one there's it's that's who's""".split()
+    within without would yet you your yours s t mr mrs ms dr one there's it's that's who's"""
+    )
 )
 
 # Words that attribute or frame a statement rather than carry its content.
 _FRAMING = frozenset(
-    """say said says saying tell told add added adding state stated according report reported reportedly
+    _words(
+        """say said says saying tell told add added adding state stated according report reported reportedly
     reports claim claimed note noted describe described call called speak spoke speaking comment
-    commented announce announced accord source sources official officials also new news""".split()
+    commented announce announced accord source sources official officials also new news"""
+    )
 )
 
 _UNITS = {

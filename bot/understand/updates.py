@@ -27,9 +27,9 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from bot.domain import Citation, PreviousValue, Story, StorySentence, Update
+from bot.text import words
 from bot.understand.boilerplate import is_boilerplate
 from bot.understand.lexical import Features, NumberMention, features, is_year, number_key, stem
-from bot.text import words
 
 log = logging.getLogger(__name__)
 
