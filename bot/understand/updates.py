@@ -65,6 +65,7 @@ class Settings:
     repeat_pair: float = 0.82  # two earlier sentences together hold this much: a repeat
     pair_member: float = 0.3  # each of those two must hold at least this much on its own
     slot_threshold: int = 4  # slot_score for two numbers to count the same thing
+    common_share: float = 0.25  # a unit in more of the story's sentences than this is no anchor
     anchor_units: int = 2  # shared units for an outcome to resolve an earlier expectation
     syndicated_share: float = 0.6  # share of an article's facts repeating one earlier article
     min_content: int = 4  # content stems a sentence without names/numbers/quotes needs
@@ -235,12 +236,16 @@ def _number_change(
 
 
 def _expectation_resolved(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings
+    f: Features,
+    pool: Sequence[tuple[StorySentence, Features]],
+    common: set[str],
+    settings: Settings,
 ) -> tuple[StorySentence, str] | None:
     """An earlier sentence that expected something which this sentence reports as done or failed.
 
     The earlier clause must state an expectation ("expected to", "not yet", "were to continue")
-    and share names and words with this sentence, which itself expects nothing.
+    and share its subject or names plus distinctive words with this sentence, which itself
+    expects nothing. Words common to the whole story ("hostages") identify no particular event.
     """
     if _EXPECTATION.search(f.text):
         return None
@@ -250,15 +255,39 @@ def _expectation_resolved(
         for marker in _EXPECTATION.finditer(ps.text):
             clause = _clause_around(ps.text, marker.start())
             cf = features(clause)
-            shared_entities = f.entities & cf.entities
+            subject = _first_entity(clause, cf)
             shared = mine & (cf.entities | set(cf.stems))
-            if not shared_entities or len(shared) < settings.anchor_units - (len(shared_entities) > 1):
+            anchors = {u for u in shared if u not in common or u == subject}
+            if not (anchors & f.entities) or len(anchors) < settings.anchor_units:
                 continue
-            if best is None or len(shared) > best[0]:
-                best = (len(shared), ps, clause)
+            if best is None or len(anchors) > best[0]:
+                best = (len(anchors), ps, clause)
     if best is None:
         return None
     return best[1], best[2]
+
+
+def _first_entity(clause: str, cf: Features) -> str | None:
+    from bot.understand.lexical import name_stem
+
+    for w in words(clause):
+        if name_stem(w) in cf.entities:
+            return name_stem(w)
+    return None
+
+
+def _common_units(pools: Sequence[Sequence[tuple[StorySentence, Features]]], share: float) -> set[str]:
+    """Units found in more than `share` of the story's retrieved earlier sentences."""
+    seen: dict[int, Features] = {}
+    for pool in pools:
+        for ps, pf in pool:
+            seen[ps.id] = pf
+    if len(seen) < 8:
+        return set()
+    df: Counter[str] = Counter()
+    for pf in seen.values():
+        df.update(set(pf.stems) | pf.entities)
+    return {u for u, c in df.items() if c / len(seen) > share}
 
 
 def _clause_around(text: str, index: int) -> str:
@@ -303,6 +332,7 @@ def judge_article(
     for s in sentences:
         found = [c for c in prior.similar(s.text, settings.candidates) if c.article_id not in article_ids]
         pools.append([(c, features(c.text)) for c in found])
+    common = _common_units(pools, settings.common_share)
     judgements: list[Judgement] = []
     kept: list[tuple[StorySentence, Features]] = []
     for s, pool in zip(sentences, pools, strict=True):
@@ -330,7 +360,7 @@ def judge_article(
         if in_article >= settings.repeat_single:
             judgements.append(Judgement(s, "duplicate", in_article))
             continue
-        resolved = _expectation_resolved(f, pool, settings)
+        resolved = _expectation_resolved(f, pool, common, settings)
         if resolved is not None:
             ps, value = resolved
             previous = PreviousValue(sentence=ps.text, value=value, citation=citation_for(ps))
