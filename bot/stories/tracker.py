@@ -1,0 +1,116 @@
+"""Filing articles under stories.
+
+Each story's terms, entity names and aliases become token patterns. A sentence belongs to a story
+when it mentions one of its key terms or names (and none of its exclusions); an article belongs
+to a story when enough of its sentences do, with a score that says how strongly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain import Story
+from bot.text import words
+
+MIN_STORY_SENTENCES = 2
+MIN_STORY_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    tokens: tuple[str, ...]
+    prefix_last: bool
+
+    def occurs_in(self, tokens: Sequence[str]) -> bool:
+        n = len(self.tokens)
+        for i in range(len(tokens) - n + 1):
+            if all(_token_matches(tokens[i + j], self.tokens[j], self.prefix_last and j == n - 1)
+                   for j in range(n)):
+                return True
+        return False
+
+
+def _token_matches(token: str, pattern: str, prefix: bool) -> bool:
+    if prefix:
+        return token.startswith(pattern)
+    return token == pattern or (token.endswith("s") and token[:-1] == pattern) or token == pattern + "es"
+
+
+def _compile(phrase: str) -> _Pattern:
+    prefix = phrase.endswith("*")
+    return _Pattern(tuple(words(phrase.rstrip("*"))), prefix)
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """How an article matched one story: its score and which sentences (by index) belong."""
+
+    story: str
+    score: float
+    sentences: tuple[int, ...]
+
+
+class StoryTracker:
+    """Decides which stories an article and each of its sentences belong to."""
+
+    def __init__(self, stories: Sequence[Story]) -> None:
+        self._stories = list(stories)
+        self._patterns = {
+            s.id: [_compile(p) for p in (*s.terms, *s.entities, *(a for al in s.entities.values() for a in al))
+                   if words(p.rstrip("*"))]
+            for s in self._stories
+        }
+        self._excludes = {s.id: [_compile(p) for p in s.exclude if words(p.rstrip("*"))] for s in self._stories}
+
+    @property
+    def stories(self) -> list[Story]:
+        """The stories this tracker files under."""
+        return list(self._stories)
+
+    def sentence_hits(self, sentence: str) -> dict[str, int]:
+        """For each story, how many of its patterns the sentence mentions (0 if it is excluded)."""
+        tokens = words(sentence)
+        hits = {}
+        for story in self._stories:
+            if any(p.occurs_in(tokens) for p in self._excludes[story.id]):
+                continue
+            count = sum(1 for p in self._patterns[story.id] if p.occurs_in(tokens))
+            if count:
+                hits[story.id] = count
+        return hits
+
+    def match(self, title: str, sentences: Sequence[str]) -> list[StoryMatch]:
+        """The stories this article belongs to, strongest first.
+
+        An article belongs when three of its sentences mention the story, or two that make up a
+        fair share of the text (or the headline names the story too). Its sentences that
+        mention the story, and the unmatched sentences between two that do, feed that story.
+        """
+        per_sentence = [self.sentence_hits(s) for s in sentences]
+        title_hits = self.sentence_hits(title) if title else {}
+        matches = []
+        for story in self._stories:
+            marked = [i for i, hits in enumerate(per_sentence) if story.id in hits]
+            if not marked:
+                continue
+            share = len(marked) / max(1, len(sentences))
+            strength = sum(per_sentence[i][story.id] for i in marked)
+            belongs = len(marked) >= MIN_STORY_SENTENCES + 1 or (len(marked) >= MIN_STORY_SENTENCES and (
+                share >= MIN_STORY_SHARE or story.id in title_hits))
+            if not belongs:
+                continue
+            chosen = set(marked)
+            for i in range(len(sentences)):
+                if not per_sentence[i] and (i - 1 in chosen) and (i + 1 in chosen or i + 1 == len(sentences)):
+                    chosen.add(i)
+            score = round(min(1.0, share) * 0.6 + min(1.0, strength / 20) * 0.4, 3)
+            matches.append(StoryMatch(story.id, score, tuple(sorted(chosen))))
+        return sorted(matches, key=lambda m: -m.score)
+
+
+def story_terms_pattern(story: Story) -> re.Pattern[str]:
+    """A regular expression finding the story's terms in text (for highlighting and salience)."""
+    alternatives = sorted({re.escape(p.rstrip("*")) for p in (*story.terms, *story.entities)}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(alternatives) + r")", re.IGNORECASE)
