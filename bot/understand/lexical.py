@@ -263,7 +263,7 @@ def _numbers_with_context(
         merged.append(((value, value), text, pos))
         k += 1
     mentions = []
-    for value, text, pos in merged:
+    for span, text, pos in merged:
         end = pos + len(text.split())
         after = [(p, key) for p, key in content if end <= p <= end + 3]
         nouns = [key for p, key in after if "NOUN" in getAllLemmas(tokens[p].lower())]
@@ -271,7 +271,7 @@ def _numbers_with_context(
         near = [key for p, key in content if pos - CONTEXT_RADIUS <= p <= end + CONTEXT_RADIUS]
         window = [t.lower() for t in tokens[max(0, pos - CONTEXT_RADIUS): end + CONTEXT_RADIUS]]
         times = {_MONTHS.get(t, t) for t in window if _MONTHS.get(t, t) in _TIME_WORDS}
-        mentions.append(NumberMention(value, text, pos, unit, frozenset(near), frozenset(times)))
+        mentions.append(NumberMention(span, text, pos, unit, frozenset(near), frozenset(times)))
     return mentions
 
 

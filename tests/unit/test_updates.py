@@ -34,7 +34,11 @@ def article(text: str, url: str = "", day: int = 1, published: datetime | None =
 def eval_article(name: str) -> list[StorySentence]:
     """An eval-set article (headers kept in the copy) as stored sentences."""
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    headers = dict(re.match(r"# (\w+): (.*)", line).groups() for line in lines if line.startswith("# "))
+    headers = {}
+    for line in lines:
+        m = re.match(r"# (\w+): (.*)", line)
+        if m:
+            headers[m.group(1)] = m.group(2)
     body = "\n".join(line for line in lines if not line.startswith("# "))
     return article(body, url=headers["source"], published=datetime.fromisoformat(headers["date"]))
 
