@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from bot.domain import Story, StorySentence
 from bot.text import split_sentences
-from bot.understand.updates import MemoryPrior, judge_article
+from bot.understand.updates import MemoryPrior, Settings, judge_article
 
 DEFAULT_SET = Path("/work/shared/eval")
 DEFAULT_HOLDOUT = "005.txt,006.txt,007.txt,008.txt"
@@ -158,7 +158,8 @@ def label_of(row: dict, sentence: str) -> str:
     return best[1] if best[0] >= 0.7 else "?"
 
 
-def run(setdir: Path, diag: set[str] | None = None) -> tuple[list[dict], list[dict], int, float]:
+def run(setdir: Path, diag: set[str] | None = None,
+        settings: Settings | None = None) -> tuple[list[dict], list[dict], int, float]:
     """Feed the timeline to the detector; return the timeline, what it reported, and speed data."""
     timeline = sorted((json.loads(line) for line in (setdir / "updates.jsonl").open() if line.strip()),
                       key=lambda r: r["order"])
@@ -178,7 +179,7 @@ def run(setdir: Path, diag: set[str] | None = None) -> tuple[list[dict], list[di
         for sid in stories_for(row, art):
             story = STORIES[sid]
             t0 = time.perf_counter()
-            judgements = judge_article(story, sentences, priors[sid])
+            judgements = judge_article(story, sentences, priors[sid], settings)
             elapsed += time.perf_counter() - t0
             judged += len(sentences)
             for j in judgements:
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--holdout", default=DEFAULT_HOLDOUT, help="comma-separated files held out")
     ap.add_argument("--show", action="store_true", help="print held-in misses, repeats, off-target")
     ap.add_argument("--show-heldout", action="store_true", help="print held-out misses too")
+    ap.add_argument("--no-synonyms", action="store_true", help="match without WordNet synonyms")
     ap.add_argument("--diag", action="store_true", help="print every judgement with its label")
     ap.add_argument("--changes", action="store_true", help="list reported changes with previous values")
     args = ap.parse_args(argv)
@@ -215,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.diag:
         diag = {p.name for p in (args.set / "articles").glob("*.txt")}
         diag = diag if args.show_heldout else diag - held_out
-    timeline, reported, judged, elapsed = run(args.set, diag)
+    settings = Settings(synonyms=not args.no_synonyms)
+    if settings.synonyms:  # load WordNet before timing
+        from bot.understand.thesaurus import load_thesaurus
+        load_thesaurus(settings.wordnet_dir)
+    timeline, reported, judged, elapsed = run(args.set, diag, settings)
     files = [row["file"] for row in timeline]
     parts = {"held-in": set(files) - held_out, "held-out": held_out & set(files), "whole": set(files)}
     print(f"{'part':9} {'recall':>14} {'precision':>14} {'repeats':>14} {'changes':>12}")

@@ -61,7 +61,9 @@ _WEEKDAYS = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
 CONTEXT_RADIUS = 8  # tokens either side of a number that describe what it counts
-_TIME_WORDS = (_MONTH_NAMES - {"may"}) | _WEEKDAYS | {"last", "ago", "yesterday", "previous", "earlier"}
+# Words that date a number to a period of its own ("last November", "a year ago"); weekdays are
+# left out, as they mostly date the report rather than the quantity.
+_TIME_WORDS = (_MONTH_NAMES - {"may"}) | {"last", "ago", "previous", "earlier"}
 _RANGE_WORDS = frozenset({"to", "and", "or"})
 _DERIVATIONAL = ("ations", "ation", "itions", "ition", "ators", "ator", "ments", "ment", "ions", "ion",
                  "ate", "ive", "al", "or", "er", "e", "y")
@@ -77,7 +79,7 @@ class NumberMention:
     position: int
     unit: str
     context: frozenset[str]
-    times: frozenset[str] = frozenset()  # months, weekdays and "last"/"ago" near the number
+    times: frozenset[str] = frozenset()  # months and "last"/"ago" near the number
 
 
 @dataclass
@@ -91,6 +93,9 @@ class Features:
     quotes: list[str] = field(default_factory=list)
     framing: set[str] = field(default_factory=set)
     phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (initials, name stems)
+    lemmas: dict[str, set[str]] = field(default_factory=dict)  # content stem -> its words' lemmas
+    pairs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "break_out" -> stems it spans
+    senses_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def units(self) -> set[str]:
@@ -114,6 +119,21 @@ def stem(word: str) -> str:
         if base.endswith(suffix) and len(base) - len(suffix) >= 4:
             return base[: -len(suffix)]
     return base
+
+
+@lru_cache(maxsize=50_000)
+def lemmas_of(word: str) -> frozenset[str]:
+    """The word and its dictionary lemmas under any part of speech ("met" -> met, meet)."""
+    return frozenset({word} | {lemma.lower() for forms in getAllLemmas(word).values() for lemma in forms})
+
+
+@lru_cache(maxsize=50_000)
+def entity_key(lower: str) -> str:
+    """The unit for a capitalised word: a dictionary word ("Interior") keeps the stem it has in
+    lower case, so it matches at the start of a sentence too; a name folds with its demonym."""
+    if len(lower) > 2 and getAllLemmas(lower) and lower not in _MONTH_NAMES and lower not in _WEEKDAYS:
+        return stem(lower)
+    return name_stem(lower)
 
 
 @lru_cache(maxsize=50_000)
@@ -215,7 +235,7 @@ def features(text: str) -> Features:
         if lower in _MONTHS and i + 1 < len(tokens) and tokens[i + 1][0].isdigit():
             lower = _MONTHS[lower]
         if _is_name(tok, start):
-            key = name_stem(_MONTHS.get(lower, lower))
+            key = entity_key(_MONTHS.get(lower, lower))
             feats.entities.add(key)
             content_positions.append((i, key))
         elif lower in _FRAMING:
@@ -223,7 +243,13 @@ def features(text: str) -> Features:
         elif lower not in STOPWORDS and len(lower) > 1:
             key = stem(lower)
             feats.stems.append(key)
+            feats.lemmas.setdefault(key, set()).update(lemmas_of(lower))
             content_positions.append((i, key))
+            if i + 1 < len(tokens) and tokens[i + 1].isalpha() and tokens[i + 1].islower():
+                follower = tokens[i + 1]
+                span = (key,) if follower in STOPWORDS else (key, stem(follower))
+                for lemma in lemmas_of(lower):
+                    feats.pairs[f"{lemma}_{follower}"] = span
         start = False
         i += 1
     feats.numbers = _numbers_with_context(tokens, pending, content_positions)
@@ -236,11 +262,11 @@ def _name_phrases(tokens: list[str], entities: set[str]) -> list[tuple[str, tupl
     phrases = []
     run: list[str] = []
     for tok in tokens + ["."]:
-        if tok[0].isupper() and name_stem(tok) in entities and not tok.isupper():
+        if tok[0].isupper() and entity_key(tok.lower()) in entities and not tok.isupper():
             run.append(tok)
             continue
         if len(run) >= 2:
-            phrases.append(("".join(t[0] for t in run).lower(), tuple(name_stem(t) for t in run)))
+            phrases.append(("".join(t[0] for t in run).lower(), tuple(entity_key(t.lower()) for t in run)))
         run = []
     return phrases
 
@@ -266,10 +292,12 @@ def _numbers_with_context(
     for span, text, pos in merged:
         end = pos + len(text.split())
         after = [(p, key) for p, key in content if end <= p <= end + 3]
-        nouns = [key for p, key in after if "NOUN" in getAllLemmas(tokens[p].lower())]
-        unit = nouns[0] if nouns else (after[0][1] if after else "")
+        nouns = [key for p, key in after
+                 if "NOUN" in getAllLemmas(tokens[p].lower())
+                 and tokens[p].lower() not in _TIME_WORDS | _WEEKDAYS]
+        unit = nouns[0] if nouns else ""
         near = [key for p, key in content if pos - CONTEXT_RADIUS <= p <= end + CONTEXT_RADIUS]
-        window = [t.lower() for t in tokens[max(0, pos - CONTEXT_RADIUS): end + CONTEXT_RADIUS]]
+        window = [t.lower().split("'")[0] for t in tokens[max(0, pos - CONTEXT_RADIUS): end + CONTEXT_RADIUS]]
         times = {_MONTHS.get(t, t) for t in window if _MONTHS.get(t, t) in _TIME_WORDS}
         mentions.append(NumberMention(span, text, pos, unit, frozenset(near), frozenset(times)))
     return mentions

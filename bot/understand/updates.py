@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -29,7 +30,16 @@ from rapidfuzz import fuzz
 from bot.domain import Citation, PreviousValue, Story, StorySentence, Update
 from bot.text import words
 from bot.understand.boilerplate import is_boilerplate
-from bot.understand.lexical import Features, NumberMention, features, is_year, number_key, stem
+from bot.understand.lexical import (
+    Features,
+    NumberMention,
+    entity_key,
+    features,
+    is_year,
+    number_key,
+    stem,
+)
+from bot.understand.thesaurus import DEFAULT_DIR, Thesaurus, load_thesaurus
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +80,8 @@ class Settings:
     syndicated_share: float = 0.6  # share of an article's facts repeating one earlier article
     min_content: int = 4  # content stems a sentence without names/numbers/quotes needs
     candidates: int = 30
+    synonyms: bool = True  # match words by WordNet synonyms when its files are installed
+    wordnet_dir: Path = DEFAULT_DIR
 
 
 @dataclass
@@ -115,7 +127,38 @@ def _quote_covered(quote: str, text: str) -> bool:
     return fuzz.partial_ratio(_norm(quote), _norm(text)) >= 90
 
 
-def _covered_units(f: Features, others: Sequence[Features]) -> set[str]:
+def _senses(f: Features, thesaurus: Thesaurus) -> frozenset[str]:
+    """Every frequent WordNet sense of a sentence's content words and two-word verbs (cached)."""
+    cached = f.senses_cache.get(id(thesaurus))
+    if cached is None:
+        found: set[str] = set()
+        for lemmas in f.lemmas.values():
+            for lemma in lemmas:
+                found |= thesaurus.senses(lemma)
+        for pair in f.pairs:
+            found |= thesaurus.senses(pair)
+        cached = frozenset(found)
+        f.senses_cache[id(thesaurus)] = cached
+    return cached
+
+
+def _synonym_covered(f: Features, others: Sequence[Features], uncovered: set[str],
+                     thesaurus: Thesaurus) -> set[str]:
+    """Content stems of `f` not found in `others` but matched there by a synonym."""
+    if not thesaurus or not others:
+        return set()
+    pool: frozenset[str] = frozenset().union(*(_senses(o, thesaurus) for o in others))
+    found = set()
+    for key in uncovered:
+        if any(thesaurus.senses(lemma) & pool for lemma in f.lemmas.get(key, ())):
+            found.add(key)
+    for pair, span in f.pairs.items():
+        if span[0] in uncovered and thesaurus.senses(pair) & pool:
+            found |= set(span) & uncovered
+    return found
+
+
+def _covered_units(f: Features, others: Sequence[Features], thesaurus: Thesaurus | None = None) -> set[str]:
     pool: set[str] = set()
     for o in others:
         pool |= o.units
@@ -130,6 +173,9 @@ def _covered_units(f: Features, others: Sequence[Features]) -> set[str]:
             covered |= set(names)
     for o in others:  # and "UN" by an earlier "United Nations"
         covered |= {initials for initials, _ in o.phrases if initials in f.entities}
+    if thesaurus:
+        uncovered = {u for u in f.lemmas if u not in covered}
+        covered |= _synonym_covered(f, others, uncovered, thesaurus)
     for n in f.numbers:
         lo, hi = n.value
         if lo != hi and number_key((lo, lo)) in pool and number_key((hi, hi)) in pool:
@@ -137,13 +183,13 @@ def _covered_units(f: Features, others: Sequence[Features]) -> set[str]:
     return covered
 
 
-def coverage(f: Features, others: Sequence[Features]) -> float:
+def coverage(f: Features, others: Sequence[Features], thesaurus: Thesaurus | None = None) -> float:
     """Weighted share of a sentence's information units found in the given earlier sentences."""
     weights = _weights(f)
     total = sum(weights.values()) + _QUOTE_WEIGHT * len(f.quotes)
     if total == 0:
         return 1.0
-    covered = _covered_units(f, others)
+    covered = _covered_units(f, others, thesaurus)
     got = sum(weights[u] for u in covered)
     for q in f.quotes:
         if any(_quote_covered(q, o.text) for o in others):
@@ -158,12 +204,12 @@ def _is_fact(f: Features, settings: Settings) -> bool:
 
 
 def _best_cover(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings, thesaurus: Thesaurus
 ) -> tuple[float, StorySentence | None, list[Features]]:
     """The best coverage of `f` by one earlier sentence, or by two that each hold part of it."""
     if not pool:
         return 0.0, None, []
-    scored = sorted(((coverage(f, [pf]), ps, pf) for ps, pf in pool), key=lambda t: -t[0])
+    scored = sorted(((coverage(f, [pf], thesaurus), ps, pf) for ps, pf in pool), key=lambda t: -t[0])
     best, best_s, best_f = scored[0]
     result = (best, best_s, [best_f])
     if best >= settings.repeat_single:
@@ -171,7 +217,7 @@ def _best_cover(
     for cov, _s, pf in scored[1:8]:
         if cov < settings.pair_member or best < settings.pair_member:
             break
-        pair = coverage(f, [best_f, pf])
+        pair = coverage(f, [best_f, pf], thesaurus)
         if pair >= settings.repeat_pair and pair > result[0]:
             result = (pair, best_s, [best_f, pf])
     return result
@@ -268,11 +314,9 @@ def _expectation_resolved(
 
 
 def _first_entity(clause: str, cf: Features) -> str | None:
-    from bot.understand.lexical import name_stem
-
     for w in words(clause):
-        if name_stem(w) in cf.entities:
-            return name_stem(w)
+        if entity_key(w) in cf.entities:
+            return entity_key(w)
     return None
 
 
@@ -333,6 +377,7 @@ def judge_article(
         found = [c for c in prior.similar(s.text, settings.candidates) if c.article_id not in article_ids]
         pools.append([(c, features(c.text)) for c in found])
     common = _common_units(pools, settings.common_share)
+    thesaurus = load_thesaurus(settings.wordnet_dir) if settings.synonyms else Thesaurus()
     judgements: list[Judgement] = []
     kept: list[tuple[StorySentence, Features]] = []
     for s, pool in zip(sentences, pools, strict=True):
@@ -343,8 +388,8 @@ def judge_article(
         if not _is_fact(f, settings):
             judgements.append(Judgement(s, "minor"))
             continue
-        cov, source, cover = _best_cover(f, pool, settings)
-        novel = set(_weights(f)) - _covered_units(f, cover)
+        cov, source, cover = _best_cover(f, pool, settings, thesaurus)
+        novel = set(_weights(f)) - _covered_units(f, cover, thesaurus)
         change = _number_change(f, pool, settings)
         if change is not None:
             ps, old, new = change
@@ -356,7 +401,7 @@ def judge_article(
         if cov >= settings.repeat_single or (len(cover) == 2 and cov >= settings.repeat_pair):
             judgements.append(Judgement(s, "repeat", cov, source))
             continue
-        in_article, _, _ = _best_cover(f, kept, settings)
+        in_article, _, _ = _best_cover(f, kept, settings, thesaurus)
         if in_article >= settings.repeat_single:
             judgements.append(Judgement(s, "duplicate", in_article))
             continue

@@ -169,3 +169,44 @@ def test_eval_syndicated_copy_is_suppressed_and_revised_estimate_flagged() -> No
     changed = [u for u in original if u.kind == "changed" and "35 to 40" in u.sentence]
     assert changed and changed[0].previous is not None
     assert changed[0].previous.value == "30 to 35"
+
+
+# A story from another domain, written for these tests (no tuning happened on it): an earthquake.
+QUAKE_1 = """ANKARA — A magnitude 6.8 earthquake struck eastern Turkey early on Monday, killing at least 210 people and injuring about 1,400, the disaster agency AFAD said.
+The quake hit at 4:17 a.m. near the town of Elazig, at a depth of 10 kilometres, and was felt as far away as Syria and Iraq.
+Rescuers were searching for survivors under collapsed buildings in Elazig and Malatya, where dozens of apartment blocks came down.
+Interior Minister Ali Yerlikaya said 3,500 rescue workers had been sent to the region.
+"We will not leave anyone under the rubble," President Recep Tayyip Erdogan told reporters in Ankara.
+Erdogan is expected to visit Malatya on Tuesday.
+Temperatures in the region are forecast to fall below freezing overnight."""
+
+QUAKE_1_COPY = """A 6.8-magnitude quake hit eastern Turkey in the early hours of Monday, leaving at least 210 people dead and some 1,400 hurt, according to the AFAD disaster agency.
+It struck at 4:17 a.m. close to Elazig at a depth of 10 km and could be felt in Syria and Iraq.
+In Elazig and Malatya, where dozens of apartment buildings collapsed, rescuers searched the rubble for survivors.
+According to Interior Minister Ali Yerlikaya, 3,500 rescue workers were dispatched to the area.
+President Recep Tayyip Erdogan told reporters in Ankara: "We will not leave anyone under the rubble."
+Erdogan is due to visit Malatya on Tuesday.
+Overnight temperatures in the region are expected to drop below freezing.
+This article first appeared on a partner site."""
+
+QUAKE_2 = """MALATYA — The death toll from Monday's earthquake in eastern Turkey rose to 415 on Tuesday, AFAD said, as rescuers pulled more bodies from the rubble.
+President Recep Tayyip Erdogan visited Malatya on Tuesday and promised to rebuild every destroyed home within a year.
+A magnitude 6.8 earthquake struck the region early on Monday near Elazig.
+Rescue teams from Greece and Azerbaijan joined the search, the foreign ministry said.
+A seven-year-old girl was rescued alive from a collapsed building in Elazig after 30 hours.
+Follow us for live updates."""
+
+
+def test_unseen_story_copy_suppressed_and_follow_up_changes_found() -> None:
+    _, (first, copy, follow_up) = feed(article(QUAKE_1, day=5), article(QUAKE_1_COPY, day=5),
+                                       article(QUAKE_2, day=6))
+    assert len(first) == 7
+    assert copy == []
+    by_kind = {u.sentence[:30]: u for u in follow_up}
+    toll = by_kind["MALATYA — The death toll from "]
+    assert toll.kind == "changed" and toll.previous is not None and toll.previous.value == "210"
+    visit = by_kind["President Recep Tayyip Erdogan"]
+    assert visit.kind == "changed" and visit.previous is not None
+    assert "expected to visit Malatya" in visit.previous.value
+    assert {u.sentence[:30] for u in follow_up if u.kind == "new"} == {
+        "Rescue teams from Greece and A", "A seven-year-old girl was resc"}
