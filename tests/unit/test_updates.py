@@ -53,19 +53,26 @@ def feed(*articles: list[StorySentence]) -> tuple[MemoryPrior, list[list]]:
     return prior, results
 
 
-ORIGINAL = """CAIRO — Mediators from Qatar and Egypt met Hamas envoys in Cairo on Tuesday to discuss a truce.
-The proposal would free 35 hostages in a first phase lasting six weeks, officials said.
-"We are closer than we have ever been," said Majed al-Ansari, a spokesman for Qatar's foreign ministry.
-Israel has not sent a delegation, and its cabinet is divided over the terms.
-About 130 hostages are still held in Gaza, according to Israeli figures.
-Reuters contributed to this report."""
+ORIGINAL = "\n".join([
+    'CAIRO — Mediators from Qatar and Egypt met Hamas envoys in Cairo on Tuesday to discuss a truce.',
+    'The proposal would free 35 hostages in a first phase lasting six weeks, officials said.',
+    '"We are closer than we have ever been," said Majed al-Ansari, a spokesman for Qatar\'s foreign '
+    'ministry.',
+    'Israel has not sent a delegation, and its cabinet is divided over the terms.',
+    'About 130 hostages are still held in Gaza, according to Israeli figures.',
+    'Reuters contributed to this report.',
+])
 
-SYNDICATED = """Envoys of Hamas held talks with Egyptian and Qatari mediators in Cairo on Tuesday about a truce.
-In a first phase of six weeks, 35 hostages would be freed under the proposal, according to officials.
-Majed al-Ansari, who speaks for Qatar's foreign ministry, said: "We are closer than we have ever been."
-Israel's cabinet is split over the terms and the country has not dispatched a delegation.
-Israeli figures show that some 130 hostages remain held in Gaza.
-This article was first published by a partner outlet."""
+SYNDICATED = "\n".join([
+    'Envoys of Hamas held talks with Egyptian and Qatari mediators in Cairo on Tuesday about a truce.',
+    'In a first phase of six weeks, 35 hostages would be freed under the proposal, according to '
+    'officials.',
+    'Majed al-Ansari, who speaks for Qatar\'s foreign ministry, said: "We are closer than we have ever '
+    'been."',
+    "Israel's cabinet is split over the terms and the country has not dispatched a delegation.",
+    'Israeli figures show that some 130 hostages remain held in Gaza.',
+    'This article was first published by a partner outlet.',
+])
 
 
 def test_first_article_reports_every_fact_as_new_but_no_credit_line() -> None:
@@ -172,29 +179,44 @@ def test_eval_syndicated_copy_is_suppressed_and_revised_estimate_flagged() -> No
 
 
 # A story from another domain, written for these tests (no tuning happened on it): an earthquake.
-QUAKE_1 = """ANKARA — A magnitude 6.8 earthquake struck eastern Turkey early on Monday, killing at least 210 people and injuring about 1,400, the disaster agency AFAD said.
-The quake hit at 4:17 a.m. near the town of Elazig, at a depth of 10 kilometres, and was felt as far away as Syria and Iraq.
-Rescuers were searching for survivors under collapsed buildings in Elazig and Malatya, where dozens of apartment blocks came down.
-Interior Minister Ali Yerlikaya said 3,500 rescue workers had been sent to the region.
-"We will not leave anyone under the rubble," President Recep Tayyip Erdogan told reporters in Ankara.
-Erdogan is expected to visit Malatya on Tuesday.
-Temperatures in the region are forecast to fall below freezing overnight."""
+QUAKE_1 = "\n".join([
+    'ANKARA — A magnitude 6.8 earthquake struck eastern Turkey early on Monday, killing at least 210 '
+    'people and injuring about 1,400, the disaster agency AFAD said.',
+    'The quake hit at 4:17 a.m. near the town of Elazig, at a depth of 10 kilometres, and was felt as far'
+    ' away as Syria and Iraq.',
+    'Rescuers were searching for survivors under collapsed buildings in Elazig and Malatya, where dozens '
+    'of apartment blocks came down.',
+    'Interior Minister Ali Yerlikaya said 3,500 rescue workers had been sent to the region.',
+    '"We will not leave anyone under the rubble," President Recep Tayyip Erdogan told reporters in '
+    'Ankara.',
+    'Erdogan is expected to visit Malatya on Tuesday.',
+    'Temperatures in the region are forecast to fall below freezing overnight.',
+])
 
-QUAKE_1_COPY = """A 6.8-magnitude quake hit eastern Turkey in the early hours of Monday, leaving at least 210 people dead and some 1,400 hurt, according to the AFAD disaster agency.
-It struck at 4:17 a.m. close to Elazig at a depth of 10 km and could be felt in Syria and Iraq.
-In Elazig and Malatya, where dozens of apartment buildings collapsed, rescuers searched the rubble for survivors.
-According to Interior Minister Ali Yerlikaya, 3,500 rescue workers were dispatched to the area.
-President Recep Tayyip Erdogan told reporters in Ankara: "We will not leave anyone under the rubble."
-Erdogan is due to visit Malatya on Tuesday.
-Overnight temperatures in the region are expected to drop below freezing.
-This article first appeared on a partner site."""
+QUAKE_1_COPY = "\n".join([
+    'A 6.8-magnitude quake hit eastern Turkey in the early hours of Monday, leaving at least 210 people '
+    'dead and some 1,400 hurt, according to the AFAD disaster agency.',
+    'It struck at 4:17 a.m. close to Elazig at a depth of 10 km and could be felt in Syria and Iraq.',
+    'In Elazig and Malatya, where dozens of apartment buildings collapsed, rescuers searched the rubble '
+    'for survivors.',
+    'According to Interior Minister Ali Yerlikaya, 3,500 rescue workers were dispatched to the area.',
+    'President Recep Tayyip Erdogan told reporters in Ankara: "We will not leave anyone under the '
+    'rubble."',
+    'Erdogan is due to visit Malatya on Tuesday.',
+    'Overnight temperatures in the region are expected to drop below freezing.',
+    'This article first appeared on a partner site.',
+])
 
-QUAKE_2 = """MALATYA — The death toll from Monday's earthquake in eastern Turkey rose to 415 on Tuesday, AFAD said, as rescuers pulled more bodies from the rubble.
-President Recep Tayyip Erdogan visited Malatya on Tuesday and promised to rebuild every destroyed home within a year.
-A magnitude 6.8 earthquake struck the region early on Monday near Elazig.
-Rescue teams from Greece and Azerbaijan joined the search, the foreign ministry said.
-A seven-year-old girl was rescued alive from a collapsed building in Elazig after 30 hours.
-Follow us for live updates."""
+QUAKE_2 = "\n".join([
+    "MALATYA — The death toll from Monday's earthquake in eastern Turkey rose to 415 on Tuesday, AFAD "
+    'said, as rescuers pulled more bodies from the rubble.',
+    'President Recep Tayyip Erdogan visited Malatya on Tuesday and promised to rebuild every destroyed '
+    'home within a year.',
+    'A magnitude 6.8 earthquake struck the region early on Monday near Elazig.',
+    'Rescue teams from Greece and Azerbaijan joined the search, the foreign ministry said.',
+    'A seven-year-old girl was rescued alive from a collapsed building in Elazig after 30 hours.',
+    'Follow us for live updates.',
+])
 
 
 def test_unseen_story_copy_suppressed_and_follow_up_changes_found() -> None:
