@@ -95,6 +95,7 @@ class Features:
     phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (initials, name stems)
     lemmas: dict[str, set[str]] = field(default_factory=dict)  # content stem -> its words' lemmas
     pairs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "break_out" -> stems it spans
+    entity_after: dict[str, str] = field(default_factory=dict)  # entity -> the word before it
     senses_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -238,6 +239,8 @@ def features(text: str) -> Features:
             key = entity_key(_MONTHS.get(lower, lower))
             feats.entities.add(key)
             content_positions.append((i, key))
+            if i > 0 and key not in feats.entity_after:
+                feats.entity_after[key] = tokens[i - 1].lower()
         elif lower in _FRAMING:
             feats.framing.add(stem(lower))
         elif lower not in STOPWORDS and len(lower) > 1:

@@ -79,6 +79,7 @@ class Settings:
     anchor_units: int = 2  # shared units for an outcome to resolve an earlier expectation
     syndicated_share: float = 0.6  # share of an article's facts repeating one earlier article
     min_content: int = 4  # content stems a sentence without names/numbers/quotes needs
+    swap_coverage: float = 0.6  # coverage above which another name in the same place is a change
     candidates: int = 30
     synonyms: bool = True  # match words by WordNet synonyms when its files are installed
     wordnet_dir: Path = DEFAULT_DIR
@@ -158,6 +159,12 @@ def _synonym_covered(f: Features, others: Sequence[Features], uncovered: set[str
     return found
 
 
+def _abbreviates(a: str, b: str) -> bool:
+    """True when one name is a shortening of the other ("maj"/"major")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and short != long and long.startswith(short)
+
+
 def _covered_units(f: Features, others: Sequence[Features], thesaurus: Thesaurus | None = None) -> set[str]:
     pool: set[str] = set()
     for o in others:
@@ -173,6 +180,10 @@ def _covered_units(f: Features, others: Sequence[Features], thesaurus: Thesaurus
             covered |= set(names)
     for o in others:  # and "UN" by an earlier "United Nations"
         covered |= {initials for initials, _ in o.phrases if initials in f.entities}
+    pool_names = {e for o in others for e in o.entities}
+    for e in f.entities - covered:  # "Maj." and "Major", "Gen." and "General"
+        if any(_abbreviates(e, p) for p in pool_names):
+            covered.add(e)
     if thesaurus:
         uncovered = {u for u in f.lemmas if u not in covered}
         covered |= _synonym_covered(f, others, uncovered, thesaurus)
@@ -221,6 +232,35 @@ def _best_cover(
         if pair >= settings.repeat_pair and pair > result[0]:
             result = (pair, best_s, [best_f, pf])
     return result
+
+
+def _entity_swap(
+    f: Features, source: StorySentence | None, cover: Sequence[Features], cov: float, settings: Settings
+) -> tuple[StorySentence, str] | None:
+    """The earlier sentence says the same thing with another name in the same place ("talks in
+    Paris" -> "talks in Cairo", "on Tuesday" -> "on Thursday"): a changed place, date or actor."""
+    if source is None or len(cover) != 1 or cov < settings.swap_coverage:
+        return None
+    earlier = cover[0]
+    gone = {e: w for e, w in earlier.entity_after.items() if e not in f.units}
+    for entity, before in f.entity_after.items():
+        if entity in earlier.units or before in _CONNECTIVES:
+            continue
+        for old, old_before in gone.items():
+            if old_before == before and not _abbreviates(entity, old):
+                return source, f"{before} {_surface(source.text, old)}"
+    return None
+
+
+_CONNECTIVES = frozenset({"and", "or", "but", ",", "the", "a", "an"})
+
+
+def _surface(text: str, key: str) -> str:
+    """The words of `text` that make up the unit `key` (for quoting an earlier value back)."""
+    for w in re.findall(r"[A-Za-z][\w'-]*", text):
+        if entity_key(w.lower()) == key:
+            return w
+    return key
 
 
 def _midpoint(value: tuple[float, float]) -> float:
@@ -395,6 +435,13 @@ def judge_article(
             ps, old, new = change
             previous = PreviousValue(sentence=ps.text, value=old.text, citation=citation_for(ps))
             judgements.append(Judgement(s, "changed", cov, ps, previous,
+                                        _salience(f, novel, story, True), novel))
+            kept.append((s, f))
+            continue
+        swap = _entity_swap(f, source, cover, cov, settings)
+        if swap is not None:
+            previous = PreviousValue(sentence=swap[0].text, value=swap[1], citation=citation_for(swap[0]))
+            judgements.append(Judgement(s, "changed", cov, swap[0], previous,
                                         _salience(f, novel, story, True), novel))
             kept.append((s, f))
             continue
