@@ -470,7 +470,8 @@ def _suppress_syndicated(
     judgements: list[Judgement], pools: Sequence[Sequence[tuple[StorySentence, Features]]],
     settings: Settings,
 ) -> None:
-    """When most of the article repeats one earlier article, keep only what that article lacked."""
+    """When most of the article repeats one earlier article, keep only what that article lacked:
+    a sentence survives with a name, number or quotation the earlier article never had."""
     factual = [j for j in judgements if j.verdict in ("new", "changed", "repeat", "duplicate")]
     repeats = [j for j in factual if j.verdict == "repeat" and j.source is not None]
     if len(factual) < 3 or not repeats:
@@ -478,17 +479,16 @@ def _suppress_syndicated(
     origin, count = Counter(j.source.article_id for j in repeats if j.source).most_common(1)[0]
     if count < settings.syndicated_share * len(factual):
         return
-    known: set[str] = set()
-    for pool in pools:
-        for ps, pf in pool:
-            if ps.article_id == origin:
-                known |= pf.entities | {number_key(n.value) for n in pf.numbers}
+    origin_features = {ps.id: pf for pool in pools for ps, pf in pool if ps.article_id == origin}
+    others = list(origin_features.values())
     for j in judgements:
         if j.verdict not in ("new", "changed"):
             continue
         f = features(j.sentence.text)
-        fresh = (f.entities | {number_key(n.value) for n in f.numbers if not is_year(n)}) - known
-        if not fresh:
+        covered = _covered_units(f, others)
+        fresh = (f.entities | {number_key(n.value) for n in f.numbers if not is_year(n)}) - covered
+        fresh_quotes = [q for q in f.quotes if not any(_quote_covered(q, o.text) for o in others)]
+        if not fresh and not fresh_quotes:
             log.debug("syndicated copy of article %s: suppressing %r", origin, j.sentence.text[:60])
             j.verdict = "repeat"
 

@@ -258,3 +258,9 @@ def test_reworded_background_is_not_reported_again_but_its_new_detail_is() -> No
         day=8)
     _, (_, updates) = feed(earlier, later)
     assert [u.sentence[:20] for u in updates] == ["Families of the host"]
+
+
+def test_copy_of_a_wire_story_keeps_the_one_paragraph_its_outlet_added() -> None:
+    added = "Jordan's foreign minister Ayman Safadi is due in Doha on Friday to join the mediators."
+    _, (_, copy) = feed(article(ORIGINAL), article(SYNDICATED + "\n" + added))
+    assert [u.sentence for u in copy] == [added]
