@@ -384,20 +384,20 @@ def _clause_around(text: str, index: int) -> str:
 
 
 def _salience(f: Features, novel: set[str], story: Story, changed: bool) -> float:
-    story_terms = {stem(w) for t in story.terms for w in words(t)}
-    story_terms |= {stem(w) for names in story.entities.values() for n in names for w in words(n)}
-    score = 0.0
-    for u in novel:
-        if u.startswith("#"):
-            score += 1.5
-        elif u in f.entities:
-            score += 1.2
-        else:
-            score += 0.3
-    score += 1.0 * len(f.quotes)
-    score += 0.5 * len((set(f.stems) | f.entities) & story_terms)
+    """How much an editor would want to see this first: new numbers, names and quotations, the
+    story's own terms, and changes above all; with diminishing returns, so that a long list of
+    names does not outrank a changed count."""
+    story_terms = {stem(w) for t in story.terms for w in words(t.rstrip("*"))}
+    story_terms |= {entity_key(w) for key, names in story.entities.items() for n in (key, *names)
+                    for w in words(n)}
+    numbers = sum(1 for u in novel if u.startswith("#"))
+    names = sum(1 for u in novel if u in f.entities)
+    others = len(novel) - numbers - names
+    score = 1.5 * min(numbers, 3) + 1.0 * min(names, 4) + 0.25 * min(others, 8)
+    score += 1.0 * min(len(f.quotes), 2)
+    score += 0.5 * min(len((set(f.stems) | f.entities) & story_terms), 4)
     if changed:
-        score += 2.0
+        score += 3.0
     return round(score, 3)
 
 
