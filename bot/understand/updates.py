@@ -68,7 +68,7 @@ class PriorSentences(Protocol):
 
 
 @dataclass(frozen=True)
-class Settings:
+class UpdateSettings:
     """Thresholds of the detector (fractions of a sentence's weighted information units)."""
 
     repeat_single: float = 0.72  # one earlier sentence holds this much of it: a repeat
@@ -208,14 +208,14 @@ def coverage(f: Features, others: Sequence[Features], thesaurus: Thesaurus | Non
     return got / total
 
 
-def _is_fact(f: Features, settings: Settings) -> bool:
+def _is_fact(f: Features, settings: UpdateSettings) -> bool:
     if f.entities or f.quotes or any(not is_year(n) for n in f.numbers):
         return len(f.stems) + len(f.entities) >= 2
     return len(set(f.stems)) >= settings.min_content
 
 
 def _best_cover(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings, thesaurus: Thesaurus
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings, thesaurus: Thesaurus
 ) -> tuple[float, StorySentence | None, list[Features]]:
     """The best coverage of `f` by one earlier sentence, or by two that each hold part of it."""
     if not pool:
@@ -235,7 +235,7 @@ def _best_cover(
 
 
 def _entity_swap(
-    f: Features, source: StorySentence | None, cover: Sequence[Features], cov: float, settings: Settings
+    f: Features, source: StorySentence | None, cover: Sequence[Features], cov: float, settings: UpdateSettings
 ) -> tuple[StorySentence, str] | None:
     """The earlier sentence says the same thing with another name in the same place ("talks in
     Paris" -> "talks in Cairo", "on Tuesday" -> "on Thursday"): a changed place, date or actor."""
@@ -288,7 +288,7 @@ def slot_score(n: NumberMention, f: Features, m: NumberMention, pf: Features) ->
 
 
 def _number_change(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings
 ) -> tuple[StorySentence, NumberMention, NumberMention] | None:
     """An earlier sentence giving another value for the same quantity as a number in `f`.
 
@@ -325,7 +325,7 @@ def _expectation_resolved(
     f: Features,
     pool: Sequence[tuple[StorySentence, Features]],
     common: set[str],
-    settings: Settings,
+    settings: UpdateSettings,
 ) -> tuple[StorySentence, str] | None:
     """An earlier sentence that expected something which this sentence reports as done or failed.
 
@@ -405,10 +405,10 @@ def judge_article(
     story: Story,
     sentences: Sequence[StorySentence],
     prior: PriorSentences,
-    settings: Settings | None = None,
+    settings: UpdateSettings | None = None,
 ) -> list[Judgement]:
     """Judge every sentence of one new article against the story's earlier sentences."""
-    settings = settings or Settings()
+    settings = settings or UpdateSettings()
     if not sentences:
         return []
     article_ids = {s.article_id for s in sentences}
@@ -468,7 +468,7 @@ def judge_article(
 
 def _suppress_syndicated(
     judgements: list[Judgement], pools: Sequence[Sequence[tuple[StorySentence, Features]]],
-    settings: Settings,
+    settings: UpdateSettings,
 ) -> None:
     """When most of the article repeats one earlier article, keep only what that article lacked:
     a sentence survives with a name, number or quotation the earlier article never had."""
@@ -489,7 +489,8 @@ def _suppress_syndicated(
         fresh = (f.entities | {number_key(n.value) for n in f.numbers if not is_year(n)}) - covered
         fresh_quotes = [q for q in f.quotes if not any(_quote_covered(q, o.text) for o in others)]
         if not fresh and not fresh_quotes:
-            log.debug("syndicated copy of article %s: suppressing %r", origin, j.sentence.text[:60])
+            log.debug("event=syndicated_sentence_suppressed origin_article=%s sentence_id=%s", origin,
+                      j.sentence.id)
             j.verdict = "repeat"
 
 
@@ -497,7 +498,7 @@ def find_updates(
     story: Story,
     sentences: list[StorySentence],
     prior: PriorSentences,
-    settings: Settings | None = None,
+    settings: UpdateSettings | None = None,
 ) -> list[Update]:
     """Return the new and changed facts of ONE new article for `story`, most salient first.
 
@@ -518,7 +519,7 @@ def find_updates(
         if j.verdict in ("new", "changed")
     ]
     counts = Counter(j.verdict for j in judgements)
-    log.info("updates story=%s article=%s sentences=%d %s", story.id,
+    log.info("event=updates_judged story=%s article=%s sentences=%d %s", story.id,
              sentences[0].article_id if sentences else None, len(sentences),
              " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     updates.sort(key=lambda u: -u.salience)
