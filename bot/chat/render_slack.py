@@ -26,7 +26,7 @@ CONTEXT_ELEMENTS = 10
 # Room left for the continuation marker and newlines when text is packed into one message.
 _MESSAGE_BUDGET = MESSAGE_TEXT_LIMIT - 1000
 
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_BROADCAST = re.compile(r"(?<!\w)@(channel|here|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,3}$")
 

@@ -161,6 +161,22 @@ async def test_mention_inside_a_thread_carries_the_thread(
     )
 
 
+async def test_mention_in_a_thread_is_delivered_once_and_addressed_whichever_event_comes_first(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+    inbox: Inbox,
+) -> None:
+    root, _ = await slack_emulator.user_says(CHANNEL, EDITOR, "morning all")
+    ts, _ = await slack_emulator.user_says(
+        CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> sources?", thread_ts=root, message_first=True
+    )
+    marker_ts, _ = await slack_emulator.user_says(CHANNEL, EDITOR, "thanks", thread_ts=root)
+    await all_acked(slack_emulator)
+    received = [await inbox.next(), await inbox.next()]
+    assert {m.message_id: m.addressed for m in received} == {ts: True, marker_ts: False}
+    assert len(inbox.messages) == 2
+
+
 async def test_top_level_chatter_bot_posts_and_edits_are_not_handed_over(
     slack_emulator: SlackEmulator,  # noqa: F811
     adapter: SlackAdapter,
@@ -446,6 +462,7 @@ async def test_socket_disconnect_reconnects_and_no_event_is_lost(
     after, _ = await slack_emulator.user_says(CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> after")
     received = {(await inbox.next()).message_id, (await inbox.next()).message_id}
     assert received == {during, after}
+    assert len(inbox.messages) == 2  # and nothing twice
 
 
 async def test_start_fails_clearly_on_a_rejected_bot_token(slack_emulator: SlackEmulator) -> None:  # noqa: F811

@@ -665,12 +665,19 @@ class SlackEmulator:
         return await self.push("events_api", self.event_callback(event))
 
     async def user_says(
-        self, channel: str, user: str, text: str, *, thread_ts: str | None = None
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        message_first: bool = False,
     ) -> tuple[str, list[str]]:
         """A person posts `text` (Slack-escaped mrkdwn) as Slack would deliver it to the app.
 
         The message is stored; the app gets a `message` event and, when the text mentions the bot,
-        an `app_mention` event too (Slack sends both). Returns the message ts and the envelope ids.
+        an `app_mention` event too (Slack sends both, in no guaranteed order: `message_first`
+        sends the `message` event first). Returns the message ts and the envelope ids.
         """
         chan = self.channels[channel]
         ts = self._new_ts()
@@ -696,17 +703,12 @@ class SlackEmulator:
         chan.messages.append(dict(message))
         chan.members.add(user)
         channel_type = "group" if chan.is_private else "channel"
-        envelopes = []
+        events = [{**message, "channel": channel, "event_ts": ts, "channel_type": channel_type}]
         if f"<@{self.bot_user_id}>" in text:
             mention = {k: v for k, v in message.items() if k != "parent_user_id"}
             mention.update({"type": "app_mention", "channel": channel, "event_ts": ts})
-            envelopes.append(await self.push_event(mention))
-        envelopes.append(
-            await self.push_event(
-                {**message, "channel": channel, "event_ts": ts, "channel_type": channel_type}
-            )
-        )
-        return ts, envelopes
+            events.insert(len(events) if message_first else 0, mention)
+        return ts, [await self.push_event(event) for event in events]
 
     async def _echo(self, message: dict[str, Any], channel: str) -> None:
         chan = self.channels[channel]
