@@ -14,6 +14,8 @@ as `base_url` to the one `AsyncWebClient` that bolt and the Socket Mode handler 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import os
 from collections import OrderedDict
@@ -158,6 +160,12 @@ def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
     return PermanentDeliveryError(f"slack {what}: {error}")
 
 
+def _fingerprint(messages: list[SlackMessage]) -> str:
+    """A stable digest of rendered messages, to recognise a retry of the same post."""
+    blob = json.dumps([[m.text, m.blocks] for m in messages], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 class SlackAdapter:
     """The chat port for Slack (see module docstring). Create, then `await start(on_message)`."""
 
@@ -180,6 +188,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._commands: OrderedDict[str, str] = OrderedDict()  # trigger_id -> response_url
+        self._partial: OrderedDict[tuple[str, str, str], list[str]] = OrderedDict()  # parts already posted
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -377,14 +386,28 @@ class SlackAdapter:
         """Send `post` to `channel` (in `thread` if given) and return the first message's ts.
 
         A post too big for one Slack message goes out as several; the continuations follow in
-        the same thread (under the first message when `thread` is None).
+        the same thread (under the first message when `thread` is None). If a part fails, the
+        error is raised and the parts already posted are remembered: sending the same post to
+        the same place again (the caller's retry) resumes with the missing parts, so nothing is
+        posted twice.
         """
         messages = render_post(post)
-        first = await self._post(channel, messages[0], thread)
-        for message in messages[1:]:
-            await self._post(channel, message, thread or first)
-        self.log.info("slack.sent channel=%s ts=%s thread=%s parts=%d", channel, first, thread, len(messages))
-        return first
+        key = (channel, thread or "", _fingerprint(messages))
+        sent = self._partial.pop(key, [])
+        try:
+            for message in messages[len(sent) :]:
+                sent.append(await self._post(channel, message, thread if not sent else thread or sent[0]))
+        except DeliveryError:
+            if sent:
+                self._remember(self._partial, key, sent)
+                self.log.warning(
+                    "slack.partial_send channel=%s parts_sent=%d of=%d", channel, len(sent), len(messages)
+                )
+            raise
+        self.log.info(
+            "slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages)
+        )
+        return sent[0]
 
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
         """Answer `to` in its thread; `private` sends an ephemeral message only its sender sees.

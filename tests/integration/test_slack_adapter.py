@@ -400,6 +400,23 @@ async def test_http_429_raises_rate_limited_with_retry_after_and_posts_nothing_t
     assert len(slack_emulator.channels[CHANNEL].messages) == 1
 
 
+async def test_a_split_post_interrupted_by_a_rate_limit_resumes_without_reposting_parts(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+) -> None:
+    post = Post("Overnight digest", [f"Line {i}: " + "talks " * 400 for i in range(40)])
+    slack_emulator.rate_limit_next("chat.postMessage", retry_after=2, skip=1)  # part 2 is refused
+    with pytest.raises(RateLimited):
+        await adapter.send(CHANNEL, post)
+    stored = slack_emulator.channels[CHANNEL].messages
+    assert len(stored) == 1
+    first = await adapter.send(CHANNEL, post)  # the caller's retry of the same post
+    assert first == stored[0]["ts"]
+    texts = [m["text"] for m in stored]
+    assert len(texts) == len(set(texts)) > 2  # every part exactly once
+    assert all(m.get("thread_ts") == first for m in stored[1:])
+
+
 @pytest.mark.parametrize(
     ("channel", "error"),
     [

@@ -64,6 +64,7 @@ class Fault:
     error: str = "internal_error"
     retry_after: float | None = None
     remaining: int = 1
+    skip: int = 0  # calls to let through before failing
 
 
 @dataclass
@@ -150,9 +151,7 @@ class SlackEmulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         """Close every websocket and stop listening."""
@@ -199,13 +198,16 @@ class SlackEmulator:
         status: int = 200,
         retry_after: float | None = None,
         count: int = 1,
+        skip: int = 0,
     ) -> None:
-        """Make the next `count` calls of `method` fail with `error` (and HTTP `status`)."""
-        self.faults.setdefault(method, []).append(Fault(status, error, retry_after, count))
+        """Make `count` calls of `method` fail with `error` (and HTTP `status`) after `skip` succeed."""
+        self.faults.setdefault(method, []).append(Fault(status, error, retry_after, count, skip))
 
-    def rate_limit_next(self, method: str, retry_after: float = 30, count: int = 1) -> None:
-        """Answer the next `count` calls of `method` with HTTP 429, `ratelimited` and Retry-After."""
-        self.fail_next(method, error="ratelimited", status=429, retry_after=retry_after, count=count)
+    def rate_limit_next(self, method: str, retry_after: float = 30, count: int = 1, skip: int = 0) -> None:
+        """Answer `count` calls of `method` (after `skip`) with HTTP 429, `ratelimited`, Retry-After."""
+        self.fail_next(
+            method, error="ratelimited", status=429, retry_after=retry_after, count=count, skip=skip
+        )
 
     # ----------------------------------------------------------------------------- waiting helpers
 
@@ -291,6 +293,9 @@ class SlackEmulator:
         headers = dict(request.headers)
         status, answer, extra_headers = 200, self._dispatch(method, params, headers), {}
         faults = self.faults.get(method)
+        if faults and faults[0].skip > 0:
+            faults[0].skip -= 1
+            faults = None
         if faults:
             fault = faults[0]
             fault.remaining -= 1
