@@ -47,6 +47,13 @@ DEFAULT_API_URL = "https://slack.com/api/"
 TRANSIENT_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+# Web API methods the adapter calls, with the bot scope each needs (slack/manifest.yml grants them).
+REQUIRED_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "users.info": "users:read",
+}
 _HANDLED_SUBTYPES = (None, "thread_broadcast", "file_share")
 _REMEMBERED = 2000  # recent message keys / slash-command contexts kept per adapter
 
