@@ -54,8 +54,18 @@ REQUIRED_SCOPES = {
     "chat.postEphemeral": "chat:write",
     "users.info": "users:read",
 }
+COMMAND_ID_PREFIX = "command:"  # IncomingMessage.message_id of a slash command: "command:<trigger_id>"
+_NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
 _HANDLED_SUBTYPES = (None, "thread_broadcast", "file_share")
 _REMEMBERED = 2000  # recent message keys / slash-command contexts kept per adapter
+
+
+class SlackPermanentError(PermanentDeliveryError):
+    """A Slack error that retrying will not fix; `error` is Slack's code (e.g. `not_in_channel`)."""
+
+    def __init__(self, error: str, detail: str) -> None:
+        super().__init__(detail)
+        self.error = error
 
 
 class SlackConfigError(ValueError):
@@ -164,7 +174,7 @@ def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
         return RateLimited(retry_after, f"slack {what}: {error}")
     if error in TRANSIENT_ERRORS or status >= 500:
         return TransientDeliveryError(f"slack {what}: {error} (HTTP {status})")
-    return PermanentDeliveryError(f"slack {what}: {error}")
+    return SlackPermanentError(str(error), f"slack {what}: {error}")
 
 
 def _fingerprint(messages: list[SlackMessage]) -> str:
@@ -302,8 +312,8 @@ class SlackAdapter:
 
     async def _command(self, ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        trigger = str(command.get("trigger_id") or "")
-        if trigger and command.get("response_url"):
+        trigger = COMMAND_ID_PREFIX + str(command.get("trigger_id") or "")
+        if command.get("response_url"):
             self._remember(self._commands, trigger, str(command["response_url"]))
         message = IncomingMessage(
             platform=self.platform,
@@ -419,33 +429,45 @@ class SlackAdapter:
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
         """Answer `to` in its thread; `private` sends an ephemeral message only its sender sees.
 
-        A slash command has no message to thread under: a public answer goes to its channel (or,
-        when the bot is not in that channel, back through the command's response_url), a private
-        one through the response_url. The response_url gives no ts; "" is returned then.
+        Returns the first message's ts (for an ephemeral one, Slack's `message_ts`).
         """
-        response_url = self._commands.get(to.message_id)
-        if response_url is not None:
-            if private:
-                return await self._respond(response_url, post, "ephemeral")
-            try:
-                return await self.send(to.channel, post, to.thread)
-            except PermanentDeliveryError as exc:
-                if "not_in_channel" not in str(exc) and "channel_not_found" not in str(exc):
-                    raise
-                return await self._respond(response_url, post, "in_channel")
+        if to.message_id.startswith(COMMAND_ID_PREFIX):
+            return await self._reply_to_command(to, post, private)
         thread = to.thread or to.message_id or None
         if not private:
             return await self.send(to.channel, post, thread)
+        return await self._ephemeral(to.channel, to.sender, post, thread)
+
+    async def _reply_to_command(self, to: IncomingMessage, post: Post, private: bool) -> str:
+        """A slash command has no message to thread under: answer in its channel or privately.
+
+        A private answer goes through the command's response_url (it works even where the bot is
+        not a member); a public one is posted in the channel, or, when the bot is not in that
+        channel, sent back through the response_url as `in_channel`. The response_url gives no
+        ts: "" is returned then.
+        """
+        url = self._commands.get(to.message_id)
+        if private:
+            if url is not None:
+                try:
+                    return await self._respond(url, post, "ephemeral")
+                except PermanentDeliveryError as exc:  # expired or used up: fall back to the Web API
+                    self.log.warning("slack.response_url_failed error=%s", exc)
+            return await self._ephemeral(to.channel, to.sender, post, to.thread)
+        try:
+            return await self.send(to.channel, post, to.thread)
+        except SlackPermanentError as exc:
+            if url is None or exc.error not in _NOT_THERE:
+                raise
+            return await self._respond(url, post, "in_channel")
+
+    async def _ephemeral(self, channel: str, user: str, post: Post, thread: str | None) -> str:
         first = ""
         for message in render_post(post):
             response = await self._call(
                 "chat.postEphemeral",
                 self.client.chat_postEphemeral(
-                    channel=to.channel,
-                    user=to.sender,
-                    text=message.text,
-                    blocks=message.blocks,
-                    thread_ts=thread,
+                    channel=channel, user=user, text=message.text, blocks=message.blocks, thread_ts=thread
                 ),
             )
             first = first or str(response.get("message_ts", ""))

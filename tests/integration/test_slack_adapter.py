@@ -383,6 +383,24 @@ async def test_slash_command_in_a_channel_without_the_bot_is_answered_through_re
     assert answered.params["channel"] == OUTSIDE_CHANNEL
 
 
+async def test_private_answer_to_a_slash_command_survives_an_expired_response_url(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+    inbox: Inbox,
+) -> None:
+    await slack_emulator.slash_command(CHANNEL, EDITOR, "bogus")
+    message = await inbox.next()
+    assert message.message_id.startswith("command:")
+    slack_emulator.expire_response_urls()
+    ts = await adapter.reply(message, Post("Usage", ["/news help"]), private=True)
+    expired = await slack_emulator.wait_for_call("response_url", timeout=WAIT)
+    assert expired.status == 404
+    call = await slack_emulator.wait_for_call("chat.postEphemeral", timeout=WAIT)
+    assert call.ok and ts == call.response["message_ts"]
+    assert (call.params["user"], call.params["channel"]) == (EDITOR, CHANNEL)
+    assert "thread_ts" not in call.params
+
+
 # --------------------------------------------------------------------------------- errors
 
 

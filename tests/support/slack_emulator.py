@@ -48,6 +48,7 @@ class RecordedCall:
     headers: dict[str, str]
     status: int
     response: Any
+    raw: bytes = b""
     at: float = field(default_factory=time.monotonic)
 
     @property
@@ -271,6 +272,7 @@ class SlackEmulator:
     # ----------------------------------------------------------------------------- Web API
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
+        """Query string, then the JSON or form body, merged (as Slack accepts any of them)."""
         params: dict[str, Any] = dict(request.query)
         body = await request.read()
         if body:
@@ -306,7 +308,7 @@ class SlackEmulator:
                 extra_headers["Retry-After"] = str(int(fault.retry_after))
         elif answer.get("ok") and method in self._effects:
             self._effects[method](self, params, answer)
-        self.calls.append(RecordedCall(method, params, headers, status, answer))
+        self.calls.append(RecordedCall(method, params, headers, status, answer, await request.read()))
         await self._notify()
         if answer.get("ok") and method == "chat.postMessage" and self.echo_bot_messages:
             await self._echo(answer["message"], answer["channel"])
@@ -536,6 +538,10 @@ class SlackEmulator:
         self._response_urls[key] = {"channel": channel, "user": user, "uses": 0}
         return f"http://127.0.0.1:{self.port}/commands/{key}"
 
+    def expire_response_urls(self) -> None:
+        """Expire every response_url handed out so far (Slack's last 30 minutes)."""
+        self._response_urls.clear()
+
     async def _response_url(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
         params = await self._read_params(request)
@@ -552,7 +558,9 @@ class SlackEmulator:
                 status, body = 400, str(problem["error"])
             else:
                 params = {**params, "channel": info["channel"], "user": info["user"]}
-        self.calls.append(RecordedCall("response_url", params, dict(request.headers), status, body))
+        self.calls.append(
+            RecordedCall("response_url", params, dict(request.headers), status, body, await request.read())
+        )
         await self._notify()
         return web.Response(status=status, text=body)
 

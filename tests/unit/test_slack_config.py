@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.slack import SlackConfig, SlackConfigError
+from bot.chat.slack import SlackAdapter, SlackConfig, SlackConfigError
 
 SOCKET = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
 
@@ -46,3 +46,13 @@ def test_http_mode_from_a_signing_secret_without_app_token() -> None:
 def test_settings_that_cannot_work_fail_at_start_up(env: dict[str, str], problem: str) -> None:
     with pytest.raises(SlackConfigError, match=problem):
         SlackConfig.from_env(env)
+
+
+async def test_adapter_refuses_to_start_http_mode_with_an_empty_signing_secret() -> None:
+    adapter = SlackAdapter(SlackConfig(bot_token="xoxb-1", mode="http", api_url="http://127.0.0.1:9/api/"))
+
+    async def never(message: object) -> None:
+        raise AssertionError("no message can arrive")
+
+    with pytest.raises(SlackConfigError, match="SIGNING_SECRET"):
+        await adapter.start(never)
