@@ -20,7 +20,7 @@ import logging
 import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -84,9 +84,9 @@ class SlackConfig:
     `http_host`:`http_port` at `http_path`; port 0 picks a free one).
     """
 
-    bot_token: str
-    app_token: str = ""
-    signing_secret: str = ""
+    bot_token: str = field(repr=False)
+    app_token: str = field(default="", repr=False)
+    signing_secret: str = field(default="", repr=False)
     mode: str = "socket"
     api_url: str = DEFAULT_API_URL
     http_host: str = "127.0.0.1"
