@@ -500,6 +500,22 @@ async def test_socket_disconnect_reconnects_and_no_event_is_lost(
     assert len(inbox.messages) == 2  # and nothing twice
 
 
+async def test_an_event_slack_delivers_again_is_handled_once(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+    inbox: Inbox,
+) -> None:
+    ts, envelopes = await slack_emulator.user_says(CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> once")
+    await all_acked(slack_emulator)
+    assert (await inbox.next()).message_id == ts
+    for envelope in envelopes:
+        await slack_emulator.redeliver(envelope)  # retry_attempt 1, as after a late ack
+    await all_acked(slack_emulator)
+    marker_ts, _ = await slack_emulator.user_says(CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> next")
+    assert (await inbox.next()).message_id == marker_ts
+    assert [m.message_id for m in inbox.messages] == [ts, marker_ts]
+
+
 async def test_start_fails_clearly_on_a_rejected_bot_token(slack_emulator: SlackEmulator) -> None:  # noqa: F811
     slack = SlackAdapter(config_for(slack_emulator, bot_token="xoxb-wrong"))
     with pytest.raises(SlackStartError, match="invalid_auth"):

@@ -769,6 +769,16 @@ class SlackEmulator:
         payload = self.slash_payload(channel, user, text, command)
         return await self.push("slash_commands", payload, accepts_response_payload=True)
 
+    async def redeliver(self, envelope_id: str) -> None:
+        """Send an envelope again with `retry_attempt` + 1, as Slack does when an ack is late."""
+        env = self.envelopes[envelope_id]
+        env.message["retry_attempt"] = env.message.get("retry_attempt", 0) + 1
+        env.message["retry_reason"] = "timeout"
+        env.acked.clear()
+        env.ack_payload = None
+        if self._sockets:
+            await self._send_envelope(env, max(self._sockets))
+
     async def disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask every connected client to reconnect, as Slack does before recycling a connection."""
         for ws in list(self._sockets.values()):
