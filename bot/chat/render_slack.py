@@ -165,7 +165,8 @@ def render_post(post: Post) -> list[SlackMessage]:
         groups[-1].append(block)
         size += length
     messages = []
-    title = escape(" ".join(post.heading.split()))[:200] or "post"
+    heading = " ".join(post.heading.split())
+    title = escape(heading if len(heading) <= 150 else heading[:150] + "…") or "post"
     for number, group in enumerate(groups, start=1):
         if number > 1:
             marker = f"_{title} (continued, part {number} of {len(groups)})_"
@@ -198,6 +199,8 @@ def plain_from_slack(text: str, bot_user_id: str | None = None) -> str:
             if label:
                 return label
             return "@" + target[1:].split("^")[0]
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:") :]
         if label and label not in target:
             return f"{label} ({target})"
         return target

@@ -44,9 +44,7 @@ from bot.chat.render_slack import SlackMessage, plain_from_slack, render_post
 from bot.domain import IncomingMessage, Post
 
 DEFAULT_API_URL = "https://slack.com/api/"
-TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 # Web API methods the adapter calls, with the bot scope each needs (slack/manifest.yml grants them).
 REQUIRED_SCOPES = {
     "chat.postMessage": "chat:write",
@@ -110,9 +108,7 @@ class SlackConfig:
             return None
         app_token = environ.get("SLACK_APP_TOKEN", "").strip()
         secret = environ.get("SLACK_SIGNING_SECRET", "").strip()
-        mode = environ.get("SLACK_MODE", "").strip().lower() or (
-            "socket" if app_token or not secret else "http"
-        )
+        mode = environ.get("SLACK_MODE", "").strip().lower() or ("socket" if app_token or not secret else "http")
         try:
             port = int(environ.get("SLACK_HTTP_PORT", "3000"))
         except ValueError:
@@ -161,20 +157,26 @@ def _header(headers: Any, name: str) -> str | None:
 
 
 def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
-    """Map a Slack Web API failure to the port's error: wait, retry later, or give up."""
+    """Map a Slack Web API failure to the port's error: wait, retry later, or give up.
+
+    HTTP 429 -> `RateLimited` (Retry-After), server trouble or an unreadable answer ->
+    `TransientDeliveryError`, any other Slack error code -> `SlackPermanentError`.
+    """
     response = exc.response
-    status = getattr(response, "status_code", 200)
-    error = response.get("error", "unknown_error") if isinstance(response.data, dict) else "unknown_error"
+    # slack-sdk gives a SlackResponse, or the raw aiohttp response when the body was not JSON
+    status = int(getattr(response, "status_code", None) or getattr(response, "status", 0) or 0)
+    data = getattr(response, "data", None)
+    error = str(data.get("error") or "") if isinstance(data, dict) else ""
     if status == 429:
-        raw = _header(response.headers, "Retry-After")
+        raw = _header(getattr(response, "headers", None), "Retry-After")
         try:
             retry_after = float(raw) if raw is not None else 1.0
         except ValueError:
             retry_after = 1.0
-        return RateLimited(retry_after, f"slack {what}: {error}")
-    if error in TRANSIENT_ERRORS or status >= 500:
-        return TransientDeliveryError(f"slack {what}: {error} (HTTP {status})")
-    return SlackPermanentError(str(error), f"slack {what}: {error}")
+        return RateLimited(retry_after, f"slack {what}: {error or 'ratelimited'}")
+    if not error or error in TRANSIENT_ERRORS or status >= 500:
+        return TransientDeliveryError(f"slack {what}: {error or 'unexpected answer'} (HTTP {status})")
+    return SlackPermanentError(error, f"slack {what}: {error}")
 
 
 def _fingerprint(messages: list[SlackMessage]) -> str:
@@ -216,9 +218,7 @@ class SlackAdapter:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as exc:
-            raise SlackStartError(
-                f"slack auth.test refused the bot token: {exc.response.get('error')}"
-            ) from exc
+            raise SlackStartError(f"slack auth.test refused the bot token: {exc.response.get('error')}") from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise SlackStartError(f"slack API unreachable at {self.config.api_url}: {exc}") from exc
         self.bot_user_id = str(auth.get("user_id", ""))
@@ -362,9 +362,7 @@ class SlackAdapter:
         try:
             await self._on_message(message)
         except Exception:
-            self.log.exception(
-                "slack.handler_failed channel=%s message=%s", message.channel, message.message_id
-            )
+            self.log.exception("slack.handler_failed channel=%s message=%s", message.channel, message.message_id)
 
     @staticmethod
     def _remember(store: OrderedDict[Any, Any], key: Any, value: Any) -> None:
@@ -417,13 +415,9 @@ class SlackAdapter:
         except DeliveryError:
             if sent:
                 self._remember(self._partial, key, sent)
-                self.log.warning(
-                    "slack.partial_send channel=%s parts_sent=%d of=%d", channel, len(sent), len(messages)
-                )
+                self.log.warning("slack.partial_send channel=%s parts_sent=%d of=%d", channel, len(sent), len(messages))
             raise
-        self.log.info(
-            "slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages)
-        )
+        self.log.info("slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages))
         return sent[0]
 
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
@@ -505,9 +499,7 @@ class SlackAdapter:
             )
         await self._call(
             "chat.update",
-            self.client.chat_update(
-                channel=channel, ts=message_id, text=messages[0].text, blocks=messages[0].blocks
-            ),
+            self.client.chat_update(channel=channel, ts=message_id, text=messages[0].text, blocks=messages[0].blocks),
         )
         self.log.info("slack.edited channel=%s ts=%s", channel, message_id)
 

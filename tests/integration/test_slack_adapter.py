@@ -90,9 +90,7 @@ async def adapter(slack_emulator: SlackEmulator, inbox: Inbox) -> AsyncIterator[
         await slack.stop()
 
 
-def citation(
-    title: str = "Talks resume in Cairo", url: str = "https://news.example/a?id=1&lang=en"
-) -> Citation:
+def citation(title: str = "Talks resume in Cairo", url: str = "https://news.example/a?id=1&lang=en") -> Citation:
     return Citation(
         title=title,
         url=url,
@@ -149,9 +147,7 @@ async def test_mention_inside_a_thread_carries_the_thread(
     inbox: Inbox,
 ) -> None:
     root, _ = await slack_emulator.user_says(CHANNEL, EDITOR, "morning all")
-    ts, _ = await slack_emulator.user_says(
-        CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> sources?", thread_ts=root
-    )
+    ts, _ = await slack_emulator.user_says(CHANNEL, EDITOR, f"<@{slack_emulator.bot_user_id}> sources?", thread_ts=root)
     message = await inbox.next()
     assert (message.message_id, message.thread, message.addressed, message.text) == (
         ts,
@@ -314,9 +310,7 @@ async def test_long_post_is_split_into_messages_within_slack_limits_without_losi
         assert len(call.params["text"]) <= 40000
     for call in calls[1:]:
         assert call.params["thread_ts"] == first  # continuations follow in the first message's thread
-    sections = "\n".join(
-        b["text"]["text"] for c in calls for b in c.params["blocks"] if b["type"] == "section"
-    )
+    sections = "\n".join(b["text"]["text"] for c in calls for b in c.params["blocks"] if b["type"] == "section")
     position = 0
     for line in lines[:-1]:
         found = sections.find(line.replace("&", "&amp;"), position)
@@ -454,14 +448,27 @@ async def test_unusable_channels_raise_permanent_delivery_errors(
     assert slack_emulator.calls_to("chat.postMessage")[-1].response["error"] == error
 
 
-@pytest.mark.parametrize(("status", "error"), [(200, "ratelimited"), (500, "internal_error"), (503, "x")])
+@pytest.mark.parametrize(
+    ("status", "error", "body", "content_type"),
+    [
+        (200, "ratelimited", None, ""),
+        (500, "internal_error", None, ""),
+        (503, "x", None, ""),
+        (502, "", "<html>502 Bad Gateway</html>", "text/html"),
+        (200, "", '{"ok": tru', "application/json"),
+    ],
+)
 async def test_server_trouble_raises_transient_delivery_errors(
     slack_emulator: SlackEmulator,  # noqa: F811
     adapter: SlackAdapter,
     status: int,
     error: str,
+    body: str | None,
+    content_type: str,
 ) -> None:
-    slack_emulator.fail_next("chat.postMessage", error=error, status=status)
+    slack_emulator.fail_next(
+        "chat.postMessage", error=error, status=status, body=body, content_type=content_type or "text/html"
+    )
     with pytest.raises(TransientDeliveryError):
         await adapter.send(CHANNEL, Post("Digest", ["one"]))
 
@@ -583,9 +590,7 @@ async def test_http_mode_accepts_a_signed_event_and_refuses_bad_signatures(
         assert status == 401, name
     assert inbox.messages == [] and len(slack_emulator.calls) == calls_before  # no Web API call
 
-    status, _ = await slack_emulator.deliver_http(
-        url, body, "application/json", headers=slack_emulator.sign(body)
-    )
+    status, _ = await slack_emulator.deliver_http(url, body, "application/json", headers=slack_emulator.sign(body))
     assert status == 200
     message = await inbox.next()
     assert (message.channel, message.sender, message.text, message.addressed) == (

@@ -66,6 +66,8 @@ class Fault:
     retry_after: float | None = None
     remaining: int = 1
     skip: int = 0  # calls to let through before failing
+    body: str | None = None  # a non-JSON answer (a proxy's error page)
+    content_type: str = "text/html"
 
 
 @dataclass
@@ -200,15 +202,20 @@ class SlackEmulator:
         retry_after: float | None = None,
         count: int = 1,
         skip: int = 0,
+        body: str | None = None,
+        content_type: str = "text/html",
     ) -> None:
-        """Make `count` calls of `method` fail with `error` (and HTTP `status`) after `skip` succeed."""
-        self.faults.setdefault(method, []).append(Fault(status, error, retry_after, count, skip))
+        """Make `count` calls of `method` fail with `error` (and HTTP `status`) after `skip` succeed.
+
+        With `body`, the answer is that text (as `content_type`) instead of Slack's JSON: what a
+        load balancer in front of Slack sends when it fails, or a truncated answer.
+        """
+        fault = Fault(status, error, retry_after, count, skip, body, content_type)
+        self.faults.setdefault(method, []).append(fault)
 
     def rate_limit_next(self, method: str, retry_after: float = 30, count: int = 1, skip: int = 0) -> None:
         """Answer `count` calls of `method` (after `skip`) with HTTP 429, `ratelimited`, Retry-After."""
-        self.fail_next(
-            method, error="ratelimited", status=429, retry_after=retry_after, count=count, skip=skip
-        )
+        self.fail_next(method, error="ratelimited", status=429, retry_after=retry_after, count=count, skip=skip)
 
     # ----------------------------------------------------------------------------- waiting helpers
 
@@ -294,6 +301,8 @@ class SlackEmulator:
         params = await self._read_params(request)
         headers = dict(request.headers)
         status, answer, extra_headers = 200, self._dispatch(method, params, headers), {}
+        page: str | None = None
+        page_type = "text/html"
         faults = self.faults.get(method)
         if faults and faults[0].skip > 0:
             faults[0].skip -= 1
@@ -303,7 +312,8 @@ class SlackEmulator:
             fault.remaining -= 1
             if fault.remaining <= 0:
                 faults.pop(0)
-            status, answer = fault.status, {"ok": False, "error": fault.error}
+            status, answer, page = fault.status, {"ok": False, "error": fault.error}, fault.body
+            page_type = fault.content_type
             if fault.retry_after is not None:
                 extra_headers["Retry-After"] = str(int(fault.retry_after))
         elif answer.get("ok") and method in self._effects:
@@ -312,6 +322,8 @@ class SlackEmulator:
         await self._notify()
         if answer.get("ok") and method == "chat.postMessage" and self.echo_bot_messages:
             await self._echo(answer["message"], answer["channel"])
+        if page is not None:
+            return web.Response(status=status, text=page, content_type=page_type, headers=extra_headers)
         return web.json_response(answer, status=status, headers=extra_headers)
 
     def _token(self, params: dict[str, Any], headers: dict[str, str]) -> str | None:
@@ -629,9 +641,7 @@ class SlackEmulator:
         except (ConnectionError, RuntimeError):
             env.sent_on = None  # the connection went away; the next one gets it
 
-    async def push(
-        self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False
-    ) -> str:
+    async def push(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool = False) -> str:
         """Push one envelope of `kind` ("events_api", "slash_commands", ...) and return its id."""
         envelope_id = str(uuid.uuid4())
         message: dict[str, Any] = {
@@ -710,9 +720,7 @@ class SlackEmulator:
         }
         if thread_ts:
             message["thread_ts"] = thread_ts
-            message["parent_user_id"] = next(
-                (m.get("user", "") for m in chan.messages if m["ts"] == thread_ts), ""
-            )
+            message["parent_user_id"] = next((m.get("user", "") for m in chan.messages if m["ts"] == thread_ts), "")
         chan.messages.append(dict(message))
         chan.members.add(user)
         channel_type = "group" if chan.is_private else "channel"
@@ -782,9 +790,7 @@ class SlackEmulator:
     async def disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask every connected client to reconnect, as Slack does before recycling a connection."""
         for ws in list(self._sockets.values()):
-            await ws.send_json(
-                {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-emulator"}}
-            )
+            await ws.send_json({"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-emulator"}})
 
     # ----------------------------------------------------------------------------- HTTP delivery
 
@@ -830,10 +836,7 @@ def block_kit_problem(blocks: Any) -> str | None:
             if not elements or len(elements) > CONTEXT_ELEMENTS_LIMIT:
                 return f"blocks[{i}]: context needs 1-{CONTEXT_ELEMENTS_LIMIT} elements"
             for el in elements:
-                if (
-                    el.get("type") in ("mrkdwn", "plain_text")
-                    and len(el.get("text", "")) > SECTION_TEXT_LIMIT
-                ):
+                if el.get("type") in ("mrkdwn", "plain_text") and len(el.get("text", "")) > SECTION_TEXT_LIMIT:
                     return f"blocks[{i}]: context text longer than {SECTION_TEXT_LIMIT}"
         elif kind == "header":
             text = block.get("text") or {}

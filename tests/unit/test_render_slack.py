@@ -58,9 +58,7 @@ def test_ordinary_at_signs_and_emails_are_left_alone() -> None:
 
 
 def test_link_escapes_title_and_url_and_refuses_non_http_schemes() -> None:
-    assert (
-        link("https://x.example/a?b=1&c=2", "A | B > C") == "<https://x.example/a?b=1&amp;c=2|A | B &gt; C>"
-    )
+    assert link("https://x.example/a?b=1&c=2", "A | B > C") == "<https://x.example/a?b=1&amp;c=2|A | B &gt; C>"
     assert link("https://x.example/a|b>c", "t") == "<https://x.example/a%7Cb%3Ec|t>"
     assert link("javascript:alert(1)", "click") == "click (javascript:alert(1))"
     assert link("https://x.example/", "") == "<https://x.example/|https://x.example/>"
@@ -121,11 +119,9 @@ def test_empty_post_still_renders_a_valid_message() -> None:
 
 
 def test_plain_from_slack_turns_references_into_readable_text() -> None:
-    raw = (
-        "<@UBOT> ask <@U1|maria> in <#C1|desk> about <https://x.example|this> &amp; "
-        "<https://y.example> <!here>"
-    )
+    raw = "<@UBOT> ask <@U1|maria> in <#C1|desk> about <https://x.example|this> &amp; <https://y.example> <!here>"
     assert plain_from_slack(raw, "UBOT") == (
         "ask @maria in #desk about this (https://x.example) & https://y.example @here"
     )
     assert plain_from_slack("a &lt;b&gt;\n  c", None) == "a <b>\nc"
+    assert plain_from_slack("write <mailto:desk@news.example|desk@news.example>") == "write desk@news.example"
