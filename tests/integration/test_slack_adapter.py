@@ -21,6 +21,7 @@ from bot.chat.port import PermanentDeliveryError, RateLimited, TransientDelivery
 from bot.chat.slack import SlackAdapter, SlackConfig, SlackStartError
 from bot.domain import Citation, IncomingMessage, Post
 from tests.support.slack_emulator import (
+    ACK_DEADLINE,
     ADMIN,
     ARCHIVED_CHANNEL,
     CHANNEL,
@@ -67,9 +68,11 @@ def config_for(emulator: SlackEmulator, **overrides: object) -> SlackConfig:
 
 
 async def all_acked(emulator: SlackEmulator) -> None:
-    """Every envelope pushed to the app was acked (an unacked one means an unrouted event)."""
+    """Every envelope pushed to the app was acked (an unacked one means an unrouted event), in time."""
     for envelope_id in list(emulator.envelopes):
         await emulator.wait_for_ack(envelope_id, WAIT)
+        seconds = emulator.envelopes[envelope_id].ack_seconds
+        assert seconds is not None and seconds < ACK_DEADLINE
 
 
 @pytest.fixture
@@ -360,6 +363,28 @@ async def test_slash_command_is_acked_handled_and_answered_in_channel_or_private
     private = await slack_emulator.wait_for_call("response_url", timeout=WAIT)
     assert private.status == 200 and private.params["response_type"] == "ephemeral"
     assert private.params["user"] == EDITOR and "/news &lt;question&gt;" in all_text(private.params)
+
+
+async def test_slash_command_is_acked_before_a_slow_handler_finishes(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+    inbox: Inbox,
+) -> None:
+    release = asyncio.Event()
+
+    async def slow(message: IncomingMessage) -> None:
+        await release.wait()  # e.g. answering a question from the store
+        await adapter.reply(message, Post("Answer", ["Done."]))
+
+    inbox.react = slow
+    envelope = await slack_emulator.slash_command(CHANNEL, EDITOR, "who mediates?")
+    await slack_emulator.wait_for_ack(envelope, WAIT)
+    seconds = slack_emulator.envelopes[envelope].ack_seconds
+    assert seconds is not None and seconds < ACK_DEADLINE
+    await inbox.next()  # the handler has the message and is still working
+    assert slack_emulator.calls_to("chat.postMessage") == []
+    release.set()
+    await slack_emulator.wait_for_call("chat.postMessage", lambda c: c.ok, timeout=WAIT)
 
 
 async def test_slash_command_in_a_channel_without_the_bot_is_answered_through_response_url(

@@ -33,6 +33,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+ACK_DEADLINE = 3.0  # seconds Slack waits for an envelope's ack before retrying it
 BLOCKS_PER_MESSAGE = 50
 SECTION_TEXT_LIMIT = 3000
 MESSAGE_TEXT_LIMIT = 40000
@@ -103,6 +104,8 @@ class Envelope:
     sent_on: int | None = None  # connection number it was last sent on
     acked: asyncio.Event = field(default_factory=asyncio.Event)
     ack_payload: dict[str, Any] | None = None
+    sent_at: float | None = None
+    ack_seconds: float | None = None  # from the last send to the ack (Slack allows 3 s)
 
 
 class SlackEmulator:
@@ -618,6 +621,8 @@ class SlackEmulator:
         if env is None or env.acked.is_set():
             return
         env.ack_payload = data.get("payload")
+        if env.sent_at is not None:
+            env.ack_seconds = time.monotonic() - env.sent_at
         env.acked.set()
         await self._notify()
 
@@ -636,6 +641,7 @@ class SlackEmulator:
         if ws is None or ws.closed:
             return
         env.sent_on = number
+        env.sent_at = time.monotonic()
         try:
             await ws.send_json(env.message)
         except (ConnectionError, RuntimeError):
