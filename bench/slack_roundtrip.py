@@ -14,10 +14,23 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 
 from bot.chat.slack import SlackAdapter, SlackConfig
 from bot.domain import Citation, IncomingMessage, Post
-from tests.support.slack_emulator import CHANNEL, EDITOR, HOSTILE_ENV, SlackEmulator, standard_workspace
+from tests.support.slack_emulator import (
+    CHANNEL,
+    EDITOR,
+    HOSTILE_ENV,
+    RecordedCall,
+    SlackEmulator,
+    standard_workspace,
+)
+
+
+def replied_to(ts: str) -> Callable[[RecordedCall], bool]:
+    """A predicate: the recorded call is a reply in the thread of `ts`."""
+    return lambda call: call.params.get("thread_ts") == ts
 
 
 async def run(count: int) -> None:
@@ -46,9 +59,7 @@ async def run(count: int) -> None:
         for i in range(count):
             start = time.perf_counter()
             ts, _ = await emulator.user_says(CHANNEL, EDITOR, f"<@{emulator.bot_user_id}> question {i}?")
-            await emulator.wait_for_call(
-                "chat.postMessage", lambda c, ts=ts: c.params.get("thread_ts") == ts, timeout=5
-            )
+            await emulator.wait_for_call("chat.postMessage", replied_to(ts), timeout=5)
             latencies.append((time.perf_counter() - start) * 1000)
         latencies.sort()
         print(
