@@ -177,7 +177,8 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
     title = _title(entry)
     summary = html_to_text(entry.get("summary", ""))
     bodies = [html_to_text(c.get("value", "")) for c in entry.get("content", []) or []]
-    text = max(bodies, key=len) if bodies and max(map(len, bodies)) else summary
+    longest = max(bodies, key=len, default="")
+    text = longest or summary
     if not title and not text:
         return None
     link = _link(entry, base) or ""
@@ -187,20 +188,20 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
         title=title or text.split("\n", 1)[0][:120],
         text=text or title,
         source=source,
-        published=_published(entry),
+        published=_published(dict(entry)),
         origin=feed_url,
         guid=guid,
         summary=summary if summary != text else "",
     )
 
 
-def _published(entry: Mapping[str, Any]) -> datetime | None:
+def _published(entry: dict[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)  # plain lookup: skip feedparser's deprecated key aliasing
+        value = entry.get(key)
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     for key in ("published", "updated", "created", "dc_date"):
-        raw = dict.get(entry, key)
+        raw = entry.get(key)
         if raw and (when := parse_numeric_date(str(raw))):
             return when
     return None

@@ -275,7 +275,9 @@ class Fetcher:
             buffer += chunk
             if len(buffer) > cap:
                 resp.close()
-                raise TooLarge(url, f"{redact(current)} sent more than the {cap:,}-byte limit; stopped reading.")
+                raise TooLarge(
+                    url, f"{redact(current)} sent more than the {cap:,}-byte limit; stopped reading."
+                )
         return bytes(buffer)
 
     @staticmethod

@@ -105,12 +105,11 @@ async def poll_feed(
         status = exc.status if isinstance(exc, HTTPStatusError) else None
         retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         return _failed(state, now, str(exc), status, retry_after)
-    validators = {
-        "etag": result.etag or (state.etag if result.not_modified else None),
-        "last_modified": result.last_modified or (state.last_modified if result.not_modified else None),
-    }
+    etag = result.etag or (state.etag if result.not_modified else None)
+    last_modified = result.last_modified or (state.last_modified if result.not_modified else None)
     base = dataclasses.replace(
-        state, **validators, last_status=result.status, error_count=0, last_error=None, last_polled=now
+        state, etag=etag, last_modified=last_modified, last_status=result.status, error_count=0,
+        last_error=None, last_polled=now,
     )
     if result.not_modified or result.body is None:
         return _unchanged(base, now, result.max_age, "not_modified")

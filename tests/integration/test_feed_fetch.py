@@ -71,7 +71,9 @@ async def test_fifty_megabyte_body_is_cut_off_quickly(feed_server: FeedServer, f
     assert time.monotonic() - started < 3.0
 
 
-async def test_declared_oversize_body_is_refused_before_reading(feed_server: FeedServer, fetcher: Fetcher) -> None:
+async def test_declared_oversize_body_is_refused_before_reading(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
     started = time.monotonic()
     with pytest.raises(TooLarge, match="declares a 52,428,800-byte body"):
         await fetcher.fetch(f"{feed_server.base}/huge-declared")

@@ -36,7 +36,8 @@ async def test_summary_only_item_gets_the_article_text_without_page_furniture(
 
 
 async def test_long_items_are_not_fetched(feed_server: FeedServer, fetcher: Fetcher) -> None:
-    outcome = await poll_feed(fetcher, FeedState(url=f"{feed_server.base}/feeds/rss2_wire.xml", fulltext=True), NOW)
+    state = FeedState(url=f"{feed_server.base}/feeds/rss2_wire.xml", fulltext=True)
+    outcome = await poll_feed(fetcher, state, NOW)
     assert outcome.items is not None and all(len(i.text) >= 400 for i in outcome.items)
     assert not any(p.startswith("/articles/") for p in feed_server.hits)
 

@@ -69,11 +69,14 @@ async def test_server_error_is_recorded_with_backoff_and_no_exception(
 
 
 async def test_retry_after_on_503_is_honoured(feed_server: FeedServer, fetcher: Fetcher) -> None:
-    outcome = await poll_feed(fetcher, FeedState(url=f"{feed_server.base}/status/503", interval_seconds=60), NOW)
+    state = FeedState(url=f"{feed_server.base}/status/503", interval_seconds=60)
+    outcome = await poll_feed(fetcher, state, NOW)
     assert outcome.state.next_poll == NOW + timedelta(seconds=7200)
 
 
-async def test_success_after_failures_resets_the_error_count(feed_server: FeedServer, fetcher: Fetcher) -> None:
+async def test_success_after_failures_resets_the_error_count(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
     failing = FeedState(url=f"{feed_server.base}/feeds/rdf_agency.xml", error_count=3, last_error="boom")
     outcome = await poll_feed(fetcher, failing, NOW)
     assert outcome.items is not None and outcome.state.error_count == 0 and outcome.state.last_error is None
