@@ -15,6 +15,10 @@ class FetchError(Exception):
         self.url = url
         self.message = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with both arguments, so errors survive a process-pool boundary."""
+        return (type(self), (self.url, self.message))
+
 
 class BlockedURL(FetchError):
     """The URL (or an address it resolves or redirects to) may not be fetched; nothing was sent."""
@@ -44,6 +48,10 @@ class HTTPStatusError(FetchError):
         self.status = status
         self.retry_after = retry_after
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with all arguments."""
+        return (type(self), (self.url, self.status, self.message, self.retry_after))
+
 
 class FeedError(Exception):
     """A fetched document could not be read as a feed; ``str(exc)`` is one sentence saying why."""
@@ -52,6 +60,10 @@ class FeedError(Exception):
         super().__init__(message)
         self.url = url
         self.message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with both arguments, so errors survive a process-pool boundary."""
+        return (type(self), (self.url, self.message))
 
 
 class NotAFeed(FeedError):

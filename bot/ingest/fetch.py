@@ -248,6 +248,10 @@ class Fetcher:
                     )
                 body = await self._read_capped(url, current, resp)
                 return self._result(url, current, resp, body, hop, started)
+        except BlockedURL as exc:
+            if exc.url == url:
+                raise
+            raise BlockedURL(url, exc.message) from None  # from the resolver: name the URL
         except FetchError:
             raise
         except aiohttp.InvalidURL as exc:

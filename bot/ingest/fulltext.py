@@ -39,7 +39,7 @@ def extract_main_text(page: bytes | str, url: str | None = None) -> str | None:
             include_images=False,
             include_links=False,
             favor_precision=True,
-            deduplicate=True,
+            deduplicate=False,  # process-wide cache: a second copy of a text would come back empty
         )
     except Exception as exc:  # trafilatura/lxml raise assorted errors on hostile pages
         log.info("fulltext.extract_failed url=%s error=%r", redact(url or ""), exc)

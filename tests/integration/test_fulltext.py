@@ -58,3 +58,13 @@ async def test_a_non_html_link_keeps_the_summary(feed_server: FeedServer, fetche
     item = RawArticle(url=f"{feed_server.base}/feeds/rdf_agency.xml", title="t", text="short", source="s",
                       published=None)
     assert await complete_items(fetcher, [item]) == [item]
+
+
+async def test_the_same_article_page_extracts_fully_every_time(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    # Items from several outlets linking to one page (syndication) must all get the full text.
+    item = RawArticle(url=f"{feed_server.base}/articles/002.html", title="t", text="short", source="s",
+                      published=None)
+    first, second, third = await complete_items(fetcher, [item, dataclasses.replace(item, source="o"), item])
+    assert first.text == second.text == third.text and len(first.text) > 1000
