@@ -38,9 +38,9 @@ def main() -> None:
         total += ms
         print(f"{path.name}: {len(page):,} bytes -> {chars:,} chars in {ms:.1f} ms")
     print(f"mean {total / len(pages):.1f} ms/page ({1000 / (total / len(pages)):.0f} pages/s on one core)")
-    page = pages[0].read_text(encoding="utf-8")
-    start, end = page.index("<article>"), page.index("</article>")
-    long_page = (page[:start] + page[start:end] * 10 + page[end:]).encode()
+    html = pages[0].read_text(encoding="utf-8")
+    start, end = html.index("<article>"), html.index("</article>")
+    long_page = (html[:start] + html[start:end] * 10 + html[end:]).encode()
     ms, chars = _time(long_page)
     print(f"10x article: {len(long_page):,} bytes -> {chars:,} chars in {ms:.1f} ms")
 

@@ -65,12 +65,19 @@ class ParsedFeed:
 
 
 def parse_feed(
-    body: bytes, url: str, *, source: str | None = None, content_type: str | None = None
+    body: bytes,
+    url: str,
+    *,
+    source: str | None = None,
+    content_type: str | None = None,
+    origin: str | None = None,
 ) -> ParsedFeed:
     """Parse a feed document fetched from ``url`` into items.
 
     ``source`` names the outlet on every item (default: the feed's title, else the URL's host);
-    ``content_type`` is the HTTP header, used for the character set. Raises `UnsafeFeed`,
+    ``content_type`` is the HTTP header, used for the character set; ``origin`` is recorded on
+    each item (default ``url``; pass the configured feed URL when ``url`` is where a redirect
+    ended). Raises `UnsafeFeed`,
     `NotAFeed` or `MalformedFeed` with a one-sentence message.
     """
     _refuse_entities(body, url)
@@ -99,7 +106,7 @@ def parse_feed(
     title = _title(feed) or None
     name = source or title or (urlsplit(url).hostname or url)
     base = _base_for_links(parsed, url)
-    items = [item for entry in entries if (item := _item(entry, base, url, name)) is not None]
+    items = [item for entry in entries if (item := _item(entry, base, origin or url, name)) is not None]
     if warning:
         log.info("feed.repaired url=%s items=%d warning=%r", url, len(items), warning)
     return ParsedFeed(title=title, ttl=_ttl(feed), items=items, link=_link(feed, url), warning=warning)
@@ -111,6 +118,7 @@ async def parse_feed_async(
     *,
     source: str | None = None,
     content_type: str | None = None,
+    origin: str | None = None,
     executor: Executor | None = None,
 ) -> ParsedFeed:
     """`parse_feed` in an executor (the loop's default thread pool unless ``executor`` is given).
@@ -118,7 +126,7 @@ async def parse_feed_async(
     feedparser is pure Python (~1,200 items/s here); a process pool avoids the GIL entirely.
     """
     loop = asyncio.get_running_loop()
-    call = partial(parse_feed, body, url, source=source, content_type=content_type)
+    call = partial(parse_feed, body, url, source=source, content_type=content_type, origin=origin)
     return await loop.run_in_executor(executor, call)
 
 

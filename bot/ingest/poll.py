@@ -119,7 +119,7 @@ async def poll_feed(
     try:
         parsed = await parse_feed_async(
             result.body, result.final_url, source=state.title, content_type=result.content_type,
-            executor=executor,
+            origin=state.url, executor=executor,
         )
     except FeedError as exc:
         return _failed(state, now, str(exc), result.status, None)

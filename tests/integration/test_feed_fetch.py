@@ -11,6 +11,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.ingest.errors import (
     BlockedURL,
+    ConnectionFailed,
     FetchTimeout,
     HTTPStatusError,
     TooLarge,
@@ -102,6 +103,19 @@ async def test_redirect_to_a_private_address_is_refused_before_connecting(
         await fetcher.fetch(feed_server.base + path)
     assert f"{address} is a {reason} address and is not in NEWSDESK_FETCH_ALLOW" in str(caught.value)
     assert feed_server.hits[path] == 1
+
+
+async def test_redirect_to_a_file_url_is_refused(feed_server: FeedServer, fetcher: Fetcher) -> None:
+    with pytest.raises(BlockedURL, match="only http and https URLs are fetched, not file"):
+        await fetcher.fetch(f"{feed_server.base}/redirect/file")
+
+
+async def test_closed_port_is_a_connection_failure(fetcher: Fetcher) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConnectionFailed, match=f"Could not reach http://127.0.0.1:{port}/feed"):
+        await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
 
 
 async def test_private_url_is_refused_without_any_request(fetcher: Fetcher) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.errors import NotAFeed
-from bot.ingest.feeds import parse_feed_async
+from bot.ingest.feeds import ParsedFeed, parse_feed_async
 from tests.support.synthetic import big_rss
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 
 
-async def _max_loop_gap_while(task: asyncio.Future[object]) -> float:
+async def _max_loop_gap_while(task: asyncio.Future[ParsedFeed]) -> float:
     """Largest delay seen by a 10 ms ticker while ``task`` runs."""
     worst = 0.0
     while not task.done():

@@ -107,6 +107,15 @@ async def test_web_page_instead_of_a_feed_is_an_error_with_a_clear_message(
     assert outcome.state.body_hash is None  # a broken body is parsed again next time
 
 
+async def test_items_record_the_configured_feed_url_even_after_a_redirect(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    url = f"{feed_server.base}/redirect/feed"
+    outcome = await poll_feed(fetcher, FeedState(url=url), NOW)
+    assert outcome.items is not None and len(outcome.items) == 9
+    assert {i.origin for i in outcome.items} == {url}
+
+
 async def test_private_redirect_is_recorded_as_an_error(feed_server: FeedServer, fetcher: Fetcher) -> None:
     outcome = await poll_feed(fetcher, FeedState(url=f"{feed_server.base}/redirect/private"), NOW)
     assert outcome.error is not None and "10.0.0.1 is a private address" in outcome.error

@@ -14,6 +14,7 @@ Routes:
   /drip                  a feed one byte per second
   /redirect/private      302 to http://10.0.0.1/feed.xml          (must never be connected to)
   /redirect/metadata     302 to http://169.254.169.254/latest/    (must never be connected to)
+  /redirect/file         302 to file:///etc/passwd
   /redirect/loop/{n}     302 to /redirect/loop/{n+1}, forever
   /redirect/feed         302 to /feeds/rss2_wire.xml (relative Location)
   /summary-feed.xml      RSS whose items carry one sentence and link to article pages
@@ -108,6 +109,7 @@ class FeedServer:
         r.add_get("/redirect/private", self.redirect_to("http://10.0.0.1/feed.xml"))
         r.add_get("/redirect/metadata", self.redirect_to("http://169.254.169.254/latest/meta-data/"))
         r.add_get("/redirect/feed", self.redirect_to("/feeds/rss2_wire.xml"))
+        r.add_get("/redirect/file", self.redirect_to("file:///etc/passwd"))
         r.add_get("/redirect/loop/{n}", self.loop)
         r.add_get("/summary-feed.xml", self.summary)
         r.add_get("/articles/{stem}.html", self.article)
