@@ -205,9 +205,7 @@ class Fetcher:
                     log.info("fetch.timeout url=%s elapsed=%.1f", redact(current), elapsed)
                     raise FetchTimeout(
                         url,
-                        f"Fetching {redact(current)} did not finish within "
-                        f"{self.policy.deadline:g} seconds (or a read stalled for "
-                        f"{self.policy.read_timeout:g} seconds).",
+                        f"Fetching {redact(current)} did not finish within {self.policy.deadline:g} seconds.",
                     ) from None
             if isinstance(outcome, FetchResult):
                 log.info(
@@ -254,6 +252,15 @@ class Fetcher:
             raise BlockedURL(url, exc.message) from None  # from the resolver: name the URL
         except FetchError:
             raise
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise FetchTimeout(
+                url,
+                f"Connecting to {redact(current)} took longer than {self.policy.connect_timeout:g} seconds.",
+            ) from exc
+        except aiohttp.SocketTimeoutError as exc:
+            raise FetchTimeout(
+                url, f"{redact(current)} sent nothing for {self.policy.read_timeout:g} seconds."
+            ) from exc
         except aiohttp.InvalidURL as exc:
             raise BlockedURL(url, f"Refused to fetch {current!r}: it is not a valid URL ({exc}).") from exc
         except aiohttp.ClientPayloadError as exc:
