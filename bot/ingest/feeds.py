@@ -77,8 +77,7 @@ def parse_feed(
     ``source`` names the outlet on every item (default: the feed's title, else the URL's host);
     ``content_type`` is the HTTP header, used for the character set; ``origin`` is recorded on
     each item (default ``url``; pass the configured feed URL when ``url`` is where a redirect
-    ended). Raises `UnsafeFeed`,
-    `NotAFeed` or `MalformedFeed` with a one-sentence message.
+    ended). Raises `UnsafeFeed`, `NotAFeed` or `MalformedFeed` with a one-sentence message.
     """
     _refuse_entities(body, url)
     if _HTML_START.match(body[:_PROLOG_LIMIT]):
