@@ -31,8 +31,7 @@ def test_eval_articles_are_filed_under_their_labelled_stories(core) -> None:
     with core.store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT a.url, group_concat(s.story_id) FROM articles a "
-            "LEFT JOIN article_stories s ON s.article_id = a.id GROUP BY a.id"
-        ).all()
+            "LEFT JOIN article_stories s ON s.article_id = a.id GROUP BY a.id").all()
     by_url = {}
     for path in EVAL_ARTICLES.glob("*.txt"):
         header = path.read_text().splitlines()[0]
@@ -77,16 +76,12 @@ def test_distinct_articles_on_the_same_story_are_not_merged(core) -> None:
 
 def test_changed_seed_file_is_read_again_as_a_revision(core, tmp_path: Path) -> None:
     seed = tmp_path / "story.txt"
-    seed.write_text(
-        "# source: https://example.org/a\n# date: 2024-03-01\n# title: T\n\n"
-        "Hostage talks resumed in Cairo on Monday. Qatar and Egypt are mediating the talks.\n"
-    )
+    seed.write_text("# source: https://example.org/a\n# date: 2024-03-01\n# title: T\n\n"
+                    "Hostage talks resumed in Cairo on Monday. Qatar and Egypt are mediating the talks.\n")
     core.pipeline.ingest_paths([seed])
-    seed.write_text(
-        "# source: https://example.org/a\n# date: 2024-03-01\n# title: T\n\n"
-        "Hostage talks resumed in Cairo on Monday. Qatar and Egypt are mediating the talks. "
-        "A new hostage proposal was handed over on Tuesday.\n"
-    )
+    seed.write_text("# source: https://example.org/a\n# date: 2024-03-01\n# title: T\n\n"
+                    "Hostage talks resumed in Cairo on Monday. Qatar and Egypt are mediating the talks. "
+                    "A new hostage proposal was handed over on Tuesday.\n")
     report = core.pipeline.ingest_paths([seed])
     assert report.revised == 1 and core.store.article_count() == 1
     assert core.store.search_sentences("proposal handed Tuesday", limit=1)[0].sentence.text.startswith("A new")
@@ -110,9 +105,7 @@ def test_postgresql_store_ingests_and_searches_like_sqlite(postgres_url: str, en
         hits = pg.store.search_sentences("mediators Qatar Egypt", story="hostage-talks", limit=5)
         assert any("mediators" in h.sentence.text for h in hits)
         assert {s.story.id: s.articles for s in pg.store.story_summaries()} == {
-            "hostage-talks": 7,
-            "rafah-offensive": 5,
-        }
+            "hostage-talks": 7, "rafah-offensive": 5}
     finally:
         pg.close()
 

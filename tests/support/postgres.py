@@ -50,37 +50,14 @@ def running_postgres() -> Iterator[str]:
     port = _free_port()
     if os.geteuid() == 0:
         shutil.chown(base, "postgres")
-    subprocess.run(
-        _as_postgres(
-            [_bin("initdb") or "initdb", "-D", str(data), "-A", "trust", "-U", "newsdesk", "--no-sync", "-E", "UTF8"]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(_as_postgres([_bin("initdb") or "initdb", "-D", str(data), "-A", "trust", "-U", "newsdesk",
+                                 "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off"
-    subprocess.run(
-        _as_postgres(
-            [
-                _bin("pg_ctl") or "pg_ctl",
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "30",
-                "-l",
-                str(base / "log"),
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(_as_postgres([_bin("pg_ctl") or "pg_ctl", "-D", str(data), "-o", options, "-w", "-t", "30",
+                                 "-l", str(base / "log"), "start"]), check=True, capture_output=True)
     try:
         yield f"postgresql://newsdesk@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(
-            _as_postgres([_bin("pg_ctl") or "pg_ctl", "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
-        )
+        subprocess.run(_as_postgres([_bin("pg_ctl") or "pg_ctl", "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
         shutil.rmtree(base, ignore_errors=True)

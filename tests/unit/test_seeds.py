@@ -9,9 +9,7 @@ from bot.ingest.seeds import SeedError, parse_article_text, parse_seed, read_see
 def test_headers_give_url_outlet_date_and_title() -> None:
     raw = parse_article_text(
         "# source: https://www.example.org/talks\n# date: 2024-02-14\n# title: Talks move to Cairo\n"
-        "# text: rewritten\n\nNegotiators met in Cairo on Tuesday.\n",
-        "a.txt",
-    )
+        "# text: rewritten\n\nNegotiators met in Cairo on Tuesday.\n", "a.txt")
     assert raw.url == "https://www.example.org/talks"
     assert raw.source == "example.org"
     assert raw.published == datetime(2024, 2, 14, tzinfo=UTC)
@@ -28,10 +26,8 @@ def test_file_without_headers_takes_first_line_as_title() -> None:
 
 
 def test_placeholder_title_is_replaced_by_the_first_sentence() -> None:
-    raw = parse_article_text(
-        "# source: project seed document (notes)\n# title: [no headline]\n\nTalks resumed in Paris. More later.",
-        "seed.txt",
-    )
+    raw = parse_article_text("# source: project seed document (notes)\n# title: [no headline]\n\n"
+                             "Talks resumed in Paris. More later.", "seed.txt")
     assert raw.title == "Talks resumed in Paris."
     assert raw.source == "project seed document"
 

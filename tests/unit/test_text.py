@@ -12,6 +12,4 @@ def test_closing_quote_stays_with_its_sentence() -> None:
 
 def test_unpunctuated_line_is_its_own_sentence() -> None:
     assert split_sentences("A subhead without a stop\nThe body starts here.") == [
-        "A subhead without a stop",
-        "The body starts here.",
-    ]
+        "A subhead without a stop", "The body starts here."]
