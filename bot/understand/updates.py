@@ -18,6 +18,7 @@ and only sentences that bring a name or number that article never had survive.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -540,8 +541,9 @@ class MemoryPrior:
     def __init__(self, sentences: Iterable[StorySentence] = (), k1: float = 1.2, b: float = 0.75) -> None:
         self._k1 = k1
         self._b = b
-        self._docs: list[tuple[StorySentence, Counter[str]]] = []
-        self._df: Counter[str] = Counter()
+        self._docs: list[StorySentence] = []
+        self._lengths: list[int] = []
+        self._postings: dict[str, list[tuple[int, int]]] = {}
         self._total_len = 0
         self.add(sentences)
 
@@ -549,31 +551,30 @@ class MemoryPrior:
         """Make these sentences available as earlier sentences of the story."""
         for s in sentences:
             terms = Counter(_bm25_terms(s.text))
-            self._docs.append((s, terms))
-            self._df.update(terms.keys())
-            self._total_len += sum(terms.values())
+            index = len(self._docs)
+            self._docs.append(s)
+            self._lengths.append(sum(terms.values()))
+            self._total_len += self._lengths[-1]
+            for term, tf in terms.items():
+                self._postings.setdefault(term, []).append((index, tf))
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def similar(self, text: str, limit: int = 30) -> list[StorySentence]:
         """Earlier sentences sharing words with `text`, best BM25 score first."""
-        import math
-
         if not self._docs:
             return []
-        query = set(_bm25_terms(text))
         n = len(self._docs)
         avg = self._total_len / n or 1.0
-        scored = []
-        for s, terms in self._docs:
-            length = sum(terms.values())
-            score = 0.0
-            for t in query & terms.keys():
-                idf = math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5))
-                tf = terms[t]
-                score += idf * tf * (self._k1 + 1) / (tf + self._k1 * (1 - self._b + self._b * length / avg))
-            if score > 0:
-                scored.append((score, s))
-        scored.sort(key=lambda t: -t[0])
-        return [s for _, s in scored[:limit]]
+        scores: dict[int, float] = {}
+        for term in set(_bm25_terms(text)):
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+            for index, tf in postings:
+                norm = self._k1 * (1 - self._b + self._b * self._lengths[index] / avg)
+                scores[index] = scores.get(index, 0.0) + idf * tf * (self._k1 + 1) / (tf + norm)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [self._docs[index] for index, _ in best]
