@@ -347,11 +347,30 @@ def _expectation_resolved(
             anchors = {u for u in shared if u not in common or u == subject}
             if not (anchors & f.entities) or len(anchors) < settings.anchor_units:
                 continue
+            # What was expected must match beyond its verb: "expected to visit Malatya" is not
+            # resolved by a visit somewhere else.
+            clause_end = ps.text.find(clause) + len(clause)
+            expected = _ordered_units(ps.text[marker.end():clause_end])
+            if not anchors & set(expected[1:]):
+                continue
             if best is None or len(anchors) > best[0]:
                 best = (len(anchors), ps, clause)
     if best is None:
         return None
     return best[1], best[2]
+
+
+def _ordered_units(text: str) -> list[str]:
+    """The content units of `text` in the order they occur."""
+    f = features(text)
+    units = f.entities | set(f.stems)
+    keys = []
+    for w in words(text):
+        for key in (entity_key(w), stem(w)):
+            if key in units and key not in keys:
+                keys.append(key)
+                break
+    return keys
 
 
 def _first_entity(clause: str, cf: Features) -> str | None:
