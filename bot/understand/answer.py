@@ -1,0 +1,314 @@
+"""Grounded question answering over stored story sentences.
+
+Pipeline: parse the question (answer type, anchor words) -> retrieve sentences with a
+full-text query built from the anchors and their inflections -> measure how much of the
+question each sentence supports (idf-weighted, with the previous sentence standing in for
+"he"/"the group" and the source's title/outlet/date for "according to VOA on March 10") ->
+cut typed candidates from well-supported sentences and score them by how closely they sit
+to the anchors -> answer with the best one, leading with the newest source when sources
+give different values, or say that the store does not know.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.domain import Answer, Citation, Story, StorySentence
+from bot.understand.extract import (
+    Candidate,
+    clause_candidates,
+    duration_candidates,
+    entity_candidates,
+    number_candidates,
+    place_candidates,
+    time_candidates,
+)
+from bot.understand.lexicon import STOP, Token, inflections, keys, tokens
+from bot.understand.question import Kind, Question, mentioned_dates, parse_question
+from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
+
+__all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
+
+MIN_SUPPORT = 0.6       # share of the question's (idf-weighted) words a sentence must carry
+RETRIEVE = 25           # sentences fetched per question
+_ANAPHORS = frozenset("he she they it his her their its the group this that".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved sentence with its score, its stories and the sentence before it."""
+
+    sentence: StorySentence
+    score: float
+    stories: tuple[str, ...]
+    before: str | None = None
+
+
+@runtime_checkable
+class SentenceSearch(Protocol):
+    """Full-text search over story sentences.
+
+    Optionally a search may also offer `frequency(terms) -> (sentences containing any term,
+    all sentences)`; with it the answerer weighs rare question words above common ones.
+    """
+
+    def search(self, query: str, story: str | None, limit: int) -> list[Hit]:
+        """Sentences matching the query words, best first (the store does this with SQLite FTS5 bm25)."""
+        ...
+
+
+@dataclass
+class _Scored:
+    hit: Hit
+    candidate: Candidate
+    score: float
+    support: float
+
+
+def answer_question(question: str, search: SentenceSearch, stories: Sequence[Story],
+                    story: str | None = None) -> Answer:
+    """Answer an editor's question from stored sentences, citing them, or say it does not know."""
+    q = parse_question(question)
+    query = build_query(question)
+    if not query:
+        return _unknown(question, story)
+    hits = search.search(query, story, RETRIEVE)
+    weights = _weights(q, search)
+    scored: list[_Scored] = []
+    for rank, hit in enumerate(hits):
+        support, anchors = _support(q, weights, hit)
+        if support < MIN_SUPPORT:
+            continue
+        for cand in _candidates(q, hit.sentence.text):
+            if q.kind in {Kind.ENTITY, Kind.PLACE}:
+                cand = _trim(q, hit.sentence.text, cand)
+                if cand is None:
+                    continue
+            s = _score(q, hit.sentence.text, cand, anchors)
+            if s is None:
+                continue
+            scored.append(_Scored(hit, cand, 3.0 * support + s - 0.01 * rank, support))
+    if not scored:
+        return _unknown(question, story)
+    scored.sort(key=lambda x: -x.score)
+    best = scored[0]
+    lead, earlier = _order_by_time(q, best, scored)
+    chosen_story = story or (lead.hit.stories[0] if lead.hit.stories else _guess_story(stories, question))
+    return _reply(question, q, lead, earlier, chosen_story)
+
+
+def _unknown(question: str, story: str | None) -> Answer:
+    return Answer(question=question, answer=None,
+                  text="I don't know: none of the stored sources I found supports an answer to that.",
+                  story=story, as_of=None)
+
+
+def _guess_story(stories: Sequence[Story], question: str) -> str | None:
+    qwords = set(fts_tokens(question))
+    best, best_n = None, 0
+    for s in stories:
+        n = len(qwords & set(fts_tokens(" ".join((s.title, s.description, *s.terms)))))
+        if n > best_n:
+            best, best_n = s.id, n
+    return best
+
+
+def _weights(q: Question, search: SentenceSearch) -> dict[int, float]:
+    freq = getattr(search, "frequency", None)
+    out: dict[int, float] = {}
+    for i, tok in enumerate(q.content):
+        if freq is None:
+            out[i] = 1.0
+            continue
+        forms: Collection[str] = {f for part in fts_tokens(tok.text) for f in inflections(part)}
+        df, n = freq(forms)
+        out[i] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if n else 1.0
+    return out
+
+
+_MONTH_NAMES = {name: i for i, names in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+     "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
+    for name in names.split()}
+
+
+def _date_match(tok: Token, q: Question, published: datetime | None) -> bool | None:
+    """For month names and days in the question: does the source's date agree? None if not a date word."""
+    if tok.capitalised and tok.lower in _MONTH_NAMES and tok.lower != "may":
+        return published is not None and published.month == _MONTH_NAMES[tok.lower]
+    dates = mentioned_dates(q.text)
+    if tok.text.isdigit() and any(d == int(tok.text) for _, d in dates):
+        return published is not None and any(published.day == d and published.month == m for m, d in dates)
+    return None
+
+
+def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, set[int]]:
+    """Share of the question's weight the sentence carries, and the sentence tokens that match it."""
+    s_toks = tokens(hit.sentence.text)
+    s_keys = [keys(t.lower) for t in s_toks]
+    first_words = {t.lower for t in s_toks[:3]}
+    before_keys: set[str] = set()
+    if hit.before and first_words & _ANAPHORS:
+        for t in tokens(hit.before):
+            before_keys |= keys(t.lower)
+    meta_keys: set[str] = set()
+    for t in tokens(hit.sentence.article_title):
+        meta_keys |= keys(t.lower)
+    meta_words = set(fts_tokens(hit.sentence.source + " " + hit.sentence.article_url))
+    total = got = 0.0
+    anchors: set[int] = set()
+    for i, qt in enumerate(q.content):
+        w = weights.get(i, 1.0)
+        total += w
+        qk = keys(qt.lower)
+        found = [j for j, sk in enumerate(s_keys) if sk & qk]
+        dm = None if found else _date_match(qt, q, hit.sentence.published)
+        if dm is not None:
+            got += w if dm else 0.0
+            continue
+        if found:
+            anchors.update(found)
+            got += w
+        elif qk & before_keys:
+            got += 0.8 * w
+        elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
+            got += 0.6 * w
+    return (got / total if total else 0.0), anchors
+
+
+def _candidates(q: Question, text: str) -> list[Candidate]:
+    toks = tokens(text)
+    if q.kind is Kind.ENTITY:
+        return entity_candidates(text, toks, q.plural)
+    if q.kind is Kind.PLACE:
+        return place_candidates(text, toks)
+    if q.kind is Kind.TIME:
+        return time_candidates(text, toks)
+    if q.kind is Kind.NUMBER:
+        target_keys = keys(q.target) if q.target else frozenset()
+        return number_candidates(text, toks, q.target, target_keys)
+    if q.kind is Kind.DURATION:
+        return duration_candidates(text, toks)
+    return clause_candidates(text, toks)
+
+
+def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
+    """Drop the question's own words from the edges of a name ("MSNBC's Jonathan Capehart")."""
+    toks = tokens(text)
+    qkeys: set[str] = set()
+    for t in q.content:
+        qkeys |= keys(t.lower)
+    first, last = cand.first, cand.last
+    while first <= last and (keys(toks[first].lower) & qkeys or toks[first].lower in STOP):
+        first += 1
+    while last >= first and keys(toks[last].lower) & qkeys:
+        last -= 1
+    if first > last:
+        return None
+    if (first, last) == (cand.first, cand.last):
+        return cand
+    keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first:first])
+    start = toks[cand.first].start if keep_prep else toks[first].start
+    return Candidate(text[start:toks[last].end], first, last, cand.bonus, cand.value)
+
+
+def _score(q: Question, text: str, cand: Candidate, anchors: set[int]) -> float | None:
+    """How well a candidate fills the question's gap; None when it cannot be the answer."""
+    toks = tokens(text)
+    span = toks[cand.first:cand.last + 1]
+    qkeys: set[str] = set()
+    for t in q.content:
+        qkeys |= keys(t.lower)
+    content = [t for t in span if t.lower not in STOP]
+    inq = [t for t in content if keys(t.lower) & qkeys]
+    new = len(content) - len(inq)
+    if q.kind is not Kind.CLAUSE and new == 0 and q.kind is not Kind.NUMBER:
+        return None
+    if q.kind is Kind.NUMBER and cand.value in {t.lower for t in tokens(q.text)}:
+        return None  # the question's own number ("October 7")
+    outside = [a for a in anchors if a < cand.first or a > cand.last]
+    dist = min((cand.first - a if a < cand.first else a - cand.last) for a in outside) if outside else 30
+    proximity = 1.0 / (1.0 + dist / 4.0)
+    score = cand.bonus + proximity
+    if q.kind is Kind.CLAUSE:
+        if new == 0:
+            return None
+        n = len(span)
+        score += min(new, 4) * 0.15
+        score -= 0.6 * (len(inq) / max(len(content), 1)) if not q.yes_no else 0.0
+        score -= 0.08 * max(0, n - 14)
+        score -= 0.3 if n < 2 else 0.0
+        lead = cand.value
+        if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"}
+                           or cand.bonus > 0):
+            score += 0.5
+        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after"}:
+            score += 0.8
+        if q.reason and lead == "to":
+            score += 0.3
+    else:
+        score -= 0.8 * (len(inq) / max(len(content), 1))
+    return score
+
+
+def _order_by_time(q: Question, best: _Scored, scored: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
+    """When well-supported sources give other values, lead with the newest and keep the rest."""
+    if q.kind is Kind.CLAUSE:
+        return best, []
+    rivals: dict[str, _Scored] = {}
+    for s in scored[1:]:
+        if s.score < best.score - 0.6 or s.hit.sentence.article_id == best.hit.sentence.article_id:
+            continue
+        if not s.candidate.value or s.candidate.value == best.candidate.value:
+            continue
+        if q.kind is Kind.NUMBER and s.candidate.bonus < 1.0:
+            continue  # counts something else
+        rivals.setdefault(s.candidate.value, s)
+    if not rivals:
+        return best, []
+    group = [best, *rivals.values()]
+    group.sort(key=lambda s: s.hit.sentence.published or datetime.min, reverse=True)
+    return group[0], group[1:3]
+
+
+def _cite(hit: Hit) -> Citation:
+    s = hit.sentence
+    return Citation(title=s.article_title, url=s.article_url, source=s.source, published=s.published,
+                    sentence=s.text)
+
+
+def _when(published: datetime | None) -> str:
+    return published.strftime("%-d %b %Y") if published else "undated"
+
+
+def _short(q: Question, cand: Candidate) -> str:
+    text = re.sub(r"^[\"“”'(\s]+|[\"“”')\s.,;:]+$", "", cand.text)
+    text = text.replace("“", "").replace("”", "").replace('"', "")
+    if q.yes_no:
+        return "Yes: " + text
+    return text
+
+
+def _reply(question: str, q: Question, lead: _Scored, earlier: list[_Scored], story: str | None) -> Answer:
+    short = _short(q, lead.candidate)
+    s = lead.hit.sentence
+    lines = [f"{short}.", f"\u201c{s.text}\u201d", f"\u2014 {s.article_title or s.source} ({s.source}), "
+             f"{_when(s.published)}" + (f" {s.article_url}" if s.article_url else "")]
+    cites = [_cite(lead.hit)]
+    for e in earlier:
+        es = e.hit.sentence
+        newer = (es.published or datetime.min) > (s.published or datetime.min)
+        lines.append(f"{'A newer' if newer else 'An earlier'} source said {_short(q, e.candidate)}: "
+                     f"\u201c{es.text}\u201d \u2014 {es.article_title or es.source} ({es.source}), "
+                     f"{_when(es.published)}")
+        cites.append(_cite(e.hit))
+    dates = [c.published for c in cites if c.published]
+    as_of = max(dates) if dates else None
+    lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")
+    return Answer(question=question, answer=short, text="\n".join(lines), story=story, as_of=as_of,
+                  citations=tuple(cites))

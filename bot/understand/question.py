@@ -1,0 +1,114 @@
+"""What a question asks for: the answer type, the words the answer must relate to, hints.
+
+The type comes from the wh-word and, for "which/what X", from the noun X; nothing here knows
+about any particular story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, tokens
+
+
+class Kind(Enum):
+    """The shape of the short answer."""
+
+    ENTITY = "entity"      # who / which person, organisation, country, outlet, show
+    PLACE = "place"        # where
+    TIME = "time"          # when / what day
+    NUMBER = "number"      # how many / how much
+    DURATION = "duration"  # how long / over what period
+    CLAUSE = "clause"      # what / why / how / yes-no: a phrase of the sentence
+
+
+_AUX = frozenset("is are was were do does did has have had will would can could should may might".split())
+_TIME_NOUNS = frozenset("date day days month year time".split())
+_DURATION_NOUNS = frozenset("period duration long".split())
+_PLACE_NOUNS = frozenset("city town place venue location capital".split())
+_SAY_VERBS = frozenset(
+    "say said says tell told describe described describes warn warned accuse accused position "
+    "call called think believe claim claimed announce announced".split()
+)
+_LATEST = frozenset("latest now currently current still newest recent most".split())
+
+
+@dataclass(frozen=True)
+class Question:
+    """A parsed question."""
+
+    text: str
+    kind: Kind
+    wh: str
+    content: tuple[Token, ...]   # words the supporting sentence should share
+    target: str | None = None    # the noun after "how many" / "which" (what is counted or named)
+    plural: bool = False         # "who are", "which countries": a list is a fine answer
+    reported: bool = False       # asks what someone said / how they described something
+    reason: bool = False         # "why"
+    yes_no: bool = False
+    wants_latest: bool = False
+
+
+def parse_question(text: str) -> Question:
+    """Classify a question and pick out the words its answer must be anchored to."""
+    toks = tokens(text)
+    low = [t.lower for t in toks]
+    content = tuple(content_words(text))
+    wh = next((w for w in low if w in WH_WORDS), "")
+    kind = Kind.CLAUSE
+    target: str | None = None
+    plural = False
+    i = low.index(wh) if wh else -1
+    after = low[i + 1] if 0 <= i < len(low) - 1 else ""
+    if wh == "how" and after in {"many", "much"}:
+        kind = Kind.NUMBER
+        target = next((w for w in low[i + 2:] if w not in STOP), None)
+    elif wh == "how" and after == "long":
+        kind = Kind.DURATION
+    elif wh == "when":
+        kind = Kind.TIME
+    elif wh == "where":
+        kind = Kind.PLACE
+    elif wh in {"who", "whom", "whose"}:
+        kind = Kind.ENTITY
+        plural = after in {"are", "were", "have"}
+    elif wh in {"which", "what"} and after and after not in _AUX and after not in STOP:
+        target = after
+        if after in _TIME_NOUNS:
+            kind = Kind.TIME
+        elif after in _DURATION_NOUNS:
+            kind = Kind.DURATION
+        elif after in _PLACE_NOUNS:
+            kind = Kind.PLACE
+        elif after not in {"happens", "happened", "happen"}:
+            kind = Kind.ENTITY
+            plural = after.endswith("s") and not after.endswith("ss")
+    if target is not None:
+        content = tuple(t for t in content if t.lower != target or kind in {Kind.NUMBER})
+    yes_no = not wh and bool(low) and low[0] in _AUX
+    return Question(
+        text=text,
+        kind=kind,
+        wh=wh,
+        content=content,
+        target=target,
+        plural=plural,
+        reported=any(w in _SAY_VERBS for w in low),
+        reason=wh == "why",
+        yes_no=yes_no,
+        wants_latest=any(w in _LATEST for w in low),
+    )
+
+
+def mentioned_dates(text: str) -> list[tuple[int, int | None]]:
+    """(month, day) pairs a question names, such as "March 10" or "Feb 24", to match sources' dates."""
+    months = {m: n for n, m in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    out: list[tuple[int, int | None]] = []
+    for m in re.finditer(r"\b([A-Z][a-z]{2})[a-z]*\.?\s+(\d{1,2})\b", text):
+        month = months.get(m.group(1).lower())
+        if month:
+            out.append((month, int(m.group(2))))
+    return out
