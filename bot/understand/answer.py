@@ -34,7 +34,7 @@ from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
-MIN_SUPPORT = 0.6       # share of the question's (idf-weighted) words a sentence must carry
+MIN_SUPPORT = 0.45      # share of the question's (idf-weighted) words a sentence must carry
 RETRIEVE = 25           # sentences fetched per question
 _ANAPHORS = frozenset("he she they it his her their its the group this that".split())
 
@@ -82,6 +82,7 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
     scored: list[_Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
+        anchor_weights = anchors
         if support < MIN_SUPPORT:
             continue
         for cand in _candidates(q, hit.sentence.text):
@@ -89,8 +90,8 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
                 cand = _trim(q, hit.sentence.text, cand)
                 if cand is None:
                     continue
-            s = _score(q, hit.sentence.text, cand, anchors)
-            if s is None:
+            s = _score(q, hit.sentence.text, cand, anchor_weights)
+            if s is None or (q.kind is Kind.NUMBER and cand.bonus <= -1.0):
                 continue
             scored.append(_Scored(hit, cand, 3.0 * support + s - 0.01 * rank, support))
     if not scored:
@@ -147,7 +148,7 @@ def _date_match(tok: Token, q: Question, published: datetime | None) -> bool | N
     return None
 
 
-def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, set[int]]:
+def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, dict[int, float]]:
     """Share of the question's weight the sentence carries, and the sentence tokens that match it."""
     s_toks = tokens(hit.sentence.text)
     s_keys = [keys(t.lower) for t in s_toks]
@@ -161,7 +162,7 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, s
         meta_keys |= keys(t.lower)
     meta_words = set(fts_tokens(hit.sentence.source + " " + hit.sentence.article_url))
     total = got = 0.0
-    anchors: set[int] = set()
+    anchors: dict[int, float] = {}
     for i, qt in enumerate(q.content):
         w = weights.get(i, 1.0)
         total += w
@@ -172,7 +173,8 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, s
             got += w if dm else 0.0
             continue
         if found:
-            anchors.update(found)
+            for j in found:
+                anchors[j] = max(anchors.get(j, 0.0), w)
             got += w
         elif qk & before_keys:
             got += 0.8 * w
@@ -217,7 +219,7 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     return Candidate(text[start:toks[last].end], first, last, cand.bonus, cand.value)
 
 
-def _score(q: Question, text: str, cand: Candidate, anchors: set[int]) -> float | None:
+def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -> float | None:
     """How well a candidate fills the question's gap; None when it cannot be the answer."""
     toks = tokens(text)
     span = toks[cand.first:cand.last + 1]
@@ -232,9 +234,17 @@ def _score(q: Question, text: str, cand: Candidate, anchors: set[int]) -> float 
     if q.kind is Kind.NUMBER and cand.value in {t.lower for t in tokens(q.text)}:
         return None  # the question's own number ("October 7")
     outside = [a for a in anchors if a < cand.first or a > cand.last]
-    dist = min((cand.first - a if a < cand.first else a - cand.last) for a in outside) if outside else 30
-    proximity = 1.0 / (1.0 + dist / 4.0)
+    if outside:
+        near = min((cand.first - a if a < cand.first else a - cand.last) for a in outside)
+        mean = sum(anchors[a] * (cand.first - a if a < cand.first else a - cand.last) for a in outside) \
+            / sum(anchors[a] for a in outside)
+        proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
+    else:
+        proximity = 0.0
     score = cand.bonus + proximity
+    if q.kind in {Kind.ENTITY, Kind.PLACE} and cand.last + 1 in anchors \
+            and not toks[cand.last + 1].capitalised:
+        score -= 0.5  # "Shin Bet head ...": the name modifies the question's noun, it is not the answer
     if q.kind is Kind.CLAUSE:
         if new == 0:
             return None

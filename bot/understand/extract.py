@@ -28,6 +28,7 @@ _ORDINALS = frozenset(
 _SCALE = frozenset("million millions billion billions thousand hundred".split())
 _APPROX = ("more than", "less than", "fewer than", "at least", "up to", "as many as", "about", "around",
            "some", "over", "nearly", "almost", "roughly", "approximately", "only", "just", "under")
+_GENERIC_COUNTED = frozenset("people persons individuals".split())
 _UNITS = frozenset("second minute hour day week month year".split())
 _MONTHS = ("january february march april may june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
@@ -227,7 +228,8 @@ def number_candidates(text: str, toks: list[Token], target: str | None, target_k
                 bonus = 1.5
                 break
         if target and not bonus:
-            bonus = -0.6
+            counted = low[last + 1] if last + 1 < len(toks) else ""
+            bonus = -0.2 if counted in _GENERIC_COUNTED else -2.0
         if is_ord:
             bonus -= 0.3
         if noun_end == last and not is_ord:
@@ -286,10 +288,16 @@ def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
             if start > last:
                 continue
             phrase = text[toks[start].start:toks[last].end]
-            quoted = _inside_quotes(text, toks[start].start, toks[last].end)
+            quoted = _inside_quotes(text, toks[start].start, toks[last].end) and not _title_case(
+                toks[start:last + 1])
             out.append(Candidate(phrase, start, last, bonus=(0.5 if quoted else 0.0) - 0.25 * (n - 1),
                                  value=lead))
     return out
+
+
+def _title_case(span: list[Token]) -> bool:
+    words = [t for t in span if t.lower not in STOP]
+    return bool(words) and all(t.capitalised for t in words)
 
 
 def _inside_quotes(text: str, start: int, end: int) -> bool:

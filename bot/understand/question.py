@@ -32,7 +32,8 @@ _SAY_VERBS = frozenset(
     "say said says tell told describe described describes warn warned accuse accused position "
     "call called think believe claim claimed announce announced".split()
 )
-_LATEST = frozenset("latest now currently current still newest recent most".split())
+_COUNT_NOUNS = frozenset("number count total figure tally amount".split())
+_LATEST = frozenset("latest now currently current newest recent most reported so far".split())
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,12 @@ def parse_question(text: str) -> Question:
     after = low[i + 1] if 0 <= i < len(low) - 1 else ""
     if wh == "how" and after in {"many", "much"}:
         kind = Kind.NUMBER
-        target = next((w for w in low[i + 2:] if w not in STOP), None)
+        k = i + 2
+        while k < len(low) and low[k] in STOP:
+            k += 1
+        while k + 1 < len(low) and low[k + 1] not in STOP:
+            k += 1  # the head is the last word of the noun phrase ("emergency trips")
+        target = low[k] if k < len(low) else None
     elif wh == "how" and after == "long":
         kind = Kind.DURATION
     elif wh == "when":
@@ -74,19 +80,36 @@ def parse_question(text: str) -> Question:
     elif wh in {"who", "whom", "whose"}:
         kind = Kind.ENTITY
         plural = after in {"are", "were", "have"}
-    elif wh in {"which", "what"} and after and after not in _AUX and after not in STOP:
-        target = after
+    elif wh in {"which", "what"} and after and after not in _AUX:
+        # skip modifiers ("which US official", "which Israeli official") to reach the noun
+        k = i + 1
+        while k + 1 < len(low) and (toks[k].capitalised or low[k] in STOP) and low[k + 1] not in _AUX \
+                and low[k + 1] not in {"of", "that", "did", "does"}:
+            k += 1
+        after = target = low[k]
         if after in _TIME_NOUNS:
             kind = Kind.TIME
         elif after in _DURATION_NOUNS:
             kind = Kind.DURATION
         elif after in _PLACE_NOUNS:
             kind = Kind.PLACE
+        elif after in _COUNT_NOUNS and k + 2 < len(low) and low[k + 1] == "of":
+            kind = Kind.NUMBER
+            target = low[k + 2]
         elif after not in {"happens", "happened", "happen"}:
             kind = Kind.ENTITY
             plural = after.endswith("s") and not after.endswith("ss")
+    if kind is Kind.CLAUSE and i >= 0:
+        # "what is the latest reported number of hostages": a count in disguise
+        for k in range(i + 1, len(low) - 2):
+            if low[k] in _COUNT_NOUNS and low[k + 1] == "of":
+                kind, target = Kind.NUMBER, low[k + 2]
+                break
     if target is not None:
         content = tuple(t for t in content if t.lower != target or kind in {Kind.NUMBER})
+    # words about the question itself ("latest", "number of") are not facts a sentence must carry
+    content = tuple(t for t in content if t.lower not in _LATEST
+                    and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS))
     yes_no = not wh and bool(low) and low[0] in _AUX
     return Question(
         text=text,
