@@ -24,8 +24,25 @@ from bot.domain import StorySentence
 from bot.text import split_sentences
 from bot.understand.answer import MemorySearch, answer_question
 
-STOP = {"the", "a", "an", "of", "and", "in", "on", "to", "for", "by", "with", "at", "as", "is", "are", "was",
-        "were"}
+STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "in",
+    "on",
+    "to",
+    "for",
+    "by",
+    "with",
+    "at",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+}
 
 
 def toks(s: str | None) -> list[str]:
@@ -65,8 +82,18 @@ def load_articles(eval_dir: Path) -> MemorySearch:
         sentences = []
         for pos, text in enumerate(split_sentences(body)):
             sid += 1
-            sentences.append(StorySentence(sid, aid, pos, text, url if url.startswith("http") else "",
-                                           meta.get("title", ""), source, published))
+            sentences.append(
+                StorySentence(
+                    sid,
+                    aid,
+                    pos,
+                    text,
+                    url if url.startswith("http") else "",
+                    meta.get("title", ""),
+                    source,
+                    published,
+                )
+            )
         search.add_article(sentences, sorted(stories.get(path.name, ())))
     return search
 
@@ -96,16 +123,20 @@ def main() -> None:
         ok = not ans.answer if unanswerable else bool(ans.answer) and right(ans.answer, item["answers"])
         groups["held-out" if held_out else "held-in"].append((unanswerable, ok))
         if not ok:
-            misses.append(f'{item["id"]}{" (held-out)" if held_out else ""}: {item["question"]} -> '
-                          f'{ans.answer!r} (want {item["answers"][:2]})')
+            misses.append(
+                f"{item['id']}{' (held-out)' if held_out else ''}: {item['question']} -> "
+                f"{ans.answer!r} (want {item['answers'][:2]})"
+            )
     rows = [(name, g) for name, g in groups.items() if g]
     rows.append(("whole", [r for _, g in rows for r in g]))
     print(f"{'set':10} {'answerable':>16} {'abstained':>16}")
     for name, g in rows:
         a = [ok for un, ok in g if not un]
         b = [ok for un, ok in g if un]
-        print(f"{name:10} {sum(a):>4}/{len(a):<3} {sum(a) / max(len(a), 1):>6.0%} "
-              f"{sum(b):>4}/{len(b):<3} {sum(b) / max(len(b), 1):>6.0%}")
+        print(
+            f"{name:10} {sum(a):>4}/{len(a):<3} {sum(a) / max(len(a), 1):>6.0%} "
+            f"{sum(b):>4}/{len(b):<3} {sum(b) / max(len(b), 1):>6.0%}"
+        )
     if args.show:
         print("\n".join(misses))
     lat = sorted(latencies)

@@ -26,7 +26,9 @@ def main() -> None:
         print(f"\n{support:.2f} {hit.sentence.text[:150]}")
         toks = tokens(hit.sentence.text)
         print("   anchors:", [toks[a].text for a in sorted(anchors)])
-        cands = [(A._score(q, hit.sentence.text, c, anchors), c.text) for c in A._candidates(q, hit.sentence.text)]
+        cands = [
+            (A._score(q, hit.sentence.text, c, anchors), c.text) for c in A._candidates(q, hit.sentence.text)
+        ]
         for s, t in sorted([c for c in cands if c[0] is not None], reverse=True)[:3]:
             print(f"   {s:.2f} {t}")
     print(A.answer_question(question, search, []).text)

@@ -34,9 +34,11 @@ from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
-MIN_SUPPORT = 0.45      # share of the question's (idf-weighted) words a sentence must carry
-RETRIEVE = 25           # sentences fetched per question
-_ANAPHORS = frozenset("he she they it his her their its the group this that".split())
+MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
+RETRIEVE = 25  # sentences fetched per question
+_ANAPHORS = frozenset(
+    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ class _Scored:
     support: float
 
 
-def answer_question(question: str, search: SentenceSearch, stories: Sequence[Story],
-                    story: str | None = None) -> Answer:
+def answer_question(
+    question: str, search: SentenceSearch, stories: Sequence[Story], story: str | None = None
+) -> Answer:
     """Answer an editor's question from stored sentences, citing them, or say it does not know."""
     q = parse_question(question)
     query = build_query(question)
@@ -82,15 +85,13 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
     scored: list[_Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
-        anchor_weights = anchors
         if support < MIN_SUPPORT:
             continue
-        for cand in _candidates(q, hit.sentence.text):
-            if q.kind in {Kind.ENTITY, Kind.PLACE}:
-                cand = _trim(q, hit.sentence.text, cand)
-                if cand is None:
-                    continue
-            s = _score(q, hit.sentence.text, cand, anchor_weights)
+        for raw in _candidates(q, hit.sentence.text):
+            cand = _trim(q, hit.sentence.text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
+            if cand is None:
+                continue
+            s = _score(q, hit.sentence.text, cand, anchors)
             if s is None or (q.kind is Kind.NUMBER and cand.bonus <= -1.0):
                 continue
             scored.append(_Scored(hit, cand, 3.0 * support + s - 0.01 * rank, support))
@@ -104,9 +105,13 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
 
 
 def _unknown(question: str, story: str | None) -> Answer:
-    return Answer(question=question, answer=None,
-                  text="I don't know: none of the stored sources I found supports an answer to that.",
-                  story=story, as_of=None)
+    return Answer(
+        question=question,
+        answer=None,
+        text="I don't know: none of the stored sources I found supports an answer to that.",
+        story=story,
+        as_of=None,
+    )
 
 
 def _guess_story(stories: Sequence[Story], question: str) -> str | None:
@@ -132,10 +137,27 @@ def _weights(q: Question, search: SentenceSearch) -> dict[int, float]:
     return out
 
 
-_MONTH_NAMES = {name: i for i, names in enumerate(
-    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-     "aug august", "sep sept september", "oct october", "nov november", "dec december"), 1)
-    for name in names.split()}
+_MONTH_NAMES = {
+    name: i
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        1,
+    )
+    for name in names.split()
+}
 
 
 def _date_match(tok: Token, q: Question, published: datetime | None) -> bool | None:
@@ -214,15 +236,15 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
         return None
     if (first, last) == (cand.first, cand.last):
         return cand
-    keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first:first])
+    keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
-    return Candidate(text[start:toks[last].end], first, last, cand.bonus, cand.value)
+    return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
 
 
 def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -> float | None:
     """How well a candidate fills the question's gap; None when it cannot be the answer."""
     toks = tokens(text)
-    span = toks[cand.first:cand.last + 1]
+    span = toks[cand.first : cand.last + 1]
     qkeys: set[str] = set()
     for t in q.content:
         qkeys |= keys(t.lower)
@@ -236,15 +258,38 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     outside = [a for a in anchors if a < cand.first or a > cand.last]
     if outside:
         near = min((cand.first - a if a < cand.first else a - cand.last) for a in outside)
-        mean = sum(anchors[a] * (cand.first - a if a < cand.first else a - cand.last) for a in outside) \
-            / sum(anchors[a] for a in outside)
+        mean = sum(anchors[a] * (cand.first - a if a < cand.first else a - cand.last) for a in outside) / sum(
+            anchors[a] for a in outside
+        )
         proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
     else:
         proximity = 0.0
     score = cand.bonus + proximity
-    if q.kind in {Kind.ENTITY, Kind.PLACE} and cand.last + 1 in anchors \
-            and not toks[cand.last + 1].capitalised:
+    if (
+        q.kind in {Kind.ENTITY, Kind.PLACE}
+        and cand.last + 1 in anchors
+        and not toks[cand.last + 1].capitalised
+    ):
         score -= 0.5  # "Shin Bet head ...": the name modifies the question's noun, it is not the answer
+    if q.kind is Kind.ENTITY:
+        nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
+        gap = text[toks[cand.last].end : nxt.start] if nxt else ""
+        if (
+            cand.first == cand.last
+            and nxt is not None
+            and gap == " "
+            and not nxt.capitalised
+            and nxt.lower not in STOP
+        ):
+            score -= 0.6  # "Israeli team": a single name used as an adjective
+        prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]
+        if prev[-1:] == ["by"] and cand.first - 2 in anchors:
+            score += 0.6  # "led by X": X is the agent the question asks for
+        if nxt is not None and (
+            cand.last + 1 in anchors
+            or (nxt.lower in {"has", "have", "had", "was", "is"} and cand.last + 2 in anchors)
+        ):
+            score += 0.4  # "X skipped ...": X is the subject of the question's verb
     if q.kind is Kind.CLAUSE:
         if new == 0:
             return None
@@ -254,8 +299,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score -= 0.08 * max(0, n - 14)
         score -= 0.3 if n < 2 else 0.0
         lead = cand.value
-        if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"}
-                           or cand.bonus > 0):
+        if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"} or cand.bonus > 0):
             score += 0.5
         if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after"}:
             score += 0.8
@@ -288,8 +332,9 @@ def _order_by_time(q: Question, best: _Scored, scored: list[_Scored]) -> tuple[_
 
 def _cite(hit: Hit) -> Citation:
     s = hit.sentence
-    return Citation(title=s.article_title, url=s.article_url, source=s.source, published=s.published,
-                    sentence=s.text)
+    return Citation(
+        title=s.article_title, url=s.article_url, source=s.source, published=s.published, sentence=s.text
+    )
 
 
 def _when(published: datetime | None) -> str:
@@ -300,25 +345,38 @@ def _short(q: Question, cand: Candidate) -> str:
     text = re.sub(r"^[\"“”'(\s]+|[\"“”')\s.,;:]+$", "", cand.text)
     text = text.replace("“", "").replace("”", "").replace('"', "")
     if q.yes_no:
-        return "Yes: " + text
+        negated = re.search(r"\b(?:no|not|never|without|nor)\b|n't\b", text, re.IGNORECASE)
+        return ("No: " if negated else "Yes: ") + text
     return text
 
 
 def _reply(question: str, q: Question, lead: _Scored, earlier: list[_Scored], story: str | None) -> Answer:
     short = _short(q, lead.candidate)
     s = lead.hit.sentence
-    lines = [f"{short}.", f"\u201c{s.text}\u201d", f"\u2014 {s.article_title or s.source} ({s.source}), "
-             f"{_when(s.published)}" + (f" {s.article_url}" if s.article_url else "")]
+    lines = [
+        f"{short}.",
+        f"\u201c{s.text}\u201d",
+        f"\u2014 {s.article_title or s.source} ({s.source}), "
+        f"{_when(s.published)}" + (f" {s.article_url}" if s.article_url else ""),
+    ]
     cites = [_cite(lead.hit)]
     for e in earlier:
         es = e.hit.sentence
         newer = (es.published or datetime.min) > (s.published or datetime.min)
-        lines.append(f"{'A newer' if newer else 'An earlier'} source said {_short(q, e.candidate)}: "
-                     f"\u201c{es.text}\u201d \u2014 {es.article_title or es.source} ({es.source}), "
-                     f"{_when(es.published)}")
+        lines.append(
+            f"{'A newer' if newer else 'An earlier'} source said {_short(q, e.candidate)}: "
+            f"\u201c{es.text}\u201d \u2014 {es.article_title or es.source} ({es.source}), "
+            f"{_when(es.published)}"
+        )
         cites.append(_cite(e.hit))
     dates = [c.published for c in cites if c.published]
     as_of = max(dates) if dates else None
     lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")
-    return Answer(question=question, answer=short, text="\n".join(lines), story=story, as_of=as_of,
-                  citations=tuple(cites))
+    return Answer(
+        question=question,
+        answer=short,
+        text="\n".join(lines),
+        story=story,
+        as_of=as_of,
+        citations=tuple(cites),
+    )

@@ -13,35 +13,152 @@ from lemminflect import getAllLemmas
 
 from bot.understand.lexicon import STOP, Token
 
-_DETERMINERS = frozenset("both neither either the a an this that these those".split())
-_NAME_JOINERS = frozenset("al el bin ben de del der van von la le abu".split())
-_LOCATIVE = frozenset("in to at from toward towards near inside into within outside across".split())
+_DETERMINERS = frozenset(["both", "neither", "either", "the", "a", "an", "this", "that", "these", "those"])
+_NAME_JOINERS = frozenset(["al", "el", "bin", "ben", "de", "del", "der", "van", "von", "la", "le", "abu"])
+_LOCATIVE = frozenset(
+    [
+        "in",
+        "to",
+        "at",
+        "from",
+        "on",
+        "toward",
+        "towards",
+        "near",
+        "inside",
+        "into",
+        "within",
+        "outside",
+        "across",
+    ]
+)
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "hundreds": 100,
-    "dozen": 12, "dozens": 24, "thousands": 1000,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "hundreds": 100,
+    "dozen": 12,
+    "dozens": 24,
+    "thousands": 1000,
 }
 _ORDINALS = frozenset(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())
-_SCALE = frozenset("million millions billion billions thousand hundred".split())
-_APPROX = ("more than", "less than", "fewer than", "at least", "up to", "as many as", "about", "around",
-           "some", "over", "nearly", "almost", "roughly", "approximately", "only", "just", "under")
-_GENERIC_COUNTED = frozenset("people persons individuals".split())
-_UNITS = frozenset("second minute hour day week month year".split())
-_MONTHS = ("january february march april may june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
-_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_RELATIVE = ("today tonight tomorrow yesterday weekend week month year night morning evening afternoon "
-             "spring summer autumn fall winter").split()
+    [
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+    ]
+)
+_SCALE = frozenset(["million", "millions", "billion", "billions", "thousand", "hundred"])
+_APPROX = (
+    "more than",
+    "less than",
+    "fewer than",
+    "at least",
+    "up to",
+    "as many as",
+    "about",
+    "around",
+    "some",
+    "over",
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "only",
+    "just",
+    "under",
+)
+_GENERIC_COUNTED = frozenset(["people", "persons", "individuals"])
+_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year"])
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+]
+_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_RELATIVE = [
+    "today",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "weekend",
+    "week",
+    "month",
+    "year",
+    "night",
+    "morning",
+    "evening",
+    "afternoon",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+]
 _TIME_UNIT = (
     r"(?:(?:this|next|last|that|early|late|mid|earlier|later|the end of|the start of|the beginning of)"
     r"[\s-]+)*(?:" + "|".join(_MONTHS + _DAYS + _RELATIVE) + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s+\d{4})?"
     r"(?:\s+(?:night|morning|evening|afternoon))?"
 )
-_TIME_PREFIX = r"(?:(?:possibly|probably|perhaps|likely)\s+)?(?:(?:as early as|as soon as|by|until|on|in|" \
-               r"at|from|since|before|after)\s+)?"
+_TIME_PREFIX = (
+    r"(?:(?:possibly|probably|perhaps|likely)\s+)?(?:(?:as early as|as soon as|by|until|on|in|"
+    r"at|from|since|before|after)\s+)?"
+)
 _TIME = re.compile(r"\b" + _TIME_PREFIX + _TIME_UNIT + r"|\b(?:19|20)\d\d\b", re.IGNORECASE)
 
 
@@ -77,7 +194,7 @@ def _sentence_start(toks: list[Token], i: int) -> bool:
 
 
 def _gap(text: str, a: Token, b: Token) -> str:
-    return text[a.end:b.start]
+    return text[a.end : b.start]
 
 
 def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
@@ -95,9 +212,13 @@ def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
                 break
             if _is_proper(toks, j + 1):
                 j += 1
-            elif toks[j + 1].lower in _NAME_JOINERS | {"of"} and j + 2 < len(toks) \
-                    and _gap(text, toks[j + 1], toks[j + 2]) == " " and _is_proper(toks, j + 2) \
-                    and toks[j + 1].lower != "of":
+            elif (
+                toks[j + 1].lower in _NAME_JOINERS | {"of"}
+                and j + 2 < len(toks)
+                and _gap(text, toks[j + 1], toks[j + 2]) == " "
+                and _is_proper(toks, j + 2)
+                and toks[j + 1].lower != "of"
+            ):
                 j += 2
             else:
                 break
@@ -114,13 +235,13 @@ def name_lists(text: str, toks: list[Token], spans: list[tuple[int, int]]) -> li
         first, last = spans[k]
         m = k
         while m + 1 < len(spans):
-            gap = text[toks[spans[m][1]].end:toks[spans[m + 1][0]].start]
+            gap = text[toks[spans[m][1]].end : toks[spans[m + 1][0]].start]
             if re.fullmatch(r",?\s+(?:and\s+|or\s+)?(?:the\s+)?|,\s*(?:the\s+)?", gap):
                 m += 1
             else:
                 break
         if m > k:
-            last_gap = text[toks[spans[m - 1][1]].end:toks[spans[m][0]].start]
+            last_gap = text[toks[spans[m - 1][1]].end : toks[spans[m][0]].start]
             if re.search(r"\b(?:and|or)\b", last_gap):
                 out.append((first, spans[m][1]))
         k = m + 1 if m > k else k + 1
@@ -128,12 +249,16 @@ def name_lists(text: str, toks: list[Token], spans: list[tuple[int, int]]) -> li
 
 
 def _span_text(text: str, toks: list[Token], first: int, last: int) -> str:
-    return text[toks[first].start:toks[last].end]
+    return text[toks[first].start : toks[last].end]
+
+
+def _temporal(toks: list[Token], a: int, b: int) -> bool:
+    return all(t.lower.rstrip(".") in _MONTHS or t.lower in _DAYS for t in toks[a : b + 1])
 
 
 def entity_candidates(text: str, toks: list[Token], plural: bool) -> list[Candidate]:
-    """Names and, for plural questions, lists of names."""
-    spans = names(text, toks)
+    """Names and, for plural questions, lists of names (days and months are not names here)."""
+    spans = [(a, b) for a, b in names(text, toks) if not _temporal(toks, a, b)]
     out = [Candidate(_span_text(text, toks, a, b), a, b) for a, b in spans]
     for a, b in name_lists(text, toks, spans):
         out.append(Candidate(_span_text(text, toks, a, b), a, b, bonus=0.6 if plural else -0.3))
@@ -144,12 +269,14 @@ def place_candidates(text: str, toks: list[Token]) -> list[Candidate]:
     """Names introduced by a locative preposition ("in Cairo", "to the Israeli Knesset")."""
     out: list[Candidate] = []
     for a, b in names(text, toks):
+        if _temporal(toks, a, b):
+            continue
         k = a - 1
         if k >= 0 and toks[k].lower == "the":
             k -= 1
         locative = k >= 0 and toks[k].lower in _LOCATIVE
         bonus = 0.8 if locative else -0.4
-        if text[toks[b].end:toks[b].end + 2] == "'s" or toks[b].lower.endswith("'s"):
+        if text[toks[b].end : toks[b].end + 2] == "'s" or toks[b].lower.endswith("'s"):
             bonus -= 0.5  # "Egypt's ..." names an owner, not a place
         start = k if locative else a
         out.append(Candidate(_span_text(text, toks, start, b), start, b, bonus=bonus, value=toks[b].lower))
@@ -168,7 +295,7 @@ def time_candidates(text: str, toks: list[Token]) -> list[Candidate]:
     matches = [m for m in _TIME.finditer(text) if m.group(0).strip()]
     merged: list[list[int]] = []
     for m in matches:
-        if merged and re.fullmatch(r"[\s,]*", text[merged[-1][1]:m.start()]):
+        if merged and re.fullmatch(r"[\s,]*", text[merged[-1][1] : m.start()]):
             merged[-1][1] = m.end()
         else:
             merged.append([m.start(), m.end()])
@@ -186,8 +313,9 @@ def _number_at(toks: list[Token], i: int) -> bool:
     return bool(re.fullmatch(r"\d[\d,.]*", w)) or w in _NUMBER_WORDS
 
 
-def number_candidates(text: str, toks: list[Token], target: str | None, target_keys: frozenset[str],
-                      ordinal_ok: bool = True) -> list[Candidate]:
+def number_candidates(
+    text: str, toks: list[Token], target: str | None, target_keys: frozenset[str], ordinal_ok: bool = True
+) -> list[Candidate]:
     """Quantities with the noun they count ("some 1,200 people", "four battalions", "sixth trip")."""
     out: list[Candidate] = []
     low = [t.lower for t in toks]
@@ -206,13 +334,17 @@ def number_candidates(text: str, toks: list[Token], target: str | None, target_k
             i += 1
             continue  # a day of the month
         first, last = i, i
-        while last + 1 < len(toks) and (low[last + 1] in _SCALE or low[last + 1] in {"to", "or"}
-                                        and last + 2 < len(toks) and _number_at(toks, last + 2)):
+        while last + 1 < len(toks) and (
+            low[last + 1] in _SCALE
+            or low[last + 1] in {"to", "or"}
+            and last + 2 < len(toks)
+            and _number_at(toks, last + 2)
+        ):
             last += 2 if low[last + 1] in {"to", "or"} else 1
         # hedge before the number
         for hedge in _APPROX:
             n = hedge.count(" ") + 1
-            if first - n >= 0 and " ".join(low[first - n:first]) == hedge:
+            if first - n >= 0 and " ".join(low[first - n : first]) == hedge:
                 first -= n
                 break
         if first > 0 and low[first - 1] == "the" and is_ord:
@@ -221,7 +353,7 @@ def number_candidates(text: str, toks: list[Token], target: str | None, target_k
         noun_end = last
         bonus = 0.0
         for k in range(last + 1, min(last + 4, len(toks))):
-            if low[k] in STOP or text[toks[k - 1].end:toks[k].start] not in {" ", "-"}:
+            if low[k] in STOP or text[toks[k - 1].end : toks[k].start] not in {" ", "-"}:
                 break
             noun_end = k
             if target and keys(low[k]) & target_keys:
@@ -234,7 +366,7 @@ def number_candidates(text: str, toks: list[Token], target: str | None, target_k
             bonus -= 0.3
         if noun_end == last and not is_ord:
             bonus -= 0.2
-        value = " ".join(low[i:last + 1])
+        value = " ".join(low[i : last + 1])
         out.append(Candidate(_span_text(text, toks, first, noun_end), first, noun_end, bonus, value))
         i = last + 1
     return out
@@ -246,8 +378,14 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 
     out: list[Candidate] = []
     for cand in number_candidates(text, toks, None, frozenset(), ordinal_ok=False):
-        unit = next((k for k in range(cand.last - 1, min(cand.last + 2, len(toks)))
-                     if k > cand.first and keys(toks[k].lower) & _UNITS), None)
+        unit = next(
+            (
+                k
+                for k in range(cand.last - 1, min(cand.last + 2, len(toks)))
+                if k > cand.first and keys(toks[k].lower) & _UNITS
+            ),
+            None,
+        )
         if unit is None:
             continue
         first, last = cand.first, max(cand.last, unit)
@@ -263,9 +401,32 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 
 
 _CLAUSE_WORDS = frozenset(
-    "that because saying said says after while although though but which who according since due "
-    "until amid so unless whereas adding warning".split())
-_REASON_WORDS = frozenset("because since due saying as amid after so given".split())
+    [
+        "that",
+        "because",
+        "saying",
+        "said",
+        "says",
+        "after",
+        "while",
+        "although",
+        "though",
+        "but",
+        "which",
+        "who",
+        "according",
+        "since",
+        "due",
+        "until",
+        "amid",
+        "so",
+        "unless",
+        "whereas",
+        "adding",
+        "warning",
+    ]
+)
+_REASON_WORDS = frozenset(["because", "since", "due", "saying", "as", "amid", "after", "so", "given"])
 
 
 def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
@@ -274,7 +435,7 @@ def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
         return []
     cuts = {0}
     for i in range(1, len(toks)):
-        gap = text[toks[i - 1].end:toks[i].start]
+        gap = text[toks[i - 1].end : toks[i].start]
         if re.search(r"[,;:()\u2014\u2013\"“”]|\s-\s", gap) or toks[i].lower in _CLAUSE_WORDS:
             cuts.add(i)
     bounds = sorted(cuts) + [len(toks)]
@@ -287,11 +448,13 @@ def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
             start = first + 1 if lead in _CLAUSE_WORDS - {"who", "which"} and first < last else first
             if start > last:
                 continue
-            phrase = text[toks[start].start:toks[last].end]
+            phrase = text[toks[start].start : toks[last].end]
             quoted = _inside_quotes(text, toks[start].start, toks[last].end) and not _title_case(
-                toks[start:last + 1])
-            out.append(Candidate(phrase, start, last, bonus=(0.5 if quoted else 0.0) - 0.25 * (n - 1),
-                                 value=lead))
+                toks[start : last + 1]
+            )
+            out.append(
+                Candidate(phrase, start, last, bonus=(0.5 if quoted else 0.0) - 0.25 * (n - 1), value=lead)
+            )
     return out
 
 
@@ -303,4 +466,4 @@ def _title_case(span: list[Token]) -> bool:
 def _inside_quotes(text: str, start: int, end: int) -> bool:
     before = text[:start]
     opened = before.count("“") > before.count("”") or before.count('"') % 2 == 1
-    return opened and bool(re.match(r"^[^\"”]*[\"”]", text[end:end + 3] + '"'))
+    return opened and bool(re.match(r"^[^\"”]*[\"”]", text[end : end + 3] + '"'))

@@ -16,24 +16,67 @@ from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, tokens
 class Kind(Enum):
     """The shape of the short answer."""
 
-    ENTITY = "entity"      # who / which person, organisation, country, outlet, show
-    PLACE = "place"        # where
-    TIME = "time"          # when / what day
-    NUMBER = "number"      # how many / how much
+    ENTITY = "entity"  # who / which person, organisation, country, outlet, show
+    PLACE = "place"  # where
+    TIME = "time"  # when / what day
+    NUMBER = "number"  # how many / how much
     DURATION = "duration"  # how long / over what period
-    CLAUSE = "clause"      # what / why / how / yes-no: a phrase of the sentence
+    CLAUSE = "clause"  # what / why / how / yes-no: a phrase of the sentence
 
 
-_AUX = frozenset("is are was were do does did has have had will would can could should may might".split())
-_TIME_NOUNS = frozenset("date day days month year time".split())
-_DURATION_NOUNS = frozenset("period duration long".split())
-_PLACE_NOUNS = frozenset("city town place venue location capital".split())
-_SAY_VERBS = frozenset(
-    "say said says tell told describe described describes warn warned accuse accused position "
-    "call called think believe claim claimed announce announced".split()
+_AUX = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+    ]
 )
-_COUNT_NOUNS = frozenset("number count total figure tally amount".split())
-_LATEST = frozenset("latest now currently current newest recent most reported so far".split())
+_TIME_NOUNS = frozenset(["date", "day", "days", "month", "year", "time"])
+_DURATION_NOUNS = frozenset(["period", "duration", "long"])
+_PLACE_NOUNS = frozenset(["city", "town", "place", "venue", "location", "capital"])
+_SAY_VERBS = frozenset(
+    [
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "describe",
+        "described",
+        "describes",
+        "warn",
+        "warned",
+        "accuse",
+        "accused",
+        "position",
+        "call",
+        "called",
+        "think",
+        "believe",
+        "claim",
+        "claimed",
+        "announce",
+        "announced",
+    ]
+)
+_COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount"])
+_LATEST = frozenset(
+    ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
+)
 
 
 @dataclass(frozen=True)
@@ -43,11 +86,11 @@ class Question:
     text: str
     kind: Kind
     wh: str
-    content: tuple[Token, ...]   # words the supporting sentence should share
-    target: str | None = None    # the noun after "how many" / "which" (what is counted or named)
-    plural: bool = False         # "who are", "which countries": a list is a fine answer
-    reported: bool = False       # asks what someone said / how they described something
-    reason: bool = False         # "why"
+    content: tuple[Token, ...]  # words the supporting sentence should share
+    target: str | None = None  # the noun after "how many" / "which" (what is counted or named)
+    plural: bool = False  # "who are", "which countries": a list is a fine answer
+    reported: bool = False  # asks what someone said / how they described something
+    reason: bool = False  # "why"
     yes_no: bool = False
     wants_latest: bool = False
 
@@ -83,8 +126,12 @@ def parse_question(text: str) -> Question:
     elif wh in {"which", "what"} and after and after not in _AUX:
         # skip modifiers ("which US official", "which Israeli official") to reach the noun
         k = i + 1
-        while k + 1 < len(low) and (toks[k].capitalised or low[k] in STOP) and low[k + 1] not in _AUX \
-                and low[k + 1] not in {"of", "that", "did", "does"}:
+        while (
+            k + 1 < len(low)
+            and (toks[k].capitalised or low[k] in STOP)
+            and low[k + 1] not in _AUX
+            and low[k + 1] not in {"of", "that", "did", "does"}
+        ):
             k += 1
         after = target = low[k]
         if after in _TIME_NOUNS:
@@ -93,6 +140,8 @@ def parse_question(text: str) -> Question:
             kind = Kind.DURATION
         elif after in _PLACE_NOUNS:
             kind = Kind.PLACE
+        elif after == "name" and k + 1 < len(low) and low[k + 1] == "of":
+            kind, target = Kind.ENTITY, None
         elif after in _COUNT_NOUNS and k + 2 < len(low) and low[k + 1] == "of":
             kind = Kind.NUMBER
             target = low[k + 2]
@@ -108,8 +157,9 @@ def parse_question(text: str) -> Question:
     if target is not None:
         content = tuple(t for t in content if t.lower != target or kind in {Kind.NUMBER})
     # words about the question itself ("latest", "number of") are not facts a sentence must carry
-    content = tuple(t for t in content if t.lower not in _LATEST
-                    and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS))
+    content = tuple(
+        t for t in content if t.lower not in _LATEST and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
+    )
     yes_no = not wh and bool(low) and low[0] in _AUX
     return Question(
         text=text,
@@ -127,8 +177,12 @@ def parse_question(text: str) -> Question:
 
 def mentioned_dates(text: str) -> list[tuple[int, int | None]]:
     """(month, day) pairs a question names, such as "March 10" or "Feb 24", to match sources' dates."""
-    months = {m: n for n, m in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    months = {
+        m: n
+        for n, m in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+        )
+    }
     out: list[tuple[int, int | None]] = []
     for m in re.finditer(r"\b([A-Z][a-z]{2})[a-z]*\.?\s+(\d{1,2})\b", text):
         month = months.get(m.group(1).lower())

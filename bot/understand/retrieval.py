@@ -105,7 +105,11 @@ class MemorySearch:
                 if story is not None and story not in doc.stories:
                     continue
                 tf = doc.counts[term]
-                scores[i] += idf * tf * (self._k1 + 1) / (tf + self._k1 * (1 - self._b + self._b * doc.length / avg))
+                scores[i] += (
+                    idf * tf * (self._k1 + 1) / (tf + self._k1 * (1 - self._b + self._b * doc.length / avg))
+                )
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-        return [Hit(self._docs[i].sentence, score, self._docs[i].stories, self._docs[i].before)
-                for i, score in best]
+        return [
+            Hit(self._docs[i].sentence, score, self._docs[i].stories, self._docs[i].before)
+            for i, score in best
+        ]

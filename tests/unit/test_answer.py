@@ -13,11 +13,27 @@ from bot.understand.answer import MemorySearch, answer_question, build_query
 _ids = iter(range(1, 10_000))
 
 
-def _article(search: MemorySearch, aid: int, text: str, *, source: str, title: str, day: str,
-             stories: tuple[str, ...] = ("harbour-strike",)) -> None:
+def _article(
+    search: MemorySearch,
+    aid: int,
+    text: str,
+    *,
+    source: str,
+    title: str,
+    day: str,
+    stories: tuple[str, ...] = ("harbour-strike",),
+) -> None:
     sentences = [
-        StorySentence(next(_ids), aid, pos, s, f"https://{source}/story-{aid}", title, source,
-                      datetime.fromisoformat(day))
+        StorySentence(
+            next(_ids),
+            aid,
+            pos,
+            s,
+            f"https://{source}/story-{aid}",
+            title,
+            source,
+            datetime.fromisoformat(day),
+        )
         for pos, s in enumerate(split_sentences(text))
     ]
     search.add_article(sentences, stories)
@@ -26,18 +42,33 @@ def _article(search: MemorySearch, aid: int, text: str, *, source: str, title: s
 @pytest.fixture
 def search() -> MemorySearch:
     s = MemorySearch()
-    _article(s, 1, (
-        "Dock workers in the port city walked out on Monday over pay.\n"
-        "Norway and Chile have been the mediators of the talks between the union and the port authority.\n"
-        "The next round of talks will be held in Lisbon on Thursday, union officials said.\n"
-        "The strike has stranded 42 container ships outside the harbour.\n"
-        "Union leader Marta Quintal said the workers would not return without a written offer.\n"
-        "She added that the port authority had ignored three earlier proposals."
-    ), source="harbour-news.example", title="Port strike enters first week", day="2025-01-10")
-    _article(s, 2, (
-        "The port authority said 30 container ships remain stranded outside the harbour.\n"
-        "Talks resumed with both mediators present."
-    ), source="coastal-times.example", title="Fewer ships stranded as talks resume", day="2025-01-20")
+    _article(
+        s,
+        1,
+        (
+            "Dock workers in the port city walked out on Monday over pay.\n"
+            "Norway and Chile have been the mediators of the talks between the union and the port "
+            "authority.\n"
+            "The next round of talks will be held in Lisbon on Thursday, union officials said.\n"
+            "The strike has stranded 42 container ships outside the harbour.\n"
+            "Union leader Marta Quintal said the workers would not return without a written offer.\n"
+            "She added that the port authority had ignored three earlier proposals."
+        ),
+        source="harbour-news.example",
+        title="Port strike enters first week",
+        day="2025-01-10",
+    )
+    _article(
+        s,
+        2,
+        (
+            "The port authority said 30 container ships remain stranded outside the harbour.\n"
+            "Talks resumed with both mediators present."
+        ),
+        source="coastal-times.example",
+        title="Fewer ships stranded as talks resume",
+        day="2025-01-20",
+    )
     return s
 
 
@@ -69,8 +100,11 @@ def test_how_many_question_returns_the_number_with_its_noun(search: MemorySearch
 
 
 def test_unsupported_question_is_abstained_not_guessed(search: MemorySearch) -> None:
-    for question in ("How many cranes were damaged?", "Who won the football match?",
-                     "When did the airport reopen?"):
+    for question in (
+        "How many cranes were damaged?",
+        "Who won the football match?",
+        "When did the airport reopen?",
+    ):
         ans = answer_question(question, search, [])
         assert ans.answer is None, question
         assert "don't know" in ans.text
@@ -88,7 +122,9 @@ def test_changed_value_leads_with_newest_source_and_mentions_the_earlier_one(sea
 def test_citation_carries_the_supporting_sentence_title_and_link(search: MemorySearch) -> None:
     ans = answer_question("Where will the next round of talks be held?", search, [])
     cite = ans.citations[0]
-    assert cite.sentence == "The next round of talks will be held in Lisbon on Thursday, union officials said."
+    assert (
+        cite.sentence == "The next round of talks will be held in Lisbon on Thursday, union officials said."
+    )
     assert cite.title == "Port strike enters first week"
     assert cite.url == "https://harbour-news.example/story-1"
     assert "Port strike enters first week" in ans.text and "10 Jan 2025" in ans.text
