@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from lemminflect import getAllLemmas
+
 from bot.domain import Answer, Citation, Story, StorySentence
 from bot.understand.extract import (
     Candidate,
@@ -28,14 +30,17 @@ from bot.understand.extract import (
     place_candidates,
     time_candidates,
 )
-from bot.understand.lexicon import STOP, Token, inflections, keys, tokens
+from bot.understand.lexicon import STOP, Token, inflections, keys, synonym_keys, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
 MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
+SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
 RETRIEVE = 25  # sentences fetched per question
+_REPORTING = frozenset("said says reported reports told announced quoted wrote claimed added".split())
+_AUXILIARIES = frozenset("has have had was is were are will would".split())
 _ANAPHORS = frozenset(
     ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
 )
@@ -200,6 +205,10 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             got += w
         elif qk & before_keys:
             got += 0.8 * w
+        elif syn := [j for j, sk in enumerate(s_keys) if sk & synonym_keys(qt.lower)]:
+            for j in syn:
+                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+            got += SYNONYM * w
         elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
             got += 0.6 * w
     return (got / total if total else 0.0), anchors
@@ -239,6 +248,10 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
+
+
+def _verbish(word: str) -> bool:
+    return "VERB" in getAllLemmas(word)
 
 
 def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -> float | None:
@@ -285,11 +298,11 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]
         if prev[-1:] == ["by"] and cand.first - 2 in anchors:
             score += 0.6  # "led by X": X is the agent the question asks for
-        if nxt is not None and (
-            cand.last + 1 in anchors
-            or (nxt.lower in {"has", "have", "had", "was", "is"} and cand.last + 2 in anchors)
-        ):
-            score += 0.4  # "X skipped ...": X is the subject of the question's verb
+        if q.speaker and ((nxt is not None and nxt.lower in _REPORTING) or prev == ["according", "to"]):
+            score += 0.8  # "X said ...", "according to X": X is the source the question asks for
+        verb_at = cand.last + 2 if nxt is not None and nxt.lower in _AUXILIARIES else cand.last + 1
+        if verb_at in anchors and verb_at < len(toks) and _verbish(toks[verb_at].lower):
+            score += 0.7  # "X skipped ...": X is the subject of the question's verb
     if q.kind is Kind.CLAUSE:
         if new == 0:
             return None

@@ -361,7 +361,8 @@ def number_candidates(
                 break
         if target and not bonus:
             counted = low[last + 1] if last + 1 < len(toks) else ""
-            bonus = -0.2 if counted in _GENERIC_COUNTED else -2.0
+            target_here = any(keys(t) & target_keys for t in low)
+            bonus = -0.2 if counted in _GENERIC_COUNTED and target_here else -2.0
         if is_ord:
             bonus -= 0.3
         if noun_end == last and not is_ord:

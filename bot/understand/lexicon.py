@@ -253,3 +253,30 @@ def inflections(word: str) -> frozenset[str]:
 def content_words(text: str) -> list[Token]:
     """Tokens that carry meaning (not stop words, not wh-words)."""
     return [t for t in tokens(text) if t.lower not in STOP and t.lower not in WH_WORDS]
+
+
+@lru_cache(maxsize=20_000)
+def synonyms(word: str) -> frozenset[str]:
+    """WordNet synonyms of the word's lemmas (empty when WordNet's files are not installed)."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if not w.isalpha() or w in STOP:
+        return frozenset()
+    lemmas = {w} | {lemma.lower() for ls in getAllLemmas(w).values() for lemma in ls}
+    out: set[str] = set()
+    for lemma in lemmas:
+        out |= wn.synonyms(lemma)
+    return frozenset(out - lemmas)
+
+
+@lru_cache(maxsize=20_000)
+def synonym_keys(word: str) -> frozenset[str]:
+    """Match keys of the word's synonyms (see `keys`), for a weaker, paraphrase-level match."""
+    out: set[str] = set()
+    for syn in synonyms(word):
+        out |= keys(syn)
+    return frozenset(out - keys(word))

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from lemminflect import getAllLemmas
+
 from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, tokens
 
 
@@ -73,6 +75,7 @@ _SAY_VERBS = frozenset(
         "announced",
     ]
 )
+_REPORTING = frozenset("say said says reported reports report told announced quoted wrote claimed".split())
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount"])
 _LATEST = frozenset(
     ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
@@ -91,6 +94,7 @@ class Question:
     plural: bool = False  # "who are", "which countries": a list is a fine answer
     reported: bool = False  # asks what someone said / how they described something
     reason: bool = False  # "why"
+    speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
     wants_latest: bool = False
 
@@ -111,7 +115,7 @@ def parse_question(text: str) -> Question:
         k = i + 2
         while k < len(low) and low[k] in STOP:
             k += 1
-        while k + 1 < len(low) and low[k + 1] not in STOP:
+        while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]):
             k += 1  # the head is the last word of the noun phrase ("emergency trips")
         target = low[k] if k < len(low) else None
     elif wh == "how" and after == "long":
@@ -170,9 +174,16 @@ def parse_question(text: str) -> Question:
         plural=plural,
         reported=any(w in _SAY_VERBS for w in low),
         reason=wh == "why",
+        speaker=kind is Kind.ENTITY and any(w in _REPORTING for w in low),
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+def _nounish(word: str) -> bool:
+    """False for words lemminflect knows only as verbs ("remain"), so "hostages remain" stops early."""
+    lemmas = getAllLemmas(word)
+    return not lemmas or "NOUN" in lemmas
 
 
 def mentioned_dates(text: str) -> list[tuple[int, int | None]]:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import StorySentence
-from bot.understand.lexicon import content_words, inflections
+from bot.understand.lexicon import content_words, inflections, synonyms
 
 _FTS_TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -31,6 +31,11 @@ def query_terms(question: str) -> list[str]:
         for part in fts_tokens(tok.text):
             for form in sorted(inflections(part)):
                 seen.setdefault(form, None)
+    for tok in content_words(question):
+        for part in fts_tokens(tok.text):
+            for syn in sorted(synonyms(part)):
+                for form in sorted(inflections(syn)):
+                    seen.setdefault(form, None)
     return list(seen)
 
 
