@@ -39,8 +39,10 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
 RETRIEVE = 25  # sentences fetched per question
-_REPORTING = frozenset("said says reported reports told announced quoted wrote claimed added".split())
-_AUXILIARIES = frozenset("has have had was is were are will would".split())
+_REPORTING = frozenset(
+    ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
+)
+_AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
     ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
 )

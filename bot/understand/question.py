@@ -75,7 +75,21 @@ _SAY_VERBS = frozenset(
         "announced",
     ]
 )
-_REPORTING = frozenset("say said says reported reports report told announced quoted wrote claimed".split())
+_REPORTING = frozenset(
+    [
+        "say",
+        "said",
+        "says",
+        "reported",
+        "reports",
+        "report",
+        "told",
+        "announced",
+        "quoted",
+        "wrote",
+        "claimed",
+    ]
+)
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount"])
 _LATEST = frozenset(
     ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
