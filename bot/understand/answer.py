@@ -26,6 +26,8 @@ from bot.understand.extract import (
     clause_candidates,
     duration_candidates,
     entity_candidates,
+    gap_candidates,
+    quote_candidates,
     number_candidates,
     place_candidates,
     time_candidates,
@@ -38,6 +40,7 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 
 MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
+SUPPORT_CLAUSE = 6.0   # for phrase answers the sentence choice matters more than the phrase's shape
 RETRIEVE = 25  # sentences fetched per question
 _REPORTING = frozenset(
     ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
@@ -94,14 +97,20 @@ def answer_question(
         support, anchors = _support(q, weights, hit)
         if support < MIN_SUPPORT:
             continue
-        for raw in _candidates(q, hit.sentence.text):
+        extra: list[Candidate] = []
+        if q.kind is Kind.CLAUSE:
+            toks = tokens(hit.sentence.text)
+            verbs = {a for a in anchors if _verbish(toks[a].lower)}
+            extra = gap_candidates(hit.sentence.text, toks, verbs, verbs)
+            extra += quote_candidates(hit.sentence.text, toks)
+        for raw in _candidates(q, hit.sentence.text) + extra:
             cand = _trim(q, hit.sentence.text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
             if cand is None:
                 continue
             s = _score(q, hit.sentence.text, cand, anchors)
             if s is None or (q.kind is Kind.NUMBER and cand.bonus <= -1.0):
                 continue
-            scored.append(_Scored(hit, cand, 3.0 * support + s - 0.01 * rank, support))
+            scored.append(_Scored(hit, cand, (SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0) * support + s - 0.01 * rank, support))
     if not scored:
         return _unknown(question, story)
     scored.sort(key=lambda x: -x.score)
@@ -309,7 +318,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         if new == 0:
             return None
         n = len(span)
-        score += min(new, 4) * 0.15
+        score += min(new, 4) * 0.15 - (0.5 if new < 2 else 0.0)
         score -= 0.6 * (len(inq) / max(len(content), 1)) if not q.yes_no else 0.0
         score -= 0.08 * max(0, n - 14)
         score -= 0.3 if n < 2 else 0.0

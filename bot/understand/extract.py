@@ -7,6 +7,7 @@ the question shares with the sentence (the anchors) and prefer the one that fill
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
@@ -437,7 +438,7 @@ def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
     cuts = {0}
     for i in range(1, len(toks)):
         gap = text[toks[i - 1].end : toks[i].start]
-        if re.search(r"[,;:()\u2014\u2013\"“”]|\s-\s", gap) or toks[i].lower in _CLAUSE_WORDS:
+        if re.search(r"[,;:()\u2014\u2013]|\s-\s", gap) or toks[i].lower in _CLAUSE_WORDS:
             cuts.add(i)
     bounds = sorted(cuts) + [len(toks)]
     segments = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
@@ -459,6 +460,17 @@ def clause_candidates(text: str, toks: list[Token]) -> list[Candidate]:
     return out
 
 
+def quote_candidates(text: str, toks: list[Token]) -> list[Candidate]:
+    """Quoted words ("real progress", "a mistake"), skipping quoted titles of shows and papers."""
+    out: list[Candidate] = []
+    for m in re.finditer(r"[\"“]([^\"“”]{2,300})[\"”]", text):
+        inner = [i for i, t in enumerate(toks) if t.start >= m.start(1) and t.end <= m.end(1)]
+        if not inner or _title_case(toks[inner[0] : inner[-1] + 1]):
+            continue
+        out.append(Candidate(m.group(1).strip(" ,."), inner[0], inner[-1], bonus=0.6, value="quote"))
+    return out
+
+
 def _title_case(span: list[Token]) -> bool:
     words = [t for t in span if t.lower not in STOP]
     return bool(words) and all(t.capitalised for t in words)
@@ -468,3 +480,33 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
     before = text[:start]
     opened = before.count("“") > before.count("”") or before.count('"') % 2 == 1
     return opened and bool(re.match(r"^[^\"”]*[\"”]", text[end : end + 3] + '"'))
+
+
+_GAP_SKIP = frozenset("of that about on with as to".split())
+
+
+def gap_candidates(text: str, toks: list[Token], anchors: Collection[int], verbs: Collection[int]) -> list[Candidate]:
+    """What follows the question's words in the sentence, up to the end of the clause.
+
+    "What did Hamdan accuse Israel of?" against "Hamdan accused Israel of running a campaign ..."
+    leaves "running a campaign ...": the words that fill the question's gap. Gaps after a verb of
+    the question (`verbs`) score higher than gaps after a noun.
+    """
+    out: list[Candidate] = []
+    for a in sorted(anchors):
+        if a + 1 in anchors or a + 1 >= len(toks):
+            continue
+        start = a + 1
+        while start < len(toks) and toks[start].lower in _GAP_SKIP and start - a <= 2:
+            start += 1
+        if start >= len(toks) or start in anchors:
+            continue
+        end = start
+        while end + 1 < len(toks) and end - start < 20:
+            gap = text[toks[end].end : toks[end + 1].start]
+            if re.search(r"[;:()\u2014\u2013]|\s-\s|,", gap):
+                break
+            end += 1
+        phrase = text[toks[start].start : toks[end].end]
+        out.append(Candidate(phrase, start, end, bonus=0.6 if a in verbs else 0.2, value="gap"))
+    return out
