@@ -32,6 +32,7 @@ from bot.understand.extract import (
     place_candidates,
     time_candidates,
 )
+from bot.understand.gazetteer import default_gazetteer
 from bot.understand.lexicon import STOP, Token, inflections, keys, synonym_keys, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
@@ -216,7 +217,11 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             got += w
         elif qk & before_keys:
             got += 0.8 * w
-        elif syn := [j for j, sk in enumerate(s_keys) if sk & synonym_keys(qt.lower)]:
+        elif syn := [
+            j
+            for j, sk in enumerate(s_keys)
+            if sk & synonym_keys(qt.lower) or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
+        ]:
             for j in syn:
                 anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
             got += SYNONYM * w
@@ -295,6 +300,11 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         and not toks[cand.last + 1].capitalised
     ):
         score -= 0.5  # "Shin Bet head ...": the name modifies the question's noun, it is not the answer
+    name = text[toks[cand.first].start : toks[cand.last].end]
+    if q.kind is Kind.PLACE and default_gazetteer().is_place(name):
+        score += 0.5  # a known city or country
+    if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
+        score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY:
         nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
         gap = text[toks[cand.last].end : nxt.start] if nxt else ""
