@@ -46,6 +46,7 @@ RETRIEVE = 25  # sentences fetched per question
 _REPORTING = frozenset(
     ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
 )
+_DETERMINERS = frozenset("the a an its his her their this that these those our your".split())
 _AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
     ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
@@ -76,7 +77,9 @@ class SentenceSearch(Protocol):
 
 
 @dataclass
-class _Scored:
+class Scored:
+    """A candidate answer with the sentence it came from, its score and the sentence's support."""
+
     hit: Hit
     candidate: Candidate
     score: float
@@ -88,37 +91,48 @@ def answer_question(
 ) -> Answer:
     """Answer an editor's question from stored sentences, citing them, or say it does not know."""
     q = parse_question(question)
-    query = build_query(question)
-    if not query:
+    scored = rank_candidates(q, search, story)
+    if not scored:
         return _unknown(question, story)
+    lead, earlier = _order_by_time(q, scored[0], scored)
+    chosen_story = story or (lead.hit.stories[0] if lead.hit.stories else _guess_story(stories, question))
+    return _reply(question, q, lead, earlier, chosen_story)
+
+
+def rank_candidates(q: Question, search: SentenceSearch, story: str | None = None) -> list[Scored]:
+    """Every typed answer candidate from well-supported sentences, best first (for answers and debugging)."""
+    query = build_query(q.text)
+    if not query:
+        return []
     hits = search.search(query, story, RETRIEVE)
     weights = _weights(q, search)
-    scored: list[_Scored] = []
+    support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
+    scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
         if support < MIN_SUPPORT:
             continue
+        text = hit.sentence.text
+        role = _speaker_alignment(q, hit) if q.subject else 0.0
         extra: list[Candidate] = []
         if q.kind is Kind.CLAUSE:
-            toks = tokens(hit.sentence.text)
-            verbs = {a for a in anchors if _verbish(toks[a].lower)}
-            extra = gap_candidates(hit.sentence.text, toks, verbs, verbs)
-            extra += quote_candidates(hit.sentence.text, toks)
-        for raw in _candidates(q, hit.sentence.text) + extra:
-            cand = _trim(q, hit.sentence.text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
+            toks = tokens(text)
+            verbs = {
+                a
+                for a in anchors
+                if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
+            }
+            extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
+        for raw in _candidates(q, text) + extra:
+            cand = _trim(q, text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
             if cand is None:
                 continue
-            s = _score(q, hit.sentence.text, cand, anchors)
+            s = _score(q, text, cand, anchors)
             if s is None or (q.kind is Kind.NUMBER and cand.bonus <= -1.0):
                 continue
-            scored.append(_Scored(hit, cand, (SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0) * support + s - 0.01 * rank, support))
-    if not scored:
-        return _unknown(question, story)
+            scored.append(Scored(hit, cand, support_weight * support + s + role - 0.01 * rank, support))
     scored.sort(key=lambda x: -x.score)
-    best = scored[0]
-    lead, earlier = _order_by_time(q, best, scored)
-    chosen_story = story or (lead.hit.stories[0] if lead.hit.stories else _guess_story(stories, question))
-    return _reply(question, q, lead, earlier, chosen_story)
+    return scored
 
 
 def _unknown(question: str, story: str | None) -> Answer:
@@ -266,6 +280,51 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
 
 
+_SPEECH_LEMMAS = frozenset(
+    "say tell warn call describe accuse write add quote insist argue claim announce state speak repeat "
+    "reiterate promise vow urge post".split()
+)
+_PRONOUNS = frozenset("he she they it".split())
+
+
+def _speaker_alignment(q: Question, hit: Hit) -> float:
+    """+1 when the question's speaker stands next to a speech verb of the sentence, -1 when not.
+
+    "What did Hamas say about Rafah?" is answered by what Hamas said, not by a sentence in which
+    Netanyahu says something about Hamas: the roles must line up, not just the words.
+    """
+    toks = tokens(hit.sentence.text)
+    subj_keys: set[str] = set()
+    for t in q.subject:
+        subj_keys |= keys(t.lower)
+    before_keys: set[str] = set()
+    if hit.before:
+        for t in tokens(hit.before):
+            before_keys |= keys(t.lower)
+    for v, tok in enumerate(toks):
+        if not keys(tok.lower) & _SPEECH_LEMMAS:
+            continue
+        k = v - 1
+        while k >= 0 and toks[k].lower in {"also", "has", "have", "had", "was", "is", "reportedly", "then"}:
+            k -= 1
+        if k >= 0 and toks[k].lower in _PRONOUNS:
+            # "he said": the speaker is the subject named earlier in this sentence, or else the
+            # subject of the sentence before
+            here = [t for t in toks[:k] if t.capitalised and t.lower not in STOP]
+            referent = here[:1] if here else [t for t in tokens(hit.before or "")[:6] if t.capitalised][:2]
+            if any(keys(t.lower) & subj_keys for t in referent):
+                return 0.8
+            continue
+        zone = toks[max(0, v - 4) : v]  # "Hamdan said", "a senior Hamas leader as warning"
+        if v + 1 < len(toks) and toks[v + 1].lower not in {"that", "on", "in", "of", "to"}:
+            zone += toks[v + 1 : v + 4]  # "..., said Hamdan"
+        if any(keys(t.lower) & subj_keys for t in zone):
+            return 1.0
+        if any(t.lower in _PRONOUNS for t in zone) and subj_keys & before_keys:
+            return 0.8
+    return -1.0
+
+
 def _verbish(word: str) -> bool:
     return "VERB" in getAllLemmas(word)
 
@@ -329,7 +388,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             return None
         n = len(span)
         score += min(new, 4) * 0.15 - (0.5 if new < 2 else 0.0)
-        score -= 0.6 * (len(inq) / max(len(content), 1)) if not q.yes_no else 0.0
+        score -= 0.6 * (len(inq) / max(len(content), 1)) if not (q.yes_no or cand.value == "quote") else 0.0
         score -= 0.08 * max(0, n - 14)
         score -= 0.3 if n < 2 else 0.0
         lead = cand.value
@@ -344,11 +403,11 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     return score
 
 
-def _order_by_time(q: Question, best: _Scored, scored: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
+def _order_by_time(q: Question, best: Scored, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
     """When well-supported sources give other values, lead with the newest and keep the rest."""
     if q.kind is Kind.CLAUSE:
         return best, []
-    rivals: dict[str, _Scored] = {}
+    rivals: dict[str, Scored] = {}
     for s in scored[1:]:
         if s.score < best.score - 0.6 or s.hit.sentence.article_id == best.hit.sentence.article_id:
             continue
@@ -384,7 +443,7 @@ def _short(q: Question, cand: Candidate) -> str:
     return text
 
 
-def _reply(question: str, q: Question, lead: _Scored, earlier: list[_Scored], story: str | None) -> Answer:
+def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None) -> Answer:
     short = _short(q, lead.candidate)
     s = lead.hit.sentence
     lines = [

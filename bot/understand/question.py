@@ -108,6 +108,7 @@ class Question:
     plural: bool = False  # "who are", "which countries": a list is a fine answer
     reported: bool = False  # asks what someone said / how they described something
     reason: bool = False  # "why"
+    subject: tuple[Token, ...] = ()  # who is reported as saying it ("What did Hamdan say ...")
     speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
     wants_latest: bool = False
@@ -179,6 +180,11 @@ def parse_question(text: str) -> Question:
         t for t in content if t.lower not in _LATEST and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
     yes_no = not wh and bool(low) and low[0] in _AUX
+    subject: tuple[Token, ...] = ()
+    if wh in {"what", "how"} and i + 1 < len(low) and low[i + 1] in {"did", "does", "do", "has", "have", "had"}:
+        verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS), None)
+        if verb is not None:
+            subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
     return Question(
         text=text,
         kind=kind,
@@ -187,6 +193,7 @@ def parse_question(text: str) -> Question:
         target=target,
         plural=plural,
         reported=any(w in _SAY_VERBS for w in low),
+        subject=subject,
         reason=wh == "why",
         speaker=kind is Kind.ENTITY and any(w in _REPORTING for w in low),
         yes_no=yes_no,
