@@ -297,10 +297,6 @@ def _speaker_alignment(q: Question, hit: Hit) -> float:
     subj_keys: set[str] = set()
     for t in q.subject:
         subj_keys |= keys(t.lower)
-    before_keys: set[str] = set()
-    if hit.before:
-        for t in tokens(hit.before):
-            before_keys |= keys(t.lower)
     for v, tok in enumerate(toks):
         if not keys(tok.lower) & _SPEECH_LEMMAS:
             continue
@@ -320,8 +316,6 @@ def _speaker_alignment(q: Question, hit: Hit) -> float:
             zone += toks[v + 1 : v + 4]  # "..., said Hamdan"
         if any(keys(t.lower) & subj_keys for t in zone):
             return 1.0
-        if any(t.lower in _PRONOUNS for t in zone) and subj_keys & before_keys:
-            return 0.8
     return -1.0
 
 
