@@ -33,7 +33,9 @@ def main() -> None:
             print(f"   {s:.2f} {t}")
     print("\nTOP:")
     for sc in A.rank_candidates(q, search)[:8]:
-        print(f"  {sc.score:.2f} sup={sc.support:.2f} {sc.candidate.text[:80]!r} <- {sc.hit.sentence.text[:70]}")
+        print(
+            f"  {sc.score:.2f} sup={sc.support:.2f} {sc.candidate.text[:80]!r} <- {sc.hit.sentence.text[:70]}"
+        )
     print(A.answer_question(question, search, []).text)
 
 

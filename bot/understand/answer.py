@@ -27,9 +27,9 @@ from bot.understand.extract import (
     duration_candidates,
     entity_candidates,
     gap_candidates,
-    quote_candidates,
     number_candidates,
     place_candidates,
+    quote_candidates,
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
@@ -41,12 +41,13 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 
 MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
-SUPPORT_CLAUSE = 6.0   # for phrase answers the sentence choice matters more than the phrase's shape
+SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
+MAX_GAP = 10  # a typed answer must sit this close (in words) to a word of the question
 RETRIEVE = 25  # sentences fetched per question
 _REPORTING = frozenset(
     ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
 )
-_DETERMINERS = frozenset("the a an its his her their this that these those our your".split())
+_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "our", "your"])
 _AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
     ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
@@ -123,7 +124,14 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
             }
             extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
-        for raw in _candidates(q, text) + extra:
+        if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
+            continue  # a yes/no question needs its event in the sentence
+        if q.yes_no and _hedged(text, anchors):
+            continue  # "the cabinet would approve" does not say that it did
+        candidates = _candidates(q, text) + extra
+        if q.kind is Kind.CLAUSE and q.focus:
+            candidates = _about_focus(q.focus, text, candidates)
+        for raw in candidates:
             cand = _trim(q, text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
             if cand is None:
                 continue
@@ -234,7 +242,8 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         elif syn := [
             j
             for j, sk in enumerate(s_keys)
-            if sk & synonym_keys(qt.lower) or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
+            if sk & synonym_keys(qt.lower)
+            or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
         ]:
             for j in syn:
                 anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
@@ -281,10 +290,9 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
 
 
 _SPEECH_LEMMAS = frozenset(
-    "say tell warn call describe accuse write add quote insist argue claim announce state speak repeat "
-    "reiterate promise vow urge post".split()
+    ["say", "tell", "warn", "call", "describe", "accuse", "write", "add", "quote", "insist", "argue", "claim", "announce", "state", "speak", "repeat", "reiterate", "promise", "vow", "urge", "post"]
 )
-_PRONOUNS = frozenset("he she they it".split())
+_PRONOUNS = frozenset(["he", "she", "they", "it"])
 
 
 def _speaker_alignment(q: Question, hit: Hit) -> float:
@@ -319,6 +327,30 @@ def _speaker_alignment(q: Question, hit: Hit) -> float:
     return -1.0
 
 
+def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """When the sentence names the asked-about noun, only what follows it can say what it is.
+
+    "What were the demands ...?" against "... because of Hamas's demands." leaves nothing: the
+    sentence mentions the demands but not their content. Sentences without the noun are kept.
+    """
+    toks = tokens(text)
+    fk = keys(focus)
+    at = [i for i, t in enumerate(toks) if keys(t.lower) & fk]
+    if not at:
+        return candidates
+    return [c for c in candidates if any(0 < c.first - i <= 3 for i in at)]
+
+
+_HEDGES = frozenset(["would", "will", "could", "may", "might", "should", "shall", "to", "expected", "plans", "planned", "set"])
+
+
+def _hedged(text: str, anchors: dict[int, float]) -> bool:
+    """True when the question's verbs appear in the sentence only as intentions or possibilities."""
+    toks = tokens(text)
+    verbs = [a for a in anchors if _verbish(toks[a].lower) and not toks[a].capitalised]
+    return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
+
+
 def _verbish(word: str) -> bool:
     return "VERB" in getAllLemmas(word)
 
@@ -345,7 +377,9 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         )
         proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
     else:
-        proximity = 0.0
+        proximity, near = 0.0, 99
+    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP:
+        return None  # not connected to anything the question mentions
     score = cand.bonus + proximity
     if (
         q.kind in {Kind.ENTITY, Kind.PLACE}

@@ -482,10 +482,12 @@ def _inside_quotes(text: str, start: int, end: int) -> bool:
     return opened and bool(re.match(r"^[^\"”]*[\"”]", text[end : end + 3] + '"'))
 
 
-_GAP_SKIP = frozenset("of that about on with as to".split())
+_GAP_SKIP = frozenset(["of", "that", "about", "on", "with", "as", "to"])
 
 
-def gap_candidates(text: str, toks: list[Token], anchors: Collection[int], verbs: Collection[int]) -> list[Candidate]:
+def gap_candidates(
+    text: str, toks: list[Token], anchors: Collection[int], verbs: Collection[int]
+) -> list[Candidate]:
     """What follows the question's words in the sentence, up to the end of the clause.
 
     "What did Hamdan accuse Israel of?" against "Hamdan accused Israel of running a campaign ..."

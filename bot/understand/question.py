@@ -90,7 +90,7 @@ _REPORTING = frozenset(
         "claimed",
     ]
 )
-_COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount"])
+_COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
     ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
 )
@@ -108,6 +108,8 @@ class Question:
     plural: bool = False  # "who are", "which countries": a list is a fine answer
     reported: bool = False  # asks what someone said / how they described something
     reason: bool = False  # "why"
+    verb: str | None = None  # the event a yes/no question asks about ("Did the cabinet approve ...")
+    focus: str | None = None  # "what were the Hamas demands ...": the noun whose content is asked for
     subject: tuple[Token, ...] = ()  # who is reported as saying it ("What did Hamdan say ...")
     speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
@@ -179,9 +181,39 @@ def parse_question(text: str) -> Question:
     content = tuple(
         t for t in content if t.lower not in _LATEST and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
+    focus: str | None = None
+    if (
+        kind is Kind.CLAUSE
+        and wh == "what"
+        and i + 1 < len(low)
+        and low[i + 1] in {"is", "are", "was", "were"}
+    ):
+        k = i + 2
+        while k < len(low) and (low[k] in STOP or toks[k].capitalised):
+            k += 1
+        while (
+            k + 1 < len(low)
+            and low[k + 1] not in STOP
+            and not toks[k + 1].capitalised
+            and _nounish(low[k + 1])
+        ):
+            k += 1
+        if k < len(low) and _nounish(low[k]):
+            focus = low[k]
+            if focus in _COUNT_NOUNS:
+                kind, target = Kind.NUMBER, focus
     yes_no = not wh and bool(low) and low[0] in _AUX
+    event = None
+    if yes_no and low[0] in {"did", "does", "do", "has", "have", "had", "will", "can"}:
+        event = next(
+            (w for w in low[1:] if "VERB" in getAllLemmas(w) and "NOUN" not in getAllLemmas(w)), None
+        )
     subject: tuple[Token, ...] = ()
-    if wh in {"what", "how"} and i + 1 < len(low) and low[i + 1] in {"did", "does", "do", "has", "have", "had"}:
+    if (
+        wh in {"what", "how"}
+        and i + 1 < len(low)
+        and low[i + 1] in {"did", "does", "do", "has", "have", "had"}
+    ):
         verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS), None)
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
@@ -194,6 +226,8 @@ def parse_question(text: str) -> Question:
         plural=plural,
         reported=any(w in _SAY_VERBS for w in low),
         subject=subject,
+        focus=focus,
+        verb=event,
         reason=wh == "why",
         speaker=kind is Kind.ENTITY and any(w in _REPORTING for w in low),
         yes_no=yes_no,
