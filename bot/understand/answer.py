@@ -47,7 +47,23 @@ RETRIEVE = 25  # sentences fetched per question
 _REPORTING = frozenset(
     ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
 )
-_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "our", "your"])
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "our",
+        "your",
+    ]
+)
 _AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
     ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
@@ -290,7 +306,29 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
 
 
 _SPEECH_LEMMAS = frozenset(
-    ["say", "tell", "warn", "call", "describe", "accuse", "write", "add", "quote", "insist", "argue", "claim", "announce", "state", "speak", "repeat", "reiterate", "promise", "vow", "urge", "post"]
+    [
+        "say",
+        "tell",
+        "warn",
+        "call",
+        "describe",
+        "accuse",
+        "write",
+        "add",
+        "quote",
+        "insist",
+        "argue",
+        "claim",
+        "announce",
+        "state",
+        "speak",
+        "repeat",
+        "reiterate",
+        "promise",
+        "vow",
+        "urge",
+        "post",
+    ]
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it"])
 
@@ -341,7 +379,22 @@ def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Can
     return [c for c in candidates if any(0 < c.first - i <= 3 for i in at)]
 
 
-_HEDGES = frozenset(["would", "will", "could", "may", "might", "should", "shall", "to", "expected", "plans", "planned", "set"])
+_HEDGES = frozenset(
+    [
+        "would",
+        "will",
+        "could",
+        "may",
+        "might",
+        "should",
+        "shall",
+        "to",
+        "expected",
+        "plans",
+        "planned",
+        "set",
+    ]
+)
 
 
 def _hedged(text: str, anchors: dict[int, float]) -> bool:
