@@ -249,20 +249,24 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         if dm is not None:
             got += w if dm else 0.0
             continue
+        syn = [
+            j
+            for j, sk in enumerate(s_keys)
+            if j not in found
+            and (
+                sk & synonym_keys(qt.lower)
+                or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
+            )
+        ]
+        for j in syn:
+            anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
         if found:
             for j in found:
                 anchors[j] = max(anchors.get(j, 0.0), w)
             got += w
         elif qk & before_keys:
             got += 0.8 * w
-        elif syn := [
-            j
-            for j, sk in enumerate(s_keys)
-            if sk & synonym_keys(qt.lower)
-            or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
-        ]:
-            for j in syn:
-                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        elif syn:
             got += SYNONYM * w
         elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
             got += 0.6 * w
@@ -300,6 +304,11 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
         return None
     if (first, last) == (cand.first, cand.last):
         return cand
+    cut = toks[cand.first : first] + toks[last + 1 : cand.last + 1]
+    if q.kind is Kind.ENTITY and cand.value != "list" and any(
+        not t.lower.endswith("'s") and t.lower not in STOP for t in cut
+    ):
+        return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
     keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)

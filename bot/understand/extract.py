@@ -262,7 +262,13 @@ def entity_candidates(text: str, toks: list[Token], plural: bool) -> list[Candid
     spans = [(a, b) for a, b in names(text, toks) if not _temporal(toks, a, b)]
     out = [Candidate(_span_text(text, toks, a, b), a, b) for a, b in spans]
     for a, b in name_lists(text, toks, spans):
-        out.append(Candidate(_span_text(text, toks, a, b), a, b, bonus=0.6 if plural else -0.3))
+        out.append(
+            Candidate(_span_text(text, toks, a, b), a, b, bonus=0.6 if plural else -0.3, value="list")
+        )
+    for m in re.finditer(r"[\"“]([^\"“”]{2,120})[\"”]", text):  # quoted titles: "This Week with ..."
+        inner = [i for i, t in enumerate(toks) if t.start >= m.start(1) and t.end <= m.end(1)]
+        if len(inner) > 1 and _title_case(toks[inner[0] : inner[-1] + 1]):
+            out.append(Candidate(m.group(1).strip(" ,."), inner[0], inner[-1], bonus=0.3, value="title"))
     return out
 
 
@@ -311,6 +317,8 @@ def time_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 
 def _number_at(toks: list[Token], i: int) -> bool:
     w = toks[i].lower
+    if w in {"a", "an"} and i + 1 < len(toks) and toks[i + 1].lower in _SCALE:
+        return True  # "a million"
     return bool(re.fullmatch(r"\d[\d,.]*", w)) or w in _NUMBER_WORDS
 
 
