@@ -26,6 +26,7 @@ from bot.understand.extract import (
     clause_candidates,
     duration_candidates,
     entity_candidates,
+    complement_candidates,
     gap_candidates,
     number_candidates,
     place_candidates,
@@ -140,6 +141,9 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
             }
             extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
+            if q.reported:
+                speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
+                extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
             continue  # a yes/no question needs its event in the sentence
         if q.yes_no and _hedged(text, anchors):

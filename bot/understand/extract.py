@@ -520,3 +520,23 @@ def gap_candidates(
         phrase = text[toks[start].start : toks[end].end]
         out.append(Candidate(phrase, start, end, bonus=0.6 if a in verbs else 0.2, value="gap"))
     return out
+
+
+def complement_candidates(text: str, toks: list[Token], speech: Collection[int]) -> list[Candidate]:
+    """What a speech verb reports: "saying that only military pressure ... would bring them home"."""
+    out: list[Candidate] = []
+    for v in speech:
+        start = v + 1
+        while start < len(toks) and toks[start].lower in {"that", "on", "of"}:
+            start += 1
+        if start >= len(toks):
+            continue
+        end = start
+        while end + 1 < len(toks) and end - start < 24:
+            gap = text[toks[end].end : toks[end + 1].start]
+            if re.search(r"[,;:()\u2014\u2013]", gap):
+                break
+            end += 1
+        phrase = text[toks[start].start : toks[end].end]
+        out.append(Candidate(phrase, start, end, bonus=0.8, value="complement"))
+    return out
