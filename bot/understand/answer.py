@@ -24,9 +24,9 @@ from bot.domain import Answer, Citation, Story, StorySentence
 from bot.understand.extract import (
     Candidate,
     clause_candidates,
+    complement_candidates,
     duration_candidates,
     entity_candidates,
-    complement_candidates,
     gap_candidates,
     number_candidates,
     place_candidates,
@@ -40,7 +40,7 @@ from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
-MIN_SUPPORT = 0.4  # share of the question's (idf-weighted) words a sentence must carry
+MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
 MAX_GAP = 10  # a typed answer must sit this close (in words) to a word of the question
@@ -131,7 +131,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
         if support < MIN_SUPPORT:
             continue
         text = hit.sentence.text
-        role = _speaker_alignment(q, hit) if q.subject else 0.0
+        role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
         extra: list[Candidate] = []
         if q.kind is Kind.CLAUSE:
             toks = tokens(text)
@@ -140,6 +140,10 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 for a in anchors
                 if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
             }
+            if q.subject and q.does:
+                # "What did Israel do with ...?": what follows the subject is the deed
+                subj = {a for a in anchors if any(keys(toks[a].lower) & keys(t.lower) for t in q.subject)}
+                verbs |= subj
             extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
             if q.reported:
                 speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
@@ -308,10 +312,7 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
         return None
     if (first, last) == (cand.first, cand.last):
         return cand
-    cut = toks[cand.first : first] + toks[last + 1 : cand.last + 1]
-    if q.kind is Kind.ENTITY and cand.value != "list" and any(
-        not t.lower.endswith("'s") and t.lower not in STOP for t in cut
-    ):
+    if q.kind is Kind.ENTITY and cand.value != "list" and last < cand.last:
         return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
     keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
@@ -417,6 +418,14 @@ def _hedged(text: str, anchors: dict[int, float]) -> bool:
     return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
 
 
+def _has_event(q: Question, text: str) -> bool:
+    """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
+    want: set[str] = set()
+    for e in q.events:
+        want |= keys(e) | synonym_keys(e)
+    return any(keys(t.lower) & want for t in tokens(text))
+
+
 def _verbish(word: str) -> bool:
     return "VERB" in getAllLemmas(word)
 
@@ -458,6 +467,13 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score += 0.5  # a known city or country
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
+    if (
+        q.kind is Kind.ENTITY
+        and cand.value not in {"title", "list"}
+        and all(getAllLemmas(t.lower) for t in span)
+        and not default_gazetteer().is_place(name)
+    ):
+        score -= 0.8  # "Prime Minister", "White House": capitalised common words, not a name
     if q.kind is Kind.ENTITY:
         nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
         gap = text[toks[cand.last].end : nxt.start] if nxt else ""
@@ -481,8 +497,16 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         if new == 0:
             return None
         n = len(span)
-        score += min(new, 4) * 0.15 - (0.5 if new < 2 else 0.0)
-        score -= 0.6 * (len(inq) / max(len(content), 1)) if not (q.yes_no or cand.value == "quote") else 0.0
+        score += min(new, 4) * 0.15 - (0.5 if new < 2 and cand.value != "quote" else 0.0)
+        if q.reported and q.subject:
+            # "What did Blinken say about the gaps?": the topic belongs in the answer, the speaker not
+            subj = {k for t in q.subject for k in keys(t.lower)}
+            topic = [t for t in inq if not keys(t.lower) & subj and not keys(t.lower) & _SPEECH_LEMMAS]
+            score += min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
+        elif q.yes_no:
+            score += 0.3 * min(len(inq), 2)  # the clause that restates the question confirms or denies it
+        elif cand.value != "quote":
+            score -= 0.6 * (len(inq) / max(len(content), 1))
         score -= 0.08 * max(0, n - 14)
         score -= 0.3 if n < 2 else 0.0
         lead = cand.value

@@ -150,6 +150,9 @@ _RELATIVE = [
     "autumn",
     "fall",
     "winter",
+    "soon",
+    "shortly",
+    "immediately",
 ]
 _TIME_UNIT = (
     r"(?:(?:this|next|last|that|early|late|mid|earlier|later|the end of|the start of|the beginning of)"
@@ -262,9 +265,7 @@ def entity_candidates(text: str, toks: list[Token], plural: bool) -> list[Candid
     spans = [(a, b) for a, b in names(text, toks) if not _temporal(toks, a, b)]
     out = [Candidate(_span_text(text, toks, a, b), a, b) for a, b in spans]
     for a, b in name_lists(text, toks, spans):
-        out.append(
-            Candidate(_span_text(text, toks, a, b), a, b, bonus=0.6 if plural else -0.3, value="list")
-        )
+        out.append(Candidate(_span_text(text, toks, a, b), a, b, bonus=0.6 if plural else -0.3, value="list"))
     for m in re.finditer(r"[\"“]([^\"“”]{2,120})[\"”]", text):  # quoted titles: "This Week with ..."
         inner = [i for i, t in enumerate(toks) if t.start >= m.start(1) and t.end <= m.end(1)]
         if len(inner) > 1 and _title_case(toks[inner[0] : inner[-1] + 1]):
@@ -361,7 +362,16 @@ def number_candidates(
         # the counted noun: up to two words after, stopping at stop words
         noun_end = last
         bonus = 0.0
-        for k in range(last + 1, min(last + 4, len(toks))):
+        look = last
+        if (
+            look + 3 < len(toks)
+            and low[look + 1] == "of"
+            and low[look + 2] == "the"
+            and _number_at(toks, look + 3)
+        ):
+            look += 3  # "40 of the 130 hostages": the noun after the whole counts for both
+            noun_end = look
+        for k in range(look + 1, min(look + 4, len(toks))):
             if low[k] in STOP or text[toks[k - 1].end : toks[k].start] not in {" ", "-"}:
                 break
             noun_end = k

@@ -163,6 +163,9 @@ STOP = frozenset(
 WH_WORDS = frozenset(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
 _SUFFIXES = (
+    "ians",
+    "ian",
+    "ese",
     "ations",
     "ation",
     "ators",
@@ -218,6 +221,8 @@ def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
+    if w.endswith(("li", "ri", "qi", "ni")) and len(w) >= 6:
+        return w[:-1]  # demonyms: israeli -> israel, qatari -> qatar, pakistani -> pakistan
     return w
 
 

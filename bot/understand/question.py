@@ -111,6 +111,8 @@ class Question:
     verb: str | None = None  # the event a yes/no question asks about ("Did the cabinet approve ...")
     focus: str | None = None  # "what were the Hamas demands ...": the noun whose content is asked for
     subject: tuple[Token, ...] = ()  # who is reported as saying it ("What did Hamdan say ...")
+    events: tuple[str, ...] = ()  # verbs of the question (words lemminflect knows only as verbs)
+    does: bool = False  # "What did X do ...?": the answer is X's deed
     speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
     wants_latest: bool = False
@@ -214,7 +216,7 @@ def parse_question(text: str) -> Question:
         and i + 1 < len(low)
         and low[i + 1] in {"did", "does", "do", "has", "have", "had"}
     ):
-        verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS), None)
+        verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS | {"do"}), None)
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
     return Question(
@@ -228,11 +230,22 @@ def parse_question(text: str) -> Question:
         subject=subject,
         focus=focus,
         verb=event,
+        events=tuple(
+            t.lower
+            for t in content
+            if t.lower not in _SAY_VERBS | _REPORTING and _verb_only(t.lower) and not t.capitalised
+        ),
+        does=wh == "what" and "do" in low[i + 2 :] if i >= 0 else False,
         reason=wh == "why",
         speaker=kind is Kind.ENTITY and any(w in _REPORTING for w in low),
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+def _verb_only(word: str) -> bool:
+    lemmas = getAllLemmas(word)
+    return "VERB" in lemmas and "NOUN" not in lemmas and "ADJ" not in lemmas
 
 
 def _nounish(word: str) -> bool:
