@@ -43,6 +43,7 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
+PHRASE = 0.6  # bonus per pair of question words that also stand together in the sentence
 MAX_GAP = 10  # a typed answer must sit this close (in words) to a word of the question
 RETRIEVE = 25  # sentences fetched per question
 _REPORTING = frozenset(
@@ -132,6 +133,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue
         text = hit.sentence.text
         role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
+        role += PHRASE * _phrases(q, hit.sentence.text)
         extra: list[Candidate] = []
         if q.kind is Kind.CLAUSE:
             toks = tokens(text)
@@ -140,11 +142,14 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 for a in anchors
                 if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
             }
-            if q.subject and q.does:
-                # "What did Israel do with ...?": what follows the subject is the deed
-                subj = {a for a in anchors if any(keys(toks[a].lower) & keys(t.lower) for t in q.subject)}
-                verbs |= subj
             extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
+            if q.subject and q.does:
+                # "What did Israel do with ...?": the subject and what follows it is the deed
+                subj = [a for a in anchors if any(keys(toks[a].lower) & keys(t.lower) for t in q.subject)]
+                for g in gap_candidates(text, toks, subj, subj):
+                    start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
+                    deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
+                    extra.append(deed)
             if q.reported:
                 speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
                 extra += complement_candidates(text, toks, speech)
@@ -424,6 +429,19 @@ def _has_event(q: Question, text: str) -> bool:
     for e in q.events:
         want |= keys(e) | synonym_keys(e)
     return any(keys(t.lower) & want for t in tokens(text))
+
+
+def _phrases(q: Question, text: str) -> int:
+    """How many pairs of neighbouring question words stand side by side in the sentence too."""
+    toks = tokens(text)
+    words = [t for t in tokens(q.text) if t.lower not in STOP]
+    pairs = {(words[i].lower, words[i + 1].lower) for i in range(len(words) - 1)}
+    found = 0
+    for a, b in pairs:
+        ka, kb = keys(a), keys(b)
+        if any(keys(toks[i].lower) & ka and keys(toks[i + 1].lower) & kb for i in range(len(toks) - 1)):
+            found += 1
+    return found
 
 
 def _verbish(word: str) -> bool:
