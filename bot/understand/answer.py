@@ -155,7 +155,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
             continue  # a yes/no question needs its event in the sentence
-        if q.yes_no and _hedged(text, anchors):
+        if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
         candidates = _candidates(q, text) + extra
         if q.kind is Kind.CLAUSE and q.focus:
@@ -395,7 +395,18 @@ def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Can
     at = [i for i, t in enumerate(toks) if keys(t.lower) & fk]
     if not at:
         return candidates
-    return [c for c in candidates if any(0 < c.first - i <= 3 for i in at)]
+    links = {"of", "for", "to", "include", "included", "including", "are", "were", "is", "was", "be"}
+    starts = set()
+    for i in at:
+        gap = text[toks[i].end : toks[i + 1].start] if i + 1 < len(toks) else ""
+        if i + 1 < len(toks) and (":" in gap or "," in gap):
+            starts.add(i + 1)  # "the demands: ..." / "the demands, a ceasefire and ..."
+        k = i + 1
+        while k < len(toks) and toks[k].lower in links:
+            k += 1
+        if k > i + 1:
+            starts.add(k)  # "the demands are ...", "demands for ..."
+    return [c for c in candidates if c.first in starts or c.first - 1 in starts]
 
 
 _HEDGES = frozenset(
@@ -416,10 +427,11 @@ _HEDGES = frozenset(
 )
 
 
-def _hedged(text: str, anchors: dict[int, float]) -> bool:
-    """True when the question's verbs appear in the sentence only as intentions or possibilities."""
+def _hedged(q: Question, text: str) -> bool:
+    """True when the question's verb appears in the sentence only as an intention or possibility."""
     toks = tokens(text)
-    verbs = [a for a in anchors if _verbish(toks[a].lower) and not toks[a].capitalised]
+    want = keys(q.verb) | synonym_keys(q.verb) if q.verb else frozenset()
+    verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
     return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
 
 

@@ -210,6 +210,17 @@ def parse_question(text: str) -> Question:
         event = next(
             (w for w in low[1:] if "VERB" in getAllLemmas(w) and "NOUN" not in getAllLemmas(w)), None
         )
+        if event is None:  # "Did the port authority sign an agreement?": a verb takes an object
+            event = next(
+                (
+                    low[k]
+                    for k in range(2, len(low) - 1)
+                    if "VERB" in getAllLemmas(low[k])
+                    and low[k - 1] not in {"the", "a", "an"}
+                    and low[k + 1] in {"the", "a", "an", "its", "his", "her", "their", "any", "to", "with"}
+                ),
+                None,
+            )
     subject: tuple[Token, ...] = ()
     if (
         wh in {"what", "how"}

@@ -140,3 +140,46 @@ def test_query_includes_inflections_of_question_words() -> None:
     terms = build_query("How many hostages were freed?")
     for form in ('"hostage"', '"hostages"', '"free"', '"freed"'):
         assert form in terms
+
+
+@pytest.fixture
+def speech() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        3,
+        (
+            'Union leader Marta Quintal said the port authority\'s offer was "an insult to every docker".\n'
+            "Port director Henrik Aas said the union's demands would bankrupt the harbour.\n"
+            "The union's demands have not been published.\n"
+            "Talks will resume on Friday, and the port authority said it would sign an agreement if the "
+            "union dropped its pay claim."
+        ),
+        source="harbour-news.example",
+        title="Union rejects offer",
+        day="2025-01-12",
+    )
+    return s
+
+
+def test_what_did_x_say_answers_with_what_that_speaker_said(speech: MemorySearch) -> None:
+    ans = answer_question("What did Quintal say about the offer?", speech, [])
+    assert ans.answer is not None and "insult" in ans.answer
+    ans = answer_question("What did Aas say about the union's demands?", speech, [])
+    assert ans.answer is not None and "bankrupt" in ans.answer
+
+
+def test_asking_for_content_the_sources_only_mention_is_abstained(speech: MemorySearch) -> None:
+    ans = answer_question("What are the union's demands?", speech, [])
+    assert ans.answer is None
+
+
+def test_yes_no_question_is_not_confirmed_by_a_mere_intention(speech: MemorySearch) -> None:
+    ans = answer_question("Did the port authority sign an agreement?", speech, [])
+    assert ans.answer is None
+
+
+def test_memory_search_satisfies_the_sentence_search_protocol() -> None:
+    from bot.understand.answer import SentenceSearch
+
+    assert isinstance(MemorySearch(), SentenceSearch)
