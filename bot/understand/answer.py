@@ -43,6 +43,8 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
+RIVAL_SUPPORT = 0.1  # another source's value counts as a rival when its sentence is this nearly as good
+RIVAL_SCORE = 1.5
 PHRASE = 0.6  # bonus per pair of question words that also stand together in the sentence
 MAX_GAP = 10  # a typed answer must sit this close (in words) to a word of the question
 RETRIEVE = 25  # sentences fetched per question
@@ -552,23 +554,36 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
 
 
 def _order_by_time(q: Question, best: Scored, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
-    """When well-supported sources give other values, lead with the newest and keep the rest."""
+    """When other well-supported sources give another value, lead with the newest, keep the rest.
+
+    One candidate per article (its best); a rival must come from a sentence nearly as well
+    supported as the best one and, for counts, count the same thing.
+    """
     if q.kind is Kind.CLAUSE:
         return best, []
-    rivals: dict[str, Scored] = {}
+    per_article: dict[int, Scored] = {best.hit.sentence.article_id: best}
     for s in scored[1:]:
-        if s.score < best.score - 0.6 or s.hit.sentence.article_id == best.hit.sentence.article_id:
+        if s.hit.sentence.article_id in per_article:
             continue
-        if not s.candidate.value or s.candidate.value == best.candidate.value:
+        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - RIVAL_SCORE:
             continue
         if q.kind is Kind.NUMBER and s.candidate.bonus < 1.0:
             continue  # counts something else
-        rivals.setdefault(s.candidate.value, s)
-    if not rivals:
+        per_article[s.hit.sentence.article_id] = s
+    group = [g for g in per_article.values() if g is best or _value(g) != _value(best)]
+    if len(group) == 1:
         return best, []
-    group = [best, *rivals.values()]
-    group.sort(key=lambda s: s.hit.sentence.published or datetime.min, reverse=True)
-    return group[0], group[1:3]
+    seen: set[str] = set()
+    distinct = []
+    for g in sorted(group, key=lambda g: g.hit.sentence.published or datetime.min, reverse=True):
+        if _value(g) not in seen:
+            seen.add(_value(g))
+            distinct.append(g)
+    return distinct[0], distinct[1:3]
+
+
+def _value(s: Scored) -> str:
+    return s.candidate.value or s.candidate.text.lower()
 
 
 def _cite(hit: Hit) -> Citation:
@@ -604,8 +619,10 @@ def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], stor
     for e in earlier:
         es = e.hit.sentence
         newer = (es.published or datetime.min) > (s.published or datetime.min)
+        same_day = es.published == s.published
+        which = "A newer" if newer else "Another" if same_day else "An earlier"
         lines.append(
-            f"{'A newer' if newer else 'An earlier'} source said {_short(q, e.candidate)}: "
+            f"{which} source said {_short(q, e.candidate)}: "
             f"\u201c{es.text}\u201d \u2014 {es.article_title or es.source} ({es.source}), "
             f"{_when(es.published)}"
         )
