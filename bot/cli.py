@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.console import ConsoleAdapter
-from bot.chat.router import Router
-from bot.domain import IncomingMessage, Update
+from bot.chat.render_text import render_text
+from bot.chat.router import Router, answer_post
+from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.core import Core, build_core
 from bot.settings import ConfigError, load_settings
@@ -35,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH|URL")
     sub.add_parser("stories", help="list tracked stories with article counts and last update")
     sub.add_parser("sources", help="list feeds and seed files with their health")
+    p = sub.add_parser("ask", help="answer a question from the store, with the sentences and sources behind it")
+    p.add_argument("question", nargs="+", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--story", metavar="ID", help="only answer from this story")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
     p = sub.add_parser("updates", help="what is new or changed on each story, in the order it was found")
     p.add_argument("--story", metavar="ID", help="only this story")
     p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
@@ -126,6 +131,34 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
     return 0
 
 
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """An answer in the stable shape of `ask --json`."""
+    return {
+        "question": answer.question, "answer": answer.answer, "text": answer.text, "story": answer.story,
+        "as_of": answer.as_of.date().isoformat() if answer.as_of else None,
+        "citations": [{"title": c.title, "url": c.url, "source": c.source,
+                       "published": c.published.date().isoformat() if c.published else None,
+                       "sentence": c.sentence} for c in answer.citations],
+    }
+
+
+def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
+    known = {s.id for s in core.store.list_stories()}
+    if story and story not in known:
+        print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
+        return 2
+    questions = [line.strip() for line in sys.stdin] if words == ["-"] else [" ".join(words)]
+    for question in questions:
+        if not question:
+            continue
+        answer = core.ask(question, story)
+        if as_json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(answer_post(answer)) + ("\n" if len(questions) > 1 else ""), flush=True)
+    return 0
+
+
 def _stories(core: Core) -> int:
     summaries = core.store.story_summaries()
     for s in summaries:
@@ -181,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stories(core)
         if args.command == "sources":
             return _sources(core)
+        if args.command == "ask":
+            return _ask(core, args.question, args.story, args.json)
         if args.command == "updates":
             return _updates(core, args.story, args.since, args.json)
         if args.command in ("chat", "run"):

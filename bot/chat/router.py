@@ -7,12 +7,13 @@ goes to the answerer. Nothing here knows which platform it runs on.
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.chat.render_text import format_date
-from bot.domain import IncomingMessage, Post
+from bot.domain import Answer, IncomingMessage, Post
 from bot.runtime.core import Core
 
 
@@ -72,9 +73,10 @@ class Router:
         first = text.split()[0].lower().strip("?,.")
         return text.endswith("?") or first in QUESTION_WORDS or len(text.split()) > 3
 
-    async def answer(self, message: IncomingMessage, question: str) -> list[Post]:
-        """Answer a question (overridden once the answerer is wired)."""
-        return [Post("I can't answer questions yet.", ["No answerer is configured."])]
+    async def answer(self, message: IncomingMessage, question: str, story: str | None = None) -> list[Post]:
+        """Answer a question from the store: the short answer first, then the sentences that support it."""
+        reply = await asyncio.to_thread(self.core.ask, question, story)
+        return [answer_post(reply)]
 
     async def _help(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         if args and args[0].lower() in self.commands:
@@ -107,6 +109,15 @@ class Router:
             problem = f", {h.error_count} error(s) in a row: {h.last_error}" if h.error_count else ""
             lines.append(f"[{h.kind}] {h.name}: {h.status}, {h.items} item(s), last read {when}{problem}")
         return [Post("Sources", lines)]
+
+
+def answer_post(answer: Answer) -> Post:
+    """An answer as a post: the reply text as lines, the supporting sources as citations."""
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    if answer.answer is None:
+        return Post(lines[0] if lines else "I don't know.", lines[1:])
+    # the source lines of the text become citations, which each platform renders as links
+    return Post(lines[0], [line for line in lines[1:] if not line.startswith("— ")], list(answer.citations))
 
 
 QUESTION_WORDS = {"who", "what", "when", "where", "why", "how", "which", "whom", "whose", "is", "are",
