@@ -9,8 +9,8 @@ How it behaves:
   finished: a crash replays unhandled messages, a restart never replays handled ones.
 - Ignores a room's events from before the bot joined it, its own messages, notices and edits.
 - A message reaches `on_message` when it is addressed: it mentions the bot (pill, user id, or
-  display name at the start), starts with the command prefix (`!news`, stripped), is in a thread
-  the bot takes part in, or is in a one-to-one room.
+  display name at the start), starts with the command prefix (`!news`, stripped), or is in a
+  thread the bot started or posted in (`IncomingMessage.thread` is the thread root's event id).
 - Sends `m.notice` messages with HTML and a plain body; replies go into threads; edits use
   `m.replace`. Requests are bounded (no silent endless retries inside nio): rate limits become
   `RateLimited`, connection failures and 5xx `TransientDeliveryError`, refusals
@@ -34,6 +34,7 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
+    InviteMemberEvent,
     JoinResponse,
     LoginResponse,
     ProfileGetDisplayNameResponse,
@@ -497,10 +498,11 @@ class MatrixAdapter:
             body = strip_reply_fallback(body)
         thread = str(relation["event_id"]) if relation.get("rel_type") == "m.thread" else None
         addressed, text = self._addressing(content, body)
-        room = self._client_or_fail().rooms.get(room_id)
-        direct = room is not None and room.joined_count == 2
-        if not addressed and thread is None and not direct:
+        if not addressed and thread is None:
             return None
+        room = self._client_or_fail().rooms.get(room_id)
+        if room is not None and room.encrypted:
+            return None  # the room got our notice; answers could not be posted there anyway
         message = IncomingMessage(
             platform=self.platform,
             channel=room_id,
@@ -510,7 +512,7 @@ class MatrixAdapter:
             thread=thread,
             addressed=True,
         )
-        return _Candidate(message=message, thread_check=not addressed and not direct)
+        return _Candidate(message=message, thread_check=not addressed)
 
     def _addressing(self, content: dict[str, Any], body: str) -> tuple[bool, str]:
         """Whether the message addresses the bot, and its text without the address."""
@@ -582,14 +584,14 @@ class MatrixAdapter:
     # -- invites, upgrades, encryption -------------------------------------------------------
 
     def _inviter(self, invite_state: list[Any]) -> str:
+        # nio's invite events lose `content` from their source dict, so read the parsed fields.
         for event in invite_state:
-            src = getattr(event, "source", None) or {}
             if (
-                src.get("type") == "m.room.member"
-                and src.get("state_key") == self.user_id
-                and (src.get("content") or {}).get("membership") == "invite"
+                isinstance(event, InviteMemberEvent)
+                and event.state_key == self.user_id
+                and event.membership == "invite"
             ):
-                return str(src.get("sender", ""))
+                return str(event.sender)
         return ""
 
     def invite_allowed(self, inviter: str) -> bool:
@@ -619,18 +621,29 @@ class MatrixAdapter:
             await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _follow_upgrade(self, old_room: str, new_room: str) -> None:
-        client = self._client_or_fail()
-        resp = await client.join(new_room)
+        """Move to the room that replaced `old_room`: posts to `old_room` now go to `new_room`.
+
+        Joining works when the new room lets us in; a private room needs the person who upgraded
+        it to invite the bot (Element offers that), and the invite is then accepted as usual.
+        """
+        if self._state.replaced_rooms.get(old_room) != new_room:
+            self._state.replaced_rooms[old_room] = new_room
+            self._save()
+            log.info("matrix.room_upgraded old=%s new=%s", old_room, new_room)
+            if self._on_room_replaced is not None:
+                await self._on_room_replaced(old_room, new_room)
+        try:
+            resp = await self._client_or_fail().join(new_room)
+        except _NETWORK_ERRORS as exc:
+            log.warning("matrix.upgrade_join_failed old=%s new=%s error=%r", old_room, new_room, exc)
+            return
         if not isinstance(resp, JoinResponse):
             log.warning(
-                "matrix.upgrade_join_failed old=%s new=%s error=%s", old_room, new_room, _error_detail(resp)
+                "matrix.upgrade_join_waiting_for_invite old=%s new=%s error=%s",
+                old_room,
+                new_room,
+                _error_detail(resp),
             )
-            return
-        self._state.replaced_rooms[old_room] = new_room
-        self._save()
-        log.info("matrix.room_upgraded old=%s new=%s", old_room, new_room)
-        if self._on_room_replaced is not None:
-            await self._on_room_replaced(old_room, new_room)
 
     async def _say_encrypted(self, room_id: str) -> None:
         try:

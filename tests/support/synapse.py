@@ -175,11 +175,17 @@ class SynapseServer:
         config_path = directory / "homeserver.yaml"
         generated = subprocess.run(
             [
-                sys.executable, "-m", "synapse.app.homeserver",
-                "--server-name", SERVER_NAME,
-                "--generate-config", "--report-stats=no",
-                "--data-directory", str(directory),
-                "-c", str(config_path),
+                sys.executable,
+                "-m",
+                "synapse.app.homeserver",
+                "--server-name",
+                SERVER_NAME,
+                "--generate-config",
+                "--report-stats=no",
+                "--data-directory",
+                str(directory),
+                "-c",
+                str(config_path),
             ],
             cwd=directory,
             capture_output=True,
@@ -277,9 +283,12 @@ class SynapseServer:
         password = password or secrets.token_urlsafe(12)
         command = [
             str(Path(sys.executable).parent / "register_new_matrix_user"),
-            "-u", localpart,
-            "-p", password,
-            "-c", str(self.config_path),
+            "-u",
+            localpart,
+            "-p",
+            password,
+            "-c",
+            str(self.config_path),
             "--admin" if admin else "--no-admin",
             self.url,
         ]
