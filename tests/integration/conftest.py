@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.synapse import SynapseHarness, start_harness, synapse_available
+from tests.support.synapse_server import SynapseHarness, start_harness, synapse_available
 
 
 @pytest.fixture(scope="session")

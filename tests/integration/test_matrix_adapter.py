@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from bot.chat.matrix_state import JsonFileStateStore
 from bot.chat.port import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from bot.domain import Citation, IncomingMessage, Post
 from tests.support.matrix_people import Person, wait_until
-from tests.support.synapse import SynapseHarness
+from tests.support.synapse_server import SynapseHarness
 
 pytestmark = pytest.mark.synapse
 
@@ -190,7 +191,7 @@ async def test_send_in_a_thread_and_edit_are_seen_by_the_editor(
         room, root, Post(heading="Digest: hostage talks (updated)", lines=["Three facts."])
     )
 
-    events = {}
+    events: dict[str, dict[str, Any]] = {}
     while len(events) < 4:
         source = await editor.wait_for_event(
             room, lambda e: e.get("sender") == synapse.bot.user_id and e["type"] == "m.room.message"
@@ -278,7 +279,9 @@ async def test_restarted_bot_keeps_its_device_skips_handled_messages_and_gets_mi
     try:
         room = await room_with_bot(editor, synapse.bot.user_id)
         await editor.say(room, "!news before restart")
-        assert (await first.next_message()).text == "before restart"
+        before = await first.next_message()
+        assert before.text == "before restart"
+        await first.adapter.reply(before, Post(heading="noted"))
         device = first.adapter.device_id
     finally:
         await first.adapter.stop()
@@ -292,9 +295,13 @@ async def test_restarted_bot_keeps_its_device_skips_handled_messages_and_gets_mi
         got = await second.messages_until("after restart")
         assert [m.text for m in got] == ["while you were down", "after restart"]
         assert got[0].message_id == missed_id
+        # the thread the bot answered in before the restart still counts as talking to it
+        await editor.say_in_thread(room, before.message_id, "one more thing")
+        follow_up = await second.next_message()
+        assert (follow_up.text, follow_up.thread) == ("one more thing", before.message_id)
     finally:
         await second.adapter.stop()
-    assert [m.text for m in second.seen] == ["while you were down", "after restart"]
+    assert [m.text for m in second.seen] == ["while you were down", "after restart", "one more thing"]
 
 
 async def test_adapter_rides_out_a_synapse_restart(

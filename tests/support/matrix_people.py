@@ -23,7 +23,7 @@ from nio import (
     SyncResponse,
 )
 
-from tests.support.synapse import MatrixUser
+from tests.support.synapse_server import MatrixUser
 
 
 class Person:

@@ -285,8 +285,7 @@ class SynapseServer:
             str(Path(sys.executable).parent / "register_new_matrix_user"),
             "-u",
             localpart,
-            "-p",
-            password,
+            f"--password={password}",  # "=" form: a password may start with "-"
             "-c",
             str(self.config_path),
             "--admin" if admin else "--no-admin",
