@@ -37,10 +37,12 @@ from nio import (
     InviteMemberEvent,
     JoinResponse,
     LoginResponse,
+    MessageDirection,
     ProfileGetDisplayNameResponse,
     RoomGetEventResponse,
     RoomGetStateResponse,
     RoomLeaveResponse,
+    RoomMessagesResponse,
     RoomSendResponse,
     SyncResponse,
     WhoamiResponse,
@@ -89,19 +91,22 @@ _PERMANENT_CODES = {
     "M_INVALID_PARAM",
 }
 _PRIVILEGED_CREATOR_VERSIONS = {"12"}
-_SYNC_FILTER: dict[str, Any] = {
-    "presence": {"not_types": ["*"]},
-    "account_data": {"not_types": ["*"]},
-    "room": {
-        "ephemeral": {"not_types": ["*"]},
+_GAP_PAGE = 100
+
+
+def sync_filter(timeline_limit: int) -> dict[str, Any]:
+    """The sync filter: no presence, typing or account data; at most `timeline_limit` events a room."""
+    return {
+        "presence": {"not_types": ["*"]},
         "account_data": {"not_types": ["*"]},
-        "timeline": {"limit": 100},
-    },
-}
-_INITIAL_SYNC_FILTER: dict[str, Any] = {
-    **_SYNC_FILTER,
-    "room": {**_SYNC_FILTER["room"], "timeline": {"limit": 1}},
-}
+        "room": {
+            "ephemeral": {"not_types": ["*"]},
+            "account_data": {"not_types": ["*"]},
+            "timeline": {"limit": timeline_limit},
+        },
+    }
+
+
 _MAX_TRACKED_THREADS = 2000
 
 
@@ -319,7 +324,7 @@ class MatrixAdapter:
                     timeout=self.config.sync_timeout_ms,
                     since=self._sync_token,
                     full_state=full_state or None,
-                    sync_filter=_INITIAL_SYNC_FILTER if initial else _SYNC_FILTER,
+                    sync_filter=sync_filter(1 if initial else self.config.timeline_limit),
                 )
             except _NETWORK_ERRORS as exc:
                 backoff = await self._sync_failed(repr(exc), backoff)
@@ -334,7 +339,7 @@ class MatrixAdapter:
             backoff = 0.0
             full_state = False
             try:
-                self._process(resp, initial)
+                self._process(resp, initial, self._sync_token)
             except Exception:  # a bug here must not end syncing for good
                 log.exception("matrix.sync_batch_failed batch=%s", resp.next_batch)
                 self._pending.append((resp.next_batch, set()))
@@ -385,14 +390,21 @@ class MatrixAdapter:
             self._state.next_batch = newest
             self._save()
 
-    def _process(self, resp: SyncResponse, initial: bool) -> None:
+    def _process(self, resp: SyncResponse, initial: bool, since: str | None) -> None:
         """Turn one sync batch into tasks (no awaiting here, so cancelling sync is safe)."""
         batch: set[asyncio.Task[None]] = set()
         for room_id, invite in resp.rooms.invite.items():
             inviter = self._inviter(invite.invite_state)
             self._spawn(self._answer_invite(room_id, inviter), batch, f"matrix-invite-{room_id}")
         for room_id, info in resp.rooms.join.items():
-            self._joined_room_events(room_id, info.timeline.events, initial, batch)
+            sources = [getattr(event, "source", None) or {} for event in info.timeline.events]
+            joined_here = self._own_join_index(sources) is not None
+            if info.timeline.limited and since and info.timeline.prev_batch and not joined_here:
+                # More happened than one sync carries: fetch the rest before handling this room.
+                gap = self._fill_gap(room_id, info.timeline.prev_batch, since, sources, batch)
+                self._spawn(gap, batch, f"matrix-gap-{room_id}")
+            else:
+                self._room_events(room_id, sources, initial, batch)
             room = self._client_or_fail().rooms.get(room_id)
             if (
                 room is not None
@@ -407,11 +419,9 @@ class MatrixAdapter:
         self._pending.append((resp.next_batch, batch))
         self._advance()
 
-    def _joined_room_events(
-        self, room_id: str, events: list[Any], initial: bool, batch: set[asyncio.Task[None]]
-    ) -> None:
-        sources = [getattr(event, "source", None) or {} for event in events]
-        start = len(sources) if initial else 0
+    def _own_join_index(self, sources: list[dict[str, Any]]) -> int | None:
+        """Position of the last event where the bot joined this room (not a profile change)."""
+        found = None
         for index, src in enumerate(sources):
             content = src.get("content") or {}
             if (
@@ -420,7 +430,15 @@ class MatrixAdapter:
                 and content.get("membership") == "join"
                 and ((src.get("unsigned") or {}).get("prev_content") or {}).get("membership") != "join"
             ):
-                start = max(start, index + 1)  # everything before our own join is history
+                found = index
+        return found
+
+    def _room_events(
+        self, room_id: str, sources: list[dict[str, Any]], initial: bool, batch: set[asyncio.Task[None]]
+    ) -> None:
+        """Handle a room's new events in order, skipping everything before the bot's own join."""
+        join = self._own_join_index(sources)
+        start = len(sources) if initial else (0 if join is None else join + 1)
         for src in sources[start:]:
             kind = src.get("type")
             content = src.get("content") or {}
@@ -434,6 +452,48 @@ class MatrixAdapter:
                 candidate = self._candidate(room_id, src)
                 if candidate is not None:
                     self._spawn(self._deliver(candidate), batch, f"matrix-message-{src.get('event_id')}")
+
+    async def _fill_gap(
+        self,
+        room_id: str,
+        prev_batch: str,
+        since: str,
+        timeline: list[dict[str, Any]],
+        batch: set[asyncio.Task[None]],
+    ) -> None:
+        """Page back from `prev_batch` to `since` and handle those events before the timeline's.
+
+        Runs as one of the batch's tasks, and adds its message tasks to the same batch, so the
+        sync token is saved only after the gap was handled too.
+        """
+        client = self._client_or_fail()
+        older: list[dict[str, Any]] = []
+        token = prev_batch
+        complete = False
+        for _ in range(self.config.max_gap_pages):
+            resp = None
+            for attempt in range(3):
+                try:
+                    resp = await client.room_messages(
+                        room_id, start=token, end=since, direction=MessageDirection.back, limit=_GAP_PAGE
+                    )
+                    break
+                except _NETWORK_ERRORS as exc:
+                    log.warning("matrix.gap_fetch_failed room=%s attempt=%d error=%r", room_id, attempt, exc)
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            if not isinstance(resp, RoomMessagesResponse):
+                break
+            older.extend(getattr(event, "source", None) or {} for event in resp.chunk)
+            if not resp.chunk or not resp.end or resp.end == token:
+                complete = True
+                break
+            token = resp.end
+        if not complete:
+            log.warning("matrix.gap_not_filled room=%s fetched=%d", room_id, len(older))
+            older = []  # without the whole gap we cannot tell which events predate our join
+        else:
+            log.info("matrix.gap_filled room=%s events=%d", room_id, len(older))
+        self._room_events(room_id, list(reversed(older)) + timeline, False, batch)
 
     # -- incoming messages -------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ class MatrixConfig:
     request_timeout: float = 20.0
     max_backoff: float = 30.0
     stop_grace: float = 10.0
+    timeline_limit: int = 100
+    max_gap_pages: int = 20
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> MatrixConfig | None:

@@ -304,6 +304,35 @@ async def test_restarted_bot_keeps_its_device_skips_handled_messages_and_gets_mi
     assert [m.text for m in second.seen] == ["while you were down", "after restart", "one more thing"]
 
 
+async def test_a_backlog_longer_than_one_sync_is_fetched_in_full_after_a_restart(
+    bot_config: MatrixConfig, editor: Person, synapse: SynapseHarness
+) -> None:
+    config = replace(bot_config, timeline_limit=3)
+    first = make_bot(config)
+    await first.start()
+    try:
+        room = await room_with_bot(editor, synapse.bot.user_id)
+        await editor.say(room, "!news handled already")
+        assert (await first.next_message()).text == "handled already"
+    finally:
+        await first.adapter.stop()
+
+    expected = [f"backlog {n}" for n in range(9)]
+    for n, text in enumerate(expected):
+        await editor.say(room, f"!news {text}")
+        if n % 3 == 0:
+            await editor.say(room, "chatter the bot should ignore")
+    second = make_bot(config)
+    await second.start()
+    try:
+        got = [await second.next_message() for _ in expected]
+        assert sorted(m.text for m in got) == expected
+        await editor.say(room, "!news done")
+        assert [m.text for m in await second.messages_until("done")] == ["done"]
+    finally:
+        await second.adapter.stop()
+
+
 async def test_adapter_rides_out_a_synapse_restart(
     bot: BotRun, editor: Person, synapse: SynapseHarness
 ) -> None:
