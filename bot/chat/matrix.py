@@ -131,7 +131,8 @@ def strip_reply_fallback(body: str) -> str:
 
 
 def _error_detail(resp: ErrorResponse) -> str:
-    return f"{resp.status_code or 'error'}: {resp.message or 'no message'}"
+    status = resp.transport_response.status if resp.transport_response is not None else "?"
+    return f"HTTP {status} {resp.status_code or 'error'}: {resp.message or 'no message'}"
 
 
 def delivery_error(resp: ErrorResponse, action: str) -> DeliveryError:

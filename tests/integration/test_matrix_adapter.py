@@ -16,6 +16,7 @@ from bot.chat.matrix import ENCRYPTED_ROOM_NOTICE, MatrixAdapter, MatrixConfig
 from bot.chat.matrix_state import JsonFileStateStore
 from bot.chat.port import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from bot.domain import Citation, IncomingMessage, Post
+from tests.support.http_proxy import ReverseProxy
 from tests.support.matrix_people import Person, wait_until
 from tests.support.synapse_server import SynapseHarness
 
@@ -333,24 +334,35 @@ async def test_a_backlog_longer_than_one_sync_is_fetched_in_full_after_a_restart
         await second.adapter.stop()
 
 
+@pytest.mark.parametrize("via_proxy", [False, True], ids=["direct", "behind-a-reverse-proxy"])
 async def test_adapter_rides_out_a_synapse_restart(
-    bot: BotRun, editor: Person, synapse: SynapseHarness
+    via_proxy: bool, bot_config: MatrixConfig, editor: Person, synapse: SynapseHarness
 ) -> None:
-    room = await room_with_bot(editor, synapse.bot.user_id)
-    synapse.server.stop()
+    proxy = ReverseProxy(synapse.server.url)
+    config = replace(bot_config, homeserver=await proxy.start()) if via_proxy else bot_config
+    bot = make_bot(config)
+    await bot.start()
     try:
-        with pytest.raises(TransientDeliveryError):
-            await bot.adapter.send(room, Post(heading="during the outage"))
-        await wait_until(lambda: _true_after(bot.adapter.sync_failures > 0), what="a failed sync")
+        room = await room_with_bot(editor, synapse.bot.user_id)
+        synapse.server.stop()
+        try:
+            with pytest.raises(TransientDeliveryError) as caught:
+                await bot.adapter.send(room, Post(heading="during the outage"))
+            if via_proxy:
+                assert "502" in str(caught.value) or proxy.bad_gateways > 0
+            await wait_until(lambda: _true_after(bot.adapter.sync_failures > 0), what="a failed sync")
+        finally:
+            synapse.server.start()
+        await editor.say(room, "!news are you back?")
+        back = await bot.next_message(timeout=15)
+        assert back.text == "are you back?"
+        event_id = await bot.adapter.send(room, Post(heading="back online"))
+        seen = await editor.wait_for_event(room, lambda e: e.get("event_id") == event_id)
+        assert seen["content"]["body"] == "back online"
+        assert bot.inbox.empty()
     finally:
-        synapse.server.start()
-    await editor.say(room, "!news are you back?")
-    back = await bot.next_message(timeout=15)
-    assert back.text == "are you back?"
-    event_id = await bot.adapter.send(room, Post(heading="back online"))
-    seen = await editor.wait_for_event(room, lambda e: e.get("event_id") == event_id)
-    assert seen["content"]["body"] == "back online"
-    assert bot.inbox.empty()
+        await bot.adapter.stop()
+        await proxy.stop()
 
 
 async def _true_after(value: bool) -> bool:
