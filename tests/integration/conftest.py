@@ -1,12 +1,38 @@
-"""Fixtures for integration tests that need real servers on 127.0.0.1."""
+"""Fixtures that start real servers for integration tests."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from tests.support import postgres
+from tests.support.fixtures import feed_server, fetcher, loopback_policy  # noqa: F401
 from tests.support.synapse_server import SynapseHarness, start_harness, synapse_available
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster for the whole test session (skipped where the server is not installed)."""
+    reason = postgres.available()
+    if reason:
+        pytest.skip(reason)
+    with postgres.running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(postgres_server.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return postgres_server.rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,85 @@
+"""The console adapter: the chat port on standard input and output.
+
+Each input line is a message from the person at the terminal in channel `console`; posts are
+printed as plain text with thread replies indented, so the whole flow can be scripted:
+`printf 'stories\\nwho are the mediators?\\n' | newsdesk-bot chat`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from typing import TextIO
+
+from bot.chat.port import MessageHandler
+from bot.chat.render_text import render_text
+from bot.domain import IncomingMessage, Post
+
+CONSOLE_CHANNEL = "console"
+CONSOLE_USER = "console"
+
+
+class ConsoleAdapter:
+    """Chat over a terminal (or any pair of text streams)."""
+
+    platform = "console"
+
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None, prompt: bool | None = None) -> None:
+        self._in = stdin or sys.stdin
+        self._out = stdout or sys.stdout
+        self._prompt = self._in.isatty() if prompt is None else prompt
+        self._ids = itertools.count(1)
+        self._threads: dict[str, int] = {}
+        self.finished = asyncio.Event()
+
+    async def start(self, on_message: MessageHandler) -> None:
+        """Read lines until end of input, handing each to `on_message` in turn."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                if self._prompt:
+                    self._write("> ", newline=False)
+                line = await loop.run_in_executor(None, self._in.readline)
+                if not line:
+                    break
+                text = line.strip()
+                if not text or text.startswith("#"):
+                    continue
+                if text.lower() in ("quit", "exit"):
+                    break
+                message_id = f"m{next(self._ids)}"
+                await on_message(IncomingMessage("console", CONSOLE_CHANNEL, CONSOLE_USER, text, message_id,
+                                                 None, True))
+        finally:
+            self.finished.set()
+
+    async def stop(self) -> None:
+        """Nothing to disconnect; output is flushed."""
+        self._out.flush()
+
+    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+        """Print a post (indented when it belongs to a thread)."""
+        message_id = f"p{next(self._ids)}"
+        depth = self._threads.get(thread, 0) + 1 if thread else 0
+        self._threads[message_id] = depth
+        self._write(render_text(post, indent=4 * depth))
+        return message_id
+
+    async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
+        """Print the answer to a person's message."""
+        return await self.send(to.channel, post, thread=None)
+
+    async def edit(self, channel: str, message_id: str, post: Post) -> None:
+        """Print the corrected post, marked as an edit of the earlier one."""
+        depth = self._threads.get(message_id, 0)
+        self._write(render_text(Post(f"(edited {message_id}) {post.heading}", post.lines, post.citations),
+                                indent=4 * depth))
+
+    async def is_admin(self, channel: str, user: str) -> bool:
+        """The console has no room admins; configured admins still apply."""
+        return False
+
+    def _write(self, text: str, newline: bool = True) -> None:
+        self._out.write(text + ("\n" if newline else ""))
+        self._out.flush()

@@ -1,0 +1,26 @@
+"""Plain-text rendering of posts, for the console and for logs."""
+
+from __future__ import annotations
+
+from bot.domain import Citation, Post
+
+
+def format_date(citation: Citation) -> str:
+    """The citation's publication date as YYYY-MM-DD, or 'undated'."""
+    return citation.published.date().isoformat() if citation.published else "undated"
+
+
+def citation_line(citation: Citation) -> str:
+    """One line naming a source: outlet, date, title and link."""
+    return f"{citation.source or 'source'}, {format_date(citation)}: {citation.title} <{citation.url}>"
+
+
+def render_text(post: Post, indent: int = 0) -> str:
+    """A post and its thread as indented plain text."""
+    pad = " " * indent
+    out = [pad + post.heading] if post.heading else []
+    out.extend(pad + "  " + line if post.heading else pad + line for line in post.lines)
+    out.extend(pad + "  - " + citation_line(c) for c in post.citations)
+    for reply in post.replies:
+        out.append(render_text(reply, indent + 4))
+    return "\n".join(out)

@@ -1,0 +1,115 @@
+"""The command router every chat adapter shares, so the bot behaves the same everywhere.
+
+`Router.handle` takes what a person wrote and returns the posts to answer with. Commands are
+declared in one table with their usage; anything that is not a command but reads as a question
+goes to the answerer. Nothing here knows which platform it runs on.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.chat.render_text import format_date
+from bot.domain import IncomingMessage, Post
+from bot.runtime.core import Core
+
+
+class CommandError(Exception):
+    """A command was malformed or not allowed; the message is the one line to show the person."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A chat command: its name, usage line, what it does and whether it needs an admin."""
+
+    name: str
+    usage: str
+    summary: str
+    admin: bool = False
+
+
+Handler = Callable[[IncomingMessage, list[str]], Awaitable[list[Post]]]
+
+
+class Router:
+    """Turns a person's message into reply posts."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.commands: dict[str, tuple[Command, Handler]] = {}
+        self.register(Command("help", "help [COMMAND]", "what the bot can do"), self._help)
+        self.register(Command("stories", "stories", "tracked stories with article counts"), self._stories)
+        self.register(Command("sources", "sources", "feeds and seed files with their health"), self._sources)
+
+    def register(self, command: Command, handler: Handler) -> None:
+        """Add a command (the runtime adds subscriptions, digests and admin commands)."""
+        self.commands[command.name] = (command, handler)
+
+    async def handle(self, message: IncomingMessage) -> list[Post]:
+        """The replies to one message (empty when the message is not for the bot)."""
+        text = message.text.strip()
+        if not text:
+            return []
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            words = text.split()
+        name = words[0].lower() if words else ""
+        if name in self.commands:
+            command, handler = self.commands[name]
+            try:
+                return await handler(message, words[1:])
+            except CommandError as exc:
+                return [Post(str(exc), [f"Usage: {command.usage}"])]
+        if self._reads_as_question(text, message):
+            return await self.answer(message, text)
+        return [Post(f"I don't know the command '{words[0]}'.",
+                     ["Try 'help' for the list of commands, or ask me a question about a story."])]
+
+    def _reads_as_question(self, text: str, message: IncomingMessage) -> bool:
+        first = text.split()[0].lower().strip("?,.")
+        return text.endswith("?") or first in QUESTION_WORDS or len(text.split()) > 3
+
+    async def answer(self, message: IncomingMessage, question: str) -> list[Post]:
+        """Answer a question (overridden once the answerer is wired)."""
+        return [Post("I can't answer questions yet.", ["No answerer is configured."])]
+
+    async def _help(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        if args and args[0].lower() in self.commands:
+            command = self.commands[args[0].lower()][0]
+            return [Post(f"{command.usage}", [command.summary + (" (admins only)" if command.admin else "")])]
+        lines = [f"{c.usage} - {c.summary}" + (" (admins only)" if c.admin else "")
+                 for c, _ in self.commands.values()]
+        lines.append("Anything else that reads as a question is answered from the tracked stories, "
+                     "with the sentence and source that support the answer.")
+        return [Post("newsdesk-bot commands", lines)]
+
+    async def _stories(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        summaries = self.core.store.story_summaries()
+        if not summaries:
+            return [Post("No stories are tracked yet.", ["Define them in config/stories.toml."])]
+        lines = []
+        for s in summaries:
+            last = s.last_article.date().isoformat() if s.last_article else "no articles yet"
+            lines.append(f"{s.story.id} - {s.story.title}: {s.articles} article(s), {s.updates} update(s), "
+                         f"latest {last} (defined in {s.story.defined_in})")
+        return [Post("Tracked stories", lines)]
+
+    async def _sources(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        health = self.core.store.source_health()
+        if not health:
+            return [Post("No sources yet.", ["Add feeds in config/feeds.toml or drop files into seeds/."])]
+        lines = []
+        for h in health:
+            when = h.last_read.strftime("%Y-%m-%d %H:%M UTC") if h.last_read else "never"
+            problem = f", {h.error_count} error(s) in a row: {h.last_error}" if h.error_count else ""
+            lines.append(f"[{h.kind}] {h.name}: {h.status}, {h.items} item(s), last read {when}{problem}")
+        return [Post("Sources", lines)]
+
+
+QUESTION_WORDS = {"who", "what", "when", "where", "why", "how", "which", "whom", "whose", "is", "are",
+                  "was", "were", "did", "does", "do", "has", "have", "will", "can", "could", "should"}
+
+__all__ = ["Command", "CommandError", "Router", "format_date"]

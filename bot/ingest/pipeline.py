@@ -1,0 +1,210 @@
+"""The one path every article takes into the store: dedupe, store, file under stories, find updates.
+
+Sources (seed files, feeds, chat) hand `RawArticle`s to `Pipeline.ingest`; nothing else writes
+articles. Articles of one batch are taken in publication order so that "new" means new at the
+time it was published.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from bot.domain import RawArticle, Story, StorySentence, Update
+from bot.ingest.dedupe import closest_duplicate, signature
+from bot.ingest.seeds import SeedError, find_seed_files, parse_seed, read_seed
+from bot.store.repo import Store
+from bot.stories.tracker import StoryTracker
+from bot.text import content_hash, split_sentences
+
+log = logging.getLogger(__name__)
+
+
+class PriorSentences(Protocol):
+    """Earlier sentences of a story, searched by words (what the story had said before)."""
+
+    def similar(self, text: str, limit: int = 30) -> list[StorySentence]: ...
+
+
+UpdateFinder = Callable[[Story, list[StorySentence], PriorSentences], list[Update]]
+
+
+class StorePrior:
+    """`PriorSentences` over the store's full-text index, limited to one story and earlier articles."""
+
+    def __init__(self, store: Store, story: str, article_id: int) -> None:
+        self._store, self._story, self._article_id = store, story, article_id
+
+    def similar(self, text: str, limit: int = 30) -> list[StorySentence]:
+        """Earlier sentences of the story sharing words with `text`, best first."""
+        hits = self._store.search_sentences(text, story=self._story, limit=limit, before_article=self._article_id)
+        return [hit.sentence for hit in hits]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, for the CLI, logs and the runtime."""
+
+    added: int = 0
+    revised: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    files_skipped: int = 0
+    failures: list[str] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+
+    def merge(self, other: IngestReport) -> None:
+        """Add another report's counts to this one."""
+        self.added += other.added
+        self.revised += other.revised
+        self.merged += other.merged
+        self.unchanged += other.unchanged
+        self.files_skipped += other.files_skipped
+        self.failures.extend(other.failures)
+        self.updates.extend(other.updates)
+
+    def summary(self) -> str:
+        """One line for people."""
+        parts = [f"{self.added} new article(s)", f"{self.merged} copy(ies) of known articles",
+                 f"{self.revised} revised", f"{self.unchanged} unchanged", f"{len(self.updates)} update(s)"]
+        if self.files_skipped:
+            parts.append(f"{self.files_skipped} unchanged file(s) skipped")
+        if self.failures:
+            parts.append(f"{len(self.failures)} failure(s)")
+        return ", ".join(parts)
+
+
+def _order_key(raw: RawArticle) -> tuple[datetime, str, str]:
+    return (raw.published or datetime.max.replace(tzinfo=UTC), raw.origin, raw.url)
+
+
+class Pipeline:
+    """Stores articles, files them under stories and records what is new in each."""
+
+    def __init__(self, store: Store, stories: Sequence[Story], find_updates: UpdateFinder | None = None) -> None:
+        self.store = store
+        self.tracker = StoryTracker(stories)
+        self._find_updates = find_updates
+
+    def ingest(self, raws: Sequence[RawArticle]) -> IngestReport:
+        """Ingest a batch of articles in publication order; re-ingesting the same input changes nothing."""
+        report = IngestReport()
+        for raw in sorted(raws, key=_order_key):
+            try:
+                self._ingest_one(raw, report)
+            except Exception as exc:  # one bad article must not stop the batch
+                log.exception("event=ingest_failed url=%s", raw.url)
+                report.failures.append(f"{raw.url}: {exc.__class__.__name__}: {exc}")
+        return report
+
+    def _ingest_one(self, raw: RawArticle, report: IngestReport) -> None:
+        if not raw.text.strip():
+            report.failures.append(f"{raw.url}: has no text.")
+            return
+        digest = content_hash(raw.title, raw.text)
+        known = self.store.find_known(raw, digest)
+        if known and known[1] in ("same", "source"):
+            report.unchanged += 1
+            return
+        sentence_texts = split_sentences(raw.text)
+        sig = signature(raw.text)
+        if known and known[1] == "revised":
+            article_id = known[0]
+            new_ids = self.store.revise_article(article_id, raw, digest, sig, sentence_texts)
+            report.revised += 1
+            log.info("event=article_revised article=%s new_sentences=%d", article_id, len(new_ids))
+            if new_ids:
+                self._file_and_detect(article_id, raw.title, new_ids, report)
+            return
+        duplicate_of = closest_duplicate(raw.text, self.store.near_duplicate_candidates(raw.published))
+        if duplicate_of is not None:
+            self.store.add_source(duplicate_of, raw, digest)
+            report.merged += 1
+            log.info("event=article_merged url=%s into=%s", raw.url, duplicate_of)
+            return
+        article = self.store.add_article(raw, digest, sig, sentence_texts)
+        report.added += 1
+        log.info("event=article_added id=%s url=%s sentences=%d", article.id, raw.url, len(sentence_texts))
+        self._file_and_detect(article.id, raw.title, None, report)
+
+    def _file_and_detect(self, article_id: int, title: str, only_ids: list[int] | None,
+                         report: IngestReport) -> None:
+        every = self.store.article_sentences(article_id)
+        matches = self.tracker.match(title, [s.text for s in every])
+        if not matches:
+            self.store.link_stories(article_id, {}, {})
+            return
+        links: dict[int, set[str]] = {s.id: set() for s in every}
+        for m in matches:
+            for index in m.sentences:
+                links[every[index].id].add(m.story)
+        for owners in links.values():
+            if not owners:
+                owners.add(matches[0].story)
+        self.store.link_stories(article_id, {m.story: m.score for m in matches}, links)
+        if self._find_updates is None:
+            return
+        stories = {s.id: s for s in self.tracker.stories}
+        wanted = set(only_ids) if only_ids is not None else None
+        by_text = {s.text: s.id for s in every}
+        for m in matches:
+            mine = [s for s in every if m.story in links[s.id] and (wanted is None or s.id in wanted)]
+            if not mine:
+                continue
+            found = self._find_updates(stories[m.story], mine, StorePrior(self.store, m.story, article_id))
+            report.updates.extend(self.store.add_updates(article_id, found, by_text))
+
+    def ingest_paths(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
+                     root: Path | None = None) -> IngestReport:
+        """Ingest seed files and folders; files whose bytes are unchanged since last time are skipped."""
+        report = IngestReport()
+        try:
+            files = find_seed_files(list(paths))
+        except SeedError as exc:
+            report.failures.append(str(exc))
+            return report
+        pending: list[tuple[str, str, list[RawArticle]]] = []
+        for index, path in enumerate(files):
+            name = _display_name(path, root)
+            try:
+                seed = read_seed(path)
+                if self.store.seed_file_hash(str(path.resolve())) == seed.content_hash:
+                    report.files_skipped += 1
+                    continue
+                pending.append((str(path.resolve()), seed.content_hash, parse_seed(seed, name)))
+            except SeedError as exc:
+                report.failures.append(str(exc))
+                self.store.record_seed_file(str(path.resolve()), "", 0, error=str(exc))
+            if progress:
+                progress(index + 1, len(files))
+        batch = [raw for _, _, raws in pending for raw in raws]
+        report.merge(self.ingest(batch))
+        for key, digest, raws in pending:
+            self.store.record_seed_file(key, digest, len(raws))
+        return report
+
+    def file_new_story(self, story: Story) -> int:
+        """Score every stored article against a story defined just now; returns how many matched."""
+        self.tracker = StoryTracker([*[s for s in self.tracker.stories if s.id != story.id], story])
+        single = StoryTracker([story])
+        matched = 0
+        for batch in self.store.articles_for_rescoring():
+            links: dict[int, tuple[float, list[int]]] = {}
+            for article_id, pairs in batch:
+                found = single.match("", [text for _, text in pairs])
+                if found:
+                    links[article_id] = (found[0].score, [pairs[i][0] for i in found[0].sentences])
+            self.store.add_story_links(story.id, links)
+            matched += len(links)
+        return matched
+
+
+def _display_name(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
+    except ValueError:
+        return path.name

@@ -1,0 +1,147 @@
+"""Seed files: articles as .txt/.md with optional `# key: value` headers, and feed snapshots.
+
+A seed article looks like the files in the eval set:
+
+    # source: https://example.org/story
+    # date: 2024-02-11
+    # title: Talks resume in Cairo
+
+    Body text...
+
+Headers other than source/date/title are ignored. Without headers the first line is the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.domain import RawArticle
+from bot.text import content_hash
+
+ARTICLE_SUFFIXES = {".txt", ".md"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SEED_SUFFIXES = ARTICLE_SUFFIXES | FEED_SUFFIXES
+MAX_SEED_BYTES = 20 * 1024 * 1024
+_HEADER = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*)$")
+
+
+class SeedError(Exception):
+    """A seed file cannot be read as an article or a feed; the message says why."""
+
+
+@dataclass(frozen=True)
+class SeedFile:
+    """A file found in the seeds folder, with the hash of its bytes."""
+
+    path: Path
+    content_hash: str
+    data: bytes
+
+
+def find_seed_files(paths: list[Path]) -> list[Path]:
+    """Seed files under the given files and folders, in a stable order (hidden files and READMEs skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if _is_seed(p, path))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise SeedError(f"{path}: no such file or folder.")
+    return found
+
+
+def _is_seed(path: Path, folder: Path) -> bool:
+    return (path.is_file() and path.suffix.lower() in SEED_SUFFIXES and not path.name.upper().startswith("README")
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
+def read_seed(path: Path) -> SeedFile:
+    """Read a seed file's bytes (refusing huge ones) and hash them."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SEED_BYTES:
+            raise SeedError(f"{path}: {size} bytes is over the {MAX_SEED_BYTES} byte limit for seed files.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    return SeedFile(path, content_hash(data.decode("utf-8", errors="replace")), data)
+
+
+def _parse_date(value: str) -> datetime | None:
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def outlet_of(url: str) -> str:
+    """A readable outlet name from a URL's host (www. dropped)."""
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def parse_article_text(text: str, name: str, modified: datetime | None = None) -> RawArticle:
+    """A seed article from its text; `name` identifies it when it has no source URL."""
+    headers: dict[str, str] = {}
+    lines = text.replace("\r\n", "\n").split("\n")
+    index = 0
+    while index < len(lines):
+        match = _HEADER.match(lines[index])
+        if not match:
+            break
+        headers.setdefault(match.group(1).lower(), match.group(2).strip())
+        index += 1
+    body_lines = lines[index:]
+    title = headers.get("title", "").strip()
+    if not headers:
+        while body_lines and not body_lines[0].strip():
+            body_lines.pop(0)
+        if body_lines and len(body_lines[0]) < 200 and len(body_lines) > 1:
+            title = body_lines.pop(0).lstrip("# ").strip()
+    body = "\n".join(body_lines).strip()
+    if not body:
+        raise SeedError(f"{name}: has no article text.")
+    if not title or (title.startswith("[") and title.endswith("]")):
+        first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+        title = first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "..."
+    source_header = headers.get("source", "").strip()
+    if re.match(r"^https?://\S+$", source_header):
+        url, outlet = source_header, outlet_of(source_header)
+    else:
+        url = f"seed:{name}"
+        outlet = re.sub(r"\s*\(.*$", "", source_header) or "seed file"
+    published = _parse_date(headers["date"]) if "date" in headers else modified
+    return RawArticle(url=url, title=title, text=body, source=outlet, published=published, origin=name)
+
+
+def parse_seed(seed: SeedFile, name: str) -> list[RawArticle]:
+    """The articles in one seed file: one for an article file, every item for a feed snapshot."""
+    suffix = seed.path.suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        from bot.ingest.feeds import FeedError, parse_feed
+
+        try:
+            parsed = parse_feed(seed.data, f"file://{seed.path.resolve()}")
+        except FeedError as exc:
+            raise SeedError(f"{name}: {exc}") from exc
+        return [RawArticle(url=i.url, title=i.title, text=i.text, source=i.source, published=i.published,
+                           origin=name, guid=i.guid, summary=i.summary) for i in parsed.items]
+    try:
+        text = seed.data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = seed.data.decode("cp1252", errors="replace")
+    modified = datetime.fromtimestamp(seed.path.stat().st_mtime, UTC)
+    return [replace(parse_article_text(text, seed.path.name, modified), origin=name)]

@@ -1,0 +1,1 @@
+"""The runtime: composition root, scheduler, outbox and the long-running `run` process."""

@@ -1,0 +1,38 @@
+"""The composition root for the core: settings in, a wired store, pipeline and answerer out.
+
+Every entry point (CLI commands, `run`, tests) builds its `Core` here, so adapters and commands
+never construct core parts themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.ingest.pipeline import Pipeline
+from bot.settings import Settings
+from bot.store import Store, open_store
+
+
+@dataclass
+class Core:
+    """The wired core: settings, store and ingest pipeline."""
+
+    settings: Settings
+    store: Store
+    pipeline: Pipeline
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+
+def build_core(settings: Settings) -> Core:
+    """Open the store, make the configured stories and feeds current in it, wire the pipeline."""
+    store = open_store(settings.database_url)
+    store.sync_config_stories(settings.stories)
+    for feed in settings.feeds:
+        store.upsert_feed(feed.url, title=feed.title, story_ids=feed.stories, fulltext=feed.fulltext,
+                          interval_seconds=feed.interval_seconds, defined_in="config")
+    stories = store.list_stories()
+    pipeline = Pipeline(store, stories)
+    return Core(settings, store, pipeline)

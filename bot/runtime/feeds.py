@@ -1,0 +1,83 @@
+"""Polling the configured feeds and feeding what they carry through the ingest pipeline.
+
+Fetches run concurrently (each feed's own limits apply inside the fetcher); ingest runs one
+feed at a time in a worker thread, so the store sees one writer and the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.ingest.fetch import Fetcher, redact
+from bot.ingest.guard import FetchPolicy
+from bot.ingest.pipeline import IngestReport
+from bot.ingest.poll import FeedState, PollOutcome, poll_feed
+from bot.runtime.core import Core
+
+log = logging.getLogger(__name__)
+
+
+def fetch_policy(core: Core) -> FetchPolicy:
+    """The fetch limits and allow-list for this deployment."""
+    return FetchPolicy(allow=core.settings.fetch_allow)
+
+
+def _state_of(row: dict[str, Any]) -> FeedState:
+    return FeedState(url=row["url"], etag=row["etag"], last_modified=row["last_modified"], body_hash=row["body_hash"],
+                     error_count=row["error_count"], last_error=row["last_error"], last_polled=row["last_polled"],
+                     next_poll=row["next_poll"], interval_seconds=row["interval_seconds"],
+                     title=row["title"] or None, fulltext=row["fulltext"])
+
+
+def _save(core: Core, outcome: PollOutcome, items_seen: int) -> None:
+    state = outcome.state
+    status = "error" if outcome.error else ("ok" if outcome.items is not None else "ok, unchanged")
+    core.store.save_feed_state(
+        state.url, etag=state.etag, last_modified=state.last_modified, body_hash=state.body_hash,
+        last_status=status, error_count=state.error_count,
+        last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen)
+
+
+async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime) -> IngestReport:
+    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised."""
+    report = IngestReport()
+    outcomes = await asyncio.gather(*(poll_feed(fetcher, _state_of(row), now) for row in rows))
+    for row, outcome in zip(rows, outcomes, strict=True):
+        items_seen = row["items_seen"]
+        if outcome.error:
+            log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
+                        outcome.state.error_count, outcome.error)
+            report.failures.append(f"{row['url']}: {outcome.error}")
+        elif outcome.items is not None:
+            items_seen = len(outcome.items)
+            result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+            log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
+                     len(outcome.items), result.added, len(result.updates))
+            report.merge(result)
+        await asyncio.to_thread(_save, core, outcome, items_seen)
+    return report
+
+
+async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None) -> IngestReport:
+    """Poll every feed whose next poll time has come."""
+    moment = now or datetime.now(UTC)
+    rows = [row for row in await asyncio.to_thread(core.store.feed_rows)
+            if row["next_poll"] is None or row["next_poll"] <= moment]
+    if not rows:
+        return IngestReport()
+    return await poll_feeds(core, fetcher, rows, moment)
+
+
+async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:
+    """Fetch feed URLs once and ingest them (used by `newsdesk-bot ingest URL`); they are remembered as sources."""
+    for url in urls:
+        known = {row["url"] for row in core.store.feed_rows()}
+        if url not in known:
+            core.store.upsert_feed(url, defined_in="cli", interval_seconds=core.settings.default_poll_seconds)
+    rows = [row for row in core.store.feed_rows() if row["url"] in set(urls)]
+    async with Fetcher(fetch_policy(core)) as fetcher:
+        return await poll_feeds(core, fetcher, rows, datetime.now(UTC))

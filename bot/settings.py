@@ -1,0 +1,215 @@
+"""One typed settings object: config/*.toml overridden by environment variables.
+
+Secrets (tokens, passwords) come only from the environment and are read by the adapters that
+need them. A broken config file raises `ConfigError` with one sentence naming the file, the key
+and the problem; the CLI prints that sentence and exits, never a traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain import Story
+
+STORY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one sentence for the operator."""
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """A feed to poll, as configured in config/feeds.toml."""
+
+    url: str
+    title: str = ""
+    stories: tuple[str, ...] = ()
+    fulltext: bool = True
+    interval_seconds: int = 900
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot is configured with (no secrets)."""
+
+    database_url: str
+    config_dir: Path
+    seeds_dir: Path
+    data_dir: Path
+    fetch_allow: tuple[str, ...]
+    stories: tuple[Story, ...]
+    feeds: tuple[FeedConfig, ...]
+    admins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    timezone: str = "UTC"
+    seeds_rescan_seconds: float = 5.0
+    default_poll_seconds: int = 900
+    digest_top_updates: int = 5
+    live_posts_per_window: int = 3
+    live_window_seconds: int = 600
+    feed_failure_alert_after: int = 3
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float, (int, float))):
+        raise ConfigError(f"{where}: must be {what}, not {value!r}.")
+    return value
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    _expect(value, list, where, "a list of strings")
+    for item in value:
+        _expect(item, str, where, "a list of strings")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def parse_stories(data: Mapping[str, Any], path: Path) -> tuple[Story, ...]:
+    """Stories from the parsed contents of stories.toml."""
+    entries = data.get("story", [])
+    _expect(entries, list, f"{path}: key 'story'", "an array of [[story]] tables")
+    result: list[Story] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        where = f"{path}: story #{index + 1}"
+        _expect(entry, dict, where, "a table")
+        story_id = entry.get("id")
+        if not isinstance(story_id, str) or not STORY_ID.match(story_id):
+            raise ConfigError(f"{where}: key 'id' must be a lower-case slug such as 'hostage-talks', "
+                              f"not {story_id!r}.")
+        if story_id in seen:
+            raise ConfigError(f"{where}: key 'id' repeats {story_id!r}; each story needs its own id.")
+        seen.add(story_id)
+        where = f"{path}: story '{story_id}'"
+        title = _expect(entry.get("title", story_id), str, f"{where}: key 'title'", "a string")
+        terms = _string_list(entry.get("terms", []), f"{where}: key 'terms'")
+        entities_raw = _expect(entry.get("entities", {}), dict, f"{where}: key 'entities'",
+                               "a table of name = [aliases]")
+        entities = {name: _string_list(aliases, f"{where}: key 'entities.{name}'")
+                    for name, aliases in entities_raw.items()}
+        if not terms and not entities:
+            raise ConfigError(f"{where}: needs at least one of 'terms' or 'entities' to match articles.")
+        unknown = set(entry) - {"id", "title", "description", "terms", "entities", "exclude"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} (expected id, title, description, "
+                              "terms, entities, exclude).")
+        result.append(Story(
+            id=story_id, title=title,
+            description=_expect(entry.get("description", ""), str, f"{where}: key 'description'", "a string"),
+            terms=terms, entities=entities,
+            exclude=_string_list(entry.get("exclude", []), f"{where}: key 'exclude'"),
+        ))
+    return tuple(result)
+
+
+def parse_feeds(data: Mapping[str, Any], path: Path, story_ids: set[str], default_interval: int) -> tuple[
+        FeedConfig, ...]:
+    """Feeds from the parsed contents of feeds.toml."""
+    entries = data.get("feed", [])
+    _expect(entries, list, f"{path}: key 'feed'", "an array of [[feed]] tables")
+    result = []
+    for index, entry in enumerate(entries):
+        where = f"{path}: feed #{index + 1}"
+        _expect(entry, dict, where, "a table")
+        url = entry.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
+            raise ConfigError(f"{where}: key 'url' must be an http(s) URL, not {url!r}.")
+        stories = _string_list(entry.get("stories", []), f"{where}: key 'stories'")
+        for story in stories:
+            if story not in story_ids:
+                raise ConfigError(f"{where}: key 'stories' names {story!r}, which is not a story in stories.toml.")
+        interval = _expect(entry.get("interval_minutes", default_interval / 60), (int, float),
+                           f"{where}: key 'interval_minutes'", "a number of minutes")
+        if interval < 1:
+            raise ConfigError(f"{where}: key 'interval_minutes' must be at least 1, not {interval!r}.")
+        result.append(FeedConfig(
+            url=url, title=_expect(entry.get("title", ""), str, f"{where}: key 'title'", "a string"),
+            stories=stories, fulltext=_expect(entry.get("fulltext", True), bool, f"{where}: key 'fulltext'",
+                                              "true or false"),
+            interval_seconds=int(interval * 60)))
+    return tuple(result)
+
+
+def parse_allow(value: str) -> tuple[str, ...]:
+    """Hosts and CIDRs from NEWSDESK_FETCH_ALLOW (comma-separated)."""
+    items = tuple(part.strip() for part in value.split(",") if part.strip())
+    for item in items:
+        if "/" in item:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ConfigError(f"NEWSDESK_FETCH_ALLOW: {item!r} is not a valid CIDR ({exc}).") from exc
+    return items
+
+
+def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
+    """Read config/*.toml and the environment into one validated Settings object."""
+    env = dict(os.environ if environ is None else environ)
+    base = root or Path.cwd()
+    config_dir = Path(env.get("NEWSDESK_CONFIG_DIR") or base / "config")
+    if "NEWSDESK_CONFIG_DIR" in env and not config_dir.is_dir():
+        raise ConfigError(f"NEWSDESK_CONFIG_DIR: {config_dir} is not a folder.")
+    bot_path, stories_path, feeds_path = (config_dir / n for n in ("bot.toml", "stories.toml", "feeds.toml"))
+    bot_cfg = _read_toml(bot_path)
+    data_dir = Path(env.get("NEWSDESK_DATA_DIR") or base / "data")
+    database_url = env.get("NEWSDESK_DATABASE_URL") or _expect(
+        bot_cfg.get("database_url", f"sqlite:///{data_dir / 'newsdesk.db'}"), str,
+        f"{bot_path}: key 'database_url'", "a database URL string")
+    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
+        source = "NEWSDESK_DATABASE_URL" if env.get("NEWSDESK_DATABASE_URL") else f"{bot_path}: key 'database_url'"
+        raise ConfigError(f"{source}: {database_url.split('@')[-1]!r} is not a sqlite:/// or postgresql:// URL.")
+    seeds_dir = Path(env.get("NEWSDESK_SEEDS_DIR") or bot_cfg.get("seeds_dir") or base / "seeds")
+
+    timezone = _expect(bot_cfg.get("timezone", "UTC"), str, f"{bot_path}: key 'timezone'", "an IANA zone name")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{bot_path}: key 'timezone': {timezone!r} is not an IANA time zone.") from exc
+    admins_raw = _expect(bot_cfg.get("admins", {}), dict, f"{bot_path}: key 'admins'",
+                         "a table of platform = [user ids]")
+    admins = {platform: _string_list(ids, f"{bot_path}: key 'admins.{platform}'")
+              for platform, ids in admins_raw.items()}
+    polling = _expect(bot_cfg.get("polling", {}), dict, f"{bot_path}: key 'polling'", "a table")
+    delivery = _expect(bot_cfg.get("delivery", {}), dict, f"{bot_path}: key 'delivery'", "a table")
+
+    def number(table: Mapping[str, Any], key: str, default: float, section: str) -> float:
+        value = _expect(table.get(key, default), (int, float), f"{bot_path}: key '{section}.{key}'", "a number")
+        if value <= 0:
+            raise ConfigError(f"{bot_path}: key '{section}.{key}' must be greater than 0, not {value!r}.")
+        return float(value)
+
+    default_poll = int(number(polling, "interval_minutes", 15, "polling") * 60)
+    stories = parse_stories(_read_toml(stories_path), stories_path)
+    feeds = parse_feeds(_read_toml(feeds_path), feeds_path, {s.id for s in stories}, default_poll)
+    return Settings(
+        database_url=database_url, config_dir=config_dir, seeds_dir=seeds_dir, data_dir=data_dir,
+        fetch_allow=parse_allow(env.get("NEWSDESK_FETCH_ALLOW", "")), stories=stories, feeds=feeds,
+        admins=admins, timezone=timezone,
+        seeds_rescan_seconds=number(polling, "seeds_rescan_seconds", 5, "polling"),
+        default_poll_seconds=default_poll,
+        digest_top_updates=int(number(delivery, "digest_top_updates", 5, "delivery")),
+        live_posts_per_window=int(number(delivery, "live_posts_per_window", 3, "delivery")),
+        live_window_seconds=int(number(delivery, "live_window_minutes", 10, "delivery") * 60),
+        feed_failure_alert_after=int(number(polling, "failure_alert_after", 3, "polling")),
+        environ=env,
+    )

@@ -1,0 +1,78 @@
+"""Opening a store: engine set-up per dialect and running pending migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.schema import MIGRATIONS, schema_version
+
+
+class StoreError(Exception):
+    """The store could not be opened or used; the message says why in one sentence."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for `url`, with the settings each dialect needs (WAL and foreign keys on SQLite)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {redact(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, safe to log."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def migrate(engine: Engine) -> int:
+    """Apply every migration the database has not had yet; returns the schema version."""
+    with engine.begin() as conn:
+        if not inspect(conn).has_table("schema_version"):
+            schema_version.create(conn)
+        done = {row.version for row in conn.execute(select(schema_version.c.version))}
+        for version, step in MIGRATIONS:
+            if version in done:
+                continue
+            step(conn)
+            conn.execute(insert(schema_version).values(version=version, applied_at=datetime.now(UTC)))
+            done.add(version)
+    return max(done) if done else 0
+
+
+def open_store(url: str):  # type: ignore[no-untyped-def]
+    """Open (creating and migrating as needed) the store at `url`."""
+    from bot.store.repo import Store
+
+    engine = create_store_engine(url)
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the store at {redact(url)}: {exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0]}") from exc
+    return Store(engine)

@@ -1,0 +1,513 @@
+"""Queries over the store. One `Store` per process, shared by the pipeline, the runtime and the CLI.
+
+Methods are synchronous (SQLAlchemy Core); async callers run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.engine import Connection, Engine, Row
+
+from bot.domain import Article, Citation, PreviousValue, RawArticle, Story, StorySentence, Update
+from bot.store.schema import (
+    article_sources,
+    article_stories,
+    articles,
+    feeds,
+    seed_files,
+    sentence_stories,
+    sentences,
+    stories,
+    updates,
+)
+from bot.text import words
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """`value` as an aware UTC datetime (SQLite hands back naive ones)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def now_utc() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+_FTS_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """A story with how much the store knows about it."""
+
+    story: Story
+    articles: int
+    updates: int
+    last_article: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A sentence found by full-text search, with its context."""
+
+    sentence: StorySentence
+    score: float
+    stories: tuple[str, ...]
+    before: str | None
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """A feed or seed file and how its last read went."""
+
+    kind: str
+    name: str
+    status: str
+    error_count: int
+    last_error: str | None
+    last_read: datetime | None
+    next_read: datetime | None
+    items: int
+
+
+class Store:
+    """Every read and write the bot makes, in one place."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    # ---- stories -------------------------------------------------------------------------
+    def sync_config_stories(self, configured: Sequence[Story]) -> None:
+        """Make the stories from config/stories.toml current; stories defined in chat stay."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(stories).where(stories.c.defined_in == "config"))
+            for story in configured:
+                conn.execute(delete(stories).where(stories.c.id == story.id))
+                conn.execute(insert(stories).values(**_story_row(story)))
+
+    def save_story(self, story: Story) -> None:
+        """Create or replace one story (used for stories defined from chat)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(stories).where(stories.c.id == story.id))
+            conn.execute(insert(stories).values(**_story_row(story)))
+
+    def delete_story(self, story_id: str) -> bool:
+        """Stop tracking a story; its links and updates go, its articles stay."""
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(stories).where(stories.c.id == story_id)).rowcount
+            conn.execute(delete(article_stories).where(article_stories.c.story_id == story_id))
+            conn.execute(delete(sentence_stories).where(sentence_stories.c.story_id == story_id))
+            conn.execute(delete(updates).where(updates.c.story_id == story_id))
+        return bool(gone)
+
+    def list_stories(self) -> list[Story]:
+        """Every tracked story, config first, then those defined in chat."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(stories).order_by(stories.c.defined_in, stories.c.id)).all()
+        return [_story_from_row(row) for row in rows]
+
+    def story_summaries(self) -> list[StorySummary]:
+        """Each story with its article count, update count and newest article date."""
+        with self.engine.connect() as conn:
+            counts = {
+                row.story_id: (row.n, utc(row.last))
+                for row in conn.execute(
+                    select(article_stories.c.story_id, func.count().label("n"),
+                           func.max(articles.c.published).label("last"))
+                    .join(articles, articles.c.id == article_stories.c.article_id)
+                    .group_by(article_stories.c.story_id))
+            }
+            update_counts: dict[str, int] = dict(conn.execute(
+                select(updates.c.story_id, func.count()).group_by(updates.c.story_id)).all())
+        return [
+            StorySummary(story, counts.get(story.id, (0, None))[0], update_counts.get(story.id, 0),
+                         counts.get(story.id, (0, None))[1])
+            for story in self.list_stories()
+        ]
+
+    # ---- articles --------------------------------------------------------------------------
+    def find_known(self, raw: RawArticle, content_hash: str) -> tuple[int, str] | None:
+        """The stored article this input is already known as, and how (`same`, `revised`, `source`).
+
+        `same`: identical content seen before (from any outlet). `revised`: the same URL or guid
+        with new content. `source`: the URL is recorded as another outlet's copy of an article.
+        """
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles.c.id).where(articles.c.content_hash == content_hash)).first()
+            if row:
+                return row.id, "same"
+            row = conn.execute(select(article_sources.c.article_id)
+                               .where(article_sources.c.content_hash == content_hash)).first()
+            if row:
+                return row.article_id, "same"
+            keys = [articles.c.url == raw.url]
+            if raw.guid:
+                keys.append(articles.c.guid == raw.guid)
+            row = conn.execute(select(articles.c.id).where(or_(*keys))).first()
+            if row:
+                return row.id, "revised"
+            src_keys = [article_sources.c.url == raw.url]
+            if raw.guid:
+                src_keys.append(article_sources.c.guid == raw.guid)
+            row = conn.execute(select(article_sources.c.article_id).where(or_(*src_keys))).first()
+            if row:
+                return row.article_id, "source"
+        return None
+
+    def near_duplicate_candidates(self, published: datetime | None, limit: int = 500) -> list[tuple[int, str]]:
+        """(article id, signature) of articles close enough in time to be the same wire story."""
+        query = select(articles.c.id, articles.c.signature)
+        if published is not None:
+            window = timedelta(days=3)
+            query = query.where(or_(articles.c.published.is_(None),
+                                    articles.c.published.between(published - window, published + window)))
+        query = query.order_by(articles.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [(row.id, row.signature) for row in conn.execute(query)]
+
+    def add_article(self, raw: RawArticle, content_hash: str, signature: str,
+                    sentence_texts: Sequence[str]) -> Article:
+        """Store a new article and its sentences (indexed for search)."""
+        with self.engine.begin() as conn:
+            article_id = conn.execute(insert(articles).values(
+                url=raw.url, guid=raw.guid, title=raw.title, source=raw.source,
+                published=raw.published, text=raw.text, content_hash=content_hash,
+                signature=signature, origin=raw.origin, ingested_at=now_utc(),
+            ).returning(articles.c.id)).scalar_one()
+            if sentence_texts:
+                conn.execute(insert(sentences), [
+                    {"article_id": article_id, "position": i, "text": s} for i, s in enumerate(sentence_texts)
+                ])
+        return Article(article_id, raw.url, raw.title, raw.source, raw.published, raw.text, content_hash,
+                       raw.origin)
+
+    def revise_article(self, article_id: int, raw: RawArticle, content_hash: str, signature: str,
+                       sentence_texts: Sequence[str]) -> list[int]:
+        """Record a revised article: new text, and its sentences not stored before appended.
+
+        Sentences that disappeared stay: the store remembers what was said. Returns the ids of
+        the appended sentences.
+        """
+        with self.engine.begin() as conn:
+            known = {" ".join(words(row.text)) for row in conn.execute(
+                select(sentences.c.text).where(sentences.c.article_id == article_id))}
+            last = conn.execute(select(func.max(sentences.c.position))
+                                .where(sentences.c.article_id == article_id)).scalar()
+            conn.execute(update(articles).where(articles.c.id == article_id).values(
+                title=raw.title or articles.c.title, text=raw.text, content_hash=content_hash,
+                signature=signature, revised_at=now_utc()))
+            fresh = [s for s in dict.fromkeys(sentence_texts) if " ".join(words(s)) not in known]
+            new_ids: list[int] = []
+            position = (last if last is not None else -1) + 1
+            for sentence in fresh:
+                new_ids.append(conn.execute(insert(sentences).values(
+                    article_id=article_id, position=position, text=sentence).returning(sentences.c.id)).scalar_one())
+                position += 1
+        return new_ids
+
+    def add_source(self, article_id: int, raw: RawArticle, content_hash: str) -> None:
+        """Record another outlet's copy of a stored article."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(article_sources.c.id).where(article_sources.c.url == raw.url)).first()
+            if exists:
+                return
+            conn.execute(insert(article_sources).values(
+                article_id=article_id, url=raw.url, guid=raw.guid, title=raw.title, source=raw.source,
+                published=raw.published, content_hash=content_hash, origin=raw.origin, seen_at=now_utc()))
+
+    def article_sentences(self, article_id: int, ids: Iterable[int] | None = None) -> list[StorySentence]:
+        """The sentences of one article in order (optionally only those with the given ids)."""
+        query = _sentence_query().where(sentences.c.article_id == article_id)
+        if ids is not None:
+            query = query.where(sentences.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return [_sentence_from_row(row) for row in conn.execute(query.order_by(sentences.c.position))]
+
+    def article_count(self) -> int:
+        """How many distinct articles the store holds."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def source_count(self, article_id: int) -> int:
+        """How many outlets carried this article (itself included)."""
+        with self.engine.connect() as conn:
+            extra = conn.execute(select(func.count()).select_from(article_sources)
+                                 .where(article_sources.c.article_id == article_id)).scalar_one()
+        return 1 + int(extra)
+
+    def link_stories(self, article_id: int, scores: dict[str, float],
+                     sentence_links: dict[int, set[str]]) -> None:
+        """File an article under stories (with scores) and its sentences under each story."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(article_stories).where(article_stories.c.article_id == article_id))
+            if scores:
+                conn.execute(insert(article_stories), [
+                    {"article_id": article_id, "story_id": s, "score": v} for s, v in scores.items()])
+            ids = list(sentence_links)
+            if ids:
+                conn.execute(delete(sentence_stories).where(sentence_stories.c.sentence_id.in_(ids)))
+            rows = [{"sentence_id": sid, "story_id": story} for sid, ss in sentence_links.items() for story in ss]
+            if rows:
+                conn.execute(insert(sentence_stories), rows)
+
+    def article_story_ids(self, article_id: int) -> set[str]:
+        """The stories an article is filed under."""
+        with self.engine.connect() as conn:
+            return {row.story_id for row in conn.execute(
+                select(article_stories.c.story_id).where(article_stories.c.article_id == article_id))}
+
+    def articles_for_rescoring(self, batch: int = 500) -> Iterable[list[tuple[int, list[tuple[int, str]]]]]:
+        """Every article with its (sentence id, text) pairs, in batches, for scoring a new story."""
+        last_id = 0
+        while True:
+            with self.engine.connect() as conn:
+                ids = [r.id for r in conn.execute(select(articles.c.id).where(articles.c.id > last_id)
+                                                  .order_by(articles.c.id).limit(batch))]
+                if not ids:
+                    return
+                rows = conn.execute(select(sentences.c.article_id, sentences.c.id, sentences.c.text)
+                                    .where(sentences.c.article_id.in_(ids))
+                                    .order_by(sentences.c.article_id, sentences.c.position)).all()
+            grouped: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+            for row in rows:
+                grouped[row.article_id].append((row.id, row.text))
+            yield list(grouped.items())
+            last_id = ids[-1]
+
+    def add_story_links(self, story_id: str, links: dict[int, tuple[float, list[int]]]) -> None:
+        """File articles (score, sentence ids) under one story, leaving their other stories alone."""
+        with self.engine.begin() as conn:
+            for article_id, (score, sentence_ids) in links.items():
+                conn.execute(delete(article_stories).where(and_(
+                    article_stories.c.article_id == article_id, article_stories.c.story_id == story_id)))
+                conn.execute(insert(article_stories).values(article_id=article_id, story_id=story_id, score=score))
+                if sentence_ids:
+                    conn.execute(insert(sentence_stories), [
+                        {"sentence_id": sid, "story_id": story_id} for sid in sentence_ids])
+
+    # ---- search ------------------------------------------------------------------------------
+    def search_sentences(self, query: str, story: str | None = None, limit: int = 30,
+                         before_article: int | None = None) -> list[SearchHit]:
+        """Sentences matching any word of `query`, best (BM25) first.
+
+        `story` limits the search to one story's sentences; `before_article` to articles stored
+        before that one (what the story had said when it arrived).
+        """
+        terms = list(dict.fromkeys(w.lower() for w in _FTS_WORD.findall(query)))[:40]
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                match = " OR ".join(f'"{t}"' for t in terms)
+                sql = ("SELECT s.id AS sid, -bm25(sentences_fts) AS score FROM sentences_fts "
+                       "JOIN sentences s ON s.id = sentences_fts.rowid ")
+                where = ["sentences_fts MATCH :match"]
+                params: dict[str, Any] = {"match": match, "limit": limit}
+            else:
+                sql = ("SELECT s.id AS sid, ts_rank(s.tsv, q) AS score FROM "
+                       "to_tsquery('english', :match) q CROSS JOIN sentences s ")
+                where = ["s.tsv @@ q"]
+                params = {"match": " | ".join(terms), "limit": limit}
+            if story is not None:
+                sql += "JOIN sentence_stories ss ON ss.sentence_id = s.id "
+                where.append("ss.story_id = :story")
+                params["story"] = story
+            if before_article is not None:
+                where.append("s.article_id < :before")
+                params["before"] = before_article
+            sql += "WHERE " + " AND ".join(where) + " ORDER BY score DESC LIMIT :limit"
+            scored = [(row.sid, float(row.score)) for row in conn.execute(text(sql), params)]
+            return self._hits(conn, scored)
+
+    def _hits(self, conn: Connection, scored: list[tuple[int, float]]) -> list[SearchHit]:
+        if not scored:
+            return []
+        ids = [sid for sid, _ in scored]
+        rows = {row.sentence_id: row for row in conn.execute(_sentence_query().where(sentences.c.id.in_(ids)))}
+        links: dict[int, list[str]] = {}
+        for row in conn.execute(select(sentence_stories).where(sentence_stories.c.sentence_id.in_(ids))):
+            links.setdefault(row.sentence_id, []).append(row.story_id)
+        prev_keys = [(row.article_id, row.position - 1) for row in rows.values() if row.position > 0]
+        before: dict[tuple[int, int], str] = {}
+        if prev_keys:
+            cond = or_(*[and_(sentences.c.article_id == a, sentences.c.position == p) for a, p in prev_keys])
+            for row in conn.execute(select(sentences.c.article_id, sentences.c.position, sentences.c.text)
+                                    .where(cond)):
+                before[(row.article_id, row.position)] = row.text
+        hits = []
+        for sid, score in scored:
+            found = rows.get(sid)
+            if found is None:
+                continue
+            hits.append(SearchHit(_sentence_from_row(found), score, tuple(sorted(links.get(sid, []))),
+                                  before.get((found.article_id, found.position - 1))))
+        return hits
+
+    # ---- updates -------------------------------------------------------------------------------
+    def add_updates(self, article_id: int, found: Sequence[Update], sentence_ids: dict[str, int]) -> list[Update]:
+        """Record the updates found in one article; returns them with their ids."""
+        stored: list[Update] = []
+        with self.engine.begin() as conn:
+            for item in found:
+                sid = sentence_ids.get(item.sentence)
+                exists = conn.execute(select(updates.c.id).where(and_(
+                    updates.c.story_id == item.story, updates.c.sentence_id == sid))).first()
+                if exists:
+                    continue
+                new_id = conn.execute(insert(updates).values(
+                    story_id=item.story, article_id=article_id, sentence_id=sid, kind=item.kind,
+                    sentence=item.sentence, salience=item.salience,
+                    previous=json.dumps(_previous_to_json(item.previous)) if item.previous else None,
+                    found_at=now_utc()).returning(updates.c.id)).scalar_one()
+                stored.append(Update(item.story, item.kind, item.sentence, item.citation, item.salience,
+                                     item.previous, new_id))
+        return stored
+
+    def list_updates(self, story: str | None = None, since: datetime | None = None,
+                     after_id: int | None = None, limit: int | None = None) -> list[Update]:
+        """Updates in the order they were found (optionally for one story, since a time or an id)."""
+        query = (select(updates, articles.c.url, articles.c.title, articles.c.source, articles.c.published)
+                 .join(articles, articles.c.id == updates.c.article_id))
+        if story:
+            query = query.where(updates.c.story_id == story)
+        if since is not None:
+            query = query.where(updates.c.found_at >= since)
+        if after_id is not None:
+            query = query.where(updates.c.id > after_id)
+        query = query.order_by(updates.c.id)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_update_from_row(row) for row in conn.execute(query)]
+
+    # ---- feeds and seeds -----------------------------------------------------------------------
+    def upsert_feed(self, url: str, *, title: str = "", story_ids: Sequence[str] = (), fulltext: bool = True,
+                    interval_seconds: int = 900, defined_in: str = "config") -> None:
+        """Add a feed or update its configuration, keeping its polling state."""
+        values = {"title": title, "stories": json.dumps(list(story_ids)), "fulltext": fulltext,
+                  "interval_seconds": interval_seconds, "defined_in": defined_in}
+        with self.engine.begin() as conn:
+            if conn.execute(select(feeds.c.url).where(feeds.c.url == url)).first():
+                conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
+            else:
+                conn.execute(insert(feeds).values(url=url, **values))
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop polling a feed; returns whether it was there."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(delete(feeds).where(feeds.c.url == url)).rowcount)
+
+    def feed_rows(self) -> list[dict[str, Any]]:
+        """Every feed with its configuration and polling state, as plain dicts."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.url)).mappings().all()
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["stories"] = json.loads(item["stories"] or "[]")
+            for key in ("last_polled", "next_poll"):
+                item[key] = utc(item[key])
+            out.append(item)
+        return out
+
+    def save_feed_state(self, url: str, **state: Any) -> None:
+        """Record how a poll went (status, validators, errors, next poll time)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(feeds).where(feeds.c.url == url).values(**state))
+
+    def seed_file_hash(self, path: str) -> str | None:
+        """The content hash a seed file had when it was last ingested."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(seed_files.c.content_hash).where(seed_files.c.path == path)).scalar()
+
+    def record_seed_file(self, path: str, content_hash: str, count: int, error: str | None = None) -> None:
+        """Remember that a seed file (with this content) was read, and how it went."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(seed_files).where(seed_files.c.path == path))
+            conn.execute(insert(seed_files).values(path=path, content_hash=content_hash,
+                                                   status="error" if error else "ok", error=error,
+                                                   articles=count, ingested_at=now_utc()))
+
+    def source_health(self) -> list[SourceHealth]:
+        """Feeds and seed files with the outcome of their last read."""
+        out = [SourceHealth("feed", row["title"] or row["url"], row["last_status"] or "not polled yet",
+                            row["error_count"], row["last_error"], row["last_polled"], row["next_poll"],
+                            row["items_seen"]) for row in self.feed_rows()]
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(seed_files).order_by(seed_files.c.path)):
+                out.append(SourceHealth("seed", row.path, row.status, 1 if row.error else 0, row.error,
+                                        utc(row.ingested_at), None, row.articles))
+        return out
+
+
+def _story_row(story: Story) -> dict[str, Any]:
+    definition = {"terms": list(story.terms), "entities": {k: list(v) for k, v in story.entities.items()},
+                  "exclude": list(story.exclude)}
+    return {"id": story.id, "title": story.title, "description": story.description,
+            "definition": json.dumps(definition), "defined_in": story.defined_in}
+
+
+def _story_from_row(row: Row[Any]) -> Story:
+    definition = json.loads(row.definition)
+    return Story(id=row.id, title=row.title, description=row.description,
+                 terms=tuple(definition.get("terms", ())),
+                 entities={k: tuple(v) for k, v in definition.get("entities", {}).items()},
+                 exclude=tuple(definition.get("exclude", ())), defined_in=row.defined_in)
+
+
+def _sentence_query():  # type: ignore[no-untyped-def]
+    return (select(sentences.c.id.label("sentence_id"), sentences.c.article_id, sentences.c.position,
+                   sentences.c.text, articles.c.url, articles.c.title, articles.c.source, articles.c.published)
+            .join(articles, articles.c.id == sentences.c.article_id))
+
+
+def _sentence_from_row(row: Row[Any]) -> StorySentence:
+    return StorySentence(row.sentence_id, row.article_id, row.position, row.text, row.url, row.title,
+                         row.source, utc(row.published))
+
+
+def citation_of(sentence: StorySentence) -> Citation:
+    """The citation for a stored sentence."""
+    return Citation(sentence.article_title, sentence.article_url, sentence.source, sentence.published,
+                    sentence.text)
+
+
+def _citation_to_json(c: Citation) -> dict[str, Any]:
+    return {"title": c.title, "url": c.url, "source": c.source,
+            "published": c.published.isoformat() if c.published else None, "sentence": c.sentence}
+
+
+def _citation_from_json(d: dict[str, Any]) -> Citation:
+    published = datetime.fromisoformat(d["published"]) if d.get("published") else None
+    return Citation(d.get("title", ""), d.get("url", ""), d.get("source", ""), published, d.get("sentence", ""))
+
+
+def _previous_to_json(p: PreviousValue) -> dict[str, Any]:
+    return {"sentence": p.sentence, "value": p.value, "citation": _citation_to_json(p.citation)}
+
+
+def _update_from_row(row: Row[Any]) -> Update:
+    previous = None
+    if row.previous:
+        d = json.loads(row.previous)
+        previous = PreviousValue(d["sentence"], d["value"], _citation_from_json(d["citation"]))
+    citation = Citation(row.title, row.url, row.source, utc(row.published), row.sentence)
+    return Update(row.story_id, row.kind, row.sentence, citation, row.salience, previous, row.id)

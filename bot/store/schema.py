@@ -1,0 +1,175 @@
+"""The store's tables and the migrations that create and evolve them.
+
+Tables are SQLAlchemy Core so one schema serves SQLite (the embedded default) and PostgreSQL.
+The sentence full-text index is dialect specific: FTS5 on SQLite, a GIN tsvector index on
+PostgreSQL. Each migration runs once, in order, recorded in `schema_version`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("guid", Text),
+    Column("title", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("published", DateTime(timezone=True)),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("signature", Text, nullable=False, default=""),
+    Column("origin", Text, nullable=False, default=""),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("revised_at", DateTime(timezone=True)),
+)
+Index("ix_articles_published", articles.c.published)
+Index("ix_articles_guid", articles.c.guid)
+
+article_sources = Table(
+    "article_sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False, unique=True),
+    Column("guid", Text),
+    Column("title", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),
+    Column("published", DateTime(timezone=True)),
+    Column("content_hash", String(64), nullable=False),
+    Column("origin", Text, nullable=False, default=""),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_article_sources_hash", article_sources.c.content_hash)
+Index("ix_article_sources_guid", article_sources.c.guid)
+
+sentences = Table(
+    "sentences", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("article_id", "position"),
+)
+
+stories = Table(
+    "stories", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("definition", Text, nullable=False),  # JSON: terms, entities, exclude
+    Column("defined_in", String(20), nullable=False, default="config"),
+)
+
+article_stories = Table(
+    "article_stories", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(100), primary_key=True),
+    Column("score", Float, nullable=False),
+)
+Index("ix_article_stories_story", article_stories.c.story_id)
+
+sentence_stories = Table(
+    "sentence_stories", metadata,
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(100), primary_key=True),
+)
+Index("ix_sentence_stories_story", sentence_stories.c.story_id)
+
+updates = Table(
+    "updates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", String(100), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE")),
+    Column("kind", String(10), nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("salience", Float, nullable=False, default=0.0),
+    Column("previous", Text),  # JSON of PreviousValue, for changes
+    Column("found_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("story_id", "sentence_id"),
+)
+Index("ix_updates_story_found", updates.c.story_id, updates.c.found_at)
+
+feeds = Table(
+    "feeds", metadata,
+    Column("url", Text, primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("stories", Text, nullable=False, default="[]"),  # JSON list of story ids (empty: all)
+    Column("fulltext", Boolean, nullable=False, default=True),
+    Column("interval_seconds", Integer, nullable=False, default=900),
+    Column("defined_in", String(20), nullable=False, default="config"),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("last_status", Text),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("last_polled", DateTime(timezone=True)),
+    Column("next_poll", DateTime(timezone=True)),
+    Column("items_seen", Integer, nullable=False, default=0),
+)
+
+seed_files = Table(
+    "seed_files", metadata,
+    Column("path", Text, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("error", Text),
+    Column("articles", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+Migration = Callable[[Connection], None]
+
+
+def _v1_tables(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[
+        articles, article_sources, sentences, stories, article_stories, sentence_stories,
+        updates, feeds, seed_files,
+    ])
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE sentences_fts USING fts5("
+            "text, content='sentences', content_rowid='id', tokenize='porter unicode61')"))
+        conn.execute(text(
+            "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN "
+            "INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END"))
+        conn.execute(text(
+            "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN "
+            "INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES('delete', old.id, old.text); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "ALTER TABLE sentences ADD COLUMN tsv tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"))
+        conn.execute(text("CREATE INDEX ix_sentences_tsv ON sentences USING GIN (tsv)"))
+
+
+MIGRATIONS: list[tuple[int, Migration]] = [
+    (1, _v1_tables),
+]

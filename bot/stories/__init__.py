@@ -1,0 +1,1 @@
+"""Stories: which articles and sentences belong to which tracked story."""

@@ -1,0 +1,108 @@
+"""Filing articles under stories.
+
+Each story's terms, entity names and aliases become token patterns. A sentence belongs to a story
+when it mentions one of its key terms or names (and none of its exclusions); an article belongs
+to a story when enough of its sentences do, with a score that says how strongly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain import Story
+from bot.text import words
+
+MIN_STORY_SENTENCES = 2
+MIN_STORY_SHARE = 0.25
+
+
+def _compile(phrase: str) -> re.Pattern[str]:
+    """A phrase as a regular expression over words: plural endings allowed, `*` as any ending."""
+    prefix = phrase.endswith("*")
+    tokens = [re.escape(t) for t in words(phrase.rstrip("*"))]
+    tail = r"\w*" if prefix else r"(?:s|es|'s|’s)?"
+    return re.compile(r"\b" + r"\W+".join(tokens) + tail + r"\b", re.IGNORECASE)
+
+
+def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """How an article matched one story: its score and which sentences (by index) belong."""
+
+    story: str
+    score: float
+    sentences: tuple[int, ...]
+
+
+class StoryTracker:
+    """Decides which stories an article and each of its sentences belong to."""
+
+    def __init__(self, stories: Sequence[Story]) -> None:
+        self._stories = list(stories)
+        self._patterns = {
+            s.id: [_compile(p) for p in (*s.terms, *s.entities, *(a for al in s.entities.values() for a in al))
+                   if words(p.rstrip("*"))]
+            for s in self._stories
+        }
+        self._any = {sid: _any_of(patterns) for sid, patterns in self._patterns.items()}
+        self._excludes = {s.id: _any_of([_compile(p) for p in s.exclude if words(p.rstrip("*"))])
+                          for s in self._stories}
+
+    @property
+    def stories(self) -> list[Story]:
+        """The stories this tracker files under."""
+        return list(self._stories)
+
+    def sentence_hits(self, sentence: str) -> dict[str, int]:
+        """For each story, how many of its patterns the sentence mentions (0 if it is excluded)."""
+        hits = {}
+        for story in self._stories:
+            anything = self._any[story.id]
+            if anything is None or not anything.search(sentence):
+                continue
+            excluded = self._excludes[story.id]
+            if excluded is not None and excluded.search(sentence):
+                continue
+            hits[story.id] = sum(1 for p in self._patterns[story.id] if p.search(sentence))
+        return hits
+
+    def match(self, title: str, sentences: Sequence[str]) -> list[StoryMatch]:
+        """The stories this article belongs to, strongest first.
+
+        An article belongs when three of its sentences mention the story, or two that make up a
+        fair share of the text (or the headline names the story too). Its sentences that
+        mention the story, and the unmatched sentences between two that do, feed that story.
+        """
+        per_sentence = [self.sentence_hits(s) for s in sentences]
+        title_hits = self.sentence_hits(title) if title else {}
+        matches = []
+        for story in self._stories:
+            marked = [i for i, hits in enumerate(per_sentence) if story.id in hits]
+            if not marked:
+                continue
+            share = len(marked) / max(1, len(sentences))
+            strength = sum(per_sentence[i][story.id] for i in marked)
+            belongs = len(marked) >= MIN_STORY_SENTENCES + 1 or (len(marked) >= MIN_STORY_SENTENCES and (
+                share >= MIN_STORY_SHARE or story.id in title_hits))
+            if not belongs:
+                continue
+            chosen = set(marked)
+            for i in range(len(sentences)):
+                if not per_sentence[i] and (i - 1 in chosen) and (i + 1 in chosen or i + 1 == len(sentences)):
+                    chosen.add(i)
+            score = round(min(1.0, share) * 0.6 + min(1.0, strength / 20) * 0.4, 3)
+            matches.append(StoryMatch(story.id, score, tuple(sorted(chosen))))
+        return sorted(matches, key=lambda m: -m.score)
+
+
+def story_terms_pattern(story: Story) -> re.Pattern[str]:
+    """A regular expression finding the story's terms in text (for highlighting and salience)."""
+    alternatives = sorted({re.escape(p.rstrip("*")) for p in (*story.terms, *story.entities)}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(alternatives) + r")", re.IGNORECASE)
