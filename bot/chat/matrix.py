@@ -108,6 +108,7 @@ def sync_filter(timeline_limit: int) -> dict[str, Any]:
 
 
 _MAX_TRACKED_THREADS = 2000
+_RECENT_HANDLED = 500
 
 
 class MatrixLoginError(Exception):
@@ -190,6 +191,7 @@ class MatrixAdapter:
         self._bot_threads: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._notifying: set[str] = set()
         self._display_name = ""
+        self._handled_unsaved = False
         self.sync_failures = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -389,6 +391,9 @@ class MatrixAdapter:
             newest = token
         if newest and newest != self._state.next_batch:
             self._state.next_batch = newest
+            self._handled_unsaved = True
+        if self._handled_unsaved:
+            self._handled_unsaved = False
             self._save()
 
     def _process(self, resp: SyncResponse, initial: bool, since: str | None) -> None:
@@ -504,6 +509,8 @@ class MatrixAdapter:
         content = src.get("content") or {}
         if sender == self.user_id or content.get("msgtype") != "m.text":
             return None
+        if src.get("event_id") in self._state.recent_handled:
+            return None  # handled before a restart whose batch token was not saved yet
         relation = content.get("m.relates_to") or {}
         if relation.get("rel_type") == "m.replace" or "m.new_content" in content:
             return None
@@ -563,7 +570,18 @@ class MatrixAdapter:
             if handler is None:
                 return
             log.info("matrix.message room=%s event=%s", message.channel, message.message_id)
-            await handler(message)
+            try:
+                await handler(message)
+            finally:
+                if not asyncio.current_task().cancelling():  # type: ignore[union-attr]
+                    self._mark_handled(message.message_id)
+
+    def _mark_handled(self, event_id: str) -> None:
+        """Remember a handled message so a replay of its (unsaved) batch does not repeat it."""
+        recent = self._state.recent_handled
+        recent.append(event_id)
+        del recent[:-_RECENT_HANDLED]
+        self._handled_unsaved = True
 
     async def _bot_in_thread(self, room_id: str, root: str) -> bool:
         """Whether the bot started or posted in the thread `root` (asks the server if unsure)."""

@@ -29,6 +29,7 @@ class MatrixState:
     next_batch: str = ""
     encrypted_notified: list[str] = field(default_factory=list)
     replaced_rooms: dict[str, str] = field(default_factory=dict)
+    recent_handled: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -44,6 +45,7 @@ class MatrixState:
             next_batch=str(data.get("next_batch", "")),
             encrypted_notified=[str(r) for r in data.get("encrypted_notified", [])],
             replaced_rooms={str(k): str(v) for k, v in dict(data.get("replaced_rooms", {})).items()},
+            recent_handled=[str(e) for e in data.get("recent_handled", [])],
         )
 
 

@@ -305,6 +305,44 @@ async def test_restarted_bot_keeps_its_device_skips_handled_messages_and_gets_mi
     assert [m.text for m in second.seen] == ["while you were down", "after restart", "one more thing"]
 
 
+async def test_a_slow_handler_does_not_hold_up_others_and_is_redone_if_stopped_midway(
+    bot_config: MatrixConfig, editor: Person, synapse: SynapseHarness
+) -> None:
+    config = replace(bot_config, stop_grace=0.2)
+    gate = asyncio.Event()
+    seen: list[str] = []
+    quick_done = asyncio.Event()
+
+    async def on_message(message: IncomingMessage) -> None:
+        seen.append(message.text)
+        if message.text == "slow":
+            await gate.wait()  # never opened: this handler is still busy when the bot stops
+        if message.text == "quick":
+            quick_done.set()
+
+    first = MatrixAdapter(config, JsonFileStateStore(config.state_path))
+    await first.start(on_message)
+    try:
+        room = await room_with_bot(editor, synapse.bot.user_id)
+        await editor.say(room, "!news slow")
+        await wait_until(lambda: _true_after("slow" in seen), what="the slow message")
+        await editor.say(room, "!news quick")
+        await asyncio.wait_for(quick_done.wait(), 10)
+    finally:
+        await first.stop()
+    assert seen == ["slow", "quick"]
+
+    second = make_bot(config)
+    await second.start()
+    try:
+        await editor.say(room, "!news next")
+        got = await second.messages_until("next")
+        # the interrupted one is handled again; the finished one is not repeated
+        assert [m.text for m in got] == ["slow", "next"]
+    finally:
+        await second.adapter.stop()
+
+
 async def test_a_backlog_longer_than_one_sync_is_fetched_in_full_after_a_restart(
     bot_config: MatrixConfig, editor: Person, synapse: SynapseHarness
 ) -> None:
