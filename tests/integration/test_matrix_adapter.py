@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.chat.matrix import ENCRYPTED_ROOM_NOTICE, MatrixAdapter, MatrixConfig
-from bot.chat.matrix_state import JsonFileStateStore
+from bot.chat.matrix import ENCRYPTED_ROOM_NOTICE, MatrixAdapter, MatrixConfig, MatrixLoginError
+from bot.chat.matrix_state import JsonFileStateStore, MemoryStateStore
 from bot.chat.port import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from bot.domain import Citation, IncomingMessage, Post
 from tests.support.http_proxy import ReverseProxy
@@ -469,6 +469,30 @@ async def test_room_upgrades_are_followed_and_leave_works(
 
     await bot.adapter.leave(new_public)
     assert bot_id not in await editor.members(new_public)
+
+
+async def test_access_token_login_uses_that_tokens_device_and_a_revoked_token_is_refused(
+    bot_config: MatrixConfig, editor: Person, synapse: SynapseHarness, tmp_path: Path
+) -> None:
+    ops = await Person.login(synapse.server.url, synapse.bot)  # an operator minting a token
+    token, device = ops.client.access_token, ops.client.device_id
+    config = replace(bot_config, password=None, access_token=token, state_path=str(tmp_path / "tok.json"))
+    run = make_bot(config)
+    await run.start()
+    try:
+        assert run.adapter.device_id == device
+        room = await room_with_bot(editor, synapse.bot.user_id)
+        await editor.say(room, "!news token ok?")
+        assert (await run.next_message()).text == "token ok?"
+    finally:
+        await run.adapter.stop()
+
+    await ops.client.logout()
+    await ops.close()
+    revoked = MatrixAdapter(replace(config, state_path=str(tmp_path / "tok2.json")), MemoryStateStore())
+    with pytest.raises(MatrixLoginError):
+        await revoked.start(lambda message: asyncio.sleep(0))
+    await revoked.stop()
 
 
 async def test_invites_from_people_not_allowed_are_declined(
