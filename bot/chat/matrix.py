@@ -216,6 +216,8 @@ class MatrixAdapter:
         if self._sync_task is not None:
             raise RuntimeError("MatrixAdapter already started")
         self._on_message = on_message
+        self._first_sync = asyncio.Event()
+        self._pending.clear()
         await self._login()
         self._display_name = await self._fetch_display_name()
         self._sync_token = self._state.next_batch or None
@@ -737,6 +739,8 @@ class MatrixAdapter:
         room_id = to.channel
         self._check_postable(room_id)
         root = to.thread or to.message_id
+        if not root:
+            return await self.send(room_id, post)
         event_id = await self._room_send(room_id, message_content(post, root, to.message_id), "reply")
         self._remember_bot_thread(room_id, root)
         self._remember_thread_event(room_id, root, event_id)
