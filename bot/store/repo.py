@@ -43,6 +43,7 @@ def now_utc() -> datetime:
 
 
 _FTS_WORD = re.compile(r"[A-Za-z0-9]+")
+SEARCH_WINDOW = 20_000  # matching sentences ranked per search, newest first
 
 
 @dataclass(frozen=True)
@@ -299,31 +300,36 @@ class Store:
         """Sentences matching any word of `query`, best (BM25) first.
 
         `story` limits the search to one story's sentences; `before_article` to articles stored
-        before that one (what the story had said when it arrived).
+        before that one (what the story had said when it arrived). Ranking looks at the newest
+        `SEARCH_WINDOW` matching sentences, so a question costs the same on a store of any size.
         """
         terms = list(dict.fromkeys(w.lower() for w in _FTS_WORD.findall(query)))[:40]
         if not terms:
             return []
+        sqlite = self.dialect == "sqlite"
+        params: dict[str, Any] = {"match": " OR ".join(f'"{t}"' for t in terms) if sqlite else " | ".join(terms),
+                                  "limit": limit, "window": SEARCH_WINDOW}
+        if sqlite:  # the FTS table's own rowid order is what lets SQLite walk matches newest first
+            source = "sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+            where, score, key = ["sentences_fts MATCH :match"], "-bm25(sentences_fts)", "sentences_fts.rowid"
+        else:
+            source = "to_tsquery('english', :match) q CROSS JOIN sentences s "
+            where, score, key = ["s.tsv @@ q"], "ts_rank(s.tsv, q)", "s.id"
+        if before_article is not None:
+            where.append("s.article_id < :before")
+            params["before"] = before_article
         with self.engine.connect() as conn:
-            if self.dialect == "sqlite":
-                match = " OR ".join(f'"{t}"' for t in terms)
-                sql = ("SELECT s.id AS sid, -bm25(sentences_fts) AS score FROM sentences_fts "
-                       "JOIN sentences s ON s.id = sentences_fts.rowid ")
-                where = ["sentences_fts MATCH :match"]
-                params: dict[str, Any] = {"match": match, "limit": limit}
-            else:
-                sql = ("SELECT s.id AS sid, ts_rank(s.tsv, q) AS score FROM "
-                       "to_tsquery('english', :match) q CROSS JOIN sentences s ")
-                where = ["s.tsv @@ q"]
-                params = {"match": " | ".join(terms), "limit": limit}
+            floor = conn.execute(text(f"SELECT {key} FROM {source} WHERE {' AND '.join(where)} "
+                                      f"ORDER BY {key} DESC LIMIT 1 OFFSET :window"), params).scalar()
+            if floor is not None:
+                where.append(f"{key} >= :floor")
+                params["floor"] = floor
             if story is not None:
-                sql += "JOIN sentence_stories ss ON ss.sentence_id = s.id "
+                source += "JOIN sentence_stories ss ON ss.sentence_id = s.id "
                 where.append("ss.story_id = :story")
                 params["story"] = story
-            if before_article is not None:
-                where.append("s.article_id < :before")
-                params["before"] = before_article
-            sql += "WHERE " + " AND ".join(where) + " ORDER BY score DESC LIMIT :limit"
+            sql = f"SELECT s.id AS sid, {score} AS score FROM {source} WHERE {' AND '.join(where)} " \
+                  "ORDER BY score DESC LIMIT :limit"
             scored = [(row.sid, float(row.score)) for row in conn.execute(text(sql), params)]
             return self._hits(conn, scored)
 
