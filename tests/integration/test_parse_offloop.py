@@ -32,9 +32,12 @@ async def test_parsing_a_big_feed_in_a_thread_leaves_the_loop_responsive() -> No
     task = asyncio.ensure_future(parse_feed_async(body, "https://wire.example/rss"))
     gap = await _max_loop_gap_while(task)
     parsed = await task
+    took = time.perf_counter() - started
     assert len(parsed.items) == 1000
-    assert time.perf_counter() - started > 0.15  # the parse takes a while ...
-    assert gap < 0.1  # ... yet the loop never stalled for more than 100 ms
+    assert took > 0.15  # the parse takes a while ...
+    # ... yet the loop never stalled for more than a small part of it (inline, the stall is all of it);
+    # relative to the parse time so that a loaded machine slows both alike
+    assert gap < max(0.1, took / 4)
 
 
 async def test_parsing_in_a_process_pool_returns_items_and_errors() -> None:
