@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.router import Router
-from bot.domain import IncomingMessage
+from bot.domain import IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.core import Core, build_core
 from bot.settings import ConfigError, load_settings
@@ -31,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH|URL")
     sub.add_parser("stories", help="list tracked stories with article counts and last update")
     sub.add_parser("sources", help="list feeds and seed files with their health")
+    p = sub.add_parser("updates", help="what is new or changed on each story, in the order it was found")
+    p.add_argument("--story", metavar="ID", help="only this story")
+    p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
+    p.add_argument("--json", action="store_true", help="one JSON object per update")
     sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)")
     sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform")
     return parser
@@ -62,6 +70,60 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
     for failure in report.failures:
         print(f"  problem: {failure}", file=sys.stderr)
     return 1 if report.failures and not (report.added or report.merged or report.unchanged or report.revised) else 0
+
+
+def parse_age(text: str) -> timedelta:
+    """'90m', '24h', '7d' as a duration; raises ValueError with a readable message otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text or "")
+    if not match:
+        raise ValueError(f"'{text}' is not an age such as 90m, 24h or 7d")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(minutes=amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit])
+
+
+def update_json(update: Update) -> dict[str, Any]:
+    """An update in the stable shape of `updates --json`."""
+    previous = None
+    if update.previous:
+        p = update.previous
+        previous = {"value": p.value, "sentence": p.sentence, "source": p.citation.source, "url": p.citation.url,
+                    "title": p.citation.title,
+                    "published": p.citation.published.date().isoformat() if p.citation.published else None}
+    c = update.citation
+    return {"story": update.story, "kind": update.kind, "sentence": update.sentence, "article_url": c.url,
+            "article_title": c.title, "published": c.published.date().isoformat() if c.published else None,
+            "source": c.source, "salience": round(update.salience, 3), "previous": previous}
+
+
+def _updates(core: Core, story: str | None, since: str | None, as_json: bool) -> int:
+    known = {s.id for s in core.store.list_stories()}
+    if story and story not in known:
+        print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
+        return 2
+    try:
+        cutoff = datetime.now(UTC) - parse_age(since) if since else None
+    except ValueError as exc:
+        print(f"newsdesk-bot: --since: {exc}.", file=sys.stderr)
+        return 2
+    found = core.store.list_updates(story=story, since=cutoff)
+    if as_json:
+        for update in found:
+            print(json.dumps(update_json(update), ensure_ascii=False))
+        return 0
+    if not found:
+        print("No updates yet.")
+    current = None
+    for update in found:
+        if update.story != current:
+            current = update.story
+            print(f"== {current}")
+        date = update.citation.published.date().isoformat() if update.citation.published else "undated"
+        print(f"[{update.kind}] {update.sentence}\n    {update.citation.source}, {date} <{update.citation.url}>")
+        if update.previous:
+            prev = update.previous.citation
+            when = prev.published.date().isoformat() if prev.published else "undated"
+            print(f"    was: {update.previous.value} ({prev.source}, {when})")
+    return 0
 
 
 def _stories(core: Core) -> int:
@@ -119,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stories(core)
         if args.command == "sources":
             return _sources(core)
+        if args.command == "updates":
+            return _updates(core, args.story, args.since, args.json)
         if args.command in ("chat", "run"):
             core.pipeline.ingest_paths([settings.seeds_dir]) if settings.seeds_dir.exists() else None
             return asyncio.run(_chat(core))

@@ -18,29 +18,18 @@ MIN_STORY_SENTENCES = 2
 MIN_STORY_SHARE = 0.25
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    tokens: tuple[str, ...]
-    prefix_last: bool
-
-    def occurs_in(self, tokens: Sequence[str]) -> bool:
-        n = len(self.tokens)
-        for i in range(len(tokens) - n + 1):
-            if all(_token_matches(tokens[i + j], self.tokens[j], self.prefix_last and j == n - 1)
-                   for j in range(n)):
-                return True
-        return False
-
-
-def _token_matches(token: str, pattern: str, prefix: bool) -> bool:
-    if prefix:
-        return token.startswith(pattern)
-    return token == pattern or (token.endswith("s") and token[:-1] == pattern) or token == pattern + "es"
-
-
-def _compile(phrase: str) -> _Pattern:
+def _compile(phrase: str) -> re.Pattern[str]:
+    """A phrase as a regular expression over words: plural endings allowed, `*` as any ending."""
     prefix = phrase.endswith("*")
-    return _Pattern(tuple(words(phrase.rstrip("*"))), prefix)
+    tokens = [re.escape(t) for t in words(phrase.rstrip("*"))]
+    tail = r"\w*" if prefix else r"(?:s|es|'s|’s)?"
+    return re.compile(r"\b" + r"\W+".join(tokens) + tail + r"\b", re.IGNORECASE)
+
+
+def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,7 +51,9 @@ class StoryTracker:
                    if words(p.rstrip("*"))]
             for s in self._stories
         }
-        self._excludes = {s.id: [_compile(p) for p in s.exclude if words(p.rstrip("*"))] for s in self._stories}
+        self._any = {sid: _any_of(patterns) for sid, patterns in self._patterns.items()}
+        self._excludes = {s.id: _any_of([_compile(p) for p in s.exclude if words(p.rstrip("*"))])
+                          for s in self._stories}
 
     @property
     def stories(self) -> list[Story]:
@@ -71,14 +62,15 @@ class StoryTracker:
 
     def sentence_hits(self, sentence: str) -> dict[str, int]:
         """For each story, how many of its patterns the sentence mentions (0 if it is excluded)."""
-        tokens = words(sentence)
         hits = {}
         for story in self._stories:
-            if any(p.occurs_in(tokens) for p in self._excludes[story.id]):
+            anything = self._any[story.id]
+            if anything is None or not anything.search(sentence):
                 continue
-            count = sum(1 for p in self._patterns[story.id] if p.occurs_in(tokens))
-            if count:
-                hits[story.id] = count
+            excluded = self._excludes[story.id]
+            if excluded is not None and excluded.search(sentence):
+                continue
+            hits[story.id] = sum(1 for p in self._patterns[story.id] if p.search(sentence))
         return hits
 
     def match(self, title: str, sentences: Sequence[str]) -> list[StoryMatch]:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.support import postgres
+from tests.support.fixtures import feed_server, fetcher, loopback_policy  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,91 @@
+"""Score `updates --json` on an eval set's timeline: recall, precision, repeats, changes flagged.
+
+The articles are ingested one at a time in timeline order into a fresh store, as a desk would
+receive them; then every reported update is checked against the labels in updates.jsonl.
+
+usage: python -m bench.eval_updates [SETDIR] [--show]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bench.evalset import BotRunner, eval_dir, read_jsonl, scorer_sentences, similarity
+
+
+def _facts(row: dict, key: str) -> list[str]:
+    return [fact["sentence"] for facts in (row.get(key) or {}).values() for fact in facts]
+
+
+def main() -> int:
+    setdir = eval_dir(sys.argv[1:])
+    timeline = sorted(read_jsonl(setdir / "updates.jsonl"), key=lambda r: r["order"])
+    articles = setdir / "articles"
+    bot = BotRunner()
+    try:
+        for row in timeline:
+            bot.run("ingest", str(articles / row["file"]))
+        reported = [json.loads(line) for line in bot.run("updates", "--json").splitlines() if line.startswith("{")]
+    finally:
+        bot.close()
+
+    order = {row["file"]: row["order"] for row in timeline}
+    file_of_url = {}
+    for row in timeline:
+        for line in (articles / row["file"]).read_text().splitlines()[:4]:
+            if line.startswith("# source:"):
+                file_of_url[line.split(":", 1)[1].strip()] = row["file"]
+    positives = {r["file"]: _facts(r, "new_facts") + _facts(r, "updates") + _facts(r, "baseline_facts")
+                 for r in timeline}
+    labelled_repeats = {r["file"]: [o["sentence"] for o in r.get("other", []) if o.get("why") == "repeat"]
+                        for r in timeline}
+    wanted = [(r["file"], s) for r in timeline[1:]
+              for s in dict.fromkeys(_facts(r, "new_facts") + _facts(r, "updates"))]
+    changes = [(r["file"], s) for r in timeline[1:] for s in dict.fromkeys(_facts(r, "updates"))]
+    texts = {f: scorer_sentences((articles / f).read_text()) for f in order}
+
+    def home(u: dict) -> str | None:
+        return file_of_url.get(u.get("article_url", ""))
+
+    def belongs(u: dict, f: str) -> bool:
+        return home(u) in (None, f)
+
+    on_target = [u for u in reported if any(similarity(u["sentence"], s) >= 0.7
+                                            for f, ss in positives.items() if belongs(u, f) for s in ss)]
+    found = [(f, s) for f, s in wanted if any(belongs(u, f) and similarity(s, u["sentence"]) >= 0.7 for u in reported)]
+    flagged = [(f, s) for f, s in changes if any(belongs(u, f) and u.get("kind") == "changed"
+                                                 and similarity(s, u["sentence"]) >= 0.7 for u in reported)]
+    repeats = []
+    for u in reported:
+        if u.get("kind") == "changed":
+            continue
+        f = home(u)
+        if f is None and any(similarity(u["sentence"], x) >= 0.7 for xs in positives.values() for x in xs):
+            continue
+        if any(similarity(u["sentence"], r) >= 0.7 for g, rs in labelled_repeats.items() if g == f or f is None
+               for r in rs):
+            repeats.append(f"{u['sentence'][:90]} (labelled a repeat in {f})")
+            continue
+        homes = sorted(order[g] for g in texts if any(similarity(u["sentence"], x) >= 0.8 for x in texts[g]))
+        said_in = order.get(f, homes[0] if homes else 0) if f else (homes[0] if homes else 0)
+        if homes and homes[0] < said_in:
+            repeats.append(f"{u['sentence'][:90]} (first said in article #{homes[0]}, reported for #{said_in})")
+    n = max(1, len(reported))
+    print(f"{'metric':<18}{'count':>10}{'score':>8}{'target':>9}")
+    recall = len(found) / max(1, len(wanted))
+    print(f"{'new-fact recall':<18}{len(found):>5}/{len(wanted):<4}{recall:>8.0%}{'>= 90%':>9}")
+    print(f"{'precision':<18}{len(on_target):>5}/{len(reported):<4}{len(on_target) / n:>8.0%}{'>= 90%':>9}")
+    print(f"{'repeats':<18}{len(repeats):>5}/{len(reported):<4}{len(repeats) / n:>8.0%}{'<= 5%':>9}")
+    print(f"{'changes flagged':<18}{len(flagged):>5}/{len(changes):<4}{len(flagged) / max(1, len(changes)):>8.0%}"
+          f"{'>= 70%':>9}")
+    if "--show" in sys.argv:
+        print("missed:", *[f"{f}: {s[:100]}" for f, s in wanted if (f, s) not in found], sep="\n  ")
+        print("changes not flagged:", *[f"{f}: {s[:100]}" for f, s in changes if (f, s) not in flagged], sep="\n  ")
+        print("repeats:", *repeats, sep="\n  ")
+        print("off target:", *[u["sentence"][:100] for u in reported if u not in on_target], sep="\n  ")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
