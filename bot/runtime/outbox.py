@@ -9,6 +9,7 @@ marks the row failed with why and disables the subscription it was for.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -63,10 +64,8 @@ class OutboxWorker:
                 continue
             self._wake.clear()
             delay = await asyncio.to_thread(self._sleep_seconds)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
     def _sleep_seconds(self) -> float:
         nxt = self.repo.next_due(list(self.ports))
