@@ -178,13 +178,13 @@ class Pipeline:
                 pending.append((str(path.resolve()), seed.content_hash, parse_seed(seed, name)))
             except SeedError as exc:
                 report.failures.append(str(exc))
-                self.store.record_seed_file(str(path.resolve()), "", f"error: {exc}", 0)
+                self.store.record_seed_file(str(path.resolve()), "", 0, error=str(exc))
             if progress:
                 progress(index + 1, len(files))
         batch = [raw for _, _, raws in pending for raw in raws]
         report.merge(self.ingest(batch))
         for key, digest, raws in pending:
-            self.store.record_seed_file(key, digest, "ok", len(raws))
+            self.store.record_seed_file(key, digest, len(raws))
         return report
 
     def file_new_story(self, story: Story) -> int:

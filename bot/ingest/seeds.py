@@ -43,18 +43,21 @@ class SeedFile:
 
 
 def find_seed_files(paths: list[Path]) -> list[Path]:
-    """Seed files under the given files and folders, in a stable order (hidden files skipped)."""
+    """Seed files under the given files and folders, in a stable order (hidden files and READMEs skipped)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in SEED_SUFFIXES
-                         and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found.extend(p for p in sorted(path.rglob("*")) if _is_seed(p, path))
         elif path.is_file():
             found.append(path)
         else:
             raise SeedError(f"{path}: no such file or folder.")
     return found
+
+
+def _is_seed(path: Path, folder: Path) -> bool:
+    return (path.is_file() and path.suffix.lower() in SEED_SUFFIXES and not path.name.upper().startswith("README")
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 def read_seed(path: Path) -> SeedFile:

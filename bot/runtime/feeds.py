@@ -1,8 +1,7 @@
-"""Polling the stored feeds and ingesting what they carry, for the scheduler and `newsdesk-bot ingest URL`.
+"""Polling the configured feeds and feeding what they carry through the ingest pipeline.
 
-Polling state lives in the store's `feeds` table; `bot.ingest.poll.poll_feed` turns one state
-into the next. Parsing happens off the event loop and ingest runs in a worker thread, so chat
-keeps answering while feeds are read.
+Fetches run concurrently (each feed's own limits apply inside the fetcher); ingest runs one
+feed at a time in a worker thread, so the store sees one writer and the event loop never blocks.
 """
 
 from __future__ import annotations
@@ -13,83 +12,72 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.ingest.fetch import Fetcher
+from bot.ingest.fetch import Fetcher, redact
 from bot.ingest.guard import FetchPolicy
 from bot.ingest.pipeline import IngestReport
-from bot.ingest.poll import FeedState, poll_feed
+from bot.ingest.poll import FeedState, PollOutcome, poll_feed
 from bot.runtime.core import Core
 
-log = logging.getLogger("bot.runtime.feeds")
+log = logging.getLogger(__name__)
 
 
 def fetch_policy(core: Core) -> FetchPolicy:
-    """The fetch limits for this bot: the allow-list from settings (NEWSDESK_FETCH_ALLOW)."""
+    """The fetch limits and allow-list for this deployment."""
     return FetchPolicy(allow=core.settings.fetch_allow)
 
 
-def _state(row: dict[str, Any]) -> FeedState:
-    status = row.get("last_status")
-    return FeedState(
-        url=row["url"], etag=row.get("etag"), last_modified=row.get("last_modified"), body_hash=row.get("body_hash"),
-        last_status=int(status) if isinstance(status, str) and status.isdigit() else None,
-        error_count=row.get("error_count") or 0, last_error=row.get("last_error"), last_polled=row.get("last_polled"),
-        next_poll=row.get("next_poll"), interval_seconds=row.get("interval_seconds") or 900,
-        title=row.get("title") or None, fulltext=bool(row.get("fulltext")))
+def _state_of(row: dict[str, Any]) -> FeedState:
+    return FeedState(url=row["url"], etag=row["etag"], last_modified=row["last_modified"], body_hash=row["body_hash"],
+                     error_count=row["error_count"], last_error=row["last_error"], last_polled=row["last_polled"],
+                     next_poll=row["next_poll"], interval_seconds=row["interval_seconds"],
+                     title=row["title"] or None, fulltext=row["fulltext"])
 
 
-def _save(core: Core, state: FeedState, items: int | None, error: str | None) -> None:
-    values: dict[str, Any] = {
-        "etag": state.etag, "last_modified": state.last_modified, "body_hash": state.body_hash,
-        "last_status": ("error" if error else str(state.last_status or "ok")), "error_count": state.error_count,
-        "last_error": state.last_error, "last_polled": state.last_polled, "next_poll": state.next_poll,
-    }
-    if items is not None:
-        values["items_seen"] = items
-    core.store.save_feed_state(state.url, **values)
+def _save(core: Core, outcome: PollOutcome, items_seen: int) -> None:
+    state = outcome.state
+    status = "error" if outcome.error else ("ok" if outcome.items is not None else "ok, unchanged")
+    core.store.save_feed_state(
+        state.url, etag=state.etag, last_modified=state.last_modified, body_hash=state.body_hash,
+        last_status=status, error_count=state.error_count,
+        last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen)
 
 
-async def poll_one(core: Core, fetcher: Fetcher, row: dict[str, Any], now: datetime,
-                   lock: asyncio.Lock | None = None) -> IngestReport:
-    """Poll one stored feed, save its new state and ingest its items (if the feed changed)."""
-    outcome = await poll_feed(fetcher, _state(row), now)
+async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime) -> IngestReport:
+    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised."""
     report = IngestReport()
-    if outcome.items:
-        raws = outcome.items
-        if lock is not None:
-            async with lock:
-                report = await asyncio.to_thread(core.pipeline.ingest, raws)
-        else:
-            report = await asyncio.to_thread(core.pipeline.ingest, raws)
-    if outcome.error:
-        report.failures.append(f"{row['url']}: {outcome.error}")
-    await asyncio.to_thread(_save, core, outcome.state, len(outcome.items) if outcome.items is not None else None,
-                            outcome.error)
-    log.info("event=feed_polled url=%s changed=%s error=%r added=%d updates=%d", row["url"], outcome.changed,
-             outcome.error, report.added, len(report.updates))
+    outcomes = await asyncio.gather(*(poll_feed(fetcher, _state_of(row), now) for row in rows))
+    for row, outcome in zip(rows, outcomes, strict=True):
+        items_seen = row["items_seen"]
+        if outcome.error:
+            log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
+                        outcome.state.error_count, outcome.error)
+            report.failures.append(f"{row['url']}: {outcome.error}")
+        elif outcome.items is not None:
+            items_seen = len(outcome.items)
+            result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+            log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
+                     len(outcome.items), result.added, len(result.updates))
+            report.merge(result)
+        await asyncio.to_thread(_save, core, outcome, items_seen)
     return report
 
 
-async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime, lock: asyncio.Lock | None = None) -> IngestReport:
-    """Poll every stored feed whose next poll time has come (respecting each feed's interval and backoff)."""
-    rows = await asyncio.to_thread(core.store.feed_rows)
-    due = [r for r in rows if r["next_poll"] is None or r["next_poll"] <= now]
-    report = IngestReport()
-    results = await asyncio.gather(*(poll_one(core, fetcher, r, now, lock) for r in due))
-    for r in results:
-        report.merge(r)
-    return report
+async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None) -> IngestReport:
+    """Poll every feed whose next poll time has come."""
+    moment = now or datetime.now(UTC)
+    rows = [row for row in await asyncio.to_thread(core.store.feed_rows)
+            if row["next_poll"] is None or row["next_poll"] <= moment]
+    if not rows:
+        return IngestReport()
+    return await poll_feeds(core, fetcher, rows, moment)
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:
-    """Fetch and ingest the given feed URLs once (they are remembered as feeds, polled from then on)."""
-    report = IngestReport()
-    known = {r["url"]: r for r in core.store.feed_rows()}
+    """Fetch feed URLs once and ingest them (used by `newsdesk-bot ingest URL`); they are remembered as sources."""
+    for url in urls:
+        known = {row["url"] for row in core.store.feed_rows()}
+        if url not in known:
+            core.store.upsert_feed(url, defined_in="cli", interval_seconds=core.settings.default_poll_seconds)
+    rows = [row for row in core.store.feed_rows() if row["url"] in set(urls)]
     async with Fetcher(fetch_policy(core)) as fetcher:
-        for url in urls:
-            if url not in known:
-                core.store.upsert_feed(url, interval_seconds=core.settings.default_poll_seconds, defined_in="cli")
-                known = {r["url"]: r for r in core.store.feed_rows()}
-            row = dict(known[url])
-            row["next_poll"] = None
-            report.merge(await poll_one(core, fetcher, row, datetime.now(UTC)))
-    return report
+        return await poll_feeds(core, fetcher, rows, datetime.now(UTC))

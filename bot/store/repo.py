@@ -27,6 +27,7 @@ from bot.store.schema import (
     stories,
     updates,
 )
+from bot.text import words
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -206,14 +207,14 @@ class Store:
         the appended sentences.
         """
         with self.engine.begin() as conn:
-            known = {row.text for row in conn.execute(
+            known = {" ".join(words(row.text)) for row in conn.execute(
                 select(sentences.c.text).where(sentences.c.article_id == article_id))}
             last = conn.execute(select(func.max(sentences.c.position))
                                 .where(sentences.c.article_id == article_id)).scalar()
             conn.execute(update(articles).where(articles.c.id == article_id).values(
                 title=raw.title or articles.c.title, text=raw.text, content_hash=content_hash,
                 signature=signature, revised_at=now_utc()))
-            fresh = [s for s in dict.fromkeys(sentence_texts) if s not in known]
+            fresh = [s for s in dict.fromkeys(sentence_texts) if " ".join(words(s)) not in known]
             new_ids: list[int] = []
             position = (last if last is not None else -1) + 1
             for sentence in fresh:
@@ -437,11 +438,12 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(seed_files.c.content_hash).where(seed_files.c.path == path)).scalar()
 
-    def record_seed_file(self, path: str, content_hash: str, status: str, count: int) -> None:
+    def record_seed_file(self, path: str, content_hash: str, count: int, error: str | None = None) -> None:
         """Remember that a seed file (with this content) was read, and how it went."""
         with self.engine.begin() as conn:
             conn.execute(delete(seed_files).where(seed_files.c.path == path))
-            conn.execute(insert(seed_files).values(path=path, content_hash=content_hash, status=status,
+            conn.execute(insert(seed_files).values(path=path, content_hash=content_hash,
+                                                   status="error" if error else "ok", error=error,
                                                    articles=count, ingested_at=now_utc()))
 
     def source_health(self) -> list[SourceHealth]:
@@ -451,9 +453,8 @@ class Store:
                             row["items_seen"]) for row in self.feed_rows()]
         with self.engine.connect() as conn:
             for row in conn.execute(select(seed_files).order_by(seed_files.c.path)):
-                out.append(SourceHealth("seed", row.path, row.status, 0 if row.status == "ok" else 1,
-                                        None if row.status == "ok" else row.status, utc(row.ingested_at),
-                                        None, row.articles))
+                out.append(SourceHealth("seed", row.path, row.status, 1 if row.error else 0, row.error,
+                                        utc(row.ingested_at), None, row.articles))
         return out
 
 

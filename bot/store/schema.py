@@ -140,6 +140,7 @@ seed_files = Table(
     Column("path", Text, primary_key=True),
     Column("content_hash", String(64), nullable=False),
     Column("status", Text, nullable=False),
+    Column("error", Text),
     Column("articles", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )

@@ -10,7 +10,7 @@ import pytest
 
 from bot.runtime.core import build_core
 from bot.settings import load_settings
-from tests.conftest import EVAL, EVAL_ARTICLES
+from tests.conftest import EVAL, EVAL_ARTICLES, REPO
 
 
 def _labelled_stories() -> dict[str, set[str]]:
@@ -108,3 +108,22 @@ def test_postgresql_store_ingests_and_searches_like_sqlite(postgres_url: str, en
             "hostage-talks": 7, "rafah-offensive": 5}
     finally:
         pg.close()
+
+
+def test_a_broken_seed_file_is_reported_and_the_rest_still_ingested(core, tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(EVAL_ARTICLES / "001.txt", folder / "001.txt")
+    shutil.copy(REPO / "tests" / "data" / "feeds" / "billion_laughs.xml", folder / "bad.xml")
+    (folder / "README.md").write_text("# Seeds\n\nNot an article.\n")
+    report = core.pipeline.ingest_paths([folder])
+    assert report.added == 1
+    assert len(report.failures) == 1 and "bad.xml" in report.failures[0]
+    health = {Path(h.name).name: h for h in core.store.source_health()}
+    assert health["bad.xml"].status == "error" and health["001.txt"].status == "ok"
+    assert "README.md" not in health
+
+
+def test_feed_snapshot_seed_files_are_ingested_item_by_item(core) -> None:
+    report = core.pipeline.ingest_paths([REPO / "tests" / "data" / "feeds" / "rss2_wire.xml"])
+    assert report.added + report.merged == 9 and not report.failures
