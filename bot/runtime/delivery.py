@@ -36,15 +36,14 @@ def passes(update: Update, only: Sequence[str], except_: Sequence[str]) -> bool:
     return not any(term.lower() in haystack for term in except_)
 
 
-def live_post(story: Story, updates: Sequence[Update]) -> Post:
-    """The live post for the updates one article brought to a story."""
+def live_post(story: Story, updates: Sequence[Update], top: int = 5) -> Post:
+    """The live post for the updates one article brought to a story: its most salient facts, cited once."""
     first = updates[0].citation
-    lines = [update_line(u) for u in updates]
-    cites = []
-    for u in updates:
-        if u.citation not in cites:
-            cites.append(u.citation)
-    return Post(f"{first.source or 'New'}: {first.title}", lines, cites)
+    best = sorted(updates, key=lambda u: -u.salience)[:top]
+    lines = [update_line(u) for u in sorted(best, key=lambda u: u.id or 0)]
+    if len(updates) > len(best):
+        lines.append(f"... and {len(updates) - len(best)} more new fact(s) in this article.")
+    return Post(f"{first.source or 'New'}: {first.title}", lines, [first])
 
 
 @dataclass
@@ -99,7 +98,7 @@ class Delivery:
         earlier = self.repo.latest_in_group(sub.platform, sub.channel, group_key)
         if earlier is not None and now - earlier.created_at < timedelta(days=1):
             return self._revise(sub, key, earlier, group)
-        post = live_post(story, group)
+        post = live_post(story, group, self.core.settings.digest_top_updates)
         recent = self.repo.recent(sub.platform, sub.channel, sub.story, ("live", "fold"),
                                   now - timedelta(seconds=self.core.settings.live_window_seconds))
         fold_at = fold_until([r.created_at for r in recent], now, self.core.settings.live_posts_per_window,
@@ -126,9 +125,8 @@ class Delivery:
 
     def _revise(self, sub: Subscription, key: str, earlier: OutboxRow, group: list[Update]) -> int:
         """Updates from a revised article: edit the earlier post instead of posting again."""
-        combined = Post(earlier.post.heading, [*earlier.post.lines, *(update_line(u) for u in group)],
-                        [*earlier.post.citations, *(u.citation for u in group if u.citation not in
-                                                    earlier.post.citations)])
+        combined = Post(earlier.post.heading, [*earlier.post.lines, "Revised:", *(update_line(u) for u in group)],
+                        list(earlier.post.citations))
         marker = NewPost(key, sub.platform, sub.channel, combined, "merged", sub.story, edit_key=earlier.key)
         if earlier.status == "pending" and self.repo.fold_into(earlier.id, combined, marker):
             log.info("event=live_merged key=%s into=%s", key, earlier.key)
@@ -209,5 +207,6 @@ class Delivery:
 
 
 def _folded(current: Post, extra: Post) -> Post:
-    cites = list(current.citations) + [c for c in extra.citations if c not in current.citations]
+    seen = {c.url for c in current.citations}
+    cites = list(current.citations) + [c for c in extra.citations if c.url not in seen]
     return Post(current.heading, [*current.lines, extra.heading, *extra.lines], cites)
