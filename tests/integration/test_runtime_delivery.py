@@ -162,7 +162,9 @@ async def test_admin_tracks_a_story_from_chat_and_stored_articles_are_filed_at_o
         for name in ("001.txt", "003.txt", "004.txt"):
             drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), name)
         await rt.scan_seeds()
-        reply = await channel.say(rt, 'track mediators "Mediators" terms: Qatar, Qatari, Egypt, Egyptian, Cairo, Doha, mediat* exclude: football')
+        reply = await channel.say(
+            rt, 'track mediators "Mediators" terms: Qatar, Qatari, Egypt, Egyptian, Cairo, Doha, mediat* '
+                'exclude: football')
         assert "Now tracking mediators" in reply
         matched = int(re.search(r"(\d+) stored article\(s\) already match it", reply).group(1))  # type: ignore[union-attr]
         assert matched >= 1
