@@ -135,7 +135,7 @@ class Store:
                     .join(articles, articles.c.id == article_stories.c.article_id)
                     .group_by(article_stories.c.story_id))
             }
-            update_counts = dict(conn.execute(
+            update_counts: dict[str, int] = dict(conn.execute(
                 select(updates.c.story_id, func.count()).group_by(updates.c.story_id)).all())
         return [
             StorySummary(story, counts.get(story.id, (0, None))[0], update_counts.get(story.id, 0),
@@ -354,11 +354,11 @@ class Store:
                 before[(row.article_id, row.position)] = row.text
         hits = []
         for sid, score in scored:
-            row = rows.get(sid)
-            if row is None:
+            found = rows.get(sid)
+            if found is None:
                 continue
-            hits.append(SearchHit(_sentence_from_row(row), score, tuple(sorted(links.get(sid, []))),
-                                  before.get((row.article_id, row.position - 1))))
+            hits.append(SearchHit(_sentence_from_row(found), score, tuple(sorted(links.get(sid, []))),
+                                  before.get((found.article_id, found.position - 1))))
         return hits
 
     # ---- updates -------------------------------------------------------------------------------
