@@ -19,7 +19,7 @@ from bot.chat.console import ConsoleAdapter
 from bot.chat.router import Ask
 from bot.domain import IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
-from bot.runtime.app import Runtime
+from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
@@ -179,7 +179,11 @@ async def _run(core: Core, forever: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except AdapterStartError as exc:
+        print(f"newsdesk-bot: cannot start {exc}", file=sys.stderr)
+        return 2
     waits = [asyncio.create_task(stop.wait())]
     console = next((p for p in ports if isinstance(p, ConsoleAdapter)), None)
     if console is not None and not forever:

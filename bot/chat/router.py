@@ -62,6 +62,9 @@ class Router:
         text = message.text.strip()
         if not text:
             return []
+        scope = await self.thread_story(message) if self.thread_story and message.thread else None
+        if not message.addressed and scope is None:
+            return []  # chatter in someone else's thread, not meant for the bot
         try:
             words = shlex.split(text)
         except ValueError:
@@ -80,7 +83,6 @@ class Router:
                 log.exception("event=command_failed command=%s", command.name)
                 return [Post(f"Sorry, '{command.name}' failed on my side; the details are in the bot's log.",
                              [f"Usage: {command.usage}"])]
-        scope = await self.thread_story(message) if self.thread_story else None
         addressed = message.addressed and message.platform != "console" and len(words) > 1
         if scope or addressed or self._reads_as_question(text, message):
             return await self.answer(message, text, scope)

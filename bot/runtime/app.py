@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort, DeliveryError, RateLimited
 from bot.chat.router import Ask, Router
 from bot.domain import IncomingMessage, Post
@@ -33,6 +34,10 @@ from bot.store.runtime_repo import RuntimeRepo, Subscription
 log = logging.getLogger("bot.runtime")
 
 FEED_TICK_SECONDS = 15.0
+
+
+class AdapterStartError(Exception):
+    """A chat platform could not be connected at start; the message says which and why."""
 
 
 class Runtime:
@@ -78,7 +83,14 @@ class Runtime:
             await self._catch_up(sub, now)
         if start_adapters:
             for port in self.ports.values():
-                self._tasks.append(asyncio.create_task(self._run_adapter(port), name=f"adapter:{port.platform}"))
+                if isinstance(port, ConsoleAdapter):  # reads until end of input: runs alongside
+                    self._tasks.append(asyncio.create_task(self._run_adapter(port), name=f"adapter:{port.platform}"))
+                else:  # connects and returns; a failure to connect stops start-up with its reason
+                    try:
+                        await port.start(self._on_message_for(port))
+                    except Exception as exc:
+                        await self.stop()
+                        raise AdapterStartError(f"{port.platform}: {exc}") from exc
         log.info("event=runtime_started platforms=%s subscriptions=%d seeds_every=%ss feeds_every=%ss",
                  ",".join(self.ports), len(subs), self.core.settings.seeds_rescan_seconds, self.feed_tick_seconds)
 
@@ -114,12 +126,18 @@ class Runtime:
             await asyncio.sleep(0.05)
         return False
 
-    async def _run_adapter(self, port: ChatPort) -> None:
+    def _on_message_for(self, port: ChatPort) -> Callable[[IncomingMessage], Awaitable[None]]:
         async def on_message(message: IncomingMessage) -> None:
-            await self.handle(port, message)
+            try:
+                await self.handle(port, message)
+            except Exception:
+                log.exception("event=message_failed platform=%s channel=%s", message.platform, message.channel)
 
+        return on_message
+
+    async def _run_adapter(self, port: ChatPort) -> None:
         try:
-            await port.start(on_message)
+            await port.start(self._on_message_for(port))
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 log = logging.getLogger("bot.runtime.ports")
 
@@ -22,13 +22,16 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
     env = settings.environ
     if env.get("SLACK_BOT_TOKEN"):
         try:
-            from bot.chat.slack import SlackAdapter, SlackConfig  # type: ignore[import-not-found, unused-ignore]
-
-            config = SlackConfig.from_env(env)
-            if config is not None:
-                ports.append(SlackAdapter(config))
+            from bot.chat.slack import SlackAdapter, SlackConfig, SlackConfigError
         except ImportError:
             log.warning("event=adapter_missing platform=slack")
+        else:
+            try:
+                config = SlackConfig.from_env(env)
+            except SlackConfigError as exc:
+                raise ConfigError(f"Slack: {exc}.") from exc
+            if config is not None:
+                ports.append(SlackAdapter(config))
     if not ports:
         ports.append(ConsoleAdapter(stdin, stdout))
     return ports
