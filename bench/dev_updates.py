@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from bot.domain import Story, StorySentence
 from bot.text import split_sentences
-from bot.understand.updates import MemoryPrior, Settings, judge_article
+from bot.understand.updates import MemoryPrior, UpdateSettings, judge_article
 
 DEFAULT_SET = Path("/work/shared/eval")
 DEFAULT_HOLDOUT = "005.txt,006.txt,007.txt,008.txt"
@@ -159,7 +159,7 @@ def label_of(row: dict, sentence: str) -> str:
 
 
 def run(setdir: Path, diag: set[str] | None = None,
-        settings: Settings | None = None) -> tuple[list[dict], list[dict], int, float]:
+        settings: UpdateSettings | None = None) -> tuple[list[dict], list[dict], int, float]:
     """Feed the timeline to the detector; return the timeline, what it reported, and speed data."""
     timeline = sorted((json.loads(line) for line in (setdir / "updates.jsonl").open() if line.strip()),
                       key=lambda r: r["order"])
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.diag:
         diag = {p.name for p in (args.set / "articles").glob("*.txt")}
         diag = diag if args.show_heldout else diag - held_out
-    settings = Settings(synonyms=not args.no_synonyms)
+    settings = UpdateSettings(synonyms=not args.no_synonyms)
     if settings.synonyms:  # load WordNet before timing
         from bot.understand.thesaurus import load_thesaurus
         load_thesaurus(settings.wordnet_dir)

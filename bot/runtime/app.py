@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -150,9 +151,9 @@ class Runtime:
         for post in await self.router.handle(message):
             head = Post(post.heading, post.lines, post.citations)
             try:
-                message_id = await _with_rate_limit(lambda h=head: port.reply(message, h))
+                message_id = await _with_rate_limit(functools.partial(port.reply, message, head))
                 for reply in post.replies:
-                    await _with_rate_limit(lambda r=reply, m=message_id: port.send(message.channel, r, thread=m))
+                    await _with_rate_limit(functools.partial(port.send, message.channel, reply, thread=message_id))
             except DeliveryError as exc:
                 log.warning("event=reply_failed platform=%s channel=%s reason=%r", message.platform,
                             message.channel, str(exc))
@@ -247,11 +248,11 @@ class Runtime:
             self.scheduler.remove_job(f"digest:{removed}")
 
 
-async def _with_rate_limit(send: Callable[[], object], tries: int = 3) -> str:
+async def _with_rate_limit(send: Callable[[], Awaitable[str]], tries: int = 3) -> str:
     """Run one send, waiting out a rate limit (as the platform asked) up to `tries` times."""
     for attempt in range(tries):
         try:
-            return await send()  # type: ignore[misc, no-any-return]
+            return await send()
         except RateLimited as exc:
             if attempt == tries - 1:
                 raise

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.ingest.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store, open_store
+from bot.understand.updates import find_updates
 
 
 @dataclass
@@ -34,9 +35,5 @@ def build_core(settings: Settings) -> Core:
         store.upsert_feed(feed.url, title=feed.title, story_ids=feed.stories, fulltext=feed.fulltext,
                           interval_seconds=feed.interval_seconds, defined_in="config")
     stories = store.list_stories()
-    try:  # update detection, once its module is in the tree
-        from bot.understand.updates import find_updates
-    except ImportError:  # pragma: no cover - only before the updates module is merged
-        find_updates = None  # type: ignore[assignment]
     pipeline = Pipeline(store, stories, find_updates)
     return Core(settings, store, pipeline)

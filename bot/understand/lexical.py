@@ -196,6 +196,7 @@ def _parse_number(tokens: list[str], i: int) -> tuple[float, int] | None:
     return value, j - i
 
 
+_COMPOUND = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 _DOTTED = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
@@ -255,6 +256,10 @@ def features(text: str) -> Features:
                     feats.pairs[f"{lemma}_{follower}"] = span
         start = False
         i += 1
+    for compound in _COMPOUND.findall(text):  # "go-between", "cease-fire": one word to WordNet
+        span = tuple(stem(part) for part in compound.lower().split("-") if part not in STOPWORDS and len(part) > 1)
+        if span:
+            feats.pairs[compound.lower()] = span
     feats.numbers = _numbers_with_context(tokens, pending, content_positions)
     feats.phrases = _name_phrases(tokens, feats.entities)
     return feats

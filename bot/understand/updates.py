@@ -18,6 +18,7 @@ and only sentences that bring a name or number that article never had survive.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -68,7 +69,7 @@ class PriorSentences(Protocol):
 
 
 @dataclass(frozen=True)
-class Settings:
+class UpdateSettings:
     """Thresholds of the detector (fractions of a sentence's weighted information units)."""
 
     repeat_single: float = 0.72  # one earlier sentence holds this much of it: a repeat
@@ -208,14 +209,14 @@ def coverage(f: Features, others: Sequence[Features], thesaurus: Thesaurus | Non
     return got / total
 
 
-def _is_fact(f: Features, settings: Settings) -> bool:
+def _is_fact(f: Features, settings: UpdateSettings) -> bool:
     if f.entities or f.quotes or any(not is_year(n) for n in f.numbers):
         return len(f.stems) + len(f.entities) >= 2
     return len(set(f.stems)) >= settings.min_content
 
 
 def _best_cover(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings, thesaurus: Thesaurus
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings, thesaurus: Thesaurus
 ) -> tuple[float, StorySentence | None, list[Features]]:
     """The best coverage of `f` by one earlier sentence, or by two that each hold part of it."""
     if not pool:
@@ -235,7 +236,7 @@ def _best_cover(
 
 
 def _entity_swap(
-    f: Features, source: StorySentence | None, cover: Sequence[Features], cov: float, settings: Settings
+    f: Features, source: StorySentence | None, cover: Sequence[Features], cov: float, settings: UpdateSettings
 ) -> tuple[StorySentence, str] | None:
     """The earlier sentence says the same thing with another name in the same place ("talks in
     Paris" -> "talks in Cairo", "on Tuesday" -> "on Thursday"): a changed place, date or actor."""
@@ -288,7 +289,7 @@ def slot_score(n: NumberMention, f: Features, m: NumberMention, pf: Features) ->
 
 
 def _number_change(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: Settings
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings
 ) -> tuple[StorySentence, NumberMention, NumberMention] | None:
     """An earlier sentence giving another value for the same quantity as a number in `f`.
 
@@ -325,7 +326,7 @@ def _expectation_resolved(
     f: Features,
     pool: Sequence[tuple[StorySentence, Features]],
     common: set[str],
-    settings: Settings,
+    settings: UpdateSettings,
 ) -> tuple[StorySentence, str] | None:
     """An earlier sentence that expected something which this sentence reports as done or failed.
 
@@ -346,11 +347,30 @@ def _expectation_resolved(
             anchors = {u for u in shared if u not in common or u == subject}
             if not (anchors & f.entities) or len(anchors) < settings.anchor_units:
                 continue
+            # What was expected must match beyond its verb: "expected to visit Malatya" is not
+            # resolved by a visit somewhere else.
+            clause_end = ps.text.find(clause) + len(clause)
+            expected = _ordered_units(ps.text[marker.end():clause_end])
+            if not anchors & set(expected[1:]):
+                continue
             if best is None or len(anchors) > best[0]:
                 best = (len(anchors), ps, clause)
     if best is None:
         return None
     return best[1], best[2]
+
+
+def _ordered_units(text: str) -> list[str]:
+    """The content units of `text` in the order they occur."""
+    f = features(text)
+    units = f.entities | set(f.stems)
+    keys = []
+    for w in words(text):
+        for key in (entity_key(w), stem(w)):
+            if key in units and key not in keys:
+                keys.append(key)
+                break
+    return keys
 
 
 def _first_entity(clause: str, cf: Features) -> str | None:
@@ -384,20 +404,20 @@ def _clause_around(text: str, index: int) -> str:
 
 
 def _salience(f: Features, novel: set[str], story: Story, changed: bool) -> float:
-    story_terms = {stem(w) for t in story.terms for w in words(t)}
-    story_terms |= {stem(w) for names in story.entities.values() for n in names for w in words(n)}
-    score = 0.0
-    for u in novel:
-        if u.startswith("#"):
-            score += 1.5
-        elif u in f.entities:
-            score += 1.2
-        else:
-            score += 0.3
-    score += 1.0 * len(f.quotes)
-    score += 0.5 * len((set(f.stems) | f.entities) & story_terms)
+    """How much an editor would want to see this first: new numbers, names and quotations, the
+    story's own terms, and changes above all; with diminishing returns, so that a long list of
+    names does not outrank a changed count."""
+    story_terms = {stem(w) for t in story.terms for w in words(t.rstrip("*"))}
+    story_terms |= {entity_key(w) for key, names in story.entities.items() for n in (key, *names)
+                    for w in words(n)}
+    numbers = sum(1 for u in novel if u.startswith("#"))
+    names = sum(1 for u in novel if u in f.entities)
+    others = len(novel) - numbers - names
+    score = 1.5 * min(numbers, 3) + 1.0 * min(names, 4) + 0.25 * min(others, 8)
+    score += 1.0 * min(len(f.quotes), 2)
+    score += 0.5 * min(len((set(f.stems) | f.entities) & story_terms), 4)
     if changed:
-        score += 2.0
+        score += 3.0
     return round(score, 3)
 
 
@@ -405,10 +425,10 @@ def judge_article(
     story: Story,
     sentences: Sequence[StorySentence],
     prior: PriorSentences,
-    settings: Settings | None = None,
+    settings: UpdateSettings | None = None,
 ) -> list[Judgement]:
     """Judge every sentence of one new article against the story's earlier sentences."""
-    settings = settings or Settings()
+    settings = settings or UpdateSettings()
     if not sentences:
         return []
     article_ids = {s.article_id for s in sentences}
@@ -468,9 +488,10 @@ def judge_article(
 
 def _suppress_syndicated(
     judgements: list[Judgement], pools: Sequence[Sequence[tuple[StorySentence, Features]]],
-    settings: Settings,
+    settings: UpdateSettings,
 ) -> None:
-    """When most of the article repeats one earlier article, keep only what that article lacked."""
+    """When most of the article repeats one earlier article, keep only what that article lacked:
+    a sentence survives with a name, number or quotation the earlier article never had."""
     factual = [j for j in judgements if j.verdict in ("new", "changed", "repeat", "duplicate")]
     repeats = [j for j in factual if j.verdict == "repeat" and j.source is not None]
     if len(factual) < 3 or not repeats:
@@ -478,18 +499,18 @@ def _suppress_syndicated(
     origin, count = Counter(j.source.article_id for j in repeats if j.source).most_common(1)[0]
     if count < settings.syndicated_share * len(factual):
         return
-    known: set[str] = set()
-    for pool in pools:
-        for ps, pf in pool:
-            if ps.article_id == origin:
-                known |= pf.entities | {number_key(n.value) for n in pf.numbers}
+    origin_features = {ps.id: pf for pool in pools for ps, pf in pool if ps.article_id == origin}
+    others = list(origin_features.values())
     for j in judgements:
         if j.verdict not in ("new", "changed"):
             continue
         f = features(j.sentence.text)
-        fresh = (f.entities | {number_key(n.value) for n in f.numbers if not is_year(n)}) - known
-        if not fresh:
-            log.debug("syndicated copy of article %s: suppressing %r", origin, j.sentence.text[:60])
+        covered = _covered_units(f, others)
+        fresh = (f.entities | {number_key(n.value) for n in f.numbers if not is_year(n)}) - covered
+        fresh_quotes = [q for q in f.quotes if not any(_quote_covered(q, o.text) for o in others)]
+        if not fresh and not fresh_quotes:
+            log.debug("event=syndicated_sentence_suppressed origin_article=%s sentence_id=%s", origin,
+                      j.sentence.id)
             j.verdict = "repeat"
 
 
@@ -497,7 +518,7 @@ def find_updates(
     story: Story,
     sentences: list[StorySentence],
     prior: PriorSentences,
-    settings: Settings | None = None,
+    settings: UpdateSettings | None = None,
 ) -> list[Update]:
     """Return the new and changed facts of ONE new article for `story`, most salient first.
 
@@ -518,7 +539,7 @@ def find_updates(
         if j.verdict in ("new", "changed")
     ]
     counts = Counter(j.verdict for j in judgements)
-    log.info("updates story=%s article=%s sentences=%d %s", story.id,
+    log.info("event=updates_judged story=%s article=%s sentences=%d %s", story.id,
              sentences[0].article_id if sentences else None, len(sentences),
              " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     updates.sort(key=lambda u: -u.salience)
@@ -539,8 +560,9 @@ class MemoryPrior:
     def __init__(self, sentences: Iterable[StorySentence] = (), k1: float = 1.2, b: float = 0.75) -> None:
         self._k1 = k1
         self._b = b
-        self._docs: list[tuple[StorySentence, Counter[str]]] = []
-        self._df: Counter[str] = Counter()
+        self._docs: list[StorySentence] = []
+        self._lengths: list[int] = []
+        self._postings: dict[str, list[tuple[int, int]]] = {}
         self._total_len = 0
         self.add(sentences)
 
@@ -548,31 +570,30 @@ class MemoryPrior:
         """Make these sentences available as earlier sentences of the story."""
         for s in sentences:
             terms = Counter(_bm25_terms(s.text))
-            self._docs.append((s, terms))
-            self._df.update(terms.keys())
-            self._total_len += sum(terms.values())
+            index = len(self._docs)
+            self._docs.append(s)
+            self._lengths.append(sum(terms.values()))
+            self._total_len += self._lengths[-1]
+            for term, tf in terms.items():
+                self._postings.setdefault(term, []).append((index, tf))
 
     def __len__(self) -> int:
         return len(self._docs)
 
     def similar(self, text: str, limit: int = 30) -> list[StorySentence]:
         """Earlier sentences sharing words with `text`, best BM25 score first."""
-        import math
-
         if not self._docs:
             return []
-        query = set(_bm25_terms(text))
         n = len(self._docs)
         avg = self._total_len / n or 1.0
-        scored = []
-        for s, terms in self._docs:
-            length = sum(terms.values())
-            score = 0.0
-            for t in query & terms.keys():
-                idf = math.log(1 + (n - self._df[t] + 0.5) / (self._df[t] + 0.5))
-                tf = terms[t]
-                score += idf * tf * (self._k1 + 1) / (tf + self._k1 * (1 - self._b + self._b * length / avg))
-            if score > 0:
-                scored.append((score, s))
-        scored.sort(key=lambda t: -t[0])
-        return [s for _, s in scored[:limit]]
+        scores: dict[int, float] = {}
+        for term in set(_bm25_terms(text)):
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+            for index, tf in postings:
+                norm = self._k1 * (1 - self._b + self._b * self._lengths[index] / avg)
+                scores[index] = scores.get(index, 0.0) + idf * tf * (self._k1 + 1) / (tf + norm)
+        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [self._docs[index] for index, _ in best]

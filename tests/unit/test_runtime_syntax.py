@@ -57,7 +57,8 @@ def test_text_after_keeps_quotes_and_commas() -> None:
 
 
 def test_opml_export_then_import_keeps_urls_titles_and_stories() -> None:
-    feeds = [{"url": "http://127.0.0.1/a.xml", "title": "A & B", "stories": ["hostage-talks", "rafah-offensive"]},
+    feeds: list[dict[str, object]] = [
+        {"url": "http://127.0.0.1/a.xml", "title": "A & B", "stories": ["hostage-talks", "rafah-offensive"]},
              {"url": "http://127.0.0.1/c.xml", "title": "", "stories": []}]
     parsed = parse_opml(export_opml(feeds))
     assert parsed == [("http://127.0.0.1/a.xml", "A & B", ["hostage-talks", "rafah-offensive"]),

@@ -258,3 +258,16 @@ def test_reworded_background_is_not_reported_again_but_its_new_detail_is() -> No
         day=8)
     _, (_, updates) = feed(earlier, later)
     assert [u.sentence[:20] for u in updates] == ["Families of the host"]
+
+
+def test_copy_of_a_wire_story_keeps_the_one_paragraph_its_outlet_added() -> None:
+    added = "Jordan's foreign minister Ayman Safadi is due in Doha on Friday to join the mediators."
+    _, (_, copy) = feed(article(ORIGINAL), article(SYNDICATED + "\n" + added))
+    assert [u.sentence for u in copy] == [added]
+
+
+def test_a_visit_elsewhere_does_not_resolve_an_expected_visit() -> None:
+    first = article("\n".join(QUAKE_1.split("\n")[:6]))  # ends with "Erdogan is expected to visit Malatya on Tuesday."
+    later = article("Erdogan visited the crisis centre of the AFAD agency in Ankara on Monday night.", day=6)
+    _, (_, updates) = feed(first, later)
+    assert [u.kind for u in updates] == ["new"]

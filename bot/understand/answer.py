@@ -1,0 +1,640 @@
+"""Grounded question answering over stored story sentences.
+
+Pipeline: parse the question (answer type, anchor words) -> retrieve sentences with a
+full-text query built from the anchors and their inflections -> measure how much of the
+question each sentence supports (idf-weighted, with the previous sentence standing in for
+"he"/"the group" and the source's title/outlet/date for "according to VOA on March 10") ->
+cut typed candidates from well-supported sentences and score them by how closely they sit
+to the anchors -> answer with the best one, leading with the newest source when sources
+give different values, or say that the store does not know.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from lemminflect import getAllLemmas
+
+from bot.domain import Answer, Citation, Story, StorySentence
+from bot.understand.extract import (
+    Candidate,
+    clause_candidates,
+    complement_candidates,
+    duration_candidates,
+    entity_candidates,
+    gap_candidates,
+    number_candidates,
+    place_candidates,
+    quote_candidates,
+    time_candidates,
+)
+from bot.understand.gazetteer import default_gazetteer
+from bot.understand.lexicon import STOP, Token, inflections, keys, synonym_keys, tokens
+from bot.understand.question import Kind, Question, mentioned_dates, parse_question
+from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
+
+__all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
+
+MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
+SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
+SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
+RIVAL_SUPPORT = 0.1  # another source's value counts as a rival when its sentence is this nearly as good
+RIVAL_SCORE = 1.5
+PHRASE = 0.6  # bonus per pair of question words that also stand together in the sentence
+MAX_GAP = 10  # a typed answer must sit this close (in words) to a word of the question
+RETRIEVE = 25  # sentences fetched per question
+_REPORTING = frozenset(
+    ["said", "says", "reported", "reports", "told", "announced", "quoted", "wrote", "claimed", "added"]
+)
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "our",
+        "your",
+    ]
+)
+_AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
+_ANAPHORS = frozenset(
+    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved sentence with its score, its stories and the sentence before it."""
+
+    sentence: StorySentence
+    score: float
+    stories: tuple[str, ...]
+    before: str | None = None
+
+
+@runtime_checkable
+class SentenceSearch(Protocol):
+    """Full-text search over story sentences.
+
+    Optionally a search may also offer `frequency(terms) -> (sentences containing any term,
+    all sentences)`; with it the answerer weighs rare question words above common ones.
+    """
+
+    def search(self, query: str, story: str | None, limit: int) -> list[Hit]:
+        """Sentences matching the query words, best first (the store does this with SQLite FTS5 bm25)."""
+        ...
+
+
+@dataclass
+class Scored:
+    """A candidate answer with the sentence it came from, its score and the sentence's support."""
+
+    hit: Hit
+    candidate: Candidate
+    score: float
+    support: float
+
+
+def answer_question(
+    question: str, search: SentenceSearch, stories: Sequence[Story], story: str | None = None
+) -> Answer:
+    """Answer an editor's question from stored sentences, citing them, or say it does not know."""
+    q = parse_question(question)
+    scored = rank_candidates(q, search, story)
+    if not scored:
+        return _unknown(question, story)
+    lead, earlier = _order_by_time(q, scored[0], scored)
+    chosen_story = story or (lead.hit.stories[0] if lead.hit.stories else _guess_story(stories, question))
+    return _reply(question, q, lead, earlier, chosen_story)
+
+
+def rank_candidates(q: Question, search: SentenceSearch, story: str | None = None) -> list[Scored]:
+    """Every typed answer candidate from well-supported sentences, best first (for answers and debugging)."""
+    query = build_query(q.text)
+    if not query:
+        return []
+    hits = search.search(query, story, RETRIEVE)
+    weights = _weights(q, search)
+    support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
+    scored: list[Scored] = []
+    for rank, hit in enumerate(hits):
+        support, anchors = _support(q, weights, hit)
+        if support < MIN_SUPPORT:
+            continue
+        text = hit.sentence.text
+        role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
+        role += PHRASE * _phrases(q, hit.sentence.text)
+        extra: list[Candidate] = []
+        if q.kind is Kind.CLAUSE:
+            toks = tokens(text)
+            verbs = {
+                a
+                for a in anchors
+                if _verbish(toks[a].lower) and (a == 0 or toks[a - 1].lower not in _DETERMINERS)
+            }
+            extra = gap_candidates(text, toks, verbs, verbs) + quote_candidates(text, toks)
+            if q.subject and q.does:
+                # "What did Israel do with ...?": the subject and what follows it is the deed
+                subj = [a for a in anchors if any(keys(toks[a].lower) & keys(t.lower) for t in q.subject)]
+                for g in gap_candidates(text, toks, subj, subj):
+                    start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
+                    deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
+                    extra.append(deed)
+            if q.reported:
+                speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
+                extra += complement_candidates(text, toks, speech)
+        if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
+            continue  # a yes/no question needs its event in the sentence
+        if q.yes_no and _hedged(q, text):
+            continue  # "the cabinet would approve" does not say that it did
+        candidates = _candidates(q, text) + extra
+        if q.kind is Kind.CLAUSE and q.focus:
+            candidates = _about_focus(q.focus, text, candidates)
+        for raw in candidates:
+            cand = _trim(q, text, raw) if q.kind in {Kind.ENTITY, Kind.PLACE} else raw
+            if cand is None:
+                continue
+            s = _score(q, text, cand, anchors)
+            if s is None or (q.kind is Kind.NUMBER and cand.bonus <= -1.0):
+                continue
+            scored.append(Scored(hit, cand, support_weight * support + s + role - 0.01 * rank, support))
+    scored.sort(key=lambda x: -x.score)
+    return scored
+
+
+def _unknown(question: str, story: str | None) -> Answer:
+    return Answer(
+        question=question,
+        answer=None,
+        text="I don't know: none of the stored sources I found supports an answer to that.",
+        story=story,
+        as_of=None,
+    )
+
+
+def _guess_story(stories: Sequence[Story], question: str) -> str | None:
+    qwords = set(fts_tokens(question))
+    best, best_n = None, 0
+    for s in stories:
+        n = len(qwords & set(fts_tokens(" ".join((s.title, s.description, *s.terms)))))
+        if n > best_n:
+            best, best_n = s.id, n
+    return best
+
+
+def _weights(q: Question, search: SentenceSearch) -> dict[int, float]:
+    freq = getattr(search, "frequency", None)
+    out: dict[int, float] = {}
+    for i, tok in enumerate(q.content):
+        if freq is None:
+            out[i] = 1.0
+            continue
+        forms: Collection[str] = {f for part in fts_tokens(tok.text) for f in inflections(part)}
+        df, n = freq(forms)
+        out[i] = math.log(1 + (n - df + 0.5) / (df + 0.5)) if n else 1.0
+    return out
+
+
+_MONTH_NAMES = {
+    name: i
+    for i, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        1,
+    )
+    for name in names.split()
+}
+
+
+def _date_match(tok: Token, q: Question, published: datetime | None) -> bool | None:
+    """For month names and days in the question: does the source's date agree? None if not a date word."""
+    if tok.capitalised and tok.lower in _MONTH_NAMES and tok.lower != "may":
+        return published is not None and published.month == _MONTH_NAMES[tok.lower]
+    dates = mentioned_dates(q.text)
+    if tok.text.isdigit() and any(d == int(tok.text) for _, d in dates):
+        return published is not None and any(published.day == d and published.month == m for m, d in dates)
+    return None
+
+
+def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, dict[int, float]]:
+    """Share of the question's weight the sentence carries, and the sentence tokens that match it."""
+    s_toks = tokens(hit.sentence.text)
+    s_keys = [keys(t.lower) for t in s_toks]
+    first_words = {t.lower for t in s_toks[:3]}
+    before_keys: set[str] = set()
+    if hit.before and first_words & _ANAPHORS:
+        for t in tokens(hit.before):
+            before_keys |= keys(t.lower)
+    meta_keys: set[str] = set()
+    for t in tokens(hit.sentence.article_title):
+        meta_keys |= keys(t.lower)
+    meta_words = set(fts_tokens(hit.sentence.source + " " + hit.sentence.article_url))
+    total = got = 0.0
+    anchors: dict[int, float] = {}
+    for i, qt in enumerate(q.content):
+        w = weights.get(i, 1.0)
+        total += w
+        qk = keys(qt.lower)
+        found = [j for j, sk in enumerate(s_keys) if sk & qk]
+        dm = None if found else _date_match(qt, q, hit.sentence.published)
+        if dm is not None:
+            got += w if dm else 0.0
+            continue
+        syn = [
+            j
+            for j, sk in enumerate(s_keys)
+            if j not in found
+            and (
+                sk & synonym_keys(qt.lower)
+                or (s_toks[j].lower not in STOP and qk & synonym_keys(s_toks[j].lower))
+            )
+        ]
+        for j in syn:
+            anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        if found:
+            for j in found:
+                anchors[j] = max(anchors.get(j, 0.0), w)
+            got += w
+        elif qk & before_keys:
+            got += 0.8 * w
+        elif syn:
+            got += SYNONYM * w
+        elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
+            got += 0.6 * w
+    return (got / total if total else 0.0), anchors
+
+
+def _candidates(q: Question, text: str) -> list[Candidate]:
+    toks = tokens(text)
+    if q.kind is Kind.ENTITY:
+        return entity_candidates(text, toks, q.plural)
+    if q.kind is Kind.PLACE:
+        return place_candidates(text, toks)
+    if q.kind is Kind.TIME:
+        return time_candidates(text, toks)
+    if q.kind is Kind.NUMBER:
+        target_keys = keys(q.target) if q.target else frozenset()
+        return number_candidates(text, toks, q.target, target_keys)
+    if q.kind is Kind.DURATION:
+        return duration_candidates(text, toks)
+    return clause_candidates(text, toks)
+
+
+def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
+    """Drop the question's own words from the edges of a name ("MSNBC's Jonathan Capehart")."""
+    toks = tokens(text)
+    qkeys: set[str] = set()
+    for t in q.content:
+        qkeys |= keys(t.lower)
+    first, last = cand.first, cand.last
+    while first <= last and (keys(toks[first].lower) & qkeys or toks[first].lower in STOP):
+        first += 1
+    while last >= first and keys(toks[last].lower) & qkeys:
+        last -= 1
+    if first > last:
+        return None
+    if (first, last) == (cand.first, cand.last):
+        return cand
+    if q.kind is Kind.ENTITY and cand.value != "list" and last < cand.last:
+        return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
+    keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
+    start = toks[cand.first].start if keep_prep else toks[first].start
+    return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
+
+
+_SPEECH_LEMMAS = frozenset(
+    [
+        "say",
+        "tell",
+        "warn",
+        "call",
+        "describe",
+        "accuse",
+        "write",
+        "add",
+        "quote",
+        "insist",
+        "argue",
+        "claim",
+        "announce",
+        "state",
+        "speak",
+        "repeat",
+        "reiterate",
+        "promise",
+        "vow",
+        "urge",
+        "post",
+    ]
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it"])
+
+
+def _speaker_alignment(q: Question, hit: Hit) -> float:
+    """+1 when the question's speaker stands next to a speech verb of the sentence, -1 when not.
+
+    "What did Hamas say about Rafah?" is answered by what Hamas said, not by a sentence in which
+    Netanyahu says something about Hamas: the roles must line up, not just the words.
+    """
+    toks = tokens(hit.sentence.text)
+    subj_keys: set[str] = set()
+    for t in q.subject:
+        subj_keys |= keys(t.lower)
+    for v, tok in enumerate(toks):
+        if not keys(tok.lower) & _SPEECH_LEMMAS:
+            continue
+        k = v - 1
+        while k >= 0 and toks[k].lower in {"also", "has", "have", "had", "was", "is", "reportedly", "then"}:
+            k -= 1
+        if k >= 0 and toks[k].lower in _PRONOUNS:
+            # "he said": the speaker is the subject named earlier in this sentence, or else the
+            # subject of the sentence before
+            here = [t for t in toks[:k] if t.capitalised and t.lower not in STOP]
+            referent = here[:1] if here else [t for t in tokens(hit.before or "")[:6] if t.capitalised][:2]
+            if any(keys(t.lower) & subj_keys for t in referent):
+                return 0.8
+            continue
+        zone = toks[max(0, v - 4) : v]  # "Hamdan said", "a senior Hamas leader as warning"
+        if v + 1 < len(toks) and toks[v + 1].lower not in {"that", "on", "in", "of", "to"}:
+            zone += toks[v + 1 : v + 4]  # "..., said Hamdan"
+        if any(keys(t.lower) & subj_keys for t in zone):
+            return 1.0
+    return -1.0
+
+
+def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """When the sentence names the asked-about noun, only what follows it can say what it is.
+
+    "What were the demands ...?" against "... because of Hamas's demands." leaves nothing: the
+    sentence mentions the demands but not their content. Sentences without the noun are kept.
+    """
+    toks = tokens(text)
+    fk = keys(focus)
+    at = [i for i, t in enumerate(toks) if keys(t.lower) & fk]
+    if not at:
+        return candidates
+    links = {"of", "for", "to", "include", "included", "including", "are", "were", "is", "was", "be"}
+    starts = set()
+    for i in at:
+        gap = text[toks[i].end : toks[i + 1].start] if i + 1 < len(toks) else ""
+        if i + 1 < len(toks) and (":" in gap or "," in gap):
+            starts.add(i + 1)  # "the demands: ..." / "the demands, a ceasefire and ..."
+        k = i + 1
+        while k < len(toks) and toks[k].lower in links:
+            k += 1
+        if k > i + 1:
+            starts.add(k)  # "the demands are ...", "demands for ..."
+    return [c for c in candidates if c.first in starts or c.first - 1 in starts]
+
+
+_HEDGES = frozenset(
+    [
+        "would",
+        "will",
+        "could",
+        "may",
+        "might",
+        "should",
+        "shall",
+        "to",
+        "expected",
+        "plans",
+        "planned",
+        "set",
+    ]
+)
+
+
+def _hedged(q: Question, text: str) -> bool:
+    """True when the question's verb appears in the sentence only as an intention or possibility."""
+    toks = tokens(text)
+    want = keys(q.verb) | synonym_keys(q.verb) if q.verb else frozenset()
+    verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+    return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
+
+
+def _has_event(q: Question, text: str) -> bool:
+    """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
+    want: set[str] = set()
+    for e in q.events:
+        want |= keys(e) | synonym_keys(e)
+    return any(keys(t.lower) & want for t in tokens(text))
+
+
+def _phrases(q: Question, text: str) -> int:
+    """How many pairs of neighbouring question words stand side by side in the sentence too."""
+    toks = tokens(text)
+    words = [t for t in tokens(q.text) if t.lower not in STOP]
+    pairs = {(words[i].lower, words[i + 1].lower) for i in range(len(words) - 1)}
+    found = 0
+    for a, b in pairs:
+        ka, kb = keys(a), keys(b)
+        if any(keys(toks[i].lower) & ka and keys(toks[i + 1].lower) & kb for i in range(len(toks) - 1)):
+            found += 1
+    return found
+
+
+def _verbish(word: str) -> bool:
+    return "VERB" in getAllLemmas(word)
+
+
+def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -> float | None:
+    """How well a candidate fills the question's gap; None when it cannot be the answer."""
+    toks = tokens(text)
+    span = toks[cand.first : cand.last + 1]
+    qkeys: set[str] = set()
+    for t in q.content:
+        qkeys |= keys(t.lower)
+    content = [t for t in span if t.lower not in STOP]
+    inq = [t for t in content if keys(t.lower) & qkeys]
+    new = len(content) - len(inq)
+    if q.kind is not Kind.CLAUSE and new == 0 and q.kind is not Kind.NUMBER:
+        return None
+    if q.kind is Kind.NUMBER and cand.value in {t.lower for t in tokens(q.text)}:
+        return None  # the question's own number ("October 7")
+    outside = [a for a in anchors if a < cand.first or a > cand.last]
+    if outside:
+        near = min((cand.first - a if a < cand.first else a - cand.last) for a in outside)
+        mean = sum(anchors[a] * (cand.first - a if a < cand.first else a - cand.last) for a in outside) / sum(
+            anchors[a] for a in outside
+        )
+        proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
+    else:
+        proximity, near = 0.0, 99
+    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP:
+        return None  # not connected to anything the question mentions
+    score = cand.bonus + proximity
+    if (
+        q.kind in {Kind.ENTITY, Kind.PLACE}
+        and cand.last + 1 in anchors
+        and not toks[cand.last + 1].capitalised
+    ):
+        score -= 0.5  # "Shin Bet head ...": the name modifies the question's noun, it is not the answer
+    name = text[toks[cand.first].start : toks[cand.last].end]
+    if q.kind is Kind.PLACE and default_gazetteer().is_place(name):
+        score += 0.5  # a known city or country
+    if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
+        score -= 0.6  # a city rarely did or said anything
+    if (
+        q.kind is Kind.ENTITY
+        and cand.value not in {"title", "list"}
+        and all(getAllLemmas(t.lower) for t in span)
+        and not default_gazetteer().is_place(name)
+    ):
+        score -= 0.8  # "Prime Minister", "White House": capitalised common words, not a name
+    if q.kind is Kind.ENTITY:
+        nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
+        gap = text[toks[cand.last].end : nxt.start] if nxt else ""
+        if (
+            cand.first == cand.last
+            and nxt is not None
+            and gap == " "
+            and not nxt.capitalised
+            and nxt.lower not in STOP
+        ):
+            score -= 0.6  # "Israeli team": a single name used as an adjective
+        prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]
+        if prev[-1:] == ["by"] and cand.first - 2 in anchors:
+            score += 0.6  # "led by X": X is the agent the question asks for
+        if q.speaker and ((nxt is not None and nxt.lower in _REPORTING) or prev == ["according", "to"]):
+            score += 0.8  # "X said ...", "according to X": X is the source the question asks for
+        verb_at = cand.last + 2 if nxt is not None and nxt.lower in _AUXILIARIES else cand.last + 1
+        if verb_at in anchors and verb_at < len(toks) and _verbish(toks[verb_at].lower):
+            score += 0.7  # "X skipped ...": X is the subject of the question's verb
+    if q.kind is Kind.CLAUSE:
+        if new == 0:
+            return None
+        n = len(span)
+        score += min(new, 4) * 0.15 - (0.5 if new < 2 and cand.value != "quote" else 0.0)
+        if q.reported and q.subject:
+            # "What did Blinken say about the gaps?": the topic belongs in the answer, the speaker not
+            subj = {k for t in q.subject for k in keys(t.lower)}
+            topic = [t for t in inq if not keys(t.lower) & subj and not keys(t.lower) & _SPEECH_LEMMAS]
+            score += min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
+        elif q.yes_no:
+            score += 0.3 * min(len(inq), 2)  # the clause that restates the question confirms or denies it
+        elif cand.value != "quote":
+            score -= 0.6 * (len(inq) / max(len(content), 1))
+        score -= 0.08 * max(0, n - 14)
+        score -= 0.3 if n < 2 else 0.0
+        lead = cand.value
+        if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"} or cand.bonus > 0):
+            score += 0.5
+        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after"}:
+            score += 0.8
+        if q.reason and lead == "to":
+            score += 0.3
+    else:
+        score -= 0.8 * (len(inq) / max(len(content), 1))
+    return score
+
+
+def _order_by_time(q: Question, best: Scored, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
+    """When other well-supported sources give another value, lead with the newest, keep the rest.
+
+    One candidate per article (its best); a rival must come from a sentence nearly as well
+    supported as the best one and, for counts, count the same thing.
+    """
+    if q.kind is Kind.CLAUSE:
+        return best, []
+    per_article: dict[int, Scored] = {best.hit.sentence.article_id: best}
+    for s in scored[1:]:
+        if s.hit.sentence.article_id in per_article:
+            continue
+        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - RIVAL_SCORE:
+            continue
+        if q.kind is Kind.NUMBER and s.candidate.bonus < 1.0:
+            continue  # counts something else
+        per_article[s.hit.sentence.article_id] = s
+    group = [g for g in per_article.values() if g is best or _value(g) != _value(best)]
+    if len(group) == 1:
+        return best, []
+    seen: set[str] = set()
+    distinct = []
+    for g in sorted(group, key=lambda g: g.hit.sentence.published or datetime.min, reverse=True):
+        if _value(g) not in seen:
+            seen.add(_value(g))
+            distinct.append(g)
+    return distinct[0], distinct[1:3]
+
+
+def _value(s: Scored) -> str:
+    return s.candidate.value or s.candidate.text.lower()
+
+
+def _cite(hit: Hit) -> Citation:
+    s = hit.sentence
+    return Citation(
+        title=s.article_title, url=s.article_url, source=s.source, published=s.published, sentence=s.text
+    )
+
+
+def _when(published: datetime | None) -> str:
+    return published.strftime("%-d %b %Y") if published else "undated"
+
+
+def _short(q: Question, cand: Candidate) -> str:
+    text = re.sub(r"^[\"“”'(\s]+|[\"“”')\s.,;:]+$", "", cand.text)
+    text = text.replace("“", "").replace("”", "").replace('"', "")
+    if q.yes_no:
+        negated = re.search(r"\b(?:no|not|never|without|nor)\b|n't\b", text, re.IGNORECASE)
+        return ("No: " if negated else "Yes: ") + text
+    return text
+
+
+def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None) -> Answer:
+    short = _short(q, lead.candidate)
+    s = lead.hit.sentence
+    lines = [
+        f"{short}.",
+        f"\u201c{s.text}\u201d",
+        f"\u2014 {s.article_title or s.source} ({s.source}), "
+        f"{_when(s.published)}" + (f" {s.article_url}" if s.article_url else ""),
+    ]
+    cites = [_cite(lead.hit)]
+    for e in earlier:
+        es = e.hit.sentence
+        newer = (es.published or datetime.min) > (s.published or datetime.min)
+        same_day = es.published == s.published
+        which = "A newer" if newer else "Another" if same_day else "An earlier"
+        lines.append(
+            f"{which} source said {_short(q, e.candidate)}: "
+            f"\u201c{es.text}\u201d \u2014 {es.article_title or es.source} ({es.source}), "
+            f"{_when(es.published)}"
+        )
+        cites.append(_cite(e.hit))
+    dates = [c.published for c in cites if c.published]
+    as_of = max(dates) if dates else None
+    lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")
+    return Answer(
+        question=question,
+        answer=short,
+        text="\n".join(lines),
+        story=story,
+        as_of=as_of,
+        citations=tuple(cites),
+    )

@@ -1,0 +1,185 @@
+"""Behaviour of the grounded answerer on small made-up news texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.domain import StorySentence
+from bot.text import split_sentences
+from bot.understand.answer import MemorySearch, answer_question, build_query
+
+_ids = iter(range(1, 10_000))
+
+
+def _article(
+    search: MemorySearch,
+    aid: int,
+    text: str,
+    *,
+    source: str,
+    title: str,
+    day: str,
+    stories: tuple[str, ...] = ("harbour-strike",),
+) -> None:
+    sentences = [
+        StorySentence(
+            next(_ids),
+            aid,
+            pos,
+            s,
+            f"https://{source}/story-{aid}",
+            title,
+            source,
+            datetime.fromisoformat(day),
+        )
+        for pos, s in enumerate(split_sentences(text))
+    ]
+    search.add_article(sentences, stories)
+
+
+@pytest.fixture
+def search() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        1,
+        (
+            "Dock workers in the port city walked out on Monday over pay.\n"
+            "Norway and Chile have been the mediators of the talks between the union and the port "
+            "authority.\n"
+            "The next round of talks will be held in Lisbon on Thursday, union officials said.\n"
+            "The strike has stranded 42 container ships outside the harbour.\n"
+            "Union leader Marta Quintal said the workers would not return without a written offer.\n"
+            "She added that the port authority had ignored three earlier proposals."
+        ),
+        source="harbour-news.example",
+        title="Port strike enters first week",
+        day="2025-01-10",
+    )
+    _article(
+        s,
+        2,
+        (
+            "The port authority said 30 container ships remain stranded outside the harbour.\n"
+            "Talks resumed with both mediators present."
+        ),
+        source="coastal-times.example",
+        title="Fewer ships stranded as talks resume",
+        day="2025-01-20",
+    )
+    return s
+
+
+def test_who_question_is_answered_with_the_coordinated_names_and_their_sentence(search: MemorySearch) -> None:
+    ans = answer_question("Who are the mediators?", search, [])
+    assert ans.answer is not None and "Norway and Chile" in ans.answer
+    assert "Norway and Chile have been the mediators" in ans.text
+    assert ans.citations[0].source == "harbour-news.example"
+
+
+def test_where_question_gets_the_place_after_the_preposition(search: MemorySearch) -> None:
+    ans = answer_question("Where will the next round of talks be held?", search, [])
+    assert ans.answer is not None and "Lisbon" in ans.answer
+
+
+def test_when_question_gets_the_day(search: MemorySearch) -> None:
+    ans = answer_question("When will the next round of talks be held?", search, [])
+    assert ans.answer is not None and "Thursday" in ans.answer
+
+
+def test_who_question_finds_a_person_named_before_a_title_free_verb(search: MemorySearch) -> None:
+    ans = answer_question("Who is the union leader?", search, [])
+    assert ans.answer is not None and "Marta Quintal" in ans.answer
+
+
+def test_how_many_question_returns_the_number_with_its_noun(search: MemorySearch) -> None:
+    ans = answer_question("How many proposals had the port authority ignored?", search, [])
+    assert ans.answer is not None and "three" in ans.answer and "proposals" in ans.answer
+
+
+def test_unsupported_question_is_abstained_not_guessed(search: MemorySearch) -> None:
+    for question in (
+        "How many cranes were damaged?",
+        "Who won the football match?",
+        "When did the airport reopen?",
+    ):
+        ans = answer_question(question, search, [])
+        assert ans.answer is None, question
+        assert "don't know" in ans.text
+        assert ans.citations == ()
+
+
+def test_changed_value_leads_with_newest_source_and_mentions_the_earlier_one(search: MemorySearch) -> None:
+    ans = answer_question("How many container ships are stranded outside the harbour?", search, [])
+    assert ans.answer is not None and "30" in ans.answer
+    assert ans.as_of == datetime(2025, 1, 20)
+    assert "42" in ans.text and "earlier" in ans.text.lower()
+    assert [c.source for c in ans.citations] == ["coastal-times.example", "harbour-news.example"]
+
+
+def test_citation_carries_the_supporting_sentence_title_and_link(search: MemorySearch) -> None:
+    ans = answer_question("Where will the next round of talks be held?", search, [])
+    cite = ans.citations[0]
+    assert (
+        cite.sentence == "The next round of talks will be held in Lisbon on Thursday, union officials said."
+    )
+    assert cite.title == "Port strike enters first week"
+    assert cite.url == "https://harbour-news.example/story-1"
+    assert "Port strike enters first week" in ans.text and "10 Jan 2025" in ans.text
+    assert ans.story == "harbour-strike"
+
+
+def test_story_filter_keeps_answers_inside_the_story(search: MemorySearch) -> None:
+    ans = answer_question("Who are the mediators?", search, [], story="another-story")
+    assert ans.answer is None
+
+
+def test_query_includes_inflections_of_question_words() -> None:
+    terms = build_query("How many hostages were freed?")
+    for form in ('"hostage"', '"hostages"', '"free"', '"freed"'):
+        assert form in terms
+
+
+@pytest.fixture
+def speech() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        3,
+        (
+            'Union leader Marta Quintal said the port authority\'s offer was "an insult to every docker".\n'
+            "Port director Henrik Aas said the union's demands would bankrupt the harbour.\n"
+            "The union's demands have not been published.\n"
+            "Talks will resume on Friday, and the port authority said it would sign an agreement if the "
+            "union dropped its pay claim."
+        ),
+        source="harbour-news.example",
+        title="Union rejects offer",
+        day="2025-01-12",
+    )
+    return s
+
+
+def test_what_did_x_say_answers_with_what_that_speaker_said(speech: MemorySearch) -> None:
+    ans = answer_question("What did Quintal say about the offer?", speech, [])
+    assert ans.answer is not None and "insult" in ans.answer
+    ans = answer_question("What did Aas say about the union's demands?", speech, [])
+    assert ans.answer is not None and "bankrupt" in ans.answer
+
+
+def test_asking_for_content_the_sources_only_mention_is_abstained(speech: MemorySearch) -> None:
+    ans = answer_question("What are the union's demands?", speech, [])
+    assert ans.answer is None
+
+
+def test_yes_no_question_is_not_confirmed_by_a_mere_intention(speech: MemorySearch) -> None:
+    ans = answer_question("Did the port authority sign an agreement?", speech, [])
+    assert ans.answer is None
+
+
+def test_memory_search_satisfies_the_sentence_search_protocol() -> None:
+    from bot.understand.answer import SentenceSearch
+
+    assert isinstance(MemorySearch(), SentenceSearch)

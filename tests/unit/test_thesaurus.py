@@ -1,0 +1,63 @@
+"""WordNet synonyms: read from WordNet's own index format; absent files mean no synonyms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.understand.lexical import features
+from bot.understand.thesaurus import DEFAULT_DIR, load_thesaurus
+from bot.understand.updates import coverage
+
+# Lines in WordNet 3.0's index format: lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...
+INDEX = {
+    "index.verb": [
+        "  1 This software and database is being provided to you, the LICENSEE, by Princeton University",
+        "break_out v 2 2 @ $ 2 2 00345508 00346958",
+        "erupt v 3 2 @ ~ 3 3 00345508 00307785 02760622",
+        "start v 2 1 @ 2 2 00345000 00346000",
+        "begin v 2 1 @ 2 2 00345000 00347000",
+        "end v 1 1 @ 1 1 00352826",
+    ],
+    "index.noun": ["truce n 1 1 @ 1 1 01236296", "armistice n 1 1 @ 1 1 01236296"],
+    "index.adj": [],
+    "index.adv": [],
+}
+
+
+def write_wordnet(folder: Path) -> Path:
+    for name, lines in INDEX.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_words_sharing_a_frequent_sense_are_synonyms_and_antonyms_are_not(tmp_path: Path) -> None:
+    thesaurus = load_thesaurus(write_wordnet(tmp_path))
+    assert thesaurus.synonyms("erupt", "break out")
+    assert thesaurus.synonyms("truce", "armistice")
+    assert thesaurus.synonyms("start", "begin")
+    assert not thesaurus.synonyms("start", "end")
+    assert not thesaurus.synonyms("erupt", "unknownword")
+
+
+def test_missing_wordnet_files_give_an_empty_thesaurus(tmp_path: Path) -> None:
+    thesaurus = load_thesaurus(tmp_path / "absent")
+    assert not thesaurus
+    assert not thesaurus.synonyms("start", "begin")
+
+
+def test_synonyms_raise_the_coverage_of_a_reworded_sentence(tmp_path: Path) -> None:
+    thesaurus = load_thesaurus(write_wordnet(tmp_path))
+    new = features("Fighting could break out in Rafah before the truce.")
+    old = features("Fighting could erupt in Rafah before the armistice.")
+    assert coverage(new, [old], thesaurus) > coverage(new, [old])
+    assert coverage(new, [old], thesaurus) == 1.0
+
+
+@pytest.mark.skipif(not (DEFAULT_DIR / "index.verb").is_file(), reason="Debian's wordnet-base is not installed")
+def test_installed_wordnet_knows_common_news_paraphrases() -> None:
+    thesaurus = load_thesaurus()
+    assert thesaurus.synonyms("begin", "start")
+    assert thesaurus.synonyms("release", "free")
+    assert not thesaurus.synonyms("reject", "accept")

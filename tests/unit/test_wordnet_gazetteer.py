@@ -1,0 +1,42 @@
+"""The WordNet reader and the place gazetteer that the answerer leans on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.understand.gazetteer import default_gazetteer, fold
+from bot.understand.wordnet import WordNet, default_wordnet
+
+
+def test_wordnet_reader_finds_synonyms_in_a_tiny_database(tmp_path: Path) -> None:
+    # A two-synset database in WordNet's own file format, offsets computed as the real files do.
+    noun_line = "00000001 18 n 02 chief 0 head 0 000 | a person who is in charge  \n"
+    (tmp_path / "data.noun").write_text(noun_line)
+    (tmp_path / "index.noun").write_text(
+        "  1 licence header line\nchief n 1 0 1 0 00000000  \nhead n 1 0 1 0 00000000  \n"
+    )
+    for pos in ("verb", "adj"):
+        (tmp_path / f"data.{pos}").write_text("")
+        (tmp_path / f"index.{pos}").write_text("")
+    wn = WordNet(tmp_path)
+    assert wn.synonyms("head") == frozenset({"chief"})
+    assert wn.synonyms("chief") == frozenset({"head"})
+    assert wn.synonyms("unknown") == frozenset()
+
+
+def test_missing_wordnet_means_no_synonyms_rather_than_an_error(tmp_path: Path) -> None:
+    assert WordNet(tmp_path / "nowhere").synonyms("head") == frozenset()
+
+
+@pytest.mark.skipif(not default_wordnet().available, reason="WordNet data files not installed")
+def test_installed_wordnet_links_release_and_free() -> None:
+    assert "free" in default_wordnet().synonyms("release")
+
+
+def test_gazetteer_knows_cities_and_countries_regardless_of_accents() -> None:
+    g = default_gazetteer()
+    assert g.is_city("Cairo") and not g.is_city("Egypt") and g.is_place("Egypt")
+    assert fold("Rafaḩ") == "rafah"
+    assert not g.is_place("Hamdan")
