@@ -17,13 +17,14 @@ from typing import Any
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.router import Ask
-from bot.domain import IncomingMessage, Update
+from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.understand.answer import Hit, answer_question
 
 log = logging.getLogger("bot")
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -154,9 +155,26 @@ def _sources(core: Core) -> int:
     return 0
 
 
-def _ask(core: Core) -> Ask | None:
-    """The answerer for chat questions, when one is wired (the lead wires bot.understand here)."""
-    return None
+class _StoreSearch:
+    """The answerer's sentence search over the store's full-text index."""
+
+    def __init__(self, core: Core) -> None:
+        self.store = core.store
+
+    def search(self, query: str, story: str | None, limit: int) -> list[Hit]:
+        """Sentences matching the query words, best first."""
+        return [Hit(h.sentence, h.score, h.stories, h.before)
+                for h in self.store.search_sentences(query, story=story, limit=limit)]
+
+
+def _ask(core: Core) -> Ask:
+    """The answerer for chat questions: (question, story scope) -> Answer, cited from the store."""
+    search = _StoreSearch(core)
+
+    def ask(question: str, story: str | None) -> Answer:
+        return answer_question(question, search, core.store.list_stories(), story)
+
+    return ask
 
 
 async def _chat(core: Core) -> int:

@@ -108,7 +108,9 @@ class Router:
         except Exception:
             log.exception("event=answer_failed")
             return [Post("Sorry, I could not work out an answer; the details are in the bot's log.")]
-        return [Post(answer.text, [], list(answer.citations))]
+        text_lines = answer.text.splitlines() or [answer.text]
+        cites = [c for c in answer.citations if c.url not in answer.text]  # cited in the text already
+        return [Post(text_lines[0], text_lines[1:], cites)]
 
     async def _help(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         if args and args[0].lower() in self.commands:

@@ -124,7 +124,8 @@ class RuntimeCommands:
             lines += [f"- {update_line(u)}" for u in latest]
         else:
             lines.append("No updates on this story yet.")
-        return [Post(f"Subscribed: {story.id}", lines, [u.citation for u in latest])]
+        cites = list({u.citation.url: u.citation for u in latest}.values())
+        return [Post(f"Subscribed: {story.id}", lines, cites)]
 
     async def unsubscribe(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Remove this channel's subscription to a story."""
