@@ -62,6 +62,7 @@ class Runtime:
         self._ingest_lock: asyncio.Lock | None = None
         self._fetcher: Fetcher | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._jobs: set[asyncio.Task[object]] = set()
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, start_adapters: bool = True) -> None:
@@ -99,6 +100,9 @@ class Runtime:
         """Stop the scheduler, the worker and the adapters, then release the fetcher."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        running = self._jobs - {asyncio.current_task()}
+        if running:  # let a scan, poll or digest in progress finish its store writes
+            await asyncio.wait(running, timeout=15)
         self.worker.stop()
         for port in self.ports.values():
             with contextlib.suppress(Exception):
@@ -169,8 +173,15 @@ class Runtime:
         return row.story if row is not None and row.kind in ("thread", "digest", "live") else None
 
     # ---- jobs ----------------------------------------------------------------------------
+    def _track_job(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
+            task.add_done_callback(self._jobs.discard)
+
     async def scan_seeds(self) -> IngestReport:
         """Ingest new or changed files in the seeds folder and deliver what they bring."""
+        self._track_job()
         report = IngestReport()
         seeds = self.core.settings.seeds_dir
         try:
@@ -190,6 +201,7 @@ class Runtime:
 
     async def poll_feeds(self) -> IngestReport:
         """Poll the feeds that are due, deliver what they bring, and tell channels about feed trouble."""
+        self._track_job()
         report = IngestReport()
         if self._fetcher is None:
             return report
@@ -211,6 +223,7 @@ class Runtime:
 
     async def run_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
         """Write one subscription's daily digest to the outbox (nothing on a quiet day)."""
+        self._track_job()
         try:
             written = await asyncio.to_thread(self.delivery.queue_digest, sub_id, fire_time)
         except Exception:
