@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.console import ConsoleAdapter
-from bot.chat.router import Ask
+from bot.chat.render_text import render_text
+from bot.chat.router import answer_post
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.app import AdapterStartError, Runtime
@@ -24,7 +25,6 @@ from bot.runtime.core import Core, build_core
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
-from bot.understand.answer import Hit, answer_question
 
 log = logging.getLogger("bot")
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH|URL")
     sub.add_parser("stories", help="list tracked stories with article counts and last update")
     sub.add_parser("sources", help="list feeds and seed files with their health")
+    p = sub.add_parser("ask", help="answer a question from the store, with the sentences and sources behind it")
+    p.add_argument("question", nargs="+", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--story", metavar="ID", help="only answer from this story")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
     p = sub.add_parser("updates", help="what is new or changed on each story, in the order it was found")
     p.add_argument("--story", metavar="ID", help="only this story")
     p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
@@ -133,6 +137,34 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
     return 0
 
 
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """An answer in the stable shape of `ask --json`."""
+    return {
+        "question": answer.question, "answer": answer.answer, "text": answer.text, "story": answer.story,
+        "as_of": answer.as_of.date().isoformat() if answer.as_of else None,
+        "citations": [{"title": c.title, "url": c.url, "source": c.source,
+                       "published": c.published.date().isoformat() if c.published else None,
+                       "sentence": c.sentence} for c in answer.citations],
+    }
+
+
+def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
+    known = {s.id for s in core.store.list_stories()}
+    if story and story not in known:
+        print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
+        return 2
+    questions = [line.strip() for line in sys.stdin] if words == ["-"] else [" ".join(words)]
+    for question in questions:
+        if not question:
+            continue
+        answer = core.ask(question, story)
+        if as_json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(answer_post(answer)) + ("\n" if len(questions) > 1 else ""), flush=True)
+    return 0
+
+
 def _stories(core: Core) -> int:
     summaries = core.store.story_summaries()
     for s in summaries:
@@ -155,32 +187,10 @@ def _sources(core: Core) -> int:
     return 0
 
 
-class _StoreSearch:
-    """The answerer's sentence search over the store's full-text index."""
-
-    def __init__(self, core: Core) -> None:
-        self.store = core.store
-
-    def search(self, query: str, story: str | None, limit: int) -> list[Hit]:
-        """Sentences matching the query words, best first."""
-        return [Hit(h.sentence, h.score, h.stories, h.before)
-                for h in self.store.search_sentences(query, story=story, limit=limit)]
-
-
-def _ask(core: Core) -> Ask:
-    """The answerer for chat questions: (question, story scope) -> Answer, cited from the store."""
-    search = _StoreSearch(core)
-
-    def ask(question: str, story: str | None) -> Answer:
-        return answer_question(question, search, core.store.list_stories(), story)
-
-    return ask
-
-
 async def _chat(core: Core) -> int:
     """Chat on this terminal: commands and questions, no scheduler (subscriptions are saved for `run`)."""
     console = ConsoleAdapter()
-    runtime = Runtime(core, [console], ask=_ask(core))
+    runtime = Runtime(core, [console])
 
     async def on_message(message: IncomingMessage) -> None:
         await runtime.handle(console, message)
@@ -192,7 +202,7 @@ async def _chat(core: Core) -> int:
 async def _run(core: Core, forever: bool) -> int:
     """Run everything until SIGTERM/SIGINT; a console-only run ends at end of input once posts are out."""
     ports = configured_ports(core.settings)
-    runtime = Runtime(core, ports, ask=_ask(core))
+    runtime = Runtime(core, ports)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -239,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stories(core)
         if args.command == "sources":
             return _sources(core)
+        if args.command == "ask":
+            return _ask(core, args.question, args.story, args.json)
         if args.command == "updates":
             return _updates(core, args.story, args.since, args.json)
         if args.command == "chat":

@@ -57,6 +57,17 @@ class StorySentence:
 
 
 @dataclass(frozen=True)
+class SentenceHit:
+    """A sentence found by full-text search: its retrieval score (higher is better), the stories
+    it is filed under, and the sentence before it in its article (for "he said", "the group")."""
+
+    sentence: StorySentence
+    score: float
+    stories: tuple[str, ...]
+    before: str | None = None
+
+
+@dataclass(frozen=True)
 class Story:
     """A tracked story: what to look for in articles and what rules an article out."""
 

@@ -100,17 +100,15 @@ class Router:
         return bool(self.room_admin and await self.room_admin(message))
 
     async def answer(self, message: IncomingMessage, question: str, story: str | None = None) -> list[Post]:
-        """Answer a question with the injected answerer, scoped to a story inside its thread."""
-        if self.ask is None:
-            return [Post("I can't answer questions yet.", ["No answerer is configured."])]
+        """Answer a question from the store (scoped to a story inside its thread): the short answer
+        first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
+        ask = self.ask or self.core.ask
         try:
-            answer = await asyncio.to_thread(self.ask, question, story)
+            reply = await asyncio.to_thread(ask, question, story)
         except Exception:
             log.exception("event=answer_failed")
             return [Post("Sorry, I could not work out an answer; the details are in the bot's log.")]
-        text_lines = answer.text.splitlines() or [answer.text]
-        cites = [c for c in answer.citations if c.url not in answer.text]  # cited in the text already
-        return [Post(text_lines[0], text_lines[1:], cites)]
+        return [answer_post(reply)]
 
     async def _help(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         if args and args[0].lower() in self.commands:
@@ -143,6 +141,15 @@ class Router:
             problem = f", {h.error_count} error(s) in a row: {h.last_error}" if h.error_count else ""
             lines.append(f"[{h.kind}] {h.name}: {h.status}, {h.items} item(s), last read {when}{problem}")
         return [Post("Sources", lines)]
+
+
+def answer_post(answer: Answer) -> Post:
+    """An answer as a post: the reply text as lines, the supporting sources as citations."""
+    lines = [line for line in answer.text.splitlines() if line.strip()]
+    if answer.answer is None:
+        return Post(lines[0] if lines else "I don't know.", lines[1:])
+    # the source lines of the text become citations, which each platform renders as links
+    return Post(lines[0], [line for line in lines[1:] if not line.startswith("— ")], list(answer.citations))
 
 
 QUESTION_WORDS = {"who", "what", "when", "where", "why", "how", "which", "whom", "whose", "is", "are",

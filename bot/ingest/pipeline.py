@@ -41,7 +41,7 @@ class StorePrior:
 
     def similar(self, text: str, limit: int = 30) -> list[StorySentence]:
         """Earlier sentences of the story sharing words with `text`, best first."""
-        hits = self._store.search_sentences(text, story=self._story, limit=limit, before_article=self._article_id)
+        hits = self._store.search(text, story=self._story, limit=limit, before_article=self._article_id)
         return [hit.sentence for hit in hits]
 
 

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain import Answer
 from bot.ingest.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store, open_store
+from bot.understand.answer import answer_question
 from bot.understand.updates import find_updates
 
 
 @dataclass
 class Core:
-    """The wired core: settings, store and ingest pipeline."""
+    """The wired core: settings, store, ingest pipeline and answerer."""
 
     settings: Settings
     store: Store
     pipeline: Pipeline
+
+    def ask(self, question: str, story: str | None = None) -> Answer:
+        """Answer an editor's question from the store, with citations, or say it does not know."""
+        return answer_question(question, self.store, self.store.list_stories(), story)
 
     def close(self) -> None:
         """Release the store."""

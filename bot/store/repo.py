@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 
-from bot.domain import Article, Citation, PreviousValue, RawArticle, Story, StorySentence, Update
+from bot.domain import Article, Citation, PreviousValue, RawArticle, SentenceHit, Story, StorySentence, Update
 from bot.store.schema import (
     article_sources,
     article_stories,
@@ -53,16 +53,6 @@ class StorySummary:
     articles: int
     updates: int
     last_article: datetime | None
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A sentence found by full-text search, with its context."""
-
-    sentence: StorySentence
-    score: float
-    stories: tuple[str, ...]
-    before: str | None
 
 
 @dataclass(frozen=True)
@@ -304,8 +294,8 @@ class Store:
                         {"sentence_id": sid, "story_id": story_id} for sid in sentence_ids])
 
     # ---- search ------------------------------------------------------------------------------
-    def search_sentences(self, query: str, story: str | None = None, limit: int = 30,
-                         before_article: int | None = None) -> list[SearchHit]:
+    def search(self, query: str, story: str | None = None, limit: int = 30,
+               before_article: int | None = None) -> list[SentenceHit]:
         """Sentences matching any word of `query`, best (BM25) first.
 
         `story` limits the search to one story's sentences; `before_article` to articles stored
@@ -337,7 +327,29 @@ class Store:
             scored = [(row.sid, float(row.score)) for row in conn.execute(text(sql), params)]
             return self._hits(conn, scored)
 
-    def _hits(self, conn: Connection, scored: list[tuple[int, float]]) -> list[SearchHit]:
+    def frequency(self, terms: Sequence[str], cap: int = 20000) -> tuple[int, int]:
+        """How many sentences contain any of `terms` (counted up to `cap`), and how many there are.
+
+        Lets the answerer weigh rare question words above common ones; the cap keeps this cheap on a
+        large store, where only rare words need an exact count.
+        """
+        words_ = list(dict.fromkeys(w.lower() for t in terms for w in _FTS_WORD.findall(t)))[:40]
+        with self.engine.connect() as conn:
+            total = int(conn.execute(select(func.count()).select_from(sentences)).scalar_one())
+            if not words_:
+                return 0, total
+            if self.dialect == "sqlite":
+                sql = ("SELECT count(*) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH :m "
+                       "LIMIT :cap)")
+                match = " OR ".join(f'"{w}"' for w in words_)
+            else:
+                sql = ("SELECT count(*) FROM (SELECT s.id FROM sentences s, to_tsquery('english', :m) q "
+                       "WHERE s.tsv @@ q LIMIT :cap) x")
+                match = " | ".join(words_)
+            found = int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar_one())
+        return found, total
+
+    def _hits(self, conn: Connection, scored: list[tuple[int, float]]) -> list[SentenceHit]:
         if not scored:
             return []
         ids = [sid for sid, _ in scored]
@@ -357,7 +369,7 @@ class Store:
             found = rows.get(sid)
             if found is None:
                 continue
-            hits.append(SearchHit(_sentence_from_row(found), score, tuple(sorted(links.get(sid, []))),
+            hits.append(SentenceHit(_sentence_from_row(found), score, tuple(sorted(links.get(sid, []))),
                                   before.get((found.article_id, found.position - 1))))
         return hits
 

@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from lemminflect import getAllLemmas
 
-from bot.domain import Answer, Citation, Story, StorySentence
+from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.extract import (
     Candidate,
     clause_candidates,
@@ -74,14 +74,7 @@ _ANAPHORS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved sentence with its score, its stories and the sentence before it."""
-
-    sentence: StorySentence
-    score: float
-    stories: tuple[str, ...]
-    before: str | None = None
+Hit = SentenceHit
 
 
 @runtime_checkable

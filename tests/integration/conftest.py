@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from tests.support import postgres
 from tests.support.fixtures import feed_server, fetcher, loopback_policy  # noqa: F401
+from tests.support.synapse_server import SynapseHarness, start_harness, synapse_available
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +33,15 @@ def postgres_url(postgres_server: str) -> str:
         conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
     return postgres_server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseHarness]:
+    """A real Synapse homeserver for the whole session, with users bot, editor and another."""
+    if not synapse_available():
+        pytest.skip("matrix-synapse is not installed (pip install -e '.[test]')")
+    harness = start_harness(tmp_path_factory.mktemp("synapse"))
+    try:
+        yield harness
+    finally:
+        harness.server.stop()

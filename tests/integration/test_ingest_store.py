@@ -65,7 +65,7 @@ def test_syndicated_rewrite_is_recorded_as_another_source(core) -> None:
     report = core.pipeline.ingest_paths([EVAL_ARTICLES / "003w.txt"])
     assert report.merged == 1 and report.added == 0
     assert core.store.article_count() == 1
-    [hit] = core.store.search_sentences("Lazzarini anxiety panic", limit=1)
+    [hit] = core.store.search("Lazzarini anxiety panic", limit=1)
     assert core.store.source_count(hit.sentence.article_id) == 2
 
 
@@ -84,12 +84,12 @@ def test_changed_seed_file_is_read_again_as_a_revision(core, tmp_path: Path) -> 
                     "A new hostage proposal was handed over on Tuesday.\n")
     report = core.pipeline.ingest_paths([seed])
     assert report.revised == 1 and core.store.article_count() == 1
-    assert core.store.search_sentences("proposal handed Tuesday", limit=1)[0].sentence.text.startswith("A new")
+    assert core.store.search("proposal handed Tuesday", limit=1)[0].sentence.text.startswith("A new")
 
 
 def test_full_text_search_finds_the_mediators_sentence(core) -> None:
     core.pipeline.ingest_paths([EVAL_ARTICLES])
-    hits = core.store.search_sentences("who are the mediators", story="hostage-talks", limit=5)
+    hits = core.store.search("who are the mediators", story="hostage-talks", limit=5)
     assert any("Qatar and Egypt have been the mediators" in h.sentence.text for h in hits)
 
 
@@ -102,7 +102,7 @@ def test_postgresql_store_ingests_and_searches_like_sqlite(postgres_url: str, en
         assert report.added == 9 and report.merged == 2
         again = pg.pipeline.ingest_paths([EVAL_ARTICLES])
         assert again.added == 0
-        hits = pg.store.search_sentences("mediators Qatar Egypt", story="hostage-talks", limit=5)
+        hits = pg.store.search("mediators Qatar Egypt", story="hostage-talks", limit=5)
         assert any("mediators" in h.sentence.text for h in hits)
         assert {s.story.id: s.articles for s in pg.store.story_summaries()} == {
             "hostage-talks": 7, "rafah-offensive": 5}

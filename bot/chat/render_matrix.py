@@ -1,0 +1,142 @@
+"""Render a platform-neutral `Post` as Matrix message content.
+
+Every message is an `m.notice` (the convention for bot output: other bots do not answer notices)
+with HTML in `formatted_body` (format `org.matrix.custom.html`) and a clean plain-text `body`.
+Text that came from feeds must never ping anyone: each message carries an empty `m.mentions`
+(intentional mentions, so clients and servers skip the old body-matching rules), and `@room` and
+Matrix user ids in the text are broken with an invisible word joiner so no client turns them into
+mentions or pills.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain import Citation, Post
+
+HTML_FORMAT = "org.matrix.custom.html"
+WORD_JOINER = "\u2060"
+
+_ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
+_USER_ID = re.compile(r"@([A-Za-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(?::\d+)?)")
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    """A post as Matrix wants it: plain `body` and HTML `formatted_body`."""
+
+    body: str
+    html: str
+
+
+def neutralise(text: str) -> str:
+    """Break `@room` and user ids in text so they cannot notify or render as pills."""
+    text = _ROOM_PING.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+    return _USER_ID.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
+
+
+def _date(published: datetime | None) -> str:
+    return published.strftime("%Y-%m-%d") if published else ""
+
+
+def _citation_plain(index: int, citation: Citation) -> str:
+    meta = ", ".join(part for part in (neutralise(citation.source), _date(citation.published)) if part)
+    title = neutralise(citation.title) or citation.url
+    line = f"[{index}] {title}"
+    if meta:
+        line += f" ({meta})"
+    if citation.url:
+        line += f" {citation.url}"
+    if citation.sentence:
+        line += f'\n    "{neutralise(citation.sentence)}"'
+    return line
+
+
+def _citation_html(citation: Citation) -> str:
+    title = html.escape(neutralise(citation.title) or citation.url)
+    if citation.url.startswith(_SAFE_SCHEMES):
+        title = f'<a href="{html.escape(citation.url, quote=True)}">{title}</a>'
+    meta = ", ".join(
+        html.escape(part) for part in (neutralise(citation.source), _date(citation.published)) if part
+    )
+    item = title + (f" ({meta})" if meta else "")
+    if citation.sentence:
+        item += f"<blockquote>{html.escape(neutralise(citation.sentence))}</blockquote>"
+    return f"<li>{item}</li>"
+
+
+def render_post(post: Post) -> RenderedPost:
+    """Render one post (not its replies) as plain text and HTML, neutralising pings."""
+    heading = neutralise(post.heading.strip())
+    lines = [neutralise(line) for line in post.lines if line.strip()]
+    plain: list[str] = []
+    markup: list[str] = []
+    if heading:
+        plain.append(heading)
+        markup.append(f"<p><strong>{html.escape(heading)}</strong></p>")
+    if lines:
+        plain.append("\n".join(lines))
+        markup.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    if post.citations:
+        plain.append(
+            "Sources:\n" + "\n".join(_citation_plain(i, c) for i, c in enumerate(post.citations, start=1))
+        )
+        markup.append("<p>Sources:</p><ol>" + "".join(_citation_html(c) for c in post.citations) + "</ol>")
+    return RenderedPost(body="\n\n".join(plain), html="".join(markup))
+
+
+def notice_content(text: str) -> dict[str, Any]:
+    """A plain `m.notice` (used for the bot's own short status sentences)."""
+    return {"msgtype": "m.notice", "body": text, "m.mentions": {}}
+
+
+def message_content(
+    post: Post, thread_root: str | None = None, in_reply_to: str | None = None
+) -> dict[str, Any]:
+    """Content of an `m.room.message` for `post`, in the thread `thread_root` when given.
+
+    Thread replies carry `is_falling_back` with `m.in_reply_to` pointing at the latest event we
+    know in the thread, so clients without thread support show a plain reply.
+    """
+    rendered = render_post(post)
+    content: dict[str, Any] = {
+        "msgtype": "m.notice",
+        "body": rendered.body,
+        "format": HTML_FORMAT,
+        "formatted_body": rendered.html,
+        "m.mentions": {},
+    }
+    if thread_root:
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": in_reply_to or thread_root},
+        }
+    return content
+
+
+def edit_content(event_id: str, post: Post) -> dict[str, Any]:
+    """Content of an `m.replace` edit that makes `event_id` show `post`."""
+    rendered = render_post(post)
+    new_content = {
+        "msgtype": "m.notice",
+        "body": rendered.body,
+        "format": HTML_FORMAT,
+        "formatted_body": rendered.html,
+        "m.mentions": {},
+    }
+    return {
+        "msgtype": "m.notice",
+        "body": "* " + rendered.body,
+        "format": HTML_FORMAT,
+        "formatted_body": "* " + rendered.html,
+        "m.new_content": new_content,
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        "m.mentions": {},
+    }

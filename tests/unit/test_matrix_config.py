@@ -1,0 +1,68 @@
+"""Matrix settings from the environment, persistent adapter state, and reply-fallback stripping."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.chat.matrix import strip_reply_fallback
+from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
+from bot.chat.matrix_state import JsonFileStateStore, MatrixState
+
+
+def test_no_matrix_variables_means_matrix_is_off() -> None:
+    assert MatrixConfig.from_env({"SLACK_BOT_TOKEN": "x"}) is None
+
+
+def test_full_environment_is_read_with_lists_and_defaults() -> None:
+    config = MatrixConfig.from_env(
+        {
+            "MATRIX_HOMESERVER": "https://matrix.example.org/",
+            "MATRIX_USER_ID": "@news:example.org",
+            "MATRIX_PASSWORD": "pw",
+            "MATRIX_ALLOWED_INVITERS": "@ed:example.org, @chief:example.org",
+            "MATRIX_ALLOWED_SERVERS": "example.org",
+        }
+    )
+    assert config is not None
+    assert config.homeserver == "https://matrix.example.org"
+    assert config.allowed_inviters == ("@ed:example.org", "@chief:example.org")
+    assert config.allowed_servers == ("example.org",)
+    assert (config.command_prefix, config.state_path) == ("!news", "data/matrix-state.json")
+
+
+@pytest.mark.parametrize(
+    "env, complaint",
+    [
+        ({"MATRIX_HOMESERVER": "https://m.example"}, "both required"),
+        ({"MATRIX_HOMESERVER": "https://m.example", "MATRIX_USER_ID": "news"}, "@name:server"),
+        (
+            {"MATRIX_HOMESERVER": "m.example", "MATRIX_USER_ID": "@n:m.example", "MATRIX_PASSWORD": "p"},
+            "http",
+        ),
+        ({"MATRIX_HOMESERVER": "https://m.example", "MATRIX_USER_ID": "@n:m.example"}, "MATRIX_PASSWORD"),
+    ],
+)
+def test_incomplete_settings_are_refused_with_a_reason(env: dict[str, str], complaint: str) -> None:
+    with pytest.raises(MatrixConfigError, match=complaint):
+        MatrixConfig.from_env(env)
+
+
+def test_state_file_round_trips_privately_and_survives_corruption(tmp_path: Path) -> None:
+    store = JsonFileStateStore(tmp_path / "data" / "matrix-state.json")
+    assert store.load() is None
+    state = MatrixState("@n:x", "DEV", "secret", "s72_1", ["!enc:x"], {"!old:x": "!new:x"})
+    store.save(state)
+    assert store.load() == state
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert json.loads(store.path.read_text())["next_batch"] == "s72_1"
+    store.path.write_text("{not json")
+    assert store.load() is None
+
+
+def test_reply_fallback_quotes_are_removed() -> None:
+    assert strip_reply_fallback("> <@ed:x> old question\n> more\n\n!news what now") == "!news what now"
+    assert strip_reply_fallback("no quote here") == "no quote here"
