@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,6 +58,9 @@ class Delivery:
 
     def __post_init__(self) -> None:
         self.crash_after_write = self.core.settings.environ.get(CRASH_KNOB, "") == "1"
+        # one writer at a time: a seeds scan and a feed poll finishing together must not both
+        # read the cursor or a channel's flood window before the other has written
+        self._lock = threading.RLock()
 
     # ---- live ----------------------------------------------------------------------------
     def init_cursor(self) -> None:
@@ -67,6 +71,10 @@ class Delivery:
 
     def dispatch_updates(self) -> int:
         """Write live posts for updates found since the cursor; returns how many rows were written."""
+        with self._lock:
+            return self._dispatch_updates()
+
+    def _dispatch_updates(self) -> int:
         cursor = int(self.repo.get_state(CURSOR) or 0)
         fresh = self.core.store.list_updates(after_id=cursor)
         if not fresh:
@@ -148,6 +156,10 @@ class Delivery:
     # ---- digests -------------------------------------------------------------------------
     def queue_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
         """Write a subscription's daily digest (nothing on a quiet day); returns rows written."""
+        with self._lock:
+            return self._queue_digest(sub_id, fire_time)
+
+    def _queue_digest(self, sub_id: int, fire_time: datetime | None) -> int:
         sub = self.repo.subscription(sub_id)
         if sub is None or not sub.enabled or sub.mode != "daily":
             return 0
@@ -177,6 +189,10 @@ class Delivery:
     # ---- feed health ---------------------------------------------------------------------
     def check_feed_health(self) -> int:
         """Tell subscribed channels once when a feed starts failing and once when it recovers."""
+        with self._lock:
+            return self._check_feed_health()
+
+    def _check_feed_health(self) -> int:
         written = 0
         threshold = self.core.settings.feed_failure_alert_after
         subs = self.repo.subscriptions(enabled_only=True)

@@ -102,9 +102,11 @@ async def test_feed_on_loopback_changing_brings_new_posts_and_a_revision_edits_t
 
 async def test_a_burst_is_folded_into_one_combined_post_never_dropped(
         env: dict[str, str], channel: ConsoleChannel) -> None:
-    core = make_core(env, seeds_rescan_seconds=0.2, live_posts_per_window=2, live_window_seconds=2)
+    # one explicit scan ingests the whole burst (the periodic rescan is pushed out of the way)
+    core = make_core(env, seeds_rescan_seconds=3600, live_posts_per_window=2, live_window_seconds=3)
     rt = Runtime(core, [channel.adapter])
     await rt.start(start_adapters=False)
+    await rt.first_scan.wait()
     try:
         await channel.say(rt, "subscribe hostage-talks")
         seeds = Path(env["NEWSDESK_SEEDS_DIR"])
