@@ -201,8 +201,15 @@ async def _chat(core: Core) -> int:
 
 async def _run(core: Core, forever: bool) -> int:
     """Run everything until SIGTERM/SIGINT; a console-only run ends at end of input once posts are out."""
-    ports = configured_ports(core.settings)
+    holder: list[Runtime] = []
+
+    async def room_replaced(old: str, new: str) -> None:
+        if holder:
+            await holder[0].room_replaced(old, new)
+
+    ports = configured_ports(core.settings, on_room_replaced=room_replaced)
     runtime = Runtime(core, ports)
+    holder.append(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -254,6 +254,12 @@ class Runtime:
             log.info("event=digest_catch_up subscription=%s due=%s", sub.id, last_fire.isoformat())
             await self.run_digest(sub.id, last_fire)
 
+    async def room_replaced(self, old: str, new: str, platform: str = "matrix") -> None:
+        """Follow a room upgrade: subscriptions and unsent posts of the old room go to the new one."""
+        moved = await asyncio.to_thread(self.repo.move_channel, platform, old, new)
+        log.info("event=room_replaced platform=%s old=%s new=%s subscriptions=%d", platform, old, new, moved)
+        self.worker.wake()
+
     def _subscription_changed(self, sub: Subscription | None, removed: int | None) -> None:
         if sub is not None:
             self.schedule_digest(sub)

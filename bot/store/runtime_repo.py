@@ -172,6 +172,15 @@ class RuntimeRepo:
             row = conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id)).first()
         return _sub(row) if row else None
 
+    def move_channel(self, platform: str, old: str, new: str) -> int:
+        """A room was replaced (Matrix room upgrade): its subscriptions and unsent posts move to the new one."""
+        with self.engine.begin() as conn:
+            moved = conn.execute(update(subscriptions).where(and_(
+                subscriptions.c.platform == platform, subscriptions.c.channel == old)).values(channel=new)).rowcount
+            conn.execute(update(outbox).where(and_(outbox.c.platform == platform, outbox.c.channel == old,
+                                                   outbox.c.status == "pending")).values(channel=new))
+        return int(moved)
+
     def disable_subscription(self, sub_id: int, reason: str) -> None:
         """Stop delivering to a subscription (its channel refused posts for good)."""
         with self.engine.begin() as conn:
