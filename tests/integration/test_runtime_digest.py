@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+
 from bot.runtime.app import Runtime
 from bot.runtime.schedule import next_daily
+from bot.store.schema import subscriptions
 from tests.support.runtime_kit import ConsoleChannel, drop_seed, make_core, wait_for
 
 
@@ -95,3 +98,27 @@ async def test_on_demand_digest_and_unsubscribe_drop_the_job(env: dict[str, str]
     finally:
         await rt.stop()
         core.close()
+
+
+async def test_a_digest_missed_while_the_bot_was_down_is_sent_once_at_start(env: dict[str, str]) -> None:
+    channel = ConsoleChannel()
+    core = make_core(env)
+    rt = Runtime(core, [channel.adapter])
+    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
+    await rt.start(start_adapters=False)
+    await rt.first_scan.wait()
+    await rt.stop()
+    # subscribed yesterday for a time that passed a few minutes ago, while the bot was not running
+    due = datetime.now(UTC) - timedelta(minutes=5)
+    sub = rt.repo.subscribe("console", "console", "hostage-talks", "daily", due.strftime("%H:%M"), "UTC")
+    with core.store.engine.begin() as conn:
+        conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(
+            created_at=due - timedelta(days=1), last_digest_at=due - timedelta(days=1)))
+    for _ in range(2):  # two restarts: the missed digest goes out once
+        again = Runtime(core, [channel.adapter])
+        await again.start(start_adapters=False)
+        assert await again.drain(10)
+        await again.stop()
+    assert channel.text.count("Digest since") == 1
+    assert "Qatar proposes six-week war pause" in channel.text
+    core.close()
