@@ -91,10 +91,7 @@ class OutboxWorker:
 
     def pending_now(self) -> int:
         """Rows for our platforms that are due now or being sent (what `run` still owes at exit)."""
-        now = self.clock()
-        return sum(1 for r in self.repo.rows(platform=None)
-                   if r.platform in self.ports and (r.status == "sending" or
-                                                    (r.status == "pending" and r.next_attempt_at <= now)))
+        return self.repo.count_owed(self.clock(), list(self.ports))
 
     async def _process(self, row: OutboxRow) -> int:
         port = self.ports[row.platform]

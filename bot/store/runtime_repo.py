@@ -233,6 +233,14 @@ class RuntimeRepo:
                                           outbox.c.platform.in_(list(platforms))))
                 .order_by(outbox.c.id).limit(limit))]
 
+    def count_owed(self, now: datetime, platforms: Sequence[str]) -> int:
+        """Rows for these platforms being sent, or pending and due by `now`."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(outbox).where(and_(
+                outbox.c.platform.in_(list(platforms)),
+                (outbox.c.status == "sending") | and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+            ))).scalar() or 0)
+
     def next_due(self, platforms: Sequence[str]) -> datetime | None:
         """When the earliest pending row for these platforms becomes due."""
         with self.engine.connect() as conn:
