@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -16,14 +17,17 @@ from typing import Any
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.render_text import render_text
-from bot.chat.router import Router, answer_post
+from bot.chat.router import answer_post
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
+from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
+from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
 
 log = logging.getLogger("bot")
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
     p.add_argument("--json", action="store_true", help="one JSON object per update")
     sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)")
-    sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform")
+    p = sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform")
+    p.add_argument("--forever", action="store_true",
+                   help="with the console adapter, keep running after end of input (until SIGTERM)")
     return parser
 
 
@@ -182,22 +188,58 @@ def _sources(core: Core) -> int:
 
 
 async def _chat(core: Core) -> int:
-    router = Router(core)
+    """Chat on this terminal: commands and questions, no scheduler (subscriptions are saved for `run`)."""
     console = ConsoleAdapter()
+    runtime = Runtime(core, [console])
 
     async def on_message(message: IncomingMessage) -> None:
-        for post in await router.handle(message):
-            await console.reply(message, post)
+        await runtime.handle(console, message)
 
     await console.start(on_message)
+    return 0
+
+
+async def _run(core: Core, forever: bool) -> int:
+    """Run everything until SIGTERM/SIGINT; a console-only run ends at end of input once posts are out."""
+    holder: list[Runtime] = []
+
+    async def room_replaced(old: str, new: str) -> None:
+        if holder:
+            await holder[0].room_replaced(old, new)
+
+    ports = configured_ports(core.settings, on_room_replaced=room_replaced)
+    runtime = Runtime(core, ports)
+    holder.append(runtime)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await runtime.start()
+    except AdapterStartError as exc:
+        print(f"newsdesk-bot: cannot start {exc}", file=sys.stderr)
+        return 2
+    waits = [asyncio.create_task(stop.wait())]
+    console = next((p for p in ports if isinstance(p, ConsoleAdapter)), None)
+    if console is not None and not forever:
+        waits.append(asyncio.create_task(console.finished.wait()))
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        log.info("event=console_input_ended action=drain")
+        if not await runtime.drain(timeout=60):
+            log.warning("event=drain_timeout")
+    for task in waits:
+        task.cancel()
+    await runtime.stop()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    level = logging.INFO if args.verbose or args.command == "run" else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
     if not args.command:
         _parser().print_help()
         return 0
@@ -218,9 +260,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(core, args.question, args.story, args.json)
         if args.command == "updates":
             return _updates(core, args.story, args.since, args.json)
-        if args.command in ("chat", "run"):
+        if args.command == "chat":
             core.pipeline.ingest_paths([settings.seeds_dir]) if settings.seeds_dir.exists() else None
             return asyncio.run(_chat(core))
+        if args.command == "run":
+            return asyncio.run(_run(core, args.forever))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import threading
 from typing import TextIO
 
 from bot.chat.port import MessageHandler
@@ -34,13 +35,32 @@ class ConsoleAdapter:
         self.finished = asyncio.Event()
 
     async def start(self, on_message: MessageHandler) -> None:
-        """Read lines until end of input, handing each to `on_message` in turn."""
+        """Read lines until end of input, handing each to `on_message` in turn.
+
+        Lines are read on a daemon thread, so a blocked read never holds up shutdown (SIGTERM).
+        """
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = self._in.readline()
+                except (OSError, ValueError):
+                    line = ""
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
+                except RuntimeError:  # the loop has closed
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
         try:
             while True:
                 if self._prompt:
                     self._write("> ", newline=False)
-                line = await loop.run_in_executor(None, self._in.readline)
+                line = await lines.get()
                 if not line:
                     break
                 text = line.strip()

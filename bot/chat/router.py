@@ -8,6 +8,7 @@ goes to the answerer. Nothing here knows which platform it runs on.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from dataclasses import dataclass
 from bot.chat.render_text import format_date
 from bot.domain import Answer, IncomingMessage, Post
 from bot.runtime.core import Core
+
+log = logging.getLogger("bot.chat.router")
+
+Ask = Callable[[str, str | None], Answer]
+"""Answer a question (text, story scope or None) from the store; wired by the composition root."""
 
 
 class CommandError(Exception):
@@ -37,8 +43,11 @@ Handler = Callable[[IncomingMessage, list[str]], Awaitable[list[Post]]]
 class Router:
     """Turns a person's message into reply posts."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, ask: Ask | None = None) -> None:
         self.core = core
+        self.ask = ask
+        self.room_admin: Callable[[IncomingMessage], Awaitable[bool]] | None = None
+        self.thread_story: Callable[[IncomingMessage], Awaitable[str | None]] | None = None
         self.commands: dict[str, tuple[Command, Handler]] = {}
         self.register(Command("help", "help [COMMAND]", "what the bot can do"), self._help)
         self.register(Command("stories", "stories", "tracked stories with article counts"), self._stories)
@@ -53,6 +62,9 @@ class Router:
         text = message.text.strip()
         if not text:
             return []
+        scope = await self.thread_story(message) if self.thread_story and message.thread else None
+        if not message.addressed and scope is None:
+            return []  # chatter in someone else's thread, not meant for the bot
         try:
             words = shlex.split(text)
         except ValueError:
@@ -60,12 +72,20 @@ class Router:
         name = words[0].lower() if words else ""
         if name in self.commands:
             command, handler = self.commands[name]
+            if command.admin and not await self.is_admin(message):
+                return [Post(f"Only admins can use '{command.name}'; ask an admin of this channel or one listed "
+                             "in config/bot.toml [admins].")]
             try:
                 return await handler(message, words[1:])
             except CommandError as exc:
                 return [Post(str(exc), [f"Usage: {command.usage}"])]
-        if self._reads_as_question(text, message):
-            return await self.answer(message, text)
+            except Exception:  # a person sees one line, the log gets the details
+                log.exception("event=command_failed command=%s", command.name)
+                return [Post(f"Sorry, '{command.name}' failed on my side; the details are in the bot's log.",
+                             [f"Usage: {command.usage}"])]
+        addressed = message.addressed and message.platform != "console" and len(words) > 1
+        if scope or addressed or self._reads_as_question(text, message):
+            return await self.answer(message, text, scope)
         return [Post(f"I don't know the command '{words[0]}'.",
                      ["Try 'help' for the list of commands, or ask me a question about a story."])]
 
@@ -73,9 +93,21 @@ class Router:
         first = text.split()[0].lower().strip("?,.")
         return text.endswith("?") or first in QUESTION_WORDS or len(text.split()) > 3
 
+    async def is_admin(self, message: IncomingMessage) -> bool:
+        """Configured admins for the platform (settings.admins), or the platform's own room admins."""
+        if message.sender in self.core.settings.admins.get(message.platform, ()):
+            return True
+        return bool(self.room_admin and await self.room_admin(message))
+
     async def answer(self, message: IncomingMessage, question: str, story: str | None = None) -> list[Post]:
-        """Answer a question from the store: the short answer first, then the sentences that support it."""
-        reply = await asyncio.to_thread(self.core.ask, question, story)
+        """Answer a question from the store (scoped to a story inside its thread): the short answer
+        first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
+        ask = self.ask or self.core.ask
+        try:
+            reply = await asyncio.to_thread(ask, question, story)
+        except Exception:
+            log.exception("event=answer_failed")
+            return [Post("Sorry, I could not work out an answer; the details are in the bot's log.")]
         return [answer_post(reply)]
 
     async def _help(self, message: IncomingMessage, args: list[str]) -> list[Post]:

@@ -145,6 +145,59 @@ seed_files = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 
+# ---- runtime (migration 2): subscriptions, the outbox and small runtime state ----------------
+
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(40), nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("story_id", String(100), nullable=False),
+    Column("mode", String(10), nullable=False),  # "live" | "daily"
+    Column("daily_at", String(5)),  # HH:MM local time, for "daily"
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("only_terms", Text, nullable=False, default="[]"),  # JSON list
+    Column("except_terms", Text, nullable=False, default="[]"),  # JSON list
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("disabled_reason", Text),
+    Column("created_by", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_digest_at", DateTime(timezone=True)),
+    UniqueConstraint("platform", "channel", "story_id"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),  # idempotency key
+    Column("platform", String(40), nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("story_id", String(100)),
+    Column("kind", String(20), nullable=False),  # thread | live | fold | digest | digest-reply | alert | edit
+    Column("payload", Text, nullable=False),  # JSON of a Post without replies
+    Column("parent_key", Text),  # send as a reply under this row's message
+    Column("edit_key", Text),  # edit the message this row sent, instead of posting
+    Column("group_key", Text),  # e.g. the article a live post is about (revisions edit it)
+    Column("subscription_id", Integer),
+    Column("status", String(10), nullable=False, default="pending"),  # pending | sending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("message_id", Text),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+)
+Index("ix_outbox_due", outbox.c.status, outbox.c.next_attempt_at)
+Index("ix_outbox_channel_story", outbox.c.platform, outbox.c.channel, outbox.c.story_id, outbox.c.created_at)
+Index("ix_outbox_group", outbox.c.group_key)
+
+runtime_state = Table(
+    "runtime_state", metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 Migration = Callable[[Connection], None]
 
 
@@ -170,6 +223,11 @@ def _v1_tables(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX ix_sentences_tsv ON sentences USING GIN (tsv)"))
 
 
+def _v2_runtime(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[subscriptions, outbox, runtime_state])
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
+    (2, _v2_runtime),
 ]

@@ -1,0 +1,284 @@
+"""The bot runtime: scheduler, outbox worker, command router and chat adapters in one asyncio process.
+
+`Runtime.start` schedules the seeds rescan, the feed polls and each daily digest (rebuilt from
+the persisted subscriptions, so they survive a restart; a digest missed while the bot was down is
+sent on start), starts the outbox worker and every adapter. Everything found is written to the
+outbox first and sent from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.chat.console import ConsoleAdapter
+from bot.chat.port import ChatPort, DeliveryError, RateLimited
+from bot.chat.router import Ask, Router
+from bot.domain import IncomingMessage, Post
+from bot.ingest.fetch import Fetcher
+from bot.ingest.pipeline import IngestReport
+from bot.runtime.commands import RuntimeCommands
+from bot.runtime.core import Core
+from bot.runtime.delivery import Delivery
+from bot.runtime.feeds import fetch_policy, poll_due_feeds
+from bot.runtime.outbox import OutboxWorker
+from bot.runtime.schedule import daily_trigger, previous_daily
+from bot.store.repo import now_utc
+from bot.store.runtime_repo import RuntimeRepo, Subscription
+
+log = logging.getLogger("bot.runtime")
+
+FEED_TICK_SECONDS = 15.0
+
+
+class AdapterStartError(Exception):
+    """A chat platform could not be connected at start; the message says which and why."""
+
+
+class Runtime:
+    """Everything `newsdesk-bot run` does, for any set of chat ports."""
+
+    def __init__(self, core: Core, ports: Sequence[ChatPort], ask: Ask | None = None,
+                 clock: Callable[[], datetime] = now_utc, feed_tick_seconds: float = FEED_TICK_SECONDS) -> None:
+        self.core = core
+        self.clock = clock
+        self.repo = RuntimeRepo(core.store.engine)
+        self.delivery = Delivery(core, self.repo, clock)
+        self.ports = {p.platform: p for p in ports}
+        self.worker = OutboxWorker(self.repo, self.ports, clock)
+        self.router = Router(core, ask)
+        RuntimeCommands(self.router, core, self.repo, self._subscription_changed)
+        self.router.room_admin = self._room_admin
+        self.router.thread_story = self._thread_story
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.feed_tick_seconds = feed_tick_seconds
+        self.first_scan = asyncio.Event()
+        self._ingest_lock: asyncio.Lock | None = None
+        self._fetcher: Fetcher | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._jobs: set[asyncio.Task[object]] = set()
+
+    # ---- lifecycle -----------------------------------------------------------------------
+    async def start(self, start_adapters: bool = True) -> None:
+        """Schedule every job, start the outbox worker and (optionally) the adapters."""
+        self._ingest_lock = asyncio.Lock()
+        await asyncio.to_thread(self.delivery.init_cursor)
+        self._fetcher = Fetcher(fetch_policy(self.core))
+        await self._fetcher.__aenter__()
+        now = self.clock()
+        self.scheduler.add_job(self.scan_seeds, "interval", seconds=self.core.settings.seeds_rescan_seconds,
+                               id="seeds", next_run_time=now, max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.poll_feeds, "interval", seconds=self.feed_tick_seconds, id="feeds",
+                               next_run_time=now, max_instances=1, coalesce=True)
+        subs = await asyncio.to_thread(self.repo.subscriptions, None, None, None, True)
+        for sub in subs:
+            self.schedule_digest(sub)
+        self.scheduler.start()
+        self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
+        for sub in subs:
+            await self._catch_up(sub, now)
+        if start_adapters:
+            for port in self.ports.values():
+                if isinstance(port, ConsoleAdapter):  # reads until end of input: runs alongside
+                    self._tasks.append(asyncio.create_task(self._run_adapter(port), name=f"adapter:{port.platform}"))
+                else:  # connects and returns; a failure to connect stops start-up with its reason
+                    try:
+                        await port.start(self._on_message_for(port))
+                    except Exception as exc:
+                        await self.stop()
+                        raise AdapterStartError(f"{port.platform}: {exc}") from exc
+        log.info("event=runtime_started platforms=%s subscriptions=%d seeds_every=%ss feeds_every=%ss",
+                 ",".join(self.ports), len(subs), self.core.settings.seeds_rescan_seconds, self.feed_tick_seconds)
+
+    async def stop(self) -> None:
+        """Stop the scheduler, the worker and the adapters, then release the fetcher."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        running = self._jobs - {asyncio.current_task()}
+        if running:  # let a scan, poll or digest in progress finish its store writes
+            await asyncio.wait(running, timeout=15)
+        self.worker.stop()
+        for port in self.ports.values():
+            with contextlib.suppress(Exception):
+                await port.stop()
+        for task in self._tasks:
+            if task.get_name() != "outbox":
+                task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, timeout=5)
+        self._tasks.clear()
+        if self._fetcher is not None:
+            await self._fetcher.close()
+            self._fetcher = None
+        log.info("event=runtime_stopped")
+
+    async def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every post due now has been sent or given up on; False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        await asyncio.wait_for(self.first_scan.wait(), timeout=timeout)
+        while loop.time() < deadline:
+            self.worker.wake()
+            if await asyncio.to_thread(self.worker.pending_now) == 0:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    def _on_message_for(self, port: ChatPort) -> Callable[[IncomingMessage], Awaitable[None]]:
+        async def on_message(message: IncomingMessage) -> None:
+            try:
+                await self.handle(port, message)
+            except Exception:
+                log.exception("event=message_failed platform=%s channel=%s", message.platform, message.channel)
+
+        return on_message
+
+    async def _run_adapter(self, port: ChatPort) -> None:
+        try:
+            await port.start(self._on_message_for(port))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("event=adapter_failed platform=%s", port.platform)
+
+    # ---- incoming ------------------------------------------------------------------------
+    async def handle(self, port: ChatPort, message: IncomingMessage) -> None:
+        """Answer one message: the router's posts as replies, each reply tree threaded under its head."""
+        log.info("event=message platform=%s channel=%s sender=%s", message.platform, message.channel, message.sender)
+        for post in await self.router.handle(message):
+            head = Post(post.heading, post.lines, post.citations)
+            try:
+                message_id = await _with_rate_limit(functools.partial(port.reply, message, head))
+                for reply in post.replies:
+                    await _with_rate_limit(functools.partial(port.send, message.channel, reply, thread=message_id))
+            except DeliveryError as exc:
+                log.warning("event=reply_failed platform=%s channel=%s reason=%r", message.platform,
+                            message.channel, str(exc))
+
+    async def _room_admin(self, message: IncomingMessage) -> bool:
+        port = self.ports.get(message.platform)
+        return bool(port and await port.is_admin(message.channel, message.sender))
+
+    async def _thread_story(self, message: IncomingMessage) -> str | None:
+        if not message.thread:
+            return None
+        row = await asyncio.to_thread(self.repo.by_message_id, message.platform, message.channel, message.thread)
+        return row.story if row is not None and row.kind in ("thread", "digest", "live") else None
+
+    # ---- jobs ----------------------------------------------------------------------------
+    def _track_job(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
+            task.add_done_callback(self._jobs.discard)
+
+    async def scan_seeds(self) -> IngestReport:
+        """Ingest new or changed files in the seeds folder and deliver what they bring."""
+        self._track_job()
+        report = IngestReport()
+        seeds = self.core.settings.seeds_dir
+        try:
+            if seeds.exists():
+                assert self._ingest_lock is not None
+                async with self._ingest_lock:
+                    report = await asyncio.to_thread(self.core.pipeline.ingest_paths, [seeds])
+                if report.added or report.revised or report.failures:
+                    log.info("event=seeds_scanned %s", _report_fields(report))
+            await asyncio.to_thread(self.repo.set_state, "last_seeds_scan", self.clock().isoformat())
+            await self.after_ingest()
+        except Exception:
+            log.exception("event=seeds_scan_failed")
+        finally:
+            self.first_scan.set()
+        return report
+
+    async def poll_feeds(self) -> IngestReport:
+        """Poll the feeds that are due, deliver what they bring, and tell channels about feed trouble."""
+        self._track_job()
+        report = IngestReport()
+        if self._fetcher is None:
+            return report
+        try:
+            report = await poll_due_feeds(self.core, self._fetcher, self.clock())
+            await asyncio.to_thread(self.repo.set_state, "last_feed_poll", self.clock().isoformat())
+            await asyncio.to_thread(self.delivery.check_feed_health)
+            await self.after_ingest()
+        except Exception:
+            log.exception("event=feed_poll_failed")
+        return report
+
+    async def after_ingest(self) -> None:
+        """Write live posts for updates found since the last delivery and wake the worker."""
+        written = await asyncio.to_thread(self.delivery.dispatch_updates)
+        if written:
+            log.info("event=live_dispatched rows=%d", written)
+        self.worker.wake()
+
+    async def run_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
+        """Write one subscription's daily digest to the outbox (nothing on a quiet day)."""
+        self._track_job()
+        try:
+            written = await asyncio.to_thread(self.delivery.queue_digest, sub_id, fire_time)
+        except Exception:
+            log.exception("event=digest_failed subscription=%s", sub_id)
+            return 0
+        self.worker.wake()
+        return written
+
+    def schedule_digest(self, sub: Subscription) -> None:
+        """(Re)create the daily digest job of a subscription at its local time."""
+        job_id = f"digest:{sub.id}"
+        if sub.mode != "daily" or not sub.enabled or not sub.daily_at:
+            if self.scheduler.get_job(job_id):
+                self.scheduler.remove_job(job_id)
+            return
+        self.scheduler.add_job(self.run_digest, daily_trigger(sub.daily_at, sub.timezone), args=[sub.id],
+                               id=job_id, replace_existing=True, misfire_grace_time=3600, coalesce=True,
+                               max_instances=1)
+        log.info("event=digest_scheduled subscription=%s at=%s tz=%s", sub.id, sub.daily_at, sub.timezone)
+
+    async def _catch_up(self, sub: Subscription, now: datetime) -> None:
+        """Send a digest whose time passed while the bot was down (once: its key is the local day)."""
+        if sub.mode != "daily" or not sub.daily_at:
+            return
+        last_fire = previous_daily(sub.daily_at, sub.timezone, now)
+        if sub.created_at < last_fire and (sub.last_digest_at is None or sub.last_digest_at < last_fire) \
+                and now - last_fire < timedelta(hours=12):
+            log.info("event=digest_catch_up subscription=%s due=%s", sub.id, last_fire.isoformat())
+            await self.run_digest(sub.id, last_fire)
+
+    async def room_replaced(self, old: str, new: str, platform: str = "matrix") -> None:
+        """Follow a room upgrade: subscriptions and unsent posts of the old room go to the new one."""
+        moved = await asyncio.to_thread(self.repo.move_channel, platform, old, new)
+        log.info("event=room_replaced platform=%s old=%s new=%s subscriptions=%d", platform, old, new, moved)
+        self.worker.wake()
+
+    def _subscription_changed(self, sub: Subscription | None, removed: int | None) -> None:
+        if sub is not None:
+            self.schedule_digest(sub)
+        if removed is not None and self.scheduler.get_job(f"digest:{removed}"):
+            self.scheduler.remove_job(f"digest:{removed}")
+
+
+async def _with_rate_limit(send: Callable[[], Awaitable[str]], tries: int = 3) -> str:
+    """Run one send, waiting out a rate limit (as the platform asked) up to `tries` times."""
+    for attempt in range(tries):
+        try:
+            return await send()
+        except RateLimited as exc:
+            if attempt == tries - 1:
+                raise
+            await asyncio.sleep(exc.retry_after)
+    raise AssertionError("unreachable")
+
+
+def _report_fields(report: IngestReport) -> str:
+    return (f"added={report.added} revised={report.revised} merged={report.merged} unchanged={report.unchanged} "
+            f"updates={len(report.updates)} failures={len(report.failures)}")

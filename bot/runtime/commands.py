@@ -1,0 +1,268 @@
+"""The runtime's chat commands, added to the shared `Router`: subscriptions, digests, status and admin work.
+
+Each handler returns posts and never raises anything but `CommandError` for a person's mistake.
+Changing subscriptions calls `on_change` so the scheduler can add or drop the digest job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import timedelta
+from xml.sax.saxutils import quoteattr
+
+from bot.chat.router import Command, CommandError, Router
+from bot.digest import build_digest, update_line
+from bot.domain import IncomingMessage, Post, Story
+from bot.runtime.core import Core
+from bot.runtime.schedule import next_daily
+from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
+from bot.store.repo import now_utc
+from bot.store.runtime_repo import RuntimeRepo, Subscription
+from bot.stories.tracker import StoryTracker
+
+OnChange = Callable[[Subscription | None, int | None], None]
+"""Called with the new subscription (or None) and the id of a removed one (or None)."""
+
+URL = re.compile(r"^https?://\S+$")
+CONFIRM_UPDATES = 3
+
+
+def _when(value: str | None) -> str:
+    return value[:16].replace("T", " ") + " UTC" if value else "never"
+
+
+class RuntimeCommands:
+    """Registers and implements the runtime's commands on a router."""
+
+    def __init__(self, router: Router, core: Core, repo: RuntimeRepo, on_change: OnChange | None = None) -> None:
+        self.router, self.core, self.repo = router, core, repo
+        self.on_change = on_change
+        add = router.register
+        add(Command("status", "status", "feeds' health, last poll and digest, posts waiting or failed"), self.status)
+        add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]",
+                    "post a story's updates here as they come, or a daily digest at a local time"), self.subscribe)
+        add(Command("unsubscribe", "unsubscribe STORY", "stop posting a story here"), self.unsubscribe)
+        add(Command("subscriptions", "subscriptions", "this channel's subscriptions"), self.subscriptions)
+        add(Command("digest", "digest [STORY]", "what is new in the last 24 hours, now"), self.digest)
+        add(Command("add", "add feed URL [STORY...]", "poll a feed (for the given stories, or all)", True),
+            self.add_feed)
+        add(Command("remove", "remove feed URL", "stop polling a feed", True), self.remove_feed)
+        add(Command("import", "import opml <OPML pasted after the command>", "add every feed in an OPML file", True),
+            self.import_opml)
+        add(Command("export", "export opml", "the feeds as OPML", True), self.export_opml)
+        add(Command("track", 'track STORY "Title" terms: a, b, c [exclude: x, y]',
+                    "track a new story (existing articles are filed under it at once)", True), self.track)
+        add(Command("untrack", "untrack STORY", "stop tracking a story defined in chat", True), self.untrack)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _story(self, story_id: str) -> Story:
+        stories = {s.id: s for s in self.core.store.list_stories()}
+        if story_id not in stories:
+            known = ", ".join(sorted(stories)) or "none yet"
+            raise CommandError(f"I don't track a story called '{story_id}' (tracked: {known}).")
+        return stories[story_id]
+
+    # ---- status --------------------------------------------------------------------------
+    async def status(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Feeds' health, when things last ran, and the outbox queue with why rows wait or failed."""
+        return [await asyncio.to_thread(self._status)]
+
+    def _status(self) -> Post:
+        lines = []
+        feeds = self.core.store.feed_rows()
+        failing = [f for f in feeds if f["error_count"]]
+        lines.append(f"Feeds: {len(feeds)}, {len(failing)} failing.")
+        for f in feeds:
+            polled = f["last_polled"].strftime("%Y-%m-%d %H:%M UTC") if f["last_polled"] else "never"
+            trouble = f", {f['error_count']} failure(s) in a row: {f['last_error']}" if f["error_count"] else ""
+            lines.append(f"  {f['title'] or f['url']}: {f['last_status'] or 'not polled yet'}, last poll {polled}"
+                         f"{trouble}")
+        lines.append(f"Last feed poll: {_when(self.repo.get_state('last_feed_poll'))}; last seeds scan: "
+                     f"{_when(self.repo.get_state('last_seeds_scan'))}; last digest: "
+                     f"{_when(self.repo.get_state('last_digest'))}.")
+        counts = self.repo.counts()
+        lines.append(f"Posts: {counts.get('pending', 0) + counts.get('sending', 0)} waiting, "
+                     f"{counts.get('failed', 0)} failed, {counts.get('sent', 0)} sent.")
+        for row in self.repo.rows(status="pending")[:5]:
+            why = f" ({row.error})" if row.error else ""
+            lines.append(f"  waiting: {row.kind} to {row.platform}:{row.channel} from "
+                         f"{row.next_attempt_at.strftime('%H:%M:%S UTC')}{why}")
+        for row in self.repo.rows(status="failed")[-5:]:
+            lines.append(f"  failed: {row.kind} to {row.platform}:{row.channel}: {row.error}")
+        return Post("Status", lines)
+
+    # ---- subscriptions -------------------------------------------------------------------
+    async def subscribe(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Subscribe this channel; the confirmation shows the story's latest updates."""
+        try:
+            req = parse_subscribe(text_after(message.text, 1), self.core.settings.timezone)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        story = self._story(req.story)
+        sub = await asyncio.to_thread(self.repo.subscribe, message.platform, message.channel, story.id, req.mode,
+                                      req.daily_at, req.timezone, req.only, req.except_, message.sender)
+        if self.on_change:
+            self.on_change(sub, None)
+        if sub.mode == "live":
+            how = "each new update will be posted here as it is found, in a thread per day"
+        else:
+            nxt = next_daily(sub.daily_at or "00:00", sub.timezone, now_utc())
+            how = (f"a digest will be posted here daily at {sub.daily_at} {sub.timezone} (next: "
+                   f"{nxt.strftime('%Y-%m-%d %H:%M %Z')}), nothing on a quiet day")
+        filters = ""
+        if sub.only:
+            filters += f" Only updates mentioning {', '.join(sub.only)}."
+        if sub.except_:
+            filters += f" Not updates mentioning {', '.join(sub.except_)}."
+        latest = self.core.store.list_updates(story=story.id)[-CONFIRM_UPDATES:]
+        lines = [f"Subscribed to {story.title}: {how}.{filters}"]
+        if latest:
+            lines.append("Latest updates:")
+            lines += [f"- {update_line(u)}" for u in latest]
+        else:
+            lines.append("No updates on this story yet.")
+        cites = list({u.citation.url: u.citation for u in latest}.values())
+        return [Post(f"Subscribed: {story.id}", lines, cites)]
+
+    async def unsubscribe(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Remove this channel's subscription to a story."""
+        if len(args) != 1:
+            raise CommandError("Say which story to unsubscribe from.")
+        story_id = args[0].lower()
+        before = self.repo.subscriptions(message.platform, message.channel, story_id)
+        if not await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, story_id):
+            return [Post(f"This channel is not subscribed to '{story_id}'.", ["See 'subscriptions'."])]
+        if self.on_change and before:
+            self.on_change(None, before[0].id)
+        return [Post(f"Unsubscribed from {story_id}.")]
+
+    async def subscriptions(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """This channel's subscriptions."""
+        subs = self.repo.subscriptions(message.platform, message.channel)
+        if not subs:
+            return [Post("This channel has no subscriptions.", ["Try 'subscribe STORY' or 'stories'."])]
+        return [Post("Subscriptions in this channel", [s.describe() for s in subs])]
+
+    async def digest(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """A digest of the last 24 hours, now (one story or all)."""
+        story = self._story(args[0].lower()).id if args else None
+        since = now_utc() - timedelta(days=1)
+        post = await asyncio.to_thread(build_digest, self.core.store, self.core.store.list_stories(), since, story,
+                                       self.core.settings.digest_top_updates)
+        if post is None:
+            return [Post(f"Nothing new on {story or 'any story'} in the last 24 hours.")]
+        return [post]
+
+    # ---- feeds (admins) ------------------------------------------------------------------
+    async def add_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Start polling a feed for some stories (or all)."""
+        if len(args) < 2 or args[0].lower() != "feed":
+            raise CommandError("Say 'add feed' and the feed's URL.")
+        url = args[1]
+        if not URL.match(url):
+            raise CommandError(f"'{url}' is not an http(s) URL.")
+        stories = [self._story(s.lower()).id for s in args[2:]]
+        await asyncio.to_thread(self.core.store.upsert_feed, url, story_ids=stories,
+                                interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
+        scope = ", ".join(stories) if stories else "every story"
+        return [Post(f"Added feed {url} for {scope}.", ["It will be polled within a minute; see 'status'."])]
+
+    async def remove_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Stop polling a feed."""
+        if len(args) != 2 or args[0].lower() != "feed":
+            raise CommandError("Say 'remove feed' and the feed's URL.")
+        if not await asyncio.to_thread(self.core.store.remove_feed, args[1]):
+            return [Post(f"No feed with the URL {args[1]} is polled.", ["See 'sources'."])]
+        return [Post(f"Removed feed {args[1]}.")]
+
+    async def import_opml(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Add each feed in OPML pasted after `import opml` (a feed's category names its stories)."""
+        if not args or args[0].lower() != "opml":
+            raise CommandError("Say 'import opml' followed by the OPML text.")
+        body = text_after(message.text, 2)
+        if not body:
+            raise CommandError("Paste the OPML after 'import opml' (or attach the file).")
+        try:
+            feeds = parse_opml(body)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        known = {s.id for s in self.core.store.list_stories()}
+        added = []
+        for url, title, stories in feeds:
+            mine = [s for s in stories if s in known]
+            await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=mine,
+                                    interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
+            added.append(f"{title or url} ({', '.join(mine) or 'every story'})")
+        return [Post(f"Imported {len(added)} feed(s).", added)]
+
+    async def export_opml(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Every polled feed as OPML (the category lists its stories)."""
+        if not args or args[0].lower() != "opml":
+            raise CommandError("Say 'export opml'.")
+        return [Post("Feeds as OPML", export_opml(self.core.store.feed_rows()).splitlines())]
+
+    # ---- stories (admins) ----------------------------------------------------------------
+    async def track(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Track a story defined in chat and file the stored articles under it at once."""
+        try:
+            req = parse_track(text_after(message.text, 1))
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        existing = {s.id: s for s in self.core.store.list_stories()}
+        if req.story in existing and existing[req.story].defined_in != "chat":
+            raise CommandError(f"'{req.story}' is defined in config/stories.toml; change it there.")
+        story = Story(req.story, req.title, terms=req.terms, exclude=req.exclude, defined_in="chat")
+        await asyncio.to_thread(self.core.store.save_story, story)
+        matched = await asyncio.to_thread(self.core.pipeline.file_new_story, story)
+        return [Post(f"Now tracking {story.id}: {story.title}.",
+                     [f"Terms: {', '.join(story.terms)}" + (f"; excluding {', '.join(story.exclude)}"
+                                                            if story.exclude else "") + ".",
+                      f"{matched} stored article(s) already match it."])]
+
+    async def untrack(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Stop tracking a story that was defined in chat."""
+        if len(args) != 1:
+            raise CommandError("Say which story to stop tracking.")
+        story = self._story(args[0].lower())
+        if story.defined_in != "chat":
+            raise CommandError(f"'{story.id}' is defined in config/stories.toml; remove it there.")
+        await asyncio.to_thread(self.core.store.delete_story, story.id)
+        tracker = self.core.pipeline.tracker
+        self.core.pipeline.tracker = StoryTracker([s for s in tracker.stories if s.id != story.id])
+        return [Post(f"Stopped tracking {story.id}.", ["Its articles stay in the store."])]
+
+
+def parse_opml(text: str) -> list[tuple[str, str, list[str]]]:
+    """(url, title, story ids) for each feed outline in an OPML document."""
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        raise ValueError("OPML with a DOCTYPE or entities is not accepted.")
+    try:
+        root = ET.fromstring(text.strip())
+    except ET.ParseError as exc:
+        raise ValueError(f"That is not valid OPML ({exc}).") from exc
+    found = []
+    for outline in root.iter("outline"):
+        url = outline.get("xmlUrl") or ""
+        if not URL.match(url):
+            continue
+        stories = [s.strip().lower() for s in (outline.get("category") or "").replace("/", ",").split(",") if s.strip()]
+        found.append((url, outline.get("title") or outline.get("text") or "", stories))
+    if not found:
+        raise ValueError("The OPML has no outlines with an xmlUrl.")
+    return found
+
+
+def export_opml(feeds: list[dict[str, object]]) -> str:
+    """OPML 2.0 listing the feeds; each outline's category names its stories."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
+             "<head><title>newsdesk-bot feeds</title></head>", "<body>"]
+    for f in feeds:
+        title = str(f.get("title") or f["url"])
+        stories = ",".join(f.get("stories") or [])  # type: ignore[arg-type]
+        lines.append(f'<outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
+                     f'xmlUrl={quoteattr(str(f["url"]))} category={quoteattr(stories)}/>')
+    lines += ["</body>", "</opml>"]
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""The outbox worker: sends what `Delivery` wrote, exactly once per idempotency key.
+
+A row is claimed (status 'sending'), sent, then marked 'sent' with the platform's message id.
+Replies wait for their parent's message id; edits wait for the post they edit. A rate limit
+pauses that platform for `retry_after`; a transient error retries with backoff; a permanent one
+marks the row failed with why and disables the subscription it was for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from bot.chat.port import ChatPort, PermanentDeliveryError, RateLimited, TransientDeliveryError
+from bot.store.repo import now_utc
+from bot.store.runtime_repo import OutboxRow, RuntimeRepo
+
+log = logging.getLogger("bot.runtime.outbox")
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 300.0
+WAIT_FOR_PARENT_SECONDS = 0.5
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait after the `attempts`-th transient failure (1, 2, 4, ... capped at 5 minutes)."""
+    return min(MAX_BACKOFF_SECONDS, 2.0 ** max(0, attempts - 1))
+
+
+class OutboxWorker:
+    """Sends due outbox rows through the ports, one platform at a time in row order."""
+
+    def __init__(self, repo: RuntimeRepo, ports: Mapping[str, ChatPort],
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self.repo = repo
+        self.ports = dict(ports)
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._paused: dict[str, datetime] = {}
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Look at the outbox now (new rows were written)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the current row and return from `run`."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send rows until stopped, sleeping until the next row is due or new rows arrive."""
+        interrupted = await asyncio.to_thread(self.repo.requeue_interrupted)
+        if interrupted:
+            log.warning("event=outbox_requeued rows=%d reason=interrupted_while_sending", interrupted)
+        while not self._stopping:
+            sent = await self.drain_once()
+            if self._stopping:
+                break
+            if sent:
+                continue
+            self._wake.clear()
+            delay = await asyncio.to_thread(self._sleep_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    def _sleep_seconds(self) -> float:
+        nxt = self.repo.next_due(list(self.ports))
+        if nxt is None:
+            return 5.0
+        return max(0.05, min(5.0, (nxt - self.clock()).total_seconds()))
+
+    async def drain_once(self) -> int:
+        """Try every due row once; returns how many were sent."""
+        now = self.clock()
+        platforms = [p for p in self.ports if self._paused.get(p, now) <= now]
+        if not platforms:
+            return 0
+        rows = await asyncio.to_thread(self.repo.due, now, platforms)
+        sent = 0
+        for row in rows:
+            if self._stopping:
+                break
+            if self._paused.get(row.platform, now) > self.clock():
+                continue
+            sent += await self._process(row)
+        return sent
+
+    def pending_now(self) -> int:
+        """Rows for our platforms that are due now or being sent (what `run` still owes at exit)."""
+        return self.repo.count_owed(self.clock(), list(self.ports))
+
+    async def _process(self, row: OutboxRow) -> int:
+        port = self.ports[row.platform]
+        thread: str | None = None
+        target: OutboxRow | None = None
+        for needed_key, role in ((row.parent_key, "parent"), (row.edit_key, "edited post")):
+            if not needed_key:
+                continue
+            needed = await asyncio.to_thread(self.repo.row, needed_key)
+            if needed is None or needed.status == "failed":
+                why = f"its {role} could not be sent" + (f": {needed.error}" if needed and needed.error else "")
+                await asyncio.to_thread(self.repo.mark_failed, row.id, why)
+                log.warning("event=outbox_failed key=%s reason=%r", row.key, why)
+                return 0
+            if needed.status != "sent":
+                await asyncio.to_thread(self.repo.postpone, row.id,
+                                        self.clock() + timedelta(seconds=WAIT_FOR_PARENT_SECONDS),
+                                        f"waiting for its {role}")
+                return 0
+            if role == "parent":
+                thread = needed.message_id
+            else:
+                target = needed
+        if not await asyncio.to_thread(self.repo.claim, row.id):
+            return 0
+        try:
+            if target is not None and target.message_id:
+                await port.edit(row.channel, target.message_id, row.post)
+                message_id = target.message_id
+            else:
+                message_id = await port.send(row.channel, row.post, thread=thread)
+        except RateLimited as exc:
+            until = self.clock() + timedelta(seconds=exc.retry_after)
+            self._paused[row.platform] = until
+            await asyncio.to_thread(self.repo.retry_later, row.id, until, f"rate limited: {exc}", False)
+            log.warning("event=outbox_rate_limited key=%s platform=%s retry_after=%.1f", row.key, row.platform,
+                        exc.retry_after)
+            return 0
+        except PermanentDeliveryError as exc:
+            await asyncio.to_thread(self.repo.mark_failed, row.id, str(exc))
+            log.error("event=outbox_failed key=%s reason=%r", row.key, str(exc))
+            if row.subscription_id is not None:
+                await asyncio.to_thread(self.repo.disable_subscription, row.subscription_id, str(exc))
+                log.error("event=subscription_disabled id=%s platform=%s channel=%s reason=%r",
+                          row.subscription_id, row.platform, row.channel, str(exc))
+            return 0
+        except (TransientDeliveryError, Exception) as exc:  # any other error is treated as worth a retry
+            attempts = row.attempts + 1
+            why = f"{exc.__class__.__name__}: {exc}"
+            if attempts >= MAX_ATTEMPTS:
+                await asyncio.to_thread(self.repo.mark_failed, row.id, f"gave up after {attempts} attempts: {why}")
+                log.error("event=outbox_failed key=%s attempts=%d reason=%r", row.key, attempts, why)
+            else:
+                when = self.clock() + timedelta(seconds=backoff(attempts))
+                await asyncio.to_thread(self.repo.retry_later, row.id, when, why)
+                log.warning("event=outbox_retry key=%s attempts=%d in=%.0fs reason=%r", row.key, attempts,
+                            backoff(attempts), why)
+            return 0
+        await asyncio.to_thread(self.repo.mark_sent, row.id, message_id)
+        log.info("event=outbox_sent key=%s platform=%s channel=%s message=%s", row.key, row.platform, row.channel,
+                 message_id)
+        return 1

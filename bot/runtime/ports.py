@@ -1,0 +1,60 @@
+"""Which chat ports `newsdesk-bot run` starts: every configured platform, or the console when none is.
+
+Platforms are configured by environment variables (secrets never live in config files); an
+adapter whose module is not installed is skipped with a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.chat.console import ConsoleAdapter
+from bot.chat.port import ChatPort
+from bot.settings import ConfigError, Settings
+
+log = logging.getLogger("bot.runtime.ports")
+
+RoomReplaced = Callable[[str, str], Awaitable[None]]
+
+
+def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                     on_room_replaced: RoomReplaced | None = None) -> list[ChatPort]:
+    """The chat ports to run: Slack and Matrix when their environment is set, else the console.
+
+    `on_room_replaced(old, new)` is called when a Matrix room was upgraded (the runtime moves that
+    room's subscriptions and queued posts to the new room).
+    """
+    ports: list[ChatPort] = []
+    env = settings.environ
+    if env.get("SLACK_BOT_TOKEN"):
+        try:
+            from bot.chat.slack import SlackAdapter, SlackConfig, SlackConfigError
+        except ImportError:
+            log.warning("event=adapter_missing platform=slack")
+        else:
+            try:
+                config = SlackConfig.from_env(env)
+            except SlackConfigError as exc:
+                raise ConfigError(f"Slack: {exc}.") from exc
+            if config is not None:
+                ports.append(SlackAdapter(config))
+    try:
+        from bot.chat.matrix import MatrixAdapter
+        from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
+        from bot.chat.matrix_state import JsonFileStateStore
+    except ImportError:
+        if any(k.startswith("MATRIX_") for k in env):
+            log.warning("event=adapter_missing platform=matrix")
+    else:
+        try:
+            matrix = MatrixConfig.from_env(env)
+        except MatrixConfigError as exc:
+            raise ConfigError(f"Matrix: {exc}.") from exc
+        if matrix is not None:
+            ports.append(MatrixAdapter(matrix, JsonFileStateStore(matrix.state_path),
+                                       on_room_replaced=on_room_replaced))
+    if not ports:
+        ports.append(ConsoleAdapter(stdin, stdout))
+    return ports
