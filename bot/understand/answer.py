@@ -21,6 +21,7 @@ from typing import Protocol, runtime_checkable
 from lemminflect import getAllLemmas
 
 from bot.domain import Answer, Citation, SentenceHit, Story
+from bot.understand.attribution import NAMING, Frame, frames, is_speech
 from bot.understand.extract import (
     Candidate,
     clause_candidates,
@@ -34,7 +35,7 @@ from bot.understand.extract import (
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
-from bot.understand.lexicon import STOP, Token, inflections, keys, synonym_keys, tokens
+from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
@@ -145,7 +146,9 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                     start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
                     deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
                     extra.append(deed)
-            if q.reported:
+            if q.reported and q.subject:
+                extra += _frame_candidates(q, hit, toks)
+            elif q.reported:
                 speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
                 extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
@@ -238,6 +241,9 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
     s_toks = tokens(hit.sentence.text)
     s_keys = [keys(t.lower) for t in s_toks]
     first_words = {t.lower for t in s_toks[:3]}
+    first_words |= {  # "\"Victory is within reach,\" he said": he is named in the sentence before
+        s_toks[i - 1].lower for i in range(1, len(s_toks)) if is_speech(s_toks[i].lower)
+    } & _PRONOUNS
     before_keys: set[str] = set()
     if hit.before and first_words & _ANAPHORS:
         for t in tokens(hit.before):
@@ -377,6 +383,64 @@ def _speaker_alignment(q: Question, hit: Hit) -> float:
         if any(keys(t.lower) & subj_keys for t in zone):
             return 1.0
     return -1.0
+
+
+def _subject_keys(q: Question) -> set[str]:
+    out: set[str] = set()
+    for t in q.subject:
+        out |= keys(t.lower)
+    return out
+
+
+def _speaker_match(q: Question, hit: Hit, toks: list[Token], frame: Frame) -> float:
+    """1 when the frame's speaker is the question's subject, 0.8 through a pronoun, -1 when someone else."""
+    subj = _subject_keys(q)
+    if frame.speaker is not None:
+        a, b = frame.speaker
+        return 1.0 if any(keys(t.lower) & subj for t in toks[a : b + 1]) else -1.0
+    if frame.pronoun:
+        earlier = toks[: frame.verb] + tokens(hit.before or "") + tokens(hit.sentence.article_title)
+        return 0.8 if any(t.capitalised and keys(t.lower) & subj for t in earlier) else -0.3
+    return 0.0
+
+
+def _frame_candidates(q: Question, hit: Hit, toks: list[Token]) -> list[Candidate]:
+    """What the question's speaker said, from the sentence's attribution frames.
+
+    "What did Blinken say about the gaps?" is answered by a frame whose speaker is Blinken (or
+    "he", Blinken being named just before); "How did X describe Y?" by the description in a
+    frame whose described thing shares the question's topic words.
+    """
+    text = hit.sentence.text
+    subj = _subject_keys(q)
+    naming = any(lemmas_of(t.lower) & NAMING for t in tokens(q.text))
+    topic: set[str] = set()
+    for t in q.content:
+        if not keys(t.lower) & subj and not is_speech(t.lower):
+            topic |= keys(t.lower)
+    out: list[Candidate] = []
+    for f in frames(text, toks):
+        match = _speaker_match(q, hit, toks, f)
+        bonus = 0.6 + 1.2 * match + (0.4 if f.quoted else 0.0)
+        if naming and f.described is not None:
+            a, b = f.described
+            if any(keys(t.lower) & topic for t in toks[a : b + 1]):
+                bonus += 0.8
+        a, b = f.content
+        value = "quote" if f.quoted else "said"
+        out.append(Candidate(text[toks[a].start : toks[b].end], a, b, bonus, value))
+        # "What did X say would bring the hostages home?": what was said, less the question's words
+        inside = [i for i in range(a, b + 1) if keys(toks[i].lower) & topic and toks[i].lower not in STOP]
+        if inside and not f.quoted:
+            pre_end = inside[0] - 1
+            while pre_end >= a and toks[pre_end].lower in _AUXILIARIES | {"could", "can", "might", "may"}:
+                pre_end -= 1
+            if pre_end >= a and inside[0] > a and inside[-1] >= b - 1 and len(inside) >= 2:
+                out.append(Candidate(text[toks[a].start : toks[pre_end].end], a, pre_end, bonus, value))
+            if inside[-1] < b and inside[0] <= a + 1 and len(inside) >= 2 and inside[-1] - a <= 4:
+                c = inside[-1] + 1
+                out.append(Candidate(text[toks[c].start : toks[b].end], c, b, bonus, value))
+    return out
 
 
 def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Candidate]:
