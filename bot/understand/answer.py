@@ -30,6 +30,7 @@ from bot.understand.extract import (
     entity_candidates,
     gap_candidates,
     number_candidates,
+    phrase_candidates,
     place_candidates,
     quote_candidates,
     time_candidates,
@@ -37,6 +38,7 @@ from bot.understand.extract import (
 from bot.understand.gazetteer import default_gazetteer
 from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
+from bot.understand.wordnet import default_wordnet
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
@@ -290,7 +292,12 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
 def _candidates(q: Question, text: str) -> list[Candidate]:
     toks = tokens(text)
     if q.kind is Kind.ENTITY:
-        return entity_candidates(text, toks, q.plural)
+        found = entity_candidates(text, toks, q.plural)
+        if q.target and _target_class(q.target) != "person":
+            found += phrase_candidates(text, toks)
+        elif q.target:
+            found += [c for c in phrase_candidates(text, toks) if _slot_fit(q, text, toks, c) > 0]
+        return found
     if q.kind is Kind.PLACE:
         return place_candidates(text, toks)
     if q.kind is Kind.TIME:
@@ -303,8 +310,83 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
     return clause_candidates(text, toks)
 
 
+_ORG = frozenset(["organization", "organisation", "social_group", "group"])
+_QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])
+_TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
+
+
+def _noun_lemma(word: str) -> str:
+    lemmas = getAllLemmas(word.lower()).get("NOUN")
+    return lemmas[0].lower() if lemmas else word.lower()
+
+
+def _target_class(target: str) -> str:
+    """What kind of thing "which TARGET" asks for: person, org, place, quantity or other (WordNet)."""
+    lemma = _noun_lemma(target)
+    above = default_wordnet().hypernyms(lemma) | {lemma}
+    if "person" in above:
+        return "person"
+    if "location" in above:
+        return "place"
+    if above & _ORG:
+        return "org"
+    if above & _QUANTITY:
+        return "quantity"
+    return "other"
+
+
+def _is_kind_of(word: str, target: str) -> bool:
+    """True when `word` is the asked noun or, by WordNet, a kind of it ("missile" of "weapon")."""
+    if keys(word) & keys(target):
+        return True
+    if word.lower() in STOP or not word.isalpha():
+        return False
+    return _noun_lemma(target) in default_wordnet().hypernyms(_noun_lemma(word))
+
+
+def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """How well a candidate fills "which/what TARGET": +1 when it is (or is named as) a TARGET.
+
+    "the Lebanese outlet Al-Akhbar", "weapons such as the Iron Dome missile interceptors",
+    "elderly hostages" and a quoted show title fit; a bare place for a person slot does not.
+    """
+    target = q.target or ""
+    cls = _target_class(target)
+    span = toks[cand.first : cand.last + 1]
+    if cand.value in {"np", "nplist"}:
+        # "other ports" names no particular port: something besides the asked noun must be said
+        qkeys = {k for t in q.content for k in keys(t.lower)} | keys(target)
+        if not any(t.lower not in STOP and not keys(t.lower) & qkeys for t in span):
+            return -1.0
+    if any(_is_kind_of(t.lower, target) for t in span if not t.capitalised or cand.value in {"np", "nplist"}):
+        return 1.0
+    lo = max(0, cand.first - 4)
+    before = toks[lo : cand.first]
+    gap_before = text[toks[lo].end if lo < cand.first else 0 : toks[cand.first].start]
+    if before and not re.search(r"[;:]", gap_before) and any(
+        _is_kind_of(t.lower, target) for t in before if not t.capitalised
+    ):
+        return 1.0  # "the Lebanese outlet Al-Akhbar", "weapons such as ..."
+    after = toks[cand.last + 1 : cand.last + 5]
+    if after and text[toks[cand.last].end : after[0].start].startswith(",") and any(
+        _is_kind_of(t.lower, target) for t in after if not t.capitalised
+    ):
+        return 1.0  # "Al-Akhbar, a Lebanese outlet"
+    name = text[toks[cand.first].start : toks[cand.last].end]
+    if cand.value == "title" and cls == "other":
+        return 0.8
+    members = [m for m in re.split(r",\s*|\s+(?:and|or)\s+", name) if m.strip()] if cand.value == "list" else [name]
+    if all(default_gazetteer().is_place(re.sub(r"^the\s+", "", m.strip(), flags=re.I)) for m in members):
+        return 1.0 if cls == "place" else -1.0 if cls == "person" else 0.0
+    if cand.value in {"np", "nplist"}:
+        return -1.0
+    return 0.0
+
+
 def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     """Drop the question's own words from the edges of a name ("MSNBC's Jonathan Capehart")."""
+    if cand.value == "title":
+        return cand  # a quoted title is kept whole
     toks = tokens(text)
     qkeys: set[str] = set()
     for t in q.content:
@@ -320,6 +402,8 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
         return cand
     if q.kind is Kind.ENTITY and cand.value != "list" and last < cand.last:
         return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
+    if cand.value == "title":
+        return cand
     keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
@@ -556,9 +640,16 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score += 0.5  # a known city or country
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
+    if q.kind is Kind.ENTITY and q.target:
+        fit = _slot_fit(q, text, toks, cand)
+        if fit < 0 and cand.value in {"np", "nplist"}:
+            return None
+        if fit <= 0 and _target_class(q.target) == "place":
+            return None  # nothing here is the kind of place asked for
+        score += fit
     if (
         q.kind is Kind.ENTITY
-        and cand.value not in {"title", "list"}
+        and cand.value not in {"title", "list", "np", "nplist"}
         and all(getAllLemmas(t.lower) for t in span)
         and not default_gazetteer().is_place(name)
     ):

@@ -550,3 +550,56 @@ def complement_candidates(text: str, toks: list[Token], speech: Collection[int])
         phrase = text[toks[start].start : toks[end].end]
         out.append(Candidate(phrase, start, end, bonus=0.8, value="complement"))
     return out
+
+
+def _np_word(tok: Token) -> bool:
+    w = tok.lower
+    if w in STOP or not re.fullmatch(r"[a-z0-9][a-z0-9'-]*", w):
+        return False
+    lemmas = getAllLemmas(w)
+    return not ("VERB" in lemmas and "NOUN" not in lemmas and "ADJ" not in lemmas)
+
+
+def phrase_candidates(text: str, toks: list[Token]) -> list[Candidate]:
+    """Noun phrases ("Iron Dome missile interceptors", "the bonuses of crane operators") and
+    coordinated ones ("elderly hostages, women and children"), for "which NOUN" questions
+    whose answer is not a proper name. The caller keeps only those that fit the asked noun."""
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        if not _np_word(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in {" ", "-"}:
+            if _np_word(toks[j + 1]):
+                j += 1
+            elif (
+                toks[j + 1].lower == "of"
+                and j + 2 < len(toks)
+                and _np_word(toks[j + 2])
+                and text[toks[j + 1].end : toks[j + 2].start] == " "
+            ):
+                j += 2
+            else:
+                break
+        chunks.append((i, j))
+        i = j + 1
+    out: list[Candidate] = []
+    for a, b in chunks:
+        start = a - 1 if a > 0 and toks[a - 1].lower in {"the", "a", "an"} else a
+        out.append(Candidate(_span_text(text, toks, start, b), start, b, 0.0, "np"))
+    k = 0
+    while k < len(chunks):
+        m = k
+        while m + 1 < len(chunks):
+            gap = text[toks[chunks[m][1]].end : toks[chunks[m + 1][0]].start]
+            if re.fullmatch(r",\s+|,?\s+(?:and|or)\s+|,\s+(?:and|or)\s+", gap):
+                m += 1
+            else:
+                break
+        if m > k and re.search(r"\b(?:and|or)\b", text[toks[chunks[m - 1][1]].end : toks[chunks[m][0]].start]):
+            a, b = chunks[k][0], chunks[m][1]
+            out.append(Candidate(_span_text(text, toks, a, b), a, b, 0.3, "nplist"))
+        k = m + 1 if m > k else k + 1
+    return out

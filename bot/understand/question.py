@@ -90,6 +90,7 @@ _REPORTING = frozenset(
         "claimed",
     ]
 )
+_PROPORTION_NOUNS = frozenset(["share", "percentage", "proportion", "percent", "fraction"])
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
     ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
@@ -164,13 +165,22 @@ def parse_question(text: str) -> Question:
         elif after in _PLACE_NOUNS:
             kind = Kind.PLACE
         elif after == "name" and k + 1 < len(low) and low[k + 1] == "of":
-            kind, target = Kind.ENTITY, None
+            kind, target = Kind.ENTITY, _head_after(low, k + 2)
+        elif after in _PROPORTION_NOUNS:
+            kind, target = Kind.NUMBER, "percent"
         elif after in _COUNT_NOUNS and k + 2 < len(low) and low[k + 1] == "of":
             kind = Kind.NUMBER
             target = low[k + 2]
         elif after not in {"happens", "happened", "happen"}:
             kind = Kind.ENTITY
             plural = after.endswith("s") and not after.endswith("ss")
+    if kind is Kind.CLAUSE and wh == "what" and after in _AUX:
+        # "What is the name of the spokesman?": a proper name that fills the role asked for
+        k = i + 2
+        while k < len(low) and low[k] in {"the", "a", "an"}:
+            k += 1
+        if k + 1 < len(low) and low[k] == "name" and low[k + 1] == "of":
+            kind, target = Kind.ENTITY, _head_after(low, k + 2)
     if kind is Kind.CLAUSE and i >= 0:
         # "what is the latest reported number of hostages": a count in disguise
         for k in range(i + 1, len(low) - 2):
@@ -252,6 +262,17 @@ def parse_question(text: str) -> Question:
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+def _head_after(low: list[str], k: int) -> str | None:
+    """The head noun of the phrase starting at k ("the senior Hamas leader quoted by ..." -> leader)."""
+    while k < len(low) and low[k] in STOP:
+        k += 1
+    head = None
+    while k < len(low) and low[k] not in STOP and _nounish(low[k]):
+        head = low[k]
+        k += 1
+    return head
 
 
 def _verb_only(word: str) -> bool:
