@@ -38,8 +38,8 @@ from bot.understand.extract import (
 from bot.understand.gazetteer import default_gazetteer
 from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
-from bot.understand.wordnet import default_wordnet
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
+from bot.understand.wordnet import default_wordnet
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
