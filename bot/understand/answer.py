@@ -155,6 +155,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
             continue  # a yes/no question needs its event in the sentence
+        if q.relation and not _has_word(q.relation, text):
+            continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
         candidates = _candidates(q, text) + extra
@@ -383,6 +385,38 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
     return 0.0
 
 
+def _role_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """Whether the description bound to a name is the role the question asks about.
+
+    "Who heads UNRWA?": in "Mossad chief David Barnea" the title belongs to another
+    organisation (-1); "Philippe Lazzarini, who heads the agency," carries the asked relation in
+    its relative clause (+0.8); "Mossad chief David Barnea" answers "Who is the head of Mossad?" (+0.6).
+    """
+    qnames: set[str] = set()
+    for t in q.content:
+        if t.capitalised:
+            qnames |= keys(t.lower)
+    run: list[Token] = []
+    k = cand.first - 1
+    while k >= 0 and text[toks[k].end : toks[k + 1].start] == " " and (
+        toks[k].capitalised or toks[k].lower not in STOP
+    ):
+        run.insert(0, toks[k])
+        k -= 1
+    score = 0.0
+    caps = [t for t in run if t.capitalised]
+    if qnames and caps:
+        if any(keys(t.lower) & qnames for t in caps):
+            score += 0.6
+        elif any(not t.capitalised for t in run):
+            score -= 1.0  # a title of some other organisation ("Shin Bet head ...")
+    tail = text[toks[cand.last].end :]
+    m = re.match(r",\s+(?:who|which)\s+([^,;]+)", tail)
+    if m and _has_word(q.relation or "", m.group(1)):
+        score += 0.8
+    return score
+
+
 def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     """Drop the question's own words from the edges of a name ("MSNBC's Jonathan Capehart")."""
     if cand.value == "title":
@@ -578,6 +612,12 @@ def _hedged(q: Question, text: str) -> bool:
     return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
 
 
+def _has_word(word: str, text: str) -> bool:
+    """True when the sentence has the word, a form or derivation of it, or a WordNet synonym."""
+    want = keys(word) | synonym_keys(word)
+    return any(keys(t.lower) & want for t in tokens(text))
+
+
 def _has_event(q: Question, text: str) -> bool:
     """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
     want: set[str] = set()
@@ -640,6 +680,8 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score += 0.5  # a known city or country
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
+    if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
+        score += _role_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.target:
         fit = _slot_fit(q, text, toks, cand)
         if fit < 0 and cand.value in {"np", "nplist"}:
@@ -713,8 +755,9 @@ def _order_by_time(q: Question, best: Scored, scored: list[Scored]) -> tuple[Sco
     for s in scored[1:]:
         if s.hit.sentence.article_id in per_article:
             continue
-        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - RIVAL_SCORE:
-            continue
+        margin = RIVAL_SCORE if q.kind in {Kind.NUMBER, Kind.TIME, Kind.DURATION} else RIVAL_SCORE / 3
+        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - margin:
+            continue  # names and places change less often than counts: a rival must be as good
         if q.kind is Kind.NUMBER and s.candidate.bonus < 1.0:
             continue  # counts something else
         per_article[s.hit.sentence.article_id] = s

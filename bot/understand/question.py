@@ -117,6 +117,7 @@ class Question:
     speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
     wants_latest: bool = False
+    relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
 
 
 def parse_question(text: str) -> Question:
@@ -240,8 +241,22 @@ def parse_question(text: str) -> Question:
         verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS | {"do"}), None)
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
+    relation = None
+    if kind is Kind.ENTITY and wh in {"who", "whom"}:
+        k = i + 1
+        while k < len(low) and (
+            low[k] in _AUX | {"the", "a", "an", "be", "been", "being"}
+            or low[k].endswith("'s")
+            or (low[i + 1] in _AUX and toks[k].capitalised)  # "Whom did Helena Sousa meet"
+        ):
+            k += 1
+        if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING:
+            while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]) and not toks[k + 1].capitalised:
+                k += 1  # "the union's chief negotiator": the head noun
+            relation = low[k]
     return Question(
         text=text,
+        relation=relation,
         kind=kind,
         wh=wh,
         content=content,
