@@ -155,6 +155,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                 extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
             continue  # a yes/no question needs its event in the sentence
+        if q.focus and re.search(rf"\b{re.escape(q.focus)}\s+of\b", q.text, re.I) and not _has_word(q.focus, text):
+            continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
         if q.relation and not _has_word(q.relation, text):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
         if q.yes_no and _hedged(q, text):
