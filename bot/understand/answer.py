@@ -364,15 +364,18 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
             return -1.0
     if any(_is_kind_of(t.lower, target) for t in span if not t.capitalised or cand.value in {"np", "nplist"}):
         return 1.0
-    lo = max(0, cand.first - 4)
-    before = toks[lo : cand.first]
-    gap_before = text[toks[lo].end if lo < cand.first else 0 : toks[cand.first].start]
-    if before and not re.search(r"[;:]", gap_before) and any(
-        _is_kind_of(t.lower, target) for t in before if not t.capitalised
-    ):
-        return 1.0  # "the Lebanese outlet Al-Akhbar", "weapons such as ..."
+    k = cand.first - 1
+    while k >= 0 and text[toks[k].end : toks[k + 1].start] in {" ", "-"} and toks[k].capitalised:
+        k -= 1  # title words before the name
+    if k >= 0 and text[toks[k].end : toks[k + 1].start] in {" ", "-"}:
+        if toks[k].lower == "as" and k >= 1 and toks[k - 1].lower == "such":
+            k -= 2  # "weapons such as the Iron Dome ..."
+        elif toks[k].lower in {"including", "like", "namely"}:
+            k -= 1
+        if k >= 0 and _is_kind_of(toks[k].lower, target):
+            return 1.0  # "the Lebanese outlet Al-Akhbar", "the newspaper Diario Central"
     after = toks[cand.last + 1 : cand.last + 5]
-    if after and text[toks[cand.last].end : after[0].start].startswith(",") and any(
+    if after and text[toks[cand.last].end : after[0].start].startswith(",") and after[0].lower in {"a", "an", "the"} and any(
         _is_kind_of(t.lower, target) for t in after if not t.capitalised
     ):
         return 1.0  # "Al-Akhbar, a Lebanese outlet"
@@ -384,6 +387,14 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
         return 1.0 if cls == "place" else -1.0 if cls == "person" else 0.0
     if cand.value in {"np", "nplist"}:
         return -1.0
+    gap = text[toks[cand.first - 1].end : toks[cand.first].start] if cand.first > 0 else ""
+    if "," in gap:
+        # "The engineering firm that built the barrier, Haldor Consult,": a name in apposition
+        k = cand.first - 1
+        while k >= 0 and not re.search(r"[,;:]", text[toks[k].end : toks[k + 1].start] if k + 1 < cand.first else ""):
+            if not toks[k].capitalised and _is_kind_of(toks[k].lower, target):
+                return 1.0
+            k -= 1
     return 0.0
 
 
@@ -688,9 +699,13 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         fit = _slot_fit(q, text, toks, cand)
         if fit < 0 and cand.value in {"np", "nplist"}:
             return None
+        if q.name_of and (fit <= 0 or cand.value in {"np", "nplist"}):
+            return None  # a name must be given as the name of what was asked about
         if fit <= 0 and _target_class(q.target) == "place":
             return None  # nothing here is the kind of place asked for
         score += fit
+        if cand.value in {"np", "nplist"} and _target_class(q.target) in {"person", "org", "place"}:
+            score -= 0.8  # such things are usually named: a description is the fallback
     if (
         q.kind is Kind.ENTITY
         and cand.value not in {"title", "list", "np", "nplist"}

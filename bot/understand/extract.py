@@ -103,6 +103,10 @@ _APPROX = (
     "just",
     "under",
 )
+_VALUE_LINKS = frozenset(
+    ["rose", "risen", "climbed", "fell", "reached", "stood", "stands", "is", "was", "now", "to", "at", "of", "has",
+     "had", "hit", "increased", "decreased", "jumped", "grew", "totalled", "totaled", "topped", "passed"]
+)  # fmt: skip
 _GENERIC_COUNTED = frozenset(["people", "persons", "individuals"])
 _UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year"])
 _MONTHS = [
@@ -378,6 +382,19 @@ def number_candidates(
             if target and keys(low[k]) & target_keys:
                 bonus = 1.5
                 break
+        if target and not bonus:
+            # "the death toll rose to four", "aid worth 40 million euros": the counted noun stands
+            # before the number, joined by a linking verb or preposition
+            k = first - 1
+            while k >= 0 and first - k <= 4 and low[k] in _VALUE_LINKS:
+                k -= 1
+            if k >= 0 and k < first - 1 and keys(low[k]) & target_keys:
+                bonus = 1.5
+            # "40 million euros in emergency aid": a unit, then what it measures
+            k = noun_end + 1
+            if k + 1 < len(toks) and low[k] in {"in", "of", "for", "worth"}:
+                if any(keys(t) & target_keys for t in low[k + 1 : k + 4]):
+                    bonus = 1.2
         if target and not bonus:
             counted = low[last + 1] if last + 1 < len(toks) else ""
             target_here = any(keys(t) & target_keys for t in low)

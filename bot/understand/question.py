@@ -118,6 +118,7 @@ class Question:
     yes_no: bool = False
     wants_latest: bool = False
     relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
+    name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
 
 
 def parse_question(text: str) -> Question:
@@ -141,6 +142,7 @@ def parse_question(text: str) -> Question:
         target = low[k] if k < len(low) else None
     elif wh == "how" and after == "long":
         kind = Kind.DURATION
+        content = tuple(t for t in content if t.lower != "long")
     elif wh == "when":
         kind = Kind.TIME
     elif wh == "where":
@@ -148,7 +150,8 @@ def parse_question(text: str) -> Question:
     elif wh in {"who", "whom", "whose"}:
         kind = Kind.ENTITY
         plural = after in {"are", "were", "have"}
-    elif wh in {"which", "what"} and after and after not in _AUX:
+    elif wh in {"which", "what"} and after and after not in _AUX and not (wh == "what" and _verb_only(after)):
+        # ("What remained the sticking point?" asks for a phrase, not for a kind of thing)
         # skip modifiers ("which US official", "which Israeli official") to reach the noun
         k = i + 1
         while (
@@ -257,6 +260,7 @@ def parse_question(text: str) -> Question:
     return Question(
         text=text,
         relation=relation,
+        name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
         kind=kind,
         wh=wh,
         content=content,
