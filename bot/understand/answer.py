@@ -375,7 +375,8 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
         if k >= 0 and _is_kind_of(toks[k].lower, target):
             return 1.0  # "the Lebanese outlet Al-Akhbar", "the newspaper Diario Central"
     after = toks[cand.last + 1 : cand.last + 5]
-    if after and text[toks[cand.last].end : after[0].start].startswith(",") and after[0].lower in {"a", "an", "the"} and any(
+    appositive = bool(after) and text[toks[cand.last].end : after[0].start].startswith(",")
+    if appositive and after[0].lower in {"a", "an", "the"} and any(
         _is_kind_of(t.lower, target) for t in after if not t.capitalised
     ):
         return 1.0  # "Al-Akhbar, a Lebanese outlet"

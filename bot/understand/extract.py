@@ -392,9 +392,12 @@ def number_candidates(
                 bonus = 1.5
             # "40 million euros in emergency aid": a unit, then what it measures
             k = noun_end + 1
-            if k + 1 < len(toks) and low[k] in {"in", "of", "for", "worth"}:
-                if any(keys(t) & target_keys for t in low[k + 1 : k + 4]):
-                    bonus = 1.2
+            if (
+                k + 1 < len(toks)
+                and low[k] in {"in", "of", "for", "worth"}
+                and any(keys(t) & target_keys for t in low[k + 1 : k + 4])
+            ):
+                bonus = 1.2
         if target and not bonus:
             counted = low[last + 1] if last + 1 < len(toks) else ""
             target_here = any(keys(t) & target_keys for t in low)
