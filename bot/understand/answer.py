@@ -297,6 +297,14 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
     toks = tokens(text)
     if q.kind is Kind.ENTITY:
         found = entity_candidates(text, toks, q.plural)
+        if q.object_of and q.relation:
+            verbs = _object_verbs(q, toks)
+            found += [
+                c
+                for c in phrase_candidates(text, toks)
+                if any(v < c.first <= v + 3 for v in verbs)
+                and any("person" in _above(t.lower) for t in toks[c.first : c.last + 1])
+            ]
         if q.target and _target_class(q.target) != "person":
             found += phrase_candidates(text, toks)
         elif q.target:
@@ -320,8 +328,34 @@ _TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
 
 
 def _noun_lemma(word: str) -> str:
-    lemmas = getAllLemmas(word.lower()).get("NOUN")
-    return lemmas[0].lower() if lemmas else word.lower()
+    """The singular of a noun; for words lemminflect does not know, a plural WordNet knows the singular of."""
+    w = word.lower()
+    lemmas = getAllLemmas(w).get("NOUN")
+    if lemmas:
+        return lemmas[0].lower()
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2 and default_wordnet().senses(w[: -len(suffix)] + repl):
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _above(word: str) -> frozenset[str]:
+    lemma = _noun_lemma(word)
+    return default_wordnet().hypernyms(lemma) | {lemma}
+
+
+def _object_verbs(q: Question, toks: list[Token]) -> list[int]:
+    """Positions of the question's verb in a sentence where the question's subject comes before it."""
+    subj: set[str] = set()
+    for t in q.content:
+        if t.capitalised:
+            subj |= keys(t.lower)
+    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    out = []
+    for v, t in enumerate(toks):
+        if keys(t.lower) & want and any(keys(x.lower) & subj for x in toks[:v]):
+            out.append(v)
+    return out
 
 
 def _target_class(target: str) -> str:
@@ -696,6 +730,12 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
         score += _role_fit(q, text, toks, cand)
+    if q.kind is Kind.ENTITY and q.object_of:
+        verbs = _object_verbs(q, toks)
+        if any(v < cand.first <= v + 4 for v in verbs):
+            score += 1.2  # "Lapid ... met French President Emmanuel Macron": the one met
+        elif any(cand.last < v for v in verbs):
+            score -= 0.8  # the one who did the meeting
     if q.kind is Kind.ENTITY and q.target:
         fit = _slot_fit(q, text, toks, cand)
         if fit < 0 and cand.value in {"np", "nplist"}:

@@ -119,6 +119,7 @@ class Question:
     wants_latest: bool = False
     relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
     name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
+    object_of: bool = False  # "Whom did X meet?": the answer follows the relation verb, X precedes it
 
 
 def parse_question(text: str) -> Question:
@@ -245,6 +246,7 @@ def parse_question(text: str) -> Question:
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
     relation = None
+    object_of = False
     if kind is Kind.ENTITY and wh in {"who", "whom"}:
         k = i + 1
         while k < len(low) and (
@@ -253,6 +255,11 @@ def parse_question(text: str) -> Question:
             or (low[i + 1] in _AUX and toks[k].capitalised)  # "Whom did Helena Sousa meet"
         ):
             k += 1
+        object_of = (
+            i + 1 < len(low)
+            and low[i + 1] in _AUX - {"is", "are", "was", "were"}
+            and any(t.capitalised for t in toks[i + 2 : k])
+        )
         if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING:
             while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]) and not toks[k + 1].capitalised:
                 k += 1  # "the union's chief negotiator": the head noun
@@ -260,6 +267,7 @@ def parse_question(text: str) -> Question:
     return Question(
         text=text,
         relation=relation,
+        object_of=object_of,
         name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
         kind=kind,
         wh=wh,
