@@ -148,7 +148,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                     start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
                     deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
                     extra.append(deed)
-            if q.reported and q.subject:
+            if q.reported and q.subject and not q.yes_no:
                 extra += _frame_candidates(q, hit, toks)
             elif q.reported:
                 speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]

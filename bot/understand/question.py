@@ -245,6 +245,10 @@ def parse_question(text: str) -> Question:
         verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS | {"do"}), None)
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
+    according = re.search(r"\baccording to\s+(.+?)\s*[?.]*$", text, re.I) if wh else None
+    if according and not subject:
+        # "How close is the deal, according to the senior US official?": a reported answer
+        subject = tuple(t for t in tokens(according.group(1)) if t.lower not in STOP)
     relation = None
     object_of = False
     if kind is Kind.ENTITY and wh in {"who", "whom"}:
@@ -274,7 +278,7 @@ def parse_question(text: str) -> Question:
         content=content,
         target=target,
         plural=plural,
-        reported=any(w in _SAY_VERBS for w in low),
+        reported=any(w in _SAY_VERBS for w in low) or bool(according),
         subject=subject,
         focus=focus,
         verb=event,
