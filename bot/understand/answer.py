@@ -280,6 +280,11 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         ]
         for j in syn:
             anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        if not found and not syn and is_speech(qt.lower) and "NOUN" not in getAllLemmas(qt.lower):
+            # "speak to", "tell", "say": any verb of speech stands in for another
+            syn = [j for j, t in enumerate(s_toks) if is_speech(t.lower)]
+            for j in syn:
+                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
         if found:
             for j in found:
                 anchors[j] = max(anchors.get(j, 0.0), w)

@@ -138,7 +138,7 @@ def parse_question(text: str) -> Question:
         k = i + 2
         while k < len(low) and low[k] in STOP:
             k += 1
-        while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]):
+        while k + 1 < len(low) and low[k + 1] not in STOP | {"worth"} and _nounish(low[k + 1]):
             k += 1  # the head is the last word of the noun phrase ("emergency trips")
         target = low[k] if k < len(low) else None
     elif wh == "how" and after == "long":
