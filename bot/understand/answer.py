@@ -78,6 +78,7 @@ _ANAPHORS = frozenset(
 
 
 Hit = SentenceHit
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n't\b", re.IGNORECASE)
 
 
 @runtime_checkable
@@ -124,6 +125,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
     hits = search.search(query, story, RETRIEVE)
     weights = _weights(q, search)
     support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
+    q_negated = bool(_NEGATION.search(q.text)) if q.wh and q.kind is Kind.CLAUSE else None
     scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
@@ -132,6 +134,10 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
         text = hit.sentence.text
         role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
         role += PHRASE * _phrases(q, hit.sentence.text)
+        if q_negated is not None:
+            negated = bool(_NEGATION.search(text))
+            weight = 0.6 if q.reason else 0.3
+            role += weight if negated == q_negated else -weight  # "Why will X not resign?"
         extra: list[Candidate] = []
         if q.kind is Kind.CLAUSE:
             toks = tokens(text)
@@ -734,6 +740,10 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
+        want = keys(q.relation) | synonym_keys(q.relation)
+        at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+        if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 6:
+            return None  # "Who heads X?": the name must stand by the word that says who heads what
         score += _role_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.object_of:
         verbs = _object_verbs(q, toks)
