@@ -797,7 +797,9 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             # "What did Blinken say about the gaps?": the topic belongs in the answer, the speaker not
             subj = {k for t in q.subject for k in keys(t.lower)}
             topic = [t for t in inq if not keys(t.lower) & subj and not keys(t.lower) & _SPEECH_LEMMAS]
-            score += min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
+            # ... but "How did Blinken describe X?" wants what X was called, not X again
+            sign = -1.0 if any(lemmas_of(t.lower) & NAMING for t in tokens(q.text)) else 1.0
+            score += sign * min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
         elif q.yes_no:
             score += 0.3 * min(len(inq), 2)  # the clause that restates the question confirms or denies it
         elif cand.value != "quote":
