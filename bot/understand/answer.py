@@ -73,7 +73,7 @@ _DETERMINERS = frozenset(
 )
 _AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
-    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
+    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that", "such", "these"]
 )
 
 

@@ -574,10 +574,14 @@ def complement_candidates(text: str, toks: list[Token], speech: Collection[int])
 
 def _np_word(tok: Token) -> bool:
     w = tok.lower
-    if w in STOP or not re.fullmatch(r"[a-z0-9][a-z0-9'-]*", w):
+    if w in STOP or w in _NOT_IN_NP or not re.fullmatch(r"[a-z0-9][a-z0-9'-]*", w):
         return False
     lemmas = getAllLemmas(w)
     return not ("VERB" in lemmas and "NOUN" not in lemmas and "ADJ" not in lemmas)
+
+
+# time words end a noun phrase ("younger workers | next year")
+_NOT_IN_NP = frozenset(_DAYS + _MONTHS + ["next", "last", "year", "week", "month", "today", "yesterday", "tomorrow"])
 
 
 def phrase_candidates(text: str, toks: list[Token]) -> list[Candidate]:
