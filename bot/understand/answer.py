@@ -78,6 +78,9 @@ _ANAPHORS = frozenset(
 
 
 Hit = SentenceHit
+_ORDINAL_WORDS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "final"]
+)
 _NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n't\b", re.IGNORECASE)
 
 
@@ -126,6 +129,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
     weights = _weights(q, search)
     support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
     q_negated = bool(_NEGATION.search(q.text)) if q.wh and q.kind is Kind.CLAUSE else None
+    q_ordinals = {t.lower for t in tokens(q.text)} & _ORDINAL_WORDS
     scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
@@ -134,6 +138,10 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
         text = hit.sentence.text
         role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
         role += PHRASE * _phrases(q, hit.sentence.text)
+        if q_ordinals:
+            here = {t.lower for t in tokens(text)} & _ORDINAL_WORDS
+            if here and not here & q_ordinals:
+                role -= 1.0  # "the third phase" is not what a sentence about the first phase says
         if q_negated is not None:
             negated = bool(_NEGATION.search(text))
             weight = 0.6 if q.reason else 0.3
@@ -444,6 +452,32 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
     return 0.0
 
 
+_SUBORDINATORS = frozenset(["after", "because", "when", "while", "that", "which", "who", "before", "since", "if"])
+
+
+def _subject_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """"Which official skipped X and sent a deputy?" asks for the subject of the question's verbs.
+
+    +0.8 for the nearest name before one of those verbs in its clause ("Alon chose to stay behind
+    and sent a deputy"), -0.4 for a name standing only after them (unless "by X" names the agent).
+    """
+    want: set[str] = set()
+    for e in q.events:
+        want |= keys(e) | synonym_keys(e)
+    verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+    if not verbs:
+        return 0.0
+    for v in verbs:
+        k = v - 1
+        while k > cand.last and toks[k].lower not in _SUBORDINATORS and not toks[k].capitalised:
+            k -= 1
+        if k == cand.last and v - cand.last <= 12:
+            return 0.8
+    if cand.first > max(verbs) and not (cand.first > 0 and toks[cand.first - 1].lower == "by"):
+        return -0.4
+    return 0.0
+
+
 def _role_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
     """Whether the description bound to a name is the role the question asks about.
 
@@ -745,6 +779,8 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 6:
             return None  # "Who heads X?": the name must stand by the word that says who heads what
         score += _role_fit(q, text, toks, cand)
+    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
+        score += _subject_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.object_of:
         verbs = _object_verbs(q, toks)
         if any(v < cand.first <= v + 4 for v in verbs):

@@ -90,6 +90,8 @@ _REPORTING = frozenset(
         "claimed",
     ]
 )
+# "What happens in ...?", "What occurred ...?": the verb only frames the question
+_LIGHT_VERBS = frozenset(["happen", "happens", "happened", "occur", "occurs", "occurred"])
 _PROPORTION_NOUNS = frozenset(["share", "percentage", "proportion", "percent", "fraction"])
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
@@ -196,7 +198,9 @@ def parse_question(text: str) -> Question:
         content = tuple(t for t in content if t.lower != target or kind in {Kind.NUMBER})
     # words about the question itself ("latest", "number of") are not facts a sentence must carry
     content = tuple(
-        t for t in content if t.lower not in _LATEST and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
+        t
+        for t in content
+        if t.lower not in _LATEST | _LIGHT_VERBS and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
     focus: str | None = None
     if (
