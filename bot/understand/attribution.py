@@ -52,9 +52,20 @@ SPEECH = frozenset(
         "pledge",
         "brand",
         "label",
+        "dismiss",
+        "hail",
+        "denounce",
+        "condemn",
+        "praise",
+        "characterize",
+        "characterise",
     ]
 )
-NAMING = frozenset(["call", "describe", "brand", "label"])  # "X called Y Z": Z describes Y
+# "X called Y Z", "X dismissed Y as Z": Z describes Y
+NAMING = frozenset(
+    ["call", "describe", "brand", "label", "dismiss", "hail", "denounce", "condemn", "praise", "characterize",
+     "characterise"]
+)  # fmt: skip
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 _SKIP_BEFORE = frozenset(["also", "has", "have", "had", "was", "is", "reportedly", "then", "later", "again", "had"])
 _TIME_WORDS = frozenset(

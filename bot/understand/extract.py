@@ -33,6 +33,10 @@ _LOCATIVE = frozenset(
         "across",
     ]
 )
+_PLACE_NOUNS = frozenset(
+    ["town", "city", "village", "port", "capital", "region", "province", "district", "island", "islands", "state",
+     "county", "municipality", "suburb", "neighbourhood", "neighborhood", "area", "resort"]
+)  # fmt: skip
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -287,6 +291,12 @@ def place_candidates(text: str, toks: list[Token]) -> list[Candidate]:
         if k >= 0 and toks[k].lower == "the":
             k -= 1
         locative = k >= 0 and toks[k].lower in _LOCATIVE
+        if not locative and k >= 1 and toks[k].lower == "of" and toks[k - 1].lower in _PLACE_NOUNS:
+            locative = True  # "in the port town of Kilmara"
+            start_at = k - 1
+            while start_at > 0 and toks[start_at].lower not in _LOCATIVE and a - start_at < 6:
+                start_at -= 1
+            k = start_at if toks[start_at].lower in _LOCATIVE else k
         bonus = 0.8 if locative else -0.4
         if text[toks[b].end : toks[b].end + 2] == "'s" or toks[b].lower.endswith("'s"):
             bonus -= 0.5  # "Egypt's ..." names an owner, not a place

@@ -135,14 +135,17 @@ def parse_question(text: str) -> Question:
     plural = False
     i = low.index(wh) if wh else -1
     after = low[i + 1] if 0 <= i < len(low) - 1 else ""
-    if wh == "how" and after in {"many", "much"}:
+    if wh == "how" and after in {"many", "much", "big", "large", "high", "steep"}:
         kind = Kind.NUMBER
         k = i + 2
+        if after == "much" and k < len(low) and low[k] in _AUX:
+            k = len(low)  # "How much has the strike cost?": an amount of anything
         while k < len(low) and low[k] in STOP:
             k += 1
         while k + 1 < len(low) and low[k + 1] not in STOP | {"worth"} and _nounish(low[k + 1]):
             k += 1  # the head is the last word of the noun phrase ("emergency trips")
         target = low[k] if k < len(low) else None
+        content = tuple(t for t in content if t.lower != after)
     elif wh == "how" and after == "long":
         kind = Kind.DURATION
         content = tuple(t for t in content if t.lower != "long")
