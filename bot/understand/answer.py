@@ -36,7 +36,7 @@ from bot.understand.extract import (
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
-from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, tokens
+from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, synonyms, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 from bot.understand.wordnet import default_wordnet
@@ -334,7 +334,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
     if q.kind is Kind.TIME:
         return time_candidates(text, toks)
     if q.kind is Kind.NUMBER:
-        target_keys = keys(q.target) if q.target else frozenset()
+        target_keys = (lemmas_of(q.target) | synonyms(q.target)) if q.target else frozenset()
         return number_candidates(text, toks, q.target, target_keys)
     if q.kind is Kind.DURATION:
         return duration_candidates(text, toks)
@@ -776,7 +776,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
         want = keys(q.relation) | synonym_keys(q.relation)
         at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
-        if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 6:
+        if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
             return None  # "Who heads X?": the name must stand by the word that says who heads what
         score += _role_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
@@ -809,13 +809,14 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
         gap = text[toks[cand.last].end : nxt.start] if nxt else ""
         if (
-            cand.first == cand.last
-            and nxt is not None
+            nxt is not None
             and gap == " "
             and not nxt.capitalised
             and nxt.lower not in STOP
+            and not _verbish(nxt.lower)
+            and cand.value not in {"np", "nplist", "title"}
         ):
-            score -= 0.6  # "Israeli team": a single name used as an adjective
+            score -= 0.6  # "Israeli team", "the Sorrel Islands ferry strike": a name used as a modifier
         prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]
         if prev[-1:] == ["by"] and cand.first - 2 in anchors:
             score += 0.6  # "led by X": X is the agent the question asks for

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, Token
+from bot.understand.lexicon import STOP, Token, lemmas_of
 
 _DETERMINERS = frozenset(["both", "neither", "either", "the", "a", "an", "this", "that", "these", "those"])
 _NAME_JOINERS = frozenset(["al", "el", "bin", "ben", "de", "del", "der", "van", "von", "la", "le", "abu"])
@@ -389,7 +389,7 @@ def number_candidates(
             if low[k] in STOP or text[toks[k - 1].end : toks[k].start] not in {" ", "-"}:
                 break
             noun_end = k
-            if target and keys(low[k]) & target_keys:
+            if target and lemmas_of(low[k]) & target_keys:
                 bonus = 1.5
                 break
         if target and not bonus:
