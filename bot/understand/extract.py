@@ -431,14 +431,14 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
         unit = next(
             (
                 k
-                for k in range(cand.last - 1, min(cand.last + 2, len(toks)))
-                if k > cand.first and keys(toks[k].lower) & _UNITS
+                for k in range(cand.first + 1, min(cand.last + 2, len(toks)))
+                if keys(toks[k].lower) & _UNITS
             ),
             None,
         )
         if unit is None:
             continue
-        first, last = cand.first, max(cand.last, unit)
+        first, last = cand.first, unit  # "the five-day | Sorrel Islands ferry strike"
         if last + 1 < len(toks) and toks[last + 1].lower in {"period", "span", "window"}:
             last += 1
         k = first - 1
