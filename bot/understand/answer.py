@@ -173,6 +173,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
         if q.relation and not _has_word(q.relation, text):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
+        if q.yes_no and _open_question(q, text):
+            continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
         candidates = _candidates(q, text) + extra
@@ -695,6 +697,17 @@ _HEDGES = frozenset(
         "set",
     ]
 )
+
+
+def _open_question(q: Question, text: str) -> bool:
+    """True when the question's words sit inside an embedded question ("whether ...", "if ...")."""
+    m = re.search(r"\b(?:whether|if)\b", text, re.IGNORECASE)
+    if not m:
+        return False
+    qkeys = {k for t in q.content for k in keys(t.lower)}
+    after = [t for t in tokens(text[m.end() :]) if keys(t.lower) & qkeys]
+    before = [t for t in tokens(text[: m.start()]) if keys(t.lower) & qkeys and not t.capitalised]
+    return len(after) >= 2 and len(after) > len(before)
 
 
 def _hedged(q: Question, text: str) -> bool:
