@@ -24,6 +24,7 @@ from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.attribution import NAMING, Frame, frames, is_speech
 from bot.understand.extract import (
     Candidate,
+    appositive_candidates,
     clause_candidates,
     complement_candidates,
     duration_candidates,
@@ -162,6 +163,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                     start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
                     deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
                     extra.append(deed)
+            if q.described:
+                extra += appositive_candidates(text, toks, {k for t in q.described for k in keys(t.lower)})
             if q.reported and q.subject and not q.yes_no:
                 extra += _frame_candidates(q, hit, toks)
             elif q.reported:
@@ -178,6 +181,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
         candidates = _candidates(q, text) + extra
+        if q.described:
+            candidates = [c for c in candidates if c.value == "appositive"]  # what the text says X is
         if q.kind is Kind.CLAUSE and q.focus:
             candidates = _about_focus(q.focus, text, candidates)
         for raw in candidates:

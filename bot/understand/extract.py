@@ -637,3 +637,49 @@ def phrase_candidates(text: str, toks: list[Token]) -> list[Candidate]:
             out.append(Candidate(_span_text(text, toks, a, b), a, b, 0.3, "nplist"))
         k = m + 1 if m > k else k + 1
     return out
+
+
+def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[str]) -> list[Candidate]:
+    """What a sentence says a named person or body is: "Boyle, a retired High Court judge,",
+    "The union's lawyer, Rui Pena,", "mediator Agnes Boyle" (for "What is Boyle's background?")."""
+    from bot.understand.lexicon import keys  # noqa: PLC0415
+
+    want = set(name_keys)
+    out: list[Candidate] = []
+    for a, b in names(text, toks):
+        if not any(keys(toks[i].lower) & want for i in range(a, b + 1)):
+            continue
+        tail = text[toks[b].end :]
+        inner = [i for i in range(a, b + 1) if keys(toks[i].lower) & want]
+        if inner and inner[0] > a and all(getAllLemmas(t.lower) for t in toks[a : inner[0]]):
+            # "Labour Minister Helena Sousa": a capitalised title run into the name
+            out.append(Candidate(_span_text(text, toks, a, inner[0] - 1), a, inner[0] - 1, 0.8, "appositive"))
+        m = re.match(r",\s+(?:who|which)\s+((?:is|was|heads|leads|chairs|runs|directs)\b[^,;:()]*)", tail)
+        if m:  # "Ines Carvalho, who heads the union,"
+            start = toks[b].end + m.start(1)
+            first = _token_index(toks, start)
+            last = _token_index(toks, start + len(m.group(1).rstrip()) - 1)
+            out.append(Candidate(m.group(1).strip(), first, last, 0.9, "appositive"))
+        m = re.match(r",\s+((?:a|an|the)\s+[^,;:()]+?)\s*(?:[,;:()]|$|\.\s*$)", tail)
+        if m:
+            start = toks[b].end + m.start(1)
+            first = _token_index(toks, start)
+            last = _token_index(toks, start + len(m.group(1)) - 1)
+            out.append(Candidate(m.group(1), first, last, 1.0, "appositive"))
+        head = text[: toks[a].start]
+        m = re.search(r"(?:^|[,;:]\s*)((?:[Tt]he|[Aa]n?|[A-Z][\w-]*['’]s)\s+[^,;:()]+?),\s*$", head)
+        if m:
+            first = _token_index(toks, m.start(1))
+            last = _token_index(toks, m.end(1) - 1)
+            out.append(Candidate(m.group(1), first, last, 1.0, "appositive"))
+        k = a - 1
+        while (
+            k >= 0
+            and not toks[k].capitalised
+            and toks[k].lower not in STOP
+            and _gap(text, toks[k], toks[k + 1]) == " "
+        ):
+            k -= 1
+        if k + 1 < a:
+            out.append(Candidate(_span_text(text, toks, k + 1, a - 1), k + 1, a - 1, 0.8, "appositive"))
+    return out

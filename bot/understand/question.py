@@ -122,6 +122,7 @@ class Question:
     relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
     name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
     object_of: bool = False  # "Whom did X meet?": the answer follows the relation verb, X precedes it
+    described: tuple[Token, ...] = ()  # "Who is Rui Pena?", "What is Boyle's background?": whose description
 
 
 def parse_question(text: str) -> Question:
@@ -256,6 +257,16 @@ def parse_question(text: str) -> Question:
     if according and not subject:
         # "How close is the deal, according to the senior US official?": a reported answer
         subject = tuple(t for t in tokens(according.group(1)) if t.lower not in STOP)
+    described: tuple[Token, ...] = ()
+    if wh in {"who", "what"} and after in {"is", "was"}:
+        rest = toks[i + 2 :]
+        if rest and all(t.capitalised for t in rest):
+            kind, described = Kind.CLAUSE, tuple(rest)  # "Who is Rui Pena?", "What is Costa Hoje?"
+            target = None
+        elif wh == "what" and len(rest) == 2 and rest[0].capitalised and rest[0].lower.endswith("'s"):
+            described = (rest[0],)  # "What is Boyle's background?"
+            content = tuple(t for t in content if t.lower != rest[1].lower)
+            focus = None
     relation = None
     object_of = False
     if kind is Kind.ENTITY and wh in {"who", "whom"}:
@@ -279,6 +290,7 @@ def parse_question(text: str) -> Question:
         text=text,
         relation=relation,
         object_of=object_of,
+        described=described,
         name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
         kind=kind,
         wh=wh,

@@ -266,3 +266,28 @@ def test_whom_did_x_meet_is_answered_with_who_was_met(dispute: MemorySearch) -> 
 def test_why_not_question_takes_the_reason_from_the_negated_statement(dispute: MemorySearch) -> None:
     ans = answer_question("Why will Brandt not resign?", dispute, [])
     assert ans.answer is not None and "predated his appointment" in ans.answer
+
+
+def test_who_is_x_is_answered_with_what_the_report_says_x_is(dispute: MemorySearch) -> None:
+    ans = answer_question("Who is Anders Holm?", dispute, [])
+    assert ans.answer is not None and "police chief" in ans.answer
+    ans = answer_question("Who is Ines Carvalho?", dispute, [])
+    assert ans.answer is not None and "heads the dockworkers' union" in ans.answer
+    ans = answer_question("Who is Helena Sousa?", dispute, [])
+    assert ans.answer is not None and "Labour Minister" in ans.answer
+    ans = answer_question("What is Costa Hoje?", dispute, [])
+    assert ans.answer is not None and "weekly newspaper" in ans.answer
+    assert answer_question("Who is Lisbon?", dispute, []).answer is None  # named, never described
+
+
+def test_yes_no_question_is_not_answered_by_an_open_whether_clause() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        20,
+        "The port director declined to say whether the authority would hire replacement crews.",
+        source="harbour-news.example",
+        title="Director silent on crews",
+        day="2025-03-05",
+    )
+    assert answer_question("Will the authority hire replacement crews?", s, []).answer is None
