@@ -440,11 +440,18 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
         _is_kind_of(t.lower, target) for t in after if not t.capitalised
     ):
         return 1.0  # "Al-Akhbar, a Lebanese outlet"
+    if k >= 0 and not toks[k].capitalised and toks[k].lower not in STOP and cls in {"person", "org"}:
+        # "mediator Agnes Boyle" is a person, "the newspaper Costa Hoje" an organisation
+        desc = _target_class(toks[k].lower) if "NOUN" in getAllLemmas(toks[k].lower) else "other"
+        if desc in {"person", "org"} and desc != cls:
+            return -1.0
     name = text[toks[cand.first].start : toks[cand.last].end]
     if cand.value == "title" and cls == "other":
         return 0.8
     members = [m for m in re.split(r",\s*|\s+(?:and|or)\s+", name) if m.strip()] if cand.value == "list" else [name]
-    if all(default_gazetteer().is_place(re.sub(r"^the\s+", "", m.strip(), flags=re.I)) for m in members):
+    if cand.value not in {"np", "nplist"} and all(
+        default_gazetteer().is_place(re.sub(r"^the\s+", "", m.strip(), flags=re.I)) for m in members
+    ):
         return 1.0 if cls == "place" else -1.0 if cls == "person" else 0.0
     if cand.value in {"np", "nplist"}:
         return -1.0
@@ -535,6 +542,8 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     if (first, last) == (cand.first, cand.last):
         return cand
     if q.kind is Kind.ENTITY and cand.value != "list" and last < cand.last:
+        if q.target and _target_class(q.target) == "org":
+            return cand  # "Bluewave Ferries" for "Which company runs the ferries?": the name is whole
         return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
     if cand.value == "title":
         return cand
@@ -807,8 +816,8 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             score -= 0.8  # the one who did the meeting
     if q.kind is Kind.ENTITY and q.target:
         fit = _slot_fit(q, text, toks, cand)
-        if fit < 0 and cand.value in {"np", "nplist"}:
-            return None
+        if fit < 0 and (cand.value in {"np", "nplist"} or _target_class(q.target) in {"person", "org"}):
+            return None  # a place or a person cannot be the organisation asked for, and so on
         if q.name_of and (fit <= 0 or cand.value in {"np", "nplist"}):
             return None  # a name must be given as the name of what was asked about
         if fit <= 0 and _target_class(q.target) == "place":
