@@ -323,6 +323,19 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
     toks = tokens(text)
     if q.kind is Kind.ENTITY:
         found = entity_candidates(text, toks, q.plural)
+        if q.relation and not q.object_of and not q.target:
+            # "Who is covering emergency care?" <- "... is being covered by senior consultants"
+            want = keys(q.relation) | synonym_keys(q.relation)
+            at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+            found += [
+                c
+                for c in phrase_candidates(text, toks)
+                if c.first > 0
+                and toks[c.first - 1].lower == "by"
+                and any(0 < c.first - 1 - v <= 2 for v in at)
+                and not any(t.capitalised for t in toks[c.first : c.last + 1])  # names are candidates already
+                and any("person" in _above(t.lower) for t in toks[c.first : c.last + 1])
+            ]
         if q.object_of and q.relation:
             verbs = _object_verbs(q, toks)
             found += [

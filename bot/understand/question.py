@@ -282,10 +282,13 @@ def parse_question(text: str) -> Question:
             and low[i + 1] in _AUX - {"is", "are", "was", "were"}
             and any(t.capitalised for t in toks[i + 2 : k])
         )
-        if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING:
+        progressive = low[k].endswith("ing") and low[k - 1] in _AUX if 0 < k < len(low) else False
+        if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING and not progressive:
             while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]) and not toks[k + 1].capitalised:
                 k += 1  # "the union's chief negotiator": the head noun
             relation = low[k]
+        elif progressive:
+            relation = low[k]  # "Who is covering ...?": the verb itself
     return Question(
         text=text,
         relation=relation,

@@ -291,3 +291,17 @@ def test_yes_no_question_is_not_answered_by_an_open_whether_clause() -> None:
         day="2025-03-05",
     )
     assert answer_question("Will the authority hire replacement crews?", s, []).answer is None
+
+
+def test_who_question_takes_the_agent_of_a_passive_when_no_one_is_named() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        21,
+        "Night shifts at the terminal are being covered by retired crane drivers until the strike ends.",
+        source="harbour-news.example",
+        title="Retirees step in",
+        day="2025-03-06",
+    )
+    ans = answer_question("Who is covering the night shifts?", s, [])
+    assert ans.answer is not None and "retired crane drivers" in ans.answer
