@@ -220,7 +220,7 @@ def features(text: str) -> Features:
             content_positions.append((i, key))
             if i + 1 < len(tokens) and tokens[i + 1].isalpha() and tokens[i + 1].islower():
                 follower = tokens[i + 1]
-                span = (key,) if follower in STOPWORDS else (key, stem(follower))
+                span: tuple[str, ...] = (key,) if follower in STOPWORDS else (key, stem(follower))
                 for lemma in lemmas_of(lower):
                     feats.pairs[f"{lemma}_{follower}"] = span
         start = False
