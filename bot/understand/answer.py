@@ -878,7 +878,9 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             sign = -1.0 if any(lemmas_of(t.lower) & NAMING for t in tokens(q.text)) else 1.0
             score += sign * min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
         elif q.yes_no:
-            score += 0.3 * min(len(inq), 2)  # the clause that restates the question confirms or denies it
+            if not inq:
+                return None  # only a clause that restates the question confirms or denies it
+            score += 0.3 * min(len(inq), 2)
         elif cand.value != "quote":
             score -= 0.6 * (len(inq) / max(len(content), 1))
         score -= 0.08 * max(0, n - 14)

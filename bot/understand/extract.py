@@ -87,6 +87,7 @@ _ORDINALS = frozenset(
         "twelfth",
     ]
 )
+_FRACTIONS = frozenset(["half", "third", "quarter", "fifth", "tenth"])
 _SCALE = frozenset(["million", "millions", "billion", "billions", "thousand", "hundred"])
 _APPROX = (
     "more than",
@@ -112,7 +113,9 @@ _VALUE_LINKS = frozenset(
      "had", "hit", "increased", "decreased", "jumped", "grew", "totalled", "totaled", "topped", "passed"]
 )  # fmt: skip
 _GENERIC_COUNTED = frozenset(["people", "persons", "individuals"])
-_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year"])
+_UNITS = frozenset(
+    ["second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "generation"]
+)
 _MONTHS = [
     "january",
     "february",
@@ -332,8 +335,10 @@ def time_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 
 def _number_at(toks: list[Token], i: int) -> bool:
     w = toks[i].lower
-    if w in {"a", "an"} and i + 1 < len(toks) and toks[i + 1].lower in _SCALE:
-        return True  # "a million"
+    if w in {"a", "an", "one"} and i + 1 < len(toks) and toks[i + 1].lower in _SCALE | _FRACTIONS:
+        return True  # "a million", "a quarter"
+    if w == "half":
+        return True
     return bool(re.fullmatch(r"\d[\d,.]*", w)) or w in _NUMBER_WORDS
 
 
@@ -654,8 +659,8 @@ def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[st
         if inner and inner[0] > a and all(getAllLemmas(t.lower) for t in toks[a : inner[0]]):
             # "Labour Minister Helena Sousa": a capitalised title run into the name
             out.append(Candidate(_span_text(text, toks, a, inner[0] - 1), a, inner[0] - 1, 0.8, "appositive"))
-        m = re.match(r",\s+(?:who|which)\s+((?:is|was|heads|leads|chairs|runs|directs)\b[^,;:()]*)", tail)
-        if m:  # "Ines Carvalho, who heads the union,"
+        m = re.match(r",\s+(?:who|which)\s+([a-z]+\b[^,;:()]*)", tail)
+        if m and not _speech_word(m.group(1).split()[0]):  # "Ines Carvalho, who heads the union,"
             start = toks[b].end + m.start(1)
             first = _token_index(toks, start)
             last = _token_index(toks, start + len(m.group(1).rstrip()) - 1)
@@ -675,7 +680,7 @@ def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[st
         k = a - 1
         while (
             k >= 0
-            and not toks[k].capitalised
+            and (not toks[k].capitalised or (k == 0 and getAllLemmas(toks[k].lower)))  # "Opposition lawmaker X"
             and toks[k].lower not in STOP
             and _gap(text, toks[k], toks[k + 1]) == " "
         ):
@@ -683,3 +688,9 @@ def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[st
         if k + 1 < a:
             out.append(Candidate(_span_text(text, toks, k + 1, a - 1), k + 1, a - 1, 0.8, "appositive"))
     return out
+
+
+def _speech_word(word: str) -> bool:
+    from bot.understand.attribution import is_speech  # noqa: PLC0415
+
+    return is_speech(word.lower())
