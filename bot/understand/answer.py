@@ -327,12 +327,20 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
             # "Who is covering emergency care?" <- "... is being covered by senior consultants"
             want = keys(q.relation) | synonym_keys(q.relation)
             at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+            phrases = []
+            for c in phrase_candidates(text, toks):
+                cut = next((v for v in at if c.first < v <= c.last), None)
+                if cut is not None:  # "the harbour master ordered": the chunker ran into the verb
+                    c = Candidate(text[toks[c.first].start : toks[cut - 1].end], c.first, cut - 1, c.bonus, c.value)
+                phrases.append(c)
             found += [
                 c
-                for c in phrase_candidates(text, toks)
+                for c in phrases
                 if c.first > 0
-                and toks[c.first - 1].lower == "by"
-                and any(0 < c.first - 1 - v <= 2 for v in at)
+                and (
+                    (toks[c.first - 1].lower == "by" and any(0 < c.first - 1 - v <= 2 for v in at))
+                    or any(v == c.last + 1 for v in at)  # "after the harbour master ordered ..."
+                )
                 and not any(t.capitalised for t in toks[c.first : c.last + 1])  # names are candidates already
                 and any("person" in _above(t.lower) for t in toks[c.first : c.last + 1])
             ]
@@ -888,7 +896,14 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         lead = cand.value
         if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"} or cand.bonus > 0):
             score += 0.5
-        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after"}:
+        as_condition = toks[cand.first].lower in {"long", "well", "soon", "much", "far"} and (
+            lead == "as" or (cand.first > 0 and toks[cand.first - 1].lower == "as")
+        )
+        if q.reason and as_condition:
+            score -= 0.8  # "as long as ..." is a condition, not a reason
+        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after", "citing"} and not (
+            as_condition
+        ):
             score += 0.8
         if q.reason and lead == "to":
             score += 0.3

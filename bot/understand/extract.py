@@ -458,6 +458,7 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 _CLAUSE_WORDS = frozenset(
     [
         "that",
+        "citing",
         "because",
         "saying",
         "said",

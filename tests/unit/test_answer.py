@@ -305,3 +305,38 @@ def test_who_question_takes_the_agent_of_a_passive_when_no_one_is_named() -> Non
     )
     ans = answer_question("Who is covering the night shifts?", s, [])
     assert ans.answer is not None and "retired crane drivers" in ans.answer
+
+
+@pytest.fixture
+def reasons() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        22,
+        (
+            "The dockworkers' union opposes the new rota. Such a change would cut night pay by a third "
+            "and leave crews exhausted, union leader Ines Carvalho said.\n"
+            "City officials said the harbour would stay closed as long as the strike lasted, citing safety "
+            "concerns.\n"
+            "Ships were diverted to Porto after the harbour master ordered the channel closed."
+        ),
+        source="harbour-news.example",
+        title="Rota row",
+        day="2025-03-07",
+    )
+    return s
+
+
+def test_why_question_finds_the_reason_in_the_sentence_that_follows(reasons: MemorySearch) -> None:
+    ans = answer_question("Why does the union oppose the new rota?", reasons, [])
+    assert ans.answer is not None and "cut night pay" in ans.answer
+
+
+def test_why_question_prefers_a_stated_reason_to_a_condition(reasons: MemorySearch) -> None:
+    ans = answer_question("Why will the harbour stay closed?", reasons, [])
+    assert ans.answer is not None and "safety concerns" in ans.answer
+
+
+def test_who_question_takes_an_unnamed_role_that_did_the_deed(reasons: MemorySearch) -> None:
+    ans = answer_question("Who ordered the channel closed?", reasons, [])
+    assert ans.answer is not None and "harbour master" in ans.answer
