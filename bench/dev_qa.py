@@ -5,7 +5,9 @@ stories `updates.jsonl` gives it, asks every question of `qa.jsonl` through
 `answer_question`, and scores exactly like `score_qa.py`.
 
 usage: PYTHONPATH=. python bench/dev_qa.py [--holdout | --heldin] [--show] [--eval DIR]
+  --eval tests/data/unseen  our own made-up check set (no updates.jsonl: one story)
   --holdout  score only every third question (index % 3 == 2), kept out of development
+  --store    ask the real SQLite/FTS5 store (articles ingested by the CLI) instead of memory
   --heldin   score only the other two thirds
 """
 
@@ -63,7 +65,8 @@ def right(answer: str | None, accepted: list[str]) -> bool:
 def load_articles(eval_dir: Path) -> MemorySearch:
     """Index every article's sentences under the stories updates.jsonl files it under."""
     stories: dict[str, set[str]] = {}
-    for line in (eval_dir / "updates.jsonl").read_text().splitlines():
+    timeline = eval_dir / "updates.jsonl"
+    for line in (timeline.read_text() if timeline.is_file() else "").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
@@ -94,7 +97,7 @@ def load_articles(eval_dir: Path) -> MemorySearch:
                     published,
                 )
             )
-        search.add_article(sentences, sorted(stories.get(path.name, ())))
+        search.add_article(sentences, sorted(stories.get(path.name, ("unseen",))))
     return search
 
 
@@ -105,9 +108,21 @@ def main() -> None:
     ap.add_argument("--holdout", action="store_true")
     ap.add_argument("--heldin", action="store_true")
     ap.add_argument("--show", action="store_true")
+    ap.add_argument("--store", action="store_true")
     args = ap.parse_args()
     eval_dir = Path(args.eval)
-    search = load_articles(eval_dir)
+    runner = None
+    stories: list = []
+    if args.store:
+        from bench.evalset import BotRunner  # noqa: PLC0415
+        from bot.store import open_store  # noqa: PLC0415
+
+        runner = BotRunner()
+        runner.run("ingest", str(eval_dir / "articles"))
+        search = open_store(runner.env["NEWSDESK_DATABASE_URL"])
+        stories = search.list_stories()
+    else:
+        search = load_articles(eval_dir)
     items = [json.loads(line) for line in (eval_dir / "qa.jsonl").read_text().splitlines() if line.strip()]
     groups: dict[str, list[tuple[bool, bool]]] = {"held-in": [], "held-out": []}
     latencies: list[float] = []
@@ -117,7 +132,7 @@ def main() -> None:
         if (args.holdout and not held_out) or (args.heldin and held_out):
             continue
         t0 = time.perf_counter()
-        ans = answer_question(item["question"], search, [])
+        ans = answer_question(item["question"], search, stories)
         latencies.append((time.perf_counter() - t0) * 1000)
         unanswerable = bool(item.get("unanswerable"))
         ok = not ans.answer if unanswerable else bool(ans.answer) and right(ans.answer, item["answers"])
@@ -139,6 +154,9 @@ def main() -> None:
         )
     if args.show:
         print("\n".join(misses))
+    if runner is not None:
+        search.close()
+        runner.close()
     lat = sorted(latencies)
     p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
     print(f"latency ms: p50 {statistics.median(lat):.1f}  p95 {p95:.1f}  max {lat[-1]:.1f}")

@@ -219,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         diag = diag if args.show_heldout else diag - held_out
     settings = UpdateSettings(synonyms=not args.no_synonyms)
     if settings.synonyms:  # load WordNet before timing
-        from bot.understand.thesaurus import load_thesaurus
-        load_thesaurus(settings.wordnet_dir)
+        from bot.understand.wordnet import load_wordnet
+        load_wordnet(settings.wordnet_dir)
     timeline, reported, judged, elapsed = run(args.set, diag, settings)
     files = [row["file"] for row in timeline]
     parts = {"held-in": set(files) - held_out, "held-out": held_out & set(files), "whole": set(files)}

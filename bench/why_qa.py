@@ -1,6 +1,6 @@
 """Debug aid: show how one question is parsed, which sentences support it and the top candidates.
 
-usage: PYTHONPATH=. python bench/why_qa.py "question"
+usage: PYTHONPATH=. python bench/why_qa.py "question" [--eval DIR]   (DIR defaults to /work/shared/eval)
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from bot.understand.lexicon import tokens
 def main() -> None:
     """Print the parse, each retrieved sentence's support and its best-scoring candidates."""
     question = sys.argv[1]
-    search = load_articles(Path("/work/shared/eval"))
+    folder = sys.argv[sys.argv.index("--eval") + 1] if "--eval" in sys.argv else "/work/shared/eval"
+    search = load_articles(Path(folder))
     q = A.parse_question(question)
     print(q.kind, q.target, [t.text for t in q.content], "plural" if q.plural else "")
     weights = A._weights(q, search)

@@ -21,22 +21,26 @@ from typing import Protocol, runtime_checkable
 from lemminflect import getAllLemmas
 
 from bot.domain import Answer, Citation, SentenceHit, Story
+from bot.understand.attribution import NAMING, Frame, frames, is_speech
 from bot.understand.extract import (
     Candidate,
+    appositive_candidates,
     clause_candidates,
     complement_candidates,
     duration_candidates,
     entity_candidates,
     gap_candidates,
     number_candidates,
+    phrase_candidates,
     place_candidates,
     quote_candidates,
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
-from bot.understand.lexicon import STOP, Token, inflections, keys, synonym_keys, tokens
+from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, synonyms, tokens
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
+from bot.understand.wordnet import default_wordnet
 
 __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_query"]
 
@@ -70,11 +74,15 @@ _DETERMINERS = frozenset(
 )
 _AUXILIARIES = frozenset(["has", "have", "had", "was", "is", "were", "are", "will", "would"])
 _ANAPHORS = frozenset(
-    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that"]
+    ["he", "she", "they", "it", "his", "her", "their", "its", "the", "group", "this", "that", "such", "these"]
 )
 
 
 Hit = SentenceHit
+_ORDINAL_WORDS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "final"]
+)
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n't\b", re.IGNORECASE)
 
 
 @runtime_checkable
@@ -121,6 +129,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
     hits = search.search(query, story, RETRIEVE)
     weights = _weights(q, search)
     support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
+    q_negated = bool(_NEGATION.search(q.text)) if q.wh and q.kind is Kind.CLAUSE else None
+    q_ordinals = {t.lower for t in tokens(q.text)} & _ORDINAL_WORDS
     scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
@@ -129,6 +139,14 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
         text = hit.sentence.text
         role = _speaker_alignment(q, hit) if q.subject and q.reported else 0.0
         role += PHRASE * _phrases(q, hit.sentence.text)
+        if q_ordinals:
+            here = {t.lower for t in tokens(text)} & _ORDINAL_WORDS
+            if here and not here & q_ordinals:
+                role -= 1.0  # "the third phase" is not what a sentence about the first phase says
+        if q_negated is not None:
+            negated = bool(_NEGATION.search(text))
+            weight = 0.6 if q.reason else 0.3
+            role += weight if negated == q_negated else -weight  # "Why will X not resign?"
         extra: list[Candidate] = []
         if q.kind is Kind.CLAUSE:
             toks = tokens(text)
@@ -145,14 +163,26 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
                     start = toks[g.first - 1].start if g.first > 0 else toks[g.first].start
                     deed = Candidate(text[start : toks[g.last].end], g.first, g.last, g.bonus, "deed")
                     extra.append(deed)
-            if q.reported:
+            if q.described:
+                extra += appositive_candidates(text, toks, {k for t in q.described for k in keys(t.lower)})
+            if q.reported and q.subject and not q.yes_no:
+                extra += _frame_candidates(q, hit, toks)
+            elif q.reported:
                 speech = [i for i, t in enumerate(toks) if keys(t.lower) & _SPEECH_LEMMAS]
                 extra += complement_candidates(text, toks, speech)
         if q.verb and not any(keys(t.lower) & (keys(q.verb) | synonym_keys(q.verb)) for t in tokens(text)):
             continue  # a yes/no question needs its event in the sentence
+        if q.focus and re.search(rf"\b{re.escape(q.focus)}\s+of\b", q.text, re.I) and not _has_word(q.focus, text):
+            continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
+        if q.relation and not _has_word(q.relation, text):
+            continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
+        if q.yes_no and _open_question(q, text):
+            continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
         candidates = _candidates(q, text) + extra
+        if q.described:
+            candidates = [c for c in candidates if c.value == "appositive"]  # what the text says X is
         if q.kind is Kind.CLAUSE and q.focus:
             candidates = _about_focus(q.focus, text, candidates)
         for raw in candidates:
@@ -238,6 +268,9 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
     s_toks = tokens(hit.sentence.text)
     s_keys = [keys(t.lower) for t in s_toks]
     first_words = {t.lower for t in s_toks[:3]}
+    first_words |= {  # "\"Victory is within reach,\" he said": he is named in the sentence before
+        s_toks[i - 1].lower for i in range(1, len(s_toks)) if is_speech(s_toks[i].lower)
+    } & _PRONOUNS
     before_keys: set[str] = set()
     if hit.before and first_words & _ANAPHORS:
         for t in tokens(hit.before):
@@ -268,6 +301,11 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         ]
         for j in syn:
             anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        if not found and not syn and is_speech(qt.lower) and "NOUN" not in getAllLemmas(qt.lower):
+            # "speak to", "tell", "say": any verb of speech stands in for another
+            syn = [j for j, t in enumerate(s_toks) if is_speech(t.lower)]
+            for j in syn:
+                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
         if found:
             for j in found:
                 anchors[j] = max(anchors.get(j, 0.0), w)
@@ -284,21 +322,233 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
 def _candidates(q: Question, text: str) -> list[Candidate]:
     toks = tokens(text)
     if q.kind is Kind.ENTITY:
-        return entity_candidates(text, toks, q.plural)
+        found = entity_candidates(text, toks, q.plural)
+        if q.relation and not q.object_of and not q.target:
+            # "Who is covering emergency care?" <- "... is being covered by senior consultants"
+            want = keys(q.relation) | synonym_keys(q.relation)
+            at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+            phrases = []
+            for c in phrase_candidates(text, toks):
+                cut = next((v for v in at if c.first < v <= c.last), None)
+                if cut is not None:  # "the harbour master ordered": the chunker ran into the verb
+                    c = Candidate(text[toks[c.first].start : toks[cut - 1].end], c.first, cut - 1, c.bonus, c.value)
+                phrases.append(c)
+            found += [
+                c
+                for c in phrases
+                if c.first > 0
+                and (
+                    (toks[c.first - 1].lower == "by" and any(0 < c.first - 1 - v <= 2 for v in at))
+                    or any(v == c.last + 1 for v in at)  # "after the harbour master ordered ..."
+                )
+                and not any(t.capitalised for t in toks[c.first : c.last + 1])  # names are candidates already
+                and any("person" in _above(t.lower) for t in toks[c.first : c.last + 1])
+            ]
+        if q.object_of and q.relation:
+            verbs = _object_verbs(q, toks)
+            found += [
+                c
+                for c in phrase_candidates(text, toks)
+                if any(v < c.first <= v + 3 for v in verbs)
+                and any("person" in _above(t.lower) for t in toks[c.first : c.last + 1])
+            ]
+        if q.target and _target_class(q.target) != "person":
+            found += phrase_candidates(text, toks)
+        elif q.target:
+            found += [c for c in phrase_candidates(text, toks) if _slot_fit(q, text, toks, c) > 0]
+        return found
     if q.kind is Kind.PLACE:
         return place_candidates(text, toks)
     if q.kind is Kind.TIME:
         return time_candidates(text, toks)
     if q.kind is Kind.NUMBER:
-        target_keys = keys(q.target) if q.target else frozenset()
+        target_keys = (lemmas_of(q.target) | synonyms(q.target)) if q.target else frozenset()
         return number_candidates(text, toks, q.target, target_keys)
     if q.kind is Kind.DURATION:
         return duration_candidates(text, toks)
     return clause_candidates(text, toks)
 
 
+_ORG = frozenset(["organization", "organisation", "social_group", "group"])
+_QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])
+_TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
+
+
+def _noun_lemma(word: str) -> str:
+    """The singular of a noun; for words lemminflect does not know, a plural WordNet knows the singular of."""
+    w = word.lower()
+    lemmas = getAllLemmas(w).get("NOUN")
+    if lemmas:
+        return lemmas[0].lower()
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2 and default_wordnet().senses(w[: -len(suffix)] + repl):
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _above(word: str) -> frozenset[str]:
+    lemma = _noun_lemma(word)
+    return default_wordnet().hypernyms(lemma) | {lemma}
+
+
+def _object_verbs(q: Question, toks: list[Token]) -> list[int]:
+    """Positions of the question's verb in a sentence where the question's subject comes before it."""
+    subj: set[str] = set()
+    for t in q.content:
+        if t.capitalised:
+            subj |= keys(t.lower)
+    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    out = []
+    for v, t in enumerate(toks):
+        if keys(t.lower) & want and any(keys(x.lower) & subj for x in toks[:v]):
+            out.append(v)
+    return out
+
+
+def _target_class(target: str) -> str:
+    """What kind of thing "which TARGET" asks for: person, org, place, quantity or other (WordNet)."""
+    lemma = _noun_lemma(target)
+    above = default_wordnet().hypernyms(lemma) | {lemma}
+    if "person" in above:
+        return "person"
+    if "location" in above:
+        return "place"
+    if above & _ORG:
+        return "org"
+    if above & _QUANTITY:
+        return "quantity"
+    return "other"
+
+
+def _is_kind_of(word: str, target: str) -> bool:
+    """True when `word` is the asked noun or, by WordNet, a kind of it ("missile" of "weapon")."""
+    if keys(word) & keys(target):
+        return True
+    if word.lower() in STOP or not word.isalpha():
+        return False
+    return _noun_lemma(target) in default_wordnet().hypernyms(_noun_lemma(word))
+
+
+def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """How well a candidate fills "which/what TARGET": +1 when it is (or is named as) a TARGET.
+
+    "the Lebanese outlet Al-Akhbar", "weapons such as the Iron Dome missile interceptors",
+    "elderly hostages" and a quoted show title fit; a bare place for a person slot does not.
+    """
+    target = q.target or ""
+    cls = _target_class(target)
+    span = toks[cand.first : cand.last + 1]
+    if cand.value in {"np", "nplist"}:
+        # "other ports" names no particular port: something besides the asked noun must be said
+        qkeys = {k for t in q.content for k in keys(t.lower)} | keys(target)
+        if not any(t.lower not in STOP and not keys(t.lower) & qkeys for t in span):
+            return -1.0
+    if any(_is_kind_of(t.lower, target) for t in span if not t.capitalised or cand.value in {"np", "nplist"}):
+        return 1.0
+    k = cand.first - 1
+    while k >= 0 and text[toks[k].end : toks[k + 1].start] in {" ", "-"} and toks[k].capitalised:
+        k -= 1  # title words before the name
+    if k >= 0 and text[toks[k].end : toks[k + 1].start] in {" ", "-"}:
+        if toks[k].lower == "as" and k >= 1 and toks[k - 1].lower == "such":
+            k -= 2  # "weapons such as the Iron Dome ..."
+        elif toks[k].lower in {"including", "like", "namely"}:
+            k -= 1
+        if k >= 0 and _is_kind_of(toks[k].lower, target):
+            return 1.0  # "the Lebanese outlet Al-Akhbar", "the newspaper Diario Central"
+    after = toks[cand.last + 1 : cand.last + 5]
+    appositive = bool(after) and text[toks[cand.last].end : after[0].start].startswith(",")
+    if appositive and after[0].lower in {"a", "an", "the"} and any(
+        _is_kind_of(t.lower, target) for t in after if not t.capitalised
+    ):
+        return 1.0  # "Al-Akhbar, a Lebanese outlet"
+    if k >= 0 and not toks[k].capitalised and toks[k].lower not in STOP and cls in {"person", "org"}:
+        # "mediator Agnes Boyle" is a person, "the newspaper Costa Hoje" an organisation
+        desc = _target_class(toks[k].lower) if "NOUN" in getAllLemmas(toks[k].lower) else "other"
+        if desc in {"person", "org"} and desc != cls:
+            return -1.0
+    name = text[toks[cand.first].start : toks[cand.last].end]
+    if cand.value == "title" and cls == "other":
+        return 0.8
+    members = [m for m in re.split(r",\s*|\s+(?:and|or)\s+", name) if m.strip()] if cand.value == "list" else [name]
+    if cand.value not in {"np", "nplist"} and all(
+        default_gazetteer().is_place(re.sub(r"^the\s+", "", m.strip(), flags=re.I)) for m in members
+    ):
+        return 1.0 if cls == "place" else -1.0 if cls == "person" else 0.0
+    if cand.value in {"np", "nplist"}:
+        return -1.0
+    gap = text[toks[cand.first - 1].end : toks[cand.first].start] if cand.first > 0 else ""
+    if "," in gap:
+        # "The engineering firm that built the barrier, Haldor Consult,": a name in apposition
+        k = cand.first - 1
+        while k >= 0 and not re.search(r"[,;:]", text[toks[k].end : toks[k + 1].start] if k + 1 < cand.first else ""):
+            if not toks[k].capitalised and _is_kind_of(toks[k].lower, target):
+                return 1.0
+            k -= 1
+    return 0.0
+
+
+_SUBORDINATORS = frozenset(["after", "because", "when", "while", "that", "which", "who", "before", "since", "if"])
+
+
+def _subject_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """"Which official skipped X and sent a deputy?" asks for the subject of the question's verbs.
+
+    +0.8 for the nearest name before one of those verbs in its clause ("Alon chose to stay behind
+    and sent a deputy"), -0.4 for a name standing only after them (unless "by X" names the agent).
+    """
+    want: set[str] = set()
+    for e in q.events:
+        want |= keys(e) | synonym_keys(e)
+    verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+    if not verbs:
+        return 0.0
+    for v in verbs:
+        k = v - 1
+        while k > cand.last and toks[k].lower not in _SUBORDINATORS and not toks[k].capitalised:
+            k -= 1
+        if k == cand.last and v - cand.last <= 12:
+            return 0.8
+    if cand.first > max(verbs) and not (cand.first > 0 and toks[cand.first - 1].lower == "by"):
+        return -0.4
+    return 0.0
+
+
+def _role_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> float:
+    """Whether the description bound to a name is the role the question asks about.
+
+    "Who heads UNRWA?": in "Mossad chief David Barnea" the title belongs to another
+    organisation (-1); "Philippe Lazzarini, who heads the agency," carries the asked relation in
+    its relative clause (+0.8); "Mossad chief David Barnea" answers "Who is the head of Mossad?" (+0.6).
+    """
+    qnames: set[str] = set()
+    for t in q.content:
+        if t.capitalised:
+            qnames |= keys(t.lower)
+    run: list[Token] = []
+    k = cand.first - 1
+    while k >= 0 and text[toks[k].end : toks[k + 1].start] == " " and (
+        toks[k].capitalised or toks[k].lower not in STOP
+    ):
+        run.insert(0, toks[k])
+        k -= 1
+    score = 0.0
+    caps = [t for t in run if t.capitalised]
+    if qnames and caps:
+        if any(keys(t.lower) & qnames for t in caps):
+            score += 0.6
+        elif any(not t.capitalised for t in run):
+            score -= 1.0  # a title of some other organisation ("Shin Bet head ...")
+    tail = text[toks[cand.last].end :]
+    m = re.match(r",\s+(?:who|which)\s+([^,;]+)", tail)
+    if m and _has_word(q.relation or "", m.group(1)):
+        score += 0.8
+    return score
+
+
 def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     """Drop the question's own words from the edges of a name ("MSNBC's Jonathan Capehart")."""
+    if cand.value == "title":
+        return cand  # a quoted title is kept whole
     toks = tokens(text)
     qkeys: set[str] = set()
     for t in q.content:
@@ -313,7 +563,11 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     if (first, last) == (cand.first, cand.last):
         return cand
     if q.kind is Kind.ENTITY and cand.value != "list" and last < cand.last:
+        if q.target and _target_class(q.target) == "org":
+            return cand  # "Bluewave Ferries" for "Which company runs the ferries?": the name is whole
         return None  # "Prime Minister Benjamin [Netanyahu]": the rest of a name the question gave
+    if cand.value == "title":
+        return cand
     keep_prep = q.kind is Kind.PLACE and all(t.lower in STOP for t in toks[cand.first : first])
     start = toks[cand.first].start if keep_prep else toks[first].start
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
@@ -379,6 +633,64 @@ def _speaker_alignment(q: Question, hit: Hit) -> float:
     return -1.0
 
 
+def _subject_keys(q: Question) -> set[str]:
+    out: set[str] = set()
+    for t in q.subject:
+        out |= keys(t.lower)
+    return out
+
+
+def _speaker_match(q: Question, hit: Hit, toks: list[Token], frame: Frame) -> float:
+    """1 when the frame's speaker is the question's subject, 0.8 through a pronoun, -1 when someone else."""
+    subj = _subject_keys(q)
+    if frame.speaker is not None:
+        a, b = frame.speaker
+        return 1.0 if any(keys(t.lower) & subj for t in toks[a : b + 1]) else -1.0
+    if frame.pronoun:
+        earlier = toks[: frame.verb] + tokens(hit.before or "") + tokens(hit.sentence.article_title)
+        return 0.8 if any(t.capitalised and keys(t.lower) & subj for t in earlier) else -0.3
+    return 0.0
+
+
+def _frame_candidates(q: Question, hit: Hit, toks: list[Token]) -> list[Candidate]:
+    """What the question's speaker said, from the sentence's attribution frames.
+
+    "What did Blinken say about the gaps?" is answered by a frame whose speaker is Blinken (or
+    "he", Blinken being named just before); "How did X describe Y?" by the description in a
+    frame whose described thing shares the question's topic words.
+    """
+    text = hit.sentence.text
+    subj = _subject_keys(q)
+    naming = any(lemmas_of(t.lower) & NAMING for t in tokens(q.text))
+    topic: set[str] = set()
+    for t in q.content:
+        if not keys(t.lower) & subj and not is_speech(t.lower):
+            topic |= keys(t.lower)
+    out: list[Candidate] = []
+    for f in frames(text, toks):
+        match = _speaker_match(q, hit, toks, f)
+        bonus = 0.6 + 1.2 * match + (0.4 if f.quoted else 0.0)
+        if naming and f.described is not None:
+            a, b = f.described
+            if any(keys(t.lower) & topic for t in toks[a : b + 1]):
+                bonus += 0.8
+        a, b = f.content
+        value = "quote" if f.quoted else "said"
+        out.append(Candidate(text[toks[a].start : toks[b].end], a, b, bonus, value))
+        # "What did X say would bring the hostages home?": what was said, less the question's words
+        inside = [i for i in range(a, b + 1) if keys(toks[i].lower) & topic and toks[i].lower not in STOP]
+        if inside and not f.quoted:
+            pre_end = inside[0] - 1
+            while pre_end >= a and toks[pre_end].lower in _AUXILIARIES | {"could", "can", "might", "may"}:
+                pre_end -= 1
+            if pre_end >= a and inside[0] > a and inside[-1] >= b - 1 and len(inside) >= 2:
+                out.append(Candidate(text[toks[a].start : toks[pre_end].end], a, pre_end, bonus, value))
+            if inside[-1] < b and inside[0] <= a + 1 and len(inside) >= 2 and inside[-1] - a <= 4:
+                c = inside[-1] + 1
+                out.append(Candidate(text[toks[c].start : toks[b].end], c, b, bonus, value))
+    return out
+
+
 def _about_focus(focus: str, text: str, candidates: list[Candidate]) -> list[Candidate]:
     """When the sentence names the asked-about noun, only what follows it can say what it is.
 
@@ -422,12 +734,29 @@ _HEDGES = frozenset(
 )
 
 
+def _open_question(q: Question, text: str) -> bool:
+    """True when the question's words sit inside an embedded question ("whether ...", "if ...")."""
+    m = re.search(r"\b(?:whether|if)\b", text, re.IGNORECASE)
+    if not m:
+        return False
+    qkeys = {k for t in q.content for k in keys(t.lower)}
+    after = [t for t in tokens(text[m.end() :]) if keys(t.lower) & qkeys]
+    before = [t for t in tokens(text[: m.start()]) if keys(t.lower) & qkeys and not t.capitalised]
+    return len(after) >= 2 and len(after) > len(before)
+
+
 def _hedged(q: Question, text: str) -> bool:
     """True when the question's verb appears in the sentence only as an intention or possibility."""
     toks = tokens(text)
     want = keys(q.verb) | synonym_keys(q.verb) if q.verb else frozenset()
     verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
     return bool(verbs) and all(any(t.lower in _HEDGES for t in toks[max(0, a - 2) : a]) for a in verbs)
+
+
+def _has_word(word: str, text: str) -> bool:
+    """True when the sentence has the word, a form or derivation of it, or a WordNet synonym."""
+    want = keys(word) | synonym_keys(word)
+    return any(keys(t.lower) & want for t in tokens(text))
 
 
 def _has_event(q: Question, text: str) -> bool:
@@ -492,9 +821,34 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         score += 0.5  # a known city or country
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
+    if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
+        want = keys(q.relation) | synonym_keys(q.relation)
+        at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+        if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
+            return None  # "Who heads X?": the name must stand by the word that says who heads what
+        score += _role_fit(q, text, toks, cand)
+    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
+        score += _subject_fit(q, text, toks, cand)
+    if q.kind is Kind.ENTITY and q.object_of:
+        verbs = _object_verbs(q, toks)
+        if any(v < cand.first <= v + 4 for v in verbs):
+            score += 1.2  # "Lapid ... met French President Emmanuel Macron": the one met
+        elif any(cand.last < v for v in verbs):
+            score -= 0.8  # the one who did the meeting
+    if q.kind is Kind.ENTITY and q.target:
+        fit = _slot_fit(q, text, toks, cand)
+        if fit < 0 and (cand.value in {"np", "nplist"} or _target_class(q.target) in {"person", "org"}):
+            return None  # a place or a person cannot be the organisation asked for, and so on
+        if q.name_of and (fit <= 0 or cand.value in {"np", "nplist"}):
+            return None  # a name must be given as the name of what was asked about
+        if fit <= 0 and _target_class(q.target) == "place":
+            return None  # nothing here is the kind of place asked for
+        score += fit
+        if cand.value in {"np", "nplist"} and _target_class(q.target) in {"person", "org", "place"}:
+            score -= 0.8  # such things are usually named: a description is the fallback
     if (
         q.kind is Kind.ENTITY
-        and cand.value not in {"title", "list"}
+        and cand.value not in {"title", "list", "np", "nplist"}
         and all(getAllLemmas(t.lower) for t in span)
         and not default_gazetteer().is_place(name)
     ):
@@ -503,13 +857,14 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         nxt = toks[cand.last + 1] if cand.last + 1 < len(toks) else None
         gap = text[toks[cand.last].end : nxt.start] if nxt else ""
         if (
-            cand.first == cand.last
-            and nxt is not None
+            nxt is not None
             and gap == " "
             and not nxt.capitalised
             and nxt.lower not in STOP
+            and not _verbish(nxt.lower)
+            and cand.value not in {"np", "nplist", "title"}
         ):
-            score -= 0.6  # "Israeli team": a single name used as an adjective
+            score -= 0.6  # "Israeli team", "the Sorrel Islands ferry strike": a name used as a modifier
         prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]
         if prev[-1:] == ["by"] and cand.first - 2 in anchors:
             score += 0.6  # "led by X": X is the agent the question asks for
@@ -527,9 +882,13 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             # "What did Blinken say about the gaps?": the topic belongs in the answer, the speaker not
             subj = {k for t in q.subject for k in keys(t.lower)}
             topic = [t for t in inq if not keys(t.lower) & subj and not keys(t.lower) & _SPEECH_LEMMAS]
-            score += min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
+            # ... but "How did Blinken describe X?" wants what X was called, not X again
+            sign = -1.0 if any(lemmas_of(t.lower) & NAMING for t in tokens(q.text)) else 1.0
+            score += sign * min(len(topic), 2) * 0.3 - 0.6 * (len(inq) - len(topic)) / max(len(content), 1)
         elif q.yes_no:
-            score += 0.3 * min(len(inq), 2)  # the clause that restates the question confirms or denies it
+            if not inq:
+                return None  # only a clause that restates the question confirms or denies it
+            score += 0.3 * min(len(inq), 2)
         elif cand.value != "quote":
             score -= 0.6 * (len(inq) / max(len(content), 1))
         score -= 0.08 * max(0, n - 14)
@@ -537,7 +896,14 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         lead = cand.value
         if q.reported and (lead in {"that", "saying", "said", "says", "warning", "adding"} or cand.bonus > 0):
             score += 0.5
-        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after"}:
+        as_condition = toks[cand.first].lower in {"long", "well", "soon", "much", "far"} and (
+            lead == "as" or (cand.first > 0 and toks[cand.first - 1].lower == "as")
+        )
+        if q.reason and as_condition:
+            score -= 0.8  # "as long as ..." is a condition, not a reason
+        if q.reason and lead in {"because", "since", "due", "saying", "as", "amid", "after", "citing"} and not (
+            as_condition
+        ):
             score += 0.8
         if q.reason and lead == "to":
             score += 0.3
@@ -558,8 +924,9 @@ def _order_by_time(q: Question, best: Scored, scored: list[Scored]) -> tuple[Sco
     for s in scored[1:]:
         if s.hit.sentence.article_id in per_article:
             continue
-        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - RIVAL_SCORE:
-            continue
+        margin = RIVAL_SCORE if q.kind in {Kind.NUMBER, Kind.TIME, Kind.DURATION} else RIVAL_SCORE / 3
+        if s.support < best.support - RIVAL_SUPPORT or s.score < best.score - margin:
+            continue  # names and places change less often than counts: a rival must be as good
         if q.kind is Kind.NUMBER and s.candidate.bonus < 1.0:
             continue  # counts something else
         per_article[s.hit.sentence.article_id] = s

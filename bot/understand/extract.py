@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, Token
+from bot.understand.lexicon import STOP, Token, lemmas_of
 
 _DETERMINERS = frozenset(["both", "neither", "either", "the", "a", "an", "this", "that", "these", "those"])
 _NAME_JOINERS = frozenset(["al", "el", "bin", "ben", "de", "del", "der", "van", "von", "la", "le", "abu"])
@@ -33,6 +33,10 @@ _LOCATIVE = frozenset(
         "across",
     ]
 )
+_PLACE_NOUNS = frozenset(
+    ["town", "city", "village", "port", "capital", "region", "province", "district", "island", "islands", "state",
+     "county", "municipality", "suburb", "neighbourhood", "neighborhood", "area", "resort"]
+)  # fmt: skip
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -83,6 +87,7 @@ _ORDINALS = frozenset(
         "twelfth",
     ]
 )
+_FRACTIONS = frozenset(["half", "third", "quarter", "fifth", "tenth"])
 _SCALE = frozenset(["million", "millions", "billion", "billions", "thousand", "hundred"])
 _APPROX = (
     "more than",
@@ -103,8 +108,14 @@ _APPROX = (
     "just",
     "under",
 )
+_VALUE_LINKS = frozenset(
+    ["rose", "risen", "climbed", "fell", "reached", "stood", "stands", "is", "was", "now", "to", "at", "of", "has",
+     "had", "hit", "increased", "decreased", "jumped", "grew", "totalled", "totaled", "topped", "passed"]
+)  # fmt: skip
 _GENERIC_COUNTED = frozenset(["people", "persons", "individuals"])
-_UNITS = frozenset(["second", "minute", "hour", "day", "week", "month", "year"])
+_UNITS = frozenset(
+    ["second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "generation"]
+)
 _MONTHS = [
     "january",
     "february",
@@ -283,6 +294,12 @@ def place_candidates(text: str, toks: list[Token]) -> list[Candidate]:
         if k >= 0 and toks[k].lower == "the":
             k -= 1
         locative = k >= 0 and toks[k].lower in _LOCATIVE
+        if not locative and k >= 1 and toks[k].lower == "of" and toks[k - 1].lower in _PLACE_NOUNS:
+            locative = True  # "in the port town of Kilmara"
+            start_at = k - 1
+            while start_at > 0 and toks[start_at].lower not in _LOCATIVE and a - start_at < 6:
+                start_at -= 1
+            k = start_at if toks[start_at].lower in _LOCATIVE else k
         bonus = 0.8 if locative else -0.4
         if text[toks[b].end : toks[b].end + 2] == "'s" or toks[b].lower.endswith("'s"):
             bonus -= 0.5  # "Egypt's ..." names an owner, not a place
@@ -318,8 +335,10 @@ def time_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 
 def _number_at(toks: list[Token], i: int) -> bool:
     w = toks[i].lower
-    if w in {"a", "an"} and i + 1 < len(toks) and toks[i + 1].lower in _SCALE:
-        return True  # "a million"
+    if w in {"a", "an", "one"} and i + 1 < len(toks) and toks[i + 1].lower in _SCALE | _FRACTIONS:
+        return True  # "a million", "a quarter"
+    if w == "half":
+        return True
     return bool(re.fullmatch(r"\d[\d,.]*", w)) or w in _NUMBER_WORDS
 
 
@@ -375,9 +394,25 @@ def number_candidates(
             if low[k] in STOP or text[toks[k - 1].end : toks[k].start] not in {" ", "-"}:
                 break
             noun_end = k
-            if target and keys(low[k]) & target_keys:
+            if target and lemmas_of(low[k]) & target_keys:
                 bonus = 1.5
                 break
+        if target and not bonus:
+            # "the death toll rose to four", "aid worth 40 million euros": the counted noun stands
+            # before the number, joined by a linking verb or preposition
+            k = first - 1
+            while k >= 0 and first - k <= 4 and low[k] in _VALUE_LINKS:
+                k -= 1
+            if k >= 0 and k < first - 1 and keys(low[k]) & target_keys:
+                bonus = 1.5
+            # "40 million euros in emergency aid": a unit, then what it measures
+            k = noun_end + 1
+            if (
+                k + 1 < len(toks)
+                and low[k] in {"in", "of", "for", "worth"}
+                and any(keys(t) & target_keys for t in low[k + 1 : k + 4])
+            ):
+                bonus = 1.2
         if target and not bonus:
             counted = low[last + 1] if last + 1 < len(toks) else ""
             target_here = any(keys(t) & target_keys for t in low)
@@ -401,14 +436,14 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
         unit = next(
             (
                 k
-                for k in range(cand.last - 1, min(cand.last + 2, len(toks)))
-                if k > cand.first and keys(toks[k].lower) & _UNITS
+                for k in range(cand.first + 1, min(cand.last + 2, len(toks)))
+                if keys(toks[k].lower) & _UNITS
             ),
             None,
         )
         if unit is None:
             continue
-        first, last = cand.first, max(cand.last, unit)
+        first, last = cand.first, unit  # "the five-day | Sorrel Islands ferry strike"
         if last + 1 < len(toks) and toks[last + 1].lower in {"period", "span", "window"}:
             last += 1
         k = first - 1
@@ -423,6 +458,7 @@ def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 _CLAUSE_WORDS = frozenset(
     [
         "that",
+        "citing",
         "because",
         "saying",
         "said",
@@ -550,3 +586,112 @@ def complement_candidates(text: str, toks: list[Token], speech: Collection[int])
         phrase = text[toks[start].start : toks[end].end]
         out.append(Candidate(phrase, start, end, bonus=0.8, value="complement"))
     return out
+
+
+def _np_word(tok: Token) -> bool:
+    w = tok.lower
+    if w in STOP or w in _NOT_IN_NP or not re.fullmatch(r"[a-z0-9][a-z0-9'-]*", w):
+        return False
+    lemmas = getAllLemmas(w)
+    return not ("VERB" in lemmas and "NOUN" not in lemmas and "ADJ" not in lemmas)
+
+
+# time words end a noun phrase ("younger workers | next year")
+_NOT_IN_NP = frozenset(_DAYS + _MONTHS + ["next", "last", "year", "week", "month", "today", "yesterday", "tomorrow"])
+
+
+def phrase_candidates(text: str, toks: list[Token]) -> list[Candidate]:
+    """Noun phrases ("Iron Dome missile interceptors", "the bonuses of crane operators") and
+    coordinated ones ("elderly hostages, women and children"), for "which NOUN" questions
+    whose answer is not a proper name. The caller keeps only those that fit the asked noun."""
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        if not _np_word(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and text[toks[j].end : toks[j + 1].start] in {" ", "-"}:
+            if _np_word(toks[j + 1]):
+                j += 1
+            elif (
+                toks[j + 1].lower == "of"
+                and j + 2 < len(toks)
+                and _np_word(toks[j + 2])
+                and text[toks[j + 1].end : toks[j + 2].start] == " "
+            ):
+                j += 2
+            else:
+                break
+        chunks.append((i, j))
+        i = j + 1
+    out: list[Candidate] = []
+    for a, b in chunks:
+        start = a - 1 if a > 0 and toks[a - 1].lower in {"the", "a", "an"} else a
+        out.append(Candidate(_span_text(text, toks, start, b), start, b, 0.0, "np"))
+    k = 0
+    while k < len(chunks):
+        m = k
+        while m + 1 < len(chunks):
+            gap = text[toks[chunks[m][1]].end : toks[chunks[m + 1][0]].start]
+            if re.fullmatch(r",\s+|,?\s+(?:and|or)\s+|,\s+(?:and|or)\s+", gap):
+                m += 1
+            else:
+                break
+        if m > k and re.search(r"\b(?:and|or)\b", text[toks[chunks[m - 1][1]].end : toks[chunks[m][0]].start]):
+            a, b = chunks[k][0], chunks[m][1]
+            out.append(Candidate(_span_text(text, toks, a, b), a, b, 0.3, "nplist"))
+        k = m + 1 if m > k else k + 1
+    return out
+
+
+def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[str]) -> list[Candidate]:
+    """What a sentence says a named person or body is: "Boyle, a retired High Court judge,",
+    "The union's lawyer, Rui Pena,", "mediator Agnes Boyle" (for "What is Boyle's background?")."""
+    from bot.understand.lexicon import keys  # noqa: PLC0415
+
+    want = set(name_keys)
+    out: list[Candidate] = []
+    for a, b in names(text, toks):
+        if not any(keys(toks[i].lower) & want for i in range(a, b + 1)):
+            continue
+        tail = text[toks[b].end :]
+        inner = [i for i in range(a, b + 1) if keys(toks[i].lower) & want]
+        if inner and inner[0] > a and all(getAllLemmas(t.lower) for t in toks[a : inner[0]]):
+            # "Labour Minister Helena Sousa": a capitalised title run into the name
+            out.append(Candidate(_span_text(text, toks, a, inner[0] - 1), a, inner[0] - 1, 0.8, "appositive"))
+        m = re.match(r",\s+(?:who|which)\s+([a-z]+\b[^,;:()]*)", tail)
+        if m and not _speech_word(m.group(1).split()[0]):  # "Ines Carvalho, who heads the union,"
+            start = toks[b].end + m.start(1)
+            first = _token_index(toks, start)
+            last = _token_index(toks, start + len(m.group(1).rstrip()) - 1)
+            out.append(Candidate(m.group(1).strip(), first, last, 0.9, "appositive"))
+        m = re.match(r",\s+((?:a|an|the)\s+[^,;:()]+?)\s*(?:[,;:()]|$|\.\s*$)", tail)
+        if m:
+            start = toks[b].end + m.start(1)
+            first = _token_index(toks, start)
+            last = _token_index(toks, start + len(m.group(1)) - 1)
+            out.append(Candidate(m.group(1), first, last, 1.0, "appositive"))
+        head = text[: toks[a].start]
+        m = re.search(r"(?:^|[,;:]\s*)((?:[Tt]he|[Aa]n?|[A-Z][\w-]*['’]s)\s+[^,;:()]+?),\s*$", head)
+        if m:
+            first = _token_index(toks, m.start(1))
+            last = _token_index(toks, m.end(1) - 1)
+            out.append(Candidate(m.group(1), first, last, 1.0, "appositive"))
+        k = a - 1
+        while (
+            k >= 0
+            and (not toks[k].capitalised or (k == 0 and getAllLemmas(toks[k].lower)))  # "Opposition lawmaker X"
+            and toks[k].lower not in STOP
+            and _gap(text, toks[k], toks[k + 1]) == " "
+        ):
+            k -= 1
+        if k + 1 < a:
+            out.append(Candidate(_span_text(text, toks, k + 1, a - 1), k + 1, a - 1, 0.8, "appositive"))
+    return out
+
+
+def _speech_word(word: str) -> bool:
+    from bot.understand.attribution import is_speech  # noqa: PLC0415
+
+    return is_speech(word.lower())

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lemminflect import getAllLemmas
 
+from bot.understand.lexicon import lemmas_of, name_stem, stem
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -65,9 +67,6 @@ CONTEXT_RADIUS = 8  # tokens either side of a number that describe what it count
 # left out, as they mostly date the report rather than the quantity.
 _TIME_WORDS = (_MONTH_NAMES - {"may"}) | {"last", "ago", "previous", "earlier"}
 _RANGE_WORDS = frozenset({"to", "and", "or"})
-_DERIVATIONAL = ("ations", "ation", "itions", "ition", "ators", "ator", "ments", "ment", "ions", "ion",
-                 "ate", "ive", "al", "or", "er", "e", "y")
-_DEMONYM = ("ians", "ian", "is", "i", "e")
 
 
 @dataclass(frozen=True)
@@ -111,42 +110,12 @@ def number_key(value: tuple[float, float]) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """Fold a lower-case word to a stem shared by its inflections and close derivations."""
-    lemmas = getAllLemmas(word)
-    candidates = [lemma for forms in lemmas.values() for lemma in forms] if lemmas else [word]
-    base = min(candidates, key=len).lower()
-    for suffix in _DERIVATIONAL:
-        if base.endswith(suffix) and len(base) - len(suffix) >= 4:
-            return base[: -len(suffix)]
-    return base
-
-
-@lru_cache(maxsize=50_000)
-def lemmas_of(word: str) -> frozenset[str]:
-    """The word and its dictionary lemmas under any part of speech ("met" -> met, meet)."""
-    return frozenset({word} | {lemma.lower() for forms in getAllLemmas(word).values() for lemma in forms})
-
-
-@lru_cache(maxsize=50_000)
 def entity_key(lower: str) -> str:
     """The unit for a capitalised word: a dictionary word ("Interior") keeps the stem it has in
     lower case, so it matches at the start of a sentence too; a name folds with its demonym."""
     if len(lower) > 2 and getAllLemmas(lower) and lower not in _MONTH_NAMES and lower not in _WEEKDAYS:
         return stem(lower)
     return name_stem(lower)
-
-
-@lru_cache(maxsize=50_000)
-def name_stem(word: str) -> str:
-    """Fold a proper name and its demonym together ("Israeli"/"Israel", "Egyptian"/"Egypt")."""
-    base = word.lower()
-    if base.endswith("'s") or base.endswith("’s"):
-        base = base[:-2]
-    for suffix in _DEMONYM:
-        if base.endswith(suffix) and len(base) - len(suffix) >= 4:
-            return base[: -len(suffix)]
-    return base
 
 
 def _is_name(token: str, sentence_start: bool) -> bool:
@@ -251,7 +220,7 @@ def features(text: str) -> Features:
             content_positions.append((i, key))
             if i + 1 < len(tokens) and tokens[i + 1].isalpha() and tokens[i + 1].islower():
                 follower = tokens[i + 1]
-                span = (key,) if follower in STOPWORDS else (key, stem(follower))
+                span: tuple[str, ...] = (key,) if follower in STOPWORDS else (key, stem(follower))
                 for lemma in lemmas_of(lower):
                     feats.pairs[f"{lemma}_{follower}"] = span
         start = False

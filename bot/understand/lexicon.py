@@ -1,8 +1,9 @@
-"""Word-level helpers for question answering: tokens with offsets, stop words, lemma keys.
+"""Word-level helpers shared by the answerer and the update detector: tokens, stop words,
+lemmas, stems and match keys (the one owner of lemma/stem logic in the project).
 
 Matching between a question and a sentence happens on *keys*: every lemma lemminflect knows
-for a token plus a light suffix-stripped stem, so "freed"/"free", "mediators"/"mediating"
-and "heads"/"head" meet without a hand-written synonym list.
+for a token plus its derivational stem and demonym fold, so "freed"/"free",
+"mediators"/"mediating", "heads"/"head" and "Israeli"/"Israel" meet without a synonym list.
 """
 
 from __future__ import annotations
@@ -162,31 +163,12 @@ STOP = frozenset(
 )
 WH_WORDS = frozenset(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"])
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
-_SUFFIXES = (
-    "ians",
-    "ian",
-    "ese",
-    "ations",
-    "ation",
-    "ators",
-    "ator",
-    "ings",
-    "ing",
-    "ions",
-    "ion",
-    "ers",
-    "er",
-    "ors",
-    "or",
-    "ies",
-    "ied",
-    "es",
-    "ed",
-    "ly",
-    "s",
-    "e",
-    "y",
-)
+# Derivational endings folded away after lemmatising ("negotiators"/"negotiation" -> "negoti").
+_DERIVATIONAL = (
+    "ations", "ation", "itions", "ition", "ators", "ator", "ments", "ment", "ions", "ion",
+    "ate", "ive", "al", "or", "er", "e", "y",
+)  # fmt: skip
+_DEMONYM = ("ians", "ian", "is", "i", "e")  # "Israeli"/"Israel", "Egyptian"/"Egypt"
 
 
 @dataclass(frozen=True)
@@ -213,17 +195,40 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def stem(word: str) -> str:
-    """A crude stem that links derivations lemminflect keeps apart (mediator/mediating)."""
+@lru_cache(maxsize=50_000)
+def lemmas_of(word: str) -> frozenset[str]:
+    """The lower-case word and its dictionary lemmas under any part of speech ("met" -> met, meet)."""
     w = word.lower()
-    if w.endswith("'s"):
-        w = w[:-2]
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            return w[: -len(suffix)]
-    if w.endswith(("li", "ri", "qi", "ni")) and len(w) >= 6:
-        return w[:-1]  # demonyms: israeli -> israel, qatari -> qatar, pakistani -> pakistan
-    return w
+    return frozenset({w} | {lemma.lower() for forms in getAllLemmas(w).values() for lemma in forms})
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Fold a word to a stem shared by its inflections and close derivations.
+
+    The shortest lemma loses one derivational ending, so "negotiators", "negotiating" and
+    "negotiation" meet, as do "mediator" and "mediating". Used by the answerer (through `keys`)
+    and by the update detector alike.
+    """
+    lemmas = getAllLemmas(word.lower())
+    candidates = [lemma for forms in lemmas.values() for lemma in forms] if lemmas else [word]
+    base = min(candidates, key=len).lower()
+    for suffix in _DERIVATIONAL:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 4:
+            return base[: -len(suffix)]
+    return base
+
+
+@lru_cache(maxsize=50_000)
+def name_stem(word: str) -> str:
+    """Fold a proper name and its demonym together ("Israeli"/"Israel", "Egyptian"/"Egypt")."""
+    base = word.lower()
+    if base.endswith("'s") or base.endswith("’s"):
+        base = base[:-2]
+    for suffix in _DEMONYM:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 4:
+            return base[: -len(suffix)]
+    return base
 
 
 @lru_cache(maxsize=50_000)
@@ -232,12 +237,11 @@ def keys(word: str) -> frozenset[str]:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    out = {w, stem(w)}
+    out = {w, name_stem(w)}
     if w.isalpha():
-        for lemmas in getAllLemmas(w).values():
-            for lemma in lemmas:
-                out.add(lemma.lower())
-                out.add(stem(lemma))
+        for lemma in lemmas_of(w):
+            out.add(lemma)
+            out.add(stem(lemma))
     return frozenset(out)
 
 

@@ -90,6 +90,9 @@ _REPORTING = frozenset(
         "claimed",
     ]
 )
+# "What happens in ...?", "What occurred ...?": the verb only frames the question
+_LIGHT_VERBS = frozenset(["happen", "happens", "happened", "occur", "occurs", "occurred"])
+_PROPORTION_NOUNS = frozenset(["share", "percentage", "proportion", "percent", "fraction"])
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
     ["latest", "now", "currently", "current", "newest", "recent", "most", "reported", "so", "far"]
@@ -116,6 +119,10 @@ class Question:
     speaker: bool = False  # "who said/reported ...": the answer is whoever is quoted
     yes_no: bool = False
     wants_latest: bool = False
+    relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
+    name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
+    object_of: bool = False  # "Whom did X meet?": the answer follows the relation verb, X precedes it
+    described: tuple[Token, ...] = ()  # "Who is Rui Pena?", "What is Boyle's background?": whose description
 
 
 def parse_question(text: str) -> Question:
@@ -129,16 +136,20 @@ def parse_question(text: str) -> Question:
     plural = False
     i = low.index(wh) if wh else -1
     after = low[i + 1] if 0 <= i < len(low) - 1 else ""
-    if wh == "how" and after in {"many", "much"}:
+    if wh == "how" and after in {"many", "much", "big", "large", "high", "steep"}:
         kind = Kind.NUMBER
         k = i + 2
+        if after == "much" and k < len(low) and low[k] in _AUX:
+            k = len(low)  # "How much has the strike cost?": an amount of anything
         while k < len(low) and low[k] in STOP:
             k += 1
-        while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]):
+        while k + 1 < len(low) and low[k + 1] not in STOP | {"worth"} and _nounish(low[k + 1]):
             k += 1  # the head is the last word of the noun phrase ("emergency trips")
         target = low[k] if k < len(low) else None
+        content = tuple(t for t in content if t.lower != after)
     elif wh == "how" and after == "long":
         kind = Kind.DURATION
+        content = tuple(t for t in content if t.lower != "long")
     elif wh == "when":
         kind = Kind.TIME
     elif wh == "where":
@@ -146,7 +157,8 @@ def parse_question(text: str) -> Question:
     elif wh in {"who", "whom", "whose"}:
         kind = Kind.ENTITY
         plural = after in {"are", "were", "have"}
-    elif wh in {"which", "what"} and after and after not in _AUX:
+    elif wh in {"which", "what"} and after and after not in _AUX and not (wh == "what" and _verb_only(after)):
+        # ("What remained the sticking point?" asks for a phrase, not for a kind of thing)
         # skip modifiers ("which US official", "which Israeli official") to reach the noun
         k = i + 1
         while (
@@ -164,13 +176,22 @@ def parse_question(text: str) -> Question:
         elif after in _PLACE_NOUNS:
             kind = Kind.PLACE
         elif after == "name" and k + 1 < len(low) and low[k + 1] == "of":
-            kind, target = Kind.ENTITY, None
+            kind, target = Kind.ENTITY, _head_after(low, k + 2)
+        elif after in _PROPORTION_NOUNS:
+            kind, target = Kind.NUMBER, "percent"
         elif after in _COUNT_NOUNS and k + 2 < len(low) and low[k + 1] == "of":
             kind = Kind.NUMBER
             target = low[k + 2]
         elif after not in {"happens", "happened", "happen"}:
             kind = Kind.ENTITY
             plural = after.endswith("s") and not after.endswith("ss")
+    if kind is Kind.CLAUSE and wh == "what" and after in _AUX:
+        # "What is the name of the spokesman?": a proper name that fills the role asked for
+        k = i + 2
+        while k < len(low) and low[k] in {"the", "a", "an"}:
+            k += 1
+        if k + 1 < len(low) and low[k] == "name" and low[k + 1] == "of":
+            kind, target = Kind.ENTITY, _head_after(low, k + 2)
     if kind is Kind.CLAUSE and i >= 0:
         # "what is the latest reported number of hostages": a count in disguise
         for k in range(i + 1, len(low) - 2):
@@ -181,7 +202,9 @@ def parse_question(text: str) -> Question:
         content = tuple(t for t in content if t.lower != target or kind in {Kind.NUMBER})
     # words about the question itself ("latest", "number of") are not facts a sentence must carry
     content = tuple(
-        t for t in content if t.lower not in _LATEST and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
+        t
+        for t in content
+        if t.lower not in _LATEST | _LIGHT_VERBS and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
     focus: str | None = None
     if (
@@ -230,14 +253,54 @@ def parse_question(text: str) -> Question:
         verb = next((k for k in range(i + 2, len(low)) if low[k] in _SAY_VERBS | {"do"}), None)
         if verb is not None:
             subject = tuple(t for t in toks[i + 2 : verb] if t.lower not in STOP)
+    according = re.search(r"\baccording to\s+(.+?)\s*[?.]*$", text, re.I) if wh else None
+    if according and not subject:
+        # "How close is the deal, according to the senior US official?": a reported answer
+        subject = tuple(t for t in tokens(according.group(1)) if t.lower not in STOP)
+    described: tuple[Token, ...] = ()
+    if wh in {"who", "what"} and after in {"is", "was"}:
+        rest = toks[i + 2 :]
+        if rest and all(t.capitalised for t in rest):
+            kind, described = Kind.CLAUSE, tuple(rest)  # "Who is Rui Pena?", "What is Costa Hoje?"
+            target = None
+        elif wh == "what" and len(rest) == 2 and rest[0].capitalised and rest[0].lower.endswith("'s"):
+            described = (rest[0],)  # "What is Boyle's background?"
+            content = tuple(t for t in content if t.lower != rest[1].lower)
+            focus = None
+    relation = None
+    object_of = False
+    if kind is Kind.ENTITY and wh in {"who", "whom"}:
+        k = i + 1
+        while k < len(low) and (
+            low[k] in _AUX | {"the", "a", "an", "be", "been", "being"}
+            or low[k].endswith("'s")
+            or (low[i + 1] in _AUX and toks[k].capitalised)  # "Whom did Helena Sousa meet"
+        ):
+            k += 1
+        object_of = (
+            i + 1 < len(low)
+            and low[i + 1] in _AUX - {"is", "are", "was", "were"}
+            and any(t.capitalised for t in toks[i + 2 : k])
+        )
+        progressive = low[k].endswith("ing") and low[k - 1] in _AUX if 0 < k < len(low) else False
+        if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING and not progressive:
+            while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]) and not toks[k + 1].capitalised:
+                k += 1  # "the union's chief negotiator": the head noun
+            relation = low[k]
+        elif progressive:
+            relation = low[k]  # "Who is covering ...?": the verb itself
     return Question(
         text=text,
+        relation=relation,
+        object_of=object_of,
+        described=described,
+        name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
         kind=kind,
         wh=wh,
         content=content,
         target=target,
         plural=plural,
-        reported=any(w in _SAY_VERBS for w in low),
+        reported=any(w in _SAY_VERBS for w in low) or bool(according),
         subject=subject,
         focus=focus,
         verb=event,
@@ -252,6 +315,17 @@ def parse_question(text: str) -> Question:
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+def _head_after(low: list[str], k: int) -> str | None:
+    """The head noun of the phrase starting at k ("the senior Hamas leader quoted by ..." -> leader)."""
+    while k < len(low) and low[k] in STOP:
+        k += 1
+    head = None
+    while k < len(low) and low[k] not in STOP and _nounish(low[k]):
+        head = low[k]
+        k += 1
+    return head
 
 
 def _verb_only(word: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import StorySentence
-from bot.understand.lexicon import content_words, inflections, synonyms
+from bot.understand.lexicon import content_words, inflections, lemmas_of, synonyms
 
 _FTS_TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -25,17 +25,24 @@ def fts_tokens(text: str) -> list[str]:
 
 
 def query_terms(question: str) -> list[str]:
-    """The question's content words with their lemmas and inflections, in question order."""
-    seen: dict[str, None] = {}
-    for tok in content_words(question):
-        for part in fts_tokens(tok.text):
-            for form in sorted(inflections(part)):
+    """The question's content words, then their lemmas and inflections, then WordNet synonyms.
+
+    Most important first: a search that keeps only the first N terms (the store keeps 40)
+    still has every word of the question itself.
+    """
+    parts = [p for tok in content_words(question) for p in fts_tokens(tok.text)]
+    seen: dict[str, None] = dict.fromkeys(parts)
+    for part in parts:
+        for form in sorted(lemmas_of(part)):
+            if re.fullmatch(r"[a-z0-9]+", form):
                 seen.setdefault(form, None)
-    for tok in content_words(question):
-        for part in fts_tokens(tok.text):
-            for syn in sorted(synonyms(part)):
-                for form in sorted(inflections(syn)):
-                    seen.setdefault(form, None)
+    for part in parts:
+        for form in sorted(inflections(part)):
+            seen.setdefault(form, None)
+    for part in parts:
+        for syn in sorted(synonyms(part)):
+            for form in sorted(inflections(syn)):
+                seen.setdefault(form, None)
     return list(seen)
 
 

@@ -38,9 +38,9 @@ from bot.understand.lexical import (
     features,
     is_year,
     number_key,
-    stem,
 )
-from bot.understand.thesaurus import DEFAULT_DIR, Thesaurus, load_thesaurus
+from bot.understand.lexicon import stem
+from bot.understand.wordnet import DEFAULT_DIR, WordNet, load_wordnet
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def _quote_covered(quote: str, text: str) -> bool:
     return fuzz.partial_ratio(_norm(quote), _norm(text)) >= 90
 
 
-def _senses(f: Features, thesaurus: Thesaurus) -> frozenset[str]:
+def _senses(f: Features, thesaurus: WordNet) -> frozenset[str]:
     """Every frequent WordNet sense of a sentence's content words and two-word verbs (cached)."""
     cached = f.senses_cache.get(id(thesaurus))
     if cached is None:
@@ -145,7 +145,7 @@ def _senses(f: Features, thesaurus: Thesaurus) -> frozenset[str]:
 
 
 def _synonym_covered(f: Features, others: Sequence[Features], uncovered: set[str],
-                     thesaurus: Thesaurus) -> set[str]:
+                     thesaurus: WordNet | None) -> set[str]:
     """Content stems of `f` not found in `others` but matched there by a synonym."""
     if not thesaurus or not others:
         return set()
@@ -166,7 +166,7 @@ def _abbreviates(a: str, b: str) -> bool:
     return len(short) >= 3 and short != long and long.startswith(short)
 
 
-def _covered_units(f: Features, others: Sequence[Features], thesaurus: Thesaurus | None = None) -> set[str]:
+def _covered_units(f: Features, others: Sequence[Features], thesaurus: WordNet | None = None) -> set[str]:
     pool: set[str] = set()
     for o in others:
         pool |= o.units
@@ -195,7 +195,7 @@ def _covered_units(f: Features, others: Sequence[Features], thesaurus: Thesaurus
     return covered
 
 
-def coverage(f: Features, others: Sequence[Features], thesaurus: Thesaurus | None = None) -> float:
+def coverage(f: Features, others: Sequence[Features], thesaurus: WordNet | None = None) -> float:
     """Weighted share of a sentence's information units found in the given earlier sentences."""
     weights = _weights(f)
     total = sum(weights.values()) + _QUOTE_WEIGHT * len(f.quotes)
@@ -216,7 +216,7 @@ def _is_fact(f: Features, settings: UpdateSettings) -> bool:
 
 
 def _best_cover(
-    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings, thesaurus: Thesaurus
+    f: Features, pool: Sequence[tuple[StorySentence, Features]], settings: UpdateSettings, thesaurus: WordNet | None
 ) -> tuple[float, StorySentence | None, list[Features]]:
     """The best coverage of `f` by one earlier sentence, or by two that each hold part of it."""
     if not pool:
@@ -437,7 +437,7 @@ def judge_article(
         found = [c for c in prior.similar(s.text, settings.candidates) if c.article_id not in article_ids]
         pools.append([(c, features(c.text)) for c in found])
     common = _common_units(pools, settings.common_share)
-    thesaurus = load_thesaurus(settings.wordnet_dir) if settings.synonyms else Thesaurus()
+    thesaurus = load_wordnet(settings.wordnet_dir) if settings.synonyms else None
     judgements: list[Judgement] = []
     kept: list[tuple[StorySentence, Features]] = []
     for s, pool in zip(sentences, pools, strict=True):

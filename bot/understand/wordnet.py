@@ -1,82 +1,174 @@
-"""A small reader for WordNet's plain data files (Debian's `wordnet-base`), for synonyms.
+"""The one reader of WordNet's plain data files (Debian's `wordnet-base`, WordNet 3.0).
 
-Only what question answering needs: the words that share a synset with a given lemma, over
-its most frequent senses. Files are read lazily with binary search on the sorted index, so
-nothing is loaded up front. When the files are absent every lookup returns nothing.
+Both the answerer and the update detector use it:
+- `senses(lemma)`: ids of a lemma's most frequent senses, from the `index.*` files alone; two
+  words sharing one ("erupt"/"break out", "truce"/"armistice") are synonyms (`same_sense`);
+- `synonyms(lemma)`: the single words sharing one of its frequent synsets (needs `data.*`);
+- `hypernyms(lemma)`: the words above a noun's frequent senses ("missile" -> "weapon"), so an
+  answer's head noun can be checked against the noun a question asks for.
+
+Files are read lazily and searched by bisection on the sorted index, so nothing is parsed up
+front; when the files are absent every lookup returns nothing and callers fall back to stems.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_DIRS = ("/usr/share/wordnet", "/usr/share/wordnet/dict", "/usr/local/share/wordnet")
-_POS = ("noun", "verb", "adj")
+log = logging.getLogger(__name__)
+
+DEFAULT_DIR = Path("/usr/share/wordnet")
+DEFAULT_DIRS = (str(DEFAULT_DIR), "/usr/share/wordnet/dict", "/usr/local/share/wordnet")
+_POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
 
 class WordNet:
-    """Synonym lookups over a WordNet 3.x database directory."""
+    """Sense, synonym and hypernym lookups over a WordNet 3.x database directory."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], senses_per_lemma: int = 2) -> None:
         self.dir = Path(directory)
-        self._index: dict[str, bytes] = {}
-        self._data: dict[str, bytes] = {}
+        self.senses_per_lemma = senses_per_lemma
+        self._files: dict[str, bytes | None] = {}
+        self._senses: dict[str, frozenset[str]] = {}
+        self._synonyms: dict[tuple[str, int], frozenset[str]] = {}
+        self._hypernyms: dict[tuple[str, int, int], frozenset[str]] = {}
+
+    def __bool__(self) -> bool:
+        """True when at least the index files are present (senses can be looked up)."""
+        return self.indexed
+
+    @property
+    def indexed(self) -> bool:
+        """True when the four index files are present."""
+        return all((self.dir / f"index.{p}").is_file() for p in _POS.values())
 
     @property
     def available(self) -> bool:
-        """True when the index and data files are present."""
-        return all((self.dir / f"index.{p}").is_file() and (self.dir / f"data.{p}").is_file() for p in _POS)
+        """True when index and data files for nouns, verbs and adjectives are present."""
+        return all(
+            (self.dir / f"{kind}.{p}").is_file() for p in ("noun", "verb", "adj") for kind in ("index", "data")
+        )
 
-    def _file(self, kind: str, pos: str) -> bytes:
-        cache = self._index if kind == "index" else self._data
-        if pos not in cache:
-            cache[pos] = (self.dir / f"{kind}.{pos}").read_bytes()
-        return cache[pos]
+    def _file(self, name: str) -> bytes | None:
+        if name not in self._files:
+            path = self.dir / name
+            self._files[name] = path.read_bytes() if path.is_file() else None
+        return self._files[name]
 
     def _index_line(self, pos: str, lemma: str) -> list[str] | None:
-        data = self._file("index", pos)
+        data = self._file(f"index.{pos}")
+        if not data:
+            return None
         key = lemma.encode() + b" "
         lo, hi = 0, len(data)
-        while lo < hi:  # binary search over lines of the sorted index
+        while lo < hi:  # bisection over the lines of the sorted index
             mid = (lo + hi) // 2
             start = data.rfind(b"\n", 0, mid) + 1
             end = data.find(b"\n", start)
             end = len(data) if end < 0 else end
             line = data[start:end]
-            if line.startswith(b"  "):  # licence header lines sort first
+            if line.startswith(b"  ") or not line:  # licence header lines sort first
                 lo = end + 1
                 continue
             if line.startswith(key):
-                return line.decode().split()
+                return line.decode("utf-8", "replace").split()
             if line < key:
                 lo = end + 1
             else:
                 hi = start
         return None
 
+    def _offsets(self, pos: str, lemma: str, senses: int) -> list[str]:
+        parts = self._index_line(pos, lemma)
+        if not parts or len(parts) < 6:
+            return []
+        try:
+            n_synsets, n_ptr = int(parts[2]), int(parts[3])
+        except ValueError:
+            return []
+        return parts[6 + n_ptr : 6 + n_ptr + n_synsets][:senses]
+
+    def _synset(self, pos: str, offset: str) -> list[str]:
+        data = self._file(f"data.{pos}")
+        if not data:
+            return []
+        start = int(offset)
+        return data[start : data.find(b"\n", start)].decode("utf-8", "replace").split()
+
+    def senses(self, lemma: str) -> frozenset[str]:
+        """Ids of the lemma's most frequent senses in every part of speech ("break out" = "break_out")."""
+        key = lemma.lower().replace(" ", "_")
+        found = self._senses.get(key)
+        if found is None:
+            ids = {f"{p}{o}" for p, pos in _POS.items() for o in self._offsets(pos, key, self.senses_per_lemma)}
+            found = self._senses[key] = frozenset(ids)
+        return found
+
+    def same_sense(self, a: str, b: str) -> bool:
+        """True when two lemmas share a frequent sense (synonyms for the update detector)."""
+        return bool(self.senses(a) & self.senses(b))
+
     def synonyms(self, lemma: str, senses: int = 3) -> frozenset[str]:
         """Single-word lemmas sharing one of the `senses` most frequent synsets of `lemma`."""
-        if not self.available:
-            return frozenset()
+        key = (lemma.lower(), senses)
+        found = self._synonyms.get(key)
+        if found is not None:
+            return found
         out: set[str] = set()
-        for pos in _POS:
-            parts = self._index_line(pos, lemma.lower())
-            if not parts:
-                continue
-            n_synsets, n_ptr = int(parts[2]), int(parts[3])
-            offsets = parts[6 + n_ptr : 6 + n_ptr + n_synsets][:senses]
-            data = self._file("data", pos)
-            for off in offsets:
-                start = int(off)
-                line = data[start : data.find(b"\n", start)].decode().split()
-                count = int(line[3], 16)
-                for k in range(count):
+        for pos in ("noun", "verb", "adj"):
+            for off in self._offsets(pos, key[0], senses):
+                line = self._synset(pos, off)
+                if len(line) < 4:
+                    continue
+                for k in range(int(line[3], 16)):
                     word = line[4 + 2 * k].lower()
                     if "_" not in word and "-" not in word:
                         out.add(word.split("(")[0])
-        out.discard(lemma.lower())
-        return frozenset(out)
+        out.discard(key[0])
+        found = self._synonyms[key] = frozenset(out)
+        return found
+
+    def hypernyms(self, noun: str, senses: int = 2, depth: int = 8) -> frozenset[str]:
+        """Words of the synsets above a noun's `senses` most frequent senses, up to `depth` steps."""
+        key = (noun.lower().replace(" ", "_"), senses, depth)
+        found = self._hypernyms.get(key)
+        if found is not None:
+            return found
+        out: set[str] = set()
+        frontier = list(self._offsets("noun", key[0], senses))
+        seen = set(frontier)
+        for _ in range(depth):
+            nxt: list[str] = []
+            for off in frontier:
+                line = self._synset("noun", off)
+                if len(line) < 4:
+                    continue
+                n_words = int(line[3], 16)
+                p = 4 + 2 * n_words
+                n_ptr = int(line[p])
+                for k in range(n_ptr):
+                    sym, target = line[p + 1 + 4 * k], line[p + 2 + 4 * k]
+                    if sym in {"@", "@i"} and target not in seen:
+                        seen.add(target)
+                        nxt.append(target)
+                        hyper = self._synset("noun", target)
+                        for w in range(int(hyper[3], 16)) if len(hyper) >= 4 else ():
+                            out.add(hyper[4 + 2 * w].lower().split("(")[0])
+            frontier = nxt
+        found = self._hypernyms[key] = frozenset(out)
+        return found
+
+
+@lru_cache(maxsize=4)
+def load_wordnet(directory: Path = DEFAULT_DIR, senses_per_lemma: int = 2) -> WordNet:
+    """One reader per directory and process; an empty one (every lookup empty) when files are missing."""
+    wn = WordNet(directory, senses_per_lemma)
+    if not wn.indexed:
+        log.warning("event=wordnet_missing dir=%s (install Debian's wordnet-base for synonyms)", directory)
+    return wn
 
 
 @lru_cache(maxsize=1)
@@ -85,5 +177,5 @@ def default_wordnet() -> WordNet:
     env = os.environ.get("NEWSDESK_WORDNET")
     for d in ((env,) if env else ()) + DEFAULT_DIRS:
         if (Path(d) / "index.noun").is_file():
-            return WordNet(d)
-    return WordNet(DEFAULT_DIRS[0])
+            return load_wordnet(Path(d))
+    return WordNet(DEFAULT_DIR)

@@ -183,3 +183,160 @@ def test_memory_search_satisfies_the_sentence_search_protocol() -> None:
     from bot.understand.answer import SentenceSearch
 
     assert isinstance(MemorySearch(), SentenceSearch)
+
+
+# --- attribution, typed slots, roles and abstention, on made-up reports (none of the eval's words) ---
+
+
+@pytest.fixture
+def dispute() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        10,
+        (
+            "Talks to end the dock strike in Valmora stalled on Sunday, union officials said.\n"
+            "Ines Carvalho, who heads the dockworkers' union, spoke to reporters after the meeting.\n"
+            '"The offer is an insult to every family on the quay," she said, adding that the union '
+            "would not sign it.\n"
+            "Port director Tomas Brandt called the strike \"a blow to the whole region\" and said the "
+            "authority would not cut the bonuses of crane operators.\n"
+            "Harbour police chief Anders Holm said the quay was calm.\n"
+            "Labour Minister Helena Sousa met union leaders in Lisbon on Saturday.\n"
+            "Shipping firms said they would divert vessels to other ports.\n"
+            "The weekly newspaper Costa Hoje reported that the authority had hired extra guards.\n"
+            "Brandt said he would not resign, adding that the dispute predated his appointment.\n"
+            "Opposition councillors demanded Brandt's resignation because the strike had cost the city "
+            "9 million euros."
+        ),
+        source="harbour-news.example",
+        title="Dock strike talks stall",
+        day="2025-03-03",
+    )
+    return s
+
+
+def test_quote_before_a_pronoun_speaker_is_what_that_speaker_said(dispute: MemorySearch) -> None:
+    ans = answer_question("What did Carvalho say about the offer?", dispute, [])
+    assert ans.answer is not None and "insult to every family" in ans.answer
+
+
+def test_describe_question_is_answered_with_the_description_not_the_thing(dispute: MemorySearch) -> None:
+    ans = answer_question("What did Brandt call the strike?", dispute, [])
+    assert ans.answer is not None and "a blow to the whole region" in ans.answer
+    assert "strike" not in ans.answer
+
+
+def test_who_heads_finds_the_relative_clause_not_another_organisations_chief(dispute: MemorySearch) -> None:
+    ans = answer_question("Who heads the dockworkers' union?", dispute, [])
+    assert ans.answer is not None and "Carvalho" in ans.answer
+
+
+def test_who_heads_is_abstained_when_no_one_is_said_to_head_it(dispute: MemorySearch) -> None:
+    assert answer_question("Who heads the shipping firms?", dispute, []).answer is None
+
+
+def test_which_noun_question_gets_a_phrase_of_that_kind(dispute: MemorySearch) -> None:
+    ans = answer_question("Which bonuses did Brandt say the authority would not cut?", dispute, [])
+    assert ans.answer is not None and "crane operators" in ans.answer
+
+
+def test_which_noun_question_takes_the_name_given_in_apposition(dispute: MemorySearch) -> None:
+    ans = answer_question("Which newspaper reported that the authority had hired extra guards?", dispute, [])
+    assert ans.answer is not None and "Costa Hoje" in ans.answer
+
+
+def test_which_noun_question_is_abstained_when_nothing_named_is_of_that_kind(dispute: MemorySearch) -> None:
+    assert answer_question("Which ports will the vessels be diverted to?", dispute, []).answer is None
+
+
+def test_name_question_needs_a_name_given_for_that_role(dispute: MemorySearch) -> None:
+    assert answer_question("What is the name of the union official who spoke on Sunday?", dispute, []).answer is None
+
+
+def test_outcome_question_is_abstained_when_no_outcome_is_reported(dispute: MemorySearch) -> None:
+    assert answer_question("What was the outcome of Sousa's meeting with union leaders?", dispute, []).answer is None
+
+
+def test_whom_did_x_meet_is_answered_with_who_was_met(dispute: MemorySearch) -> None:
+    ans = answer_question("Whom did Helena Sousa meet in Lisbon?", dispute, [])
+    assert ans.answer is not None and "union leaders" in ans.answer
+
+
+def test_why_not_question_takes_the_reason_from_the_negated_statement(dispute: MemorySearch) -> None:
+    ans = answer_question("Why will Brandt not resign?", dispute, [])
+    assert ans.answer is not None and "predated his appointment" in ans.answer
+
+
+def test_who_is_x_is_answered_with_what_the_report_says_x_is(dispute: MemorySearch) -> None:
+    ans = answer_question("Who is Anders Holm?", dispute, [])
+    assert ans.answer is not None and "police chief" in ans.answer
+    ans = answer_question("Who is Ines Carvalho?", dispute, [])
+    assert ans.answer is not None and "heads the dockworkers' union" in ans.answer
+    ans = answer_question("Who is Helena Sousa?", dispute, [])
+    assert ans.answer is not None and "Labour Minister" in ans.answer
+    ans = answer_question("What is Costa Hoje?", dispute, [])
+    assert ans.answer is not None and "weekly newspaper" in ans.answer
+    assert answer_question("Who is Lisbon?", dispute, []).answer is None  # named, never described
+
+
+def test_yes_no_question_is_not_answered_by_an_open_whether_clause() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        20,
+        "The port director declined to say whether the authority would hire replacement crews.",
+        source="harbour-news.example",
+        title="Director silent on crews",
+        day="2025-03-05",
+    )
+    assert answer_question("Will the authority hire replacement crews?", s, []).answer is None
+
+
+def test_who_question_takes_the_agent_of_a_passive_when_no_one_is_named() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        21,
+        "Night shifts at the terminal are being covered by retired crane drivers until the strike ends.",
+        source="harbour-news.example",
+        title="Retirees step in",
+        day="2025-03-06",
+    )
+    ans = answer_question("Who is covering the night shifts?", s, [])
+    assert ans.answer is not None and "retired crane drivers" in ans.answer
+
+
+@pytest.fixture
+def reasons() -> MemorySearch:
+    s = MemorySearch()
+    _article(
+        s,
+        22,
+        (
+            "The dockworkers' union opposes the new rota. Such a change would cut night pay by a third "
+            "and leave crews exhausted, union leader Ines Carvalho said.\n"
+            "City officials said the harbour would stay closed as long as the strike lasted, citing safety "
+            "concerns.\n"
+            "Ships were diverted to Porto after the harbour master ordered the channel closed."
+        ),
+        source="harbour-news.example",
+        title="Rota row",
+        day="2025-03-07",
+    )
+    return s
+
+
+def test_why_question_finds_the_reason_in_the_sentence_that_follows(reasons: MemorySearch) -> None:
+    ans = answer_question("Why does the union oppose the new rota?", reasons, [])
+    assert ans.answer is not None and "cut night pay" in ans.answer
+
+
+def test_why_question_prefers_a_stated_reason_to_a_condition(reasons: MemorySearch) -> None:
+    ans = answer_question("Why will the harbour stay closed?", reasons, [])
+    assert ans.answer is not None and "safety concerns" in ans.answer
+
+
+def test_who_question_takes_an_unnamed_role_that_did_the_deed(reasons: MemorySearch) -> None:
+    ans = answer_question("Who ordered the channel closed?", reasons, [])
+    assert ans.answer is not None and "harbour master" in ans.answer

@@ -7,20 +7,21 @@ from pathlib import Path
 import pytest
 
 from bot.understand.lexical import features
-from bot.understand.thesaurus import DEFAULT_DIR, load_thesaurus
 from bot.understand.updates import coverage
+from bot.understand.wordnet import DEFAULT_DIR, load_wordnet
 
-# Lines in WordNet 3.0's index format: lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...
+# Lines in WordNet 3.0's index format, sorted as the real files are:
+# lemma pos synset_cnt p_cnt [ptr...] sense_cnt tagsense_cnt offsets...
 INDEX = {
     "index.verb": [
         "  1 This software and database is being provided to you, the LICENSEE, by Princeton University",
+        "begin v 2 1 @ 2 2 00345000 00347000",
         "break_out v 2 2 @ $ 2 2 00345508 00346958",
+        "end v 1 1 @ 1 1 00352826",
         "erupt v 3 2 @ ~ 3 3 00345508 00307785 02760622",
         "start v 2 1 @ 2 2 00345000 00346000",
-        "begin v 2 1 @ 2 2 00345000 00347000",
-        "end v 1 1 @ 1 1 00352826",
     ],
-    "index.noun": ["truce n 1 1 @ 1 1 01236296", "armistice n 1 1 @ 1 1 01236296"],
+    "index.noun": ["armistice n 1 1 @ 1 1 01236296", "truce n 1 1 @ 1 1 01236296"],
     "index.adj": [],
     "index.adv": [],
 }
@@ -33,22 +34,22 @@ def write_wordnet(folder: Path) -> Path:
 
 
 def test_words_sharing_a_frequent_sense_are_synonyms_and_antonyms_are_not(tmp_path: Path) -> None:
-    thesaurus = load_thesaurus(write_wordnet(tmp_path))
-    assert thesaurus.synonyms("erupt", "break out")
-    assert thesaurus.synonyms("truce", "armistice")
-    assert thesaurus.synonyms("start", "begin")
-    assert not thesaurus.synonyms("start", "end")
-    assert not thesaurus.synonyms("erupt", "unknownword")
+    thesaurus = load_wordnet(write_wordnet(tmp_path))
+    assert thesaurus.same_sense("erupt", "break out")
+    assert thesaurus.same_sense("truce", "armistice")
+    assert thesaurus.same_sense("start", "begin")
+    assert not thesaurus.same_sense("start", "end")
+    assert not thesaurus.same_sense("erupt", "unknownword")
 
 
 def test_missing_wordnet_files_give_an_empty_thesaurus(tmp_path: Path) -> None:
-    thesaurus = load_thesaurus(tmp_path / "absent")
+    thesaurus = load_wordnet(tmp_path / "absent")
     assert not thesaurus
-    assert not thesaurus.synonyms("start", "begin")
+    assert not thesaurus.same_sense("start", "begin")
 
 
 def test_synonyms_raise_the_coverage_of_a_reworded_sentence(tmp_path: Path) -> None:
-    thesaurus = load_thesaurus(write_wordnet(tmp_path))
+    thesaurus = load_wordnet(write_wordnet(tmp_path))
     new = features("Fighting could break out in Rafah before the truce.")
     old = features("Fighting could erupt in Rafah before the armistice.")
     assert coverage(new, [old], thesaurus) > coverage(new, [old])
@@ -57,7 +58,7 @@ def test_synonyms_raise_the_coverage_of_a_reworded_sentence(tmp_path: Path) -> N
 
 @pytest.mark.skipif(not (DEFAULT_DIR / "index.verb").is_file(), reason="Debian's wordnet-base is not installed")
 def test_installed_wordnet_knows_common_news_paraphrases() -> None:
-    thesaurus = load_thesaurus()
-    assert thesaurus.synonyms("begin", "start")
-    assert thesaurus.synonyms("release", "free")
-    assert not thesaurus.synonyms("reject", "accept")
+    thesaurus = load_wordnet()
+    assert thesaurus.same_sense("begin", "start")
+    assert thesaurus.same_sense("release", "free")
+    assert not thesaurus.same_sense("reject", "accept")

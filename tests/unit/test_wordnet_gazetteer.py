@@ -40,3 +40,27 @@ def test_gazetteer_knows_cities_and_countries_regardless_of_accents() -> None:
     assert g.is_city("Cairo") and not g.is_city("Egypt") and g.is_place("Egypt")
     assert fold("Rafaḩ") == "rafah"
     assert not g.is_place("Hamdan")
+
+
+def test_wordnet_reader_climbs_hypernyms_in_a_tiny_database(tmp_path: Path) -> None:
+    # missile -> weapon -> instrument, in WordNet's data format with real byte offsets
+    lines = [
+        ("instrument", None),
+        ("weapon", 0),
+        ("missile", 1),
+    ]
+    data, offsets = "", []
+    for word, parent in lines:
+        offsets.append(len(data.encode()))
+        ptr = f"001 @ {offsets[parent]:08d} n 0000" if parent is not None else "000"
+        data += f"{offsets[-1]:08d} 06 n 01 {word} 0 {ptr} | gloss  \n"
+    (tmp_path / "data.noun").write_text(data)
+    index = sorted(f"{w} n 1 1 @ 1 0 {offsets[i]:08d}  " for i, (w, _) in enumerate(lines))
+    (tmp_path / "index.noun").write_text("\n".join(index) + "\n")
+    for pos in ("verb", "adj", "adv"):
+        (tmp_path / f"data.{pos}").write_text("")
+        (tmp_path / f"index.{pos}").write_text("")
+    wn = WordNet(tmp_path)
+    assert wn.hypernyms("missile") == frozenset({"weapon", "instrument"})
+    assert wn.hypernyms("instrument") == frozenset()
+    assert wn.senses("weapon") == frozenset({f"n{offsets[1]:08d}"})
