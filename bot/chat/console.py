@@ -78,7 +78,7 @@ class ConsoleAdapter:
         """Nothing to disconnect; output is flushed."""
         self._out.flush()
 
-    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+    async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
         """Print a post (indented when it belongs to a thread)."""
         message_id = f"p{next(self._ids)}"
         depth = self._threads.get(thread, 0) + 1 if thread else 0

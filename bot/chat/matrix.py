@@ -720,7 +720,7 @@ class MatrixAdapter:
             return str(resp.event_id)
         raise delivery_error(resp, f"{action} in {room_id}")
 
-    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+    async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
         """Send `post` (not its replies) as an m.notice, in `thread` if given; returns the event id."""
         room_id = self.current_room(channel)
         if room_id != channel:

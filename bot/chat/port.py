@@ -46,8 +46,13 @@ class ChatPort(Protocol):
     async def stop(self) -> None:
         """Disconnect cleanly."""
 
-    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
-        """Send one post (not its replies) and return the platform's message id."""
+    async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
+        """Send one post (not its replies) and return the platform's message id.
+
+        `key` is the outbox's idempotency key: an adapter whose platform can recognise a repeat
+        (Matrix transaction ids, a key in Slack message metadata) uses it so that a retry after a
+        crash or a timeout never posts twice.
+        """
 
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
         """Answer a person's message in its thread (starting one under it if needed).

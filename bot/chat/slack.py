@@ -397,7 +397,7 @@ class SlackAdapter:
         )
         return str(response["ts"])
 
-    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+    async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
         """Send `post` to `channel` (in `thread` if given) and return the first message's ts.
 
         A post too big for one Slack message goes out as several; the continuations follow in
@@ -407,14 +407,14 @@ class SlackAdapter:
         posted twice.
         """
         messages = render_post(post)
-        key = (channel, thread or "", _fingerprint(messages))
-        sent = self._partial.pop(key, [])
+        partial_key = (channel, thread or "", _fingerprint(messages))
+        sent = self._partial.pop(partial_key, [])
         try:
             for message in messages[len(sent) :]:
                 sent.append(await self._post(channel, message, thread if not sent else thread or sent[0]))
         except DeliveryError:
             if sent:
-                self._remember(self._partial, key, sent)
+                self._remember(self._partial, partial_key, sent)
                 self.log.warning("slack.partial_send channel=%s parts_sent=%d of=%d", channel, len(sent), len(messages))
             raise
         self.log.info("slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages))

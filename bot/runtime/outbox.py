@@ -122,7 +122,7 @@ class OutboxWorker:
                 await port.edit(row.channel, target.message_id, row.post)
                 message_id = target.message_id
             else:
-                message_id = await port.send(row.channel, row.post, thread=thread)
+                message_id = await port.send(row.channel, row.post, thread=thread, key=row.key)
         except RateLimited as exc:
             until = self.clock() + timedelta(seconds=exc.retry_after)
             self._paused[row.platform] = until
