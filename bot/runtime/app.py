@@ -99,10 +99,12 @@ class Runtime:
     async def stop(self) -> None:
         """Stop the scheduler, the worker and the adapters, then release the fetcher."""
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.pause()  # no new runs; shutting down now would cancel the running ones
         running = self._jobs - {asyncio.current_task()}
         if running:  # let a scan, poll or digest in progress finish its store writes
             await asyncio.wait(running, timeout=15)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         self.worker.stop()
         for port in self.ports.values():
             with contextlib.suppress(Exception):

@@ -33,7 +33,7 @@ class RecordingPort:
     async def stop(self) -> None:
         return None
 
-    async def send(self, channel: str, post: Post, thread: str | None = None) -> str:
+    async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
         self.attempts.append(time.monotonic())
         if self.failures:
             raise self.failures.pop(0)
