@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 from bench.evalset import BotRunner, eval_dir, read_jsonl, scorer_sentences, similarity
 
@@ -18,18 +20,34 @@ def _facts(row: dict, key: str) -> list[str]:
     return [fact["sentence"] for facts in (row.get(key) or {}).values() for fact in facts]
 
 
-def main() -> int:
-    setdir = eval_dir(sys.argv[1:])
+def run_timeline(setdir: Path) -> list[dict]:
+    """Ingest the set's articles one at a time in timeline order via the CLI; the reported updates."""
     timeline = sorted(read_jsonl(setdir / "updates.jsonl"), key=lambda r: r["order"])
-    articles = setdir / "articles"
     bot = BotRunner()
     try:
         for row in timeline:
-            bot.run("ingest", str(articles / row["file"]))
-        reported = [json.loads(line) for line in bot.run("updates", "--json").splitlines() if line.startswith("{")]
+            bot.run("ingest", str(setdir / "articles" / row["file"]))
+        return [json.loads(line) for line in bot.run("updates", "--json").splitlines() if line.startswith("{")]
     finally:
         bot.close()
 
+
+@dataclass
+class UpdateScores:
+    """The four measures of the update detector, with what was missed for --show."""
+
+    recall: float
+    precision: float
+    repeat_share: float
+    changes_flagged: float
+    lines: list[str]
+    details: list[str]
+
+
+def score(setdir: Path, reported: list[dict]) -> UpdateScores:
+    """Score reported updates (the `updates --json` shape) against the set's labels."""
+    timeline = sorted(read_jsonl(setdir / "updates.jsonl"), key=lambda r: r["order"])
+    articles = setdir / "articles"
     order = {row["file"]: row["order"] for row in timeline}
     file_of_url = {}
     for row in timeline:
@@ -72,18 +90,27 @@ def main() -> int:
         if homes and homes[0] < said_in:
             repeats.append(f"{u['sentence'][:90]} (first said in article #{homes[0]}, reported for #{said_in})")
     n = max(1, len(reported))
-    print(f"{'metric':<18}{'count':>10}{'score':>8}{'target':>9}")
+    lines = [f"{'metric':<18}{'count':>10}{'score':>8}{'target':>9}"]
     recall = len(found) / max(1, len(wanted))
-    print(f"{'new-fact recall':<18}{len(found):>5}/{len(wanted):<4}{recall:>8.0%}{'>= 90%':>9}")
-    print(f"{'precision':<18}{len(on_target):>5}/{len(reported):<4}{len(on_target) / n:>8.0%}{'>= 90%':>9}")
-    print(f"{'repeats':<18}{len(repeats):>5}/{len(reported):<4}{len(repeats) / n:>8.0%}{'<= 5%':>9}")
-    print(f"{'changes flagged':<18}{len(flagged):>5}/{len(changes):<4}{len(flagged) / max(1, len(changes)):>8.0%}"
-          f"{'>= 70%':>9}")
+    lines.append(f"{'new-fact recall':<18}{len(found):>5}/{len(wanted):<4}{recall:>8.0%}{'>= 90%':>9}")
+    lines.append(f"{'precision':<18}{len(on_target):>5}/{len(reported):<4}{len(on_target) / n:>8.0%}{'>= 90%':>9}")
+    lines.append(f"{'repeats':<18}{len(repeats):>5}/{len(reported):<4}{len(repeats) / n:>8.0%}{'<= 5%':>9}")
+    flagged_share = len(flagged) / max(1, len(changes))
+    lines.append(f"{'changes flagged':<18}{len(flagged):>5}/{len(changes):<4}{flagged_share:>8.0%}{'>= 70%':>9}")
+    details = ["missed:", *[f"  {f}: {s[:100]}" for f, s in wanted if (f, s) not in found],
+               "changes not flagged:", *[f"  {f}: {s[:100]}" for f, s in changes if (f, s) not in flagged],
+               "repeats:", *[f"  {r}" for r in repeats],
+               "off target:", *[f"  {u['sentence'][:100]}" for u in reported if u not in on_target]]
+    return UpdateScores(recall, len(on_target) / n, len(repeats) / n, len(flagged) / max(1, len(changes)),
+                        lines, details)
+
+
+def main() -> int:
+    setdir = eval_dir(sys.argv[1:])
+    result = score(setdir, run_timeline(setdir))
+    print("\n".join(result.lines))
     if "--show" in sys.argv:
-        print("missed:", *[f"{f}: {s[:100]}" for f, s in wanted if (f, s) not in found], sep="\n  ")
-        print("changes not flagged:", *[f"{f}: {s[:100]}" for f, s in changes if (f, s) not in flagged], sep="\n  ")
-        print("repeats:", *repeats, sep="\n  ")
-        print("off target:", *[u["sentence"][:100] for u in reported if u not in on_target], sep="\n  ")
+        print("\n".join(result.details))
     return 0
 
 

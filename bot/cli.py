@@ -18,6 +18,7 @@ from typing import Any
 from bot.chat.console import ConsoleAdapter
 from bot.chat.render_text import render_text
 from bot.chat.router import answer_post
+from bot.digest import build_digest
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.app import AdapterStartError, Runtime
@@ -48,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--story", metavar="ID", help="only this story")
     p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
     p.add_argument("--json", action="store_true", help="one JSON object per update")
+    p = sub.add_parser("digest", help="what is new: one line per story, then each story's top updates, cited")
+    p.add_argument("story", nargs="?", metavar="STORY", help="only this story")
+    p.add_argument("--since", metavar="AGE", default="24h", help="updates found within AGE (default 24h)")
     sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)")
     p = sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform")
     p.add_argument("--forever", action="store_true",
@@ -165,6 +169,21 @@ def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
     return 0
 
 
+def _digest(core: Core, story: str | None, since: str) -> int:
+    known = {s.id for s in core.store.list_stories()}
+    if story and story not in known:
+        print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
+        return 2
+    try:
+        cutoff = datetime.now(UTC) - parse_age(since)
+    except ValueError as exc:
+        print(f"newsdesk-bot: --since: {exc}.", file=sys.stderr)
+        return 2
+    post = build_digest(core.store, core.store.list_stories(), cutoff, story, top=core.settings.digest_top_updates)
+    print(render_text(post) if post else f"Nothing new in the last {since}.")
+    return 0
+
+
 def _stories(core: Core) -> int:
     summaries = core.store.story_summaries()
     for s in summaries:
@@ -258,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sources(core)
         if args.command == "ask":
             return _ask(core, args.question, args.story, args.json)
+        if args.command == "digest":
+            return _digest(core, args.story, args.since)
         if args.command == "updates":
             return _updates(core, args.story, args.since, args.json)
         if args.command == "chat":

@@ -44,7 +44,8 @@ def build_digest(store: Store, stories: Sequence[Story], since: datetime, story:
         more = len(found) - len(best)
         if more > 0:
             lines.append(f"... and {more} more; ask me about {s.id} for details.")
-        replies.append(Post(s.title, lines, [u.citation for u in best]))
+        sources_cited = {u.citation.url: u.citation for u in best}  # one citation per article
+        replies.append(Post(s.title, lines, list(sources_cited.values())))
     if not replies:
         return None
     heading = f"Digest since {since.strftime('%Y-%m-%d %H:%M UTC')}"
