@@ -7,8 +7,8 @@ records ``str(exc)`` as the feed's last error.
 from __future__ import annotations
 
 
-class FetchError(Exception):
-    """A URL could not be fetched; ``str(exc)`` is one sentence saying why."""
+class UrlError(Exception):
+    """Something went wrong with one URL; ``str(exc)`` is one sentence saying why."""
 
     def __init__(self, url: str, message: str) -> None:
         super().__init__(message)
@@ -18,6 +18,10 @@ class FetchError(Exception):
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle with both arguments, so errors survive a process-pool boundary."""
         return (type(self), (self.url, self.message))
+
+
+class FetchError(UrlError):
+    """A URL could not be fetched."""
 
 
 class BlockedURL(FetchError):
@@ -53,17 +57,8 @@ class HTTPStatusError(FetchError):
         return (type(self), (self.url, self.status, self.message, self.retry_after))
 
 
-class FeedError(Exception):
-    """A fetched document could not be read as a feed; ``str(exc)`` is one sentence saying why."""
-
-    def __init__(self, url: str, message: str) -> None:
-        super().__init__(message)
-        self.url = url
-        self.message = message
-
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickle with both arguments, so errors survive a process-pool boundary."""
-        return (type(self), (self.url, self.message))
+class FeedError(UrlError):
+    """A fetched document could not be read as a feed."""
 
 
 class NotAFeed(FeedError):
