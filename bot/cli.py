@@ -210,6 +210,7 @@ async def _chat(core: Core) -> int:
     """Chat on this terminal: commands and questions, no scheduler (subscriptions are saved for `run`)."""
     console = ConsoleAdapter()
     runtime = Runtime(core, [console])
+    await runtime.scan_seeds()  # answer from what seeds/ holds now
 
     async def on_message(message: IncomingMessage) -> None:
         await runtime.handle(console, message)

@@ -34,6 +34,8 @@ from bot.store.runtime_repo import RuntimeRepo, Subscription
 
 log = logging.getLogger("bot.runtime")
 
+FIRST_SCAN_WAIT_SECONDS = 60.0
+
 FEED_TICK_SECONDS = 15.0
 
 
@@ -154,6 +156,8 @@ class Runtime:
     async def handle(self, port: ChatPort, message: IncomingMessage) -> None:
         """Answer one message: the router's posts as replies, each reply tree threaded under its head."""
         log.info("event=message platform=%s channel=%s sender=%s", message.platform, message.channel, message.sender)
+        with contextlib.suppress(TimeoutError):  # answer from the seeds, not from an empty store at start-up
+            await asyncio.wait_for(self.first_scan.wait(), timeout=FIRST_SCAN_WAIT_SECONDS)
         for post in await self.router.handle(message):
             head = Post(post.heading, post.lines, post.citations)
             try:
