@@ -135,6 +135,10 @@ def transaction_id(key: str) -> str:
     return "newsdesk." + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def strip_reply_fallback(body: str) -> str:
     """Drop the quoted `> ...` lines a rich reply puts in front of the real text."""
     lines = body.split("\n")
@@ -766,15 +770,24 @@ class MatrixAdapter:
         root = to.thread or to.message_id
         if not root:
             return await self.send(room_id, post)
-        event_id = await self._room_send(room_id, message_content(post, root, to.message_id), "reply")
+        content = message_content(post, root, to.message_id)
+        # the same answer to the same message (a replay after a crash) is the same transaction
+        txn_id = transaction_id(f"reply:{room_id}:{to.message_id}:{_digest(content['body'])}")
+        event_id = await self._room_send(room_id, content, "reply", txn_id)
         self._remember_bot_thread(room_id, root)
         self._remember_thread_event(room_id, root, event_id)
         return event_id
 
     async def edit(self, channel: str, message_id: str, post: Post) -> None:
-        """Replace what `message_id` shows with `post` (an m.replace edit)."""
+        """Replace what `message_id` shows with `post` (an m.replace edit).
+
+        Repeating the same edit (a retry after a crash or a timeout) is one transaction, so the
+        room gets one edit event.
+        """
         self._check_postable(channel)
-        await self._room_send(channel, edit_content(message_id, post), "edit")
+        content = edit_content(message_id, post)
+        txn_id = transaction_id(f"edit:{channel}:{message_id}:{_digest(content['body'])}")
+        await self._room_send(channel, content, "edit", txn_id)
 
     async def leave(self, channel: str) -> None:
         """Leave a room (on an admin's request)."""

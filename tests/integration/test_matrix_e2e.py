@@ -26,7 +26,7 @@ import pytest
 
 from bot.chat.matrix import MatrixAdapter, MatrixConfig
 from bot.chat.matrix_state import JsonFileStateStore
-from bot.domain import Post
+from bot.domain import IncomingMessage, Post
 from bot.runtime.app import Runtime
 from bot.store.repo import now_utc
 from tests.conftest import REPO
@@ -389,28 +389,42 @@ async def test_a_rate_limited_bot_gets_every_post_out_once_by_waiting_as_synapse
 # ---- exactly once: the outbox key is the transaction id ------------------------------------
 
 
-async def test_sending_the_same_outbox_key_again_after_a_crash_posts_one_event(
+async def test_a_post_reply_or_edit_repeated_after_a_crash_lands_once_in_the_room(
         synapse: SynapseHarness, editor: Person, tmp_path: Path) -> None:
     config = bot_config(synapse, tmp_path)
+    post = Post("Exactly once, please", ["one line"])
+    revised = Post("Exactly once, please", ["one line", "Revised: a second line"])
     first = MatrixAdapter(config, JsonFileStateStore(config.state_path))
     await first.start(lambda message: asyncio.sleep(0))
     try:
         room = await room_with(editor, synapse.bot.user_id)
-        sent = await first.send(room, Post("Exactly once, please", ["one line"]), key="live:test:1")
+        question_id = await editor.say(room, "!news who are the mediators?")
+        question = IncomingMessage("matrix", room, synapse.editor.user_id, "who are the mediators?", question_id,
+                                   None, True)
+        sent = await first.send(room, post, key="live:test:1")
+        answered = await first.reply(question, Post("Qatar and Egypt."))
+        await first.edit(room, sent, revised)
     finally:
-        await first.stop()  # the process dies before the outbox marked the row sent
+        await first.stop()  # the process dies before the outbox (or the sync token) recorded any of it
 
-    # the next run (same device, from the state file) sends the row again with its key
+    # the next run (same device, from the state file) does the same work again
     second = MatrixAdapter(config, JsonFileStateStore(config.state_path))
     await second.start(lambda message: asyncio.sleep(0))
     try:
         assert second.device_id == first.device_id
-        again = await second.send(room, Post("Exactly once, please", ["one line"]), key="live:test:1")
-        other = await second.send(room, Post("Exactly once, please", ["one line"]), key="live:test:2")
-        unkeyed = await second.send(room, Post("Exactly once, please", ["one line"]))
+        again = await second.send(room, post, key="live:test:1")
+        answered_again = await second.reply(question, Post("Qatar and Egypt."))
+        await second.edit(room, sent, revised)
+        # different keys, a different answer and a different edit are new events
+        other = await second.send(room, post, key="live:test:2")
+        unkeyed = await second.send(room, post)
+        await second.edit(room, sent, Post("Exactly once, please", ["a third version"]))
     finally:
         await second.stop()
-    assert again == sent
-    assert len({sent, other, unkeyed}) == 3
-    events = [e for e in await history(editor, room) if "Exactly once, please" in body(e)]
-    assert [e["event_id"] for e in events] == [sent, other, unkeyed]
+    assert again == sent and answered_again == answered
+    events = await history(editor, room)
+    assert [e["event_id"] for e in events if body(e).startswith("Exactly once")] == [sent, other, unkeyed]
+    assert [e["event_id"] for e in events if body(e).startswith("Qatar and Egypt")] == [answered]
+    edits = [e for e in events if relation(e).get("rel_type") == "m.replace"]
+    assert [e["content"]["m.new_content"]["body"].split("\n")[-1] for e in edits] == [
+        "Revised: a second line", "a third version"]
