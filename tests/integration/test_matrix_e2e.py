@@ -26,6 +26,7 @@ import pytest
 
 from bot.chat.matrix import MatrixAdapter, MatrixConfig
 from bot.chat.matrix_state import JsonFileStateStore
+from bot.chat.port import ChatPort, TransientDeliveryError
 from bot.domain import IncomingMessage, Post
 from bot.runtime.app import Runtime
 from bot.store.repo import now_utc
@@ -290,6 +291,22 @@ async def test_posts_queued_while_synapse_is_down_are_delivered_once_after_it_is
         assert len(parent) == 1 and relation(live)["event_id"] == parent[0]["event_id"]
         events = await history(editor, room)
         assert sum("Qatar proposes six-week war pause" in body(e) for e in events) == 1
+        # Synapse keeps transaction ids across a restart: resending a sent row afterwards changes nothing
+        synapse.server.restart()
+        row = next(r for r in rt.repo.rows(platform="matrix") if r.kind == "live")
+        resent = await resend(rt.ports["matrix"], room, row.post, parent[0]["event_id"], row.key)
+        assert resent == row.message_id
+        assert len(await history(editor, room)) == len(events)
+
+
+async def resend(port: ChatPort, room: str, post: Post, thread: str, key: str) -> str:
+    """`port.send`, retried while the connection to a just-restarted homeserver is re-established."""
+    for _ in range(10):
+        try:
+            return await port.send(room, post, thread=thread, key=key)
+        except TransientDeliveryError:
+            await asyncio.sleep(0.3)
+    raise AssertionError("the homeserver did not come back")
 
 
 async def test_a_member_below_power_50_not_listed_as_admin_is_refused_and_nothing_changes(
