@@ -15,12 +15,16 @@ How it behaves:
   `m.replace`. Requests are bounded (no silent endless retries inside nio): rate limits become
   `RateLimited`, connection failures and 5xx `TransientDeliveryError`, refusals
   `PermanentDeliveryError`.
+- Exactly once: `send` derives the Matrix transaction id from the outbox key, so a post retried
+  after a crash between "the homeserver accepted it" and "the outbox marked it sent" is answered
+  with the first event instead of being posted again (same device; Synapse keeps them 24 hours).
 - Encrypted rooms: the bot cannot read them, says so once in the room, and refuses to post there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 from collections import OrderedDict, deque
@@ -68,6 +72,7 @@ __all__ = [
     "MatrixLoginError",
     "delivery_error",
     "strip_reply_fallback",
+    "transaction_id",
 ]
 
 log = logging.getLogger(__name__)
@@ -118,6 +123,20 @@ class MatrixLoginError(Exception):
 def server_of(user_id: str) -> str:
     """The server name part of a Matrix user id."""
     return user_id.split(":", 1)[1] if ":" in user_id else ""
+
+
+def transaction_id(key: str) -> str:
+    """The Matrix transaction id for an outbox key: the same key always gives the same id.
+
+    The homeserver answers a repeated PUT /send/.../{txnId} from the same device with the event it
+    created the first time (Synapse remembers them for 24 hours, across its restarts), so a retry
+    after a crash between "sent" and "marked sent" cannot post twice. Hashed so any key is URL-safe.
+    """
+    return "newsdesk." + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def strip_reply_fallback(body: str) -> str:
@@ -682,7 +701,10 @@ class MatrixAdapter:
     async def _say_encrypted(self, room_id: str) -> None:
         try:
             resp = await self._client_or_fail().room_send(
-                room_id, "m.room.message", notice_content(ENCRYPTED_ROOM_NOTICE)
+                room_id,
+                "m.room.message",
+                notice_content(ENCRYPTED_ROOM_NOTICE),
+                tx_id=transaction_id(f"encrypted-notice:{room_id}"),
             )
         finally:
             self._notifying.discard(room_id)
@@ -710,10 +732,12 @@ class MatrixAdapter:
         if room is not None and room.encrypted:
             raise PermanentDeliveryError(f"{room_id} is encrypted; the bot does not post in encrypted rooms")
 
-    async def _room_send(self, room_id: str, content: dict[str, Any], action: str) -> str:
+    async def _room_send(
+        self, room_id: str, content: dict[str, Any], action: str, txn_id: str | None = None
+    ) -> str:
         client = self._client_or_fail()
         try:
-            resp = await client.room_send(room_id, "m.room.message", content)
+            resp = await client.room_send(room_id, "m.room.message", content, tx_id=txn_id)
         except _NETWORK_ERRORS as exc:
             raise TransientDeliveryError(f"{action} in {room_id}: {exc!r}") from exc
         if isinstance(resp, RoomSendResponse):
@@ -721,13 +745,18 @@ class MatrixAdapter:
         raise delivery_error(resp, f"{action} in {room_id}")
 
     async def send(self, channel: str, post: Post, thread: str | None = None, key: str | None = None) -> str:
-        """Send `post` (not its replies) as an m.notice, in `thread` if given; returns the event id."""
+        """Send `post` (not its replies) as an m.notice, in `thread` if given; returns the event id.
+
+        With `key` (the outbox's idempotency key) the transaction id is derived from it, so sending
+        the same key again from this device returns the first event instead of posting twice.
+        """
         room_id = self.current_room(channel)
         if room_id != channel:
             thread = None  # the thread lives in the old room
         self._check_postable(room_id)
         last = self._thread_last.get((room_id, thread)) if thread else None
-        event_id = await self._room_send(room_id, message_content(post, thread, last), "send")
+        txn_id = transaction_id(key) if key else None
+        event_id = await self._room_send(room_id, message_content(post, thread, last), "send", txn_id)
         root = thread or event_id
         self._remember_bot_thread(room_id, root)
         if thread:
@@ -741,15 +770,24 @@ class MatrixAdapter:
         root = to.thread or to.message_id
         if not root:
             return await self.send(room_id, post)
-        event_id = await self._room_send(room_id, message_content(post, root, to.message_id), "reply")
+        content = message_content(post, root, to.message_id)
+        # the same answer to the same message (a replay after a crash) is the same transaction
+        txn_id = transaction_id(f"reply:{room_id}:{to.message_id}:{_digest(content['body'])}")
+        event_id = await self._room_send(room_id, content, "reply", txn_id)
         self._remember_bot_thread(room_id, root)
         self._remember_thread_event(room_id, root, event_id)
         return event_id
 
     async def edit(self, channel: str, message_id: str, post: Post) -> None:
-        """Replace what `message_id` shows with `post` (an m.replace edit)."""
+        """Replace what `message_id` shows with `post` (an m.replace edit).
+
+        Repeating the same edit (a retry after a crash or a timeout) is one transaction, so the
+        room gets one edit event.
+        """
         self._check_postable(channel)
-        await self._room_send(channel, edit_content(message_id, post), "edit")
+        content = edit_content(message_id, post)
+        txn_id = transaction_id(f"edit:{channel}:{message_id}:{_digest(content['body'])}")
+        await self._room_send(channel, content, "edit", txn_id)
 
     async def leave(self, channel: str) -> None:
         """Leave a room (on an admin's request)."""

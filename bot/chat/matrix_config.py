@@ -36,13 +36,16 @@ class MatrixConfig:
     max_gap_pages: int = 20
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> MatrixConfig | None:
+    def from_env(
+        cls, environ: Mapping[str, str], default_state_path: str = "data/matrix-state.json"
+    ) -> MatrixConfig | None:
         """Read MATRIX_* variables; None when Matrix is not configured at all.
 
         Required: MATRIX_HOMESERVER, MATRIX_USER_ID and one of MATRIX_PASSWORD /
         MATRIX_ACCESS_TOKEN. Optional: MATRIX_ALLOWED_INVITERS and MATRIX_ALLOWED_SERVERS
         (comma-separated; empty means anyone may invite), MATRIX_COMMAND_PREFIX (default
-        "!news"), MATRIX_STATE_PATH (default data/matrix-state.json), MATRIX_DEVICE_NAME.
+        "!news"), MATRIX_STATE_PATH (default `default_state_path`: the runtime passes the bot's
+        data folder, NEWSDESK_DATA_DIR), MATRIX_DEVICE_NAME.
         """
         homeserver = environ.get("MATRIX_HOMESERVER", "").strip()
         user_id = environ.get("MATRIX_USER_ID", "").strip()
@@ -67,5 +70,5 @@ class MatrixConfig:
             command_prefix=environ.get("MATRIX_COMMAND_PREFIX", "").strip() or "!news",
             allowed_inviters=_split(environ.get("MATRIX_ALLOWED_INVITERS")),
             allowed_servers=_split(environ.get("MATRIX_ALLOWED_SERVERS")),
-            state_path=environ.get("MATRIX_STATE_PATH", "").strip() or "data/matrix-state.json",
+            state_path=environ.get("MATRIX_STATE_PATH", "").strip() or default_state_path,
         )

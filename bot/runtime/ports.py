@@ -49,7 +49,7 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
             log.warning("event=adapter_missing platform=matrix")
     else:
         try:
-            matrix = MatrixConfig.from_env(env)
+            matrix = MatrixConfig.from_env(env, default_state_path=str(settings.data_dir / "matrix-state.json"))
         except MatrixConfigError as exc:
             raise ConfigError(f"Matrix: {exc}.") from exc
         if matrix is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -66,3 +67,26 @@ def test_state_file_round_trips_privately_and_survives_corruption(tmp_path: Path
 def test_reply_fallback_quotes_are_removed() -> None:
     assert strip_reply_fallback("> <@ed:x> old question\n> more\n\n!news what now") == "!news what now"
     assert strip_reply_fallback("no quote here") == "no quote here"
+
+
+def test_transaction_id_is_the_same_for_the_same_key_url_safe_and_differs_between_keys() -> None:
+    from bot.chat.matrix import transaction_id
+
+    key = "live:matrix:!room/with?odd#chars:localhost:hostage-talks:14"
+    assert transaction_id(key) == transaction_id(key)
+    assert transaction_id(key) != transaction_id(key + "5")
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", transaction_id(key))
+
+
+def test_run_keeps_the_matrix_state_in_the_data_folder_unless_told_otherwise(tmp_path: Path) -> None:
+    from bot.chat.matrix import MatrixAdapter
+    from bot.runtime.ports import configured_ports
+    from bot.settings import load_settings
+
+    env = {"NEWSDESK_CONFIG_DIR": str(Path(__file__).resolve().parents[2] / "config"),
+           "NEWSDESK_DATA_DIR": str(tmp_path / "data"), "MATRIX_HOMESERVER": "http://127.0.0.1:1",
+           "MATRIX_USER_ID": "@news:example.org", "MATRIX_PASSWORD": "pw"}
+    (port,) = configured_ports(load_settings(env))
+    assert isinstance(port, MatrixAdapter) and port.config.state_path == str(tmp_path / "data" / "matrix-state.json")
+    (port,) = configured_ports(load_settings({**env, "MATRIX_STATE_PATH": str(tmp_path / "s.json")}))
+    assert isinstance(port, MatrixAdapter) and port.config.state_path == str(tmp_path / "s.json")
