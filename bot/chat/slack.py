@@ -452,12 +452,16 @@ class SlackAdapter:
         returned and the next `send` with this key posts just the missing parts.
         """
         oldest = f"{since.timestamp() - LOOKUP_MARGIN_SECONDS:.6f}" if since is not None else None
-        if thread:
-            parts = await self._keyed(channel, key, "conversations.replies", ts=thread, oldest=oldest)
-        else:
-            parts = await self._keyed(channel, key, "conversations.history", oldest=oldest, first_only=True)
-            if 0 in parts and parts[0][1] > 1:
-                parts.update(await self._keyed(channel, key, "conversations.replies", ts=parts[0][0]))
+        try:
+            if thread:
+                parts = await self._keyed(channel, key, "conversations.replies", ts=thread, oldest=oldest)
+            else:
+                parts = await self._keyed(channel, key, "conversations.history", oldest=oldest, first_only=True)
+                if 0 in parts and parts[0][1] > 1:
+                    parts.update(await self._keyed(channel, key, "conversations.replies", ts=parts[0][0]))
+        except PermanentDeliveryError as exc:  # e.g. missing_scope: cannot check, so send (at least once)
+            self.log.warning("slack.lookup_failed channel=%s thread=%s error=%s", channel, thread, exc)
+            return None
         if 0 not in parts:
             self.log.info("slack.lookup channel=%s thread=%s found=none", channel, thread)
             return None

@@ -285,6 +285,11 @@ class SlackEmulator:
 
         await self._wait(done, timeout, f"fewer than {count} socket connections")
 
+    @property
+    def connected(self) -> int:
+        """How many Socket Mode connections are open now."""
+        return len(self._sockets)
+
     async def _wait(self, probe: Callable[[], Any], timeout: float, what: str) -> Any:
         async def loop() -> Any:
             async with self._changed:
@@ -763,6 +768,22 @@ class SlackEmulator:
         an `app_mention` event too (Slack sends both, in no guaranteed order: `message_first`
         sends the `message` event first). Returns the message ts and the envelope ids.
         """
+        ts, events = self.human_message(channel, user, text, thread_ts=thread_ts, message_first=message_first)
+        return ts, [await self.push_event(event) for event in events]
+
+    def human_message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        message_first: bool = False,
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Store a person's message and return its ts and the events Slack would send about it.
+
+        For HTTP delivery: wrap each event with `event_callback`, sign it and `deliver_http` it.
+        """
         chan = self.channels[channel]
         ts = self._new_ts()
         message: dict[str, Any] = {
@@ -790,7 +811,7 @@ class SlackEmulator:
             mention = {k: v for k, v in message.items() if k != "parent_user_id"}
             mention.update({"type": "app_mention", "channel": channel, "event_ts": ts})
             events.insert(len(events) if message_first else 0, mention)
-        return ts, [await self.push_event(event) for event in events]
+        return ts, events
 
     async def _echo(self, message: dict[str, Any], channel: str) -> None:
         chan = self.channels[channel]
