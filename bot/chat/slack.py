@@ -58,8 +58,8 @@ REQUIRED_SCOPES = {
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
     "users.info": "users:read",
-    "conversations.history": "channels:history / groups:history",
-    "conversations.replies": "channels:history / groups:history",
+    "conversations.history": "channels:history",  # groups:history in private channels
+    "conversations.replies": "channels:history",
 }
 METADATA_EVENT_TYPE = "newsdesk_post"  # message metadata naming the outbox key of a post
 LOOKUP_PAGE = 200  # messages per conversations.history / replies page when looking for a key
