@@ -341,7 +341,7 @@ def quick_config(tmp_path: Path) -> Path:
 async def test_newsdesk_bot_run_connects_with_slack_tokens_alone_and_a_kill_mid_post_leaves_exactly_one_message(
         env: dict[str, str], slack_emulator: SlackEmulator, tmp_path: Path) -> None:  # noqa: F811
     full = slack_env(env, slack_emulator, quick_config(tmp_path))
-    log1 = tmp_path / "run1.log"
+    log1, log2 = tmp_path / "run1.log", tmp_path / "run2.log"
 
     async def run(log: Path) -> asyncio.subprocess.Process:
         with log.open("w") as err:
@@ -349,6 +349,18 @@ async def test_newsdesk_bot_run_connects_with_slack_tokens_alone_and_a_kill_mid_
                                                         stdin=asyncio.subprocess.DEVNULL,
                                                         stdout=asyncio.subprocess.DEVNULL, stderr=err)
 
+    def logs() -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in (log1, log2) if p.exists())
+
+    try:
+        await crash_then_restart(env, slack_emulator, run, log1, log2)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{logs()}") from exc
+
+
+async def crash_then_restart(env: dict[str, str], slack_emulator: SlackEmulator, run: Any, log1: Path,  # noqa: F811
+                             log2: Path) -> None:
+    """Run 1 subscribes and dies while Slack holds the day's post; run 2 must not post it again."""
     first = await run(log1)
     try:
         await slack_emulator.wait_for_connections(1, timeout=40)
@@ -371,7 +383,6 @@ async def test_newsdesk_bot_run_connects_with_slack_tokens_alone_and_a_kill_mid_
     assert repo.row(key).status == "sending"  # type: ignore[union-attr]
     slack_emulator.release_held()
 
-    log2 = tmp_path / "run2.log"
     second = await run(log2)
     try:
         await slack_emulator.wait_for_connections(2, timeout=40)
