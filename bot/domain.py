@@ -129,13 +129,16 @@ class Answer:
 class Post:
     """A platform-neutral message: a heading, plain-text lines, citations and thread replies.
 
-    Text is plain (no markup); each adapter escapes and formats it in its own idiom.
+    Text is plain (no markup); each adapter escapes and formats it in its own idiom. `private`
+    marks an answer meant only for the person who asked (a refusal): platforms that can show a
+    message to one person (Slack's ephemeral messages) do so; the others reply as usual.
     """
 
     heading: str
     lines: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     replies: list[Post] = field(default_factory=list)
+    private: bool = False
 
 
 @dataclass(frozen=True)

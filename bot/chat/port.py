@@ -8,7 +8,8 @@ channel. Incoming messages reach the runtime through the `MessageHandler` given 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from bot.domain import IncomingMessage, Post
 
@@ -66,3 +67,15 @@ class ChatPort(Protocol):
 
     async def is_admin(self, channel: str, user: str) -> bool:
         """Whether `user` may run admin commands in `channel` (beyond configured admins)."""
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """A port that can tell whether a post was already delivered under an outbox key.
+
+    For platforms with no idempotent send (Slack): the outbox asks before retrying a row that
+    may have reached the platform (an earlier attempt timed out or the bot died mid-send).
+    """
+
+    async def find_sent(self, channel: str, thread: str | None, key: str, since: datetime | None = None) -> str | None:
+        """The platform's id of the post sent under `key` (in `thread`, written after `since`), or None."""

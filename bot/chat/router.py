@@ -74,7 +74,7 @@ class Router:
             command, handler = self.commands[name]
             if command.admin and not await self.is_admin(message):
                 return [Post(f"Only admins can use '{command.name}'; ask an admin of this channel or one listed "
-                             "in config/bot.toml [admins].")]
+                             "in config/bot.toml [admins].", private=True)]
             try:
                 return await handler(message, words[1:])
             except CommandError as exc:

@@ -9,6 +9,12 @@ Socket Mode is the default (SLACK_BOT_TOKEN + SLACK_APP_TOKEN); HTTP Events mode
 with SLACK_SIGNING_SECRET) serves bolt on an aiohttp endpoint, where bolt checks every signature.
 SLACK_API_URL points the SDK at another Web API root (tests use a local emulator); it is passed
 as `base_url` to the one `AsyncWebClient` that bolt and the Socket Mode handler share.
+
+Exactly once: chat.postMessage has no idempotency key, so each message sent for an outbox row
+carries the row's key in its message `metadata` (`event_type` "newsdesk_post"). When the outbox
+retries a row that may already have been posted (a timeout, a crash before it was marked sent),
+`find_sent` reads the channel or thread back with `include_all_metadata` and returns the message
+already there instead of posting it again; parts of a split post found there are not reposted.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -51,7 +58,13 @@ REQUIRED_SCOPES = {
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
     "users.info": "users:read",
+    "conversations.history": "channels:history",  # groups:history in private channels
+    "conversations.replies": "channels:history",
 }
+METADATA_EVENT_TYPE = "newsdesk_post"  # message metadata naming the outbox key of a post
+LOOKUP_PAGE = 200  # messages per conversations.history / replies page when looking for a key
+LOOKUP_PAGES = 10  # pages read at most (the search starts shortly before the row was written)
+LOOKUP_MARGIN_SECONDS = 300  # clock difference allowed between us and Slack
 COMMAND_ID_PREFIX = "command:"  # IncomingMessage.message_id of a slash command: "command:<trigger_id>"
 _NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
 _HANDLED_SUBTYPES = (None, "thread_broadcast", "file_share")
@@ -177,6 +190,11 @@ def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
     if not error or error in TRANSIENT_ERRORS or status >= 500:
         return TransientDeliveryError(f"slack {what}: {error or 'unexpected answer'} (HTTP {status})")
     return SlackPermanentError(error, f"slack {what}: {error}")
+
+
+def _metadata(key: str, part: int, parts: int) -> dict[str, Any]:
+    """Message metadata naming the outbox key (and which part of how many) of a posted message."""
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"key": key, "part": part, "parts": parts}}
 
 
 def _fingerprint(messages: list[SlackMessage]) -> str:
@@ -383,7 +401,9 @@ class SlackAdapter:
             self.log.warning("slack.api_unreachable method=%s error=%s", what, type(exc).__name__)
             raise TransientDeliveryError(f"slack {what}: {type(exc).__name__}: {exc}") from exc
 
-    async def _post(self, channel: str, message: SlackMessage, thread: str | None) -> str:
+    async def _post(
+        self, channel: str, message: SlackMessage, thread: str | None, metadata: dict[str, Any] | None = None
+    ) -> str:
         response = await self._call(
             "chat.postMessage",
             self.client.chat_postMessage(
@@ -393,6 +413,7 @@ class SlackAdapter:
                 thread_ts=thread,
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=metadata,
             ),
         )
         return str(response["ts"])
@@ -404,14 +425,16 @@ class SlackAdapter:
         the same thread (under the first message when `thread` is None). If a part fails, the
         error is raised and the parts already posted are remembered: sending the same post to
         the same place again (the caller's retry) resumes with the missing parts, so nothing is
-        posted twice.
+        posted twice. With the outbox `key`, every part carries it in its message metadata
+        (see `find_sent`).
         """
         messages = render_post(post)
-        partial_key = (channel, thread or "", _fingerprint(messages))
+        partial_key = (channel, thread or "", key or _fingerprint(messages))
         sent = self._partial.pop(partial_key, [])
         try:
             for message in messages[len(sent) :]:
-                sent.append(await self._post(channel, message, thread if not sent else thread or sent[0]))
+                metadata = _metadata(key, len(sent), len(messages)) if key else None
+                sent.append(await self._post(channel, message, thread if not sent else thread or sent[0], metadata))
         except DeliveryError:
             if sent:
                 self._remember(self._partial, partial_key, sent)
@@ -419,6 +442,75 @@ class SlackAdapter:
             raise
         self.log.info("slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages))
         return sent[0]
+
+    async def find_sent(self, channel: str, thread: str | None, key: str, since: datetime | None = None) -> str | None:
+        """The ts of a post already in Slack under outbox `key`, or None when it must be sent.
+
+        Called by the outbox before retrying a row that may have been posted. Reads `thread`
+        (or the channel's messages since shortly before `since`) with `include_all_metadata`
+        and looks for the key. When only the first parts of a split post are there, None is
+        returned and the next `send` with this key posts just the missing parts.
+        """
+        oldest = f"{since.timestamp() - LOOKUP_MARGIN_SECONDS:.6f}" if since is not None else None
+        try:
+            if thread:
+                parts = await self._keyed(channel, key, "conversations.replies", ts=thread, oldest=oldest)
+            else:
+                parts = await self._keyed(channel, key, "conversations.history", oldest=oldest, first_only=True)
+                if 0 in parts and parts[0][1] > 1:
+                    parts.update(await self._keyed(channel, key, "conversations.replies", ts=parts[0][0]))
+        except PermanentDeliveryError as exc:  # e.g. missing_scope: cannot check, so send (at least once)
+            self.log.warning("slack.lookup_failed channel=%s thread=%s error=%s", channel, thread, exc)
+            return None
+        if 0 not in parts:
+            self.log.info("slack.lookup channel=%s thread=%s found=none", channel, thread)
+            return None
+        total = parts[0][1]
+        found: list[str] = []
+        while len(found) in parts:
+            found.append(parts[len(found)][0])
+        if len(found) >= total:
+            self.log.info("slack.lookup channel=%s thread=%s found=%s parts=%d", channel, thread, found[0], total)
+            return found[0]
+        self._remember(self._partial, (channel, thread or "", key), found)
+        self.log.info("slack.lookup channel=%s thread=%s found=%s parts=%d of=%d", channel, thread, found[0],
+                      len(found), total)
+        return None
+
+    async def _keyed(
+        self, channel: str, key: str, method: str, *, ts: str | None = None, oldest: str | None = None,
+        first_only: bool = False,
+    ) -> dict[int, tuple[str, int]]:
+        """Messages of ours carrying `key` in their metadata: part number -> (ts, parts in all)."""
+        found: dict[int, tuple[str, int]] = {}
+        cursor: str | None = None
+        for _ in range(LOOKUP_PAGES):
+            args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": LOOKUP_PAGE}
+            if oldest is not None:
+                args["oldest"] = oldest
+            if cursor:
+                args["cursor"] = cursor
+            if ts is not None:
+                response = await self._call(method, self.client.conversations_replies(ts=ts, **args))
+            else:
+                response = await self._call(method, self.client.conversations_history(**args))
+            for message in response.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") != METADATA_EVENT_TYPE or payload.get("key") != key:
+                    continue
+                if message.get("bot_id") is None and message.get("user") != self.bot_user_id:
+                    continue  # only a post of ours counts
+                try:
+                    found[int(payload.get("part", 0))] = (str(message["ts"]), int(payload.get("parts", 1)))
+                except (TypeError, ValueError):
+                    continue
+                if first_only and 0 in found:
+                    return found
+            cursor = ((response.get("response_metadata") or {}).get("next_cursor") or "") or None
+            if not response.get("has_more") or not cursor:
+                break
+        return found
 
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
         """Answer `to` in its thread; `private` sends an ephemeral message only its sender sees.

@@ -161,7 +161,7 @@ class Runtime:
         for post in await self.router.handle(message):
             head = Post(post.heading, post.lines, post.citations)
             try:
-                message_id = await _with_rate_limit(functools.partial(port.reply, message, head))
+                message_id = await _with_rate_limit(functools.partial(port.reply, message, head, post.private))
                 for reply in post.replies:
                     await _with_rate_limit(functools.partial(port.send, message.channel, reply, thread=message_id))
             except DeliveryError as exc:

@@ -1,6 +1,8 @@
 """The outbox worker: sends what `Delivery` wrote, exactly once per idempotency key.
 
 A row is claimed (status 'sending'), sent, then marked 'sent' with the platform's message id.
+A row tried before (it timed out, or the bot died while sending it) may already be on the
+platform: ports that can look a key up (`SentLookup`) are asked first, so it is not posted twice.
 Replies wait for their parent's message id; edits wait for the post they edit. A rate limit
 pauses that platform for `retry_after`; a transient error retries with backoff; a permanent one
 marks the row failed with why and disables the subscription it was for.
@@ -14,7 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.chat.port import ChatPort, PermanentDeliveryError, RateLimited, TransientDeliveryError
+from bot.chat.port import ChatPort, PermanentDeliveryError, RateLimited, SentLookup, TransientDeliveryError
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import OutboxRow, RuntimeRepo
 
@@ -122,7 +124,13 @@ class OutboxWorker:
                 await port.edit(row.channel, target.message_id, row.post)
                 message_id = target.message_id
             else:
-                message_id = await port.send(row.channel, row.post, thread=thread, key=row.key)
+                found = None
+                if row.attempts > 0 and isinstance(port, SentLookup):  # an earlier attempt may have landed
+                    found = await port.find_sent(row.channel, thread, row.key, row.created_at)
+                    if found:
+                        log.info("event=outbox_already_sent key=%s platform=%s message=%s", row.key, row.platform,
+                                 found)
+                message_id = found or await port.send(row.channel, row.post, thread=thread, key=row.key)
         except RateLimited as exc:
             until = self.clock() + timedelta(seconds=exc.retry_after)
             self._paused[row.platform] = until

@@ -73,7 +73,11 @@ async def test_slack_room_admin_may_add_a_feed_and_an_editor_may_not(
         slack_runtime: Runtime, slack_emulator: SlackEmulator) -> None:  # noqa: F811
     bot = f"<@{slack_emulator.bot_user_id}>"
     await slack_emulator.user_says(CHANNEL, EDITOR, f"{bot} add feed http://127.0.0.1:9/a.xml hostage-talks")
-    assert await wait_for(lambda: "Only admins can use" in str(posts(slack_emulator)), timeout=10)
+    # the refusal is for the editor alone: an ephemeral message, nothing posted in the channel
+    refusal = await slack_emulator.wait_for_call("chat.postEphemeral", lambda c: "Only admins can use" in str(c.params),
+                                                 timeout=10)
+    assert refusal.ok and refusal.params["user"] == EDITOR
+    assert "Only admins can use" not in str(posts(slack_emulator))
     assert slack_runtime.core.store.feed_rows() == []
     await slack_emulator.user_says(CHANNEL, ADMIN, f"{bot} add feed http://127.0.0.1:9/a.xml hostage-talks")
     assert await wait_for(lambda: "Added feed" in str(posts(slack_emulator)), timeout=10)

@@ -454,6 +454,40 @@ async def test_a_split_post_interrupted_by_a_rate_limit_resumes_without_repostin
     assert all(m.get("thread_ts") == first for m in stored[1:])
 
 
+async def test_every_part_carries_the_outbox_key_and_a_fresh_adapter_finds_the_post_instead_of_reposting(
+    slack_emulator: SlackEmulator,  # noqa: F811
+    adapter: SlackAdapter,
+) -> None:
+    post = Post("Overnight digest", [f"Line {i}: " + "talks " * 400 for i in range(40)])
+    slack_emulator.fail_next("chat.postMessage", error="internal_error", status=500, skip=2)  # part 3 fails
+    with pytest.raises(TransientDeliveryError):
+        await adapter.send(CHANNEL, post, key="digest:k1")
+    stored = slack_emulator.channels[CHANNEL].messages
+    assert [m["metadata"]["event_payload"]["part"] for m in stored] == [0, 1]
+    assert {m["metadata"]["event_payload"]["key"] for m in stored} == {"digest:k1"}
+    parts = stored[0]["metadata"]["event_payload"]["parts"]
+    assert parts == 3
+    # after a restart (a new adapter, nothing remembered) the outbox asks before retrying
+    fresh = SlackAdapter(config_for(slack_emulator))
+    await fresh.start(Inbox())
+    try:
+        assert await fresh.find_sent(CHANNEL, None, "digest:k1") is None  # incomplete: send the rest
+        first = await fresh.send(CHANNEL, post, key="digest:k1")
+        assert first == stored[0]["ts"] and len(stored) == parts
+        assert [m["metadata"]["event_payload"]["part"] for m in stored] == list(range(parts))
+        assert all(m["thread_ts"] == first for m in stored[1:])
+        assert await fresh.find_sent(CHANNEL, None, "digest:k1") == first  # complete: nothing to send
+        assert await fresh.find_sent(CHANNEL, None, "digest:other") is None
+        # a key inside a thread is looked up in that thread
+        reply = await fresh.send(CHANNEL, Post("In the thread"), thread=first, key="digest:k1:1")
+        assert await fresh.find_sent(CHANNEL, first, "digest:k1:1") == reply
+        # without the history scope the key cannot be checked: the caller sends (at least once)
+        slack_emulator.fail_next("conversations.history", error="missing_scope")
+        assert await fresh.find_sent(CHANNEL, None, "digest:k1") is None
+    finally:
+        await fresh.stop()
+
+
 @pytest.mark.parametrize(
     ("channel", "error"),
     [

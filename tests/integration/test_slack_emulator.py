@@ -144,3 +144,47 @@ async def test_socket_url_is_single_use_and_needs_a_ticket(slack_emulator: Slack
             assert hello["type"] == "hello" and hello["connection_info"]["app_id"] == slack_emulator.app_id
         with pytest.raises(aiohttp.WSServerHandshakeError):
             await session.ws_connect(opened["url"])
+
+
+async def test_metadata_is_kept_and_read_back_only_with_include_all_metadata(
+    slack_emulator: SlackEmulator,  # noqa: F811
+) -> None:
+    web = client(slack_emulator)
+    meta = {"event_type": "newsdesk_post", "event_payload": {"key": "k1", "part": 0, "parts": 1}}
+    posted = await web.chat_postMessage(channel=CHANNEL, text="tagged", metadata=meta)
+    await web.chat_postMessage(channel=CHANNEL, text="in thread", thread_ts=posted["ts"], metadata=meta)
+    plain = await web.conversations_history(channel=CHANNEL)
+    assert [m["text"] for m in plain["messages"]] == ["tagged"] and "metadata" not in plain["messages"][0]
+    full = await web.conversations_history(channel=CHANNEL, include_all_metadata=True)
+    assert full["messages"][0]["metadata"] == meta
+    replies = await web.conversations_replies(channel=CHANNEL, ts=posted["ts"], include_all_metadata=True)
+    assert [m["metadata"]["event_payload"]["key"] for m in replies["messages"]] == ["k1", "k1"]
+    with pytest.raises(SlackApiError, match="invalid_metadata_format"):
+        await web.chat_postMessage(channel=CHANNEL, text="x", metadata={"event_type": "t"})
+
+
+async def test_history_is_newest_first_paged_by_cursor_and_bounded_by_oldest(
+    slack_emulator: SlackEmulator,  # noqa: F811
+) -> None:
+    web = client(slack_emulator)
+    sent = [(await web.chat_postMessage(channel=CHANNEL, text=f"m{i}"))["ts"] for i in range(5)]
+    first = await web.conversations_history(channel=CHANNEL, limit=2)
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3"] and first["has_more"] is True
+    second = await web.conversations_history(channel=CHANNEL, limit=2,
+                                             cursor=first["response_metadata"]["next_cursor"])
+    assert [m["text"] for m in second["messages"]] == ["m2", "m1"]
+    recent = await web.conversations_history(channel=CHANNEL, oldest=sent[2])
+    assert [m["text"] for m in recent["messages"]] == ["m4", "m3"]  # oldest is exclusive
+    with pytest.raises(SlackApiError, match="not_in_channel"):
+        await web.conversations_history(channel=OUTSIDE_CHANNEL)
+
+
+async def test_a_held_call_takes_effect_but_is_not_answered(slack_emulator: SlackEmulator) -> None:  # noqa: F811
+    web = AsyncWebClient(token=slack_emulator.bot_token, base_url=slack_emulator.api_url, retry_handlers=[],
+                         timeout=1)
+    slack_emulator.hold_next("chat.postMessage")
+    with pytest.raises(TimeoutError):
+        await web.chat_postMessage(channel=CHANNEL, text="landed")
+    assert [m["text"] for m in slack_emulator.channels[CHANNEL].messages] == ["landed"]
+    slack_emulator.release_held()
+    assert (await web.chat_postMessage(channel=CHANNEL, text="next"))["ok"] is True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+import os
 import re
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -69,13 +70,18 @@ async def wait_for(check: Callable[[], bool], timeout: float = 10.0, step: float
 
 
 def drop_seed(seeds: Path, name: str, text: str | None = None) -> Path:
-    """Copy an eval article into the seeds folder (or write `text` under that name)."""
+    """Copy an eval article into the seeds folder (or write `text` under that name).
+
+    Written to a hidden file first and renamed, so a rescan never reads half a file.
+    """
     seeds.mkdir(parents=True, exist_ok=True)
     target = seeds / name
+    partial = seeds / f".{name}.part"
     if text is None:
-        shutil.copyfile(ARTICLES / name, target)
+        shutil.copyfile(ARTICLES / name, partial)
     else:
-        target.write_text(text, encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
     return target
 
 

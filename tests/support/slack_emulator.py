@@ -9,13 +9,21 @@ so an unmodified slack-bolt app (pointed here through `base_url`) can be driven 
   pushes `events_api` / `slash_commands` envelopes, records acks by `envelope_id`, and can send a
   `disconnect` to make the client reconnect. Envelopes pushed while no client is connected, or
   left unacked on a closed connection, are delivered on the next connection (as Slack retries).
+- Message `metadata` (`event_type` + `event_payload`) is kept with each message and returned by
+  conversations.history / conversations.replies only with `include_all_metadata=true`; both
+  methods page with `limit` / `cursor` (`response_metadata.next_cursor`) and honour `oldest`.
 - Every call is recorded with its full parameters; tests wait for calls and acks with a time limit.
-- Faults (429 with Retry-After, arbitrary error codes, HTTP 5xx) can be injected per method.
+- Faults (429 with Retry-After, arbitrary error codes, HTTP 5xx) can be injected per method, and
+  a call can be held after Slack has acted on it (`hold_next`): the message is posted but the
+  answer never comes, which is what a client sees when it times out or crashes mid-request.
+- `drop_connections` closes every Socket Mode connection from the server side (a network cut).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import hashlib
 import hmac
@@ -69,6 +77,7 @@ class Fault:
     skip: int = 0  # calls to let through before failing
     body: str | None = None  # a non-JSON answer (a proxy's error page)
     content_type: str = "text/html"
+    hold: bool = False  # act on the call, then never answer (until released)
 
 
 @dataclass
@@ -141,6 +150,7 @@ class SlackEmulator:
         self._sockets: dict[int, web.WebSocketResponse] = {}
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
+        self._released = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.add_user(User(bot_user_id, "newsbot", is_bot=True))
@@ -161,6 +171,7 @@ class SlackEmulator:
 
     async def stop(self) -> None:
         """Close every websocket and stop listening."""
+        self._released.set()
         for ws in list(self._sockets.values()):
             await ws.close()
         if self._runner is not None:
@@ -216,6 +227,19 @@ class SlackEmulator:
         fault = Fault(status, error, retry_after, count, skip, body, content_type)
         self.faults.setdefault(method, []).append(fault)
 
+    def hold_next(self, method: str, count: int = 1, skip: int = 0) -> None:
+        """Let `count` calls of `method` (after `skip`) take effect, then withhold the answer.
+
+        The client sees a request that never completes (its timeout fires, or it crashes while
+        waiting) although Slack has acted on it: the case an idempotency check must cover.
+        The held answers are sent when `release_held` is called (or the emulator stops).
+        """
+        self.faults.setdefault(method, []).append(Fault(remaining=count, skip=skip, hold=True))
+
+    def release_held(self) -> None:
+        """Answer every held call now (its client may have gone away meanwhile)."""
+        self._released.set()
+
     def rate_limit_next(self, method: str, retry_after: float = 30, count: int = 1, skip: int = 0) -> None:
         """Answer `count` calls of `method` (after `skip`) with HTTP 429, `ratelimited`, Retry-After."""
         self.fail_next(method, error="ratelimited", status=429, retry_after=retry_after, count=count, skip=skip)
@@ -261,6 +285,11 @@ class SlackEmulator:
 
         await self._wait(done, timeout, f"fewer than {count} socket connections")
 
+    @property
+    def connected(self) -> int:
+        """How many Socket Mode connections are open now."""
+        return len(self._sockets)
+
     async def _wait(self, probe: Callable[[], Any], timeout: float, what: str) -> Any:
         async def loop() -> Any:
             async with self._changed:
@@ -293,7 +322,7 @@ class SlackEmulator:
                 params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
             else:
                 params.update(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "metadata"):
             if isinstance(params.get(key), str):
                 with contextlib.suppress(json.JSONDecodeError):  # reported as invalid_blocks later
                     params[key] = json.loads(params[key])
@@ -310,21 +339,29 @@ class SlackEmulator:
         if faults and faults[0].skip > 0:
             faults[0].skip -= 1
             faults = None
+        hold = False
         if faults:
             fault = faults[0]
             fault.remaining -= 1
             if fault.remaining <= 0:
                 faults.pop(0)
-            status, answer, page = fault.status, {"ok": False, "error": fault.error}, fault.body
-            page_type = fault.content_type
-            if fault.retry_after is not None:
-                extra_headers["Retry-After"] = str(int(fault.retry_after))
-        elif answer.get("ok") and method in self._effects:
+            if fault.hold:
+                hold = True
+            else:
+                status, answer, page = fault.status, {"ok": False, "error": fault.error}, fault.body
+                page_type = fault.content_type
+                if fault.retry_after is not None:
+                    extra_headers["Retry-After"] = str(int(fault.retry_after))
+        if status == 200 and answer.get("ok") and method in self._effects:
             self._effects[method](self, params, answer)
         self.calls.append(RecordedCall(method, params, headers, status, answer, await request.read()))
         await self._notify()
         if answer.get("ok") and method == "chat.postMessage" and self.echo_bot_messages:
             await self._echo(answer["message"], answer["channel"])
+        if hold:
+            self._released.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), 120)
         if page is not None:
             return web.Response(status=status, text=page, content_type=page_type, headers=extra_headers)
         return web.json_response(answer, status=status, headers=extra_headers)
@@ -408,6 +445,14 @@ class SlackEmulator:
         }
         if params.get("blocks") is not None:
             message["blocks"] = params["blocks"]
+        if params.get("metadata") is not None:
+            metadata = params["metadata"]
+            if (not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str)
+                    or not isinstance(metadata.get("event_payload"), dict)):
+                return {"ok": False, "error": "invalid_metadata_format"}
+            if not re.fullmatch(r"[A-Za-z0-9_]{1,255}", metadata["event_type"]):
+                return {"ok": False, "error": "invalid_metadata_schema"}
+            message["metadata"] = {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
         thread_ts = params.get("thread_ts")
         if thread_ts:
             parent = self._find(chan, str(thread_ts))
@@ -493,7 +538,21 @@ class SlackEmulator:
             return {"ok": False, "error": "thread_not_found"}
         root = parent.get("thread_ts", parent["ts"])
         thread = [m for m in chan.messages if m["ts"] == root or m.get("thread_ts") == root]
-        return {"ok": True, "messages": thread, "has_more": False}
+        thread = [m for m in thread if m["ts"] == root or _after(m["ts"], params)]
+        return _page(thread, params, default_limit=1000)
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        chan = self.channels.get(str(params.get("channel", "")))
+        if chan is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if not chan.is_member:
+            return {"ok": False, "error": "not_in_channel"}
+        # the channel's timeline, newest first: top-level messages and thread parents (replies
+        # appear only when also sent to the channel)
+        timeline = [m for m in reversed(chan.messages)
+                    if (m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast")
+                    and _after(m["ts"], params)]
+        return _page(timeline, params, default_limit=100)
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))
@@ -526,6 +585,7 @@ class SlackEmulator:
         "chat.postEphemeral": _post_ephemeral,
         "conversations.info": _conversations_info,
         "conversations.replies": _conversations_replies,
+        "conversations.history": _conversations_history,
         "users.info": _users_info,
         "apps.connections.open": _connections_open,
     }
@@ -708,6 +768,22 @@ class SlackEmulator:
         an `app_mention` event too (Slack sends both, in no guaranteed order: `message_first`
         sends the `message` event first). Returns the message ts and the envelope ids.
         """
+        ts, events = self.human_message(channel, user, text, thread_ts=thread_ts, message_first=message_first)
+        return ts, [await self.push_event(event) for event in events]
+
+    def human_message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        message_first: bool = False,
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Store a person's message and return its ts and the events Slack would send about it.
+
+        For HTTP delivery: wrap each event with `event_callback`, sign it and `deliver_http` it.
+        """
         chan = self.channels[channel]
         ts = self._new_ts()
         message: dict[str, Any] = {
@@ -735,11 +811,12 @@ class SlackEmulator:
             mention = {k: v for k, v in message.items() if k != "parent_user_id"}
             mention.update({"type": "app_mention", "channel": channel, "event_ts": ts})
             events.insert(len(events) if message_first else 0, mention)
-        return ts, [await self.push_event(event) for event in events]
+        return ts, events
 
     async def _echo(self, message: dict[str, Any], channel: str) -> None:
         chan = self.channels[channel]
-        event = {**message, "channel": channel, "event_ts": message["ts"]}
+        event = {k: v for k, v in message.items() if k != "metadata"}
+        event.update({"channel": channel, "event_ts": message["ts"]})
         event["channel_type"] = "group" if chan.is_private else "channel"
         await self.push_event(event)
 
@@ -793,6 +870,11 @@ class SlackEmulator:
         if self._sockets:
             await self._send_envelope(env, max(self._sockets))
 
+    async def drop_connections(self) -> None:
+        """Close every Socket Mode connection from Slack's side, with no warning (a network cut)."""
+        for ws in list(self._sockets.values()):
+            await ws.close()
+
     async def disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask every connected client to reconnect, as Slack does before recycling a connection."""
         for ws in list(self._sockets.values()):
@@ -821,6 +903,43 @@ class SlackEmulator:
             session.post(url, data=body, headers={"Content-Type": content_type, **(headers or {})}) as resp,
         ):
             return resp.status, await resp.text()
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() in ("true", "1")
+
+
+def _after(ts: str, params: dict[str, Any]) -> bool:
+    """Whether a message ts is inside the `oldest` / `latest` window of a history request."""
+    inclusive = _truthy(params.get("inclusive"))
+    if params.get("oldest") not in (None, ""):
+        oldest = float(params["oldest"])
+        if float(ts) < oldest or (float(ts) == oldest and not inclusive):
+            return False
+    if params.get("latest") not in (None, ""):
+        latest = float(params["latest"])
+        if float(ts) > latest or (float(ts) == latest and not inclusive):
+            return False
+    return True
+
+
+def _page(messages: list[dict[str, Any]], params: dict[str, Any], *, default_limit: int) -> dict[str, Any]:
+    """One page of `messages` by `limit` / `cursor`, metadata only with `include_all_metadata`."""
+    try:
+        limit = max(1, min(999, int(params.get("limit") or default_limit)))
+        start = int(base64.b64decode(str(params["cursor"])).decode().removeprefix("next_ts:")) \
+            if params.get("cursor") else 0
+    except (ValueError, binascii.Error):
+        return {"ok": False, "error": "invalid_cursor"}
+    chunk = messages[start : start + limit]
+    if not _truthy(params.get("include_all_metadata")):
+        chunk = [{k: v for k, v in m.items() if k != "metadata"} for m in chunk]
+    more = start + limit < len(messages)
+    answer: dict[str, Any] = {"ok": True, "messages": [dict(m) for m in chunk], "has_more": more}
+    answer["response_metadata"] = {
+        "next_cursor": base64.b64encode(f"next_ts:{start + limit}".encode()).decode() if more else ""
+    }
+    return answer
 
 
 def block_kit_problem(blocks: Any) -> str | None:
