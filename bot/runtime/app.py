@@ -60,7 +60,8 @@ class Runtime:
         self.router.thread_story = self._thread_story
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.feed_tick_seconds = feed_tick_seconds
-        self.first_scan = asyncio.Event()
+        self.first_scan = asyncio.Event()  # set: no scan pending; `start` clears it until its first scan
+        self.first_scan.set()
         self._ingest_lock: asyncio.Lock | None = None
         self._fetcher: Fetcher | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -69,6 +70,7 @@ class Runtime:
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, start_adapters: bool = True) -> None:
         """Schedule every job, start the outbox worker and (optionally) the adapters."""
+        self.first_scan.clear()
         self._ingest_lock = asyncio.Lock()
         await asyncio.to_thread(self.delivery.init_cursor)
         self._fetcher = Fetcher(fetch_policy(self.core))
