@@ -37,7 +37,17 @@ from bot.understand.extract import (
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
-from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, synonyms, tokens
+from bot.understand.lexicon import (
+    STOP,
+    Token,
+    inflections,
+    keys,
+    lemmas_of,
+    related_keys,
+    synonym_keys,
+    synonyms,
+    tokens,
+)
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 from bot.understand.wordnet import default_wordnet
@@ -46,6 +56,7 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 
 MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
+RELATED = 0.5  # credit for a word one WordNet link away (derivation, hypernym, verb group)
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
 RIVAL_SUPPORT = 0.1  # another source's value counts as a rival when its sentence is this nearly as good
 RIVAL_SCORE = 1.5
@@ -306,6 +317,17 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             syn = [j for j, t in enumerate(s_toks) if is_speech(t.lower)]
             for j in syn:
                 anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        rel: list[int] = []
+        if not found and not syn and qt.lower not in STOP:
+            # "operator" for "operates", "building" for "construction": a weaker paraphrase
+            rk = related_keys(qt.lower, True)
+            rel = [
+                j
+                for j, sk in enumerate(s_toks)
+                if s_toks[j].lower not in STOP and (s_keys[j] & rk or qk & related_keys(s_toks[j].lower, True))
+            ]
+            for j in rel:
+                anchors[j] = max(anchors.get(j, 0.0), RELATED * w)
         if found:
             for j in found:
                 anchors[j] = max(anchors.get(j, 0.0), w)
@@ -314,6 +336,8 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             got += 0.8 * w
         elif syn:
             got += SYNONYM * w
+        elif rel:
+            got += RELATED * w
         elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
             got += 0.6 * w
     return (got / total if total else 0.0), anchors

@@ -289,3 +289,40 @@ def synonym_keys(word: str) -> frozenset[str]:
     for syn in synonyms(word):
         out |= keys(syn)
     return frozenset(out - keys(word))
+
+
+def _lemma_set(word: str) -> set[str]:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if not w.isalpha() or w in STOP:
+        return set()
+    return {w} | {lemma.lower() for ls in getAllLemmas(w).values() for lemma in ls}
+
+
+@lru_cache(maxsize=20_000)
+def derivations(word: str) -> frozenset[str]:
+    """Single words WordNet derives from (or to) the word's lemmas: "mediating" -> "mediator"."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    lemmas = _lemma_set(word)
+    out: set[str] = set()
+    for lemma in lemmas:
+        out |= {d for d in wn.derivations(lemma) if " " not in d}
+    return frozenset(out - lemmas)
+
+
+@lru_cache(maxsize=20_000)
+def related_keys(word: str, derived_only: bool = False) -> frozenset[str]:
+    """Match keys of words one WordNet link away (derivation, one step up/down, verb group,
+    similar adjective), less the word's own keys and synonyms: the weakest paraphrase match."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    out: set[str] = set()
+    for lemma in _lemma_set(word):
+        for rel in wn.derivations(lemma) if derived_only else wn.related(lemma):
+            if " " not in rel and "-" not in rel:
+                out |= keys(rel)
+    return frozenset(out - keys(word) - synonym_keys(word) - STOP)

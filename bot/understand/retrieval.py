@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import StorySentence
-from bot.understand.lexicon import content_words, inflections, lemmas_of, synonyms
+from bot.understand.lexicon import content_words, derivations, inflections, lemmas_of, synonyms
 
 _FTS_TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -25,7 +25,7 @@ def fts_tokens(text: str) -> list[str]:
 
 
 def query_terms(question: str) -> list[str]:
-    """The question's content words, then their lemmas and inflections, then WordNet synonyms.
+    """The question's content words, their lemmas and inflections, WordNet derivations, then synonyms.
 
     Most important first: a search that keeps only the first N terms (the store keeps 40)
     still has every word of the question itself.
@@ -39,6 +39,10 @@ def query_terms(question: str) -> list[str]:
     for part in parts:
         for form in sorted(inflections(part)):
             seen.setdefault(form, None)
+    for part in parts:
+        for der in sorted(derivations(part)):  # "mediating" finds "the mediator"
+            for form in sorted(inflections(der)):
+                seen.setdefault(form, None)
     for part in parts:
         for syn in sorted(synonyms(part)):
             for form in sorted(inflections(syn)):
