@@ -187,6 +187,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
         if q.relation and not _has_word(q.relation, text):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
+        if q.relation and q.relation_object and not _mentions_object(q, hit):
+            continue  # "Who led the delegation?" is not answered by who led a meeting
         if q.yes_no and _open_question(q, text):
             continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
@@ -783,6 +785,17 @@ def _has_word(word: str, text: str) -> bool:
     return any(keys(t.lower) & want for t in tokens(text))
 
 
+def _mentions_object(q: Question, hit: Hit) -> bool:
+    """True when the sentence (or, through "the agency", its predecessor or title) names the head
+    of the phrase the question's relation governs: the delegation, the Northern Front."""
+    head = q.relation_object[-1].lower
+    if _has_word(head, hit.sentence.text):
+        return True
+    toks = tokens(hit.sentence.text)
+    opens_with_anaphor = bool(toks) and (toks[0].lower in _ANAPHORS or (len(toks) > 1 and toks[1].lower in _PRONOUNS))
+    return opens_with_anaphor and _has_word(head, hit.before or "")
+
+
 def _has_event(q: Question, text: str) -> bool:
     """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
     want: set[str] = set()
@@ -850,6 +863,9 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
         if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
             return None  # "Who heads X?": the name must stand by the word that says who heads what
+        titles = [i for i in at if toks[i].capitalised and i + 1 < len(toks) and toks[i + 1].capitalised]
+        if at and len(titles) == len(at) and not any(i < cand.first <= i + 3 for i in titles):
+            return None  # "CIA Director William Burns": the title belongs to the name after it
         score += _role_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
         score += _subject_fit(q, text, toks, cand)

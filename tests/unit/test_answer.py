@@ -340,3 +340,53 @@ def test_why_question_prefers_a_stated_reason_to_a_condition(reasons: MemorySear
 def test_who_question_takes_an_unnamed_role_that_did_the_deed(reasons: MemorySearch) -> None:
     ans = answer_question("Who ordered the channel closed?", reasons, [])
     assert ans.answer is not None and "harbour master" in ans.answer
+
+
+def test_a_verb_in_the_question_finds_the_role_noun_derived_from_it() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        71,
+        (
+            "Talks between the ferry union and the island council resumed on Tuesday.\n"
+            "Negotiators met again under a government-appointed mediator, retired judge Colm Brennan.\n"
+            "The council said it hoped for a deal before the summer season."
+        ),
+        source="isle-news.example",
+        title="Ferry talks resume",
+        day="2025-05-06",
+    )
+    ans = answer_question("Who is mediating the talks?", s, [])
+    assert ans.answer is not None and "Colm Brennan" in ans.answer
+
+
+def test_who_led_a_group_is_unknown_when_only_some_other_thing_was_led() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        72,
+        (
+            "Following a Lisbon meeting led by union chief Rosa Vidal, the council made a new offer.\n"
+            "The council sent a delegation to the capital on Friday to lobby ministers."
+        ),
+        source="isle-news.example",
+        title="Council lobbies ministers",
+        day="2025-05-08",
+    )
+    assert answer_question("Who led the delegation the council sent to the capital?", s, []).answer is None
+    assert answer_question("Who commands the Northern Front?", s, []).answer is None
+    assert "Rosa Vidal" in (answer_question("Who led the Lisbon meeting?", s, []).answer or "")
+
+
+def test_a_title_before_one_name_does_not_make_an_earlier_name_the_holder() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        73,
+        "Mayor Ana Costa met Port Director Luis Prado in Faro on Monday to discuss the ferry contract.",
+        source="isle-news.example",
+        title="Mayor meets port chief",
+        day="2025-05-09",
+    )
+    ans = answer_question("Who directs the port?", s, [])
+    assert ans.answer is None or "Ana Costa" not in ans.answer
