@@ -28,6 +28,7 @@ from bot.understand.extract import (
     clause_candidates,
     complement_candidates,
     duration_candidates,
+    elaboration_candidates,
     entity_candidates,
     gap_candidates,
     number_candidates,
@@ -193,6 +194,8 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
+        if q.kind is Kind.ENTITY and q.wh in {"who", "what"} and not q.target:
+            extra += elaboration_candidates(text, tokens(text), anchors)  # "... go free, mostly women"
         candidates = _candidates(q, text) + extra
         if q.described:
             candidates = [c for c in candidates if c.value == "appositive"]  # what the text says X is
@@ -395,6 +398,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
     return clause_candidates(text, toks)
 
 
+_ELAB = "elaboration"
 _ORG = frozenset(["organization", "organisation", "social_group", "group"])
 _QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])
 _TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
@@ -867,7 +871,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         if at and len(titles) == len(at) and not any(i < cand.first <= i + 3 for i in titles):
             return None  # "CIA Director William Burns": the title belongs to the name after it
         score += _role_fit(q, text, toks, cand)
-    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
+    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title", _ELAB}:
         score += _subject_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.object_of:
         verbs = _object_verbs(q, toks)
@@ -888,7 +892,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             score -= 0.8  # such things are usually named: a description is the fallback
     if (
         q.kind is Kind.ENTITY
-        and cand.value not in {"title", "list", "np", "nplist"}
+        and cand.value not in {"title", "list", "np", "nplist", _ELAB}
         and all(getAllLemmas(t.lower) for t in span)
         and not default_gazetteer().is_place(name)
     ):
@@ -902,7 +906,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             and not nxt.capitalised
             and nxt.lower not in STOP
             and not _verbish(nxt.lower)
-            and cand.value not in {"np", "nplist", "title"}
+            and cand.value not in {"np", "nplist", "title", _ELAB}
         ):
             score -= 0.6  # "Israeli team", "the Sorrel Islands ferry strike": a name used as a modifier
         prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]

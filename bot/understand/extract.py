@@ -695,3 +695,36 @@ def _speech_word(word: str) -> bool:
     from bot.understand.attribution import is_speech  # noqa: PLC0415
 
     return is_speech(word.lower())
+
+
+_ELABORATORS = frozenset(
+    ["mostly", "mainly", "largely", "chiefly", "primarily", "including", "especially", "notably", "namely", "among"]
+)
+
+
+def elaboration_candidates(text: str, toks: list[Token], anchors: Collection[int]) -> list[Candidate]:
+    """Who or what an event concerns, spelt out after a comma or colon right behind it.
+
+    "... hostages would go free, mostly women, men over 60 and ..." and "... allowed to cross:
+    pupils, hospital staff and ..." name the members of a group the sentence has just counted
+    or described. The elaboration runs to the end of the sentence (or a semicolon or dash) and
+    must follow within three words of one of the question's words.
+    """
+    out: list[Candidate] = []
+    for i in range(len(toks) - 1):
+        gap = text[toks[i].end : toks[i + 1].start]
+        colon = ":" in gap
+        if not (colon or gap.strip() == ","):
+            continue
+        if not any(i - 3 <= a <= i for a in anchors):
+            continue
+        start = i + 1
+        if not colon and toks[start].lower not in _ELABORATORS:
+            continue
+        last = start
+        while last + 1 < len(toks) and not re.search(r"[;—–]|\s-\s", text[toks[last].end : toks[last + 1].start]):
+            last += 1
+        if last - start > 20:
+            continue
+        out.append(Candidate(text[toks[start].start : toks[last].end], start, last, bonus=1.0, value="elaboration"))
+    return out

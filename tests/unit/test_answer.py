@@ -390,3 +390,22 @@ def test_a_title_before_one_name_does_not_make_an_earlier_name_the_holder() -> N
     )
     ans = answer_question("Who directs the port?", s, [])
     assert ans.answer is None or "Ana Costa" not in ans.answer
+
+
+def test_who_question_is_answered_by_the_group_spelt_out_after_a_comma() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        74,
+        (
+            "Envoys of the two sides began indirect talks in Lusova on Tuesday.\n"
+            "The first phase of the proposed deal would see 80 prisoners released, mostly teenagers, "
+            "women and elderly detainees."
+        ),
+        source="wire-east.example",
+        title="Truce talks open",
+        day="2025-06-03",
+    )
+    ans = answer_question("Who would be released in the first phase?", s, [])
+    assert ans.answer is not None
+    assert "teenagers" in ans.answer and "elderly detainees" in ans.answer
