@@ -39,9 +39,11 @@ from bot.understand.extract import (
 )
 from bot.understand.gazetteer import default_gazetteer
 from bot.understand.lexicon import (
+    RECURRENCE,
     STOP,
     Token,
     inflections,
+    is_gathering,
     keys,
     lemmas_of,
     related_keys,
@@ -57,6 +59,7 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 
 MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
+NEXT_EVENT = 0.9  # credit for "another meeting" / "meet again" standing in for "the next round"
 RELATED = 0.5  # credit for a word one WordNet link away (derivation, hypernym, verb group)
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
 RIVAL_SUPPORT = 0.1  # another source's value counts as a rival when its sentence is this nearly as good
@@ -297,9 +300,17 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
     meta_words = set(fts_tokens(hit.sentence.source + " " + hit.sentence.article_url))
     total = got = 0.0
     anchors: dict[int, float] = {}
+    coming = _announces_meeting(s_toks) if q.next_event else []
+    next_words = {t.lower for t in q.next_event}
     for i, qt in enumerate(q.content):
         w = weights.get(i, 1.0)
         total += w
+        if coming and qt.lower in next_words:
+            # "the next round of talks" <- "Another meeting is planned ...", "would meet again"
+            for j in coming:
+                anchors[j] = max(anchors.get(j, 0.0), NEXT_EVENT * w)
+            got += NEXT_EVENT * w
+            continue
         qk = keys(qt.lower)
         found = [j for j, sk in enumerate(s_keys) if sk & qk]
         dm = None if found else _date_match(qt, q, hit.sentence.published)
@@ -387,7 +398,14 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
             found += [c for c in phrase_candidates(text, toks) if _slot_fit(q, text, toks, c) > 0]
         return found
     if q.kind is Kind.PLACE:
-        return place_candidates(text, toks)
+        found = place_candidates(text, toks)
+        for c in phrase_candidates(text, toks):
+            # "in the town hall", "at the border crossing": an unnamed place, below a named one
+            p = c.first - 1
+            of_name = c.last + 1 < len(toks) and toks[c.last + 1].lower == "of"  # "the offices of X": X
+            if p >= 0 and toks[p].lower in {"in", "at"} and not of_name and _above(toks[c.last].lower) & _SITES:
+                found.append(Candidate(text[toks[p].start : toks[c.last].end], p, c.last, 0.2, "np"))
+        return found
     if q.kind is Kind.TIME:
         return time_candidates(text, toks)
     if q.kind is Kind.NUMBER:
@@ -399,6 +417,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
 
 
 _ELAB = "elaboration"
+_SITES = frozenset(["location", "structure", "building", "facility", "area", "region"])
 _ORG = frozenset(["organization", "organisation", "social_group", "group"])
 _QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])
 _TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
@@ -787,6 +806,29 @@ def _has_word(word: str, text: str) -> bool:
     """True when the sentence has the word, a form or derivation of it, or a WordNet synonym."""
     want = keys(word) | synonym_keys(word)
     return any(keys(t.lower) & want for t in tokens(text))
+
+
+def _announces_meeting(toks: list[Token]) -> list[int]:
+    """Positions of the recurrence and meeting words when a sentence announces another meeting
+    ("Another meeting is planned for Monday", "the two sides would meet again on Thursday",
+    "talks will resume"): the recurrence word must bind the meeting word, and the sentence
+    must speak of the future (a plan, "will", "would"), not of a meeting that took place."""
+    if not any(t.lower in _HEDGES | {"scheduled", "due"} for t in toks):
+        return []
+    found: set[int] = set()
+    for m, t in enumerate(toks):
+        if t.lower in STOP or not is_gathering(t.lower):
+            continue
+        for a in range(max(0, m - 3), m):  # "another meeting", "a new round of talks"
+            between = toks[a + 1 : m]
+            if toks[a].lower in RECURRENCE and all(
+                x.lower == "of" or (x.lower not in STOP and not x.capitalised) for x in between
+            ):
+                found |= {a, m}
+        for a in range(m + 1, min(len(toks), m + 3)):  # "meet again", "talks will resume"
+            if toks[a].lower in RECURRENCE - {"new", "next", "another", "more", "fresh", "upcoming"}:
+                found |= {a, m}
+    return sorted(found)
 
 
 def _mentions_object(q: Question, hit: Hit) -> bool:

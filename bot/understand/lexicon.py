@@ -326,3 +326,22 @@ def related_keys(word: str, derived_only: bool = False) -> frozenset[str]:
             if " " not in rel and "-" not in rel:
                 out |= keys(rel)
     return frozenset(out - keys(word) - synonym_keys(word) - STOP)
+
+
+RECURRENCE = frozenset(["next", "another", "again", "new", "further", "fresh", "resume", "resumed", "resumes",
+                        "restart", "upcoming", "more", "follow-up"])  # fmt: skip
+_GATHERING_KINDS = frozenset(["meeting", "gathering", "discussion", "conference"])
+
+
+@lru_cache(maxsize=20_000)
+def is_gathering(word: str) -> bool:
+    """True for words that name a meeting of people (talks, session, meeting, meet, convene):
+    by WordNet, the word or a derivation of it is a kind of meeting, gathering or discussion."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    for lemma in _lemma_set(word):
+        for noun in {lemma} | wn.derivations(lemma):
+            if noun in _GATHERING_KINDS or wn.hypernyms(noun, 2, 3) & _GATHERING_KINDS:
+                return True
+    return False

@@ -12,7 +12,7 @@ from enum import Enum
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, tokens
+from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, is_gathering, tokens
 
 
 class Kind(Enum):
@@ -124,6 +124,7 @@ class Question:
     name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
     object_of: bool = False  # "Whom did X meet?": the answer follows the relation verb, X precedes it
     described: tuple[Token, ...] = ()  # "Who is Rui Pena?", "What is Boyle's background?": whose description
+    next_event: tuple[Token, ...] = ()  # "the next round of talks": words a sentence about a new meeting covers
 
 
 def parse_question(text: str) -> Question:
@@ -298,6 +299,7 @@ def parse_question(text: str) -> Question:
         text=text,
         relation=relation,
         relation_object=relation_object,
+        next_event=_next_event(toks),
         object_of=object_of,
         described=described,
         name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
@@ -321,6 +323,23 @@ def parse_question(text: str) -> Question:
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+_TIME_UNITS = frozenset(["day", "days", "week", "weeks", "month", "months", "year", "years", "time", "morning",
+                         "evening", "night", "weekend"])  # fmt: skip
+
+
+def _next_event(toks: list[Token]) -> tuple[Token, ...]:
+    """ "the next round of talks" -> (next, round, talks): a coming meeting, which a source may
+    announce as "another meeting", "would meet again" or "talks will resume"."""
+    for k, t in enumerate(toks[:-1]):
+        if t.lower not in {"next", "another", "upcoming"} or toks[k + 1].lower in _TIME_UNITS | STOP:
+            continue
+        end = k + 1
+        if end + 2 < len(toks) and toks[end + 1].lower == "of" and is_gathering(toks[end + 2].lower):
+            end += 2  # "round of talks"
+        return tuple(w for w in toks[k : end + 1] if w.lower != "of")
+    return ()
 
 
 def _relation_object(toks: list[Token], at: int) -> tuple[Token, ...]:

@@ -409,3 +409,34 @@ def test_who_question_is_answered_by_the_group_spelt_out_after_a_comma() -> None
     ans = answer_question("Who would be released in the first phase?", s, [])
     assert ans.answer is not None
     assert "teenagers" in ans.answer and "elderly detainees" in ans.answer
+
+
+def test_next_round_is_answered_by_a_sentence_announcing_another_meeting() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        75,
+        (
+            "Negotiators for the union and the operator met on Thursday under a mediator.\n"
+            "The strike began after talks on a new pay deal collapsed late on Sunday.\n"
+            "Another meeting is planned for Monday in the town hall."
+        ),
+        source="daily-ledger.example",
+        title="Port talks resume",
+        day="2025-09-12",
+    )
+    assert "Monday" in (answer_question("When is the next round of talks?", s, []).answer or "")
+    assert "town hall" in (answer_question("Where will the next round of talks take place?", s, []).answer or "")
+
+
+def test_a_meeting_that_already_happened_is_not_the_next_one() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        76,
+        "The two sides met again on Thursday in Pirel, officials said.",
+        source="wire-east.example",
+        title="Talks go on",
+        day="2025-06-13",
+    )
+    assert answer_question("When is the next round of talks?", s, []).answer is None
