@@ -839,7 +839,20 @@ def _mentions_object(q: Question, hit: Hit) -> bool:
         return True
     toks = tokens(hit.sentence.text)
     opens_with_anaphor = bool(toks) and (toks[0].lower in _ANAPHORS or (len(toks) > 1 and toks[1].lower in _PRONOUNS))
-    return opens_with_anaphor and _has_word(head, hit.before or "")
+    if opens_with_anaphor and _has_word(head, hit.before or ""):
+        return True
+    # "Philippe Lazzarini, who heads the agency,": a definite description standing for a name
+    # given in the headline or the sentence before
+    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    described = any(
+        keys(t.lower) & want and i + 2 < len(toks) and toks[i + 1].lower == "the" and not toks[i + 2].capitalised
+        for i, t in enumerate(toks)
+    ) or any(
+        toks[i].lower == "the" and toks[i + 1].lower.endswith("'s") and keys(toks[i + 2].lower) & want
+        for i in range(len(toks) - 2)
+    )  # "The agency's head, ..."
+    context = " ".join((hit.before or "", hit.sentence.article_title))
+    return described and q.relation_object[-1].capitalised and _has_word(head, context)
 
 
 def _has_event(q: Question, text: str) -> bool:

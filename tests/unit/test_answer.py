@@ -440,3 +440,19 @@ def test_a_meeting_that_already_happened_is_not_the_next_one() -> None:
         day="2025-06-13",
     )
     assert answer_question("When is the next round of talks?", s, []).answer is None
+
+
+def test_who_heads_a_named_body_accepts_the_agency_standing_for_its_name() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        77,
+        (
+            "The relief agency Aidwell warned of shortages in the camps.\n"
+            "Marta Kunz, who heads the agency, said stocks would run out within a week."
+        ),
+        source="relief-news.example",
+        title="Aidwell warns of camp shortages",
+        day="2025-03-02",
+    )
+    assert "Marta Kunz" in (answer_question("Who heads Aidwell?", s, []).answer or "")
