@@ -146,6 +146,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
     support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
     q_negated = bool(_NEGATION.search(q.text)) if q.wh and q.kind is Kind.CLAUSE else None
     q_ordinals = {t.lower for t in tokens(q.text)} & _ORDINAL_WORDS
+    rel_words = _relation_words(q) if q.relation else frozenset()
     scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
@@ -189,7 +190,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # a yes/no question needs its event in the sentence
         if q.focus and re.search(rf"\b{re.escape(q.focus)}\s+of\b", q.text, re.I) and not _has_word(q.focus, text):
             continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
-        if q.relation and not _has_word(q.relation, text):
+        if q.relation and not any(keys(t.lower) & rel_words for t in tokens(text)):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
         if q.relation and q.relation_object and not _mentions_object(q, hit):
             continue  # "Who led the delegation?" is not answered by who led a meeting
@@ -365,7 +366,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
         found = entity_candidates(text, toks, q.plural)
         if q.relation and not q.object_of and not q.target:
             # "Who is covering emergency care?" <- "... is being covered by senior consultants"
-            want = keys(q.relation) | synonym_keys(q.relation)
+            want = _relation_words(q)
             at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
             phrases = []
             for c in phrase_candidates(text, toks):
@@ -446,7 +447,7 @@ def _object_verbs(q: Question, toks: list[Token]) -> list[int]:
     for t in q.content:
         if t.capitalised:
             subj |= keys(t.lower)
-    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    want = _relation_words(q)
     out = []
     for v, t in enumerate(toks):
         if keys(t.lower) & want and any(keys(x.lower) & subj for x in toks[:v]):
@@ -808,6 +809,16 @@ def _has_word(word: str, text: str) -> bool:
     return any(keys(t.lower) & want for t in tokens(text))
 
 
+def _relation_words(q: Question) -> frozenset[str]:
+    """Keys of the question's relation word and its synonyms; for a verb of speech ("Who did X
+    speak to?") any verb of speech, since "told", "said to" and "spoke to" name one relation."""
+    rel = q.relation or ""
+    out = keys(rel) | synonym_keys(rel)
+    if rel and is_speech(rel) and "NOUN" not in getAllLemmas(rel):
+        out |= {k for lemma in _SPEECH_LEMMAS for k in keys(lemma)}
+    return out
+
+
 def _announces_meeting(toks: list[Token]) -> list[int]:
     """Positions of the recurrence and meeting words when a sentence announces another meeting
     ("Another meeting is planned for Monday", "the two sides would meet again on Thursday",
@@ -918,7 +929,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
-        want = keys(q.relation) | synonym_keys(q.relation)
+        want = _relation_words(q)
         at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
         if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
             return None  # "Who heads X?": the name must stand by the word that says who heads what

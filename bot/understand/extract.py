@@ -237,9 +237,24 @@ def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
                 j += 2
             else:
                 break
+        if _numbered(text, toks, j):
+            j += 1  # "Channel 9", "France 24": a number that is part of the name
         spans.append((i, j))
         i = j + 1
     return spans
+
+
+def _numbered(text: str, toks: list[Token], j: int) -> bool:
+    """True when the name ending at j goes on with a short number not followed by what it counts."""
+    if j + 1 >= len(toks) or _gap(text, toks[j], toks[j + 1]) != " ":
+        return False
+    num = toks[j + 1].text
+    if not (num.isdigit() and len(num) <= 3) or toks[j].lower in _DAYS + _MONTHS:
+        return False
+    if j + 2 < len(toks) and _gap(text, toks[j + 1], toks[j + 2]) == " ":
+        after = toks[j + 2]
+        return after.lower in STOP or after.capitalised  # "Channel 9 on ...", not "Gaza 30 people"
+    return True
 
 
 def name_lists(text: str, toks: list[Token], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

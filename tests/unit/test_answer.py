@@ -456,3 +456,32 @@ def test_who_heads_a_named_body_accepts_the_agency_standing_for_its_name() -> No
         day="2025-03-02",
     )
     assert "Marta Kunz" in (answer_question("Who heads Aidwell?", s, []).answer or "")
+
+
+def test_who_someone_spoke_to_is_the_one_they_told() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        78,
+        "Union secretary Mira Donnelly told Radio Westmark that members wanted a 9 percent raise.",
+        source="harbour-news.example",
+        title="Dockworkers walk out",
+        day="2025-09-08",
+    )
+    assert "Radio Westmark" in (answer_question("Who did Mira Donnelly speak to?", s, []).answer or "")
+
+
+def test_a_numbered_broadcaster_keeps_its_number() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        79,
+        (
+            "Mayor Petra Lindqvist said the closure would last at least six months.\n"
+            'Interviewed by Channel 9 on Wednesday evening, Lindqvist said the city had "no choice".'
+        ),
+        source="riverside-post.example",
+        title="Bridge closed",
+        day="2025-10-02",
+    )
+    assert "Channel 9" in (answer_question("Which broadcaster interviewed the mayor?", s, []).answer or "")
