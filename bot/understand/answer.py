@@ -516,6 +516,8 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
         desc = _target_class(toks[k].lower) if "NOUN" in getAllLemmas(toks[k].lower) else "other"
         if desc in {"person", "org"} and desc != cls:
             return -1.0
+        if desc == cls == "org":
+            return 0.8  # "the firm Castor & Webb" for "which company": another word for the same kind
     name = text[toks[cand.first].start : toks[cand.last].end]
     if cand.value == "title" and cls == "other":
         return 0.8

@@ -223,8 +223,8 @@ def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
         j = i
         while j + 1 < len(toks):
             gap = _gap(text, toks[j], toks[j + 1])
-            if gap not in {" ", ". ", "-", " - "}:
-                break
+            if gap not in {" ", ". ", "-", " - ", " & "}:
+                break  # "Castor & Webb" is one name
             if _is_proper(toks, j + 1):
                 j += 1
             elif (

@@ -12,7 +12,7 @@ from enum import Enum
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, is_gathering, tokens
+from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, is_gathering, lemmas_of, tokens
 
 
 class Kind(Enum):
@@ -92,6 +92,7 @@ _REPORTING = frozenset(
 )
 # "What happens in ...?", "What occurred ...?": the verb only frames the question
 _LIGHT_VERBS = frozenset(["happen", "happens", "happened", "occur", "occurs", "occurred"])
+_DURATIVE = frozenset(["take", "last", "stay", "remain", "continue"])
 _PROPORTION_NOUNS = frozenset(["share", "percentage", "proportion", "percent", "fraction"])
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
@@ -208,6 +209,10 @@ def parse_question(text: str) -> Question:
         for t in content
         if t.lower not in _LATEST | _LIGHT_VERBS and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
+    if kind is Kind.DURATION:
+        # "How long would construction take / will the bridge stay closed?": the verb of lasting
+        # only asks for a span; "building work would last five years" need not repeat it
+        content = tuple(t for t in content if not lemmas_of(t.lower) & _DURATIVE) or content
     focus: str | None = None
     if (
         kind is Kind.CLAUSE

@@ -485,3 +485,36 @@ def test_a_numbered_broadcaster_keeps_its_number() -> None:
         day="2025-10-02",
     )
     assert "Channel 9" in (answer_question("Which broadcaster interviewed the mayor?", s, []).answer or "")
+
+
+def test_how_long_something_takes_is_answered_by_how_long_it_lasts() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        80,
+        (
+            "The company promised to build a new access road before construction begins.\n"
+            "Haugen said building work would last five years and create 1,500 jobs."
+        ),
+        source="north-courier.example",
+        title="Dam compensation raised",
+        day="2025-11-12",
+    )
+    assert "five years" in (answer_question("How long would construction take?", s, []).answer or "")
+
+
+def test_a_firm_joined_by_an_ampersand_answers_which_company() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        81,
+        (
+            "The city closed the Kestrel bridge after inspectors found deep cracks.\n"
+            "Engineers from the firm Castor & Webb carried out the inspection, the council said.\n"
+            "Mayor Petra Lindqvist rejected the criticism, saying earlier inspections had found only minor damage."
+        ),
+        source="riverside-post.example",
+        title="Bridge closed",
+        day="2025-10-02",
+    )
+    assert "Castor & Webb" in (answer_question("Which company inspected the bridge?", s, []).answer or "")
