@@ -314,6 +314,8 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             continue
         qk = keys(qt.lower)
         found = [j for j, sk in enumerate(s_keys) if sk & qk]
+        if not found and qt.text.isupper() and 2 <= len(qt.text) <= 5:
+            found = _spelt_out(qt.text, s_toks)  # "the UN" <- "The United Nations"
         dm = None if found else _date_match(qt, q, hit.sentence.published)
         if dm is not None:
             got += w if dm else 0.0
@@ -358,6 +360,16 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
             got += 0.6 * w
     return (got / total if total else 0.0), anchors
+
+
+def _spelt_out(acronym: str, toks: list[Token]) -> list[int]:
+    """Positions of a run of capitalised words whose initials spell the acronym ("United Nations")."""
+    n = len(acronym)
+    for i in range(len(toks) - n + 1):
+        run = toks[i : i + n]
+        if all(t.capitalised for t in run) and "".join(t.text[0] for t in run) == acronym:
+            return list(range(i, i + n))
+    return []
 
 
 def _candidates(q: Question, text: str) -> list[Candidate]:
@@ -411,6 +423,10 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
         return time_candidates(text, toks)
     if q.kind is Kind.NUMBER:
         target_keys = (lemmas_of(q.target) | synonyms(q.target)) if q.target else frozenset()
+        if q.target and _above(q.target) & _MONEY:
+            # "How much money ...?" is counted in dollars, euros, pounds: any monetary unit
+            units = {t.lower for t in toks if t.lower.isalpha() and "monetary_unit" in _above(t.lower)}
+            target_keys = target_keys | {lemma for u in units for lemma in lemmas_of(u)}
         return number_candidates(text, toks, q.target, target_keys)
     if q.kind is Kind.DURATION:
         return duration_candidates(text, toks)
@@ -418,6 +434,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
 
 
 _ELAB = "elaboration"
+_MONEY = frozenset(["money", "medium_of_exchange", "assets", "funds"])
 _SITES = frozenset(["location", "structure", "building", "facility", "area", "region"])
 _ORG = frozenset(["organization", "organisation", "social_group", "group"])
 _QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])

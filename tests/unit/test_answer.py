@@ -518,3 +518,19 @@ def test_a_firm_joined_by_an_ampersand_answers_which_company() -> None:
         day="2025-10-02",
     )
     assert "Castor & Webb" in (answer_question("Which company inspected the bridge?", s, []).answer or "")
+
+
+def test_an_acronym_in_the_question_matches_the_spelt_out_name_and_money_counts_in_dollars() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        82,
+        (
+            "Aid agencies say nearly 200,000 people depend on the highway for food.\n"
+            "The United Nations has set aside 12 million dollars for emergency food deliveries."
+        ),
+        source="lusova-herald.example",
+        title="Truce talks stall",
+        day="2025-06-10",
+    )
+    assert "12 million dollars" in (answer_question("How much money has the UN set aside?", s, []).answer or "")
