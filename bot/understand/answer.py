@@ -46,6 +46,8 @@ from bot.understand.lexicon import (
     is_gathering,
     keys,
     lemmas_of,
+    phrase_at,
+    phrase_synonyms,
     related_keys,
     synonym_keys,
     synonyms,
@@ -190,7 +192,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # a yes/no question needs its event in the sentence
         if q.focus and re.search(rf"\b{re.escape(q.focus)}\s+of\b", q.text, re.I) and not _has_word(q.focus, text):
             continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
-        if q.relation and not any(keys(t.lower) & rel_words for t in tokens(text)):
+        if q.relation and not _relation_at(q, tokens(text), rel_words):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
         if q.relation and q.relation_object and not _mentions_object(q, hit):
             continue  # "Who led the delegation?" is not answered by who led a meeting
@@ -334,6 +336,15 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         if not found and not syn and is_speech(qt.lower) and "NOUN" not in getAllLemmas(qt.lower):
             # "speak to", "tell", "say": any verb of speech stands in for another
             syn = [j for j, t in enumerate(s_toks) if is_speech(t.lower)]
+            for j in syn:
+                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        if not found and not syn and qt.lower not in STOP:
+            # "extinguish" <- "snuff out", "close" <- "shut down": a multiword synonym in the text
+            words = [t.lower for t in s_toks]
+            for phrase in phrase_synonyms(qt.lower):
+                syn = phrase_at(phrase, words)
+                if syn:
+                    break
             for j in syn:
                 anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
         rel: list[int] = []
@@ -571,10 +582,19 @@ def _subject_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> 
     verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
     if not verbs:
         return 0.0
+    prev = cand.first - 1
+    named = prev > 0 and toks[prev - 1].capitalised and (prev > 1 or not getAllLemmas(toks[0].lower))
+    if named and toks[prev].lower in {"of", "from"}:
+        return -0.4  # "Mayor Tomas Keller of Brenna criticised ...": the place qualifies the name
     for v in verbs:
         k = v - 1
         while k > cand.last and toks[k].lower not in _SUBORDINATORS and not toks[k].capitalised:
             k -= 1
+        j = k
+        while j > cand.last and toks[j].capitalised:
+            j -= 1
+        if cand.last < j < k and toks[j].lower in {"of", "from"} and j - 1 == cand.last:
+            k = cand.last  # "Tomas Keller of Brenna criticised": Keller is the subject
         if k == cand.last and v - cand.last <= 12:
             return 0.8
     if cand.first > max(verbs) and not (cand.first > 0 and toks[cand.first - 1].lower == "by"):
@@ -828,6 +848,18 @@ def _has_word(word: str, text: str) -> bool:
     return any(keys(t.lower) & want for t in tokens(text))
 
 
+def _relation_at(q: Question, toks: list[Token], want: frozenset[str]) -> list[int]:
+    """Positions of the relation word (a form, synonym or multiword synonym: "look into")."""
+    at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+    if not at and q.relation:
+        words = [t.lower for t in toks]
+        for phrase in phrase_synonyms(q.relation):
+            at = phrase_at(phrase, words)
+            if at:
+                break
+    return at
+
+
 def _relation_words(q: Question) -> frozenset[str]:
     """Keys of the question's relation word and its synonyms; for a verb of speech ("Who did X
     speak to?") any verb of speech, since "told", "said to" and "spoke to" name one relation."""
@@ -948,8 +980,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
-        want = _relation_words(q)
-        at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+        at = _relation_at(q, toks, _relation_words(q))
         if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
             return None  # "Who heads X?": the name must stand by the word that says who heads what
         titles = [i for i in at if toks[i].capitalised and i + 1 < len(toks) and toks[i + 1].capitalised]

@@ -345,3 +345,24 @@ def is_gathering(word: str) -> bool:
             if noun in _GATHERING_KINDS or wn.hypernyms(noun, 2, 3) & _GATHERING_KINDS:
                 return True
     return False
+
+
+@lru_cache(maxsize=20_000)
+def phrase_synonyms(word: str) -> tuple[tuple[str, ...], ...]:
+    """WordNet's multiword synonyms of the word's lemmas, as word tuples ("close" -> shut down)."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    out: set[tuple[str, ...]] = set()
+    for lemma in _lemma_set(word):
+        out |= {tuple(p.split()) for p in wn.phrases(lemma) if 2 <= len(p.split()) <= 3}
+    return tuple(sorted(out))
+
+
+def phrase_at(phrase: tuple[str, ...], words: list[str]) -> list[int]:
+    """Positions of a lemmatised phrase in a list of lower-case words ("shut down" in "was shutting down")."""
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if all(phrase[k] in lemmas_of(words[i + k]) for k in range(n)):
+            return list(range(i, i + n))
+    return []

@@ -165,6 +165,15 @@ class WordNet:
         found = self._hypernyms[key] = frozenset(out)
         return found
 
+    def phrases(self, lemma: str, senses: int = 3) -> frozenset[str]:
+        """Multiword lemmas sharing a frequent synset ("close" -> "shut down", "investigate" ->
+        "look into"), with spaces, for matching a question word against a phrase in a text."""
+        out: set[str] = set()
+        for pos in ("noun", "verb", "adj"):
+            for off in self._offsets(pos, lemma.lower().replace(" ", "_"), senses):
+                out.update(w.replace("_", " ") for w in self._words(pos, off) if "_" in w)
+        return frozenset(out)
+
     def derivations(self, lemma: str, senses: int = 2) -> frozenset[str]:
         """Words derivationally linked (`+`) to any word of the lemma's frequent synsets.
 

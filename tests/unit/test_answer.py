@@ -534,3 +534,33 @@ def test_an_acronym_in_the_question_matches_the_spelt_out_name_and_money_counts_
         day="2025-06-10",
     )
     assert "12 million dollars" in (answer_question("How much money has the UN set aside?", s, []).answer or "")
+
+
+def test_the_subject_is_the_name_before_its_place_of_origin() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        83,
+        "Mayor Tomas Keller of Brenna criticised the railway for failing to install a fire detection system.",
+        source="valley-daily.example",
+        title="Tunnel repairs begin",
+        day="2025-04-18",
+    )
+    assert "Tomas Keller" in (answer_question("Who criticised the railway?", s, []).answer or "")
+
+
+def test_a_multiword_synonym_in_the_text_supports_the_question_word() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        84,
+        (
+            "A freight train caught fire in the Brenna tunnel on Sunday.\n"
+            "Safety inspector Lena Berg will look into the fire, officials said.\n"
+            "Mayor Tomas Keller praised the fire crews."
+        ),
+        source="valley-daily.example",
+        title="Tunnel fire",
+        day="2025-04-14",
+    )
+    assert "Lena Berg" in (answer_question("Who will investigate the fire?", s, []).answer or "")
