@@ -200,8 +200,12 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
-        if q.kind is Kind.ENTITY and q.wh in {"who", "what"} and not q.target:
-            extra += elaboration_candidates(text, tokens(text), anchors)  # "... go free, mostly women"
+        if q.kind is Kind.ENTITY and q.wh in {"who", "what", "which"}:
+            toks = tokens(text)
+            near = set(anchors)
+            if q.target:  # "What deliveries ...?" <- "deliveries to the south, mainly of food, ..."
+                near |= {i for i, t in enumerate(toks) if keys(t.lower) & keys(q.target)}
+            extra += elaboration_candidates(text, toks, near)  # "... go free, mostly women"
         candidates = _candidates(q, text) + extra
         if q.described:
             candidates = [c for c in candidates if c.value == "appositive"]  # what the text says X is
@@ -965,8 +969,8 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
     else:
         proximity, near = 0.0, 99
-    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP:
-        return None  # not connected to anything the question mentions
+    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP and cand.value != _ELAB:
+        return None  # not connected to anything the question mentions (an elaboration is, by its comma)
     score = cand.bonus + proximity
     if (
         q.kind in {Kind.ENTITY, Kind.PLACE}

@@ -564,3 +564,21 @@ def test_a_multiword_synonym_in_the_text_supports_the_question_word() -> None:
         day="2025-04-14",
     )
     assert "Lena Berg" in (answer_question("Who will investigate the fire?", s, []).answer or "")
+
+
+def test_which_things_is_answered_by_the_list_after_the_asked_noun() -> None:
+    s = MemorySearch()
+    _article(
+        s,
+        85,
+        (
+            "The rail tunnel was closed on Sunday after a fire in a freight train.\n"
+            "Freight companies warned of delays of up to a week for deliveries to the south, mainly of "
+            "food, fuel and building materials."
+        ),
+        source="alpine-wire.example",
+        title="Tunnel shut",
+        day="2025-04-14",
+    )
+    ans = answer_question("What deliveries will be delayed?", s, [])
+    assert ans.answer is not None and "fuel" in ans.answer and "building materials" in ans.answer
