@@ -28,6 +28,7 @@ from bot.understand.extract import (
     clause_candidates,
     complement_candidates,
     duration_candidates,
+    elaboration_candidates,
     entity_candidates,
     gap_candidates,
     number_candidates,
@@ -37,7 +38,21 @@ from bot.understand.extract import (
     time_candidates,
 )
 from bot.understand.gazetteer import default_gazetteer
-from bot.understand.lexicon import STOP, Token, inflections, keys, lemmas_of, synonym_keys, synonyms, tokens
+from bot.understand.lexicon import (
+    RECURRENCE,
+    STOP,
+    Token,
+    inflections,
+    is_gathering,
+    keys,
+    lemmas_of,
+    phrase_at,
+    phrase_synonyms,
+    related_keys,
+    synonym_keys,
+    synonyms,
+    tokens,
+)
 from bot.understand.question import Kind, Question, mentioned_dates, parse_question
 from bot.understand.retrieval import MemorySearch, build_query, fts_tokens
 from bot.understand.wordnet import default_wordnet
@@ -46,6 +61,8 @@ __all__ = ["Hit", "SentenceSearch", "MemorySearch", "answer_question", "build_qu
 
 MIN_SUPPORT = 0.45  # share of the question's (idf-weighted) words a sentence must carry
 SYNONYM = 0.7  # credit for a WordNet synonym instead of the question's own word
+NEXT_EVENT = 0.9  # credit for "another meeting" / "meet again" standing in for "the next round"
+RELATED = 0.5  # credit for a word one WordNet link away (derivation, hypernym, verb group)
 SUPPORT_CLAUSE = 6.0  # for phrase answers the sentence choice matters more than the phrase's shape
 RIVAL_SUPPORT = 0.1  # another source's value counts as a rival when its sentence is this nearly as good
 RIVAL_SCORE = 1.5
@@ -131,6 +148,7 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
     support_weight = SUPPORT_CLAUSE if q.kind is Kind.CLAUSE else 3.0
     q_negated = bool(_NEGATION.search(q.text)) if q.wh and q.kind is Kind.CLAUSE else None
     q_ordinals = {t.lower for t in tokens(q.text)} & _ORDINAL_WORDS
+    rel_words = _relation_words(q) if q.relation else frozenset()
     scored: list[Scored] = []
     for rank, hit in enumerate(hits):
         support, anchors = _support(q, weights, hit)
@@ -174,12 +192,20 @@ def rank_candidates(q: Question, search: SentenceSearch, story: str | None = Non
             continue  # a yes/no question needs its event in the sentence
         if q.focus and re.search(rf"\b{re.escape(q.focus)}\s+of\b", q.text, re.I) and not _has_word(q.focus, text):
             continue  # "What was the outcome of X?" is answered only where an outcome (result) is stated
-        if q.relation and not _has_word(q.relation, text):
+        if q.relation and not _relation_at(q, tokens(text), rel_words):
             continue  # "Who heads X?" needs a sentence that says someone heads (leads, chairs) something
+        if q.relation and q.relation_object and not _mentions_object(q, hit):
+            continue  # "Who led the delegation?" is not answered by who led a meeting
         if q.yes_no and _open_question(q, text):
             continue  # "declined to say whether the company would hire ...": not an answer either way
         if q.yes_no and _hedged(q, text):
             continue  # "the cabinet would approve" does not say that it did
+        if q.kind is Kind.ENTITY and q.wh in {"who", "what", "which"}:
+            toks = tokens(text)
+            near = set(anchors)
+            if q.target:  # "What deliveries ...?" <- "deliveries to the south, mainly of food, ..."
+                near |= {i for i, t in enumerate(toks) if keys(t.lower) & keys(q.target)}
+            extra += elaboration_candidates(text, toks, near)  # "... go free, mostly women"
         candidates = _candidates(q, text) + extra
         if q.described:
             candidates = [c for c in candidates if c.value == "appositive"]  # what the text says X is
@@ -281,11 +307,21 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
     meta_words = set(fts_tokens(hit.sentence.source + " " + hit.sentence.article_url))
     total = got = 0.0
     anchors: dict[int, float] = {}
+    coming = _announces_meeting(s_toks) if q.next_event else []
+    next_words = {t.lower for t in q.next_event}
     for i, qt in enumerate(q.content):
         w = weights.get(i, 1.0)
         total += w
+        if coming and qt.lower in next_words:
+            # "the next round of talks" <- "Another meeting is planned ...", "would meet again"
+            for j in coming:
+                anchors[j] = max(anchors.get(j, 0.0), NEXT_EVENT * w)
+            got += NEXT_EVENT * w
+            continue
         qk = keys(qt.lower)
         found = [j for j, sk in enumerate(s_keys) if sk & qk]
+        if not found and qt.text.isupper() and 2 <= len(qt.text) <= 5:
+            found = _spelt_out(qt.text, s_toks)  # "the UN" <- "The United Nations"
         dm = None if found else _date_match(qt, q, hit.sentence.published)
         if dm is not None:
             got += w if dm else 0.0
@@ -306,6 +342,26 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             syn = [j for j, t in enumerate(s_toks) if is_speech(t.lower)]
             for j in syn:
                 anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        if not found and not syn and qt.lower not in STOP:
+            # "extinguish" <- "snuff out", "close" <- "shut down": a multiword synonym in the text
+            words = [t.lower for t in s_toks]
+            for phrase in phrase_synonyms(qt.lower):
+                syn = phrase_at(phrase, words)
+                if syn:
+                    break
+            for j in syn:
+                anchors[j] = max(anchors.get(j, 0.0), SYNONYM * w)
+        rel: list[int] = []
+        if not found and not syn and qt.lower not in STOP:
+            # "operator" for "operates", "building" for "construction": a weaker paraphrase
+            rk = related_keys(qt.lower, True)
+            rel = [
+                j
+                for j, sk in enumerate(s_toks)
+                if s_toks[j].lower not in STOP and (s_keys[j] & rk or qk & related_keys(s_toks[j].lower, True))
+            ]
+            for j in rel:
+                anchors[j] = max(anchors.get(j, 0.0), RELATED * w)
         if found:
             for j in found:
                 anchors[j] = max(anchors.get(j, 0.0), w)
@@ -314,9 +370,21 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
             got += 0.8 * w
         elif syn:
             got += SYNONYM * w
+        elif rel:
+            got += RELATED * w
         elif qk & meta_keys or any(m.startswith(qt.lower) for m in meta_words if len(qt.lower) >= 3):
             got += 0.6 * w
     return (got / total if total else 0.0), anchors
+
+
+def _spelt_out(acronym: str, toks: list[Token]) -> list[int]:
+    """Positions of a run of capitalised words whose initials spell the acronym ("United Nations")."""
+    n = len(acronym)
+    for i in range(len(toks) - n + 1):
+        run = toks[i : i + n]
+        if all(t.capitalised for t in run) and "".join(t.text[0] for t in run) == acronym:
+            return list(range(i, i + n))
+    return []
 
 
 def _candidates(q: Question, text: str) -> list[Candidate]:
@@ -325,7 +393,7 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
         found = entity_candidates(text, toks, q.plural)
         if q.relation and not q.object_of and not q.target:
             # "Who is covering emergency care?" <- "... is being covered by senior consultants"
-            want = keys(q.relation) | synonym_keys(q.relation)
+            want = _relation_words(q)
             at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
             phrases = []
             for c in phrase_candidates(text, toks):
@@ -358,17 +426,31 @@ def _candidates(q: Question, text: str) -> list[Candidate]:
             found += [c for c in phrase_candidates(text, toks) if _slot_fit(q, text, toks, c) > 0]
         return found
     if q.kind is Kind.PLACE:
-        return place_candidates(text, toks)
+        found = place_candidates(text, toks)
+        for c in phrase_candidates(text, toks):
+            # "in the town hall", "at the border crossing": an unnamed place, below a named one
+            p = c.first - 1
+            of_name = c.last + 1 < len(toks) and toks[c.last + 1].lower == "of"  # "the offices of X": X
+            if p >= 0 and toks[p].lower in {"in", "at"} and not of_name and _above(toks[c.last].lower) & _SITES:
+                found.append(Candidate(text[toks[p].start : toks[c.last].end], p, c.last, 0.2, "np"))
+        return found
     if q.kind is Kind.TIME:
         return time_candidates(text, toks)
     if q.kind is Kind.NUMBER:
         target_keys = (lemmas_of(q.target) | synonyms(q.target)) if q.target else frozenset()
+        if q.target and _above(q.target) & _MONEY:
+            # "How much money ...?" is counted in dollars, euros, pounds: any monetary unit
+            units = {t.lower for t in toks if t.lower.isalpha() and "monetary_unit" in _above(t.lower)}
+            target_keys = target_keys | {lemma for u in units for lemma in lemmas_of(u)}
         return number_candidates(text, toks, q.target, target_keys)
     if q.kind is Kind.DURATION:
         return duration_candidates(text, toks)
     return clause_candidates(text, toks)
 
 
+_ELAB = "elaboration"
+_MONEY = frozenset(["money", "medium_of_exchange", "assets", "funds"])
+_SITES = frozenset(["location", "structure", "building", "facility", "area", "region"])
 _ORG = frozenset(["organization", "organisation", "social_group", "group"])
 _QUANTITY = frozenset(["quantitative_relation", "measure", "magnitude", "amount"])
 _TITLE_WORDS = frozenset(["such", "including", "like", "namely", "especially"])
@@ -397,7 +479,7 @@ def _object_verbs(q: Question, toks: list[Token]) -> list[int]:
     for t in q.content:
         if t.capitalised:
             subj |= keys(t.lower)
-    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    want = _relation_words(q)
     out = []
     for v, t in enumerate(toks):
         if keys(t.lower) & want and any(keys(x.lower) & subj for x in toks[:v]):
@@ -466,6 +548,8 @@ def _slot_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> flo
         desc = _target_class(toks[k].lower) if "NOUN" in getAllLemmas(toks[k].lower) else "other"
         if desc in {"person", "org"} and desc != cls:
             return -1.0
+        if desc == cls == "org":
+            return 0.8  # "the firm Castor & Webb" for "which company": another word for the same kind
     name = text[toks[cand.first].start : toks[cand.last].end]
     if cand.value == "title" and cls == "other":
         return 0.8
@@ -502,10 +586,19 @@ def _subject_fit(q: Question, text: str, toks: list[Token], cand: Candidate) -> 
     verbs = [i for i, t in enumerate(toks) if keys(t.lower) & want]
     if not verbs:
         return 0.0
+    prev = cand.first - 1
+    named = prev > 0 and toks[prev - 1].capitalised and (prev > 1 or not getAllLemmas(toks[0].lower))
+    if named and toks[prev].lower in {"of", "from"}:
+        return -0.4  # "Mayor Tomas Keller of Brenna criticised ...": the place qualifies the name
     for v in verbs:
         k = v - 1
         while k > cand.last and toks[k].lower not in _SUBORDINATORS and not toks[k].capitalised:
             k -= 1
+        j = k
+        while j > cand.last and toks[j].capitalised:
+            j -= 1
+        if cand.last < j < k and toks[j].lower in {"of", "from"} and j - 1 == cand.last:
+            k = cand.last  # "Tomas Keller of Brenna criticised": Keller is the subject
         if k == cand.last and v - cand.last <= 12:
             return 0.8
     if cand.first > max(verbs) and not (cand.first > 0 and toks[cand.first - 1].lower == "by"):
@@ -759,6 +852,75 @@ def _has_word(word: str, text: str) -> bool:
     return any(keys(t.lower) & want for t in tokens(text))
 
 
+def _relation_at(q: Question, toks: list[Token], want: frozenset[str]) -> list[int]:
+    """Positions of the relation word (a form, synonym or multiword synonym: "look into")."""
+    at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+    if not at and q.relation:
+        words = [t.lower for t in toks]
+        for phrase in phrase_synonyms(q.relation):
+            at = phrase_at(phrase, words)
+            if at:
+                break
+    return at
+
+
+def _relation_words(q: Question) -> frozenset[str]:
+    """Keys of the question's relation word and its synonyms; for a verb of speech ("Who did X
+    speak to?") any verb of speech, since "told", "said to" and "spoke to" name one relation."""
+    rel = q.relation or ""
+    out = keys(rel) | synonym_keys(rel)
+    if rel and is_speech(rel) and "NOUN" not in getAllLemmas(rel):
+        out |= {k for lemma in _SPEECH_LEMMAS for k in keys(lemma)}
+    return out
+
+
+def _announces_meeting(toks: list[Token]) -> list[int]:
+    """Positions of the recurrence and meeting words when a sentence announces another meeting
+    ("Another meeting is planned for Monday", "the two sides would meet again on Thursday",
+    "talks will resume"): the recurrence word must bind the meeting word, and the sentence
+    must speak of the future (a plan, "will", "would"), not of a meeting that took place."""
+    if not any(t.lower in _HEDGES | {"scheduled", "due"} for t in toks):
+        return []
+    found: set[int] = set()
+    for m, t in enumerate(toks):
+        if t.lower in STOP or not is_gathering(t.lower):
+            continue
+        for a in range(max(0, m - 3), m):  # "another meeting", "a new round of talks"
+            between = toks[a + 1 : m]
+            if toks[a].lower in RECURRENCE and all(
+                x.lower == "of" or (x.lower not in STOP and not x.capitalised) for x in between
+            ):
+                found |= {a, m}
+        for a in range(m + 1, min(len(toks), m + 3)):  # "meet again", "talks will resume"
+            if toks[a].lower in RECURRENCE - {"new", "next", "another", "more", "fresh", "upcoming"}:
+                found |= {a, m}
+    return sorted(found)
+
+
+def _mentions_object(q: Question, hit: Hit) -> bool:
+    """True when the sentence (or, through "the agency", its predecessor or title) names the head
+    of the phrase the question's relation governs: the delegation, the Northern Front."""
+    head = q.relation_object[-1].lower
+    if _has_word(head, hit.sentence.text):
+        return True
+    toks = tokens(hit.sentence.text)
+    opens_with_anaphor = bool(toks) and (toks[0].lower in _ANAPHORS or (len(toks) > 1 and toks[1].lower in _PRONOUNS))
+    if opens_with_anaphor and _has_word(head, hit.before or ""):
+        return True
+    # "Philippe Lazzarini, who heads the agency,": a definite description standing for a name
+    # given in the headline or the sentence before
+    want = keys(q.relation or "") | synonym_keys(q.relation or "")
+    described = any(
+        keys(t.lower) & want and i + 2 < len(toks) and toks[i + 1].lower == "the" and not toks[i + 2].capitalised
+        for i, t in enumerate(toks)
+    ) or any(
+        toks[i].lower == "the" and toks[i + 1].lower.endswith("'s") and keys(toks[i + 2].lower) & want
+        for i in range(len(toks) - 2)
+    )  # "The agency's head, ..."
+    context = " ".join((hit.before or "", hit.sentence.article_title))
+    return described and q.relation_object[-1].capitalised and _has_word(head, context)
+
+
 def _has_event(q: Question, text: str) -> bool:
     """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
     want: set[str] = set()
@@ -807,8 +969,8 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
         proximity = 0.6 / (1.0 + near / 4.0) + 0.6 / (1.0 + mean / 6.0)
     else:
         proximity, near = 0.0, 99
-    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP:
-        return None  # not connected to anything the question mentions
+    if q.kind in {Kind.ENTITY, Kind.PLACE, Kind.TIME, Kind.NUMBER} and near > MAX_GAP and cand.value != _ELAB:
+        return None  # not connected to anything the question mentions (an elaboration is, by its comma)
     score = cand.bonus + proximity
     if (
         q.kind in {Kind.ENTITY, Kind.PLACE}
@@ -822,12 +984,14 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
     if q.kind is Kind.ENTITY and not q.plural and default_gazetteer().is_city(name):
         score -= 0.6  # a city rarely did or said anything
     if q.kind is Kind.ENTITY and q.relation and cand.value not in {"np", "nplist", "title"}:
-        want = keys(q.relation) | synonym_keys(q.relation)
-        at = [i for i, t in enumerate(toks) if keys(t.lower) & want]
+        at = _relation_at(q, toks, _relation_words(q))
         if at and min(abs(i - cand.first) if i < cand.first else abs(i - cand.last) for i in at) > 4:
             return None  # "Who heads X?": the name must stand by the word that says who heads what
+        titles = [i for i in at if toks[i].capitalised and i + 1 < len(toks) and toks[i + 1].capitalised]
+        if at and len(titles) == len(at) and not any(i < cand.first <= i + 3 for i in titles):
+            return None  # "CIA Director William Burns": the title belongs to the name after it
         score += _role_fit(q, text, toks, cand)
-    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title"}:
+    if q.kind is Kind.ENTITY and q.events and not q.object_of and cand.value not in {"np", "nplist", "title", _ELAB}:
         score += _subject_fit(q, text, toks, cand)
     if q.kind is Kind.ENTITY and q.object_of:
         verbs = _object_verbs(q, toks)
@@ -848,7 +1012,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             score -= 0.8  # such things are usually named: a description is the fallback
     if (
         q.kind is Kind.ENTITY
-        and cand.value not in {"title", "list", "np", "nplist"}
+        and cand.value not in {"title", "list", "np", "nplist", _ELAB}
         and all(getAllLemmas(t.lower) for t in span)
         and not default_gazetteer().is_place(name)
     ):
@@ -862,7 +1026,7 @@ def _score(q: Question, text: str, cand: Candidate, anchors: dict[int, float]) -
             and not nxt.capitalised
             and nxt.lower not in STOP
             and not _verbish(nxt.lower)
-            and cand.value not in {"np", "nplist", "title"}
+            and cand.value not in {"np", "nplist", "title", _ELAB}
         ):
             score -= 0.6  # "Israeli team", "the Sorrel Islands ferry strike": a name used as a modifier
         prev = [t.lower for t in toks[max(0, cand.first - 2) : cand.first]]

@@ -223,8 +223,8 @@ def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
         j = i
         while j + 1 < len(toks):
             gap = _gap(text, toks[j], toks[j + 1])
-            if gap not in {" ", ". ", "-", " - "}:
-                break
+            if gap not in {" ", ". ", "-", " - ", " & "}:
+                break  # "Castor & Webb" is one name
             if _is_proper(toks, j + 1):
                 j += 1
             elif (
@@ -237,9 +237,24 @@ def names(text: str, toks: list[Token]) -> list[tuple[int, int]]:
                 j += 2
             else:
                 break
+        if _numbered(text, toks, j):
+            j += 1  # "Channel 9", "France 24": a number that is part of the name
         spans.append((i, j))
         i = j + 1
     return spans
+
+
+def _numbered(text: str, toks: list[Token], j: int) -> bool:
+    """True when the name ending at j goes on with a short number not followed by what it counts."""
+    if j + 1 >= len(toks) or _gap(text, toks[j], toks[j + 1]) != " ":
+        return False
+    num = toks[j + 1].text
+    if not (num.isdigit() and len(num) <= 3) or toks[j].lower in _DAYS + _MONTHS:
+        return False
+    if j + 2 < len(toks) and _gap(text, toks[j + 1], toks[j + 2]) == " ":
+        after = toks[j + 2]
+        return after.lower in STOP or after.capitalised  # "Channel 9 on ...", not "Gaza 30 people"
+    return True
 
 
 def name_lists(text: str, toks: list[Token], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -695,3 +710,36 @@ def _speech_word(word: str) -> bool:
     from bot.understand.attribution import is_speech  # noqa: PLC0415
 
     return is_speech(word.lower())
+
+
+_ELABORATORS = frozenset(
+    ["mostly", "mainly", "largely", "chiefly", "primarily", "including", "especially", "notably", "namely", "among"]
+)
+
+
+def elaboration_candidates(text: str, toks: list[Token], anchors: Collection[int]) -> list[Candidate]:
+    """Who or what an event concerns, spelt out after a comma or colon right behind it.
+
+    "... hostages would go free, mostly women, men over 60 and ..." and "... allowed to cross:
+    pupils, hospital staff and ..." name the members of a group the sentence has just counted
+    or described. The elaboration runs to the end of the sentence (or a semicolon or dash) and
+    must follow within three words of one of the question's words.
+    """
+    out: list[Candidate] = []
+    for i in range(len(toks) - 1):
+        gap = text[toks[i].end : toks[i + 1].start]
+        colon = ":" in gap
+        if not (colon or gap.strip() == ","):
+            continue
+        if not any(i - 3 <= a <= i for a in anchors):
+            continue
+        start = i + 1
+        if not colon and toks[start].lower not in _ELABORATORS:
+            continue
+        last = start
+        while last + 1 < len(toks) and not re.search(r"[;—–]|\s-\s", text[toks[last].end : toks[last + 1].start]):
+            last += 1
+        if last - start > 20:
+            continue
+        out.append(Candidate(text[toks[start].start : toks[last].end], start, last, bonus=1.0, value="elaboration"))
+    return out

@@ -289,3 +289,80 @@ def synonym_keys(word: str) -> frozenset[str]:
     for syn in synonyms(word):
         out |= keys(syn)
     return frozenset(out - keys(word))
+
+
+def _lemma_set(word: str) -> set[str]:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if not w.isalpha() or w in STOP:
+        return set()
+    return {w} | {lemma.lower() for ls in getAllLemmas(w).values() for lemma in ls}
+
+
+@lru_cache(maxsize=20_000)
+def derivations(word: str) -> frozenset[str]:
+    """Single words WordNet derives from (or to) the word's lemmas: "mediating" -> "mediator"."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    lemmas = _lemma_set(word)
+    out: set[str] = set()
+    for lemma in lemmas:
+        out |= {d for d in wn.derivations(lemma) if " " not in d}
+    return frozenset(out - lemmas)
+
+
+@lru_cache(maxsize=20_000)
+def related_keys(word: str, derived_only: bool = False) -> frozenset[str]:
+    """Match keys of words one WordNet link away (derivation, one step up/down, verb group,
+    similar adjective), less the word's own keys and synonyms: the weakest paraphrase match."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    out: set[str] = set()
+    for lemma in _lemma_set(word):
+        for rel in wn.derivations(lemma) if derived_only else wn.related(lemma):
+            if " " not in rel and "-" not in rel:
+                out |= keys(rel)
+    return frozenset(out - keys(word) - synonym_keys(word) - STOP)
+
+
+RECURRENCE = frozenset(["next", "another", "again", "new", "further", "fresh", "resume", "resumed", "resumes",
+                        "restart", "upcoming", "more", "follow-up"])  # fmt: skip
+_GATHERING_KINDS = frozenset(["meeting", "gathering", "discussion", "conference"])
+
+
+@lru_cache(maxsize=20_000)
+def is_gathering(word: str) -> bool:
+    """True for words that name a meeting of people (talks, session, meeting, meet, convene):
+    by WordNet, the word or a derivation of it is a kind of meeting, gathering or discussion."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    for lemma in _lemma_set(word):
+        for noun in {lemma} | wn.derivations(lemma):
+            if noun in _GATHERING_KINDS or wn.hypernyms(noun, 2, 3) & _GATHERING_KINDS:
+                return True
+    return False
+
+
+@lru_cache(maxsize=20_000)
+def phrase_synonyms(word: str) -> tuple[tuple[str, ...], ...]:
+    """WordNet's multiword synonyms of the word's lemmas, as word tuples ("close" -> shut down)."""
+    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
+
+    wn = default_wordnet()
+    out: set[tuple[str, ...]] = set()
+    for lemma in _lemma_set(word):
+        out |= {tuple(p.split()) for p in wn.phrases(lemma) if 2 <= len(p.split()) <= 3}
+    return tuple(sorted(out))
+
+
+def phrase_at(phrase: tuple[str, ...], words: list[str]) -> list[int]:
+    """Positions of a lemmatised phrase in a list of lower-case words ("shut down" in "was shutting down")."""
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        if all(phrase[k] in lemmas_of(words[i + k]) for k in range(n)):
+            return list(range(i, i + n))
+    return []

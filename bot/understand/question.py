@@ -12,7 +12,7 @@ from enum import Enum
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, tokens
+from bot.understand.lexicon import STOP, WH_WORDS, Token, content_words, is_gathering, lemmas_of, tokens
 
 
 class Kind(Enum):
@@ -92,6 +92,7 @@ _REPORTING = frozenset(
 )
 # "What happens in ...?", "What occurred ...?": the verb only frames the question
 _LIGHT_VERBS = frozenset(["happen", "happens", "happened", "occur", "occurs", "occurred"])
+_DURATIVE = frozenset(["take", "last", "stay", "remain", "continue"])
 _PROPORTION_NOUNS = frozenset(["share", "percentage", "proportion", "percent", "fraction"])
 _COUNT_NOUNS = frozenset(["number", "count", "total", "figure", "tally", "amount", "toll"])
 _LATEST = frozenset(
@@ -120,9 +121,11 @@ class Question:
     yes_no: bool = False
     wants_latest: bool = False
     relation: str | None = None  # "Who heads X?" -> heads: the word that ties the answer to X
+    relation_object: tuple[Token, ...] = ()  # "Who led the delegation ...?" -> (delegation,): the X
     name_of: bool = False  # "What is the name of the X?": a proper name bound to X, or nothing
     object_of: bool = False  # "Whom did X meet?": the answer follows the relation verb, X precedes it
     described: tuple[Token, ...] = ()  # "Who is Rui Pena?", "What is Boyle's background?": whose description
+    next_event: tuple[Token, ...] = ()  # "the next round of talks": words a sentence about a new meeting covers
 
 
 def parse_question(text: str) -> Question:
@@ -206,6 +209,10 @@ def parse_question(text: str) -> Question:
         for t in content
         if t.lower not in _LATEST | _LIGHT_VERBS and not (kind is Kind.NUMBER and t.lower in _COUNT_NOUNS)
     )
+    if kind is Kind.DURATION:
+        # "How long would construction take / will the bridge stay closed?": the verb of lasting
+        # only asks for a span; "building work would last five years" need not repeat it
+        content = tuple(t for t in content if not lemmas_of(t.lower) & _DURATIVE) or content
     focus: str | None = None
     if (
         kind is Kind.CLAUSE
@@ -268,6 +275,7 @@ def parse_question(text: str) -> Question:
             content = tuple(t for t in content if t.lower != rest[1].lower)
             focus = None
     relation = None
+    relation_object: tuple[Token, ...] = ()
     object_of = False
     if kind is Kind.ENTITY and wh in {"who", "whom"}:
         k = i + 1
@@ -284,14 +292,19 @@ def parse_question(text: str) -> Question:
         )
         progressive = low[k].endswith("ing") and low[k - 1] in _AUX if 0 < k < len(low) else False
         if k < len(low) and low[k] not in STOP and low[k] not in _SAY_VERBS | _REPORTING and not progressive:
+            first = k
             while k + 1 < len(low) and low[k + 1] not in STOP and _nounish(low[k + 1]) and not toks[k + 1].capitalised:
                 k += 1  # "the union's chief negotiator": the head noun
             relation = low[k]
+            if k == first:
+                relation_object = _relation_object(toks, k)
         elif progressive:
             relation = low[k]  # "Who is covering ...?": the verb itself
     return Question(
         text=text,
         relation=relation,
+        relation_object=relation_object,
+        next_event=_next_event(toks),
         object_of=object_of,
         described=described,
         name_of=kind is Kind.ENTITY and bool(re.search(r"\bname\s+of\b", text, re.I)),
@@ -315,6 +328,43 @@ def parse_question(text: str) -> Question:
         yes_no=yes_no,
         wants_latest=any(w in _LATEST for w in low),
     )
+
+
+_TIME_UNITS = frozenset(["day", "days", "week", "weeks", "month", "months", "year", "years", "time", "morning",
+                         "evening", "night", "weekend"])  # fmt: skip
+
+
+def _next_event(toks: list[Token]) -> tuple[Token, ...]:
+    """ "the next round of talks" -> (next, round, talks): a coming meeting, which a source may
+    announce as "another meeting", "would meet again" or "talks will resume"."""
+    for k, t in enumerate(toks[:-1]):
+        if t.lower not in {"next", "another", "upcoming"} or toks[k + 1].lower in _TIME_UNITS | STOP:
+            continue
+        end = k + 1
+        if end + 2 < len(toks) and toks[end + 1].lower == "of" and is_gathering(toks[end + 2].lower):
+            end += 2  # "round of talks"
+        return tuple(w for w in toks[k : end + 1] if w.lower != "of")
+    return ()
+
+
+def _relation_object(toks: list[Token], at: int) -> tuple[Token, ...]:
+    """The noun phrase a relation word governs: "led the delegation Netanyahu sent" -> delegation,
+    "heads Egyptian intelligence" -> Egyptian intelligence, "the head of Mossad" -> Mossad."""
+    if at < 0:
+        return ()
+    k = at + 1
+    while k < len(toks) and (toks[k].lower in STOP or toks[k].lower.endswith("'s")):
+        k += 1
+    run: list[Token] = []
+    while k < len(toks) and toks[k].lower not in STOP:
+        if run and toks[k].capitalised and not run[-1].capitalised:
+            break  # "the delegation Netanyahu sent": a new phrase begins
+        nominal = toks[k].lower.endswith("ing") and k + 1 < len(toks) and toks[k + 1].lower not in STOP
+        if run and not toks[k].capitalised and _verb_only(toks[k].lower) and not nominal:
+            break  # "the negotiating team" goes on, "the delegation sent" does not
+        run.append(toks[k])
+        k += 1
+    return tuple(run)
 
 
 def _head_after(low: list[str], k: int) -> str | None:

@@ -13,7 +13,16 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import StorySentence
-from bot.understand.lexicon import content_words, inflections, lemmas_of, synonyms
+from bot.understand.lexicon import RECURRENCE, content_words, derivations, inflections, lemmas_of, synonyms, tokens
+
+NEXT_MEETING_TERMS = (*sorted(RECURRENCE - {"more", "follow-up"}), "meet", "meets", "meeting", "talks")
+
+
+def parse_next_event(question: str) -> bool:
+    """True when the question asks about a coming occurrence ("next round", "another meeting")."""
+    from bot.understand.question import _next_event  # noqa: PLC0415  (question imports this module's peers)
+
+    return bool(_next_event(tokens(question)))
 
 _FTS_TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -25,13 +34,17 @@ def fts_tokens(text: str) -> list[str]:
 
 
 def query_terms(question: str) -> list[str]:
-    """The question's content words, then their lemmas and inflections, then WordNet synonyms.
+    """The question's content words, their lemmas and inflections, WordNet derivations, then synonyms.
 
     Most important first: a search that keeps only the first N terms (the store keeps 40)
     still has every word of the question itself.
     """
     parts = [p for tok in content_words(question) for p in fts_tokens(tok.text)]
     seen: dict[str, None] = dict.fromkeys(parts)
+    if parse_next_event(question):
+        # "the next round of talks" is announced as "another meeting", "would meet again"
+        for word in NEXT_MEETING_TERMS:
+            seen.setdefault(word, None)
     for part in parts:
         for form in sorted(lemmas_of(part)):
             if re.fullmatch(r"[a-z0-9]+", form):
@@ -39,6 +52,10 @@ def query_terms(question: str) -> list[str]:
     for part in parts:
         for form in sorted(inflections(part)):
             seen.setdefault(form, None)
+    for part in parts:
+        for der in sorted(derivations(part)):  # "mediating" finds "the mediator"
+            for form in sorted(inflections(der)):
+                seen.setdefault(form, None)
     for part in parts:
         for syn in sorted(synonyms(part)):
             for form in sorted(inflections(syn)):

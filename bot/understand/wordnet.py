@@ -5,7 +5,10 @@ Both the answerer and the update detector use it:
   words sharing one ("erupt"/"break out", "truce"/"armistice") are synonyms (`same_sense`);
 - `synonyms(lemma)`: the single words sharing one of its frequent synsets (needs `data.*`);
 - `hypernyms(lemma)`: the words above a noun's frequent senses ("missile" -> "weapon"), so an
-  answer's head noun can be checked against the noun a question asks for.
+  answer's head noun can be checked against the noun a question asks for;
+- `related(lemma)`: words one link away from a frequent sense (derivations "operate"/"operator",
+  "construct"/"construction"; one step up or down for nouns; verb groups; similar adjectives),
+  the answerer's weaker paraphrase match.
 
 Files are read lazily and searched by bisection on the sorted index, so nothing is parsed up
 front; when the files are absent every lookup returns nothing and callers fall back to stems.
@@ -35,6 +38,7 @@ class WordNet:
         self._senses: dict[str, frozenset[str]] = {}
         self._synonyms: dict[tuple[str, int], frozenset[str]] = {}
         self._hypernyms: dict[tuple[str, int, int], frozenset[str]] = {}
+        self._related: dict[tuple[str, int, frozenset[str]], frozenset[str]] = {}
 
     def __bool__(self) -> bool:
         """True when at least the index files are present (senses can be looked up)."""
@@ -160,6 +164,74 @@ class WordNet:
             frontier = nxt
         found = self._hypernyms[key] = frozenset(out)
         return found
+
+    def phrases(self, lemma: str, senses: int = 3) -> frozenset[str]:
+        """Multiword lemmas sharing a frequent synset ("close" -> "shut down", "investigate" ->
+        "look into"), with spaces, for matching a question word against a phrase in a text."""
+        out: set[str] = set()
+        for pos in ("noun", "verb", "adj"):
+            for off in self._offsets(pos, lemma.lower().replace(" ", "_"), senses):
+                out.update(w.replace("_", " ") for w in self._words(pos, off) if "_" in w)
+        return frozenset(out)
+
+    def derivations(self, lemma: str, senses: int = 2) -> frozenset[str]:
+        """Words derivationally linked (`+`) to any word of the lemma's frequent synsets.
+
+        "mediate" -> "mediator", "construction" -> "construct", and "run" -> "operator" through
+        its synonym "operate": the same event or role named by another part of speech.
+        """
+        return self._links(lemma, senses, frozenset("+"))
+
+    def related(self, lemma: str, senses: int = 2) -> frozenset[str]:
+        """Words one WordNet link from the lemma's frequent synsets: derivations, a noun's
+        hypernyms and (a few) hyponyms, verb groups (`$`) and similar adjectives (`&`).
+
+        Instance links are not followed ("city" is not related to every city). Multiword lemmas
+        come back with spaces. The answerer counts these as a weaker paraphrase than a synonym.
+        """
+        return self._links(lemma, senses, frozenset(["+", "@", "~", "$", "&"]))
+
+    def _links(self, lemma: str, senses: int, symbols: frozenset[str], max_hyponyms: int = 12) -> frozenset[str]:
+        key = (lemma.lower().replace(" ", "_"), senses, symbols)
+        found = self._related.get(key)
+        if found is not None:
+            return found
+        out: set[str] = set()
+        for pos in ("noun", "verb", "adj"):
+            for off in self._offsets(pos, key[0], senses):
+                line = self._synset(pos, off)
+                if len(line) < 4:
+                    continue
+                p = 4 + 2 * int(line[3], 16)
+                try:
+                    n_ptr = int(line[p])
+                except (IndexError, ValueError):
+                    continue
+                hyponyms = 0
+                for k in range(n_ptr):
+                    sym, target, tpos, st = line[p + 1 + 4 * k : p + 5 + 4 * k]
+                    if sym not in symbols or (sym in {"@", "~"} and pos != "noun"):
+                        continue
+                    if sym == "~":
+                        hyponyms += 1
+                        if hyponyms > max_hyponyms:
+                            continue
+                    words = self._words(_POS_FILE.get(tpos, pos), target)
+                    tgt = int(st[2:], 16)
+                    picked = words[tgt - 1 : tgt] if sym == "+" and 0 < tgt <= len(words) else words
+                    out.update(w.replace("_", " ") for w in picked)
+        out.discard(key[0].replace("_", " "))
+        found = self._related[key] = frozenset(out)
+        return found
+
+    def _words(self, pos: str, offset: str) -> list[str]:
+        line = self._synset(pos, offset)
+        if len(line) < 4:
+            return []
+        return [line[4 + 2 * w].lower().split("(")[0] for w in range(int(line[3], 16))]
+
+
+_POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 
 
 @lru_cache(maxsize=4)
