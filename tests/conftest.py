@@ -9,10 +9,17 @@ import pytest
 
 from bot.runtime.core import Core, build_core
 from bot.settings import load_settings
+from bot.understand.wordnet import default_wordnet
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "data" / "eval"
 EVAL_ARTICLES = EVAL / "articles"
+
+# Synonyms, derivations and hypernyms come from WordNet's data files (Debian's wordnet-base, which
+# .ci/run installs); the bot works without them, less well, and tests of what they add are skipped.
+requires_wordnet = pytest.mark.skipif(
+    not default_wordnet().available,
+    reason="WordNet's data files are not installed (apt-get install wordnet-base; .ci/run does)")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from bench import eval_qa, eval_updates
 from bench.evalset import read_jsonl
-from tests.conftest import EVAL, EVAL_ARTICLES, REPO
+from tests.conftest import EVAL, EVAL_ARTICLES, REPO, requires_wordnet
 
 
 def bot(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -82,6 +82,7 @@ def test_update_detection_meets_the_issue_targets_on_the_eval_timeline() -> None
     assert scores.changes_flagged >= 0.7, scores.lines
 
 
+@requires_wordnet
 def test_question_answering_holds_its_measured_level_on_the_eval_questions() -> None:
     items = read_jsonl(EVAL / "qa.jsonl")
     replies, _ = eval_qa.ask_all(EVAL, [i["question"] for i in items])

@@ -9,6 +9,7 @@ import pytest
 from bot.domain import StorySentence
 from bot.text import split_sentences
 from bot.understand.answer import MemorySearch, answer_question, build_query
+from tests.conftest import requires_wordnet
 
 _ids = iter(range(1, 10_000))
 
@@ -258,6 +259,7 @@ def test_outcome_question_is_abstained_when_no_outcome_is_reported(dispute: Memo
     assert answer_question("What was the outcome of Sousa's meeting with union leaders?", dispute, []).answer is None
 
 
+@requires_wordnet
 def test_whom_did_x_meet_is_answered_with_who_was_met(dispute: MemorySearch) -> None:
     ans = answer_question("Whom did Helena Sousa meet in Lisbon?", dispute, [])
     assert ans.answer is not None and "union leaders" in ans.answer
@@ -293,6 +295,7 @@ def test_yes_no_question_is_not_answered_by_an_open_whether_clause() -> None:
     assert answer_question("Will the authority hire replacement crews?", s, []).answer is None
 
 
+@requires_wordnet
 def test_who_question_takes_the_agent_of_a_passive_when_no_one_is_named() -> None:
     s = MemorySearch()
     _article(
@@ -337,11 +340,13 @@ def test_why_question_prefers_a_stated_reason_to_a_condition(reasons: MemorySear
     assert ans.answer is not None and "safety concerns" in ans.answer
 
 
+@requires_wordnet
 def test_who_question_takes_an_unnamed_role_that_did_the_deed(reasons: MemorySearch) -> None:
     ans = answer_question("Who ordered the channel closed?", reasons, [])
     assert ans.answer is not None and "harbour master" in ans.answer
 
 
+@requires_wordnet
 def test_a_verb_in_the_question_finds_the_role_noun_derived_from_it() -> None:
     s = MemorySearch()
     _article(
@@ -411,6 +416,7 @@ def test_who_question_is_answered_by_the_group_spelt_out_after_a_comma() -> None
     assert "teenagers" in ans.answer and "elderly detainees" in ans.answer
 
 
+@requires_wordnet
 def test_next_round_is_answered_by_a_sentence_announcing_another_meeting() -> None:
     s = MemorySearch()
     _article(
@@ -487,6 +493,7 @@ def test_a_numbered_broadcaster_keeps_its_number() -> None:
     assert "Channel 9" in (answer_question("Which broadcaster interviewed the mayor?", s, []).answer or "")
 
 
+@requires_wordnet
 def test_how_long_something_takes_is_answered_by_how_long_it_lasts() -> None:
     s = MemorySearch()
     _article(
@@ -503,6 +510,7 @@ def test_how_long_something_takes_is_answered_by_how_long_it_lasts() -> None:
     assert "five years" in (answer_question("How long would construction take?", s, []).answer or "")
 
 
+@requires_wordnet
 def test_a_firm_joined_by_an_ampersand_answers_which_company() -> None:
     s = MemorySearch()
     _article(
@@ -520,6 +528,7 @@ def test_a_firm_joined_by_an_ampersand_answers_which_company() -> None:
     assert "Castor & Webb" in (answer_question("Which company inspected the bridge?", s, []).answer or "")
 
 
+@requires_wordnet
 def test_an_acronym_in_the_question_matches_the_spelt_out_name_and_money_counts_in_dollars() -> None:
     s = MemorySearch()
     _article(
@@ -549,6 +558,7 @@ def test_the_subject_is_the_name_before_its_place_of_origin() -> None:
     assert "Tomas Keller" in (answer_question("Who criticised the railway?", s, []).answer or "")
 
 
+@requires_wordnet
 def test_a_multiword_synonym_in_the_text_supports_the_question_word() -> None:
     s = MemorySearch()
     _article(
