@@ -363,13 +363,14 @@ class Store:
         links: dict[int, list[str]] = {}
         for row in conn.execute(select(sentence_stories).where(sentence_stories.c.sentence_id.in_(ids))):
             links.setdefault(row.sentence_id, []).append(row.story_id)
-        prev_keys = [(row.article_id, row.position - 1) for row in rows.values() if row.position > 0]
+        wanted = {(row.article_id, row.position - 1) for row in rows.values() if row.position > 0}
         before: dict[tuple[int, int], str] = {}
-        if prev_keys:
-            cond = or_(*[and_(sentences.c.article_id == a, sentences.c.position == p) for a, p in prev_keys])
+        if wanted:
             for row in conn.execute(select(sentences.c.article_id, sentences.c.position, sentences.c.text)
-                                    .where(cond)):
-                before[(row.article_id, row.position)] = row.text
+                                    .where(sentences.c.article_id.in_({a for a, _ in wanted}),
+                                           sentences.c.position.in_({p for _, p in wanted}))):
+                if (row.article_id, row.position) in wanted:
+                    before[(row.article_id, row.position)] = row.text
         hits = []
         for sid, score in scored:
             found = rows.get(sid)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,12 @@ class WordNet:
         """True when at least the index files are present (senses can be looked up)."""
         return self.indexed
 
-    @property
+    @cached_property
     def indexed(self) -> bool:
-        """True when the four index files are present."""
+        """True when the four index files are present (checked once: asked on every lookup)."""
         return all((self.dir / f"index.{p}").is_file() for p in _POS.values())
 
-    @property
+    @cached_property
     def available(self) -> bool:
         """True when index and data files for nouns, verbs and adjectives are present."""
         return all(
