@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 from lemminflect import getAllLemmas
 
 from bot.domain import Answer, Citation, SentenceHit, Story
-from bot.understand.attribution import NAMING, Frame, frames, is_speech
+from bot.understand.attribution import NAMING, SPEECH, Frame, frames, is_speech
 from bot.understand.extract import (
     Candidate,
     appositive_candidates,
@@ -666,31 +666,7 @@ def _trim(q: Question, text: str, cand: Candidate) -> Candidate | None:
     return Candidate(text[start : toks[last].end], first, last, cand.bonus, cand.value)
 
 
-_SPEECH_LEMMAS = frozenset(
-    [
-        "say",
-        "tell",
-        "warn",
-        "call",
-        "describe",
-        "accuse",
-        "write",
-        "add",
-        "quote",
-        "insist",
-        "argue",
-        "claim",
-        "announce",
-        "state",
-        "speak",
-        "repeat",
-        "reiterate",
-        "promise",
-        "vow",
-        "urge",
-        "post",
-    ]
-)
+_SPEECH_LEMMAS = SPEECH | {"quote"}  # verbs of saying, and "quoted" for reported speech
 _PRONOUNS = frozenset(["he", "she", "they", "it"])
 
 
