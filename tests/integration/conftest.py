@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.support import postgres
 from tests.support.fixtures import feed_server, fetcher, loopback_policy  # noqa: F401
+from tests.support.matrix_people import Person
 from tests.support.synapse_server import SynapseHarness, start_harness, synapse_available
 
 
@@ -45,3 +46,23 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseHarness
         yield harness
     finally:
         harness.server.stop()
+
+
+@pytest.fixture
+async def editor(synapse: SynapseHarness) -> AsyncIterator[Person]:
+    """The editor, logged in with a plain matrix-nio client as a person's client would be."""
+    person = await Person.login(synapse.server.url, synapse.editor)
+    try:
+        yield person
+    finally:
+        await person.close()
+
+
+@pytest.fixture
+async def another(synapse: SynapseHarness) -> AsyncIterator[Person]:
+    """A second room member who is not an admin."""
+    person = await Person.login(synapse.server.url, synapse.another)
+    try:
+        yield person
+    finally:
+        await person.close()

@@ -79,24 +79,6 @@ async def bot(bot_config: MatrixConfig) -> AsyncIterator[BotRun]:
         await run.adapter.stop()
 
 
-@pytest.fixture
-async def editor(synapse: SynapseHarness) -> AsyncIterator[Person]:
-    person = await Person.login(synapse.server.url, synapse.editor)
-    try:
-        yield person
-    finally:
-        await person.close()
-
-
-@pytest.fixture
-async def another(synapse: SynapseHarness) -> AsyncIterator[Person]:
-    person = await Person.login(synapse.server.url, synapse.another)
-    try:
-        yield person
-    finally:
-        await person.close()
-
-
 async def room_with_bot(editor: Person, bot_id: str, **kwargs: object) -> str:
     room = await editor.create_room(invite=[bot_id], **kwargs)  # type: ignore[arg-type]
 

@@ -43,15 +43,6 @@ HTML = "org.matrix.custom.html"
 # ---- helpers -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def editor(synapse: SynapseHarness) -> AsyncIterator[Person]:
-    person = await Person.login(synapse.server.url, synapse.editor)
-    try:
-        yield person
-    finally:
-        await person.close()
-
-
 def bot_config(synapse: SynapseHarness, tmp_path: Path, user: MatrixUser | None = None) -> MatrixConfig:
     user = user or synapse.bot
     return MatrixConfig(homeserver=synapse.server.url, user_id=user.user_id, password=user.password,

@@ -19,15 +19,6 @@ pytestmark = pytest.mark.synapse
 
 
 @pytest.fixture
-async def editor(synapse: SynapseHarness) -> AsyncIterator[Person]:
-    person = await Person.login(synapse.server.url, synapse.editor)
-    try:
-        yield person
-    finally:
-        await person.close()
-
-
-@pytest.fixture
 async def matrix_runtime(env: dict[str, str], synapse: SynapseHarness, tmp_path: Path) -> AsyncIterator[Runtime]:
     config = MatrixConfig(homeserver=synapse.server.url, user_id=synapse.bot.user_id, password=synapse.bot.password,
                           state_path=str(tmp_path / "matrix-state.json"), sync_timeout_ms=5_000,
