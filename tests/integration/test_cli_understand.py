@@ -90,3 +90,17 @@ def test_question_answering_holds_its_measured_level_on_the_eval_questions() -> 
     # a regression floor just under the measured level (see the README's figures)
     assert scores.answerable >= 0.85, scores.misses
     assert scores.abstained >= 0.85, scores.misses
+
+
+def test_a_broken_config_file_stops_start_up_with_one_sentence_and_no_traceback(env: dict[str, str], tmp_path) -> None:
+    (tmp_path / "bot.toml").write_text("timezone = [\n")
+    result = bot({**env, "NEWSDESK_CONFIG_DIR": str(tmp_path)}, "run")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "bot.toml: not valid TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unusable_database_url_is_refused_in_one_sentence_without_its_password(env: dict[str, str]) -> None:
+    result = bot({**env, "NEWSDESK_DATABASE_URL": "postgresql://desk:hunter2@127.0.0.1:1/news"}, "stories")
+    assert result.returncode == 2 and "cannot open the store" in result.stderr
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
