@@ -11,6 +11,15 @@ _ABBREVIATIONS = {
     "sgt", "rep", "sen", "gov", "st", "jr", "sr", "inc", "co", "corp", "ltd", "no", "vs", "etc",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m",
 }
+# Words that carry no content: left out of full-text queries and article signatures.
+FUNCTION_WORDS = frozenset(
+    """
+    a an the of and or but to in on at for by with from as is are was were be been being has have had
+    that this these those it its he she they them their his her him we our you your i would could will
+    can may might must shall should not no nor so than then there here which who whom what when where
+    why how if up out all any some such only do does did
+    """.split()
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 

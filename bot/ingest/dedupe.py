@@ -10,19 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.text import words
+from bot.text import FUNCTION_WORDS, words
 
 NEAR_DUPLICATE_CONTAINMENT = 0.6
 
-_STOP = frozenset(
-    """
-    a an the of and or but to in on at for by with from as is are was were be been being has have had
-    that this these those it its he she they them their his her him we our you your i said says say
-    would could will can may might must shall should not no nor so than then there here which who whom
-    what when where why how more most over after before into about also while if up out all any some
-    such only other new just one two do does did
-    """.split()
-)
+_STOP = FUNCTION_WORDS | frozenset(
+    "said says say more most over after before into about also while other new just one two".split())
 
 
 def signature(text: str) -> str:

@@ -27,7 +27,7 @@ from bot.store.schema import (
     stories,
     updates,
 )
-from bot.text import words
+from bot.text import FUNCTION_WORDS, words
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -303,7 +303,9 @@ class Store:
         before that one (what the story had said when it arrived). Ranking looks at the newest
         `SEARCH_WINDOW` matching sentences, so a question costs the same on a store of any size.
         """
-        terms = list(dict.fromkeys(w.lower() for w in _FTS_WORD.findall(query)))[:40]
+        # function words would match nearly every sentence and only slow the ranking down
+        terms = list(dict.fromkeys(w for w in (w.lower() for w in _FTS_WORD.findall(query))
+                                   if w not in FUNCTION_WORDS))[:40]
         if not terms:
             return []
         sqlite = self.dialect == "sqlite"
