@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textual, too_big
+from bot.chat.matrix import FILE_MEMORY_MS, file_caption, file_still_attached, parse_mxc
 from bot.chat.slack import file_url_allowed
 from bot.domain import Attachment, AttachmentError
 from bot.runtime.commands import opml_attachment, parse_opml
@@ -90,3 +91,25 @@ def test_opml_problems_name_the_attached_file_in_one_sentence() -> None:
         parse_opml("<rss><channel/></rss>", what)
     with pytest.raises(ValueError, match=r"^The attached file feeds.opml has no outlines with an xmlUrl"):
         parse_opml("<opml><body><outline text='x'/></body></opml>", what)
+
+
+def test_mxc_uris_split_into_server_and_media_id_and_odd_ones_are_refused() -> None:
+    assert parse_mxc("mxc://localhost/AbC_12-x") == ("localhost", "AbC_12-x")
+    assert parse_mxc("mxc://matrix.example.org:8448/abc") == ("matrix.example.org:8448", "abc")
+    for bad in ("https://example.org/abc", "mxc://localhost/../../admin", "mxc://localhost/a/b", "mxc://", ""):
+        assert parse_mxc(bad) is None
+
+
+def test_a_file_body_is_a_caption_only_when_a_different_filename_is_given() -> None:
+    assert file_caption({"body": "!news import opml", "filename": "feeds.opml"}) == "!news import opml"
+    assert file_caption({"body": "feeds.opml", "filename": "feeds.opml"}) is None
+    assert file_caption({"body": "feeds.opml"}) is None  # before captions: body is the file name
+    assert file_caption({"body": "  ", "filename": "feeds.opml"}) is None
+
+
+def test_a_file_goes_with_its_senders_messages_for_ten_minutes_after_it_was_sent() -> None:
+    sent = 1_700_000_000_000
+    assert file_still_attached(sent, sent + FILE_MEMORY_MS)
+    assert not file_still_attached(sent, sent + FILE_MEMORY_MS + 1)
+    assert not file_still_attached(sent, sent - 1)  # a message from before the file
+    assert file_still_attached(0, sent) and file_still_attached(sent, 0)
