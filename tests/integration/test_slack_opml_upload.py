@@ -133,3 +133,16 @@ async def test_a_file_that_is_not_text_is_refused_without_downloading_it(
             "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, timeout=WAIT)
         assert "photo.png is not a text file" in slack_text(reply.params)
         assert slack_emulator.calls_to("files.download") == [] and rt.core.store.feed_rows() == []
+
+
+async def test_a_file_slack_says_is_over_a_megabyte_is_refused_without_downloading_it(
+        env: dict[str, str], slack_emulator: SlackEmulator) -> None:  # noqa: F811
+    big = FEEDS_OPML.replace("</body>", "<!--" + "x" * 1_000_000 + "--></body>")
+    async with slack_runtime(env, slack_emulator) as rt:
+        ts, _ = await slack_emulator.user_uploads(CHANNEL, ADMIN, "huge.opml", big,
+                                                  mention(slack_emulator, "import opml"))
+        reply = await slack_emulator.wait_for_call(
+            "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, timeout=WAIT)
+        assert f"huge.opml is {len(big.encode()):,} bytes; I read files of up to 1,000,000 bytes" in slack_text(
+            reply.params)
+        assert slack_emulator.calls_to("files.download") == [] and rt.core.store.feed_rows() == []
