@@ -1,5 +1,6 @@
-"""The capped reader of attached files against a real HTTP server on 127.0.0.1 that does not say
-(or lies about) how big its answer is."""
+"""Downloading attached files against real HTTP servers on 127.0.0.1: the capped reader (answers
+that do not say, or overstate, their size) and the Slack adapter's redirect rule (the bot token
+never leaves the allowed host)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.chat.attachments import read_capped
+from bot.chat.slack import SlackAdapter, SlackConfig
 from bot.domain import AttachmentError
 
 LIMIT = 100_000
@@ -61,3 +63,47 @@ async def test_a_declared_length_over_the_cap_is_refused_before_reading(server: 
     async with aiohttp.ClientSession() as session, session.get(f"{server}/declared") as resp:
         with pytest.raises(AttachmentError, match=r"f.opml is 100,001 bytes"):
             await read_capped(resp, "f.opml", LIMIT)
+
+
+async def test_slack_downloads_follow_redirects_on_the_api_host_but_never_carry_the_token_elsewhere() -> None:
+    elsewhere_hits: list[str] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        elsewhere_hits.append(request.headers.get("Authorization", ""))
+        return web.Response(text="<opml/>", content_type="text/xml")
+
+    other = web.Application()
+    other.router.add_get("/f.opml", elsewhere)
+    other_runner = web.AppRunner(other, access_log=None)
+    await other_runner.setup()
+    await web.TCPSite(other_runner, "127.0.0.1", 0).start()
+    other_url = f"http://127.0.0.1:{other_runner.addresses[0][1]}/f.opml"
+
+    async def moved(request: web.Request) -> web.Response:
+        target = "/files-pri/T1-F1/real.opml" if request.match_info["name"] == "near.opml" else other_url
+        raise web.HTTPFound(target)
+
+    async def real(request: web.Request) -> web.Response:
+        assert request.headers.get("Authorization") == "Bearer xoxb-test"
+        return web.Response(text="<opml><body/></opml>", content_type="text/xml")
+
+    api = web.Application()
+    api.router.add_get("/files-pri/T1-F1/real.opml", real)
+    api.router.add_get("/files-pri/T1-F1/{name}", moved)
+    runner = web.AppRunner(api, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        adapter = SlackAdapter(SlackConfig(bot_token="xoxb-test", app_token="xapp-test", api_url=f"{base}/api/"))
+        near = adapter._attachment({"id": "F1", "name": "near.opml", "mimetype": "text/x-opml", "size": 20,
+                                    "url_private": f"{base}/files-pri/T1-F1/near.opml"})
+        assert await near.read() == "<opml><body/></opml>"
+        far = adapter._attachment({"id": "F1", "name": "far.opml", "mimetype": "text/x-opml", "size": 20,
+                                   "url_private": f"{base}/files-pri/T1-F1/far.opml"})
+        with pytest.raises(AttachmentError, match="not on Slack's file host"):
+            await far.read()
+        assert elsewhere_hits == []
+    finally:
+        await runner.cleanup()
+        await other_runner.cleanup()
