@@ -6,6 +6,7 @@ ever see `Post`, `Citation` and `IncomingMessage`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -141,6 +142,36 @@ class Post:
     private: bool = False
 
 
+class AttachmentError(Exception):
+    """An attached file could not be fetched or read; the message is one sentence for the person."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a person attached to a message (an OPML file for `import opml`, say).
+
+    `text` is its decoded content when the adapter already has it; otherwise `fetch` downloads and
+    decodes it on demand, so nothing is downloaded until a command that wants the file (and whose
+    sender may use it) asks: call `read()`. `error` says why a file cannot be read at all (not a
+    text file, too big, no download link). Sizes are bytes; adapters cap downloads (1 MB).
+    """
+
+    name: str
+    mimetype: str = ""
+    size: int | None = None
+    text: str | None = None
+    error: str | None = None
+    fetch: Callable[[], Awaitable[str]] | None = field(default=None, repr=False, compare=False)
+
+    async def read(self) -> str:
+        """The file's text: `text`, or what `fetch` returns; raises `AttachmentError` otherwise."""
+        if self.text is not None:
+            return self.text
+        if self.error is not None or self.fetch is None:
+            raise AttachmentError(self.error or f"I could not read the attached file {self.name}.")
+        return await self.fetch()
+
+
 @dataclass(frozen=True)
 class IncomingMessage:
     """Something a person said to the bot on some platform."""
@@ -152,3 +183,4 @@ class IncomingMessage:
     message_id: str = ""
     thread: str | None = None
     addressed: bool = False
+    attachments: tuple[Attachment, ...] = ()

@@ -19,11 +19,19 @@ How it behaves:
   after a crash between "the homeserver accepted it" and "the outbox marked it sent" is answered
   with the first event instead of being posted again (same device; Synapse keeps them 24 hours).
 - Encrypted rooms: the bot cannot read them, says so once in the room, and refuses to post there.
+- Attached files (for `import opml`): an `m.file` event is remembered as the last file of its
+  (room, sender) for 10 minutes (by the events' server timestamps); that person's next addressed
+  messages in the room carry it in `IncomingMessage.attachments`. An `m.file` whose `body` differs
+  from its `filename` has a caption (Matrix spec): an addressed caption (`!news import opml`) is
+  a command with that file attached. The file is downloaded only when a command reads it, from
+  the homeserver's authenticated media API (`/_matrix/client/v1/media/download`, the bot's token
+  in the Authorization header), 1 MB at most, within `request_timeout`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import re
@@ -31,7 +39,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import aiohttp
 from nio import (
@@ -52,6 +60,7 @@ from nio import (
     WhoamiResponse,
 )
 
+from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textual, read_capped, too_big
 from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
 from bot.chat.matrix_state import MatrixState, MatrixStateStore
 from bot.chat.port import (
@@ -62,7 +71,7 @@ from bot.chat.port import (
     TransientDeliveryError,
 )
 from bot.chat.render_matrix import edit_content, message_content, notice_content
-from bot.domain import IncomingMessage, Post
+from bot.domain import Attachment, AttachmentError, IncomingMessage, Post
 
 __all__ = [
     "ENCRYPTED_ROOM_NOTICE",
@@ -114,6 +123,9 @@ def sync_filter(timeline_limit: int) -> dict[str, Any]:
 
 _MAX_TRACKED_THREADS = 2000
 _RECENT_HANDLED = 500
+FILE_MEMORY_MS = 10 * 60 * 1000  # how long a person's last uploaded file is attached to their commands
+_MAX_REMEMBERED_FILES = 500
+_MXC = re.compile(r"^mxc://([A-Za-z0-9.:\[\]-]+)/([A-Za-z0-9_-]+)$")
 
 
 class MatrixLoginError(Exception):
@@ -169,6 +181,40 @@ def delivery_error(resp: ErrorResponse, action: str) -> DeliveryError:
     return TransientDeliveryError(detail)
 
 
+def parse_mxc(url: str) -> tuple[str, str] | None:
+    """(server name, media id) of an `mxc://` URI, or None when it is not one we can download."""
+    match = _MXC.match(url or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
+def file_caption(content: dict[str, Any]) -> str | None:
+    """The caption of an m.file / m.image event, or None (spec: `body` is a caption when `filename`
+    is present and differs from it)."""
+    filename, body = content.get("filename"), content.get("body")
+    if isinstance(filename, str) and filename and isinstance(body, str) and body.strip() and body != filename:
+        return body
+    return None
+
+
+def file_still_attached(file_ms: int, message_ms: int) -> bool:
+    """Whether a file sent at `file_ms` goes with a message sent at `message_ms` (server times, ms):
+    at most FILE_MEMORY_MS earlier. Unknown times (0) count as recent."""
+    if not file_ms or not message_ms:
+        return True
+    return 0 <= message_ms - file_ms <= FILE_MEMORY_MS
+
+
+@dataclass(frozen=True)
+class _FileRef:
+    """A file someone sent in a room: where it is and what it claims to be."""
+
+    name: str
+    mxc: str
+    mimetype: str
+    size: int | None
+    sent_ms: int
+
+
 @dataclass(frozen=True)
 class _Candidate:
     """A message that may be for the bot; `thread_check` defers the thread-participation test."""
@@ -210,6 +256,7 @@ class MatrixAdapter:
         self._bot_threads: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._notifying: set[str] = set()
         self._display_name = ""
+        self._files: OrderedDict[tuple[str, str], _FileRef] = OrderedDict()  # (room, sender) -> last file
         self._handled_unsaved = False
         self.sync_failures = 0
 
@@ -528,14 +575,24 @@ class MatrixAdapter:
         """The message as the runtime should see it, or None if it is not for the bot."""
         sender = str(src.get("sender", ""))
         content = src.get("content") or {}
-        if sender == self.user_id or content.get("msgtype") != "m.text":
+        msgtype = content.get("msgtype")
+        if sender == self.user_id or msgtype not in ("m.text", "m.file"):
             return None
         if src.get("event_id") in self._state.recent_handled:
             return None  # handled before a restart whose batch token was not saved yet
         relation = content.get("m.relates_to") or {}
         if relation.get("rel_type") == "m.replace" or "m.new_content" in content:
             return None
-        body = str(content.get("body", ""))
+        stamp = src.get("origin_server_ts")
+        sent_ms = stamp if isinstance(stamp, int) else 0
+        if msgtype == "m.file":
+            self._remember_file(room_id, sender, content, sent_ms)
+            caption = file_caption(content)
+            if caption is None:
+                return None  # a file on its own: kept for the sender's next command
+            body = caption
+        else:
+            body = str(content.get("body", ""))
         if "m.in_reply_to" in relation:
             body = strip_reply_fallback(body)
         thread = str(relation["event_id"]) if relation.get("rel_type") == "m.thread" else None
@@ -553,8 +610,78 @@ class MatrixAdapter:
             message_id=str(src.get("event_id", "")),
             thread=thread,
             addressed=True,
+            attachments=self._attached(room_id, sender, sent_ms),
         )
         return _Candidate(message=message, thread_check=not addressed)
+
+    # -- attached files ----------------------------------------------------------------------
+
+    def _remember_file(self, room_id: str, sender: str, content: dict[str, Any], sent_ms: int) -> None:
+        """Keep an unencrypted m.file as the sender's last file in this room."""
+        url = content.get("url")
+        if not isinstance(url, str):
+            return  # an encrypted file (`file` instead of `url`): not readable by this bot
+        info: dict[str, Any] = content["info"] if isinstance(content.get("info"), dict) else {}
+        name = str(content.get("filename") or content.get("body") or "file")
+        size = info.get("size") if isinstance(info.get("size"), int) else None
+        key = (room_id, sender)
+        self._files[key] = _FileRef(name, url, str(info.get("mimetype") or ""), size, sent_ms)
+        self._files.move_to_end(key)
+        while len(self._files) > _MAX_REMEMBERED_FILES:
+            self._files.popitem(last=False)
+        log.info("matrix.file_seen room=%s sender=%s name=%s size=%s", room_id, sender, name, size)
+
+    def _attached(self, room_id: str, sender: str, sent_ms: int) -> tuple[Attachment, ...]:
+        """The sender's last file in this room, if sent within FILE_MEMORY_MS before `sent_ms`."""
+        ref = self._files.get((room_id, sender))
+        if ref is None or not file_still_attached(ref.sent_ms, sent_ms):
+            return ()
+        problem = None
+        if not looks_textual(ref.name, ref.mimetype):
+            problem = f"The attached file {ref.name} is not a text file ({ref.mimetype or 'unknown type'})."
+        elif parse_mxc(ref.mxc) is None:
+            problem = f"The attached file {ref.name} has no address I can download it from."
+        else:
+            problem = too_big(ref.name, ref.size)
+        if problem:
+            return (Attachment(ref.name, ref.mimetype, ref.size, error=problem),)
+        fetch = functools.partial(self._download, ref.mxc, ref.name)
+        return (Attachment(ref.name, ref.mimetype, ref.size, fetch=fetch),)
+
+    async def _download(self, mxc: str, name: str) -> str:
+        """Fetch a file's text from the homeserver's authenticated media API (1 MB, request_timeout).
+
+        Falls back to the legacy `/_matrix/media/v3/download` only when the server does not know
+        the authenticated endpoint (homeservers older than Matrix 1.11).
+        """
+        parsed = parse_mxc(mxc)
+        client = self._client_or_fail()
+        if parsed is None:
+            raise AttachmentError(f"The attached file {name} has no address I can download it from.")
+        server, media_id = (quote(part, safe="") for part in parsed)
+        base = self.config.homeserver.rstrip("/")
+        paths = [f"/_matrix/client/v1/media/download/{server}/{media_id}",
+                 f"/_matrix/media/v3/download/{server}/{media_id}"]
+        headers = {"Authorization": f"Bearer {client.access_token}"}
+        timeout = aiohttp.ClientTimeout(total=self.config.request_timeout)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                for path in paths:
+                    async with session.get(base + path, headers=headers, allow_redirects=False) as resp:
+                        legacy_next = resp.status in (404, 405) and path.startswith("/_matrix/client/v1/")
+                        if legacy_next and "M_UNRECOGNIZED" in (await resp.text(errors="replace"))[:1000]:
+                            continue  # an older homeserver: try the legacy endpoint
+                        if resp.status != 200:
+                            log.warning("matrix.file_failed name=%s status=%d", name, resp.status)
+                            raise AttachmentError(
+                                f"The homeserver answered HTTP {resp.status} when I fetched {name}.")
+                        data = await read_capped(resp, name, MAX_ATTACHMENT_BYTES)
+                        log.info("matrix.file_fetched name=%s bytes=%d api=%s", name, len(data), path.split("/")[2])
+                        return decode_text(data, name)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("matrix.file_failed name=%s error=%s", name, type(exc).__name__)
+            raise AttachmentError(f"I could not download {name} from the homeserver ({type(exc).__name__}).") from exc
+        raise AttachmentError(f"The homeserver does not serve {name} through its media API.")
 
     def _addressing(self, content: dict[str, Any], body: str) -> tuple[bool, str]:
         """Whether the message addresses the bot, and its text without the address."""

@@ -20,6 +20,7 @@ already there instead of posting it again; parts of a split post found there are
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -40,6 +42,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textual, read_capped, too_big
 from bot.chat.port import (
     DeliveryError,
     MessageHandler,
@@ -48,7 +51,7 @@ from bot.chat.port import (
     TransientDeliveryError,
 )
 from bot.chat.render_slack import SlackMessage, plain_from_slack, render_post
-from bot.domain import IncomingMessage, Post
+from bot.domain import Attachment, AttachmentError, IncomingMessage, Post
 
 DEFAULT_API_URL = "https://slack.com/api/"
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
@@ -60,7 +63,10 @@ REQUIRED_SCOPES = {
     "users.info": "users:read",
     "conversations.history": "channels:history",  # groups:history in private channels
     "conversations.replies": "channels:history",
+    "files.info": "files:read",  # and downloading url_private of an attached file
 }
+SLACK_FILE_HOST = "files.slack.com"
+_REDIRECTS = 3  # redirects followed when downloading a file (each must stay on an allowed host)
 METADATA_EVENT_TYPE = "newsdesk_post"  # message metadata naming the outbox key of a post
 LOOKUP_PAGE = 200  # messages per conversations.history / replies page when looking for a key
 LOOKUP_PAGES = 10  # pages read at most (the search starts shortly before the row was written)
@@ -190,6 +196,26 @@ def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
     if not error or error in TRANSIENT_ERRORS or status >= 500:
         return TransientDeliveryError(f"slack {what}: {error or 'unexpected answer'} (HTTP {status})")
     return SlackPermanentError(error, f"slack {what}: {error}")
+
+
+def file_url_allowed(url: str, api_url: str) -> bool:
+    """Whether the bot token may be sent to `url` to download a file.
+
+    Only to Slack's file host (https://files.slack.com) or the configured Web API host (the same
+    scheme, host and port as SLACK_API_URL: a local emulator in tests). Never anywhere else, so a
+    crafted `url_private` cannot make the bot hand its token to an arbitrary server.
+    """
+    target, api = urlsplit(url), urlsplit(api_url)
+    if target.scheme == "https" and target.hostname == SLACK_FILE_HOST and target.port in (None, 443):
+        return True
+    return bool(target.netloc) and (target.scheme, target.netloc.lower()) == (api.scheme, api.netloc.lower())
+
+
+def _unreadable(name: str, mimetype: str, size: int | None) -> str | None:
+    """Why an attached file will not be read (not text, too big), or None when it may be."""
+    if not looks_textual(name, mimetype):
+        return f"The attached file {name} is not a text file ({mimetype or 'unknown type'})."
+    return too_big(name, size)
 
 
 def _metadata(key: str, part: int, parts: int) -> dict[str, Any]:
@@ -363,16 +389,89 @@ class SlackAdapter:
             message_id=ts,
             thread=event.get("thread_ts"),
             addressed=addressed,
+            attachments=tuple(self._attachment(f) for f in event.get("files") or [] if isinstance(f, dict)),
         )
         self.log.info(
-            "slack.message channel=%s ts=%s thread=%s user=%s addressed=%s",
+            "slack.message channel=%s ts=%s thread=%s user=%s addressed=%s files=%d",
             channel,
             ts,
             message.thread,
             message.sender,
             addressed,
+            len(message.attachments),
         )
         await self._hand_over(message)
+
+    # ----------------------------------------------------------------------------- attached files
+
+    def _attachment(self, info: dict[str, Any]) -> Attachment:
+        """An attached Slack file, downloaded only when a command reads it (`Attachment.read`).
+
+        Text-like files (text/*, XML, OPML, or .opml/.xml/.txt names) of at most 1 MB get a
+        fetcher; anything else carries the sentence explaining why it cannot be read. A file the
+        event describes only by id (`file_access: check_file_info`) is looked up with files.info
+        when read, and checked then.
+        """
+        file_id = str(info.get("id") or "")
+        url = str(info.get("url_private_download") or info.get("url_private") or "")
+        name = str(info.get("name") or info.get("title") or file_id or "file")
+        mimetype = str(info.get("mimetype") or "")
+        size = info.get("size") if isinstance(info.get("size"), int) else None
+        if not url:
+            if not file_id:
+                return Attachment(name, mimetype, size, error=f"Slack gave no download link for {name}.")
+            return Attachment(name, mimetype, size, fetch=functools.partial(self._fetch_by_id, file_id))
+        problem = _unreadable(name, mimetype, size)
+        if problem:
+            return Attachment(name, mimetype, size, error=problem)
+        return Attachment(name, mimetype, size, fetch=functools.partial(self._download, url, name))
+
+    async def _fetch_by_id(self, file_id: str) -> str:
+        """Ask files.info where a file is (and what it is), then download it."""
+        try:
+            response = await self._call("files.info", self.client.files_info(file=file_id))
+        except DeliveryError as exc:
+            raise AttachmentError(f"Slack would not tell me where the attached file is ({exc}).") from exc
+        info = response.get("file") or {}
+        name = str(info.get("name") or file_id)
+        size = info.get("size") if isinstance(info.get("size"), int) else None
+        problem = _unreadable(name, str(info.get("mimetype") or ""), size)
+        if problem:
+            raise AttachmentError(problem)
+        url = str(info.get("url_private_download") or info.get("url_private") or "")
+        if not url:
+            raise AttachmentError(f"Slack gave no download link for {name}.")
+        return await self._download(url, name)
+
+    async def _download(self, url: str, name: str) -> str:
+        """GET `url` with the bot token (allowed hosts only, 1 MB, request_timeout) and decode it."""
+        headers = {"Authorization": f"Bearer {self.config.bot_token}"}
+        timeout = aiohttp.ClientTimeout(total=self.config.request_timeout)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                for _ in range(_REDIRECTS + 1):
+                    if not file_url_allowed(url, self.config.api_url):
+                        self.log.warning("slack.file_refused name=%s host=%s", name, urlsplit(url).hostname)
+                        raise AttachmentError(f"The attached file {name} is not on Slack's file host; "
+                                              "I did not fetch it.")
+                    async with session.get(url, headers=headers, allow_redirects=False) as resp:
+                        if resp.status in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+                            url = urljoin(url, resp.headers["Location"])
+                            continue
+                        if resp.status != 200:
+                            self.log.warning("slack.file_failed name=%s status=%d", name, resp.status)
+                            raise AttachmentError(f"Slack answered HTTP {resp.status} when I fetched {name}.")
+                        if resp.content_type == "text/html" and not name.lower().endswith((".html", ".htm")):
+                            # Slack answers a request it will not authorise with its sign-in page
+                            self.log.warning("slack.file_failed name=%s status=login_page", name)
+                            raise AttachmentError(f"Slack did not hand over {name} (does the app have files:read?).")
+                        data = await read_capped(resp, name, MAX_ATTACHMENT_BYTES)
+                        self.log.info("slack.file_fetched name=%s bytes=%d", name, len(data))
+                        return decode_text(data, name)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            self.log.warning("slack.file_failed name=%s error=%s", name, type(exc).__name__)
+            raise AttachmentError(f"I could not download {name} from Slack ({type(exc).__name__}).") from exc
+        raise AttachmentError(f"Slack redirected {name} too many times; I gave up.")
 
     async def _hand_over(self, message: IncomingMessage) -> None:
         if self._on_message is None:

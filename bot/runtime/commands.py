@@ -15,7 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from bot.chat.router import Command, CommandError, Router
 from bot.digest import build_digest, update_line
-from bot.domain import IncomingMessage, Post, Story
+from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
 from bot.runtime.core import Core
 from bot.runtime.schedule import next_daily
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
@@ -50,7 +50,8 @@ class RuntimeCommands:
         add(Command("add", "add feed URL [STORY...]", "poll a feed (for the given stories, or all)", True),
             self.add_feed)
         add(Command("remove", "remove feed URL", "stop polling a feed", True), self.remove_feed)
-        add(Command("import", "import opml <OPML pasted after the command>", "add every feed in an OPML file", True),
+        add(Command("import", "import opml <OPML pasted after the command, or an .opml file attached>",
+                    "add every feed in an OPML file", True),
             self.import_opml)
         add(Command("export", "export opml", "the feeds as OPML", True), self.export_opml)
         add(Command("track", 'track STORY "Title" terms: a, b, c [exclude: x, y]',
@@ -179,14 +180,26 @@ class RuntimeCommands:
         return [Post(f"Removed feed {args[1]}.")]
 
     async def import_opml(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Add each feed in OPML pasted after `import opml` (a feed's category names its stories)."""
+        """Add each feed in OPML pasted after `import opml`, or in a file attached to the message.
+
+        A feed's category names its stories. Pasted text wins over an attachment. The router has
+        already refused non-admins, so an attachment is only downloaded (`Attachment.read`) here.
+        """
         if not args or args[0].lower() != "opml":
-            raise CommandError("Say 'import opml' followed by the OPML text.")
+            raise CommandError("Say 'import opml' followed by the OPML text, or attach an OPML file.")
         body = text_after(message.text, 2)
+        what = "That"
         if not body:
-            raise CommandError("Paste the OPML after 'import opml' (or attach the file).")
+            attachment = opml_attachment(message.attachments)
+            if attachment is None:
+                raise CommandError("Paste the OPML after 'import opml' (or attach the file).")
+            what = f"The attached file {attachment.name}"
+            try:
+                body = await attachment.read()
+            except AttachmentError as exc:
+                raise CommandError(str(exc)) from exc
         try:
-            feeds = parse_opml(body)
+            feeds = parse_opml(body, what)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         known = {s.id for s in self.core.store.list_stories()}
@@ -235,14 +248,27 @@ class RuntimeCommands:
         return [Post(f"Stopped tracking {story.id}.", ["Its articles stay in the store."])]
 
 
-def parse_opml(text: str) -> list[tuple[str, str, list[str]]]:
-    """(url, title, story ids) for each feed outline in an OPML document."""
+def opml_attachment(attachments: tuple[Attachment, ...]) -> Attachment | None:
+    """The attachment `import opml` should read: the first named .opml, else the first one."""
+    for attachment in attachments:
+        if attachment.name.lower().endswith(".opml"):
+            return attachment
+    return attachments[0] if attachments else None
+
+
+def parse_opml(text: str, what: str = "That") -> list[tuple[str, str, list[str]]]:
+    """(url, title, story ids) for each feed outline in an OPML document.
+
+    Raises ValueError with one sentence about `what` ("That", "The attached file feeds.opml").
+    """
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
-        raise ValueError("OPML with a DOCTYPE or entities is not accepted.")
+        raise ValueError(f"{what} has a DOCTYPE or entities; OPML with those is not accepted.")
     try:
         root = ET.fromstring(text.strip())
     except ET.ParseError as exc:
-        raise ValueError(f"That is not valid OPML ({exc}).") from exc
+        raise ValueError(f"{what} is not valid OPML ({exc}).") from exc
+    if root.tag.lower() != "opml":
+        raise ValueError(f"{what} is XML but not OPML (its root element is <{root.tag}>, not <opml>).")
     found = []
     for outline in root.iter("outline"):
         url = outline.get("xmlUrl") or ""
@@ -251,7 +277,7 @@ def parse_opml(text: str) -> list[tuple[str, str, list[str]]]:
         stories = [s.strip().lower() for s in (outline.get("category") or "").replace("/", ",").split(",") if s.strip()]
         found.append((url, outline.get("title") or outline.get("text") or "", stories))
     if not found:
-        raise ValueError("The OPML has no outlines with an xmlUrl.")
+        raise ValueError(f"{what} has no outlines with an xmlUrl (a feed's address), so there is nothing to import.")
     return found
 
 

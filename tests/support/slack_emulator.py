@@ -17,6 +17,11 @@ so an unmodified slack-bolt app (pointed here through `base_url`) can be driven 
   a call can be held after Slack has acted on it (`hold_next`): the message is posted but the
   answer never comes, which is what a client sees when it times out or crashes mid-request.
 - `drop_connections` closes every Socket Mode connection from the server side (a network cut).
+- Files: `user_uploads` stores a file and shares it in a message (`message` event, subtype
+  `file_share`, with `files`; plus `app_mention` when the text mentions the bot). Each file is
+  served at its `url_private` / `url_private_download` on the emulator and only to a request
+  carrying the bot token (`Authorization: Bearer`); anything else gets 401. `files.info` answers
+  with the file object. Downloads are recorded as calls of "files.download".
 """
 
 from __future__ import annotations
@@ -105,6 +110,14 @@ class User:
 
 
 @dataclass
+class StoredFile:
+    """A file uploaded to the workspace: Slack's file object and its bytes."""
+
+    info: dict[str, Any]
+    content: bytes
+
+
+@dataclass
 class Envelope:
     """A Socket Mode envelope pushed (or to be pushed) to the app, with its ack once it comes."""
 
@@ -150,6 +163,8 @@ class SlackEmulator:
         self._sockets: dict[int, web.WebSocketResponse] = {}
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
+        self.files: dict[str, StoredFile] = {}
+        self._file_ids = itertools.count(1)
         self._released = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -163,6 +178,8 @@ class SlackEmulator:
         app.router.add_route("*", "/api/{method}", self._web_api)
         app.router.add_get("/link/", self._socket)
         app.router.add_post("/commands/{key}", self._response_url)
+        app.router.add_get("/files-pri/{team_file}/{name}", self._file_download)
+        app.router.add_get("/files-pri/{team_file}/download/{name}", self._file_download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -573,6 +590,12 @@ class SlackEmulator:
             },
         }
 
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        stored = self.files.get(str(params.get("file", "")))
+        if stored is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": dict(stored.info), "comments": [], "response_metadata": {"next_cursor": ""}}
+
     def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         ticket = uuid.uuid4().hex
         self._tickets.add(ticket)
@@ -587,6 +610,7 @@ class SlackEmulator:
         "conversations.replies": _conversations_replies,
         "conversations.history": _conversations_history,
         "users.info": _users_info,
+        "files.info": _files_info,
         "apps.connections.open": _connections_open,
     }
     _effects: dict[str, Callable[[SlackEmulator, dict[str, Any], dict[str, Any]], None]] = {
@@ -605,6 +629,100 @@ class SlackEmulator:
             return []
         key = root.get("thread_ts", root["ts"])
         return [m for m in self.channels[channel].messages if m["ts"] == key or m.get("thread_ts") == key]
+
+    # ----------------------------------------------------------------------------- files
+
+    async def _file_download(self, request: web.Request) -> web.Response:
+        """GET url_private(_download): the file's bytes for the bot token, 401 for anyone else."""
+        team_file = request.match_info["team_file"]
+        file_id = team_file.split("-", 1)[1] if "-" in team_file else ""
+        stored = self.files.get(file_id)
+        headers = dict(request.headers)
+        auth = headers.get("Authorization", "")
+        if stored is None or stored.info["name"] != request.match_info["name"]:
+            status, body = 404, b"file_not_found"
+        elif auth != f"Bearer {self.bot_token}":
+            status, body = 401, b"not_authed"
+        else:
+            status, body = 200, stored.content
+        self.calls.append(RecordedCall("files.download", {"file": file_id, "path": request.path}, headers, status,
+                                       {"ok": status == 200}))
+        await self._notify()
+        if status != 200:
+            return web.Response(status=status, body=body, content_type="text/plain")
+        return web.Response(body=body, content_type=str(stored.info["mimetype"]))  # type: ignore[union-attr]
+
+    def upload_file(self, user: str, name: str, content: bytes, mimetype: str | None = None) -> dict[str, Any]:
+        """Store a file `user` uploaded and return Slack's file object for it (as events carry it)."""
+        file_id = f"F{next(self._file_ids):08d}"
+        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        kind = mimetype or {"opml": "text/x-opml", "xml": "text/xml", "json": "application/json",
+                            "png": "image/png"}.get(suffix, "text/plain")
+        base = f"http://127.0.0.1:{self.port}/files-pri/{self.team_id}-{file_id}"
+        info: dict[str, Any] = {
+            "id": file_id,
+            "created": int(time.time()),
+            "timestamp": int(time.time()),
+            "name": name,
+            "title": name,
+            "mimetype": kind,
+            "filetype": suffix or "text",
+            "pretty_type": (suffix or "text").upper(),
+            "user": user,
+            "user_team": self.team_id,
+            "editable": kind.startswith("text/"),
+            "size": len(content),
+            "mode": "snippet" if kind.startswith("text/") else "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": True,
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": f"{base}/{name}",
+            "url_private_download": f"{base}/download/{name}",
+            "permalink": f"https://emulated.slack.com/files/{user}/{file_id}/{name}",
+            "is_starred": False,
+            "has_rich_preview": False,
+            "file_access": "visible",
+        }
+        self.files[file_id] = StoredFile(info, content)
+        return info
+
+    async def user_uploads(
+        self,
+        channel: str,
+        user: str,
+        name: str,
+        content: bytes | str,
+        text: str = "",
+        *,
+        mimetype: str | None = None,
+        thread_ts: str | None = None,
+        file_access: str = "visible",
+    ) -> tuple[str, list[str]]:
+        """A person uploads a file into `channel` (with an optional message `text`), as Slack delivers it.
+
+        The file is stored and served at its url_private; the channel gets a message with
+        subtype `file_share` and `files: [file]`, pushed as a `message` event, preceded by an
+        `app_mention` event (also carrying `files`) when `text` mentions the bot. With
+        `file_access="check_file_info"` the events carry only the file's id, as Slack does for
+        some uploads, and the app must call files.info. Returns the message ts and envelope ids.
+        """
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        info = self.upload_file(user, name, data, mimetype)
+        shared = dict(info) if file_access == "visible" else {"id": info["id"], "file_access": file_access}
+        ts, events = self.human_message(channel, user, text, thread_ts=thread_ts)
+        stored = self._find(self.channels[channel], ts)
+        assert stored is not None
+        extra = {"subtype": "file_share", "files": [shared], "upload": True, "display_as_bot": False}
+        stored.update(extra)
+        for event in events:
+            if event["type"] == "message":
+                event.update(extra)
+            else:
+                event["files"] = [shared]
+        return ts, [await self.push_event(event) for event in events]
 
     # ----------------------------------------------------------------------------- response_url
 
