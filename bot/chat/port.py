@@ -79,3 +79,11 @@ class SentLookup(Protocol):
 
     async def find_sent(self, channel: str, thread: str | None, key: str, since: datetime | None = None) -> str | None:
         """The platform's id of the post sent under `key` (in `thread`, written after `since`), or None."""
+
+
+@runtime_checkable
+class RoomLeaver(Protocol):
+    """A port whose bot can leave a room by itself when an admin asks (Matrix)."""
+
+    async def leave(self, channel: str) -> None:
+        """Leave the room; the bot stops reading and posting there."""

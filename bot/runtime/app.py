@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.chat.console import ConsoleAdapter
-from bot.chat.port import ChatPort, DeliveryError, RateLimited
+from bot.chat.port import ChatPort, DeliveryError, RateLimited, RoomLeaver
 from bot.chat.router import Ask, Router
 from bot.domain import IncomingMessage, Post
 from bot.ingest.fetch import Fetcher
@@ -55,23 +55,23 @@ class Runtime:
         self.ports = {p.platform: p for p in ports}
         self.worker = OutboxWorker(self.repo, self.ports, clock)
         self.router = Router(core, ask)
-        RuntimeCommands(self.router, core, self.repo, self._subscription_changed)
+        RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply)
         self.router.room_admin = self._room_admin
         self.router.thread_story = self._thread_story
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.feed_tick_seconds = feed_tick_seconds
         self.first_scan = asyncio.Event()  # set: no scan pending; `start` clears it until its first scan
         self.first_scan.set()
-        self._ingest_lock: asyncio.Lock | None = None
+        self._ingest_lock = asyncio.Lock()  # one ingest at a time: seeds scan and feed poll share the store
         self._fetcher: Fetcher | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._jobs: set[asyncio.Task[object]] = set()
+        self._leaving: dict[tuple[str, str, str], RoomLeaver] = {}
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, start_adapters: bool = True) -> None:
         """Schedule every job, start the outbox worker and (optionally) the adapters."""
         self.first_scan.clear()
-        self._ingest_lock = asyncio.Lock()
         await asyncio.to_thread(self.delivery.init_cursor)
         self._fetcher = Fetcher(fetch_policy(self.core))
         await self._fetcher.__aenter__()
@@ -169,6 +169,22 @@ class Runtime:
             except DeliveryError as exc:
                 log.warning("event=reply_failed platform=%s channel=%s reason=%r", message.platform,
                             message.channel, str(exc))
+        leaver = self._leaving.pop((message.platform, message.channel, message.message_id), None)
+        if leaver is not None:
+            try:
+                await leaver.leave(message.channel)
+                log.info("event=left_room platform=%s channel=%s by=%s", message.platform, message.channel,
+                         message.sender)
+            except DeliveryError as exc:
+                log.warning("event=leave_failed platform=%s channel=%s reason=%r", message.platform,
+                            message.channel, str(exc))
+
+    def _leave_after_reply(self, message: IncomingMessage) -> bool:
+        port = self.ports.get(message.platform)
+        if not isinstance(port, RoomLeaver):
+            return False
+        self._leaving[(message.platform, message.channel, message.message_id)] = port
+        return True
 
     async def _room_admin(self, message: IncomingMessage) -> bool:
         port = self.ports.get(message.platform)
@@ -194,7 +210,6 @@ class Runtime:
         seeds = self.core.settings.seeds_dir
         try:
             if seeds.exists():
-                assert self._ingest_lock is not None
                 async with self._ingest_lock:
                     report = await asyncio.to_thread(self.core.pipeline.ingest_paths, [seeds])
                 if report.added or report.revised or report.failures:

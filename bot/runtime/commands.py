@@ -25,6 +25,8 @@ from bot.stories.tracker import StoryTracker
 
 OnChange = Callable[[Subscription | None, int | None], None]
 """Called with the new subscription (or None) and the id of a removed one (or None)."""
+LeaveAfterReply = Callable[[IncomingMessage], bool]
+"""Arranges for the bot to leave the message's room once it has replied; False if it cannot."""
 
 URL = re.compile(r"^https?://\S+$")
 CONFIRM_UPDATES = 3
@@ -37,9 +39,11 @@ def _when(value: str | None) -> str:
 class RuntimeCommands:
     """Registers and implements the runtime's commands on a router."""
 
-    def __init__(self, router: Router, core: Core, repo: RuntimeRepo, on_change: OnChange | None = None) -> None:
+    def __init__(self, router: Router, core: Core, repo: RuntimeRepo, on_change: OnChange | None = None,
+                 leave_after_reply: LeaveAfterReply | None = None) -> None:
         self.router, self.core, self.repo = router, core, repo
         self.on_change = on_change
+        self.leave_after_reply = leave_after_reply
         add = router.register
         add(Command("status", "status", "feeds' health, last poll and digest, posts waiting or failed"), self.status)
         add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]",
@@ -57,6 +61,7 @@ class RuntimeCommands:
         add(Command("track", 'track STORY "Title" terms: a, b, c [exclude: x, y]',
                     "track a new story (existing articles are filed under it at once)", True), self.track)
         add(Command("untrack", "untrack STORY", "stop tracking a story defined in chat", True), self.untrack)
+        add(Command("leave", "leave", "the bot drops this room's subscriptions and leaves it", True), self.leave)
 
     # ---- helpers -------------------------------------------------------------------------
     def _story(self, story_id: str) -> Story:
@@ -139,6 +144,20 @@ class RuntimeCommands:
         if self.on_change and before:
             self.on_change(None, before[0].id)
         return [Post(f"Unsubscribed from {story_id}.")]
+
+    async def leave(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Drop this room's subscriptions and leave it, where the platform lets a bot leave."""
+        if args:
+            raise CommandError("Say just 'leave'.")
+        if self.leave_after_reply is None or not self.leave_after_reply(message):
+            raise CommandError("I can't leave by myself here; remove me from the channel instead "
+                               "(on Slack: /kick the app, or the channel's integrations settings).")
+        subs = await asyncio.to_thread(self.repo.subscriptions, message.platform, message.channel)
+        for sub in subs:
+            await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, sub.story)
+            if self.on_change:
+                self.on_change(None, sub.id)
+        return [Post("Leaving this room.", [f"Dropped {len(subs)} subscription(s). Invite me back any time."])]
 
     async def subscriptions(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """This channel's subscriptions."""

@@ -436,3 +436,33 @@ async def test_a_post_reply_or_edit_repeated_after_a_crash_lands_once_in_the_roo
     edits = [e for e in events if relation(e).get("rel_type") == "m.replace"]
     assert [e["content"]["m.new_content"]["body"].split("\n")[-1] for e in edits] == [
         "Revised: a second line", "a third version"]
+
+
+async def test_leave_on_an_admins_request_drops_the_rooms_subscriptions_and_leaves_a_non_admin_cannot(
+        synapse: SynapseHarness, editor: Person, env: dict[str, str], tmp_path: Path) -> None:
+    bot_id = synapse.bot.user_id
+    another = await Person.login(synapse.server.url, synapse.another)
+    try:
+        async with matrix_runtime(env, bot_config(synapse, tmp_path)) as rt:
+            room = await room_with(editor, bot_id)
+            await editor.client.room_invite(room, synapse.another.user_id)
+            await another.client.join(room)
+            await editor.say(room, "!news subscribe hostage-talks")
+            await editor.wait_for_event(room, from_bot(bot_id, "Subscribed"), timeout=15)
+
+            await another.say(room, "!news leave")
+            refused = await editor.wait_for_event(room, from_bot(bot_id, "Only admins"), timeout=15)
+            assert "leave" in body(refused)
+            assert bot_id in await editor.members(room)
+
+            await editor.say(room, "!news leave")  # the room's creator is an admin
+            goodbye = await editor.wait_for_event(room, from_bot(bot_id, "Leaving this room"), timeout=15)
+            assert "Dropped 1 subscription" in body(goodbye)
+
+            async def gone() -> bool:
+                return bot_id not in await editor.members(room)
+
+            await wait_until(gone, timeout=15, what="the bot to leave the room")
+            assert rt.repo.subscriptions("matrix", room) == []
+    finally:
+        await another.close()

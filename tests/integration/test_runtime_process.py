@@ -88,3 +88,15 @@ def test_scripted_chat_answers_every_line_and_exits_at_end_of_input(env: dict[st
     assert "Say which story to subscribe to." in result.stdout and "Usage: subscribe STORY" in result.stdout
     assert "I don't know the command 'frobnicate'" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_chat_answers_from_the_seeds_folder_it_reads_first(env: dict[str, str]) -> None:
+    seeds = Path(env["NEWSDESK_SEEDS_DIR"])
+    seeds.mkdir(parents=True, exist_ok=True)
+    (seeds / "000_seed.txt").write_text((REPO / "seeds" / "000_seed.txt").read_text())
+    result = bot(env, "chat", stdin="stories\nwho are the mediators?\nleave\n")
+    assert result.returncode == 0, result.stderr
+    assert "hostage-talks - Hostage-release talks: 1 article(s)" in result.stdout
+    assert "Qatar and Egypt" in result.stdout
+    assert "I can't leave by myself here" in result.stdout  # the console is not a room
+    assert "Traceback" not in result.stdout + result.stderr
