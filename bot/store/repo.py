@@ -259,12 +259,6 @@ class Store:
             if rows:
                 conn.execute(insert(sentence_stories), rows)
 
-    def article_story_ids(self, article_id: int) -> set[str]:
-        """The stories an article is filed under."""
-        with self.engine.connect() as conn:
-            return {row.story_id for row in conn.execute(
-                select(article_stories.c.story_id).where(article_stories.c.article_id == article_id))}
-
     def articles_for_rescoring(self, batch: int = 500) -> Iterable[list[tuple[int, list[tuple[int, str]]]]]:
         """Every article with its (sentence id, text) pairs, in batches, for scoring a new story."""
         last_id = 0
@@ -503,12 +497,6 @@ def _sentence_query():  # type: ignore[no-untyped-def]
 def _sentence_from_row(row: Row[Any]) -> StorySentence:
     return StorySentence(row.sentence_id, row.article_id, row.position, row.text, row.url, row.title,
                          row.source, utc(row.published))
-
-
-def citation_of(sentence: StorySentence) -> Citation:
-    """The citation for a stored sentence."""
-    return Citation(sentence.article_title, sentence.article_url, sentence.source, sentence.published,
-                    sentence.text)
 
 
 def _citation_to_json(c: Citation) -> dict[str, Any]:

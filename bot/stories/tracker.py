@@ -100,9 +100,3 @@ class StoryTracker:
             score = round(min(1.0, share) * 0.6 + min(1.0, strength / 20) * 0.4, 3)
             matches.append(StoryMatch(story.id, score, tuple(sorted(chosen))))
         return sorted(matches, key=lambda m: -m.score)
-
-
-def story_terms_pattern(story: Story) -> re.Pattern[str]:
-    """A regular expression finding the story's terms in text (for highlighting and salience)."""
-    alternatives = sorted({re.escape(p.rstrip("*")) for p in (*story.terms, *story.entities)}, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(alternatives) + r")", re.IGNORECASE)

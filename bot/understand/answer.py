@@ -897,14 +897,6 @@ def _mentions_object(q: Question, hit: Hit) -> bool:
     return described and q.relation_object[-1].capitalised and _has_word(head, context)
 
 
-def _has_event(q: Question, text: str) -> bool:
-    """True when one of the question's verbs (or a synonym, or its noun form) is in the sentence."""
-    want: set[str] = set()
-    for e in q.events:
-        want |= keys(e) | synonym_keys(e)
-    return any(keys(t.lower) & want for t in tokens(text))
-
-
 def _phrases(q: Question, text: str) -> int:
     """How many pairs of neighbouring question words stand side by side in the sentence too."""
     toks = tokens(text)
