@@ -42,13 +42,13 @@ from bot.understand.lexicon import (
     RECURRENCE,
     STOP,
     Token,
+    derived_keys,
     inflections,
     is_gathering,
     keys,
     lemmas_of,
     phrase_at,
     phrase_synonyms,
-    related_keys,
     synonym_keys,
     synonyms,
     tokens,
@@ -354,11 +354,11 @@ def _support(q: Question, weights: dict[int, float], hit: Hit) -> tuple[float, d
         rel: list[int] = []
         if not found and not syn and qt.lower not in STOP:
             # "operator" for "operates", "building" for "construction": a weaker paraphrase
-            rk = related_keys(qt.lower, True)
+            rk = derived_keys(qt.lower)
             rel = [
                 j
                 for j, sk in enumerate(s_toks)
-                if s_toks[j].lower not in STOP and (s_keys[j] & rk or qk & related_keys(s_toks[j].lower, True))
+                if s_toks[j].lower not in STOP and (s_keys[j] & rk or qk & derived_keys(s_toks[j].lower))
             ]
             for j in rel:
                 anchors[j] = max(anchors.get(j, 0.0), RELATED * w)

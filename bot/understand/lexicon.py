@@ -314,17 +314,13 @@ def derivations(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=20_000)
-def related_keys(word: str, derived_only: bool = False) -> frozenset[str]:
-    """Match keys of words one WordNet link away (derivation, one step up/down, verb group,
-    similar adjective), less the word's own keys and synonyms: the weakest paraphrase match."""
-    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
-
-    wn = default_wordnet()
+def derived_keys(word: str) -> frozenset[str]:
+    """Match keys of the words WordNet derives from (or to) the word, less its own keys and
+    synonyms: the weakest paraphrase match ("mediating" ~ "mediator")."""
     out: set[str] = set()
-    for lemma in _lemma_set(word):
-        for rel in wn.derivations(lemma) if derived_only else wn.related(lemma):
-            if " " not in rel and "-" not in rel:
-                out |= keys(rel)
+    for derived in derivations(word):
+        if "-" not in derived:
+            out |= keys(derived)
     return frozenset(out - keys(word) - synonym_keys(word) - STOP)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class WordNet:
         self._senses: dict[str, frozenset[str]] = {}
         self._synonyms: dict[tuple[str, int], frozenset[str]] = {}
         self._hypernyms: dict[tuple[str, int, int], frozenset[str]] = {}
-        self._related: dict[tuple[str, int, frozenset[str]], frozenset[str]] = {}
+        self._derivations: dict[tuple[str, int], frozenset[str]] = {}
 
     def __bool__(self) -> bool:
         """True when at least the index files are present (senses can be looked up)."""
@@ -122,15 +123,11 @@ class WordNet:
         if found is not None:
             return found
         out: set[str] = set()
-        for pos in ("noun", "verb", "adj"):
-            for off in self._offsets(pos, key[0], senses):
-                line = self._synset(pos, off)
-                if len(line) < 4:
-                    continue
-                for k in range(int(line[3], 16)):
-                    word = line[4 + 2 * k].lower()
-                    if "_" not in word and "-" not in word:
-                        out.add(word.split("(")[0])
+        for _, line in self._frequent_synsets(key[0], senses):
+            for k in range(int(line[3], 16)):
+                word = line[4 + 2 * k].lower()
+                if "_" not in word and "-" not in word:
+                    out.add(word.split("(")[0])
         out.discard(key[0])
         found = self._synonyms[key] = frozenset(out)
         return found
@@ -178,51 +175,38 @@ class WordNet:
         """Words derivationally linked (`+`) to any word of the lemma's frequent synsets.
 
         "mediate" -> "mediator", "construction" -> "construct", and "run" -> "operator" through
-        its synonym "operate": the same event or role named by another part of speech.
+        its synonym "operate": the same event or role named by another part of speech. Multiword
+        lemmas come back with spaces.
         """
-        return self._links(lemma, senses, frozenset("+"))
-
-    def related(self, lemma: str, senses: int = 2) -> frozenset[str]:
-        """Words one WordNet link from the lemma's frequent synsets: derivations, a noun's
-        hypernyms and (a few) hyponyms, verb groups (`$`) and similar adjectives (`&`).
-
-        Instance links are not followed ("city" is not related to every city). Multiword lemmas
-        come back with spaces. The answerer counts these as a weaker paraphrase than a synonym.
-        """
-        return self._links(lemma, senses, frozenset(["+", "@", "~", "$", "&"]))
-
-    def _links(self, lemma: str, senses: int, symbols: frozenset[str], max_hyponyms: int = 12) -> frozenset[str]:
-        key = (lemma.lower().replace(" ", "_"), senses, symbols)
-        found = self._related.get(key)
+        key = (lemma.lower().replace(" ", "_"), senses)
+        found = self._derivations.get(key)
         if found is not None:
             return found
         out: set[str] = set()
-        for pos in ("noun", "verb", "adj"):
-            for off in self._offsets(pos, key[0], senses):
-                line = self._synset(pos, off)
-                if len(line) < 4:
+        for pos, line in self._frequent_synsets(key[0], senses):
+            p = 4 + 2 * int(line[3], 16)
+            try:
+                n_ptr = int(line[p])
+            except (IndexError, ValueError):
+                continue
+            for k in range(n_ptr):
+                sym, target, tpos, st = line[p + 1 + 4 * k : p + 5 + 4 * k]
+                if sym != "+":
                     continue
-                p = 4 + 2 * int(line[3], 16)
-                try:
-                    n_ptr = int(line[p])
-                except (IndexError, ValueError):
-                    continue
-                hyponyms = 0
-                for k in range(n_ptr):
-                    sym, target, tpos, st = line[p + 1 + 4 * k : p + 5 + 4 * k]
-                    if sym not in symbols or (sym in {"@", "~"} and pos != "noun"):
-                        continue
-                    if sym == "~":
-                        hyponyms += 1
-                        if hyponyms > max_hyponyms:
-                            continue
-                    words = self._words(_POS_FILE.get(tpos, pos), target)
-                    tgt = int(st[2:], 16)
-                    picked = words[tgt - 1 : tgt] if sym == "+" and 0 < tgt <= len(words) else words
-                    out.update(w.replace("_", " ") for w in picked)
+                words = self._words(_POS_FILE.get(tpos, pos), target)
+                tgt = int(st[2:], 16)  # the word of the target synset the link points at
+                out.update(w.replace("_", " ") for w in (words[tgt - 1 : tgt] if 0 < tgt <= len(words) else words))
         out.discard(key[0].replace("_", " "))
-        found = self._related[key] = frozenset(out)
+        found = self._derivations[key] = frozenset(out)
         return found
+
+    def _frequent_synsets(self, lemma: str, senses: int) -> Iterator[tuple[str, list[str]]]:
+        """(part of speech, synset line) for the `senses` most frequent senses of `lemma`."""
+        for pos in ("noun", "verb", "adj"):
+            for off in self._offsets(pos, lemma, senses):
+                line = self._synset(pos, off)
+                if len(line) >= 4:
+                    yield pos, line
 
     def _words(self, pos: str, offset: str) -> list[str]:
         line = self._synset(pos, offset)
