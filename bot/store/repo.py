@@ -141,26 +141,20 @@ class Store:
         `same`: identical content seen before (from any outlet). `revised`: the same URL or guid
         with new content. `source`: the URL is recorded as another outlet's copy of an article.
         """
+        def same_item(table: Any) -> Any:  # the same URL, or the same feed guid
+            return or_(table.c.url == raw.url, *([table.c.guid == raw.guid] if raw.guid else []))
+
+        checks = [  # in order: what the input is known as, first match wins
+            (select(articles.c.id).where(articles.c.content_hash == content_hash), "same"),
+            (select(article_sources.c.article_id).where(article_sources.c.content_hash == content_hash), "same"),
+            (select(articles.c.id).where(same_item(articles)), "revised"),
+            (select(article_sources.c.article_id).where(same_item(article_sources)), "source"),
+        ]
         with self.engine.connect() as conn:
-            row = conn.execute(select(articles.c.id).where(articles.c.content_hash == content_hash)).first()
-            if row:
-                return row.id, "same"
-            row = conn.execute(select(article_sources.c.article_id)
-                               .where(article_sources.c.content_hash == content_hash)).first()
-            if row:
-                return row.article_id, "same"
-            keys = [articles.c.url == raw.url]
-            if raw.guid:
-                keys.append(articles.c.guid == raw.guid)
-            row = conn.execute(select(articles.c.id).where(or_(*keys))).first()
-            if row:
-                return row.id, "revised"
-            src_keys = [article_sources.c.url == raw.url]
-            if raw.guid:
-                src_keys.append(article_sources.c.guid == raw.guid)
-            row = conn.execute(select(article_sources.c.article_id).where(or_(*src_keys))).first()
-            if row:
-                return row.article_id, "source"
+            for query, how in checks:
+                found = conn.execute(query.limit(1)).scalar()
+                if found is not None:
+                    return int(found), how
         return None
 
     def near_duplicate_candidates(self, published: datetime | None, limit: int = 500) -> list[tuple[int, str]]:
