@@ -7,7 +7,6 @@ and the problem; the CLI prints that sentence and exits, never a traceback.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import tomllib
@@ -18,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import Story
+from bot.ingest import guard
 
 STORY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -151,15 +151,11 @@ def parse_feeds(data: Mapping[str, Any], path: Path, story_ids: set[str], defaul
 
 
 def parse_allow(value: str) -> tuple[str, ...]:
-    """Hosts and CIDRs from NEWSDESK_FETCH_ALLOW (comma-separated)."""
-    items = tuple(part.strip() for part in value.split(",") if part.strip())
-    for item in items:
-        if "/" in item:
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError as exc:
-                raise ConfigError(f"NEWSDESK_FETCH_ALLOW: {item!r} is not a valid CIDR ({exc}).") from exc
-    return items
+    """Hosts and CIDRs from NEWSDESK_FETCH_ALLOW (comma-separated), as the fetch guard reads them."""
+    try:
+        return guard.parse_allow(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:

@@ -77,7 +77,8 @@ def parse_allow(text: str) -> tuple[str, ...]:
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError as exc:
-                raise ValueError(f"{ALLOW_ENV} entry {raw.strip()!r} is not a valid network.") from exc
+                raise ValueError(
+                    f"{ALLOW_ENV}: {raw.strip()!r} is not a valid CIDR (not a valid network: {exc}).") from exc
         entries.append(entry)
     return tuple(entries)
 

@@ -7,7 +7,6 @@ import socket
 import time
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.ingest.errors import (
     BlockedURL,
@@ -19,6 +18,7 @@ from bot.ingest.errors import (
 )
 from bot.ingest.fetch import Fetcher
 from bot.ingest.guard import FetchPolicy
+from tests.support.dns_table import HostsTable
 from tests.support.feed_server import FeedServer
 
 
@@ -134,27 +134,12 @@ async def test_loopback_is_refused_before_connecting_unless_allowed(feed_server:
     assert feed_server.hits["/feeds/rss2_wire.xml"] == 1
 
 
-class _HostsTable(AbstractResolver):
-    """A fixed DNS table standing in for the system resolver (no DNS server runs here)."""
-
-    def __init__(self, table: dict[str, str]) -> None:
-        self.table = table
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-                      ) -> list[ResolveResult]:
-        return [ResolveResult(hostname=host, host=self.table[host], port=port, family=socket.AF_INET,
-                              proto=0, flags=0)]
-
-    async def close(self) -> None:
-        return None
-
-
 async def test_host_name_resolving_to_loopback_is_refused_and_the_checked_address_is_the_one_used(
     feed_server: FeedServer,
 ) -> None:
     port = feed_server.base.rsplit(":", 1)[1]
     url = f"http://feeds.test:{port}/feeds/atom_outlet.xml"
-    table = _HostsTable({"feeds.test": "127.0.0.1"})
+    table = HostsTable({"feeds.test": "127.0.0.1"})
     async with Fetcher(FetchPolicy(), resolver=table) as strict:
         with pytest.raises(BlockedURL, match="feeds.test: it resolves to 127.0.0.1, a loopback address"):
             await strict.fetch(url)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.ingest.errors import BlockedURL
 from bot.ingest.guard import FetchPolicy, GuardedResolver, blocked_reason, check_url, parse_allow
+from tests.support.dns_table import HostsTable
 
 
 @pytest.mark.parametrize(
@@ -87,23 +86,8 @@ def test_allow_list_is_parsed_from_comma_separated_text() -> None:
     assert policy.allow == ("127.0.0.1",) and policy.deadline == 5.0
 
 
-class _Table(AbstractResolver):
-    """A fixed DNS table (what a hostile DNS server would answer)."""
-
-    def __init__(self, table: dict[str, str]) -> None:
-        self.table = table
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-                      ) -> list[ResolveResult]:
-        return [ResolveResult(hostname=host, host=self.table[host], port=port, family=socket.AF_INET,
-                              proto=0, flags=0)]
-
-    async def close(self) -> None:
-        return None
-
-
 async def test_resolver_refuses_a_name_that_resolves_to_a_private_address() -> None:
-    table = _Table({"rebind.test": "192.168.0.10", "ok.test": "93.184.215.14"})
+    table = HostsTable({"rebind.test": "192.168.0.10", "ok.test": "93.184.215.14"})
     resolver = GuardedResolver(FetchPolicy(), table)
     with pytest.raises(BlockedURL, match="resolves to 192.168.0.10, a private address"):
         await resolver.resolve("rebind.test", 80)
@@ -111,5 +95,5 @@ async def test_resolver_refuses_a_name_that_resolves_to_a_private_address() -> N
 
 
 async def test_resolver_lets_an_allowed_host_name_resolve_anywhere() -> None:
-    resolver = GuardedResolver(FetchPolicy(allow=("feeds.internal",)), _Table({"feeds.internal": "10.9.9.9"}))
+    resolver = GuardedResolver(FetchPolicy(allow=("feeds.internal",)), HostsTable({"feeds.internal": "10.9.9.9"}))
     assert [r["host"] for r in await resolver.resolve("feeds.internal", 80)] == ["10.9.9.9"]
