@@ -22,44 +22,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.evalset import answer_is_right
 from bot.domain import StorySentence
 from bot.text import split_sentences
 from bot.understand.answer import MemorySearch, answer_question
-
-STOP = {
-    "the",
-    "a",
-    "an",
-    "of",
-    "and",
-    "in",
-    "on",
-    "to",
-    "for",
-    "by",
-    "with",
-    "at",
-    "as",
-    "is",
-    "are",
-    "was",
-    "were",
-}
-
-
-def toks(s: str | None) -> list[str]:
-    """Tokens exactly as score_qa.py counts them."""
-    return [t for t in re.findall(r"[a-z0-9]+", (s or "").lower()) if t not in STOP]
-
-
-def right(answer: str | None, accepted: list[str]) -> bool:
-    """score_qa.py's rule: every token of an accepted answer present, and not too long."""
-    a = set(toks(answer))
-    for acc in accepted:
-        t = toks(acc)
-        if t and set(t) <= a and len(toks(answer)) <= max(12, 3 * len(t)):
-            return True
-    return False
 
 
 def load_articles(eval_dir: Path) -> MemorySearch:
@@ -135,7 +101,7 @@ def main() -> None:
         ans = answer_question(item["question"], search, stories)
         latencies.append((time.perf_counter() - t0) * 1000)
         unanswerable = bool(item.get("unanswerable"))
-        ok = not ans.answer if unanswerable else bool(ans.answer) and right(ans.answer, item["answers"])
+        ok = not ans.answer if unanswerable else bool(ans.answer) and answer_is_right(ans.answer, item["answers"])
         groups["held-out" if held_out else "held-in"].append((unanswerable, ok))
         if not ok:
             misses.append(

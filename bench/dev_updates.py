@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.evalset import scorer_sentences, similarity
 from bot.domain import Story, StorySentence
 from bot.text import split_sentences
 from bot.understand.updates import MemoryPrior, UpdateSettings, judge_article
@@ -84,22 +85,8 @@ def stories_for(row: dict, art: Art) -> list[str]:
     return [sid for sid, sc in scores.items() if sc == best and sc > 0]
 
 
-# --- the scorer's semantics (score_updates.py), reproduced ---------------------------------
-_STOP = {"the", "a", "an", "of", "and", "to", "in", "on", "said"}
-
-
-def toks(s: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", (s or "").lower())) - _STOP
-
-
-def sim(a: str, b: str) -> float:
-    ta, tb = toks(a), toks(b)
-    return len(ta & tb) / max(1, min(len(ta), len(tb))) if ta and tb else 0.0
-
-
-def scorer_sentences(text: str) -> list[str]:
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
-    return [s.strip() for s in re.split(r"(?<=[.!?”\"])\s+", body) if len(s.split()) >= 5]
+# --- the scorer's semantics (score_updates.py): bench/evalset.py ----------------------------
+sim = similarity
 
 
 def facts(row: dict, key: str) -> list[str]:
