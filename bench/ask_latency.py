@@ -20,6 +20,8 @@ from bench.evalset import DEFAULT_SET, read_jsonl
 from bot.ingest.pipeline import Pipeline
 from bot.runtime.core import Core, build_core
 from bot.settings import load_settings
+from bot.understand.filing import StoryTracker
+from bot.understand.language.annotate import annotate_batch_json
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,7 +58,8 @@ def main() -> None:
     have = core.store.article_count()
     if have < count:
         print(f"building a store of {count} articles at {path} (have {have}) ...", flush=True)
-        bulk = Pipeline(core.store, core.store.list_stories())  # no update detection: faster to build
+        bulk = Pipeline(core.store, core.store.list_stories(), StoryTracker,
+                        annotate=annotate_batch_json)  # no update detection: faster to build
         started = time.perf_counter()
         batch = []
         for raw in generate(count):

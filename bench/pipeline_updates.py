@@ -24,6 +24,8 @@ from bot.ingest.pipeline import Pipeline
 from bot.ingest.seeds import parse_article_text
 from bot.runtime.core import build_core
 from bot.settings import load_settings
+from bot.understand.filing import StoryTracker
+from bot.understand.language.annotate import annotate_batch_json
 from bot.understand.updates import find_updates
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "NEWSDESK_CONFIG_DIR": str(REPO / "config"),
                                   "NEWSDESK_DATA_DIR": tmp, "NEWSDESK_SEEDS_DIR": tmp})
         core = build_core(settings)
-        pipe = Pipeline(core.store, core.store.list_stories(), find_updates)
+        pipe = Pipeline(core.store, core.store.list_stories(), StoryTracker, find_updates, annotate_batch_json)
         reported = []
         by_url = {}
         t0 = time.perf_counter()

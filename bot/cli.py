@@ -18,7 +18,6 @@ from typing import Any
 from bot.chat.console import ConsoleAdapter
 from bot.chat.render_text import render_text
 from bot.chat.router import answer_post
-from bot.digest import build_digest
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.app import AdapterStartError, Runtime
@@ -26,6 +25,7 @@ from bot.runtime.core import Core, build_core
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.understand.digest import build_digest
 
 log = logging.getLogger("bot")
 logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -55,6 +55,7 @@ class StorySentence:
     article_title: str
     source: str
     published: datetime | None
+    annotation: str = ""  # the pipeline's reading of the sentence (JSON; see understand.language)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ time it was published.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +18,6 @@ from bot.domain import RawArticle, Story, StorySentence, Update
 from bot.ingest.dedupe import closest_duplicate, signature
 from bot.ingest.seeds import SeedError, find_seed_files, parse_seed, read_seed
 from bot.store.repo import Store
-from bot.stories.tracker import StoryTracker
 from bot.text import content_hash, split_sentences
 
 log = logging.getLogger(__name__)
@@ -31,6 +30,33 @@ class PriorSentences(Protocol):
 
 
 UpdateFinder = Callable[[Story, list[StorySentence], PriorSentences], list[Update]]
+# Parses many articles' sentences at once: [(sentences, published)] -> each sentence's stored annotation
+Annotator = Callable[[Sequence[tuple[Sequence[str], datetime | None]]], list[list[str]]]
+
+
+class StoryMatch(Protocol):
+    """One story an article belongs to: its score and the indexes of the sentences that mention it."""
+
+    @property
+    def story(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def sentences(self) -> Sequence[int]: ...
+
+
+class Filer(Protocol):
+    """Files an article and its sentences under the stories it is about (understanding's filing)."""
+
+    @property
+    def stories(self) -> list[Story]: ...
+
+    def match(self, title: str, sentences: Sequence[str]) -> Sequence[StoryMatch]: ...
+
+
+FilerFactory = Callable[[Sequence[Story]], Filer]
 
 
 class StorePrior:
@@ -85,23 +111,39 @@ def _order_key(raw: RawArticle) -> tuple[datetime, str, str]:
 class Pipeline:
     """Stores articles, files them under stories and records what is new in each."""
 
-    def __init__(self, store: Store, stories: Sequence[Story], find_updates: UpdateFinder | None = None) -> None:
+    def __init__(self, store: Store, stories: Sequence[Story], make_filer: FilerFactory,
+                 find_updates: UpdateFinder | None = None, annotate: Annotator | None = None) -> None:
         self.store = store
-        self.tracker = StoryTracker(stories)
+        self._make_filer = make_filer
+        self.tracker = make_filer(stories)
         self._find_updates = find_updates
+        self._annotate = annotate
 
     def ingest(self, raws: Sequence[RawArticle]) -> IngestReport:
         """Ingest a batch of articles in publication order; re-ingesting the same input changes nothing."""
         report = IngestReport()
-        for raw in sorted(raws, key=_order_key):
+        ordered = sorted(raws, key=_order_key)
+        notes = self._annotations(ordered)
+        for raw in ordered:
             try:
-                self._ingest_one(raw, report)
+                self._ingest_one(raw, report, notes)
             except Exception as exc:  # one bad article must not stop the batch
                 log.exception("event=ingest_failed url=%s", raw.url)
                 report.failures.append(f"{raw.url}: {exc.__class__.__name__}: {exc}")
         return report
 
-    def _ingest_one(self, raw: RawArticle, report: IngestReport) -> None:
+    def _annotations(self, raws: Sequence[RawArticle]) -> dict[str, dict[str, str]]:
+        """Each new or revised article's sentences parsed in one batch: url -> sentence -> annotation."""
+        if self._annotate is None:
+            return {}
+        todo = [raw for raw in raws if raw.text.strip()
+                and (known := self.store.find_known(raw, content_hash(raw.title, raw.text))) is None
+                or known is not None and known[1] == "revised"]
+        parsed = self._annotate([(split_sentences(raw.text), raw.published) for raw in todo])
+        return {raw.url: dict(zip(split_sentences(raw.text), notes, strict=True))
+                for raw, notes in zip(todo, parsed, strict=True)}
+
+    def _ingest_one(self, raw: RawArticle, report: IngestReport, notes: Mapping[str, Mapping[str, str]]) -> None:
         if not raw.text.strip():
             report.failures.append(f"{raw.url}: has no text.")
             return
@@ -111,10 +153,11 @@ class Pipeline:
             report.unchanged += 1
             return
         sentence_texts = split_sentences(raw.text)
+        annotations = notes.get(raw.url, {})
         sig = signature(raw.text)
         if known and known[1] == "revised":
             article_id = known[0]
-            new_ids = self.store.revise_article(article_id, raw, digest, sig, sentence_texts)
+            new_ids = self.store.revise_article(article_id, raw, digest, sig, sentence_texts, annotations)
             report.revised += 1
             log.info("event=article_revised article=%s new_sentences=%d", article_id, len(new_ids))
             if new_ids:
@@ -126,7 +169,7 @@ class Pipeline:
             report.merged += 1
             log.info("event=article_merged url=%s into=%s", raw.url, duplicate_of)
             return
-        article = self.store.add_article(raw, digest, sig, sentence_texts)
+        article = self.store.add_article(raw, digest, sig, sentence_texts, annotations)
         report.added += 1
         log.info("event=article_added id=%s url=%s sentences=%d", article.id, raw.url, len(sentence_texts))
         self._file_and_detect(article.id, raw.title, None, report)
@@ -187,10 +230,14 @@ class Pipeline:
             self.store.record_seed_file(key, digest, len(raws))
         return report
 
+    def forget_story(self, story_id: str) -> None:
+        """Stop filing new articles under a story."""
+        self.tracker = self._make_filer([s for s in self.tracker.stories if s.id != story_id])
+
     def file_new_story(self, story: Story) -> int:
         """Score every stored article against a story defined just now; returns how many matched."""
-        self.tracker = StoryTracker([*[s for s in self.tracker.stories if s.id != story.id], story])
-        single = StoryTracker([story])
+        self.tracker = self._make_filer([*[s for s in self.tracker.stories if s.id != story.id], story])
+        single = self._make_filer([story])
         matched = 0
         for batch in self.store.articles_for_rescoring():
             links: dict[int, tuple[float, list[int]]] = {}

@@ -14,14 +14,13 @@ from datetime import timedelta
 from xml.sax.saxutils import quoteattr
 
 from bot.chat.router import Command, CommandError, Router
-from bot.digest import build_digest, update_line
 from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
 from bot.runtime.core import Core
 from bot.runtime.schedule import next_daily
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
-from bot.stories.tracker import StoryTracker
+from bot.understand.digest import build_digest, update_line
 
 OnChange = Callable[[Subscription | None, int | None], None]
 """Called with the new subscription (or None) and the id of a removed one (or None)."""
@@ -262,8 +261,7 @@ class RuntimeCommands:
         if story.defined_in != "chat":
             raise CommandError(f"'{story.id}' is defined in config/stories.toml; remove it there.")
         await asyncio.to_thread(self.core.store.delete_story, story.id)
-        tracker = self.core.pipeline.tracker
-        self.core.pipeline.tracker = StoryTracker([s for s in tracker.stories if s.id != story.id])
+        self.core.pipeline.forget_story(story.id)
         return [Post(f"Stopped tracking {story.id}.", ["Its articles stay in the store."])]
 
 

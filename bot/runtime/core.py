@@ -13,6 +13,8 @@ from bot.ingest.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store, open_store
 from bot.understand.answer import answer_question
+from bot.understand.filing import StoryTracker
+from bot.understand.language.annotate import annotate_batch_json
 from bot.understand.updates import find_updates
 
 
@@ -41,5 +43,5 @@ def build_core(settings: Settings) -> Core:
         store.upsert_feed(feed.url, title=feed.title, story_ids=feed.stories, fulltext=feed.fulltext,
                           interval_seconds=feed.interval_seconds, defined_in="config")
     stories = store.list_stories()
-    pipeline = Pipeline(store, stories, find_updates)
+    pipeline = Pipeline(store, stories, StoryTracker, find_updates, annotate_batch_json)
     return Core(settings, store, pipeline)

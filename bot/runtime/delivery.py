@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.digest import build_digest, update_line
 from bot.domain import Post, Story, Update
 from bot.runtime.core import Core
 from bot.runtime.flood import fold_until
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import NewPost, OutboxRow, RuntimeRepo, Subscription
+from bot.understand.digest import build_digest, update_line
 
 log = logging.getLogger("bot.runtime.delivery")
 

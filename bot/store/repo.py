@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -169,8 +169,9 @@ class Store:
             return [(row.id, row.signature) for row in conn.execute(query)]
 
     def add_article(self, raw: RawArticle, content_hash: str, signature: str,
-                    sentence_texts: Sequence[str]) -> Article:
-        """Store a new article and its sentences (indexed for search)."""
+                    sentence_texts: Sequence[str], annotations: Mapping[str, str] | None = None) -> Article:
+        """Store a new article and its sentences (indexed for search) with their annotations by text."""
+        notes = annotations or {}
         with self.engine.begin() as conn:
             article_id = conn.execute(insert(articles).values(
                 url=raw.url, guid=raw.guid, title=raw.title, source=raw.source,
@@ -179,13 +180,14 @@ class Store:
             ).returning(articles.c.id)).scalar_one()
             if sentence_texts:
                 conn.execute(insert(sentences), [
-                    {"article_id": article_id, "position": i, "text": s} for i, s in enumerate(sentence_texts)
+                    {"article_id": article_id, "position": i, "text": s, "annotation": notes.get(s, "")}
+                    for i, s in enumerate(sentence_texts)
                 ])
         return Article(article_id, raw.url, raw.title, raw.source, raw.published, raw.text, content_hash,
                        raw.origin)
 
     def revise_article(self, article_id: int, raw: RawArticle, content_hash: str, signature: str,
-                       sentence_texts: Sequence[str]) -> list[int]:
+                       sentence_texts: Sequence[str], annotations: Mapping[str, str] | None = None) -> list[int]:
         """Record a revised article: new text, and its sentences not stored before appended.
 
         Sentences that disappeared stay: the store remembers what was said. Returns the ids of
@@ -204,7 +206,8 @@ class Store:
             position = (last if last is not None else -1) + 1
             for sentence in fresh:
                 new_ids.append(conn.execute(insert(sentences).values(
-                    article_id=article_id, position=position, text=sentence).returning(sentences.c.id)).scalar_one())
+                    article_id=article_id, position=position, text=sentence,
+                    annotation=(annotations or {}).get(sentence, "")).returning(sentences.c.id)).scalar_one())
                 position += 1
         return new_ids
 
@@ -484,13 +487,14 @@ def _story_from_row(row: Row[Any]) -> Story:
 
 def _sentence_query():  # type: ignore[no-untyped-def]
     return (select(sentences.c.id.label("sentence_id"), sentences.c.article_id, sentences.c.position,
-                   sentences.c.text, articles.c.url, articles.c.title, articles.c.source, articles.c.published)
+                   sentences.c.text, articles.c.url, articles.c.title, articles.c.source, articles.c.published,
+                   sentences.c.annotation)
             .join(articles, articles.c.id == sentences.c.article_id))
 
 
 def _sentence_from_row(row: Row[Any]) -> StorySentence:
     return StorySentence(row.sentence_id, row.article_id, row.position, row.text, row.url, row.title,
-                         row.source, utc(row.published))
+                         row.source, utc(row.published), row.annotation or "")
 
 
 def _citation_to_json(c: Citation) -> dict[str, Any]:

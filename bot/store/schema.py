@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    inspect,
     text,
 )
 from sqlalchemy.engine import Connection
@@ -74,6 +75,7 @@ sentences = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    Column("annotation", Text, nullable=False, default=""),  # JSON of understand.language's Annotated
     UniqueConstraint("article_id", "position"),
 )
 
@@ -227,7 +229,13 @@ def _v2_runtime(conn: Connection) -> None:
     metadata.create_all(conn, tables=[subscriptions, outbox, runtime_state])
 
 
+def _v3_annotations(conn: Connection) -> None:
+    if "annotation" not in {c["name"] for c in inspect(conn).get_columns("sentences")}:
+        conn.execute(text("ALTER TABLE sentences ADD COLUMN annotation TEXT NOT NULL DEFAULT ''"))
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
+    (3, _v3_annotations),
 ]

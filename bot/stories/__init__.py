@@ -1,1 +1,0 @@
-"""Stories: which articles and sentences belong to which tracked story."""

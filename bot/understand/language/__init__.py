@@ -1,0 +1,1 @@
+"""The English pipeline and the annotations it stores per sentence (see annotation.py)."""

@@ -1,0 +1,90 @@
+"""Parse sentences once, at ingest, into `Annotated` records (in a process pool for big batches).
+
+A batch is a list of articles, each its sentences and publication time; the result holds one
+`Annotated` per sentence in the same order. Small batches run in this process (the model is
+loaded once per process); large ones are split over a pool sized to the machine's cores, each
+worker loading the model once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from bot.text import normalise_whitespace
+from bot.understand.language.annotation import Annotated, Entity, Quote, Tok
+from bot.understand.language.dates import resolve_dates
+from bot.understand.language.model import english
+from bot.understand.language.numbers import quantities_of
+from bot.understand.language.quotes import quotes_of
+
+POOL_FROM_SENTENCES = 400  # below this a batch is parsed in-process (a pool costs ~1 s to start)
+PIPE_BATCH = 64  # sentences per spaCy pipe batch
+
+ArticleSentences = tuple[Sequence[str], datetime | None]
+
+
+def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
+    """Turn one parsed spaCy Doc (one sentence) into the stored record."""
+    tokens = [
+        Tok(t.i, t.text, bool(t.whitespace_), t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i,
+            f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "", t.idx)
+        for t in doc
+    ]
+    made = Annotated(doc.text, tokens)
+    made.entities = [Entity(e.start, e.end, e.label_, e.text) for e in doc.ents]
+    made.quantities = quantities_of(made)
+    made.dates = resolve_dates(made, published)
+    made.quotes = [Quote(s, e, made.text[s:e], who) for s, e, who in quotes_of(made)]
+    return made
+
+
+def annotate_sentences(sentences: Sequence[str], published: datetime | None) -> list[Annotated]:
+    """Annotate one article's sentences in this process."""
+    return _annotate_here([(sentences, published)])[0]
+
+
+def annotate_batch_json(articles: Sequence[ArticleSentences], workers: int | None = None) -> list[list[str]]:
+    """Like `annotate_batch`, in the stored JSON form (what ingest writes to the store)."""
+    total = sum(len(s) for s, _ in articles)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or total < POOL_FROM_SENTENCES or len(articles) < 2:
+        return _annotate_stored_form(articles)
+    chunks = _split(articles, workers * 2)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [article for chunk in pool.map(_annotate_stored_form, chunks) for article in chunk]
+
+
+def _annotate_here(articles: Sequence[ArticleSentences]) -> list[list[Annotated]]:
+    nlp = english()
+    flat = [(normalise_whitespace(s), published) for sentences, published in articles for s in sentences]
+    docs = nlp.pipe((text for text, _ in flat), batch_size=PIPE_BATCH)
+    made = [annotate_doc(doc, published) for doc, (_, published) in zip(docs, flat, strict=True)]
+    out: list[list[Annotated]] = []
+    at = 0
+    for sentences, _ in articles:
+        out.append(made[at:at + len(sentences)])
+        at += len(sentences)
+    return out
+
+
+def _annotate_stored_form(articles: Sequence[ArticleSentences]) -> list[list[str]]:
+    return [[a.to_json() for a in article] for article in _annotate_here(articles)]
+
+
+def _split(articles: Sequence[ArticleSentences], parts: int) -> list[list[ArticleSentences]]:
+    """Consecutive chunks of roughly equal sentence counts (order kept)."""
+    total = sum(len(s) for s, _ in articles)
+    size = max(1, total // parts)
+    chunks: list[list[ArticleSentences]] = [[]]
+    count = 0
+    for article in articles:
+        if count >= size:
+            chunks.append([])
+            count = 0
+        chunks[-1].append(article)
+        count += len(article[0])
+    return chunks

@@ -1,0 +1,117 @@
+"""Dates in a parsed sentence, resolved against the article's publication date.
+
+"on Sunday" is the Sunday on or before publication (the next one when the sentence looks ahead:
+"will", "expected", "due"...); "last month", "next week", "yesterday", "three days ago",
+"February 11", "11 Feb 2024", "in June", "2023" become the calendar days they name. Expressions
+that name no day ("the past few weeks", "six weeks") keep empty bounds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+from bot.understand.language.annotation import Annotated, DateRef
+from bot.understand.language.numbers import number_value
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+LOOKING_AHEAD = frozenset(["will", "expect", "due", "schedule", "plan", "set", "upcoming", "next", "shall", "later"])
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _span(first: date, last: date | None = None) -> tuple[str, str]:
+    return first.isoformat(), (last or first).isoformat()
+
+
+def _month_range(year: int, month: int) -> tuple[str, str]:
+    return _span(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _shift_month(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def resolve(words: list[str], published: date, ahead: bool) -> tuple[str, str]:
+    """The first and last ISO day a date expression names, or ("", "") when it names none."""
+    low = [w.lower().rstrip(".") for w in words]
+    text = " ".join(low)
+    if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", text):
+        return _span(published)
+    if "yesterday" in low:
+        return _span(published - timedelta(days=1))
+    if "tomorrow" in low:
+        return _span(published + timedelta(days=1))
+    ago = re.search(r"(\S+(?: \S+)?) (day|week|month|year)s? ago", text)
+    if ago:
+        count = number_value(ago.group(1).split()[-1:]) or number_value(ago.group(1).split())
+        if count:
+            return _span(published - timedelta(days=int(count * _UNIT_DAYS[ago.group(2)])))
+    for unit in ("week", "month", "year"):
+        rel = re.search(rf"\b(last|this|next|past|coming|earlier this|later this) {unit}\b", text)
+        if rel:
+            return _relative(rel.group(1), unit, published)
+    month = next((MONTHS[w] for w in low if w in MONTHS and w not in ("may", "mar") or w in ("may",) and
+                  any(x.isdigit() for x in low)), None)
+    year = next((int(w) for w in low if re.fullmatch(r"(19|20)\d\d", w)), None)
+    day = next((int(w.rstrip("thsndr")) for w in low
+                if re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", w) and 1 <= int(w.rstrip("thsndr")) <= 31), None)
+    if month:
+        guess_year = year or published.year
+        if day:
+            try:
+                found = date(guess_year, month, day)
+            except ValueError:
+                return "", ""
+            if year is None and found > published + timedelta(days=60):
+                found = found.replace(year=guess_year - 1)
+            return _span(found)
+        if year is None and date(guess_year, month, 1) > published + timedelta(days=60):
+            guess_year -= 1
+        return _month_range(guess_year, month)
+    if year and not day:
+        return _span(date(year, 1, 1), date(year, 12, 31))
+    weekday = next((WEEKDAYS[w] for w in low if w in WEEKDAYS), None)
+    if weekday is not None:
+        if "next" in low or ahead:
+            delta = (weekday - published.weekday()) % 7 or 7
+            return _span(published + timedelta(days=delta))
+        delta = (published.weekday() - weekday) % 7
+        if "last" in low and delta == 0:
+            delta = 7
+        return _span(published - timedelta(days=delta))
+    return "", ""
+
+
+def _relative(which: str, unit: str, published: date) -> tuple[str, str]:
+    step = {"last": -1, "past": -1, "this": 0, "earlier this": 0, "later this": 0, "next": 1, "coming": 1}[which]
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+        first, last = monday, monday + timedelta(days=6)
+    elif unit == "month":
+        y, m = _shift_month(published, step)
+        first, last = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    else:
+        first, last = date(published.year + step, 1, 1), date(published.year + step, 12, 31)
+    if which == "earlier this":
+        last = published
+    elif which == "later this":
+        first = published
+    return _span(first, last)
+
+
+def resolve_dates(a: Annotated, published: datetime | None) -> list[DateRef]:
+    """Every DATE expression of the sentence with the days it names (empty bounds if unresolved)."""
+    out: list[DateRef] = []
+    ahead = any(t.lemma.lower() in LOOKING_AHEAD for t in a.tokens)
+    for ent in a.entities:
+        if ent.label != "DATE":
+            continue
+        words = [t.text for t in a.tokens[ent.start:ent.end]]
+        first, last = resolve(words, published.date(), ahead) if published else ("", "")
+        out.append(DateRef(ent.start, ent.end, ent.text, first, last))
+    return out

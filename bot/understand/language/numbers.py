@@ -1,0 +1,129 @@
+"""Numbers in a parsed sentence, with their value, unit and the noun they count.
+
+"the remaining 136 hostages" -> 136, noun "hostage"; "1.3 million people" -> 1,300,000 "person";
+"a 45-minute call" -> 45 "minute"; "$2.5 billion" -> 2.5e9 "$"; "40 of the 130 hostages" -> 40 and
+130 "hostage". Numbers inside calendar dates ("June 18", "2023") are dates, not quantities; a number
+followed by a unit of time ("six weeks", "96 hours") is a duration and kept, unit the time word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.understand.language.annotation import Annotated, Quantity, Tok
+
+SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "a": 1, "an": 1,
+}
+SCALE = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
+TIME_UNITS = frozenset(["second", "minute", "hour", "day", "night", "week", "month", "year", "decade"])
+CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "pound": "£", "euro": "€"}
+PERCENT = frozenset(["%", "percent", "per cent", "percentage"])
+MEASURE_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"])
+_NUMERIC = re.compile(r"^[0-9][0-9,]*(?:\.[0-9]+)?$")
+
+
+def number_value(words: list[str]) -> float | None:
+    """The value of a run of number words ("1.3", "million") or None when it is not a number."""
+    total = 0.0
+    current: float | None = None
+    for raw in words:
+        word = raw.lower().replace(",", "")
+        if _NUMERIC.match(word):
+            current = (current or 0) + float(word)
+        elif word in SMALL:
+            current = (current or 0) + SMALL[word]
+        elif word in SCALE and current is not None:
+            if SCALE[word] >= 1000:
+                total += current * SCALE[word]
+                current = None
+            else:
+                current *= SCALE[word]
+        elif word in ("-", "and"):
+            continue
+        else:
+            return None
+    if current is None and total == 0:
+        return None
+    return total + (current or 0)
+
+
+def _is_number(t: Tok) -> bool:
+    return t.tag == "CD" or (t.pos == "NUM") or t.lower in SCALE and t.i > 0
+
+
+def _date_number(a: Annotated, t: Tok) -> bool:
+    """A number that belongs to a calendar date (a day of the month, a year), not a quantity."""
+    return t.ent.endswith(("-DATE", "-TIME")) and not _followed_by_time_unit(a, t.i)
+
+
+def _followed_by_time_unit(a: Annotated, i: int) -> bool:
+    for t in a.tokens[i + 1:i + 4]:
+        if t.text == "-":
+            continue
+        if t.lemma.lower() in TIME_UNITS:
+            return True
+        if not _is_number(t):
+            return False
+    return False
+
+
+def quantities_of(a: Annotated) -> list[Quantity]:
+    """Every quantity in the sentence, in order."""
+    out: list[Quantity] = []
+    toks = a.tokens
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not _is_number(t) or t.lower in ("a", "an") or _date_number(a, t) or t.ent.endswith("-ORDINAL"):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and (_is_number(toks[j + 1]) and toks[j + 1].lower not in ("a", "an")):
+            j += 1
+        value = number_value([x.text for x in toks[i:j + 1]])
+        if value is None:
+            i = j + 1
+            continue
+        start, end = i, j + 1
+        unit, noun = "", ""
+        before = toks[i - 1] if i else None
+        if before is not None and before.text in CURRENCY:
+            unit, start = CURRENCY[before.text], i - 1
+        after = toks[end] if end < len(toks) else None
+        if after is not None and after.text == "-" and end + 1 < len(toks):  # "45-minute", "six-week"
+            after = toks[end + 1]
+        if after is not None:
+            lemma = after.lemma.lower()
+            if lemma in PERCENT:
+                unit, end = "%", after.i + 1
+            elif lemma in CURRENCY and not unit:
+                unit, end = CURRENCY[lemma], after.i + 1
+            elif lemma in TIME_UNITS:
+                unit, end = lemma, after.i + 1
+            elif after.pos in ("NOUN", "PROPN") and lemma not in SCALE:
+                unit = lemma if after.ent.endswith("-QUANTITY") else ""
+                if not unit:
+                    noun = lemma
+        if not noun and not unit:
+            noun = _counted_noun(a, j)
+        out.append(Quantity(start, end, value, unit, noun, a.span(start, end)))
+        i = j + 1
+    return out
+
+
+def _counted_noun(a: Annotated, j: int) -> str:
+    """The noun a number counts when it is not right after it: its head, or "of the N nouns"."""
+    t = a.tokens[j]
+    head = a.tokens[t.head]
+    if t.dep in ("nummod", "quantmod", "compound") and head.pos in ("NOUN", "PROPN") and head.i != t.i:
+        return head.lemma.lower()
+    for child in a.children(t.i):
+        if child.dep == "prep" and child.lower == "of":
+            for obj in a.children(child.i):
+                if obj.dep == "pobj" and obj.pos == "NOUN":
+                    return obj.lemma.lower()
+    return ""

@@ -1,0 +1,50 @@
+"""The pipeline's stored reading of a sentence: quantities, dates, quotes, and the stored form."""
+
+from datetime import datetime
+
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import resolve
+
+SUNDAY = datetime(2024, 2, 11)
+
+
+def one(text: str, published: datetime | None = SUNDAY) -> Annotated:
+    return annotate_sentences([text], published)[0]
+
+
+def test_a_number_carries_the_noun_it_counts():
+    a = one("Qatar and Egypt mediate the release of the remaining 136 hostages held in Gaza.")
+    assert [(q.value, q.noun) for q in a.quantities] == [(136, "hostage")]
+
+
+def test_scaled_money_and_durations_get_value_and_unit():
+    a = one("Donors pledged $2.5 billion last month for a six-week pause and a 45-minute call.")
+    got = {(q.value, q.unit) for q in a.quantities}
+    assert (2.5e9, "$") in got and (6, "week") in got and (45, "minute") in got
+
+
+def test_relative_dates_resolve_against_publication():
+    a = one("Burns met officials last month and is expected in Cairo as early as Tuesday.")
+    days = {d.text: (d.first, d.last) for d in a.dates}
+    assert days["last month"] == ("2024-01-01", "2024-01-31")
+    assert ("2024-02-13", "2024-02-13") in days.values()
+
+
+def test_weekday_in_past_tense_is_the_one_before_publication():
+    assert resolve(["Friday"], SUNDAY.date(), ahead=False) == ("2024-02-09", "2024-02-09")
+    assert resolve(["next", "week"], SUNDAY.date(), ahead=False) == ("2024-02-12", "2024-02-18")
+    assert resolve(["June", "20"], SUNDAY.date(), ahead=False) == ("2023-06-20", "2023-06-20")
+
+
+def test_a_quote_is_attributed_to_the_subject_of_its_speech_verb():
+    a = one('"We will announce our position soon," Hamdan said.')
+    assert [(q.text.rstrip(","), q.speaker) for q in a.quotes] == [("We will announce our position soon", "Hamdan")]
+
+
+def test_stored_form_round_trips():
+    a = one("Rear Admiral John Mauger of the US Coast Guard said on Monday that 96 hours of air remained.")
+    b = Annotated.from_json(a.to_json())
+    assert b is not None and b.text == a.text
+    assert [(e.text, e.label) for e in b.entities] == [(e.text, e.label) for e in a.entities]
+    assert b.quantities == a.quantities and b.dates == a.dates
