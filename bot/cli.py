@@ -22,6 +22,7 @@ from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
+from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
@@ -78,8 +79,6 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
     if paths:
         report.merge(core.pipeline.ingest_paths(paths, _progress_printer(sys.stderr.isatty())))
     if urls:
-        from bot.runtime.feeds import ingest_feed_urls
-
         report.merge(asyncio.run(ingest_feed_urls(core, urls)))
     print(f"Ingested: {report.summary()}.")
     for failure in report.failures:

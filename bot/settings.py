@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import netallow
 from bot.domain import Story
-from bot.ingest import guard
 
 STORY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -153,7 +153,7 @@ def parse_feeds(data: Mapping[str, Any], path: Path, story_ids: set[str], defaul
 def parse_allow(value: str) -> tuple[str, ...]:
     """Hosts and CIDRs from NEWSDESK_FETCH_ALLOW (comma-separated), as the fetch guard reads them."""
     try:
-        return guard.parse_allow(value)
+        return netallow.parse_allow(value)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 
@@ -199,7 +199,7 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
     feeds = parse_feeds(_read_toml(feeds_path), feeds_path, {s.id for s in stories}, default_poll)
     return Settings(
         database_url=database_url, config_dir=config_dir, seeds_dir=seeds_dir, data_dir=data_dir,
-        fetch_allow=parse_allow(env.get("NEWSDESK_FETCH_ALLOW", "")), stories=stories, feeds=feeds,
+        fetch_allow=parse_allow(env.get(netallow.ALLOW_ENV, "")), stories=stories, feeds=feeds,
         admins=admins, timezone=timezone,
         seeds_rescan_seconds=number(polling, "seeds_rescan_seconds", 5, "polling"),
         default_poll_seconds=default_poll,

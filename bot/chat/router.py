@@ -13,9 +13,9 @@ import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.chat.core_port import CorePort
 from bot.chat.render_text import format_date
 from bot.domain import Answer, IncomingMessage, Post
-from bot.runtime.core import Core
 
 log = logging.getLogger("bot.chat.router")
 
@@ -43,7 +43,7 @@ Handler = Callable[[IncomingMessage, list[str]], Awaitable[list[Post]]]
 class Router:
     """Turns a person's message into reply posts."""
 
-    def __init__(self, core: Core, ask: Ask | None = None) -> None:
+    def __init__(self, core: CorePort, ask: Ask | None = None) -> None:
         self.core = core
         self.ask = ask
         self.room_admin: Callable[[IncomingMessage], Awaitable[bool]] | None = None

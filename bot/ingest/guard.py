@@ -29,11 +29,11 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.ingest.errors import BlockedURL
+from bot.netallow import ALLOW_ENV, parse_allow  # the allow-list's syntax, shared with settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-ALLOW_ENV = "NEWSDESK_FETCH_ALLOW"
 DEFAULT_USER_AGENT = "newsdesk-bot/0.1 (+https://github.com/newsdesk-bot; feed reader)"
 _NUMERIC_HOST = re.compile(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+))*\.?", re.IGNORECASE)
 
@@ -61,26 +61,6 @@ class FetchPolicy:
         """A policy whose allow-list comes from ``NEWSDESK_FETCH_ALLOW`` (comma-separated)."""
         env = os.environ if environ is None else environ
         return cls(allow=parse_allow(env.get(ALLOW_ENV, "")), **overrides)  # type: ignore[arg-type]
-
-
-def parse_allow(text: str) -> tuple[str, ...]:
-    """Split a comma-separated allow-list into normalised entries, checking each one.
-
-    Entries are host names (matched case-insensitively), IP addresses or CIDR networks.
-    """
-    entries: list[str] = []
-    for raw in text.split(","):
-        entry = raw.strip().lower().rstrip(".")
-        if not entry:
-            continue
-        if "/" in entry:
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError as exc:
-                raise ValueError(
-                    f"{ALLOW_ENV}: {raw.strip()!r} is not a valid CIDR (not a valid network: {exc}).") from exc
-        entries.append(entry)
-    return tuple(entries)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.domain import RawArticle
+from bot.ingest.errors import FeedError
+from bot.ingest.feeds import parse_feed
 from bot.text import content_hash
 
 ARTICLE_SUFFIXES = {".txt", ".md"}
@@ -131,8 +133,6 @@ def parse_seed(seed: SeedFile, name: str) -> list[RawArticle]:
     """The articles in one seed file: one for an article file, every item for a feed snapshot."""
     suffix = seed.path.suffix.lower()
     if suffix in FEED_SUFFIXES:
-        from bot.ingest.feeds import FeedError, parse_feed
-
         try:
             parsed = parse_feed(seed.data, f"file://{seed.path.resolve()}")
         except FeedError as exc:

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.chat.console import ConsoleAdapter
+from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
+from bot.chat.matrix_state import JsonFileStateStore
 from bot.chat.port import ChatPort
 from bot.settings import ConfigError, Settings
 
@@ -30,7 +32,7 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
     env = settings.environ
     if env.get("SLACK_BOT_TOKEN"):
         try:
-            from bot.chat.slack import SlackAdapter, SlackConfig, SlackConfigError
+            from bot.chat.slack import SlackAdapter, SlackConfig, SlackConfigError  # noqa: PLC0415 - slack_bolt is heavy, loaded only when used
         except ImportError:
             log.warning("event=adapter_missing platform=slack")
         else:
@@ -41,9 +43,7 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
             if config is not None:
                 ports.append(SlackAdapter(config))
     try:
-        from bot.chat.matrix import MatrixAdapter
-        from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
-        from bot.chat.matrix_state import JsonFileStateStore
+        from bot.chat.matrix import MatrixAdapter  # noqa: PLC0415 - matrix-nio is heavy, loaded only when used
     except ImportError:
         if any(k.startswith("MATRIX_") for k in env):
             log.warning("event=adapter_missing platform=matrix")

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.store.repo import Store
 from bot.store.schema import MIGRATIONS, schema_version
 
 
@@ -65,10 +66,8 @@ def migrate(engine: Engine) -> int:
     return max(done) if done else 0
 
 
-def open_store(url: str):  # type: ignore[no-untyped-def]
+def open_store(url: str) -> Store:
     """Open (creating and migrating as needed) the store at `url`."""
-    from bot.store.repo import Store
-
     engine = create_store_engine(url)
     try:
         migrate(engine)

@@ -17,50 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.understand.extract import names
 from bot.understand.lexicon import STOP, Token, lemmas_of
+from bot.understand.speech import SPEECH, is_speech  # noqa: F401 - SPEECH re-exported for answer.py
 
-SPEECH = frozenset(
-    [
-        "say",
-        "tell",
-        "warn",
-        "call",
-        "describe",
-        "accuse",
-        "write",
-        "add",
-        "insist",
-        "argue",
-        "claim",
-        "announce",
-        "state",
-        "repeat",
-        "reiterate",
-        "promise",
-        "vow",
-        "urge",
-        "post",
-        "predict",
-        "declare",
-        "acknowledge",
-        "admit",
-        "note",
-        "stress",
-        "suggest",
-        "caution",
-        "speak",
-        "pledge",
-        "brand",
-        "label",
-        "dismiss",
-        "hail",
-        "denounce",
-        "condemn",
-        "praise",
-        "characterize",
-        "characterise",
-    ]
-)
 # "X called Y Z", "X dismissed Y as Z": Z describes Y
 NAMING = frozenset(
     ["call", "describe", "brand", "label", "dismiss", "hail", "denounce", "condemn", "praise", "characterize",
@@ -105,11 +65,6 @@ class Frame:
     pronoun: bool = False  # "he said": the speaker is named in an earlier sentence
     quoted: bool = False  # the content is a quotation
     described: tuple[int, int] | None = None  # "called Y ...": Y
-
-
-def is_speech(word: str) -> bool:
-    """True for a form of a verb that reports speech ("said", "telling", "described")."""
-    return bool(lemmas_of(word) & SPEECH)
 
 
 def quote_spans(text: str, toks: list[Token]) -> list[tuple[int, int]]:
@@ -164,8 +119,6 @@ def _verb_use(toks: list[Token], v: int) -> bool:
 
 def _subject(text: str, toks: list[Token], v: int) -> tuple[int, int] | None:
     """The first name of the sentence before the verb: "Ines Carvalho, who heads ..., told ..."."""
-    from bot.understand.extract import names  # noqa: PLC0415 - extract imports this module's users
-
     if _QUOTE.search(text[: toks[v].start]):
         return None
     spans = [(a, b) for a, b in names(text, toks) if b < v]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from lemminflect import getAllLemmas
 
-from bot.understand.lexicon import STOP, Token, lemmas_of
+from bot.understand.lexicon import STOP, Token, keys, lemmas_of
+from bot.understand.speech import is_speech
 
 _DETERMINERS = frozenset(["both", "neither", "either", "the", "a", "an", "this", "that", "these", "those"])
 _NAME_JOINERS = frozenset(["al", "el", "bin", "ben", "de", "del", "der", "van", "von", "la", "le", "abu"])
@@ -363,8 +364,6 @@ def number_candidates(
     """Quantities with the noun they count ("some 1,200 people", "four battalions", "sixth trip")."""
     out: list[Candidate] = []
     low = [t.lower for t in toks]
-    from bot.understand.lexicon import keys  # noqa: PLC0415
-
     i = 0
     while i < len(toks):
         is_ord = ordinal_ok and (low[i] in _ORDINALS or bool(re.fullmatch(r"\d+(?:st|nd|rd|th)", low[i])))
@@ -444,8 +443,6 @@ def number_candidates(
 
 def duration_candidates(text: str, toks: list[Token]) -> list[Candidate]:
     """Lengths of time ("45-minute", "over a six-week period", "three days")."""
-    from bot.understand.lexicon import keys  # noqa: PLC0415
-
     out: list[Candidate] = []
     for cand in number_candidates(text, toks, None, frozenset(), ordinal_ok=False):
         unit = next(
@@ -663,8 +660,6 @@ def phrase_candidates(text: str, toks: list[Token]) -> list[Candidate]:
 def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[str]) -> list[Candidate]:
     """What a sentence says a named person or body is: "Boyle, a retired High Court judge,",
     "The union's lawyer, Rui Pena,", "mediator Agnes Boyle" (for "What is Boyle's background?")."""
-    from bot.understand.lexicon import keys  # noqa: PLC0415
-
     want = set(name_keys)
     out: list[Candidate] = []
     for a, b in names(text, toks):
@@ -707,8 +702,6 @@ def appositive_candidates(text: str, toks: list[Token], name_keys: Collection[st
 
 
 def _speech_word(word: str) -> bool:
-    from bot.understand.attribution import is_speech  # noqa: PLC0415
-
     return is_speech(word.lower())
 
 

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas
 
+from bot.understand.wordnet import default_wordnet
+
 STOP = frozenset(
     [
         "a",
@@ -267,8 +269,6 @@ def content_words(text: str) -> list[Token]:
 @lru_cache(maxsize=20_000)
 def synonyms(word: str) -> frozenset[str]:
     """WordNet synonyms of the word's lemmas (empty when WordNet's files are not installed)."""
-    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
-
     wn = default_wordnet()
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -303,8 +303,6 @@ def _lemma_set(word: str) -> set[str]:
 @lru_cache(maxsize=20_000)
 def derivations(word: str) -> frozenset[str]:
     """Single words WordNet derives from (or to) the word's lemmas: "mediating" -> "mediator"."""
-    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
-
     wn = default_wordnet()
     lemmas = _lemma_set(word)
     out: set[str] = set()
@@ -333,8 +331,6 @@ _GATHERING_KINDS = frozenset(["meeting", "gathering", "discussion", "conference"
 def is_gathering(word: str) -> bool:
     """True for words that name a meeting of people (talks, session, meeting, meet, convene):
     by WordNet, the word or a derivation of it is a kind of meeting, gathering or discussion."""
-    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
-
     wn = default_wordnet()
     for lemma in _lemma_set(word):
         for noun in {lemma} | wn.derivations(lemma):
@@ -346,8 +342,6 @@ def is_gathering(word: str) -> bool:
 @lru_cache(maxsize=20_000)
 def phrase_synonyms(word: str) -> tuple[tuple[str, ...], ...]:
     """WordNet's multiword synonyms of the word's lemmas, as word tuples ("close" -> shut down)."""
-    from bot.understand.wordnet import default_wordnet  # noqa: PLC0415
-
     wn = default_wordnet()
     out: set[tuple[str, ...]] = set()
     for lemma in _lemma_set(word):

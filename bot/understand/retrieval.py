@@ -12,16 +12,15 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain import StorySentence
+from bot.domain import SentenceHit, StorySentence
 from bot.understand.lexicon import RECURRENCE, content_words, derivations, inflections, lemmas_of, synonyms, tokens
+from bot.understand.question import _next_event
 
 NEXT_MEETING_TERMS = (*sorted(RECURRENCE - {"more", "follow-up"}), "meet", "meets", "meeting", "talks")
 
 
 def parse_next_event(question: str) -> bool:
     """True when the question asks about a coming occurrence ("next round", "another meeting")."""
-    from bot.understand.question import _next_event  # noqa: PLC0415  (question imports this module's peers)
-
     return bool(_next_event(tokens(question)))
 
 _FTS_TOKEN = re.compile(r"[a-z0-9]+")
@@ -115,10 +114,8 @@ class MemorySearch:
             hit.update(self._postings.get(term, ()))
         return len(hit), len(self._docs)
 
-    def search(self, query: str, story: str | None, limit: int):  # type: ignore[no-untyped-def]
+    def search(self, query: str, story: str | None, limit: int) -> list[SentenceHit]:
         """Sentences matching any query term, best BM25 score first (optionally within a story)."""
-        from bot.understand.answer import Hit  # local import: answer.py imports this module
-
         n = len(self._docs)
         if not n:
             return []
@@ -139,6 +136,6 @@ class MemorySearch:
                 )
         best = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
         return [
-            Hit(self._docs[i].sentence, score, self._docs[i].stories, self._docs[i].before)
+            SentenceHit(self._docs[i].sentence, score, self._docs[i].stories, self._docs[i].before)
             for i, score in best
         ]
