@@ -24,13 +24,8 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 
-CORE_PACKAGES = ("bot.store", "bot.ingest", "bot.understand", "bot.stories")
+CORE_PACKAGES = ("bot.store", "bot.ingest", "bot.understand")
 ABOVE_CORE = ("bot.chat", "bot.runtime", "bot.cli")
-
-# Known violations of "ingest never imports bot.understand or bot.stories", to delete once fixed.
-INGEST_IMPORTS_STILL_ALLOWED = {
-    ("bot/ingest/pipeline.py", "bot.stories.tracker"),  # removed by the understand restructure
-}
 
 # The only deferred (function-level) imports allowed: optional, heavy third-party dependencies, or
 # a chat adapter that exists to wrap one, imported only when actually used. Each with its reason.
@@ -142,11 +137,8 @@ def test_ingest_does_not_import_understand_or_stories() -> None:
     bad = [
         i for i in all_imports()
         if _under(_importer(i), ["bot.ingest"]) and _under(i.target, ["bot.understand", "bot.stories"])
-        and (i.file, i.target) not in INGEST_IMPORTS_STILL_ALLOWED
     ]
     assert not bad, _report("bot/ingest imports bot.understand or bot.stories", bad)
-    stale = INGEST_IMPORTS_STILL_ALLOWED - {(i.file, i.target) for i in all_imports()}
-    assert not stale, f"INGEST_IMPORTS_STILL_ALLOWED lists imports that are gone, delete them: {sorted(stale)}"
 
 
 def test_settings_does_not_import_ingest() -> None:
