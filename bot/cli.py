@@ -26,6 +26,7 @@ from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.understand.language.model import ModelMissing
 from bot.understand.digest import build_digest
 
 log = logging.getLogger("bot")
@@ -292,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the reader went away; say nothing more
         return 0
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, StoreError, ModelMissing) as exc:
         print(f"newsdesk-bot: {exc}", file=sys.stderr)
         return 2
     finally:

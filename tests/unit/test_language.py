@@ -5,6 +5,7 @@ from datetime import datetime
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import resolve
+from bot.understand.language.model import MODEL_VERSION, english
 
 SUNDAY = datetime(2024, 2, 11)
 
@@ -48,3 +49,10 @@ def test_stored_form_round_trips():
     assert b is not None and b.text == a.text
     assert [(e.text, e.label) for e in b.entities] == [(e.text, e.label) for e in a.entities]
     assert b.quantities == a.quantities and b.dates == a.dates
+
+
+def test_the_pinned_small_english_model_is_loaded_once():
+    nlp = english()
+    assert nlp is english()
+    assert nlp.meta["version"] == MODEL_VERSION
+    assert {"parser", "ner", "lemmatizer"} <= set(nlp.pipe_names)
