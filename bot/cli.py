@@ -26,8 +26,8 @@ from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
-from bot.understand.language.model import ModelMissing
 from bot.understand.digest import build_digest
+from bot.understand.language.model import ModelMissing
 
 log = logging.getLogger("bot")
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
