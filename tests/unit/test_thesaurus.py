@@ -56,7 +56,7 @@ def test_synonyms_raise_the_coverage_of_a_reworded_sentence(tmp_path: Path) -> N
     assert coverage(new, [old], thesaurus) == 1.0
 
 
-@pytest.mark.skipif(not (DEFAULT_DIR / "index.verb").is_file(), reason="Debian's wordnet-base is not installed")
+@pytest.mark.skipif(not (DEFAULT_DIR / "index.verb").is_file(), reason="WordNet's files are missing")
 def test_installed_wordnet_knows_common_news_paraphrases() -> None:
     thesaurus = load_wordnet()
     assert thesaurus.same_sense("begin", "start")
