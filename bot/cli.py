@@ -20,6 +20,7 @@ from bot.chat.render_text import render_text
 from bot.chat.router import answer_post
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
+from bot.redact import RedactingFormatter, redact_text, redact_url
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.feeds import ingest_feed_urls
@@ -29,6 +30,7 @@ from bot.store import StoreError
 from bot.understand.digest import build_digest
 
 log = logging.getLogger("bot")
+MAX_AGE_MINUTES = 100 * 525600  # `--since` reaches back at most 100 years
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
@@ -82,7 +84,7 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
         report.merge(asyncio.run(ingest_feed_urls(core, urls)))
     print(f"Ingested: {report.summary()}.")
     for failure in report.failures:
-        print(f"  problem: {failure}", file=sys.stderr)
+        print(f"  problem: {redact_text(failure)}", file=sys.stderr)
     return 1 if report.failures and not (report.added or report.merged or report.unchanged or report.revised) else 0
 
 
@@ -91,8 +93,12 @@ def parse_age(text: str) -> timedelta:
     match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text or "")
     if not match:
         raise ValueError(f"'{text}' is not an age such as 90m, 24h or 7d")
-    amount, unit = int(match.group(1)), match.group(2)
-    return timedelta(minutes=amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit])
+    amount, unit = int(match.group(1)[:12]), match.group(2)
+    minutes = amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit]
+    if len(match.group(1)) > 12 or minutes > MAX_AGE_MINUTES:
+        raise ValueError(f"'{text[:40]}' is too long ago; the longest age is {MAX_AGE_MINUTES // 525600} years "
+                         f"({MAX_AGE_MINUTES // 1440}d)")
+    return timedelta(minutes=minutes)
 
 
 def update_json(update: Update) -> dict[str, Any]:
@@ -198,8 +204,8 @@ def _sources(core: Core) -> int:
     rows = core.store.source_health()
     for h in rows:
         when = h.last_read.strftime("%Y-%m-%d %H:%M") if h.last_read else "never"
-        problem = f"  ({h.error_count} failure(s) in a row: {h.last_error})" if h.error_count else ""
-        print(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  {h.name}{problem}")
+        problem = f"  ({h.error_count} failure(s) in a row: {redact_text(h.last_error or '')})" if h.error_count else ""
+        print(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  {redact_url(h.name)}{problem}")
     if not rows:
         print("No sources yet: add feeds to config/feeds.toml or files to seeds/.")
     return 0
@@ -236,7 +242,7 @@ async def _run(core: Core, forever: bool) -> int:
     try:
         await runtime.start()
     except AdapterStartError as exc:
-        print(f"newsdesk-bot: cannot start {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: cannot start {redact_text(str(exc))}", file=sys.stderr)
         return 2
     waits = [asyncio.create_task(stop.wait())]
     console = next((p for p in ports if isinstance(p, ConsoleAdapter)), None)
@@ -253,12 +259,24 @@ async def _run(core: Core, forever: bool) -> int:
     return 0
 
 
+def _unexpected(exc: Exception, verbose: bool) -> int:
+    """One redacted sentence for an error nobody foresaw; the traceback only with --verbose."""
+    if verbose:
+        log.error("event=unexpected_error", exc_info=exc)
+    detail = redact_text(str(exc).splitlines()[0] if str(exc) else "")[:300]
+    print(f"newsdesk-bot: unexpected error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+          "run with --verbose for the details.", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code."""
     args = _parser().parse_args(argv)
     level = logging.INFO if args.verbose or args.command == "run" else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    for handler in logging.getLogger().handlers:  # nothing logged may show a secret
+        handler.setFormatter(RedactingFormatter(handler.formatter._fmt if handler.formatter else None))
     if not args.command:
         _parser().print_help()
         return 0
@@ -266,8 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         core = build_core(settings)
     except (ConfigError, StoreError) as exc:
-        print(f"newsdesk-bot: {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the edge: one sentence, details only with -v
+        return _unexpected(exc, args.verbose)
     try:
         if args.command == "ingest":
             return _ingest(core, args.paths)
@@ -293,8 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the reader went away; say nothing more
         return 0
     except (ConfigError, StoreError) as exc:
-        print(f"newsdesk-bot: {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the edge: one sentence, details only with -v
+        return _unexpected(exc, args.verbose)
     finally:
         core.close()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.chat.core_port import CorePort
 from bot.chat.render_text import format_date
 from bot.domain import Answer, IncomingMessage, Post
+from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.chat.router")
 
@@ -138,8 +139,8 @@ class Router:
         lines = []
         for h in health:
             when = h.last_read.strftime("%Y-%m-%d %H:%M UTC") if h.last_read else "never"
-            problem = f", {h.error_count} error(s) in a row: {h.last_error}" if h.error_count else ""
-            lines.append(f"[{h.kind}] {h.name}: {h.status}, {h.items} item(s), last read {when}{problem}")
+            problem = f", {h.error_count} error(s) in a row: {redact_text(h.last_error or '')}" if h.error_count else ""
+            lines.append(f"[{h.kind}] {redact_url(h.name)}: {h.status}, {h.items} item(s), last read {when}{problem}")
         return [Post("Sources", lines)]
 
 

@@ -13,6 +13,7 @@ Headers other than source/date/title are ignored. Without headers the first line
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ ARTICLE_SUFFIXES = {".txt", ".md"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SEED_SUFFIXES = ARTICLE_SUFFIXES | FEED_SUFFIXES
 MAX_SEED_BYTES = 20 * 1024 * 1024
+log = logging.getLogger("bot.ingest.seeds")
 _HEADER = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*)$")
 
 
@@ -49,12 +51,31 @@ def find_seed_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if _is_seed(p, path))
+            try:
+                entries = sorted(path.rglob("*"))
+            except OSError as exc:
+                raise SeedError(f"{_shown(path)}: cannot be listed ({exc.strerror or exc}).") from exc
+            found.extend(p for p in entries if _is_seed(p, path) and _has_utf8_name(p))
         elif path.is_file():
             found.append(path)
         else:
-            raise SeedError(f"{path}: no such file or folder.")
+            raise SeedError(f"{_shown(path)}: no such file or folder.")
     return found
+
+
+def _shown(path: Path) -> str:
+    return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def _has_utf8_name(path: Path) -> bool:
+    """Whether the path can be stored and shown; a name that is not UTF-8 is skipped with one log line."""
+    try:
+        str(path.resolve()).encode("utf-8")
+    except (UnicodeEncodeError, OSError, RuntimeError):
+        log.warning("event=seed_skipped path=%s reason=%s", _shown(path),
+                    "its name is not UTF-8 or it cannot be resolved; rename it to read it")
+        return False
+    return True
 
 
 def _is_seed(path: Path, folder: Path) -> bool:
