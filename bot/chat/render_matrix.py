@@ -5,7 +5,9 @@ with HTML in `formatted_body` (format `org.matrix.custom.html`) and a clean plai
 Text that came from feeds must never ping anyone: each message carries an empty `m.mentions`
 (intentional mentions, so clients and servers skip the old body-matching rules), and `@room` and
 Matrix user ids in the text are broken with an invisible word joiner so no client turns them into
-mentions or pills.
+mentions or pills. Feed links that are Matrix permalinks (`https://matrix.to/#/@user:server`,
+rooms, events) are never linked, and shown with their host and ids broken the same way, since
+clients render such links as user or room pills.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ WORD_JOINER = "\u2060"
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 _USER_ID = re.compile(r"@([A-Za-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(?::\d+)?)")
 _SAFE_SCHEMES = ("http://", "https://")
+_PERMALINK = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#]*\.)?matrix\.to(?::\d+)?(?:[/?#]|$)"
+                        r"|#/(?:@|%40|!|%21|#|%23|\+|%2b)|^matrix:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,39 @@ def neutralise(text: str) -> str:
     return _USER_ID.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
 
 
+def is_permalink(url: str) -> bool:
+    """Whether `url` points at a Matrix user, room or event (a matrix.to link or a matrix: URI)."""
+    return bool(_PERMALINK.search(url))
+
+
+def shown_url(url: str) -> str:
+    """A URL as text in a message: ids broken; a permalink's host broken too, so nothing links to a pill."""
+    if is_permalink(url):
+        url = re.sub(r"(?i)matrix\.to", "matrix" + WORD_JOINER + ".to", url)
+        url = re.sub(r"(?i)(@|%40|!|%21|#/#|%23|\+|%2b)", lambda m: m.group(1) + WORD_JOINER, url)
+    return neutralise(url)
+
+
 def _date(published: datetime | None) -> str:
     return published.strftime("%Y-%m-%d") if published else ""
 
 
 def _citation_plain(index: int, citation: Citation) -> str:
     meta = ", ".join(part for part in (neutralise(citation.source), _date(citation.published)) if part)
-    title = neutralise(citation.title) or citation.url
+    title = neutralise(citation.title) or shown_url(citation.url)
     line = f"[{index}] {title}"
     if meta:
         line += f" ({meta})"
     if citation.url:
-        line += f" {citation.url}"
+        line += f" {shown_url(citation.url)}"
     if citation.sentence:
         line += f'\n    "{neutralise(citation.sentence)}"'
     return line
 
 
 def _citation_html(citation: Citation) -> str:
-    title = html.escape(neutralise(citation.title) or citation.url)
-    if citation.url.startswith(_SAFE_SCHEMES):
+    title = html.escape(neutralise(citation.title) or shown_url(citation.url))
+    if citation.url.startswith(_SAFE_SCHEMES) and not is_permalink(citation.url):
         title = f'<a href="{html.escape(citation.url, quote=True)}">{title}</a>'
     meta = ", ".join(
         html.escape(part) for part in (neutralise(citation.source), _date(citation.published)) if part

@@ -19,6 +19,7 @@ import trafilatura
 from bot.domain import RawArticle
 from bot.ingest.errors import FetchError
 from bot.ingest.fetch import Fetcher, redact
+from bot.text import strip_controls
 
 __all__ = ["MIN_CHARS", "complete_items", "extract_main_text"]
 
@@ -46,7 +47,7 @@ def extract_main_text(page: bytes | str, url: str | None = None) -> str | None:
         return None
     if not text:
         return None
-    lines = (" ".join(line.split()) for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in strip_controls(text).split("\n"))
     return "\n".join(line for line in lines if line) or None
 
 

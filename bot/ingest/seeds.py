@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError
 from bot.ingest.feeds import parse_feed
-from bot.text import content_hash
+from bot.text import content_hash, strip_controls
 
 ARTICLE_SUFFIXES = {".txt", ".md"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
@@ -119,7 +119,7 @@ def outlet_of(url: str) -> str:
 def parse_article_text(text: str, name: str, modified: datetime | None = None) -> RawArticle:
     """A seed article from its text; `name` identifies it when it has no source URL."""
     headers: dict[str, str] = {}
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = strip_controls(text).split("\n")
     index = 0
     while index < len(lines):
         match = _HEADER.match(lines[index])

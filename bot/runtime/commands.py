@@ -30,6 +30,7 @@ LeaveAfterReply = Callable[[IncomingMessage], bool]
 
 URL = re.compile(r"^https?://\S+$")
 CONFIRM_UPDATES = 3
+MAX_OPML_FEEDS = 500  # feeds one `import opml` may add
 
 
 def _when(value: str | None) -> str:
@@ -224,9 +225,15 @@ class RuntimeCommands:
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         known = {s.id for s in self.core.store.list_stories()}
+        unknown = sorted({s for _, _, stories in feeds for s in stories if s not in known})
+        if unknown:
+            shown = ", ".join(f"'{s[:40]}'" for s in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+            raise CommandError(f"Nothing was imported: the OPML's categories name {len(unknown)} story id(s) I don't "
+                               f"track ({shown}); tracked: {', '.join(sorted(known)) or 'none'}. Fix or remove "
+                               "those categories (an outline without one is for every story).")
         added = []
         for url, title, stories in feeds:
-            mine = [s for s in stories if s in known]
+            mine = list(stories)
             await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=mine,
                                     interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
             added.append(f"{title or redact_url(url)} ({', '.join(mine) or 'every story'})")
@@ -279,7 +286,8 @@ def opml_attachment(attachments: tuple[Attachment, ...]) -> Attachment | None:
 def parse_opml(text: str, what: str = "That") -> list[tuple[str, str, list[str]]]:
     """(url, title, story ids) for each feed outline in an OPML document.
 
-    Raises ValueError with one sentence about `what` ("That", "The attached file feeds.opml").
+    Raises ValueError with one sentence about `what` ("That", "The attached file feeds.opml"),
+    also when it lists more than `MAX_OPML_FEEDS` feeds.
     """
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise ValueError(f"{what} has a DOCTYPE or entities; OPML with those is not accepted.")
@@ -296,6 +304,10 @@ def parse_opml(text: str, what: str = "That") -> list[tuple[str, str, list[str]]
             continue
         stories = [s.strip().lower() for s in (outline.get("category") or "").replace("/", ",").split(",") if s.strip()]
         found.append((url, outline.get("title") or outline.get("text") or "", stories))
+        if len(found) > MAX_OPML_FEEDS:
+            total = sum(1 for o in root.iter("outline") if URL.match(o.get("xmlUrl") or ""))
+            raise ValueError(f"{what} lists {total:,} feeds; at most {MAX_OPML_FEEDS} can be imported at once "
+                             "(split the file).")
     if not found:
         raise ValueError(f"{what} has no outlines with an xmlUrl (a feed's address), so there is nothing to import.")
     return found

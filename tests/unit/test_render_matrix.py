@@ -72,3 +72,19 @@ def test_edit_replaces_with_new_content_and_a_starred_fallback() -> None:
     assert content["body"].startswith("* new")
     assert content["m.new_content"]["body"] == f"new\n\n@{WORD_JOINER}room"
     assert content["m.new_content"]["m.mentions"] == {}
+
+
+def test_matrix_permalinks_in_feed_links_are_never_linked_and_show_no_raw_user_id() -> None:
+    for url in ("https://matrix.to/#/@admin:example.org", "https://matrix.to/#/%40admin%3Aexample.org",
+                "https://MATRIX.TO/#/!room:example.org", "https://app.element.io/#/@admin:example.org"):
+        rendered = render_post(Post(heading="H", citations=[Citation("Notice", url, "Wire", None, "")]))
+        assert "<a " not in rendered.html, url
+        assert "matrix.to" not in rendered.body.lower() and "@admin:example.org" not in rendered.body, url
+        assert "matrix.to" not in rendered.html.lower()
+
+
+def test_room_pings_and_user_ids_in_a_citation_url_are_broken_in_the_plain_body() -> None:
+    url = "https://example.org/@admin:example.org/@room"
+    rendered = render_post(Post(heading="H", citations=[Citation("", url, "", None, "")]))
+    assert "@admin:example.org" not in rendered.body and "@room" not in rendered.body
+    assert f'<a href="{url}">' in rendered.html  # an ordinary web link still links to the real address
