@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.render_text import render_text
-from bot.chat.router import answer_post
+from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
 from bot.redact import RedactingFormatter, redact_text, redact_url
@@ -163,15 +163,25 @@ def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
         print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
         return 2
     questions = [line.strip() for line in sys.stdin] if words == ["-"] else [" ".join(words)]
+    refused = 0
     for question in questions:
         if not question:
+            continue
+        refusal = too_long_question(question)
+        if refusal:  # said instead of an answer, in the shape the caller reads
+            refused += 1
+            if as_json:
+                print(json.dumps({"question": question[:MAX_QUESTION_CHARS] + "…", "answer": None, "text": refusal,
+                                  "story": story, "as_of": None, "citations": []}, ensure_ascii=False), flush=True)
+            else:
+                print(refusal, flush=True)
             continue
         answer = core.ask(question, story)
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print(render_text(answer_post(answer)) + ("\n" if len(questions) > 1 else ""), flush=True)
-    return 0
+    return 2 if refused and words != ["-"] else 0
 
 
 def _digest(core: Core, story: str | None, since: str) -> int:

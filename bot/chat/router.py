@@ -20,6 +20,17 @@ from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.chat.router")
 
+MAX_QUESTION_CHARS = 500  # a sentence or two; longer questions are refused, not answered
+SHLEX_MAX_CHARS = 4000  # longer messages are split on white space (shlex is slow on huge input)
+
+
+def too_long_question(question: str) -> str | None:
+    """The one sentence that refuses a question over `MAX_QUESTION_CHARS`, or None when it is short enough."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return None
+    return (f"That question is {len(question):,} characters long; please ask in at most {MAX_QUESTION_CHARS} "
+            "characters (a sentence or two).")
+
 Ask = Callable[[str, str | None], Answer]
 """Answer a question (text, story scope or None) from the store; wired by the composition root."""
 
@@ -67,7 +78,7 @@ class Router:
         if not message.addressed and scope is None:
             return []  # chatter in someone else's thread, not meant for the bot
         try:
-            words = shlex.split(text)
+            words = shlex.split(text) if len(text) <= SHLEX_MAX_CHARS else text.split()
         except ValueError:
             words = text.split()
         name = words[0].lower() if words else ""
@@ -104,6 +115,9 @@ class Router:
         """Answer a question from the store (scoped to a story inside its thread): the short answer
         first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
         ask = self.ask or self.core.ask
+        refusal = too_long_question(question)
+        if refusal:
+            return [Post(refusal)]
         try:
             reply = await asyncio.to_thread(ask, question, story)
         except Exception:

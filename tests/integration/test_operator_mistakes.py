@@ -4,6 +4,7 @@ and no secret in anything printed or logged (planted secrets are grepped for in 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import sys
@@ -131,3 +132,14 @@ async def test_feed_and_chat_url_secrets_never_reach_output_or_logs(env: dict[st
     assert "Traceback" not in everything
     leaked = [s for s in SECRETS if s in everything]
     assert not leaked, everything
+
+
+def test_ask_refuses_a_question_over_the_limit_in_one_sentence_without_working_on_it(env: dict[str, str]) -> None:
+    long_question = "who are the mediators " + "in the talks " * 4_000 + "?"
+    result = bot(env, "ask", long_question, timeout=30)
+    assert result.returncode == 2 and "please ask in at most 500 characters" in result.stdout, result.stderr
+    assert result.stdout.count("\n") == 1 and "Traceback" not in result.stderr
+    batch = bot(env, "ask", "--json", "-", stdin=f"{long_question}\nwho are the mediators?\n", timeout=30)
+    lines = [json.loads(line) for line in batch.stdout.splitlines()]
+    assert len(lines) == 2 and lines[0]["answer"] is None and "at most 500 characters" in lines[0]["text"]
+    assert batch.returncode == 0
