@@ -90,3 +90,26 @@ def content_hash(*parts: str) -> str:
         digest.update(normalise_whitespace(part).encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+MAX_TITLE_CHARS = 300  # an article's title is clipped to this many characters at parse time
+MAX_TEXT_CHARS = 100_000  # and its text to this many
+
+
+def clip_title(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """`title` cut to at most `limit` characters at a word boundary, ending with '…' when it was cut."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def clip_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`text` cut to about `limit` characters at a paragraph or sentence end, with a last line saying so."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind("\n"), cut.rfind(". "))
+    kept = (cut[: end + 1] if end > limit // 2 else cut).rstrip()
+    return f"{kept}\n[Clipped: the original text was {len(text):,} characters; the first {len(kept):,} are kept.]"

@@ -64,6 +64,7 @@ from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textua
 from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
 from bot.chat.matrix_state import MatrixState, MatrixStateStore
 from bot.chat.port import (
+    ContentRefused,
     DeliveryError,
     MessageHandler,
     PermanentDeliveryError,
@@ -104,6 +105,8 @@ _PERMANENT_CODES = {
     "M_GUEST_ACCESS_FORBIDDEN",
     "M_INVALID_PARAM",
 }
+# refusals of one event's content, not of the room: the post fails, the subscription stays
+_CONTENT_CODES = {"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"}
 _PRIVILEGED_CREATOR_VERSIONS = {"12"}
 _GAP_PAGE = 100
 
@@ -176,6 +179,8 @@ def delivery_error(resp: ErrorResponse, action: str) -> DeliveryError:
         return RateLimited(retry_ms / 1000, detail)
     if status is not None and status >= 500:
         return TransientDeliveryError(detail)
+    if resp.status_code in _CONTENT_CODES or status == 413:
+        return ContentRefused(detail)
     if resp.status_code in _PERMANENT_CODES or (status is not None and 400 <= status < 500):
         return PermanentDeliveryError(detail)
     return TransientDeliveryError(detail)

@@ -13,14 +13,19 @@ clients render such links as user or room pills.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.chat.render_fit import largest_fitting
 from bot.domain import Citation, Post
 
 HTML_FORMAT = "org.matrix.custom.html"
+# Synapse refuses events over 65,536 bytes (M_TOO_LARGE). A post's body and HTML together, as JSON,
+# stay under this budget, so even an edit (which carries both twice) is well inside the limit.
+CONTENT_BUDGET = 28_000
 WORD_JOINER = "\u2060"
 
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
@@ -107,6 +112,16 @@ def render_post(post: Post) -> RenderedPost:
     return RenderedPost(body="\n\n".join(plain), html="".join(markup))
 
 
+def _json_size(rendered: RenderedPost) -> int:
+    return len(json.dumps({"body": rendered.body, "formatted_body": rendered.html}))
+
+
+def fitted_render(post: Post) -> RenderedPost:
+    """`render_post`, with the post cut (and a note saying so) when it would exceed `CONTENT_BUDGET`."""
+    return render_post(largest_fitting(post, lambda p: _json_size(render_post(p)) <= CONTENT_BUDGET,
+                                       CONTENT_BUDGET))
+
+
 def notice_content(text: str) -> dict[str, Any]:
     """A plain `m.notice` (used for the bot's own short status sentences)."""
     return {"msgtype": "m.notice", "body": text, "m.mentions": {}}
@@ -120,7 +135,7 @@ def message_content(
     Thread replies carry `is_falling_back` with `m.in_reply_to` pointing at the latest event we
     know in the thread, so clients without thread support show a plain reply.
     """
-    rendered = render_post(post)
+    rendered = fitted_render(post)
     content: dict[str, Any] = {
         "msgtype": "m.notice",
         "body": rendered.body,
@@ -140,7 +155,7 @@ def message_content(
 
 def edit_content(event_id: str, post: Post) -> dict[str, Any]:
     """Content of an `m.replace` edit that makes `event_id` show `post`."""
-    rendered = render_post(post)
+    rendered = fitted_render(post)
     new_content = {
         "msgtype": "m.notice",
         "body": rendered.body,

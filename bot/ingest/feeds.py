@@ -36,7 +36,7 @@ import feedparser
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError, MalformedFeed, NotAFeed, UnsafeFeed
 from bot.ingest.html_text import html_to_text, plain_title
-from bot.text import content_hash, strip_controls
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip_text, clip_title, content_hash, strip_controls
 
 __all__ = ["FeedError", "MalformedFeed", "NotAFeed", "ParsedFeed", "UnsafeFeed", "parse_feed",
            "parse_feed_async"]
@@ -104,7 +104,7 @@ def parse_feed(
             )
     feed = parsed.feed
     title = _title(feed) or None
-    name = source or title or (urlsplit(url).hostname or url)
+    name = clip_title(source or title or (urlsplit(url).hostname or url), 100)
     base = _base_for_links(parsed, url)
     items = [item for entry in entries if (item := _item(entry, base, origin or url, name)) is not None]
     if warning:
@@ -225,11 +225,14 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
     text = longest or summary
     if not title and not text:
         return None
+    if len(title) > MAX_TITLE_CHARS or len(text) > MAX_TEXT_CHARS:
+        log.info("feed.item_clipped feed=%s title_chars=%d text_chars=%d", feed_url, len(title), len(text))
+        title, text, summary = clip_title(title), clip_text(text), clip_text(summary)
     link = _link(entry, base) or ""
     guid = str(entry.get("id") or "").strip() or link or "sha256:" + content_hash(title, text)
     return RawArticle(
         url=link,
-        title=title or text.split("\n", 1)[0][:120],
+        title=title or clip_title(text.split("\n", 1)[0], 120),
         text=text or title,
         source=source,
         published=_published(dict(entry)),

@@ -19,7 +19,7 @@ import trafilatura
 from bot.domain import RawArticle
 from bot.ingest.errors import FetchError
 from bot.ingest.fetch import Fetcher, redact
-from bot.text import strip_controls
+from bot.text import clip_text, strip_controls
 
 __all__ = ["MIN_CHARS", "complete_items", "extract_main_text"]
 
@@ -92,4 +92,4 @@ async def _complete(fetcher: Fetcher, item: RawArticle, executor: Executor | Non
         log.info("fulltext.no_better_text url=%s", redact(item.url))
         return item
     log.info("fulltext.done url=%s chars=%d", redact(item.url), len(text))
-    return dataclasses.replace(item, text=text, summary=item.summary or item.text)
+    return dataclasses.replace(item, text=clip_text(text), summary=item.summary or item.text)

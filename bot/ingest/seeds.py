@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError
 from bot.ingest.feeds import parse_feed
-from bot.text import content_hash, strip_controls
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip_text, clip_title, content_hash, strip_controls
 
 ARTICLE_SUFFIXES = {".txt", ".md"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
@@ -147,7 +147,10 @@ def parse_article_text(text: str, name: str, modified: datetime | None = None) -
         url = f"seed:{name}"
         outlet = re.sub(r"\s*\(.*$", "", source_header) or "seed file"
     published = _parse_date(headers["date"]) if "date" in headers else modified
-    return RawArticle(url=url, title=title, text=body, source=outlet, published=published, origin=name)
+    if len(title) > MAX_TITLE_CHARS or len(body) > MAX_TEXT_CHARS:
+        log.info("event=seed_clipped name=%s title_chars=%d text_chars=%d", name, len(title), len(body))
+    return RawArticle(url=url, title=clip_title(title), text=clip_text(body), source=clip_title(outlet, 100),
+                      published=published, origin=name)
 
 
 def parse_seed(seed: SeedFile, name: str) -> list[RawArticle]:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.ingest.errors import MalformedFeed, NotAFeed, UnsafeFeed
 from bot.ingest.feeds import parse_feed, parse_numeric_date
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 
@@ -155,3 +156,14 @@ def test_entity_text_inside_a_comment_after_the_root_is_not_a_declaration() -> N
     body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Desk</title><!-- <!ENTITY a 'b'> -->"
             b"<item><title>One</title><link>https://x.example/1</link></item></channel></rss>")
     assert [i.title for i in parse_feed(body, "https://x.example/rss").items] == ["One"]
+
+
+def test_oversized_item_title_and_text_are_clipped_at_parse_with_a_note() -> None:
+    body = ("<rss version='2.0'><channel><title>D</title><item><title>" + "word " * 1_000_000
+            + "</title><link>https://x.example/1</link><description>" + "Talks went on. " * 20_000
+            + "</description></item></channel></rss>").encode()
+    item = parse_feed(body, "https://x.example/rss").items[0]
+    assert len(item.title) <= MAX_TITLE_CHARS and item.title.endswith("…")
+    assert len(item.text) <= MAX_TEXT_CHARS + 200
+    assert item.text.endswith("characters; the first 99,989 are kept.]")
+    assert "[Clipped: the original text was 299,999 characters" in item.text

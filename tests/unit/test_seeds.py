@@ -50,3 +50,9 @@ def test_seed_text_and_headers_lose_terminal_control_sequences() -> None:
     article = parse_article_text(raw, "hostile.txt")
     assert (article.title, article.source) == ("Talks resume", "Desk wire")
     assert article.text == "Mediators met in Cairo on Monday.\nMore."
+
+
+def test_oversized_seed_title_and_text_are_clipped_with_a_note() -> None:
+    article = parse_article_text("# title: " + "long " * 1_000 + "\n\n" + "Talks went on.\n" * 10_000, "big.txt")
+    assert len(article.title) <= 300 and article.title.endswith("…")
+    assert "[Clipped: the original text was 149,999 characters" in article.text
