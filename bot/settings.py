@@ -59,6 +59,9 @@ class Settings:
     live_posts_per_window: int = 3
     live_window_seconds: int = 600
     feed_failure_alert_after: int = 3
+    max_items_per_feed: int = 200
+    fulltext_per_poll: int = 50
+    fulltext_per_host: int = 10
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -228,5 +231,8 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
         live_posts_per_window=int(number(delivery, "live_posts_per_window", 3, "delivery", 1000)),
         live_window_seconds=int(number(delivery, "live_window_minutes", 10, "delivery", 1440) * 60),
         feed_failure_alert_after=int(number(polling, "failure_alert_after", 3, "polling", 1000)),
+        max_items_per_feed=int(number(polling, "max_items_per_feed", 200, "polling", 100_000)),
+        fulltext_per_poll=int(number(polling, "fulltext_per_poll", 50, "polling", 100_000)),
+        fulltext_per_host=int(number(polling, "fulltext_per_host", 10, "polling", 100_000)),
         environ=env,
     )
