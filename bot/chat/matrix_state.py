@@ -25,13 +25,13 @@ class MatrixState:
     """The adapter's persistent state for one account."""
 
     user_id: str = ""
-    homeserver: str = ""  # the homeserver URL this state was made with ("" in files from before it was kept)
     device_id: str = ""
     access_token: str = ""
     next_batch: str = ""
     encrypted_notified: list[str] = field(default_factory=list)
     replaced_rooms: dict[str, str] = field(default_factory=dict)
     recent_handled: list[str] = field(default_factory=list)
+    homeserver: str = ""  # the homeserver URL this state was made with ("" in files from before it was kept)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
