@@ -11,6 +11,7 @@ import asyncio
 import logging
 import shlex
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.chat.core_port import CorePort
@@ -22,6 +23,7 @@ log = logging.getLogger("bot.chat.router")
 
 MAX_QUESTION_CHARS = 500  # a sentence or two; longer questions are refused, not answered
 SHLEX_MAX_CHARS = 4000  # longer messages are split on white space (shlex is slow on huge input)
+ANSWER_THREADS = 2  # questions are answered on their own threads, never on the pool seeds scans and the outbox use
 
 
 def too_long_question(question: str) -> str | None:
@@ -61,6 +63,7 @@ class Router:
         self.room_admin: Callable[[IncomingMessage], Awaitable[bool]] | None = None
         self.thread_story: Callable[[IncomingMessage], Awaitable[str | None]] | None = None
         self.commands: dict[str, tuple[Command, Handler]] = {}
+        self._answer_pool = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
         self.register(Command("help", "help [COMMAND]", "what the bot can do"), self._help)
         self.register(Command("stories", "stories", "tracked stories with article counts"), self._stories)
         self.register(Command("sources", "sources", "feeds and seed files with their health"), self._sources)
@@ -118,8 +121,8 @@ class Router:
         refusal = too_long_question(question)
         if refusal:
             return [Post(refusal)]
-        try:
-            reply = await asyncio.to_thread(ask, question, story)
+        try:  # on the answer pool: a burst of questions cannot starve the loop's default pool
+            reply = await asyncio.get_running_loop().run_in_executor(self._answer_pool, ask, question, story)
         except Exception:
             log.exception("event=answer_failed")
             return [Post("Sorry, I could not work out an answer; the details are in the bot's log.")]

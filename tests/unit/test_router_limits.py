@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -46,3 +49,25 @@ async def test_a_question_within_the_limit_is_answered() -> None:
     assert len(question) <= MAX_QUESTION_CHARS
     replies = await Router(core).handle(message(question))
     assert core.asked == [question] and len(replies) == 1
+
+
+async def test_a_burst_of_slow_questions_leaves_the_default_thread_pool_free() -> None:
+    release = threading.Event()
+
+    class SlowCore(FakeCore):
+        def ask(self, question: str, story: str | None = None) -> Answer:
+            release.wait(10)
+            return super().ask(question, story)
+
+    router = Router(SlowCore())
+    burst = min(32, (os.cpu_count() or 1) + 4) + 2  # more than the loop's default pool has threads
+    answering = [asyncio.create_task(router.handle(message(f"who is number {i}?"))) for i in range(burst)]
+    try:
+        await asyncio.sleep(0.1)
+        started = time.perf_counter()
+        await asyncio.wait_for(asyncio.to_thread(lambda: None), timeout=5)  # what seeds scans and the outbox do
+        waited = time.perf_counter() - started
+    finally:
+        release.set()
+        await asyncio.gather(*answering)
+    assert waited < 0.5, waited
