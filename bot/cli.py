@@ -27,6 +27,7 @@ from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.text import strip_controls
 from bot.understand.digest import build_digest
 
 log = logging.getLogger("bot")
@@ -138,11 +139,12 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
             current = update.story
             print(f"== {current}")
         date = update.citation.published.date().isoformat() if update.citation.published else "undated"
-        print(f"[{update.kind}] {update.sentence}\n    {update.citation.source}, {date} <{update.citation.url}>")
+        print(strip_controls(f"[{update.kind}] {update.sentence}\n    {update.citation.source}, {date} "
+                             f"<{update.citation.url}>"))
         if update.previous:
             prev = update.previous.citation
             when = prev.published.date().isoformat() if prev.published else "undated"
-            print(f"    was: {update.previous.value} ({prev.source}, {when})")
+            print(strip_controls(f"    was: {update.previous.value} ({prev.source}, {when})"))
     return 0
 
 
@@ -203,8 +205,8 @@ def _stories(core: Core) -> int:
     summaries = core.store.story_summaries()
     for s in summaries:
         last = s.last_article.date().isoformat() if s.last_article else "-"
-        print(f"{s.story.id:<20} {s.articles:>5} article(s) {s.updates:>5} update(s)  last {last}  "
-              f"{s.story.title} [{s.story.defined_in}]")
+        print(strip_controls(f"{s.story.id:<20} {s.articles:>5} article(s) {s.updates:>5} update(s)  last {last}  "
+                             f"{s.story.title} [{s.story.defined_in}]"))
     if not summaries:
         print("No stories are tracked; define them in config/stories.toml.")
     return 0
@@ -215,7 +217,8 @@ def _sources(core: Core) -> int:
     for h in rows:
         when = h.last_read.strftime("%Y-%m-%d %H:%M") if h.last_read else "never"
         problem = f"  ({h.error_count} failure(s) in a row: {redact_text(h.last_error or '')})" if h.error_count else ""
-        print(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  {redact_url(h.name)}{problem}")
+        print(strip_controls(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  "
+                             f"{redact_url(h.name)}{problem}"))
     if not rows:
         print("No sources yet: add feeds to config/feeds.toml or files to seeds/.")
     return 0
