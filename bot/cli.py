@@ -93,7 +93,7 @@ def parse_age(text: str) -> timedelta:
     """'90m', '24h', '7d' as a duration; raises ValueError with a readable message otherwise."""
     match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text or "")
     if not match:
-        raise ValueError(f"'{text}' is not an age such as 90m, 24h or 7d")
+        raise ValueError(f"'{text[:40]}' is not an age such as 90m, 24h or 7d")
     amount, unit = int(match.group(1)[:12]), match.group(2)
     minutes = amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit]
     if len(match.group(1)) > 12 or minutes > MAX_AGE_MINUTES:
