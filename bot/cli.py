@@ -17,19 +17,22 @@ from typing import Any
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.render_text import render_text
-from bot.chat.router import answer_post
+from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
+from bot.redact import RedactingFormatter, redact_text, redact_url
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.text import strip_controls
 from bot.understand.digest import build_digest
 from bot.understand.language.model import ModelMissing
 
 log = logging.getLogger("bot")
+MAX_AGE_MINUTES = 100 * 525600  # `--since` reaches back at most 100 years
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
@@ -83,7 +86,7 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
         report.merge(asyncio.run(ingest_feed_urls(core, urls)))
     print(f"Ingested: {report.summary()}.")
     for failure in report.failures:
-        print(f"  problem: {failure}", file=sys.stderr)
+        print(f"  problem: {redact_text(failure)}", file=sys.stderr)
     return 1 if report.failures and not (report.added or report.merged or report.unchanged or report.revised) else 0
 
 
@@ -91,9 +94,13 @@ def parse_age(text: str) -> timedelta:
     """'90m', '24h', '7d' as a duration; raises ValueError with a readable message otherwise."""
     match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text or "")
     if not match:
-        raise ValueError(f"'{text}' is not an age such as 90m, 24h or 7d")
-    amount, unit = int(match.group(1)), match.group(2)
-    return timedelta(minutes=amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit])
+        raise ValueError(f"'{text[:40]}' is not an age such as 90m, 24h or 7d")
+    amount, unit = int(match.group(1)[:12]), match.group(2)
+    minutes = amount * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit]
+    if len(match.group(1)) > 12 or minutes > MAX_AGE_MINUTES:
+        raise ValueError(f"'{text[:40]}' is too long ago; the longest age is {MAX_AGE_MINUTES // 525600} years "
+                         f"({MAX_AGE_MINUTES // 1440}d)")
+    return timedelta(minutes=minutes)
 
 
 def update_json(update: Update) -> dict[str, Any]:
@@ -133,11 +140,12 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
             current = update.story
             print(f"== {current}")
         date = update.citation.published.date().isoformat() if update.citation.published else "undated"
-        print(f"[{update.kind}] {update.sentence}\n    {update.citation.source}, {date} <{update.citation.url}>")
+        print(strip_controls(f"[{update.kind}] {update.sentence}\n    {update.citation.source}, {date} "
+                             f"<{update.citation.url}>"))
         if update.previous:
             prev = update.previous.citation
             when = prev.published.date().isoformat() if prev.published else "undated"
-            print(f"    was: {update.previous.value} ({prev.source}, {when})")
+            print(strip_controls(f"    was: {update.previous.value} ({prev.source}, {when})"))
     return 0
 
 
@@ -158,15 +166,25 @@ def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
         print(f"newsdesk-bot: no story '{story}'; tracked stories: {', '.join(sorted(known))}.", file=sys.stderr)
         return 2
     questions = [line.strip() for line in sys.stdin] if words == ["-"] else [" ".join(words)]
+    refused = 0
     for question in questions:
         if not question:
+            continue
+        refusal = too_long_question(question)
+        if refusal:  # said instead of an answer, in the shape the caller reads
+            refused += 1
+            if as_json:
+                print(json.dumps({"question": question[:MAX_QUESTION_CHARS] + "…", "answer": None, "text": refusal,
+                                  "story": story, "as_of": None, "citations": []}, ensure_ascii=False), flush=True)
+            else:
+                print(refusal, flush=True)
             continue
         answer = core.ask(question, story)
         if as_json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
         else:
             print(render_text(answer_post(answer)) + ("\n" if len(questions) > 1 else ""), flush=True)
-    return 0
+    return 2 if refused and words != ["-"] else 0
 
 
 def _digest(core: Core, story: str | None, since: str) -> int:
@@ -188,8 +206,8 @@ def _stories(core: Core) -> int:
     summaries = core.store.story_summaries()
     for s in summaries:
         last = s.last_article.date().isoformat() if s.last_article else "-"
-        print(f"{s.story.id:<20} {s.articles:>5} article(s) {s.updates:>5} update(s)  last {last}  "
-              f"{s.story.title} [{s.story.defined_in}]")
+        print(strip_controls(f"{s.story.id:<20} {s.articles:>5} article(s) {s.updates:>5} update(s)  last {last}  "
+                             f"{s.story.title} [{s.story.defined_in}]"))
     if not summaries:
         print("No stories are tracked; define them in config/stories.toml.")
     return 0
@@ -199,8 +217,9 @@ def _sources(core: Core) -> int:
     rows = core.store.source_health()
     for h in rows:
         when = h.last_read.strftime("%Y-%m-%d %H:%M") if h.last_read else "never"
-        problem = f"  ({h.error_count} failure(s) in a row: {h.last_error})" if h.error_count else ""
-        print(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  {h.name}{problem}")
+        problem = f"  ({h.error_count} failure(s) in a row: {redact_text(h.last_error or '')})" if h.error_count else ""
+        print(strip_controls(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  "
+                             f"{redact_url(h.name)}{problem}"))
     if not rows:
         print("No sources yet: add feeds to config/feeds.toml or files to seeds/.")
     return 0
@@ -237,7 +256,7 @@ async def _run(core: Core, forever: bool) -> int:
     try:
         await runtime.start()
     except AdapterStartError as exc:
-        print(f"newsdesk-bot: cannot start {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: cannot start {redact_text(str(exc))}", file=sys.stderr)
         return 2
     waits = [asyncio.create_task(stop.wait())]
     console = next((p for p in ports if isinstance(p, ConsoleAdapter)), None)
@@ -254,12 +273,24 @@ async def _run(core: Core, forever: bool) -> int:
     return 0
 
 
+def _unexpected(exc: Exception, verbose: bool) -> int:
+    """One redacted sentence for an error nobody foresaw; the traceback only with --verbose."""
+    if verbose:
+        log.error("event=unexpected_error", exc_info=exc)
+    detail = redact_text(str(exc).splitlines()[0] if str(exc) else "")[:300]
+    print(f"newsdesk-bot: unexpected error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+          "run with --verbose for the details.", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code."""
     args = _parser().parse_args(argv)
     level = logging.INFO if args.verbose or args.command == "run" else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    for handler in logging.getLogger().handlers:  # nothing logged may show a secret
+        handler.setFormatter(RedactingFormatter(handler.formatter._fmt if handler.formatter else None))
     if not args.command:
         _parser().print_help()
         return 0
@@ -267,8 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         core = build_core(settings)
     except (ConfigError, StoreError) as exc:
-        print(f"newsdesk-bot: {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the edge: one sentence, details only with -v
+        return _unexpected(exc, args.verbose)
     try:
         if args.command == "ingest":
             return _ingest(core, args.paths)
@@ -294,8 +327,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the reader went away; say nothing more
         return 0
     except (ConfigError, StoreError, ModelMissing) as exc:
-        print(f"newsdesk-bot: {exc}", file=sys.stderr)
+        print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - the edge: one sentence, details only with -v
+        return _unexpected(exc, args.verbose)
     finally:
         core.close()
 

@@ -7,6 +7,7 @@ and the problem; the CLI prints that sentence and exits, never a traceback.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -18,8 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import netallow
 from bot.domain import Story
+from bot.redact import redact_url, userinfo
 
 STORY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_POLL_MINUTES = 10080  # a week: the longest poll interval, per feed or by default
 
 
 class ConfigError(Exception):
@@ -56,6 +59,9 @@ class Settings:
     live_posts_per_window: int = 3
     live_window_seconds: int = 600
     feed_failure_alert_after: int = 3
+    max_items_per_feed: int = 200
+    fulltext_per_poll: int = 50
+    fulltext_per_host: int = 10
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -67,8 +73,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: is not UTF-8 text, so it cannot be TOML (is it a binary file?).") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from exc
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is a zone of the IANA database (a folder of it such as 'America' is not)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
@@ -140,8 +157,9 @@ def parse_feeds(data: Mapping[str, Any], path: Path, story_ids: set[str], defaul
                 raise ConfigError(f"{where}: key 'stories' names {story!r}, which is not a story in stories.toml.")
         interval = _expect(entry.get("interval_minutes", default_interval / 60), (int, float),
                            f"{where}: key 'interval_minutes'", "a number of minutes")
-        if interval < 1:
-            raise ConfigError(f"{where}: key 'interval_minutes' must be at least 1, not {interval!r}.")
+        if not math.isfinite(interval) or not 1 <= interval <= MAX_POLL_MINUTES:
+            raise ConfigError(f"{where}: key 'interval_minutes' must be a number from 1 to {MAX_POLL_MINUTES}, "
+                              f"not {interval!r}.")
         result.append(FeedConfig(
             url=url, title=_expect(entry.get("title", ""), str, f"{where}: key 'title'", "a string"),
             stories=stories, fulltext=_expect(entry.get("fulltext", True), bool, f"{where}: key 'fulltext'",
@@ -173,14 +191,19 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
         f"{bot_path}: key 'database_url'", "a database URL string")
     if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", database_url):
         source = "NEWSDESK_DATABASE_URL" if env.get("NEWSDESK_DATABASE_URL") else f"{bot_path}: key 'database_url'"
-        raise ConfigError(f"{source}: {database_url.split('@')[-1]!r} is not a sqlite:/// or postgresql:// URL.")
-    seeds_dir = Path(env.get("NEWSDESK_SEEDS_DIR") or bot_cfg.get("seeds_dir") or base / "seeds")
+        raise ConfigError(f"{source}: {redact_url(database_url)!r} is not a sqlite:/// or postgresql:// URL.")
+    password = userinfo(database_url).partition(":")[2]
+    if any(mark in password for mark in "@/?#"):
+        source = "NEWSDESK_DATABASE_URL" if env.get("NEWSDESK_DATABASE_URL") else f"{bot_path}: key 'database_url'"
+        raise ConfigError(f"{source}: the password in {redact_url(database_url)!r} holds one of @ / ? #; "
+                          "percent-encode it (@ is %40, / is %2F, ? is %3F, # is %23).")
+    seeds_cfg = _expect(bot_cfg.get("seeds_dir", ""), str, f"{bot_path}: key 'seeds_dir'", "a folder path string")
+    seeds_dir = Path(env.get("NEWSDESK_SEEDS_DIR") or seeds_cfg or base / "seeds")
 
     timezone = _expect(bot_cfg.get("timezone", "UTC"), str, f"{bot_path}: key 'timezone'", "an IANA zone name")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{bot_path}: key 'timezone': {timezone!r} is not an IANA time zone.") from exc
+    if not is_time_zone(timezone):
+        raise ConfigError(f"{bot_path}: key 'timezone': {timezone!r} is not an IANA time zone "
+                          "(for example Europe/London or America/New_York).")
     admins_raw = _expect(bot_cfg.get("admins", {}), dict, f"{bot_path}: key 'admins'",
                          "a table of platform = [user ids]")
     admins = {platform: _string_list(ids, f"{bot_path}: key 'admins.{platform}'")
@@ -188,24 +211,28 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
     polling = _expect(bot_cfg.get("polling", {}), dict, f"{bot_path}: key 'polling'", "a table")
     delivery = _expect(bot_cfg.get("delivery", {}), dict, f"{bot_path}: key 'delivery'", "a table")
 
-    def number(table: Mapping[str, Any], key: str, default: float, section: str) -> float:
+    def number(table: Mapping[str, Any], key: str, default: float, section: str, maximum: float) -> float:
         value = _expect(table.get(key, default), (int, float), f"{bot_path}: key '{section}.{key}'", "a number")
-        if value <= 0:
-            raise ConfigError(f"{bot_path}: key '{section}.{key}' must be greater than 0, not {value!r}.")
+        if not math.isfinite(value) or not 0 < value <= maximum:
+            raise ConfigError(f"{bot_path}: key '{section}.{key}' must be greater than 0 and at most "
+                              f"{maximum:g}, not {value!r}.")
         return float(value)
 
-    default_poll = int(number(polling, "interval_minutes", 15, "polling") * 60)
+    default_poll = int(number(polling, "interval_minutes", 15, "polling", MAX_POLL_MINUTES) * 60)
     stories = parse_stories(_read_toml(stories_path), stories_path)
     feeds = parse_feeds(_read_toml(feeds_path), feeds_path, {s.id for s in stories}, default_poll)
     return Settings(
         database_url=database_url, config_dir=config_dir, seeds_dir=seeds_dir, data_dir=data_dir,
         fetch_allow=parse_allow(env.get(netallow.ALLOW_ENV, "")), stories=stories, feeds=feeds,
         admins=admins, timezone=timezone,
-        seeds_rescan_seconds=number(polling, "seeds_rescan_seconds", 5, "polling"),
+        seeds_rescan_seconds=number(polling, "seeds_rescan_seconds", 5, "polling", 86400),
         default_poll_seconds=default_poll,
-        digest_top_updates=int(number(delivery, "digest_top_updates", 5, "delivery")),
-        live_posts_per_window=int(number(delivery, "live_posts_per_window", 3, "delivery")),
-        live_window_seconds=int(number(delivery, "live_window_minutes", 10, "delivery") * 60),
-        feed_failure_alert_after=int(number(polling, "failure_alert_after", 3, "polling")),
+        digest_top_updates=int(number(delivery, "digest_top_updates", 5, "delivery", 50)),
+        live_posts_per_window=int(number(delivery, "live_posts_per_window", 3, "delivery", 1000)),
+        live_window_seconds=int(number(delivery, "live_window_minutes", 10, "delivery", 1440) * 60),
+        feed_failure_alert_after=int(number(polling, "failure_alert_after", 3, "polling", 1000)),
+        max_items_per_feed=int(number(polling, "max_items_per_feed", 200, "polling", 100_000)),
+        fulltext_per_poll=int(number(polling, "fulltext_per_poll", 50, "polling", 100_000)),
+        fulltext_per_host=int(number(polling, "fulltext_per_host", 10, "polling", 100_000)),
         environ=env,
     )

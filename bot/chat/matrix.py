@@ -62,8 +62,9 @@ from nio import (
 
 from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textual, read_capped, too_big
 from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
-from bot.chat.matrix_state import MatrixState, MatrixStateStore
+from bot.chat.matrix_state import MatrixState, MatrixStateStore, foreign_state
 from bot.chat.port import (
+    ContentRefused,
     DeliveryError,
     MessageHandler,
     PermanentDeliveryError,
@@ -104,6 +105,8 @@ _PERMANENT_CODES = {
     "M_GUEST_ACCESS_FORBIDDEN",
     "M_INVALID_PARAM",
 }
+# refusals of one event's content, not of the room: the post fails, the subscription stays
+_CONTENT_CODES = {"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"}
 _PRIVILEGED_CREATOR_VERSIONS = {"12"}
 _GAP_PAGE = 100
 
@@ -176,6 +179,8 @@ def delivery_error(resp: ErrorResponse, action: str) -> DeliveryError:
         return RateLimited(retry_ms / 1000, detail)
     if status is not None and status >= 500:
         return TransientDeliveryError(detail)
+    if resp.status_code in _CONTENT_CODES or status == 413:
+        return ContentRefused(detail)
     if resp.status_code in _PERMANENT_CODES or (status is not None and 400 <= status < 500):
         return PermanentDeliveryError(detail)
     return TransientDeliveryError(detail)
@@ -318,8 +323,13 @@ class MatrixAdapter:
     async def _login(self) -> None:
         cfg = self.config
         saved = self._store.load()
-        if saved is None or saved.user_id != cfg.user_id:
+        foreign = foreign_state(saved, cfg.user_id, cfg.homeserver) if saved is not None else None
+        if foreign:
+            log.warning("matrix.state_discarded reason=%r saved_user=%s saved_homeserver=%s", foreign,
+                        saved.user_id if saved else "", saved.homeserver if saved else "")
+        if saved is None or foreign:
             saved = MatrixState(user_id=cfg.user_id)
+        saved.user_id, saved.homeserver = cfg.user_id, cfg.homeserver
         self._state = saved
         client = AsyncClient(
             cfg.homeserver,
@@ -335,6 +345,8 @@ class MatrixAdapter:
             if token and await self._use_token(client, token):
                 pass
             elif cfg.password:
+                if token:
+                    self._discard_sync_state("the saved access token was refused")
                 resp = await client.login(password=cfg.password, device_name=cfg.device_name)
                 if not isinstance(resp, LoginResponse):
                     raise MatrixLoginError(f"login refused: {_error_detail(resp)}")
@@ -432,8 +444,21 @@ class MatrixAdapter:
             return
         if isinstance(resp, LoginResponse):
             self._state.device_id, self._state.access_token = resp.device_id, resp.access_token
+            self._discard_sync_state("the access token was refused while syncing")
             self._save()
             log.info("matrix.relogged_in device=%s", resp.device_id)
+
+    def _discard_sync_state(self, reason: str) -> None:
+        """Forget the saved sync position: it may be from a homeserver database that no longer exists.
+
+        The next sync starts afresh (invites and rooms as they are now; earlier messages are not
+        answered, as on a first start).
+        """
+        log.warning("matrix.sync_state_discarded reason=%r had_batch=%s", reason, bool(self._state.next_batch))
+        self._state.next_batch = ""
+        self._state.recent_handled.clear()
+        self._sync_token = None
+        self._pending.clear()
 
     def _spawn(self, work: Awaitable[None], batch: set[asyncio.Task[None]], name: str) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(work)

@@ -4,6 +4,7 @@ The access token and device id let a restarted bot log in as the same device (no
 restart); `next_batch` is the sync token saved only after the messages it covers were handled, so
 a restart neither replays old messages nor misses ones sent while the bot was down.
 `MatrixStateStore` is a small interface so the state can move from a JSON file into the database.
+State saved for another user or another homeserver is never reused (`foreign_state`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class MatrixState:
     encrypted_notified: list[str] = field(default_factory=list)
     replaced_rooms: dict[str, str] = field(default_factory=dict)
     recent_handled: list[str] = field(default_factory=list)
+    homeserver: str = ""  # the homeserver URL this state was made with ("" in files from before it was kept)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -40,6 +42,7 @@ class MatrixState:
         """Build from a dict, ignoring unknown keys (older or newer files still load)."""
         return cls(
             user_id=str(data.get("user_id", "")),
+            homeserver=str(data.get("homeserver", "")),
             device_id=str(data.get("device_id", "")),
             access_token=str(data.get("access_token", "")),
             next_batch=str(data.get("next_batch", "")),
@@ -47,6 +50,20 @@ class MatrixState:
             replaced_rooms={str(k): str(v) for k, v in dict(data.get("replaced_rooms", {})).items()},
             recent_handled=[str(e) for e in data.get("recent_handled", [])],
         )
+
+
+def same_homeserver(a: str, b: str) -> bool:
+    """Whether two homeserver URLs name the same server (case and a trailing slash do not count)."""
+    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+
+
+def foreign_state(saved: MatrixState, user_id: str, homeserver: str) -> str | None:
+    """Why `saved` belongs to another account (a few words for the log), or None when it is ours."""
+    if saved.user_id and saved.user_id != user_id:
+        return "saved for another user"
+    if saved.homeserver and not same_homeserver(saved.homeserver, homeserver):
+        return "saved for another homeserver"
+    return None
 
 
 class MatrixStateStore(Protocol):

@@ -36,6 +36,13 @@ class PermanentDeliveryError(DeliveryError):
     """A failure that retrying will not fix (channel gone, bot removed, archived)."""
 
 
+class ContentRefused(PermanentDeliveryError):
+    """The platform refused this one post's content (too large, invalid blocks); the channel is fine.
+
+    Retrying the same post will not help, but nothing is wrong with the subscription it came from.
+    """
+
+
 class ChatPort(Protocol):
     """One chat platform, as the runtime sees it."""
 

@@ -5,25 +5,34 @@ with HTML in `formatted_body` (format `org.matrix.custom.html`) and a clean plai
 Text that came from feeds must never ping anyone: each message carries an empty `m.mentions`
 (intentional mentions, so clients and servers skip the old body-matching rules), and `@room` and
 Matrix user ids in the text are broken with an invisible word joiner so no client turns them into
-mentions or pills.
+mentions or pills. Feed links that are Matrix permalinks (`https://matrix.to/#/@user:server`,
+rooms, events) are never linked, and shown with their host and ids broken the same way, since
+clients render such links as user or room pills.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.chat.render_fit import largest_fitting
 from bot.domain import Citation, Post
 
 HTML_FORMAT = "org.matrix.custom.html"
+# Synapse refuses events over 65,536 bytes (M_TOO_LARGE). A post's body and HTML together, as JSON,
+# stay under this budget, so even an edit (which carries both twice) is well inside the limit.
+CONTENT_BUDGET = 28_000
 WORD_JOINER = "\u2060"
 
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 _USER_ID = re.compile(r"@([A-Za-z0-9._=/+\-]+:[A-Za-z0-9.\-]+(?::\d+)?)")
 _SAFE_SCHEMES = ("http://", "https://")
+_PERMALINK = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^/?#]*\.)?matrix\.to(?::\d+)?(?:[/?#]|$)"
+                        r"|#/(?:@|%40|!|%21|#|%23|\+|%2b)|^matrix:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,26 +49,39 @@ def neutralise(text: str) -> str:
     return _USER_ID.sub(lambda m: "@" + WORD_JOINER + m.group(1), text)
 
 
+def is_permalink(url: str) -> bool:
+    """Whether `url` points at a Matrix user, room or event (a matrix.to link or a matrix: URI)."""
+    return bool(_PERMALINK.search(url))
+
+
+def shown_url(url: str) -> str:
+    """A URL as text in a message: ids broken; a permalink's host broken too, so nothing links to a pill."""
+    if is_permalink(url):
+        url = re.sub(r"(?i)matrix\.to", "matrix" + WORD_JOINER + ".to", url)
+        url = re.sub(r"(?i)(@|%40|!|%21|#/#|%23|\+|%2b)", lambda m: m.group(1) + WORD_JOINER, url)
+    return neutralise(url)
+
+
 def _date(published: datetime | None) -> str:
     return published.strftime("%Y-%m-%d") if published else ""
 
 
 def _citation_plain(index: int, citation: Citation) -> str:
     meta = ", ".join(part for part in (neutralise(citation.source), _date(citation.published)) if part)
-    title = neutralise(citation.title) or citation.url
+    title = neutralise(citation.title) or shown_url(citation.url)
     line = f"[{index}] {title}"
     if meta:
         line += f" ({meta})"
     if citation.url:
-        line += f" {citation.url}"
+        line += f" {shown_url(citation.url)}"
     if citation.sentence:
         line += f'\n    "{neutralise(citation.sentence)}"'
     return line
 
 
 def _citation_html(citation: Citation) -> str:
-    title = html.escape(neutralise(citation.title) or citation.url)
-    if citation.url.startswith(_SAFE_SCHEMES):
+    title = html.escape(neutralise(citation.title) or shown_url(citation.url))
+    if citation.url.startswith(_SAFE_SCHEMES) and not is_permalink(citation.url):
         title = f'<a href="{html.escape(citation.url, quote=True)}">{title}</a>'
     meta = ", ".join(
         html.escape(part) for part in (neutralise(citation.source), _date(citation.published)) if part
@@ -90,6 +112,16 @@ def render_post(post: Post) -> RenderedPost:
     return RenderedPost(body="\n\n".join(plain), html="".join(markup))
 
 
+def _json_size(rendered: RenderedPost) -> int:
+    return len(json.dumps({"body": rendered.body, "formatted_body": rendered.html}))
+
+
+def fitted_render(post: Post) -> RenderedPost:
+    """`render_post`, with the post cut (and a note saying so) when it would exceed `CONTENT_BUDGET`."""
+    return render_post(largest_fitting(post, lambda p: _json_size(render_post(p)) <= CONTENT_BUDGET,
+                                       CONTENT_BUDGET))
+
+
 def notice_content(text: str) -> dict[str, Any]:
     """A plain `m.notice` (used for the bot's own short status sentences)."""
     return {"msgtype": "m.notice", "body": text, "m.mentions": {}}
@@ -103,7 +135,7 @@ def message_content(
     Thread replies carry `is_falling_back` with `m.in_reply_to` pointing at the latest event we
     know in the thread, so clients without thread support show a plain reply.
     """
-    rendered = render_post(post)
+    rendered = fitted_render(post)
     content: dict[str, Any] = {
         "msgtype": "m.notice",
         "body": rendered.body,
@@ -123,7 +155,7 @@ def message_content(
 
 def edit_content(event_id: str, post: Post) -> dict[str, Any]:
     """Content of an `m.replace` edit that makes `event_id` show `post`."""
-    rendered = render_post(post)
+    rendered = fitted_render(post)
     new_content = {
         "msgtype": "m.notice",
         "body": rendered.body,

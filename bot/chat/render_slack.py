@@ -5,9 +5,11 @@ notify people: `<!channel>` and friends are escaped into literal text, and bare 
 `@here` and `@everyone` get an invisible word joiner after the `@`. Text objects are sent with
 `verbatim: true` so Slack does not auto-link names or mentions in them either.
 
-Slack's documented limits are kept by splitting, never by cutting: at most 50 blocks and 40,000
-characters of text per message and 3,000 characters per section or context text. A post that does
-not fit becomes several messages; every character of its content is in one of them.
+Slack's documented limits are kept by splitting: at most 50 blocks and 40,000 characters of text
+per message and 3,000 characters per section or context text. A post that does not fit becomes
+several messages, every character of its content in one of them, up to `MAX_MESSAGES_PER_POST`
+messages; a post bigger than that (a runaway feed item) is cut to fit them, its last message
+saying how much was left out, so one post can never flood a channel.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.chat.render_fit import largest_fitting
 from bot.domain import Citation, Post
 
 BLOCKS_PER_MESSAGE = 50
 TEXT_OBJECT_LIMIT = 3000
 MESSAGE_TEXT_LIMIT = 40000
 CONTEXT_ELEMENTS = 10
+MAX_MESSAGES_PER_POST = 5
 # Room left for the continuation marker and newlines when text is packed into one message.
 _MESSAGE_BUDGET = MESSAGE_TEXT_LIMIT - 1000
 
@@ -152,6 +156,25 @@ def render_post(post: Post) -> list[SlackMessage]:
     Messages after the first start with a small context line naming the post and its part, so a
     reader can tell a continuation from a new post.
     """
+    groups = _groups(post)
+    if len(groups) > MAX_MESSAGES_PER_POST:
+        post = largest_fitting(post, lambda p: len(_groups(p)) <= MAX_MESSAGES_PER_POST,
+                               MAX_MESSAGES_PER_POST * _MESSAGE_BUDGET)
+        groups = _groups(post)
+    messages = []
+    heading = " ".join(post.heading.split())
+    title = escape(heading if len(heading) <= 150 else heading[:150] + "…") or "post"
+    for number, group in enumerate(groups, start=1):
+        if number > 1:
+            marker = f"_{title} (continued, part {number} of {len(groups)})_"
+            group = [{"type": "context", "elements": [_mrkdwn(marker)]}, *group]
+        text = "\n".join(t for t in (block_text(b) for b in group) if t)
+        messages.append(SlackMessage(blocks=group, text=text))
+    return messages
+
+
+def _groups(post: Post) -> list[list[dict[str, Any]]]:
+    """The post's blocks packed into messages within the block and text limits."""
     blocks = post_blocks(post)
     if not blocks:
         blocks = [_section(escape("(empty)"))]
@@ -164,16 +187,7 @@ def render_post(post: Post) -> list[SlackMessage]:
             size = 0
         groups[-1].append(block)
         size += length
-    messages = []
-    heading = " ".join(post.heading.split())
-    title = escape(heading if len(heading) <= 150 else heading[:150] + "…") or "post"
-    for number, group in enumerate(groups, start=1):
-        if number > 1:
-            marker = f"_{title} (continued, part {number} of {len(groups)})_"
-            group = [{"type": "context", "elements": [_mrkdwn(marker)]}, *group]
-        text = "\n".join(t for t in (block_text(b) for b in group) if t)
-        messages.append(SlackMessage(blocks=group, text=text))
-    return messages
+    return groups
 
 
 _SPECIAL = re.compile(r"<([^<>]*)>")

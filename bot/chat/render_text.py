@@ -1,8 +1,13 @@
-"""Plain-text rendering of posts, for the console and for logs."""
+"""Plain-text rendering of posts, for the console and for logs.
+
+Control characters are stripped on the way out too (text stored before ingest stripped them
+must not reach a terminal either).
+"""
 
 from __future__ import annotations
 
 from bot.domain import Citation, Post
+from bot.text import strip_controls
 
 
 def format_date(citation: Citation) -> str:
@@ -16,11 +21,12 @@ def citation_line(citation: Citation) -> str:
 
 
 def render_text(post: Post, indent: int = 0) -> str:
-    """A post and its thread as indented plain text."""
+    """A post and its thread as indented plain text, without terminal control characters."""
     pad = " " * indent
     out = [pad + post.heading] if post.heading else []
     out.extend(pad + "  " + line if post.heading else pad + line for line in post.lines)
     out.extend(pad + "  - " + citation_line(c) for c in post.citations)
+    out = [strip_controls(line) for line in out]
     for reply in post.replies:
         out.append(render_text(reply, indent + 4))
     return "\n".join(out)

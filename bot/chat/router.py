@@ -11,13 +11,27 @@ import asyncio
 import logging
 import shlex
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.chat.core_port import CorePort
 from bot.chat.render_text import format_date
 from bot.domain import Answer, IncomingMessage, Post
+from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.chat.router")
+
+MAX_QUESTION_CHARS = 500  # a sentence or two; longer questions are refused, not answered
+SHLEX_MAX_CHARS = 4000  # longer messages are split on white space (shlex is slow on huge input)
+ANSWER_THREADS = 2  # questions are answered on their own threads, never on the pool seeds scans and the outbox use
+
+
+def too_long_question(question: str) -> str | None:
+    """The one sentence that refuses a question over `MAX_QUESTION_CHARS`, or None when it is short enough."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return None
+    return (f"That question is {len(question):,} characters long; please ask in at most {MAX_QUESTION_CHARS} "
+            "characters (a sentence or two).")
 
 Ask = Callable[[str, str | None], Answer]
 """Answer a question (text, story scope or None) from the store; wired by the composition root."""
@@ -49,6 +63,7 @@ class Router:
         self.room_admin: Callable[[IncomingMessage], Awaitable[bool]] | None = None
         self.thread_story: Callable[[IncomingMessage], Awaitable[str | None]] | None = None
         self.commands: dict[str, tuple[Command, Handler]] = {}
+        self._answer_pool = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answer")
         self.register(Command("help", "help [COMMAND]", "what the bot can do"), self._help)
         self.register(Command("stories", "stories", "tracked stories with article counts"), self._stories)
         self.register(Command("sources", "sources", "feeds and seed files with their health"), self._sources)
@@ -66,7 +81,7 @@ class Router:
         if not message.addressed and scope is None:
             return []  # chatter in someone else's thread, not meant for the bot
         try:
-            words = shlex.split(text)
+            words = shlex.split(text) if len(text) <= SHLEX_MAX_CHARS else text.split()
         except ValueError:
             words = text.split()
         name = words[0].lower() if words else ""
@@ -103,8 +118,11 @@ class Router:
         """Answer a question from the store (scoped to a story inside its thread): the short answer
         first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
         ask = self.ask or self.core.ask
-        try:
-            reply = await asyncio.to_thread(ask, question, story)
+        refusal = too_long_question(question)
+        if refusal:
+            return [Post(refusal)]
+        try:  # on the answer pool: a burst of questions cannot starve the loop's default pool
+            reply = await asyncio.get_running_loop().run_in_executor(self._answer_pool, ask, question, story)
         except Exception:
             log.exception("event=answer_failed")
             return [Post("Sorry, I could not work out an answer; the details are in the bot's log.")]
@@ -138,8 +156,8 @@ class Router:
         lines = []
         for h in health:
             when = h.last_read.strftime("%Y-%m-%d %H:%M UTC") if h.last_read else "never"
-            problem = f", {h.error_count} error(s) in a row: {h.last_error}" if h.error_count else ""
-            lines.append(f"[{h.kind}] {h.name}: {h.status}, {h.items} item(s), last read {when}{problem}")
+            problem = f", {h.error_count} error(s) in a row: {redact_text(h.last_error or '')}" if h.error_count else ""
+            lines.append(f"[{h.kind}] {redact_url(h.name)}: {h.status}, {h.items} item(s), last read {when}{problem}")
         return [Post("Sources", lines)]
 
 

@@ -44,6 +44,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textual, read_capped, too_big
 from bot.chat.port import (
+    ContentRefused,
     DeliveryError,
     MessageHandler,
     PermanentDeliveryError,
@@ -83,6 +84,18 @@ class SlackPermanentError(PermanentDeliveryError):
     def __init__(self, error: str, detail: str) -> None:
         super().__init__(detail)
         self.error = error
+
+
+class SlackContentRefused(SlackPermanentError, ContentRefused):
+    """Slack refused this message's content (`msg_too_long`, `invalid_blocks`...); the channel is fine."""
+
+
+# Web API errors about one message's content, not about the channel or the app
+CONTENT_ERRORS = frozenset({
+    "msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments", "no_text",
+    "invalid_attachments", "invalid_metadata_format", "invalid_metadata_schema", "metadata_too_large",
+    "markdown_text_conflict", "invalid_arguments",
+})
 
 
 class SlackConfigError(ValueError):
@@ -195,6 +208,8 @@ def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
         return RateLimited(retry_after, f"slack {what}: {error or 'ratelimited'}")
     if not error or error in TRANSIENT_ERRORS or status >= 500:
         return TransientDeliveryError(f"slack {what}: {error or 'unexpected answer'} (HTTP {status})")
+    if error in CONTENT_ERRORS:
+        return SlackContentRefused(error, f"slack {what}: {error}")
     return SlackPermanentError(error, f"slack {what}: {error}")
 
 

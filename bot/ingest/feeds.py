@@ -21,6 +21,7 @@ import calendar
 import io
 import logging
 import re
+import xml.parsers.expat
 import xml.sax
 from collections.abc import Mapping
 from concurrent.futures import Executor
@@ -35,7 +36,7 @@ import feedparser
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError, MalformedFeed, NotAFeed, UnsafeFeed
 from bot.ingest.html_text import html_to_text, plain_title
-from bot.text import content_hash
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip_text, clip_title, content_hash, strip_controls
 
 __all__ = ["FeedError", "MalformedFeed", "NotAFeed", "ParsedFeed", "UnsafeFeed", "parse_feed",
            "parse_feed_async"]
@@ -103,7 +104,7 @@ def parse_feed(
             )
     feed = parsed.feed
     title = _title(feed) or None
-    name = source or title or (urlsplit(url).hostname or url)
+    name = clip_title(source or title or (urlsplit(url).hostname or url), 100)
     base = _base_for_links(parsed, url)
     items = [item for entry in entries if (item := _item(entry, base, origin or url, name)) is not None]
     if warning:
@@ -129,13 +130,49 @@ async def parse_feed_async(
     return await loop.run_in_executor(executor, call)
 
 
+class _RootReached(Exception):
+    """The prolog is over: the document's first element has started."""
+
+
+class _EntityDeclared(Exception):
+    """The DOCTYPE declares an entity."""
+
+
+def declares_entities(body: bytes) -> bool:
+    """Whether the document's DOCTYPE declares entities, found by parsing its prolog with expat.
+
+    Comments, processing instructions and the DOCTYPE are read as XML, so markup inside a comment
+    cannot hide a declaration. Expat stops at the first element (declarations can only come
+    before it). When expat cannot read the prolog (an encoding it does not know, broken markup
+    before the root), any `<!ENTITY` in the first 64 KB counts, to stay on the safe side.
+    """
+    parser = xml.parsers.expat.ParserCreate()
+
+    def on_root(*_: Any) -> None:
+        raise _RootReached
+
+    def on_entity(*_: Any) -> None:
+        raise _EntityDeclared
+
+    parser.StartElementHandler = on_root
+    parser.EntityDeclHandler = on_entity
+    parser.UnparsedEntityDeclHandler = on_entity
+    try:
+        parser.Parse(body, True)  # one call: expat stops at the root; chunks would re-scan a long token
+    except _RootReached:
+        return False
+    except _EntityDeclared:
+        return True
+    except (xml.parsers.expat.ExpatError, LookupError, ValueError):
+        head = body[:_PROLOG_LIMIT]
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            head = head.replace(b"\x00", b"")
+        return bool(_ENTITY_DECL.search(head))
+    return False
+
+
 def _refuse_entities(body: bytes, url: str) -> None:
-    head = body[:_PROLOG_LIMIT]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.replace(b"\x00", b"")
-    root = re.search(rb"<(?![?!])", head)
-    prolog = head[: root.start()] if root else head
-    if _ENTITY_DECL.search(prolog):
+    if declares_entities(body):
         raise UnsafeFeed(url, f"{url} declares XML entities in its DOCTYPE; refused as unsafe to expand.")
 
 
@@ -163,7 +200,7 @@ def _ttl(feed: Mapping[str, Any]) -> int | None:
 
 
 def _link(obj: Mapping[str, Any], base: str) -> str | None:
-    link = str(obj.get("link") or "").strip()
+    link = strip_controls(str(obj.get("link") or "")).strip()
     if not link:
         return None
     absolute = urljoin(base, link)
@@ -188,11 +225,14 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
     text = longest or summary
     if not title and not text:
         return None
+    if len(title) > MAX_TITLE_CHARS or len(text) > MAX_TEXT_CHARS:
+        log.info("feed.item_clipped feed=%s title_chars=%d text_chars=%d", feed_url, len(title), len(text))
+        title, text, summary = clip_title(title), clip_text(text), clip_text(summary)
     link = _link(entry, base) or ""
     guid = str(entry.get("id") or "").strip() or link or "sha256:" + content_hash(title, text)
     return RawArticle(
         url=link,
-        title=title or text.split("\n", 1)[0][:120],
+        title=title or clip_title(text.split("\n", 1)[0], 120),
         text=text or title,
         source=source,
         published=_published(dict(entry)),

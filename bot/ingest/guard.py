@@ -30,6 +30,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.ingest.errors import BlockedURL
 from bot.netallow import ALLOW_ENV, parse_allow  # the allow-list's syntax, shared with settings
+from bot.redact import redact_url
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -133,14 +134,15 @@ def check_url(url: str, policy: FetchPolicy) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise BlockedURL(url, f"Refused to fetch {url!r}: it is not a valid URL ({exc}).") from exc
+        raise BlockedURL(url, f"Refused to fetch {redact_url(url)!r}: it is not a valid URL ({exc}).") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         shown = scheme or "no scheme"
-        raise BlockedURL(url, f"Refused to fetch {url!r}: only http and https URLs are fetched, not {shown}.")
+        raise BlockedURL(url, f"Refused to fetch {redact_url(url)!r}: only http and https URLs are fetched, "
+                              f"not {shown}.")
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise BlockedURL(url, f"Refused to fetch {url!r}: the URL has no host.")
+        raise BlockedURL(url, f"Refused to fetch {redact_url(url)!r}: the URL has no host.")
     if port is None:
         port = 443 if scheme == "https" else 80
     try:
@@ -149,14 +151,14 @@ def check_url(url: str, policy: FetchPolicy) -> Target:
         address = None
         if _NUMERIC_HOST.fullmatch(host):
             raise BlockedURL(
-                url, f"Refused to fetch {url!r}: {host} is a non-canonical numeric address."
+                url, f"Refused to fetch {redact_url(url)!r}: {host} is a non-canonical numeric address."
             ) from None
     if address is not None and not host_allowed(host, policy.allow):
         reason = blocked_reason(address)
         if reason and not address_allowed(address, policy.allow):
             raise BlockedURL(
                 url,
-                f"Refused to fetch {url!r}: {host} is a {reason} address and is not in {ALLOW_ENV}.",
+                f"Refused to fetch {redact_url(url)!r}: {host} is a {reason} address and is not in {ALLOW_ENV}.",
             )
     return Target(url=url, host=host, port=port, address=address)
 

@@ -3,7 +3,8 @@
 Feed items carry HTML (``content:encoded``, Atom ``content``, escaped ``description``). The bot
 stores plain text, split later into sentences, so this keeps paragraph breaks as newlines (one
 paragraph per line, as the rest of the bot expects) and drops what a reader never sees: scripts,
-styles, embedded frames, images (tracking pixels included) and comments.
+styles, embedded frames, images (tracking pixels included), comments, and terminal control
+characters and escape sequences (which would clear screens or fake links where text is printed).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
+from bot.text import strip_controls
 
 _SKIP = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
@@ -71,11 +74,12 @@ def html_to_text(fragment: str) -> str:
     text = "".join(collector.parts)
     if _LEFTOVER_ENTITY.search(text):
         text = html.unescape(text)
+    text = strip_controls(text)  # a feed may carry terminal escapes, raw or as &#27;
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def plain_title(value: str, is_html: bool) -> str:
-    """A one-line title: markup removed when the feed marked it as HTML, entities unescaped."""
-    text = html_to_text(value) if is_html else html.unescape(value)
+    """A one-line title: markup and control characters removed, entities unescaped."""
+    text = html_to_text(value) if is_html else strip_controls(html.unescape(value))
     return " ".join(text.split())

@@ -18,7 +18,7 @@ from bot.domain import RawArticle
 from bot.ingest.errors import FeedError, FetchError, HTTPStatusError
 from bot.ingest.feeds import parse_feed_async
 from bot.ingest.fetch import Fetcher, redact
-from bot.ingest.fulltext import MIN_CHARS, complete_items
+from bot.ingest.fulltext import MIN_CHARS, FulltextBudget, complete_items, newest_first
 
 __all__ = ["MAX_BACKOFF_SECONDS", "MAX_HINT_SECONDS", "FeedState", "PollOutcome", "backoff_seconds",
            "next_interval_seconds", "poll_feed"]
@@ -92,12 +92,16 @@ async def poll_feed(
     *,
     min_chars: int = MIN_CHARS,
     executor: Executor | None = None,
+    max_items: int | None = None,
+    budget: FulltextBudget | None = None,
 ) -> PollOutcome:
     """Poll one feed once and return its next state and new items; never raises for feed trouble.
 
     A 304, or a 200 whose body hashes the same as last time, yields ``items=None`` without
     parsing. With ``state.fulltext`` short items get their article page's text (`complete_items`).
-    ``executor`` is used for parsing and extraction (default: the loop's thread pool).
+    ``executor`` is used for parsing and extraction (default: the loop's thread pool). At most
+    ``max_items`` items are kept, the newest (the rest are left for good: they are the oldest),
+    and full-text fetches draw on ``budget``, shared by the feeds of one poll round.
     """
     try:
         result = await fetcher.fetch(state.url, etag=state.etag, last_modified=state.last_modified)
@@ -124,8 +128,12 @@ async def poll_feed(
     except FeedError as exc:
         return _failed(state, now, str(exc), result.status, None)
     items = parsed.items
+    if max_items is not None and len(items) > max_items:
+        keep = set(newest_first(items)[:max_items])
+        log.info("poll.items_capped url=%s items=%d kept=%d", redact(state.url), len(items), max_items)
+        items = [item for index, item in enumerate(items) if index in keep]
     if state.fulltext:
-        items = await complete_items(fetcher, items, min_chars, executor=executor)
+        items = await complete_items(fetcher, items, min_chars, executor=executor, budget=budget)
     delay = next_interval_seconds(state.interval_seconds, parsed.ttl, result.max_age)
     new_state = dataclasses.replace(
         base, body_hash=body_hash, title=state.title or parsed.title,

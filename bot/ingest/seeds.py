@@ -13,6 +13,7 @@ Headers other than source/date/title are ignored. Without headers the first line
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,12 +23,13 @@ from urllib.parse import urlparse
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError
 from bot.ingest.feeds import parse_feed
-from bot.text import content_hash
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip_text, clip_title, content_hash, strip_controls
 
 ARTICLE_SUFFIXES = {".txt", ".md"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SEED_SUFFIXES = ARTICLE_SUFFIXES | FEED_SUFFIXES
 MAX_SEED_BYTES = 20 * 1024 * 1024
+log = logging.getLogger("bot.ingest.seeds")
 _HEADER = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s*(.*)$")
 
 
@@ -49,12 +51,31 @@ def find_seed_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if _is_seed(p, path))
+            try:
+                entries = sorted(path.rglob("*"))
+            except OSError as exc:
+                raise SeedError(f"{_shown(path)}: cannot be listed ({exc.strerror or exc}).") from exc
+            found.extend(p for p in entries if _is_seed(p, path) and _has_utf8_name(p))
         elif path.is_file():
             found.append(path)
         else:
-            raise SeedError(f"{path}: no such file or folder.")
+            raise SeedError(f"{_shown(path)}: no such file or folder.")
     return found
+
+
+def _shown(path: Path) -> str:
+    return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def _has_utf8_name(path: Path) -> bool:
+    """Whether the path can be stored and shown; a name that is not UTF-8 is skipped with one log line."""
+    try:
+        str(path.resolve()).encode("utf-8")
+    except (UnicodeEncodeError, OSError, RuntimeError):
+        log.warning("event=seed_skipped path=%s reason=%s", _shown(path),
+                    "its name is not UTF-8 or it cannot be resolved; rename it to read it")
+        return False
+    return True
 
 
 def _is_seed(path: Path, folder: Path) -> bool:
@@ -98,7 +119,7 @@ def outlet_of(url: str) -> str:
 def parse_article_text(text: str, name: str, modified: datetime | None = None) -> RawArticle:
     """A seed article from its text; `name` identifies it when it has no source URL."""
     headers: dict[str, str] = {}
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = strip_controls(text).split("\n")
     index = 0
     while index < len(lines):
         match = _HEADER.match(lines[index])
@@ -126,7 +147,10 @@ def parse_article_text(text: str, name: str, modified: datetime | None = None) -
         url = f"seed:{name}"
         outlet = re.sub(r"\s*\(.*$", "", source_header) or "seed file"
     published = _parse_date(headers["date"]) if "date" in headers else modified
-    return RawArticle(url=url, title=title, text=body, source=outlet, published=published, origin=name)
+    if len(title) > MAX_TITLE_CHARS or len(body) > MAX_TEXT_CHARS:
+        log.info("event=seed_clipped name=%s title_chars=%d text_chars=%d", name, len(title), len(body))
+    return RawArticle(url=url, title=clip_title(title), text=clip_text(body), source=clip_title(outlet, 100),
+                      published=published, origin=name)
 
 
 def parse_seed(seed: SeedFile, name: str) -> list[RawArticle]:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from bot.chat.router import Command, CommandError, Router
 from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
+from bot.redact import redact_text, redact_url
 from bot.runtime.core import Core
 from bot.runtime.schedule import next_daily
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
@@ -29,6 +30,7 @@ LeaveAfterReply = Callable[[IncomingMessage], bool]
 
 URL = re.compile(r"^https?://\S+$")
 CONFIRM_UPDATES = 3
+MAX_OPML_FEEDS = 500  # feeds one `import opml` may add
 
 
 def _when(value: str | None) -> str:
@@ -82,9 +84,10 @@ class RuntimeCommands:
         lines.append(f"Feeds: {len(feeds)}, {len(failing)} failing.")
         for f in feeds:
             polled = f["last_polled"].strftime("%Y-%m-%d %H:%M UTC") if f["last_polled"] else "never"
-            trouble = f", {f['error_count']} failure(s) in a row: {f['last_error']}" if f["error_count"] else ""
-            lines.append(f"  {f['title'] or f['url']}: {f['last_status'] or 'not polled yet'}, last poll {polled}"
-                         f"{trouble}")
+            trouble = (f", {f['error_count']} failure(s) in a row: {redact_text(f['last_error'] or '')}"
+                       if f["error_count"] else "")
+            lines.append(f"  {f['title'] or redact_url(f['url'])}: {f['last_status'] or 'not polled yet'}, "
+                         f"last poll {polled}{trouble}")
         lines.append(f"Last feed poll: {_when(self.repo.get_state('last_feed_poll'))}; last seeds scan: "
                      f"{_when(self.repo.get_state('last_seeds_scan'))}; last digest: "
                      f"{_when(self.repo.get_state('last_digest'))}.")
@@ -96,7 +99,7 @@ class RuntimeCommands:
             lines.append(f"  waiting: {row.kind} to {row.platform}:{row.channel} from "
                          f"{row.next_attempt_at.strftime('%H:%M:%S UTC')}{why}")
         for row in self.repo.rows(status="failed")[-5:]:
-            lines.append(f"  failed: {row.kind} to {row.platform}:{row.channel}: {row.error}")
+            lines.append(f"  failed: {row.kind} to {row.platform}:{row.channel}: {redact_text(row.error or '')}")
         return Post("Status", lines)
 
     # ---- subscriptions -------------------------------------------------------------------
@@ -182,20 +185,21 @@ class RuntimeCommands:
             raise CommandError("Say 'add feed' and the feed's URL.")
         url = args[1]
         if not URL.match(url):
-            raise CommandError(f"'{url}' is not an http(s) URL.")
+            raise CommandError(f"'{redact_text(url)}' is not an http(s) URL.")
         stories = [self._story(s.lower()).id for s in args[2:]]
         await asyncio.to_thread(self.core.store.upsert_feed, url, story_ids=stories,
                                 interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
         scope = ", ".join(stories) if stories else "every story"
-        return [Post(f"Added feed {url} for {scope}.", ["It will be polled within a minute; see 'status'."])]
+        return [Post(f"Added feed {redact_url(url)} for {scope}.",
+                     ["It will be polled within a minute; see 'status'."])]
 
     async def remove_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Stop polling a feed."""
         if len(args) != 2 or args[0].lower() != "feed":
             raise CommandError("Say 'remove feed' and the feed's URL.")
         if not await asyncio.to_thread(self.core.store.remove_feed, args[1]):
-            return [Post(f"No feed with the URL {args[1]} is polled.", ["See 'sources'."])]
-        return [Post(f"Removed feed {args[1]}.")]
+            return [Post(f"No feed with the URL {redact_url(args[1])} is polled.", ["See 'sources'."])]
+        return [Post(f"Removed feed {redact_url(args[1])}.")]
 
     async def import_opml(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Add each feed in OPML pasted after `import opml`, or in a file attached to the message.
@@ -221,12 +225,18 @@ class RuntimeCommands:
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         known = {s.id for s in self.core.store.list_stories()}
+        unknown = sorted({s for _, _, stories in feeds for s in stories if s not in known})
+        if unknown:
+            shown = ", ".join(f"'{s[:40]}'" for s in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+            raise CommandError(f"Nothing was imported: the OPML's categories name {len(unknown)} story id(s) I don't "
+                               f"track ({shown}); tracked: {', '.join(sorted(known)) or 'none'}. Fix or remove "
+                               "those categories (an outline without one is for every story).")
         added = []
         for url, title, stories in feeds:
-            mine = [s for s in stories if s in known]
+            mine = list(stories)
             await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=mine,
                                     interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
-            added.append(f"{title or url} ({', '.join(mine) or 'every story'})")
+            added.append(f"{title or redact_url(url)} ({', '.join(mine) or 'every story'})")
         return [Post(f"Imported {len(added)} feed(s).", added)]
 
     async def export_opml(self, message: IncomingMessage, args: list[str]) -> list[Post]:
@@ -276,7 +286,8 @@ def opml_attachment(attachments: tuple[Attachment, ...]) -> Attachment | None:
 def parse_opml(text: str, what: str = "That") -> list[tuple[str, str, list[str]]]:
     """(url, title, story ids) for each feed outline in an OPML document.
 
-    Raises ValueError with one sentence about `what` ("That", "The attached file feeds.opml").
+    Raises ValueError with one sentence about `what` ("That", "The attached file feeds.opml"),
+    also when it lists more than `MAX_OPML_FEEDS` feeds.
     """
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise ValueError(f"{what} has a DOCTYPE or entities; OPML with those is not accepted.")
@@ -293,19 +304,23 @@ def parse_opml(text: str, what: str = "That") -> list[tuple[str, str, list[str]]
             continue
         stories = [s.strip().lower() for s in (outline.get("category") or "").replace("/", ",").split(",") if s.strip()]
         found.append((url, outline.get("title") or outline.get("text") or "", stories))
+        if len(found) > MAX_OPML_FEEDS:
+            total = sum(1 for o in root.iter("outline") if URL.match(o.get("xmlUrl") or ""))
+            raise ValueError(f"{what} lists {total:,} feeds; at most {MAX_OPML_FEEDS} can be imported at once "
+                             "(split the file).")
     if not found:
         raise ValueError(f"{what} has no outlines with an xmlUrl (a feed's address), so there is nothing to import.")
     return found
 
 
 def export_opml(feeds: list[dict[str, object]]) -> str:
-    """OPML 2.0 listing the feeds; each outline's category names its stories."""
+    """OPML 2.0 listing the feeds; each outline's category names its stories (credentials in URLs masked)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
              "<head><title>newsdesk-bot feeds</title></head>", "<body>"]
     for f in feeds:
-        title = str(f.get("title") or f["url"])
+        title = str(f.get("title") or redact_url(str(f["url"])))
         stories = ",".join(f.get("stories") or [])  # type: ignore[arg-type]
         lines.append(f'<outline type="rss" text={quoteattr(title)} title={quoteattr(title)} '
-                     f'xmlUrl={quoteattr(str(f["url"]))} category={quoteattr(stories)}/>')
+                     f'xmlUrl={quoteattr(redact_url(str(f["url"])))} category={quoteattr(stories)}/>')
     lines += ["</body>", "</opml>"]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Post, Story, Update
+from bot.redact import redact_url
 from bot.runtime.core import Core
 from bot.runtime.flood import fold_until
 from bot.store.repo import now_utc
@@ -200,7 +201,7 @@ class Delivery:
             state_key = f"feed_alert:{feed['url']}"
             state = self.repo.get_state(state_key) or "ok:0"
             status, _, seq = state.partition(":")
-            name = feed["title"] or feed["url"]
+            name = feed["title"] or redact_url(feed["url"])
             if feed["error_count"] >= threshold and status == "ok":
                 seq = str(int(seq or 0) + 1)
                 text = (f"Heads-up: the feed {name} has failed {feed['error_count']} polls in a row "

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.ingest.fetch import Fetcher, redact
+from bot.ingest.fulltext import FulltextBudget
 from bot.ingest.guard import FetchPolicy
 from bot.ingest.pipeline import IngestReport
 from bot.ingest.poll import FeedState, PollOutcome, poll_feed
@@ -45,7 +46,13 @@ def _save(core: Core, outcome: PollOutcome, items_seen: int) -> None:
 async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime) -> IngestReport:
     """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised."""
     report = IngestReport()
-    outcomes = await asyncio.gather(*(poll_feed(fetcher, _state_of(row), now) for row in rows))
+    settings = core.settings
+    budget = FulltextBudget(settings.fulltext_per_poll, settings.fulltext_per_host)
+    outcomes = await asyncio.gather(*(poll_feed(fetcher, _state_of(row), now, max_items=settings.max_items_per_feed,
+                                                budget=budget) for row in rows))
+    if budget.refused:
+        log.info("event=fulltext_capped skipped=%d per_poll=%d per_host=%d", budget.refused,
+                 settings.fulltext_per_poll, settings.fulltext_per_host)
     for row, outcome in zip(rows, outcomes, strict=True):
         items_seen = row["items_seen"]
         if outcome.error:

@@ -5,7 +5,8 @@ A row tried before (it timed out, or the bot died while sending it) may already 
 platform: ports that can look a key up (`SentLookup`) are asked first, so it is not posted twice.
 Replies wait for their parent's message id; edits wait for the post they edit. A rate limit
 pauses that platform for `retry_after`; a transient error retries with backoff; a permanent one
-marks the row failed with why and disables the subscription it was for.
+marks the row failed with why and disables the subscription it was for, except a refusal of
+that one post's content (`ContentRefused`: too large, invalid blocks), which fails the row only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.chat.port import ChatPort, PermanentDeliveryError, RateLimited, SentLookup, TransientDeliveryError
+from bot.chat.port import (
+    ChatPort,
+    ContentRefused,
+    PermanentDeliveryError,
+    RateLimited,
+    SentLookup,
+    TransientDeliveryError,
+)
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import OutboxRow, RuntimeRepo
 
@@ -137,6 +145,11 @@ class OutboxWorker:
             await asyncio.to_thread(self.repo.retry_later, row.id, until, f"rate limited: {exc}", False)
             log.warning("event=outbox_rate_limited key=%s platform=%s retry_after=%.1f", row.key, row.platform,
                         exc.retry_after)
+            return 0
+        except ContentRefused as exc:  # this post's content, not the channel: the subscription stays on
+            why = f"the platform refused this post's content: {exc}"
+            await asyncio.to_thread(self.repo.mark_failed, row.id, why)
+            log.error("event=outbox_failed key=%s reason=%r subscription=kept", row.key, why)
             return 0
         except PermanentDeliveryError as exc:
             await asyncio.to_thread(self.repo.mark_failed, row.id, str(exc))

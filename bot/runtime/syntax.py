@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.settings import STORY_ID
+from bot.settings import STORY_ID, is_time_zone
 
 
 class SyntaxProblem(Exception):
@@ -32,22 +32,45 @@ class SubscribeRequest:
 _FILTER = re.compile(r"\b(only|except):", re.IGNORECASE)
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
+MAX_FILTER_TERMS = 20  # words in one `only:` or `except:` list
+MAX_STORY_TERMS = 50  # terms (and, separately, exclusions) of a story tracked from chat
+MAX_TERM_CHARS = 100  # characters in one term or filter word
+MAX_ARGS_CHARS = 2000  # characters after `subscribe` or `track`
 
-def _terms(value: str) -> tuple[str, ...]:
-    return tuple(t.strip().strip('"') for t in value.split(",") if t.strip().strip('"'))
+
+def _terms(value: str, what: str = "the list", limit: int = MAX_STORY_TERMS) -> tuple[str, ...]:
+    terms = tuple(" ".join(t.strip().strip('"').split()) for t in value.split(",") if t.strip().strip('"'))
+    if len(terms) > limit:
+        raise SyntaxProblem(f"{what} has {len(terms)} entries; at most {limit} are allowed.")
+    long = next((t for t in terms if len(t) > MAX_TERM_CHARS), None)
+    if long is not None:
+        raise SyntaxProblem(f"'{long[:30]}...' in {what} is longer than {MAX_TERM_CHARS} characters.")
+    return terms
+
+
+def _check_length(args_text: str, command: str) -> str:
+    text = args_text.strip()
+    if len(text) > MAX_ARGS_CHARS:
+        raise SyntaxProblem(f"That '{command}' is {len(text):,} characters long; at most {MAX_ARGS_CHARS:,} "
+                            "are allowed.")
+    return text
 
 
 def parse_subscribe(args_text: str, default_tz: str) -> SubscribeRequest:
-    """Parse the text after `subscribe`; the zone defaults to the configured one."""
-    parts = _FILTER.split(args_text.strip())
+    """Parse the text after `subscribe`; the zone defaults to the configured one.
+
+    `only:` and `except:` take at most `MAX_FILTER_TERMS` words of at most `MAX_TERM_CHARS`
+    characters each; the whole text at most `MAX_ARGS_CHARS` characters.
+    """
+    parts = _FILTER.split(_check_length(args_text, "subscribe"))
     head = parts[0].split()
     only: tuple[str, ...] = ()
     except_: tuple[str, ...] = ()
     for name, value in zip(parts[1::2], parts[2::2], strict=False):
         if name.lower() == "only":
-            only = _terms(value)
+            only = _terms(value, "only:", MAX_FILTER_TERMS)
         else:
-            except_ = _terms(value)
+            except_ = _terms(value, "except:", MAX_FILTER_TERMS)
     if not head:
         raise SyntaxProblem("Say which story to subscribe to.")
     story = head[0].lower()
@@ -73,11 +96,10 @@ def parse_subscribe(args_text: str, default_tz: str) -> SubscribeRequest:
 
 def check_timezone(name: str) -> ZoneInfo:
     """The IANA zone `name`, or a `SyntaxProblem` saying it is not one."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SyntaxProblem(f"'{name}' is not an IANA time zone (for example Europe/London or "
-                            "America/New_York).") from exc
+    if not is_time_zone(name):
+        raise SyntaxProblem(f"'{name[:60]}' is not an IANA time zone (for example Europe/London or "
+                            "America/New_York).")
+    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)
@@ -90,24 +112,38 @@ class TrackRequest:
     exclude: tuple[str, ...]
 
 
-_TRACK = re.compile(r'^\s*(\S+)\s+(?:"([^"]+)"|\'([^\']+)\'|“([^”]+)”)\s+terms:\s*(.+?)'
-                    r'(?:\s+exclude:\s*(.+))?\s*$', re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r'"([^"]+)"|\'([^\']+)\'|“([^”]+)”')
+_TERMS = re.compile(r"terms:", re.IGNORECASE)
+_EXCLUDE = re.compile(r"(?<!\S)exclude:", re.IGNORECASE)
 
 
 def parse_track(args_text: str) -> TrackRequest:
-    """Parse the text after `track`."""
-    match = _TRACK.match(args_text)
-    if not match:
-        raise SyntaxProblem("I need a story id, a quoted title and 'terms:' followed by comma-separated terms.")
-    story = match.group(1).lower()
+    """Parse the text after `track` in one linear pass (no backtracking regex over the whole text).
+
+    At most `MAX_STORY_TERMS` terms and exclusions, `MAX_ARGS_CHARS` characters in all.
+    """
+    usage = "I need a story id, a quoted title and 'terms:' followed by comma-separated terms."
+    head = _check_length(args_text, "track").split(None, 1)
+    if len(head) < 2:
+        raise SyntaxProblem(usage)
+    story, rest = head[0].lower(), head[1]
+    title_match = _TITLE.match(rest)
+    if not title_match:
+        raise SyntaxProblem(usage)
+    title = next(g for g in title_match.groups() if g)
+    rest = rest[title_match.end():]
+    if not rest[:1].isspace() or not _TERMS.match(rest.lstrip()):
+        raise SyntaxProblem(usage)
+    rest = rest.lstrip()[len("terms:"):]
+    exclude_at = _EXCLUDE.search(rest)
+    terms_text, exclude_text = (rest[:exclude_at.start()], rest[exclude_at.end():]) if exclude_at else (rest, "")
     if not STORY_ID.match(story):
-        raise SyntaxProblem(f"'{story}' is not a story id; use lower-case letters, digits and dashes "
+        raise SyntaxProblem(f"'{story[:60]}' is not a story id; use lower-case letters, digits and dashes "
                             "(e.g. 'border-talks').")
-    title = next(g for g in match.group(2, 3, 4) if g)
-    terms = _terms(match.group(5))
+    terms = _terms(terms_text, "terms:")
     if not terms:
         raise SyntaxProblem("Give at least one term after 'terms:'.")
-    return TrackRequest(story, title.strip(), terms, _terms(match.group(6) or ""))
+    return TrackRequest(story, title.strip(), terms, _terms(exclude_text, "exclude:"))
 
 
 def text_after(text: str, words: int) -> str:

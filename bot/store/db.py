@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.redact import redact_text, redact_url
 from bot.store.repo import Store
 from bot.store.schema import MIGRATIONS, schema_version
 
@@ -29,26 +30,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def create_store_engine(url: str) -> Engine:
     """An engine for `url`, with the settings each dialect needs (WAL and foreign keys on SQLite)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = "a file of that name is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+            raise StoreError(f"cannot create the folder {folder} for the store ({why}).") from exc
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StoreError(f"cannot use database URL {redact(url)}: {exc}") from exc
+        raise StoreError(f"cannot use database URL {redact(url)}: {redact_text(str(exc))}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
 def redact(url: str) -> str:
-    """The URL with any password replaced, safe to log."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+    """The URL with any password and secret parameter replaced, safe to log."""
+    return redact_url(url)
 
 
 def migrate(engine: Engine) -> int:
@@ -73,5 +74,5 @@ def open_store(url: str) -> Store:
         migrate(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the store at {redact(url)}: {exc.__class__.__name__}: "
-                         f"{str(exc).splitlines()[0]}") from exc
+                         f"{redact_text(str(exc).splitlines()[0])}") from exc
     return Store(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.ingest.errors import MalformedFeed, NotAFeed, UnsafeFeed
 from bot.ingest.feeds import parse_feed, parse_numeric_date
+from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 
@@ -124,3 +126,44 @@ def test_numeric_dates_are_read_day_first_unless_impossible() -> None:
     assert parse_numeric_date("12/25/2023") == datetime(2023, 12, 25, tzinfo=UTC)
     assert parse_numeric_date("yesterday") is None
     assert parse_numeric_date("31/02/2024") is None
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_terminal_control_sequences_in_titles_and_text_are_stripped_at_parse() -> None:
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Desk\x1b]0;owned\x07</title>"
+            b"<item><title>Talks\x1b[2J\x1b[H resume &#27;[5m in Cairo&#7;</title><link>https://x.example/1</link>"
+            b"<description>&lt;p&gt;Mediators met \x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\ on "
+            b"Monday.&#x1b;[0m&lt;/p&gt;</description></item></channel></rss>")
+    parsed = parse_feed(body, "https://x.example/rss")
+    item = parsed.items[0]
+    for shown in (parsed.title or "", item.title, item.text, item.source):
+        assert not CONTROL.search(shown), repr(shown)
+    assert item.title == "Talks resume in Cairo"  # &#27;[5m is an escape sequence once unescaped
+    assert item.text == "Mediators met here on Monday."
+
+
+def test_a_comment_holding_markup_before_the_doctype_does_not_hide_entities() -> None:
+    body = (b"<?xml version='1.0'?><!-- <x> --><!DOCTYPE rss [<!ENTITY a 'aaaaaaaaaa'>"
+            b"<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]><rss version='2.0'><channel><title>&b;</title>"
+            b"</channel></rss>")
+    with pytest.raises(UnsafeFeed, match="declares XML entities"):
+        parse_feed(body, "https://x.example/rss")
+
+
+def test_entity_text_inside_a_comment_after_the_root_is_not_a_declaration() -> None:
+    body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Desk</title><!-- <!ENTITY a 'b'> -->"
+            b"<item><title>One</title><link>https://x.example/1</link></item></channel></rss>")
+    assert [i.title for i in parse_feed(body, "https://x.example/rss").items] == ["One"]
+
+
+def test_oversized_item_title_and_text_are_clipped_at_parse_with_a_note() -> None:
+    body = ("<rss version='2.0'><channel><title>D</title><item><title>" + "word " * 1_000_000
+            + "</title><link>https://x.example/1</link><description>" + "Talks went on. " * 20_000
+            + "</description></item></channel></rss>").encode()
+    item = parse_feed(body, "https://x.example/rss").items[0]
+    assert len(item.title) <= MAX_TITLE_CHARS and item.title.endswith("…")
+    assert len(item.text) <= MAX_TEXT_CHARS + 200
+    assert item.text.endswith("characters; the first 99,989 are kept.]")
+    assert "[Clipped: the original text was 299,999 characters" in item.text

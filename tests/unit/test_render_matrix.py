@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from bot.chat.render_matrix import (
@@ -72,3 +73,30 @@ def test_edit_replaces_with_new_content_and_a_starred_fallback() -> None:
     assert content["body"].startswith("* new")
     assert content["m.new_content"]["body"] == f"new\n\n@{WORD_JOINER}room"
     assert content["m.new_content"]["m.mentions"] == {}
+
+
+def test_matrix_permalinks_in_feed_links_are_never_linked_and_show_no_raw_user_id() -> None:
+    for url in ("https://matrix.to/#/@admin:example.org", "https://matrix.to/#/%40admin%3Aexample.org",
+                "https://MATRIX.TO/#/!room:example.org", "https://app.element.io/#/@admin:example.org"):
+        rendered = render_post(Post(heading="H", citations=[Citation("Notice", url, "Wire", None, "")]))
+        assert "<a " not in rendered.html, url
+        assert "matrix.to" not in rendered.body.lower() and "@admin:example.org" not in rendered.body, url
+        assert "matrix.to" not in rendered.html.lower()
+
+
+def test_room_pings_and_user_ids_in_a_citation_url_are_broken_in_the_plain_body() -> None:
+    url = "https://example.org/@admin:example.org/@room"
+    rendered = render_post(Post(heading="H", citations=[Citation("", url, "", None, "")]))
+    assert "@admin:example.org" not in rendered.body and "@room" not in rendered.body
+    assert f'<a href="{url}">' in rendered.html  # an ordinary web link still links to the real address
+
+
+def test_a_runaway_post_fits_one_matrix_event_with_a_note_even_as_an_edit() -> None:
+    post = Post("title " * 1_000_000, ["<&> " * 500_000, "日本語 " * 100_000],
+                [Citation("t", "https://x.example/a", "Wire", None, "quote " * 5_000) for _ in range(20)])
+    for content in (message_content(post, thread_root="$root"), edit_content("$event", post)):
+        size = len(json.dumps(content).encode())
+        assert size < 65_536 - 2_000, size  # Synapse's event limit, with room for the event's envelope
+        assert "more characters not shown: too long for one message" in content["body"]
+    small = Post("Talks resume", ["Mediators met in Cairo."])
+    assert "not shown" not in message_content(small)["body"]

@@ -9,6 +9,7 @@ import pytest
 
 from bot.chat.render_slack import (
     BLOCKS_PER_MESSAGE,
+    MAX_MESSAGES_PER_POST,
     MESSAGE_TEXT_LIMIT,
     TEXT_OBJECT_LIMIT,
     block_text,
@@ -92,10 +93,10 @@ def test_small_post_is_one_message_with_heading_lines_and_citation_context() -> 
 
 
 def test_a_huge_post_splits_within_every_limit_and_loses_nothing() -> None:
-    lines = [f"{i}: " + "ceasefire " * 300 for i in range(150)]  # ~450,000 characters
-    post = Post("Overnight", lines, [cite(i, "quote " * 800) for i in range(40)])
+    lines = [f"{i}: " + "ceasefire " * 300 for i in range(30)]  # ~140,000 characters in all
+    post = Post("Overnight", lines, [cite(i, "quote " * 800) for i in range(10)])
     messages = render_post(post)
-    assert len(messages) > 10
+    assert 3 <= len(messages) <= MAX_MESSAGES_PER_POST
     for message in messages:
         assert block_kit_problem(message.blocks) is None
         assert len(message.blocks) <= BLOCKS_PER_MESSAGE
@@ -109,7 +110,7 @@ def test_a_huge_post_splits_within_every_limit_and_loses_nothing() -> None:
     ).split()
     expected = " ".join(["*Overnight*", *lines]).split()
     assert words[: len(expected)] == expected
-    assert sum(w.count("quote") for w in words) == 40 * 800
+    assert sum(w.count("quote") for w in words) == 10 * 800
     assert "continued, part 2 of" in block_text(messages[1].blocks[0])
 
 
@@ -125,3 +126,13 @@ def test_plain_from_slack_turns_references_into_readable_text() -> None:
     )
     assert plain_from_slack("a &lt;b&gt;\n  c", None) == "a <b>\nc"
     assert plain_from_slack("write <mailto:desk@news.example|desk@news.example>") == "write desk@news.example"
+
+
+def test_a_runaway_post_is_cut_to_the_message_cap_with_a_note_and_stays_valid() -> None:
+    post = Post("word " * 1_000_000, ["line " * 200_000], [cite(i, "quote " * 800) for i in range(100)])
+    messages = render_post(post)
+    assert len(messages) <= MAX_MESSAGES_PER_POST
+    for message in messages:
+        assert block_kit_problem(message.blocks) is None
+        assert len(message.blocks) <= BLOCKS_PER_MESSAGE and len(message.text) <= MESSAGE_TEXT_LIMIT
+    assert "more characters not shown: too long for one message" in messages[-1].text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.runtime.commands import export_opml, parse_opml
@@ -68,3 +70,27 @@ def test_opml_export_then_import_keeps_urls_titles_and_stories() -> None:
 def test_opml_with_entities_is_refused() -> None:
     with pytest.raises(ValueError, match="DOCTYPE"):
         parse_opml('<!DOCTYPE x [<!ENTITY a "b">]><opml><body/></opml>')
+
+
+def test_track_with_a_long_run_of_whitespace_is_answered_at_once() -> None:
+    started = time.perf_counter()
+    with pytest.raises(SyntaxProblem, match="at most 2,000 are allowed"):
+        parse_track('x "T" terms: a' + " " * 20_000 + "b")
+    req = parse_track('x "T" terms: a' + " " * 1_900 + "b, c")
+    assert req.terms == ("a b", "c")
+    assert time.perf_counter() - started < 0.2
+
+
+def test_only_and_except_lists_are_limited_and_say_the_limit() -> None:
+    words = ",".join(f"w{i}" for i in range(21))
+    for text in (f"x only:{words}", f"x except:{words}"):
+        with pytest.raises(SyntaxProblem, match="has 21 entries; at most 20 are allowed"):
+            parse_subscribe(text, "UTC")
+    with pytest.raises(SyntaxProblem, match="longer than 100 characters"):
+        parse_subscribe("x only:" + "a" * 101, "UTC")
+
+
+def test_opml_with_more_feeds_than_the_limit_is_refused_saying_the_limit() -> None:
+    outlines = "".join(f'<outline xmlUrl="https://x.example/{i}.xml"/>' for i in range(10_000))
+    with pytest.raises(ValueError, match="lists 10,000 feeds; at most 500 can be imported at once"):
+        parse_opml(f'<opml version="2.0"><body>{outlines}</body></opml>')

@@ -42,3 +42,17 @@ def test_shipped_seed_parses_with_its_date(tmp_path: Path) -> None:
     [raw] = parse_seed(read_seed(seed), "000_seed.txt")
     assert raw.published == datetime(2024, 2, 11, tzinfo=UTC)
     assert "Qatar and Egypt" in raw.text
+
+
+def test_seed_text_and_headers_lose_terminal_control_sequences() -> None:
+    raw = ("# title: Talks\x1b[2J resume\x07\n# source: Desk\x1b]0;x\x07 wire\n\n"
+           "Mediators met\x1b]8;;https://evil.example/\x1b\\ in Cairo\x1b]8;;\x1b\\ on Monday.\r\nMore.\x00")
+    article = parse_article_text(raw, "hostile.txt")
+    assert (article.title, article.source) == ("Talks resume", "Desk wire")
+    assert article.text == "Mediators met in Cairo on Monday.\nMore."
+
+
+def test_oversized_seed_title_and_text_are_clipped_with_a_note() -> None:
+    article = parse_article_text("# title: " + "long " * 1_000 + "\n\n" + "Talks went on.\n" * 10_000, "big.txt")
+    assert len(article.title) <= 300 and article.title.endswith("…")
+    assert "[Clipped: the original text was 149,999 characters" in article.text
