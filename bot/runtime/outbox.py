@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -127,6 +128,11 @@ class OutboxWorker:
                 target = needed
         if not await asyncio.to_thread(self.repo.claim, row.id):
             return 0
+        # the row was read before earlier rows were sent: a fold may have added to it since; once
+        # claimed it can no longer change, so send what it holds now
+        claimed = await asyncio.to_thread(self.repo.row, row.key)
+        if claimed is not None:
+            row = dataclasses.replace(row, post=claimed.post)
         try:
             if target is not None and target.message_id:
                 await port.edit(row.channel, target.message_id, row.post)
