@@ -229,7 +229,8 @@ class Runtime:
         if self._fetcher is None:
             return report
         try:
-            report = await poll_due_feeds(self.core, self._fetcher, self.clock())
+            report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock,
+                                          slack=timedelta(seconds=self.feed_tick_seconds / 2))
             await asyncio.to_thread(self.repo.set_state, "last_feed_poll", self.clock().isoformat())
             await asyncio.to_thread(self.delivery.check_feed_health)
             await self.after_ingest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.ingest.fetch import Fetcher, redact
@@ -43,8 +43,14 @@ def _save(core: Core, outcome: PollOutcome, items_seen: int) -> None:
         last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen)
 
 
-async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime) -> IngestReport:
-    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised."""
+async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
+                     ingest_lock: asyncio.Lock | None = None) -> IngestReport:
+    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
+
+    `ingest_lock`, when given, is held around each ingest (never around fetching), so a feed poll
+    and a seeds scan never write to the store at once and updates are committed in id order.
+    """
+    lock = ingest_lock or asyncio.Lock()
     report = IngestReport()
     settings = core.settings
     budget = FulltextBudget(settings.fulltext_per_poll, settings.fulltext_per_host)
@@ -61,7 +67,8 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
             report.failures.append(f"{row['url']}: {outcome.error}")
         elif outcome.items is not None:
             items_seen = len(outcome.items)
-            result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+            async with lock:
+                result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
             log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
                      len(outcome.items), result.added, len(result.updates))
             report.merge(result)
@@ -69,14 +76,19 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
     return report
 
 
-async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None) -> IngestReport:
-    """Poll every feed whose next poll time has come."""
+async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None,
+                         ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0)) -> IngestReport:
+    """Poll every feed whose next poll time has come (ingesting under `ingest_lock`).
+
+    A feed due within `slack` of now counts as due: the runtime passes half its tick, so a feed is
+    not held back a whole tick by microseconds between two clock readings.
+    """
     moment = now or datetime.now(UTC)
     rows = [row for row in await asyncio.to_thread(core.store.feed_rows)
-            if row["next_poll"] is None or row["next_poll"] <= moment]
+            if row["next_poll"] is None or row["next_poll"] <= moment + slack]
     if not rows:
         return IngestReport()
-    return await poll_feeds(core, fetcher, rows, moment)
+    return await poll_feeds(core, fetcher, rows, moment, ingest_lock)
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:

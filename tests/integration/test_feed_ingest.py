@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import timedelta
 
 from bot.ingest.fetch import Fetcher
 from bot.runtime.core import build_core
@@ -65,3 +66,16 @@ async def test_cli_ingest_of_a_feed_url_reports_what_it_added(env, feed_server: 
         stdout=asyncio.subprocess.PIPE)
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     assert "rss2_wire.xml" in out.decode() and "ok" in out.decode()
+
+
+async def test_a_feed_due_within_half_a_tick_is_polled_on_this_tick(core, feed_server: FeedServer) -> None:
+    url = f"{feed_server.base}/wire"
+    await ingest_feed_urls(core, [url])
+    [row] = [r for r in core.store.feed_rows() if r["url"] == url]
+    tick = row["next_poll"] - timedelta(microseconds=50)  # the tick fired a hair before the feed fell due
+    before = feed_server.hits["/wire"]
+    async with Fetcher(fetch_policy(core)) as fetcher:
+        await poll_due_feeds(core, fetcher, tick)
+        assert feed_server.hits["/wire"] == before  # without slack it waits a whole tick
+        await poll_due_feeds(core, fetcher, tick, slack=timedelta(seconds=7.5))
+    assert feed_server.hits["/wire"] == before + 1
