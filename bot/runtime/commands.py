@@ -18,7 +18,16 @@ from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
 from bot.redact import redact_text, redact_url
 from bot.runtime.core import Core
 from bot.runtime.schedule import next_daily
-from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
+from bot.runtime.story_updates import detect_story_updates
+from bot.runtime.syntax import (
+    SyntaxProblem,
+    describe_duration,
+    parse_duration,
+    parse_subscribe,
+    parse_track,
+    parse_unsubscribe,
+    text_after,
+)
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 from bot.understand.digest import build_digest, update_line
@@ -49,8 +58,14 @@ class RuntimeCommands:
         add(Command("status", "status", "feeds' health, last poll and digest, posts waiting or failed"), self.status)
         add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]",
                     "post a story's updates here as they come, or a daily digest at a local time"), self.subscribe)
-        add(Command("unsubscribe", "unsubscribe STORY", "stop posting a story here"), self.unsubscribe)
-        add(Command("subscriptions", "subscriptions", "this channel's subscriptions"), self.subscriptions)
+        add(Command("unsubscribe", "unsubscribe STORY [live|daily]",
+                    "stop posting a story here (both kinds, or only live posts or only the daily digest)"),
+            self.unsubscribe)
+        add(Command("subscriptions", "subscriptions", "this channel's subscriptions and mutes"), self.subscriptions)
+        add(Command("mute", "mute STORY [DURATION]",
+                    "hold a story's live posts here for 30m, 2h, 1d... (default 1h, at most 7d); "
+                    "they are posted together when the mute ends"), self.mute)
+        add(Command("unmute", "unmute STORY", "end a mute now and post what was held"), self.unmute)
         add(Command("digest", "digest [STORY]", "what is new in the last 24 hours, now"), self.digest)
         add(Command("add", "add feed URL [STORY...]", "poll a feed (for the given stories, or all)", True),
             self.add_feed)
@@ -110,6 +125,7 @@ class RuntimeCommands:
         except SyntaxProblem as exc:
             raise CommandError(str(exc)) from exc
         story = self._story(req.story)
+        before = {s.mode: s for s in self.repo.subscriptions(message.platform, message.channel, story.id)}
         sub = await asyncio.to_thread(self.repo.subscribe, message.platform, message.channel, story.id, req.mode,
                                       req.daily_at, req.timezone, req.only, req.except_, message.sender)
         if self.on_change:
@@ -126,7 +142,7 @@ class RuntimeCommands:
         if sub.except_:
             filters += f" Not updates mentioning {', '.join(sub.except_)}."
         latest = self.core.store.list_updates(story=story.id)[-CONFIRM_UPDATES:]
-        lines = [f"Subscribed to {story.title}: {how}.{filters}"]
+        lines = [f"Subscribed to {story.title}: {how}.{filters}", *subscribe_changes(before, sub)]
         if latest:
             lines.append("Latest updates:")
             lines += [f"- {update_line(u)}" for u in latest]
@@ -136,16 +152,53 @@ class RuntimeCommands:
         return [Post(f"Subscribed: {story.id}", lines, cites)]
 
     async def unsubscribe(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Remove this channel's subscription to a story."""
+        """Remove this channel's subscriptions to a story (one mode, or both) and say which went."""
+        try:
+            req = parse_unsubscribe(args)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        gone = await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, req.story, req.mode)
+        if not gone:
+            what = f"'{req.story}'" + (f" ({req.mode})" if req.mode else "")
+            held = [s.describe() for s in self.repo.subscriptions(message.platform, message.channel, req.story)]
+            return [Post(f"This channel is not subscribed to {what}.",
+                         [f"It has: {'; '.join(held)}."] if held else ["See 'subscriptions'."])]
+        for sub in gone:
+            if self.on_change:
+                self.on_change(None, sub.id)
+        left = [s.describe() for s in self.repo.subscriptions(message.platform, message.channel, req.story)]
+        lines = [f"Removed: {s.describe()}" for s in gone]
+        lines.append(f"Still here: {'; '.join(left)}." if left else "Nothing more of this story will be posted here.")
+        return [Post(f"Unsubscribed from {req.story}.", lines)]
+
+    async def mute(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Hold a story's live posts in this channel for a while; nothing is dropped."""
+        if not args or len(args) > 3:
+            raise CommandError("Say which story to mute and, if not for an hour, for how long (e.g. 2h).")
+        story = self._story(args[0].lower())
+        try:
+            length = parse_duration(" ".join(args[1:]) or None)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        until = now_utc() + length
+        await asyncio.to_thread(self.repo.mute, message.platform, message.channel, story.id, until)
+        live = [s for s in self.repo.subscriptions(message.platform, message.channel, story.id) if s.mode == "live"]
+        note = ("Live posts found meanwhile are held and posted together when the mute ends (or on 'unmute')."
+                if live else "This channel has no live subscription to it, so there is nothing to hold yet.")
+        return [Post(f"Muted {story.id} here for {describe_duration(length)}, until {_when(until.isoformat())}.",
+                     [note, f"Say 'unmute {story.id}' to end it early."])]
+
+    async def unmute(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """End a mute now; held posts go out at once."""
         if len(args) != 1:
-            raise CommandError("Say which story to unsubscribe from.")
+            raise CommandError("Say which story to unmute.")
         story_id = args[0].lower()
-        before = self.repo.subscriptions(message.platform, message.channel, story_id)
-        if not await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, story_id):
-            return [Post(f"This channel is not subscribed to '{story_id}'.", ["See 'subscriptions'."])]
-        if self.on_change and before:
-            self.on_change(None, before[0].id)
-        return [Post(f"Unsubscribed from {story_id}.")]
+        until = await asyncio.to_thread(self.repo.unmute, message.platform, message.channel, story_id)
+        if until is None or until <= now_utc():
+            return [Post(f"'{story_id}' is not muted here.", ["See 'subscriptions'."])]
+        held = await asyncio.to_thread(self.repo.release_held, message.platform, message.channel, story_id, now_utc())
+        return [Post(f"Unmuted {story_id}.", [f"{held} held post(s) will be posted now." if held
+                                              else "Nothing was held."])]
 
     async def leave(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Drop this room's subscriptions and leave it, where the platform lets a bot leave."""
@@ -156,17 +209,21 @@ class RuntimeCommands:
                                "(on Slack: /kick the app, or the channel's integrations settings).")
         subs = await asyncio.to_thread(self.repo.subscriptions, message.platform, message.channel)
         for sub in subs:
-            await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, sub.story)
+            await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, sub.story, sub.mode)
             if self.on_change:
                 self.on_change(None, sub.id)
         return [Post("Leaving this room.", [f"Dropped {len(subs)} subscription(s). Invite me back any time."])]
 
     async def subscriptions(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """This channel's subscriptions."""
+        """This channel's subscriptions, with any mute and when it ends."""
         subs = self.repo.subscriptions(message.platform, message.channel)
         if not subs:
             return [Post("This channel has no subscriptions.", ["Try 'subscribe STORY' or 'stories'."])]
-        return [Post("Subscriptions in this channel", [s.describe() for s in subs])]
+        lines = []
+        for sub in subs:
+            until = self.repo.muted_until(sub.platform, sub.channel, sub.story) if sub.mode == "live" else None
+            lines.append(sub.describe() + (f" (muted until {_when(until.isoformat())})" if until else ""))
+        return [Post("Subscriptions in this channel", lines)]
 
     async def digest(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """A digest of the last 24 hours, now (one story or all)."""
@@ -258,13 +315,16 @@ class RuntimeCommands:
         story = Story(req.story, req.title, terms=req.terms, exclude=req.exclude, defined_in="chat")
         await asyncio.to_thread(self.core.store.save_story, story)
         matched = await asyncio.to_thread(self.core.pipeline.file_new_story, story)
+        finder = getattr(self.core.pipeline, "_find_updates", None)  # the finder the core wired in
+        found = await asyncio.to_thread(detect_story_updates, self.core.store, story, finder) if finder else []
         return [Post(f"Now tracking {story.id}: {story.title}.",
                      [f"Terms: {', '.join(story.terms)}" + (f"; excluding {', '.join(story.exclude)}"
                                                             if story.exclude else "") + ".",
-                      f"{matched} stored article(s) already match it."])]
+                      f"{matched} stored article(s) already match it, with {len(found)} update(s); "
+                      f"'subscribe {story.id}' shows the latest."])]
 
     async def untrack(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Stop tracking a story that was defined in chat."""
+        """Stop tracking a story that was defined in chat; its subscriptions everywhere end too."""
         if len(args) != 1:
             raise CommandError("Say which story to stop tracking.")
         story = self._story(args[0].lower())
@@ -272,7 +332,31 @@ class RuntimeCommands:
             raise CommandError(f"'{story.id}' is defined in config/stories.toml; remove it there.")
         await asyncio.to_thread(self.core.store.delete_story, story.id)
         self.core.pipeline.forget_story(story.id)
-        return [Post(f"Stopped tracking {story.id}.", ["Its articles stay in the store."])]
+        gone = await asyncio.to_thread(self.repo.unsubscribe_story, story.id)
+        for sub in gone:
+            if self.on_change:
+                self.on_change(None, sub.id)
+        lines = ["Its articles stay in the store."]
+        if gone:
+            lines.append(f"Ended {len(gone)} subscription(s):")
+            lines += [f"- {sub.platform}:{sub.channel} {sub.describe()}" for sub in gone]
+        else:
+            lines.append("No channel was subscribed to it.")
+        return [Post(f"Stopped tracking {story.id}.", lines)]
+
+
+def subscribe_changes(before: dict[str, Subscription], sub: Subscription) -> list[str]:
+    """What a `subscribe` changed: a replaced subscription of the same kind, and the other kind kept."""
+    lines = []
+    old = before.get(sub.mode)
+    if old is not None and old.describe() != sub.describe():
+        lines.append(f"Changed: {old.describe()} -> {sub.describe()}.")
+    elif old is not None:
+        lines.append("This channel already had exactly this subscription; nothing changed.")
+    other = before.get("daily" if sub.mode == "live" else "live")
+    if other is not None:
+        lines.append(f"Kept: {other.describe()} (say 'unsubscribe {sub.story} {other.mode}' to stop it).")
+    return lines
 
 
 def opml_attachment(attachments: tuple[Attachment, ...]) -> Attachment | None:

@@ -274,6 +274,17 @@ class Store:
             yield list(grouped.items())
             last_id = ids[-1]
 
+    def story_sentences_by_article(self, story_id: str) -> list[tuple[int, list[StorySentence]]]:
+        """Each article filed under a story (oldest id first) with its sentences filed under it, in order."""
+        query = (_sentence_query().join(sentence_stories, sentence_stories.c.sentence_id == sentences.c.id)
+                 .where(sentence_stories.c.story_id == story_id)
+                 .order_by(sentences.c.article_id, sentences.c.position))
+        grouped: dict[int, list[StorySentence]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                grouped.setdefault(row.article_id, []).append(_sentence_from_row(row))
+        return list(grouped.items())
+
     def add_story_links(self, story_id: str, links: dict[int, tuple[float, list[int]]]) -> None:
         """File articles (score, sentence ids) under one story, leaving their other stories alone."""
         with self.engine.begin() as conn:
