@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat.console import ConsoleAdapter
+from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import render_text
 from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
 from bot.domain import Answer, IncomingMessage, Update
@@ -170,11 +171,12 @@ def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
     for question in questions:
         if not question:
             continue
-        refusal = too_long_question(question)
+        refusal = too_long_question(question) or (UNREADABLE_REPLY if unreadable(question) else None)
         if refusal:  # said instead of an answer, in the shape the caller reads
             refused += 1
+            shown = question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
             if as_json:
-                print(json.dumps({"question": question[:MAX_QUESTION_CHARS] + "…", "answer": None, "text": refusal,
+                print(json.dumps({"question": shown, "answer": None, "text": refusal,
                                   "story": story, "as_of": None, "citations": []}, ensure_ascii=False), flush=True)
             else:
                 print(refusal, flush=True)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.chat.core_port import CorePort
+from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import format_date
 from bot.domain import Answer, IncomingMessage, Post
 from bot.redact import redact_text, redact_url
@@ -98,6 +99,8 @@ class Router:
                 log.exception("event=command_failed command=%s", command.name)
                 return [Post(f"Sorry, '{command.name}' failed on my side; the details are in the bot's log.",
                              [f"Usage: {command.usage}"])]
+        if unreadable(text):
+            return [Post(UNREADABLE_REPLY)]
         addressed = message.addressed and message.platform != "console" and len(words) > 1
         if scope or addressed or self._reads_as_question(text, message):
             return await self.answer(message, text, scope)
@@ -118,7 +121,7 @@ class Router:
         """Answer a question from the store (scoped to a story inside its thread): the short answer
         first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
         ask = self.ask or self.core.ask
-        refusal = too_long_question(question)
+        refusal = too_long_question(question) or (UNREADABLE_REPLY if unreadable(question) else None)
         if refusal:
             return [Post(refusal)]
         try:  # on the answer pool: a burst of questions cannot starve the loop's default pool
