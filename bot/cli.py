@@ -19,9 +19,10 @@ from bot.chat.console import ConsoleAdapter
 from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import render_text
 from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
+from bot.chat.sources_view import source_lines
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
-from bot.redact import RedactingFormatter, redact_text, redact_url
+from bot.redact import RedactingFormatter, redact_text
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.feeds import ingest_feed_urls
@@ -217,11 +218,8 @@ def _stories(core: Core) -> int:
 
 def _sources(core: Core) -> int:
     rows = core.store.source_health()
-    for h in rows:
-        when = h.last_read.strftime("%Y-%m-%d %H:%M") if h.last_read else "never"
-        problem = f"  ({h.error_count} failure(s) in a row: {redact_text(h.last_error or '')})" if h.error_count else ""
-        print(strip_controls(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  "
-                             f"{redact_url(h.name)}{problem}"))
+    for line in source_lines(rows, core.settings.seeds_dir):
+        print(strip_controls(line))
     if not rows:
         print("No sources yet: add feeds to config/feeds.toml or files to seeds/.")
     return 0

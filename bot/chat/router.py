@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from bot.chat.core_port import CorePort
 from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import format_date
+from bot.chat.sources_view import source_lines
 from bot.domain import Answer, IncomingMessage, Post
-from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.chat.router")
 
@@ -156,12 +156,7 @@ class Router:
         health = self.core.store.source_health()
         if not health:
             return [Post("No sources yet.", ["Add feeds in config/feeds.toml or drop files into seeds/."])]
-        lines = []
-        for h in health:
-            when = h.last_read.strftime("%Y-%m-%d %H:%M UTC") if h.last_read else "never"
-            problem = f", {h.error_count} error(s) in a row: {redact_text(h.last_error or '')}" if h.error_count else ""
-            lines.append(f"[{h.kind}] {redact_url(h.name)}: {h.status}, {h.items} item(s), last read {when}{problem}")
-        return [Post("Sources", lines)]
+        return [Post("Sources", source_lines(health, getattr(self.core.settings, "seeds_dir", None)))]
 
 
 def answer_post(answer: Answer) -> Post:

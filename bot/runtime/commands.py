@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from xml.sax.saxutils import quoteattr
 
 from bot.chat.router import Command, CommandError, Router
-from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
+from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, RawArticle, Story
 from bot.redact import redact_text, redact_url
 from bot.runtime.core import Core
+from bot.runtime.feed_check import fetch_once, newest_lines
+from bot.runtime.feeds import save_outcome
 from bot.runtime.schedule import next_daily
 from bot.runtime.story_updates import detect_story_updates
 from bot.runtime.syntax import (
@@ -34,6 +36,8 @@ from bot.understand.digest import build_digest, update_line
 
 OnChange = Callable[[Subscription | None, int | None], None]
 """Called with the new subscription (or None) and the id of a removed one (or None)."""
+Ingest = Callable[[list[RawArticle]], Awaitable[int]]
+"""Ingests a new feed's items (one writer at a time) and delivers what they bring; returns how many were new."""
 LeaveAfterReply = Callable[[IncomingMessage], bool]
 """Arranges for the bot to leave the message's room once it has replied; False if it cannot."""
 
@@ -50,8 +54,11 @@ class RuntimeCommands:
     """Registers and implements the runtime's commands on a router."""
 
     def __init__(self, router: Router, core: Core, repo: RuntimeRepo, on_change: OnChange | None = None,
-                 leave_after_reply: LeaveAfterReply | None = None) -> None:
+                 leave_after_reply: LeaveAfterReply | None = None, ingest: Ingest | None = None,
+                 polling: Callable[[], bool] | None = None) -> None:
         self.router, self.core, self.repo = router, core, repo
+        self.ingest = ingest
+        self.polling = polling
         self.on_change = on_change
         self.leave_after_reply = leave_after_reply
         add = router.register
@@ -237,18 +244,38 @@ class RuntimeCommands:
 
     # ---- feeds (admins) ------------------------------------------------------------------
     async def add_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Start polling a feed for some stories (or all)."""
+        """Fetch a feed once, now, and poll it from then on (for some stories, or all); refuse what is not a feed."""
         if len(args) < 2 or args[0].lower() != "feed":
             raise CommandError("Say 'add feed' and the feed's URL.")
         url = args[1]
         if not URL.match(url):
             raise CommandError(f"'{redact_text(url)}' is not an http(s) URL.")
         stories = [self._story(s.lower()).id for s in args[2:]]
-        await asyncio.to_thread(self.core.store.upsert_feed, url, story_ids=stories,
+        known = {str(row["url"]).rstrip("/"): row for row in self.core.store.feed_rows()}
+        if url.rstrip("/") in known:
+            row = known[url.rstrip("/")]
+            return [Post(f"The feed {row['title'] or redact_url(url)} is already added.",
+                         ["See 'sources' for its health; 'remove feed URL' stops it."])]
+        first = await fetch_once(self.core, url)
+        if first.error:
+            return [Post(f"Not added: {redact_text(first.error)}",
+                         ["Nothing was stored; check the address (an RSS or Atom feed, not a web page)."])]
+        title = first.title or ""
+        await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=stories,
                                 interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
+        await asyncio.to_thread(save_outcome, self.core, first.outcome, len(first.items))
+        added = await self.ingest(first.items) if self.ingest else 0
         scope = ", ".join(stories) if stories else "every story"
-        return [Post(f"Added feed {redact_url(url)} for {scope}.",
-                     ["It will be polled within a minute; see 'status'."])]
+        minutes = self.core.settings.default_poll_seconds // 60
+        lines = [f"It carries {len(first.items)} item(s); {added} were new to the store."]
+        if first.items:
+            lines += ["Newest:", *newest_lines(first.items)]
+        if self.polling is not None and self.polling():
+            lines.append(f"It will be polled every {minutes} minute(s); see 'status'.")
+        else:
+            lines.append(f"This chat does not poll feeds; 'newsdesk-bot run' polls it every {minutes} minute(s).")
+        name = f"{title} ({redact_url(url)})" if title else redact_url(url)
+        return [Post(f"Added feed {name} for {scope}.", lines)]
 
     async def remove_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Stop polling a feed."""

@@ -68,6 +68,11 @@ class SourceHealth:
     last_read: datetime | None
     next_read: datetime | None
     items: int
+    url: str = ""  # a feed's URL, a seed file's path (`name` is a feed's title when it has one)
+
+    def label(self) -> str:
+        """How a source is named to people: a feed by its title and URL, a seed file by its path."""
+        return f"{self.name} ({self.url})" if self.url and self.name != self.url else self.name
 
 
 class Store:
@@ -473,11 +478,11 @@ class Store:
         """Feeds and seed files with the outcome of their last read."""
         out = [SourceHealth("feed", row["title"] or row["url"], row["last_status"] or "not polled yet",
                             row["error_count"], row["last_error"], row["last_polled"], row["next_poll"],
-                            row["items_seen"]) for row in self.feed_rows()]
+                            row["items_seen"], row["url"]) for row in self.feed_rows()]
         with self.engine.connect() as conn:
             for row in conn.execute(select(seed_files).order_by(seed_files.c.path)):
                 out.append(SourceHealth("seed", row.path, row.status, 1 if row.error else 0, row.error,
-                                        utc(row.ingested_at), None, row.articles))
+                                        utc(row.ingested_at), None, row.articles, row.path))
         return out
 
 

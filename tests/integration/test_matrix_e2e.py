@@ -323,11 +323,12 @@ async def test_a_member_below_power_50_not_listed_as_admin_is_refused_and_nothin
             # a configured admin (power level 0) and a member raised to power level 50 may
             await chief.say(room, "!news add feed http://127.0.0.1:9/chief.xml hostage-talks")
             added = await editor.wait_for_event(room, from_bot(bot_id), timeout=15)
-            assert body(added).startswith("Added feed http://127.0.0.1:9/chief.xml")
+            # heard (an admin), and refused with the reason: nothing listens on port 9
+            assert body(added).startswith("Not added: Could not reach http://127.0.0.1:9/chief.xml")
             await editor.set_power(room, synapse.another.user_id, 50)
             await another.say(room, "!news remove feed http://127.0.0.1:9/chief.xml")
             removed = await editor.wait_for_event(room, from_bot(bot_id), timeout=15)
-            assert body(removed).startswith("Removed feed")
+            assert body(removed).startswith("No feed with the URL")
             assert rt.core.store.feed_rows() == feeds_before
     finally:
         await chief.close()
