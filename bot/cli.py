@@ -22,6 +22,7 @@ from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
 from bot.chat.sources_view import source_lines
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
+from bot.ingest.seeds import undated_files
 from bot.redact import RedactingFormatter, redact_text
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
@@ -82,11 +83,16 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
     report = IngestReport()
     paths = [Path(t) for t in targets if not t.startswith(("http://", "https://"))]
     urls = [t for t in targets if t.startswith(("http://", "https://"))]
+    undated = undated_files(paths, core.store.seed_file_hash) if paths else []
     if paths:
         report.merge(core.pipeline.ingest_paths(paths, _progress_printer(sys.stderr.isatty())))
     if urls:
         report.merge(asyncio.run(ingest_feed_urls(core, urls)))
     print(f"Ingested: {report.summary()}.")
+    if undated:
+        shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+        print(f"  undated: {shown} ha{'s' if len(undated) == 1 else 've'} no '# date:' header, so "
+              f"{'it is' if len(undated) == 1 else 'they are'} stored as undated (never as the newest news).")
     for failure in report.failures:
         print(f"  problem: {redact_text(failure)}", file=sys.stderr)
     return 1 if report.failures and not (report.added or report.merged or report.unchanged or report.revised) else 0
