@@ -8,6 +8,7 @@ goes to the answerer. Nothing here knows which platform it runs on.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import shlex
 from collections.abc import Awaitable, Callable
@@ -86,6 +87,8 @@ class Router:
         except ValueError:
             words = text.split()
         name = words[0].lower() if words else ""
+        log.debug("event=message platform=%s channel=%s command=%s chars=%d thread_story=%s", message.platform,
+                  message.channel, name if name in self.commands else "-", len(text), scope or "-")
         if name in self.commands:
             command, handler = self.commands[name]
             if command.admin and not await self.is_admin(message):
@@ -104,8 +107,17 @@ class Router:
         addressed = message.addressed and message.platform != "console" and len(words) > 1
         if scope or addressed or self._reads_as_question(text, message):
             return await self.answer(message, text, scope)
-        return [Post(f"I don't know the command '{words[0]}'.",
+        guess = self.closest_command(name)
+        if guess is not None:
+            return [Post(f"I don't know the command '{words[0][:40]}'; did you mean '{guess}'?",
+                         [f"Usage: {self.commands[guess][0].usage}"])]
+        return [Post(f"I don't know the command '{words[0][:40]}'.",
                      ["Try 'help' for the list of commands, or ask me a question about a story."])]
+
+    def closest_command(self, word: str) -> str | None:
+        """The command a mistyped word most likely meant (`hepl` -> `help`), or None."""
+        found = difflib.get_close_matches(word.lower()[:40], list(self.commands), n=1, cutoff=0.7)
+        return found[0] if found else None
 
     def _reads_as_question(self, text: str, message: IncomingMessage) -> bool:
         first = text.split()[0].lower().strip("?,.")
@@ -135,6 +147,10 @@ class Router:
         if args and args[0].lower() in self.commands:
             command = self.commands[args[0].lower()][0]
             return [Post(f"{command.usage}", [command.summary + (" (admins only)" if command.admin else "")])]
+        if args:
+            guess = self.closest_command(args[0])
+            hint = f"Did you mean 'help {guess}'?" if guess else "Say 'help' for the list of commands."
+            return [Post(f"There is no command '{args[0][:40]}'.", [hint])]
         lines = [f"{c.usage} - {c.summary}" + (" (admins only)" if c.admin else "")
                  for c, _ in self.commands.values()]
         lines.append("Anything else that reads as a question is answered from the tracked stories, "
