@@ -93,3 +93,24 @@ async def test_slack_room_admin_may_add_a_feed_and_an_editor_may_not(
         assert [r["url"] for r in slack_runtime.core.store.feed_rows()] == [feed.url]
         await slack_emulator.user_says(CHANNEL, ADMIN, f"{bot} add feed {feed.url}")
         assert await wait_for(lambda: "is already added" in str(posts(slack_emulator)), timeout=10)
+
+
+async def test_slack_desk_mutes_a_live_story_while_keeping_its_daily_digest(
+        slack_runtime: Runtime, slack_emulator: SlackEmulator, env: dict[str, str]) -> None:  # noqa: F811
+    bot = f"<@{slack_emulator.bot_user_id}>"
+
+    async def say(text: str, expect: str) -> str:
+        await slack_emulator.user_says(CHANNEL, EDITOR, f"{bot} {text}")
+        assert await wait_for(lambda: expect in str(posts(slack_emulator)), timeout=10), str(posts(slack_emulator))
+        return str(posts(slack_emulator))
+
+    await say("subscribe hostage-talks", "Subscribed")
+    await say("subscribe hostage-talks daily 07:00", "Kept: hostage-talks: live")
+    await say("mute hostage-talks 30m", "Muted hostage-talks here for 30 minutes")
+    await say("subscriptions", "(muted until")
+    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
+    await slack_runtime.scan_seeds()
+    assert not await wait_for(lambda: "Qatar proposes" in str(posts(slack_emulator)), timeout=1.5)
+    await say("unmute hostage-talks", "Unmuted hostage-talks")
+    assert await wait_for(lambda: "Qatar proposes" in str(posts(slack_emulator)), timeout=10)
+    await say("unsubscribe hostage-talks live", "Still here: hostage-talks: daily 07:00")
