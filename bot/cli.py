@@ -12,19 +12,24 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from bot.chat.console import ConsoleAdapter
+from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import render_text
 from bot.chat.router import MAX_QUESTION_CHARS, answer_post, too_long_question
+from bot.chat.sources_view import source_lines
 from bot.domain import Answer, IncomingMessage, Update
 from bot.ingest.pipeline import IngestReport
-from bot.redact import RedactingFormatter, redact_text, redact_url
+from bot.ingest.seeds import undated_files
+from bot.redact import RedactingFormatter, redact_text
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.feeds import ingest_feed_urls
 from bot.runtime.ports import configured_ports
+from bot.runtime.welcome import welcome_line
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
 from bot.text import strip_controls
@@ -36,29 +41,80 @@ MAX_AGE_MINUTES = 100 * 525600  # `--since` reaches back at most 100 years
 logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+INGEST_HELP = """Each PATH is a file or a folder (read recursively); each URL a feed fetched once.
+
+Article files (.txt, .md) may start with header lines, then a blank line, then the text:
+
+    # source: https://example.org/world/talks-resume   (the article's link; or an outlet's name)
+    # date: 2024-02-11                                 (YYYY-MM-DD, or an ISO time)
+    # title: Talks resume in Cairo
+
+    Negotiators met in Cairo on Sunday...
+
+Without '# title:' the first line is the title. Without '# date:' the article is stored as
+undated (never as the newest news) and the report says so. Saved web pages (.html, .htm) give
+the article extracted from the page, or are refused. Feed snapshots (.xml, .rss, .atom) give
+every item. Files whose bytes are unchanged since the last ingest are skipped."""
+
+
+def _version() -> str:
+    try:
+        return metadata.version("newsdesk-bot")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk-bot",
-        description="Follows news stories from feeds and seed files, posts what is new, answers questions.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each event to stderr")
+        description="Follows news stories from feeds and seed files, posts what is new, answers questions.",
+        epilog="Configuration: config/bot.toml, stories.toml, feeds.toml (NEWSDESK_CONFIG_DIR); the store: "
+               "NEWSDESK_DATABASE_URL. 'newsdesk-bot COMMAND --help' explains a command's inputs.")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log every event, with debug detail, to stderr (and details of errors)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("ingest", help="read articles from files, folders or feed URLs into the store")
-    p.add_argument("paths", nargs="+", metavar="PATH|URL")
-    sub.add_parser("stories", help="list tracked stories with article counts and last update")
-    sub.add_parser("sources", help="list feeds and seed files with their health")
-    p = sub.add_parser("ask", help="answer a question from the store, with the sentences and sources behind it")
-    p.add_argument("question", nargs="+", help="the question, or - to read one question per line from stdin")
-    p.add_argument("--story", metavar="ID", help="only answer from this story")
+    raw = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("ingest", help="read articles from files, folders or feed URLs into the store",
+                       description="Read articles into the store.", epilog=INGEST_HELP, formatter_class=raw)
+    p.add_argument("paths", nargs="+", metavar="PATH|URL", help="article files, web pages, feed snapshots, "
+                   "folders of them, or http(s) feed URLs")
+    sub.add_parser("stories", help="list tracked stories with article counts and last update",
+                   description="Each tracked story (config/stories.toml, or tracked from chat) with its article "
+                               "count, update count and newest article.")
+    sub.add_parser("sources", help="list feeds and seed files with their health",
+                   description="Each feed (by title and URL) and each file of the watched seeds folder with how "
+                               "its last read went; files read once with 'ingest' are summed up on one line.")
+    p = sub.add_parser("ask", help="answer a question from the store, with the sentences and sources behind it",
+                       description="Answer an English question from the stored articles: the short answer, the "
+                                   "sentences that support it and their sources, or 'I don't know'.",
+                       epilog="Example: newsdesk-bot ask --story hostage-talks \"who are the mediators?\"")
+    p.add_argument("question", nargs="+", help="the question (at most 500 characters), or - to read one question "
+                   "per line from stdin")
+    p.add_argument("--story", metavar="ID", help="only answer from this story (see 'stories')")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
-    p = sub.add_parser("updates", help="what is new or changed on each story, in the order it was found")
+    p = sub.add_parser("updates", help="what is new or changed on each story, in the order it was found",
+                       description="The updates found on each story: new facts, and changed ones with the "
+                                   "earlier value.")
     p.add_argument("--story", metavar="ID", help="only this story")
-    p.add_argument("--since", metavar="AGE", help="only updates found within AGE (e.g. 24h, 7d)")
+    p.add_argument("--since", metavar="AGE", help="only updates found within AGE: minutes, hours, days or weeks "
+                   "such as 90m, 24h, 7d, 2w")
     p.add_argument("--json", action="store_true", help="one JSON object per update")
-    p = sub.add_parser("digest", help="what is new: one line per story, then each story's top updates, cited")
+    p = sub.add_parser("digest", help="what is new: one line per story, then each story's top updates, cited",
+                       description="The digest a desk reads in the morning, printed now.")
     p.add_argument("story", nargs="?", metavar="STORY", help="only this story")
-    p.add_argument("--since", metavar="AGE", default="24h", help="updates found within AGE (default 24h)")
-    sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)")
-    p = sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform")
+    p.add_argument("--since", metavar="AGE", default="24h", help="updates found within AGE (default 24h; e.g. 7d)")
+    sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)",
+                   description="The console chat: type a command ('help' lists them) or a question per line; "
+                               "Ctrl-D ends. Piped input is echoed before each answer. It does not poll feeds or "
+                               "post live updates ('run' does). In a terminal the log goes to "
+                               "DATA_DIR/newsdesk.log and only warnings show.")
+    p = sub.add_parser("run", help="run the bot: seeds, feeds, schedules and every configured chat platform",
+                       description="Run the bot: rescan the seeds folder, poll feeds, send live posts and daily "
+                                   "digests, and chat on Slack (SLACK_BOT_TOKEN), Matrix (MATRIX_HOMESERVER...) "
+                                   "or, with neither, this console. In a terminal the log goes to "
+                                   "DATA_DIR/newsdesk.log and only warnings show; otherwise one line per event "
+                                   "goes to stderr.")
     p.add_argument("--forever", action="store_true",
                    help="with the console adapter, keep running after end of input (until SIGTERM)")
     return parser
@@ -80,11 +136,16 @@ def _ingest(core: Core, targets: Sequence[str]) -> int:
     report = IngestReport()
     paths = [Path(t) for t in targets if not t.startswith(("http://", "https://"))]
     urls = [t for t in targets if t.startswith(("http://", "https://"))]
+    undated = undated_files(paths, core.store.seed_file_hash) if paths else []
     if paths:
         report.merge(core.pipeline.ingest_paths(paths, _progress_printer(sys.stderr.isatty())))
     if urls:
         report.merge(asyncio.run(ingest_feed_urls(core, urls)))
     print(f"Ingested: {report.summary()}.")
+    if undated:
+        shown = ", ".join(undated[:5]) + (f" and {len(undated) - 5} more" if len(undated) > 5 else "")
+        print(f"  undated: {shown} ha{'s' if len(undated) == 1 else 've'} no '# date:' header, so "
+              f"{'it is' if len(undated) == 1 else 'they are'} stored as undated (never as the newest news).")
     for failure in report.failures:
         print(f"  problem: {redact_text(failure)}", file=sys.stderr)
     return 1 if report.failures and not (report.added or report.merged or report.unchanged or report.revised) else 0
@@ -170,11 +231,12 @@ def _ask(core: Core, words: list[str], story: str | None, as_json: bool) -> int:
     for question in questions:
         if not question:
             continue
-        refusal = too_long_question(question)
+        refusal = too_long_question(question) or (UNREADABLE_REPLY if unreadable(question) else None)
         if refusal:  # said instead of an answer, in the shape the caller reads
             refused += 1
+            shown = question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
             if as_json:
-                print(json.dumps({"question": question[:MAX_QUESTION_CHARS] + "…", "answer": None, "text": refusal,
+                print(json.dumps({"question": shown, "answer": None, "text": refusal,
                                   "story": story, "as_of": None, "citations": []}, ensure_ascii=False), flush=True)
             else:
                 print(refusal, flush=True)
@@ -215,11 +277,8 @@ def _stories(core: Core) -> int:
 
 def _sources(core: Core) -> int:
     rows = core.store.source_health()
-    for h in rows:
-        when = h.last_read.strftime("%Y-%m-%d %H:%M") if h.last_read else "never"
-        problem = f"  ({h.error_count} failure(s) in a row: {redact_text(h.last_error or '')})" if h.error_count else ""
-        print(strip_controls(f"{h.kind:<5} {h.status:<18} {h.items:>4} item(s)  last read {when}  "
-                             f"{redact_url(h.name)}{problem}"))
+    for line in source_lines(rows, core.settings.seeds_dir):
+        print(strip_controls(line))
     if not rows:
         print("No sources yet: add feeds to config/feeds.toml or files to seeds/.")
     return 0
@@ -230,6 +289,7 @@ async def _chat(core: Core) -> int:
     console = ConsoleAdapter()
     runtime = Runtime(core, [console])
     await runtime.scan_seeds()  # answer from what seeds/ holds now
+    print(strip_controls(welcome_line(core)), flush=True)
 
     async def on_message(message: IncomingMessage) -> None:
         await runtime.handle(console, message)
@@ -253,6 +313,8 @@ async def _run(core: Core, forever: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if any(isinstance(p, ConsoleAdapter) for p in ports):
+        print(strip_controls(welcome_line(core)), flush=True)
     try:
         await runtime.start()
     except AdapterStartError as exc:
@@ -273,6 +335,27 @@ async def _run(core: Core, forever: bool) -> int:
     return 0
 
 
+LOG_FORMAT = "ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
+LOG_FILE = "newsdesk.log"
+
+
+def _log_to_file(data_dir: Path, level: int) -> None:
+    """Interactive use: every event to DATA_DIR/newsdesk.log, only warnings and errors to the terminal."""
+    root = logging.getLogger()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(data_dir / LOG_FILE, encoding="utf-8")
+    except OSError as exc:
+        log.warning("event=log_file_unavailable path=%s error=%r", data_dir / LOG_FILE, exc)
+        return
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
+    handler.setLevel(level)
+    for existing in root.handlers:
+        existing.setLevel(logging.WARNING)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 def _unexpected(exc: Exception, verbose: bool) -> int:
     """One redacted sentence for an error nobody foresaw; the traceback only with --verbose."""
     if verbose:
@@ -287,8 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command; returns the process exit code."""
     args = _parser().parse_args(argv)
     level = logging.INFO if args.verbose or args.command == "run" else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    logging.basicConfig(level=level, stream=sys.stderr, format=LOG_FORMAT)
+    if args.verbose:  # the bot's own debug detail; other libraries stay at INFO
+        logging.getLogger("bot").setLevel(logging.DEBUG)
     for handler in logging.getLogger().handlers:  # nothing logged may show a secret
         handler.setFormatter(RedactingFormatter(handler.formatter._fmt if handler.formatter else None))
     if not args.command:
@@ -296,6 +380,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
+        if args.command in ("run", "chat") and sys.stdin.isatty():
+            _log_to_file(settings.data_dir, logging.DEBUG if args.verbose else logging.INFO)  # not over the prompt
+        log.debug("event=settings config_dir=%s seeds_dir=%s data_dir=%s feeds=%d stories=%d", settings.config_dir,
+                  settings.seeds_dir, settings.data_dir, len(settings.feeds), len(settings.stories))
         core = build_core(settings)
     except (ConfigError, StoreError) as exc:
         print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)

@@ -2,7 +2,8 @@
 
 Each input line is a message from the person at the terminal in channel `console`; posts are
 printed as plain text with thread replies indented, so the whole flow can be scripted:
-`printf 'stories\\nwho are the mediators?\\n' | newsdesk-bot chat`.
+`printf 'stories\\nwho are the mediators?\\n' | newsdesk-bot chat`. Piped input is echoed (`> stories`)
+before each reply, so a transcript reads as question and answer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TextIO
 from bot.chat.port import MessageHandler
 from bot.chat.render_text import render_text
 from bot.domain import IncomingMessage, Post
+from bot.redact import redact_text
+from bot.text import strip_controls
 
 CONSOLE_CHANNEL = "console"
 CONSOLE_USER = "console"
@@ -26,10 +29,13 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None, prompt: bool | None = None) -> None:
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None, prompt: bool | None = None,
+                 echo: bool | None = None) -> None:
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self._prompt = self._in.isatty() if prompt is None else prompt
+        # piped input is not shown by a terminal: each line is echoed (`> who are the mediators?`) before its answer
+        self._echo = not self._prompt if echo is None else echo
         self._ids = itertools.count(1)
         self._threads: dict[str, int] = {}
         self.finished = asyncio.Event()
@@ -68,6 +74,8 @@ class ConsoleAdapter:
                     continue
                 if text.lower() in ("quit", "exit"):
                     break
+                if self._echo:
+                    self._write(f"> {redact_text(strip_controls(text))}")  # a pasted secret is not shown
                 message_id = f"m{next(self._ids)}"
                 await on_message(IncomingMessage("console", CONSOLE_CHANNEL, CONSOLE_USER, text, message_id,
                                                  None, True))

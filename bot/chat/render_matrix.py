@@ -72,7 +72,7 @@ def _citation_plain(index: int, citation: Citation) -> str:
     line = f"[{index}] {title}"
     if meta:
         line += f" ({meta})"
-    if citation.url:
+    if citation.url and not citation.url.startswith("seed:"):  # a seed file is named by its title
         line += f" {shown_url(citation.url)}"
     if citation.sentence:
         line += f'\n    "{neutralise(citation.sentence)}"'

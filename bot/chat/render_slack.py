@@ -53,7 +53,7 @@ def link(url: str, title: str) -> str:
     """A mrkdwn link `<url|title>`; anything but an http(s) URL is shown as escaped text instead."""
     label = escape(" ".join(title.split()) or url)
     if not re.match(r"https?://[^\s]+$", url):
-        return f"{label} ({escape(url)})" if url else label
+        return f"{label} ({escape(url)})" if url and not url.startswith("seed:") else label
     safe_url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
     return f"<{safe_url}|{label}>"
 

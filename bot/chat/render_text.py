@@ -9,6 +9,8 @@ from __future__ import annotations
 from bot.domain import Citation, Post
 from bot.text import strip_controls
 
+SEED_PREFIX = "seed:"  # the stored link of a seed file without a `# source:` URL; never shown
+
 
 def format_date(citation: Citation) -> str:
     """The citation's publication date as YYYY-MM-DD, or 'undated'."""
@@ -16,8 +18,9 @@ def format_date(citation: Citation) -> str:
 
 
 def citation_line(citation: Citation) -> str:
-    """One line naming a source: outlet, date, title and link."""
-    return f"{citation.source or 'source'}, {format_date(citation)}: {citation.title} <{citation.url}>"
+    """One line naming a source: outlet, date, title and link (a seed file has no link: its title names it)."""
+    where = f" <{citation.url}>" if citation.url and not citation.url.startswith(SEED_PREFIX) else ""
+    return f"{citation.source or 'source'}, {format_date(citation)}: {citation.title}{where}"
 
 
 def render_text(post: Post, indent: int = 0) -> str:

@@ -8,6 +8,7 @@ goes to the answerer. Nothing here knows which platform it runs on.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import shlex
 from collections.abc import Awaitable, Callable
@@ -15,9 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.chat.core_port import CorePort
+from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import format_date
+from bot.chat.sources_view import source_lines
 from bot.domain import Answer, IncomingMessage, Post
-from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.chat.router")
 
@@ -85,6 +87,8 @@ class Router:
         except ValueError:
             words = text.split()
         name = words[0].lower() if words else ""
+        log.debug("event=message platform=%s channel=%s command=%s chars=%d thread_story=%s", message.platform,
+                  message.channel, name if name in self.commands else "-", len(text), scope or "-")
         if name in self.commands:
             command, handler = self.commands[name]
             if command.admin and not await self.is_admin(message):
@@ -98,11 +102,22 @@ class Router:
                 log.exception("event=command_failed command=%s", command.name)
                 return [Post(f"Sorry, '{command.name}' failed on my side; the details are in the bot's log.",
                              [f"Usage: {command.usage}"])]
+        if unreadable(text):
+            return [Post(UNREADABLE_REPLY)]
         addressed = message.addressed and message.platform != "console" and len(words) > 1
         if scope or addressed or self._reads_as_question(text, message):
             return await self.answer(message, text, scope)
-        return [Post(f"I don't know the command '{words[0]}'.",
+        guess = self.closest_command(name)
+        if guess is not None:
+            return [Post(f"I don't know the command '{words[0][:40]}'; did you mean '{guess}'?",
+                         [f"Usage: {self.commands[guess][0].usage}"])]
+        return [Post(f"I don't know the command '{words[0][:40]}'.",
                      ["Try 'help' for the list of commands, or ask me a question about a story."])]
+
+    def closest_command(self, word: str) -> str | None:
+        """The command a mistyped word most likely meant (`hepl` -> `help`), or None."""
+        found = difflib.get_close_matches(word.lower()[:40], list(self.commands), n=1, cutoff=0.7)
+        return found[0] if found else None
 
     def _reads_as_question(self, text: str, message: IncomingMessage) -> bool:
         first = text.split()[0].lower().strip("?,.")
@@ -118,7 +133,7 @@ class Router:
         """Answer a question from the store (scoped to a story inside its thread): the short answer
         first, then the sentences that support it. An injected `ask` replaces the core's answerer."""
         ask = self.ask or self.core.ask
-        refusal = too_long_question(question)
+        refusal = too_long_question(question) or (UNREADABLE_REPLY if unreadable(question) else None)
         if refusal:
             return [Post(refusal)]
         try:  # on the answer pool: a burst of questions cannot starve the loop's default pool
@@ -132,6 +147,10 @@ class Router:
         if args and args[0].lower() in self.commands:
             command = self.commands[args[0].lower()][0]
             return [Post(f"{command.usage}", [command.summary + (" (admins only)" if command.admin else "")])]
+        if args:
+            guess = self.closest_command(args[0])
+            hint = f"Did you mean 'help {guess}'?" if guess else "Say 'help' for the list of commands."
+            return [Post(f"There is no command '{args[0][:40]}'.", [hint])]
         lines = [f"{c.usage} - {c.summary}" + (" (admins only)" if c.admin else "")
                  for c, _ in self.commands.values()]
         lines.append("Anything else that reads as a question is answered from the tracked stories, "
@@ -153,12 +172,7 @@ class Router:
         health = self.core.store.source_health()
         if not health:
             return [Post("No sources yet.", ["Add feeds in config/feeds.toml or drop files into seeds/."])]
-        lines = []
-        for h in health:
-            when = h.last_read.strftime("%Y-%m-%d %H:%M UTC") if h.last_read else "never"
-            problem = f", {h.error_count} error(s) in a row: {redact_text(h.last_error or '')}" if h.error_count else ""
-            lines.append(f"[{h.kind}] {redact_url(h.name)}: {h.status}, {h.items} item(s), last read {when}{problem}")
-        return [Post("Sources", lines)]
+        return [Post("Sources", source_lines(health, getattr(self.core.settings, "seeds_dir", None)))]
 
 
 def answer_post(answer: Answer) -> Post:

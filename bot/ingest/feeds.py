@@ -36,6 +36,7 @@ import feedparser
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError, MalformedFeed, NotAFeed, UnsafeFeed
 from bot.ingest.html_text import html_to_text, plain_title
+from bot.ingest.links import strip_tracking
 from bot.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clip_text, clip_title, content_hash, strip_controls
 
 __all__ = ["FeedError", "MalformedFeed", "NotAFeed", "ParsedFeed", "UnsafeFeed", "parse_feed",
@@ -228,10 +229,10 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
     if len(title) > MAX_TITLE_CHARS or len(text) > MAX_TEXT_CHARS:
         log.info("feed.item_clipped feed=%s title_chars=%d text_chars=%d", feed_url, len(title), len(text))
         title, text, summary = clip_title(title), clip_text(text), clip_text(summary)
-    link = _link(entry, base) or ""
-    guid = str(entry.get("id") or "").strip() or link or "sha256:" + content_hash(title, text)
+    raw_link = _link(entry, base) or ""
+    guid = str(entry.get("id") or "").strip() or raw_link or "sha256:" + content_hash(title, text)
     return RawArticle(
-        url=link,
+        url=strip_tracking(raw_link),
         title=title or clip_title(text.split("\n", 1)[0], 120),
         text=text or title,
         source=source,

@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort, DeliveryError, RateLimited, RoomLeaver
 from bot.chat.router import Ask, Router
-from bot.domain import IncomingMessage, Post
+from bot.domain import IncomingMessage, Post, RawArticle
 from bot.ingest.fetch import Fetcher
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.commands import RuntimeCommands
@@ -55,7 +55,8 @@ class Runtime:
         self.ports = {p.platform: p for p in ports}
         self.worker = OutboxWorker(self.repo, self.ports, clock)
         self.router = Router(core, ask)
-        RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply)
+        RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply,
+                        self.ingest_items, lambda: self.scheduler.running)
         self.router.room_admin = self._room_admin
         self.router.thread_story = self._thread_story
         self.scheduler = AsyncIOScheduler(timezone="UTC")
@@ -237,6 +238,14 @@ class Runtime:
         except Exception:
             log.exception("event=feed_poll_failed")
         return report
+
+    async def ingest_items(self, items: list[RawArticle]) -> int:
+        """Ingest articles read outside a poll (a feed just added) and deliver what they bring; returns how many
+        were new."""
+        async with self._ingest_lock:
+            report = await asyncio.to_thread(self.core.pipeline.ingest, items)
+        await self.after_ingest()
+        return report.added
 
     async def after_ingest(self) -> None:
         """Write live posts for updates found since the last delivery and wake the worker."""

@@ -9,22 +9,35 @@ from __future__ import annotations
 import asyncio
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from xml.sax.saxutils import quoteattr
 
 from bot.chat.router import Command, CommandError, Router
-from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, Story
+from bot.domain import Attachment, AttachmentError, IncomingMessage, Post, RawArticle, Story
 from bot.redact import redact_text, redact_url
 from bot.runtime.core import Core
+from bot.runtime.feed_check import fetch_once, newest_lines
+from bot.runtime.feeds import save_outcome
 from bot.runtime.schedule import next_daily
-from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
+from bot.runtime.story_updates import detect_story_updates
+from bot.runtime.syntax import (
+    SyntaxProblem,
+    describe_duration,
+    parse_duration,
+    parse_subscribe,
+    parse_track,
+    parse_unsubscribe,
+    text_after,
+)
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 from bot.understand.digest import build_digest, update_line
 
 OnChange = Callable[[Subscription | None, int | None], None]
 """Called with the new subscription (or None) and the id of a removed one (or None)."""
+Ingest = Callable[[list[RawArticle]], Awaitable[int]]
+"""Ingests a new feed's items (one writer at a time) and delivers what they bring; returns how many were new."""
 LeaveAfterReply = Callable[[IncomingMessage], bool]
 """Arranges for the bot to leave the message's room once it has replied; False if it cannot."""
 
@@ -41,16 +54,25 @@ class RuntimeCommands:
     """Registers and implements the runtime's commands on a router."""
 
     def __init__(self, router: Router, core: Core, repo: RuntimeRepo, on_change: OnChange | None = None,
-                 leave_after_reply: LeaveAfterReply | None = None) -> None:
+                 leave_after_reply: LeaveAfterReply | None = None, ingest: Ingest | None = None,
+                 polling: Callable[[], bool] | None = None) -> None:
         self.router, self.core, self.repo = router, core, repo
+        self.ingest = ingest
+        self.polling = polling
         self.on_change = on_change
         self.leave_after_reply = leave_after_reply
         add = router.register
         add(Command("status", "status", "feeds' health, last poll and digest, posts waiting or failed"), self.status)
         add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]",
                     "post a story's updates here as they come, or a daily digest at a local time"), self.subscribe)
-        add(Command("unsubscribe", "unsubscribe STORY", "stop posting a story here"), self.unsubscribe)
-        add(Command("subscriptions", "subscriptions", "this channel's subscriptions"), self.subscriptions)
+        add(Command("unsubscribe", "unsubscribe STORY [live|daily]",
+                    "stop posting a story here (both kinds, or only live posts or only the daily digest)"),
+            self.unsubscribe)
+        add(Command("subscriptions", "subscriptions", "this channel's subscriptions and mutes"), self.subscriptions)
+        add(Command("mute", "mute STORY [DURATION]",
+                    "hold a story's live posts here for 30m, 2h, 1d... (default 1h, at most 7d); "
+                    "they are posted together when the mute ends"), self.mute)
+        add(Command("unmute", "unmute STORY", "end a mute now and post what was held"), self.unmute)
         add(Command("digest", "digest [STORY]", "what is new in the last 24 hours, now"), self.digest)
         add(Command("add", "add feed URL [STORY...]", "poll a feed (for the given stories, or all)", True),
             self.add_feed)
@@ -110,6 +132,7 @@ class RuntimeCommands:
         except SyntaxProblem as exc:
             raise CommandError(str(exc)) from exc
         story = self._story(req.story)
+        before = {s.mode: s for s in self.repo.subscriptions(message.platform, message.channel, story.id)}
         sub = await asyncio.to_thread(self.repo.subscribe, message.platform, message.channel, story.id, req.mode,
                                       req.daily_at, req.timezone, req.only, req.except_, message.sender)
         if self.on_change:
@@ -126,7 +149,7 @@ class RuntimeCommands:
         if sub.except_:
             filters += f" Not updates mentioning {', '.join(sub.except_)}."
         latest = self.core.store.list_updates(story=story.id)[-CONFIRM_UPDATES:]
-        lines = [f"Subscribed to {story.title}: {how}.{filters}"]
+        lines = [f"Subscribed to {story.title}: {how}.{filters}", *subscribe_changes(before, sub)]
         if latest:
             lines.append("Latest updates:")
             lines += [f"- {update_line(u)}" for u in latest]
@@ -136,16 +159,53 @@ class RuntimeCommands:
         return [Post(f"Subscribed: {story.id}", lines, cites)]
 
     async def unsubscribe(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Remove this channel's subscription to a story."""
+        """Remove this channel's subscriptions to a story (one mode, or both) and say which went."""
+        try:
+            req = parse_unsubscribe(args)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        gone = await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, req.story, req.mode)
+        if not gone:
+            what = f"'{req.story}'" + (f" ({req.mode})" if req.mode else "")
+            held = [s.describe() for s in self.repo.subscriptions(message.platform, message.channel, req.story)]
+            return [Post(f"This channel is not subscribed to {what}.",
+                         [f"It has: {'; '.join(held)}."] if held else ["See 'subscriptions'."])]
+        for sub in gone:
+            if self.on_change:
+                self.on_change(None, sub.id)
+        left = [s.describe() for s in self.repo.subscriptions(message.platform, message.channel, req.story)]
+        lines = [f"Removed: {s.describe()}" for s in gone]
+        lines.append(f"Still here: {'; '.join(left)}." if left else "Nothing more of this story will be posted here.")
+        return [Post(f"Unsubscribed from {req.story}.", lines)]
+
+    async def mute(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Hold a story's live posts in this channel for a while; nothing is dropped."""
+        if not args or len(args) > 3:
+            raise CommandError("Say which story to mute and, if not for an hour, for how long (e.g. 2h).")
+        story = self._story(args[0].lower())
+        try:
+            length = parse_duration(" ".join(args[1:]) or None)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        until = now_utc() + length
+        await asyncio.to_thread(self.repo.mute, message.platform, message.channel, story.id, until)
+        live = [s for s in self.repo.subscriptions(message.platform, message.channel, story.id) if s.mode == "live"]
+        note = ("Live posts found meanwhile are held and posted together when the mute ends (or on 'unmute')."
+                if live else "This channel has no live subscription to it, so there is nothing to hold yet.")
+        return [Post(f"Muted {story.id} here for {describe_duration(length)}, until {_when(until.isoformat())}.",
+                     [note, f"Say 'unmute {story.id}' to end it early."])]
+
+    async def unmute(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """End a mute now; held posts go out at once."""
         if len(args) != 1:
-            raise CommandError("Say which story to unsubscribe from.")
+            raise CommandError("Say which story to unmute.")
         story_id = args[0].lower()
-        before = self.repo.subscriptions(message.platform, message.channel, story_id)
-        if not await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, story_id):
-            return [Post(f"This channel is not subscribed to '{story_id}'.", ["See 'subscriptions'."])]
-        if self.on_change and before:
-            self.on_change(None, before[0].id)
-        return [Post(f"Unsubscribed from {story_id}.")]
+        until = await asyncio.to_thread(self.repo.unmute, message.platform, message.channel, story_id)
+        if until is None or until <= now_utc():
+            return [Post(f"'{story_id}' is not muted here.", ["See 'subscriptions'."])]
+        held = await asyncio.to_thread(self.repo.release_held, message.platform, message.channel, story_id, now_utc())
+        return [Post(f"Unmuted {story_id}.", [f"{held} held post(s) will be posted now." if held
+                                              else "Nothing was held."])]
 
     async def leave(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Drop this room's subscriptions and leave it, where the platform lets a bot leave."""
@@ -156,17 +216,21 @@ class RuntimeCommands:
                                "(on Slack: /kick the app, or the channel's integrations settings).")
         subs = await asyncio.to_thread(self.repo.subscriptions, message.platform, message.channel)
         for sub in subs:
-            await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, sub.story)
+            await asyncio.to_thread(self.repo.unsubscribe, message.platform, message.channel, sub.story, sub.mode)
             if self.on_change:
                 self.on_change(None, sub.id)
         return [Post("Leaving this room.", [f"Dropped {len(subs)} subscription(s). Invite me back any time."])]
 
     async def subscriptions(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """This channel's subscriptions."""
+        """This channel's subscriptions, with any mute and when it ends."""
         subs = self.repo.subscriptions(message.platform, message.channel)
         if not subs:
             return [Post("This channel has no subscriptions.", ["Try 'subscribe STORY' or 'stories'."])]
-        return [Post("Subscriptions in this channel", [s.describe() for s in subs])]
+        lines = []
+        for sub in subs:
+            until = self.repo.muted_until(sub.platform, sub.channel, sub.story) if sub.mode == "live" else None
+            lines.append(sub.describe() + (f" (muted until {_when(until.isoformat())})" if until else ""))
+        return [Post("Subscriptions in this channel", lines)]
 
     async def digest(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """A digest of the last 24 hours, now (one story or all)."""
@@ -180,18 +244,38 @@ class RuntimeCommands:
 
     # ---- feeds (admins) ------------------------------------------------------------------
     async def add_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Start polling a feed for some stories (or all)."""
+        """Fetch a feed once, now, and poll it from then on (for some stories, or all); refuse what is not a feed."""
         if len(args) < 2 or args[0].lower() != "feed":
             raise CommandError("Say 'add feed' and the feed's URL.")
         url = args[1]
         if not URL.match(url):
             raise CommandError(f"'{redact_text(url)}' is not an http(s) URL.")
         stories = [self._story(s.lower()).id for s in args[2:]]
-        await asyncio.to_thread(self.core.store.upsert_feed, url, story_ids=stories,
+        known = {str(row["url"]).rstrip("/"): row for row in self.core.store.feed_rows()}
+        if url.rstrip("/") in known:
+            row = known[url.rstrip("/")]
+            return [Post(f"The feed {row['title'] or redact_url(url)} is already added.",
+                         ["See 'sources' for its health; 'remove feed URL' stops it."])]
+        first = await fetch_once(self.core, url)
+        if first.error:
+            return [Post(f"Not added: {redact_text(first.error)}",
+                         ["Nothing was stored; check the address (an RSS or Atom feed, not a web page)."])]
+        title = first.title or ""
+        await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=stories,
                                 interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
+        await asyncio.to_thread(save_outcome, self.core, first.outcome, len(first.items))
+        added = await self.ingest(first.items) if self.ingest else 0
         scope = ", ".join(stories) if stories else "every story"
-        return [Post(f"Added feed {redact_url(url)} for {scope}.",
-                     ["It will be polled within a minute; see 'status'."])]
+        minutes = self.core.settings.default_poll_seconds // 60
+        lines = [f"It carries {len(first.items)} item(s); {added} were new to the store."]
+        if first.items:
+            lines += ["Newest:", *newest_lines(first.items)]
+        if self.polling is not None and self.polling():
+            lines.append(f"It will be polled every {minutes} minute(s); see 'status'.")
+        else:
+            lines.append(f"This chat does not poll feeds; 'newsdesk-bot run' polls it every {minutes} minute(s).")
+        name = f"{title} ({redact_url(url)})" if title else redact_url(url)
+        return [Post(f"Added feed {name} for {scope}.", lines)]
 
     async def remove_feed(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """Stop polling a feed."""
@@ -258,13 +342,16 @@ class RuntimeCommands:
         story = Story(req.story, req.title, terms=req.terms, exclude=req.exclude, defined_in="chat")
         await asyncio.to_thread(self.core.store.save_story, story)
         matched = await asyncio.to_thread(self.core.pipeline.file_new_story, story)
+        finder = getattr(self.core.pipeline, "_find_updates", None)  # the finder the core wired in
+        found = await asyncio.to_thread(detect_story_updates, self.core.store, story, finder) if finder else []
         return [Post(f"Now tracking {story.id}: {story.title}.",
                      [f"Terms: {', '.join(story.terms)}" + (f"; excluding {', '.join(story.exclude)}"
                                                             if story.exclude else "") + ".",
-                      f"{matched} stored article(s) already match it."])]
+                      f"{matched} stored article(s) already match it, with {len(found)} update(s); "
+                      f"'subscribe {story.id}' shows the latest."])]
 
     async def untrack(self, message: IncomingMessage, args: list[str]) -> list[Post]:
-        """Stop tracking a story that was defined in chat."""
+        """Stop tracking a story that was defined in chat; its subscriptions everywhere end too."""
         if len(args) != 1:
             raise CommandError("Say which story to stop tracking.")
         story = self._story(args[0].lower())
@@ -272,7 +359,31 @@ class RuntimeCommands:
             raise CommandError(f"'{story.id}' is defined in config/stories.toml; remove it there.")
         await asyncio.to_thread(self.core.store.delete_story, story.id)
         self.core.pipeline.forget_story(story.id)
-        return [Post(f"Stopped tracking {story.id}.", ["Its articles stay in the store."])]
+        gone = await asyncio.to_thread(self.repo.unsubscribe_story, story.id)
+        for sub in gone:
+            if self.on_change:
+                self.on_change(None, sub.id)
+        lines = ["Its articles stay in the store."]
+        if gone:
+            lines.append(f"Ended {len(gone)} subscription(s):")
+            lines += [f"- {sub.platform}:{sub.channel} {sub.describe()}" for sub in gone]
+        else:
+            lines.append("No channel was subscribed to it.")
+        return [Post(f"Stopped tracking {story.id}.", lines)]
+
+
+def subscribe_changes(before: dict[str, Subscription], sub: Subscription) -> list[str]:
+    """What a `subscribe` changed: a replaced subscription of the same kind, and the other kind kept."""
+    lines = []
+    old = before.get(sub.mode)
+    if old is not None and old.describe() != sub.describe():
+        lines.append(f"Changed: {old.describe()} -> {sub.describe()}.")
+    elif old is not None:
+        lines.append("This channel already had exactly this subscription; nothing changed.")
+    other = before.get("daily" if sub.mode == "live" else "live")
+    if other is not None:
+        lines.append(f"Kept: {other.describe()} (say 'unsubscribe {sub.story} {other.mode}' to stop it).")
+    return lines
 
 
 def opml_attachment(attachments: tuple[Attachment, ...]) -> Attachment | None:

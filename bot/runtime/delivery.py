@@ -112,7 +112,10 @@ class Delivery:
                                   now - timedelta(seconds=self.core.settings.live_window_seconds))
         fold_at = fold_until([r.created_at for r in recent], now, self.core.settings.live_posts_per_window,
                              self.core.settings.live_window_seconds)
+        muted = self.repo.muted_until(sub.platform, sub.channel, sub.story, now)
         parent = self._thread_parent(sub, story, now)
+        if muted is not None:  # held, folded with whatever else comes, and sent when the mute ends
+            return self._hold(sub, story, key, post, group_key, parent, max(fold_at or muted, muted))
         if fold_at is None:
             added = self.repo.enqueue([parent, NewPost(key, sub.platform, sub.channel, post, "live", sub.story,
                                                        parent_key=parent.key, group_key=group_key,
@@ -130,6 +133,23 @@ class Delivery:
                                                    parent_key=parent.key, subscription_id=sub.id,
                                                    not_before=fold_at)])
         log.info("event=live_fold_opened key=%s send_at=%s", key, fold_at.isoformat())
+        return len(added)
+
+    def _hold(self, sub: Subscription, story: Story, key: str, post: Post, group_key: str, parent: NewPost,
+              until: datetime) -> int:
+        """A live post for a muted story: folded into the post held for the mute's end (never dropped)."""
+        held = self.repo.open_fold(sub.platform, sub.channel, sub.story)
+        marker = NewPost(key, sub.platform, sub.channel, post, "folded", sub.story, group_key=group_key)
+        if held is not None and self.repo.fold_into(held.id, _folded(held.post, post), marker):
+            if held.next_attempt_at < until:
+                self.repo.postpone(held.id, until, "muted")
+            log.info("event=live_held key=%s into=%s until=%s", key, held.key, until.isoformat())
+            return 1
+        parent.not_before = until
+        fold = Post(f"More on {story.title} (held while muted)", [post.heading, *post.lines], list(post.citations))
+        added = self.repo.enqueue([parent, NewPost(key, sub.platform, sub.channel, fold, "fold", sub.story,
+                                                   parent_key=parent.key, subscription_id=sub.id, not_before=until)])
+        log.info("event=live_held key=%s until=%s", key, until.isoformat())
         return len(added)
 
     def _revise(self, sub: Subscription, key: str, earlier: OutboxRow, group: list[Update]) -> int:

@@ -34,13 +34,16 @@ def _state_of(row: dict[str, Any]) -> FeedState:
                      title=row["title"] or None, fulltext=row["fulltext"])
 
 
-def _save(core: Core, outcome: PollOutcome, items_seen: int) -> None:
+def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
+    """Record how a poll went; a feed without a configured title keeps the title the feed gives itself."""
     state = outcome.state
     status = "error" if outcome.error else ("ok" if outcome.items is not None else "ok, unchanged")
+    named = {"title": state.title} if state.title and not outcome.error else {}
     core.store.save_feed_state(
         state.url, etag=state.etag, last_modified=state.last_modified, body_hash=state.body_hash,
         last_status=status, error_count=state.error_count,
-        last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen)
+        last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen,
+        **named)
 
 
 async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
@@ -72,7 +75,7 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
             log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
                      len(outcome.items), result.added, len(result.updates))
             report.merge(result)
-        await asyncio.to_thread(_save, core, outcome, items_seen)
+        await asyncio.to_thread(save_outcome, core, outcome, items_seen)
     return report
 
 

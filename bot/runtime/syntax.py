@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.settings import STORY_ID, is_time_zone
@@ -144,6 +145,54 @@ def parse_track(args_text: str) -> TrackRequest:
     if not terms:
         raise SyntaxProblem("Give at least one term after 'terms:'.")
     return TrackRequest(story, title.strip(), terms, _terms(exclude_text, "exclude:"))
+
+
+MUTE_DEFAULT = timedelta(hours=1)
+MUTE_MAX = timedelta(days=7)
+_DURATION = re.compile(r"^(\d{1,6})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)$", re.IGNORECASE)
+_UNIT = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+
+
+def parse_duration(value: str | None, default: timedelta = MUTE_DEFAULT, limit: timedelta = MUTE_MAX) -> timedelta:
+    """`30m`, `2h`, `1d` (also `90 minutes`, `2 hours`) as a duration; None gives `default`; at most `limit`."""
+    if value is None or not value.strip():
+        return default
+    match = _DURATION.match(value.strip())
+    if not match:
+        raise SyntaxProblem(f"'{value[:40]}' is not a duration; use minutes, hours or days such as 30m, 2h or 1d.")
+    amount = int(match.group(1)) * _UNIT[match.group(2)[0].lower()]
+    if amount <= timedelta(0):
+        raise SyntaxProblem("A mute must last at least a minute.")
+    if amount > limit:
+        raise SyntaxProblem(f"A mute can last at most {limit.days} days; say e.g. '{limit.days}d'.")
+    return amount
+
+
+def describe_duration(amount: timedelta) -> str:
+    """A duration as people say it: `2 hours`, `30 minutes`, `1 day 3 hours`."""
+    minutes = int(amount.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute"))
+             if n]
+    return " ".join(parts) or "less than a minute"
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    """What `unsubscribe STORY [live|daily]` asked for (mode None: every mode)."""
+
+    story: str
+    mode: str | None
+
+
+def parse_unsubscribe(args: list[str]) -> UnsubscribeRequest:
+    """Parse the words after `unsubscribe`: a story and optionally `live` or `daily`."""
+    if not args:
+        raise SyntaxProblem("Say which story to unsubscribe from.")
+    if len(args) > 2 or (len(args) == 2 and args[1].lower() not in ("live", "daily")):
+        raise SyntaxProblem("Say a story and, to stop only one kind of post, 'live' or 'daily'.")
+    return UnsubscribeRequest(args[0].lower(), args[1].lower() if len(args) == 2 else None)
 
 
 def text_after(text: str, words: int) -> str:

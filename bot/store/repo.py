@@ -68,6 +68,11 @@ class SourceHealth:
     last_read: datetime | None
     next_read: datetime | None
     items: int
+    url: str = ""  # a feed's URL, a seed file's path (`name` is a feed's title when it has one)
+
+    def label(self) -> str:
+        """How a source is named to people: a feed by its title and URL, a seed file by its path."""
+        return f"{self.name} ({self.url})" if self.url and self.name != self.url else self.name
 
 
 class Store:
@@ -274,6 +279,17 @@ class Store:
             yield list(grouped.items())
             last_id = ids[-1]
 
+    def story_sentences_by_article(self, story_id: str) -> list[tuple[int, list[StorySentence]]]:
+        """Each article filed under a story (oldest id first) with its sentences filed under it, in order."""
+        query = (_sentence_query().join(sentence_stories, sentence_stories.c.sentence_id == sentences.c.id)
+                 .where(sentence_stories.c.story_id == story_id)
+                 .order_by(sentences.c.article_id, sentences.c.position))
+        grouped: dict[int, list[StorySentence]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                grouped.setdefault(row.article_id, []).append(_sentence_from_row(row))
+        return list(grouped.items())
+
     def add_story_links(self, story_id: str, links: dict[int, tuple[float, list[int]]]) -> None:
         """File articles (score, sentence ids) under one story, leaving their other stories alone."""
         with self.engine.begin() as conn:
@@ -462,11 +478,11 @@ class Store:
         """Feeds and seed files with the outcome of their last read."""
         out = [SourceHealth("feed", row["title"] or row["url"], row["last_status"] or "not polled yet",
                             row["error_count"], row["last_error"], row["last_polled"], row["next_poll"],
-                            row["items_seen"]) for row in self.feed_rows()]
+                            row["items_seen"], row["url"]) for row in self.feed_rows()]
         with self.engine.connect() as conn:
             for row in conn.execute(select(seed_files).order_by(seed_files.c.path)):
                 out.append(SourceHealth("seed", row.path, row.status, 1 if row.error else 0, row.error,
-                                        utc(row.ingested_at), None, row.articles))
+                                        utc(row.ingested_at), None, row.articles, row.path))
         return out
 
 

@@ -98,6 +98,10 @@ def _sub(row: Row[Any]) -> Subscription:
                         utc(row.last_digest_at))
 
 
+def _mute_key(platform: str, channel: str, story: str) -> str:
+    return f"mute:{platform}:{channel}:{story}"
+
+
 def _row(row: Row[Any]) -> OutboxRow:
     return OutboxRow(row.id, row.key, row.platform, row.channel, row.story_id, row.kind, post_from_json(row.payload),
                      row.parent_key, row.edit_key, row.group_key, row.subscription_id, row.status, row.attempts,
@@ -130,26 +134,42 @@ class RuntimeRepo:
     # ---- subscriptions -------------------------------------------------------------------
     def subscribe(self, platform: str, channel: str, story: str, mode: str, daily_at: str | None, timezone: str,
                   only: Sequence[str] = (), except_: Sequence[str] = (), by: str = "") -> Subscription:
-        """Create or replace a channel's subscription to a story (re-enabling it)."""
-        values = {"mode": mode, "daily_at": daily_at, "timezone": timezone, "only_terms": json.dumps(list(only)),
+        """Create or replace a channel's subscription to a story in one mode (re-enabling it).
+
+        A channel may hold one `live` and one `daily` subscription per story; each replaces only its own mode.
+        """
+        values = {"daily_at": daily_at, "timezone": timezone, "only_terms": json.dumps(list(only)),
                   "except_terms": json.dumps(list(except_)), "enabled": True, "disabled_reason": None,
                   "created_by": by}
         where = and_(subscriptions.c.platform == platform, subscriptions.c.channel == channel,
-                     subscriptions.c.story_id == story)
+                     subscriptions.c.story_id == story, subscriptions.c.mode == mode)
         with self.engine.begin() as conn:
             if conn.execute(select(subscriptions.c.id).where(where)).first():
                 conn.execute(update(subscriptions).where(where).values(**values))
             else:
                 conn.execute(insert(subscriptions).values(platform=platform, channel=channel, story_id=story,
-                                                          created_at=now_utc(), last_digest_at=now_utc(), **values))
+                                                          mode=mode, created_at=now_utc(), last_digest_at=now_utc(),
+                                                          **values))
             return _sub(conn.execute(select(subscriptions).where(where)).one())
 
-    def unsubscribe(self, platform: str, channel: str, story: str) -> bool:
-        """Remove a channel's subscription; returns whether there was one."""
+    def unsubscribe(self, platform: str, channel: str, story: str, mode: str | None = None) -> list[Subscription]:
+        """Remove a channel's subscriptions to a story (one mode, or every mode); returns those removed."""
+        where = and_(subscriptions.c.platform == platform, subscriptions.c.channel == channel,
+                     subscriptions.c.story_id == story)
+        if mode is not None:
+            where = and_(where, subscriptions.c.mode == mode)
         with self.engine.begin() as conn:
-            return bool(conn.execute(delete(subscriptions).where(and_(
-                subscriptions.c.platform == platform, subscriptions.c.channel == channel,
-                subscriptions.c.story_id == story))).rowcount)
+            gone = [_sub(row) for row in conn.execute(select(subscriptions).where(where).order_by(subscriptions.c.id))]
+            conn.execute(delete(subscriptions).where(where))
+        return gone
+
+    def unsubscribe_story(self, story: str) -> list[Subscription]:
+        """Remove every channel's subscriptions to a story (it is no longer tracked); returns those removed."""
+        where = subscriptions.c.story_id == story
+        with self.engine.begin() as conn:
+            gone = [_sub(row) for row in conn.execute(select(subscriptions).where(where).order_by(subscriptions.c.id))]
+            conn.execute(delete(subscriptions).where(where))
+        return gone
 
     def subscriptions(self, platform: str | None = None, channel: str | None = None, story: str | None = None,
                       enabled_only: bool = False) -> list[Subscription]:
@@ -336,6 +356,48 @@ class RuntimeRepo:
         with self.engine.connect() as conn:
             return {row[0]: int(row[1]) for row in conn.execute(
                 select(outbox.c.status, func.count()).group_by(outbox.c.status))}
+
+    # ---- mutes ---------------------------------------------------------------------------
+    def mute(self, platform: str, channel: str, story: str, until: datetime) -> None:
+        """Hold a story's live posts in a channel until `until` (kept in runtime state, so it survives a restart)."""
+        self.set_state(_mute_key(platform, channel, story), until.isoformat())
+
+    def unmute(self, platform: str, channel: str, story: str) -> datetime | None:
+        """End a mute now; returns when it would have ended (None when the story was not muted)."""
+        key = _mute_key(platform, channel, story)
+        until = self.muted_until(platform, channel, story)
+        with self.engine.begin() as conn:
+            conn.execute(delete(runtime_state).where(runtime_state.c.key == key))
+        return until
+
+    def muted_until(self, platform: str, channel: str, story: str, now: datetime | None = None) -> datetime | None:
+        """When a channel's mute of a story ends, or None when it is not muted (any more) at `now`."""
+        value = self.get_state(_mute_key(platform, channel, story))
+        if not value:
+            return None
+        until = utc(datetime.fromisoformat(value))
+        return until if until is not None and until > (now or now_utc()) else None
+
+    def release_held(self, platform: str, channel: str, story: str, when: datetime) -> int:
+        """Bring the held posts of a story in a channel (and their thread's parent) forward to `when`.
+
+        Returns how many held (fold) posts were released; a mute ended early.
+        """
+        where = and_(outbox.c.platform == platform, outbox.c.channel == channel, outbox.c.story_id == story,
+                     outbox.c.status == "pending", outbox.c.next_attempt_at > when)
+        with self.engine.begin() as conn:
+            conn.execute(update(outbox).where(and_(where, outbox.c.kind == "thread"))
+                         .values(next_attempt_at=when, error=None))
+            return int(conn.execute(update(outbox).where(and_(where, outbox.c.kind == "fold"))
+                                    .values(next_attempt_at=when, error=None)).rowcount)
+
+    def open_fold(self, platform: str, channel: str, story: str) -> OutboxRow | None:
+        """The newest fold post of a story in a channel that is still waiting to be sent."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(outbox).where(and_(
+                outbox.c.platform == platform, outbox.c.channel == channel, outbox.c.story_id == story,
+                outbox.c.kind == "fold", outbox.c.status == "pending")).order_by(outbox.c.id.desc()).limit(1)).first()
+        return _row(found) if found else None
 
     # ---- runtime state -------------------------------------------------------------------
     def get_state(self, key: str) -> str | None:

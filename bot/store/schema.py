@@ -165,7 +165,7 @@ subscriptions = Table(
     Column("created_by", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_digest_at", DateTime(timezone=True)),
-    UniqueConstraint("platform", "channel", "story_id"),
+    UniqueConstraint("platform", "channel", "story_id", "mode"),  # live and daily may coexist (migration 4)
 )
 
 outbox = Table(
@@ -234,8 +234,26 @@ def _v3_annotations(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE sentences ADD COLUMN annotation TEXT NOT NULL DEFAULT ''"))
 
 
+def _v4_live_and_daily(conn: Connection) -> None:
+    """A channel may hold a story both `live` and `daily`: the unique key gains `mode`."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE subscriptions DROP CONSTRAINT IF EXISTS "
+                          "subscriptions_platform_channel_story_id_key"))
+        conn.execute(text("ALTER TABLE subscriptions DROP CONSTRAINT IF EXISTS "
+                          "subscriptions_platform_channel_story_id_mode_key"))
+        conn.execute(text("ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_platform_channel_story_id_mode_key "
+                          "UNIQUE (platform, channel, story_id, mode)"))
+        return
+    conn.execute(text("ALTER TABLE subscriptions RENAME TO subscriptions_v3"))
+    metadata.create_all(conn, tables=[subscriptions])
+    names = ", ".join(c.name for c in subscriptions.columns)
+    conn.execute(text(f"INSERT INTO subscriptions ({names}) SELECT {names} FROM subscriptions_v3"))
+    conn.execute(text("DROP TABLE subscriptions_v3"))
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
     (3, _v3_annotations),
+    (4, _v4_live_and_daily),
 ]

@@ -12,18 +12,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain import Story
-from bot.text import words
 
 MIN_STORY_SENTENCES = 2
 MIN_STORY_SHARE = 0.25
 
 
+_TERM_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # a Unicode word: letters and digits of any script
+_LATIN = re.compile(r"[A-Za-z]")
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F]")
+# Arabic writes "and", "so", "with", "to", "as" and the article "al-" onto the word: وال, بال, لل, ال, و ...
+_ARABIC_PREFIX = r"(?:[وف]?[بلك]?(?:ال|ل)?)?"
+
+
+def term_words(phrase: str) -> list[str]:
+    """A story term's words in any script (`Khan Younis` -> 2 words, `مفاوضات` -> 1), lower-cased."""
+    return [w.lower().replace("’", "'") for w in _TERM_WORD.findall(phrase)]
+
+
 def _compile(phrase: str) -> re.Pattern[str]:
-    """A phrase as a regular expression over words: plural endings allowed, `*` as any ending."""
+    r"""A phrase as a regular expression over Unicode words: plural endings allowed, `*` as any ending.
+
+    Word edges are look-arounds on `\w` (any script), not `[A-Za-z]`; an Arabic term also matches
+    with the clitics written onto it (و, ب, ال ...); a Latin one with English plural endings.
+    """
     prefix = phrase.endswith("*")
-    tokens = [re.escape(t) for t in words(phrase.rstrip("*"))]
-    tail = r"\w*" if prefix else r"(?:s|es|'s|’s)?"
-    return re.compile(r"\b" + r"\W+".join(tokens) + tail + r"\b", re.IGNORECASE)
+    tokens = [re.escape(t) for t in term_words(phrase.rstrip("*"))]
+    latin = bool(_LATIN.search(phrase))
+    tail = r"\w*" if prefix else (r"(?:s|es|'s|’s)?" if latin else "")
+    head = _ARABIC_PREFIX if _ARABIC.search(phrase) else ""
+    return re.compile(r"(?<!\w)" + head + r"[\W_]+".join(tokens) + tail + r"(?!\w)", re.IGNORECASE)
 
 
 def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -48,11 +65,11 @@ class StoryTracker:
         self._stories = list(stories)
         self._patterns = {
             s.id: [_compile(p) for p in (*s.terms, *s.entities, *(a for al in s.entities.values() for a in al))
-                   if words(p.rstrip("*"))]
+                   if term_words(p.rstrip("*"))]
             for s in self._stories
         }
         self._any = {sid: _any_of(patterns) for sid, patterns in self._patterns.items()}
-        self._excludes = {s.id: _any_of([_compile(p) for p in s.exclude if words(p.rstrip("*"))])
+        self._excludes = {s.id: _any_of([_compile(p) for p in s.exclude if term_words(p.rstrip("*"))])
                           for s in self._stories}
 
     @property

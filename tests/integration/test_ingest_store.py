@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ingest.links import strip_tracking
 from bot.runtime.core import build_core
 from bot.settings import load_settings
 from tests.conftest import EVAL, EVAL_ARTICLES, REPO
@@ -36,7 +37,7 @@ def test_eval_articles_are_filed_under_their_labelled_stories(core) -> None:
     for path in EVAL_ARTICLES.glob("*.txt"):
         header = path.read_text().splitlines()[0]
         url = header.split(":", 1)[1].strip()
-        by_url[url if url.startswith("http") else f"seed:{path.name}"] = path.name
+        by_url[strip_tracking(url) if url.startswith("http") else f"seed:{path.name}"] = path.name  # as stored
     filed = {by_url[url]: set((stories or "").split(",")) - {""} for url, stories in rows}
     assert filed == {name: labels[name] for name in filed}
     summaries = {s.story.id: s.articles for s in core.store.story_summaries()}

@@ -21,7 +21,8 @@ from tests.unit.test_properties import COMMAND_WORDS, text
 
 ADMIN = "console"  # listed under [admins] console in config/bot.toml
 HEADS = ["subscribe hostage-talks", "subscribe", "unsubscribe", "add feed", "remove feed", "import opml",
-         "track border-talks", "untrack", "digest", "leave", "export opml", "status", "sources", "help"]
+         "track border-talks", "untrack", "digest", "leave", "export opml", "status", "sources", "help",
+         "mute hostage-talks", "mute", "unmute", "unsubscribe hostage-talks"]
 commands = st.one_of(text, st.builds(lambda head, rest: f"{head} {rest}", st.sampled_from(HEADS), text),
                      st.lists(st.sampled_from(COMMAND_WORDS), min_size=1, max_size=8).map(" ".join))
 

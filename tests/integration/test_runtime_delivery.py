@@ -113,10 +113,10 @@ async def test_failing_feed_is_announced_once_and_its_recovery_once(env: dict[st
     await rt.start(start_adapters=False)
     try:
         async with controlled_feed() as feed:
+            assert "Added feed Test desk" in await channel.say(rt, f"add feed {feed.url} hostage-talks")  # empty
+            await channel.say(rt, "subscribe hostage-talks")
             feed.items = ["001.txt"]
             feed.status = 500
-            await channel.say(rt, f"add feed {feed.url} hostage-talks")
-            await channel.say(rt, "subscribe hostage-talks")
 
             async def poll() -> None:
                 rt.core.store.save_feed_state(feed.url, next_poll=now_utc() - timedelta(seconds=1))

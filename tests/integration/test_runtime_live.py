@@ -79,9 +79,9 @@ async def test_feed_on_loopback_changing_brings_new_posts_and_a_revision_edits_t
         runtime: Runtime, channel: ConsoleChannel) -> None:
     async with controlled_feed() as feed:
         feed.items = ["001.txt"]
-        reply = await channel.say(runtime, f"add feed {feed.url} hostage-talks")
-        assert "Added feed" in reply
         await channel.say(runtime, "subscribe hostage-talks")
+        reply = await channel.say(runtime, f"add feed {feed.url} hostage-talks")  # fetched and ingested at once
+        assert "Added feed" in reply
         assert await wait_for(lambda: "Qatar proposes six-week war pause" in channel.text, timeout=15)
         # the feed changes: a new item appears
         feed.items = ["001.txt", "002.txt"]

@@ -18,8 +18,10 @@ def test_outbox_and_subscriptions_on_postgresql(postgres_url: str) -> None:
     try:
         repo = RuntimeRepo(store.engine)
         sub = repo.subscribe("slack", "C1", "hostage-talks", "daily", "08:00", "Europe/London", ["Cairo"], [])
-        again = repo.subscribe("slack", "C1", "hostage-talks", "live", None, "UTC")
-        assert again.id == sub.id and again.mode == "live" and again.only == ()
+        live = repo.subscribe("slack", "C1", "hostage-talks", "live", None, "UTC")
+        assert live.id != sub.id and live.mode == "live" and live.only == ()  # live and daily coexist
+        again = repo.subscribe("slack", "C1", "hostage-talks", "daily", "09:00", "UTC")
+        assert again.id == sub.id and again.daily_at == "09:00" and again.only == ()
         rows = [NewPost("thread:1", "slack", "C1", Post("parent"), "thread", "hostage-talks"),
                 NewPost("live:1", "slack", "C1", Post("child", ["a"]), "live", "hostage-talks", parent_key="thread:1")]
         assert repo.enqueue(rows) == ["thread:1", "live:1"]

@@ -11,7 +11,7 @@ import pytest
 from bot.chat.slack import SlackAdapter, SlackConfig
 from bot.domain import Answer
 from bot.runtime.app import Runtime
-from tests.support.runtime_kit import drop_seed, make_core, wait_for
+from tests.support.runtime_kit import controlled_feed, drop_seed, make_core, wait_for
 from tests.support.slack_emulator import (
     ADMIN,
     CHANNEL,
@@ -79,6 +79,38 @@ async def test_slack_room_admin_may_add_a_feed_and_an_editor_may_not(
     assert refusal.ok and refusal.params["user"] == EDITOR
     assert "Only admins can use" not in str(posts(slack_emulator))
     assert slack_runtime.core.store.feed_rows() == []
+    # an admin is heard, but a dead port is not a feed: refused with the reason, nothing stored
     await slack_emulator.user_says(CHANNEL, ADMIN, f"{bot} add feed http://127.0.0.1:9/a.xml hostage-talks")
-    assert await wait_for(lambda: "Added feed" in str(posts(slack_emulator)), timeout=10)
-    assert [r["url"] for r in slack_runtime.core.store.feed_rows()] == ["http://127.0.0.1:9/a.xml"]
+    assert await wait_for(lambda: "Not added: Could not reach http://127.0.0.1:9/a.xml" in str(posts(slack_emulator)),
+                          timeout=10)
+    assert slack_runtime.core.store.feed_rows() == []
+    async with controlled_feed() as feed:
+        feed.items = ["001.txt", "004.txt"]
+        await slack_emulator.user_says(CHANNEL, ADMIN, f"{bot} add feed {feed.url} hostage-talks")
+        assert await wait_for(lambda: "Added feed Test desk" in str(posts(slack_emulator)), timeout=10)
+        reply = str(posts(slack_emulator))
+        assert "Israeli delegation returns from Cairo" in reply and "2 item(s)" in reply
+        assert [r["url"] for r in slack_runtime.core.store.feed_rows()] == [feed.url]
+        await slack_emulator.user_says(CHANNEL, ADMIN, f"{bot} add feed {feed.url}")
+        assert await wait_for(lambda: "is already added" in str(posts(slack_emulator)), timeout=10)
+
+
+async def test_slack_desk_mutes_a_live_story_while_keeping_its_daily_digest(
+        slack_runtime: Runtime, slack_emulator: SlackEmulator, env: dict[str, str]) -> None:  # noqa: F811
+    bot = f"<@{slack_emulator.bot_user_id}>"
+
+    async def say(text: str, expect: str) -> str:
+        await slack_emulator.user_says(CHANNEL, EDITOR, f"{bot} {text}")
+        assert await wait_for(lambda: expect in str(posts(slack_emulator)), timeout=10), str(posts(slack_emulator))
+        return str(posts(slack_emulator))
+
+    await say("subscribe hostage-talks", "Subscribed")
+    await say("subscribe hostage-talks daily 07:00", "Kept: hostage-talks: live")
+    await say("mute hostage-talks 30m", "Muted hostage-talks here for 30 minutes")
+    await say("subscriptions", "(muted until")
+    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
+    await slack_runtime.scan_seeds()
+    assert not await wait_for(lambda: "Qatar proposes" in str(posts(slack_emulator)), timeout=1.5)
+    await say("unmute hostage-talks", "Unmuted hostage-talks")
+    assert await wait_for(lambda: "Qatar proposes" in str(posts(slack_emulator)), timeout=10)
+    await say("unsubscribe hostage-talks live", "Still here: hostage-talks: daily 07:00")

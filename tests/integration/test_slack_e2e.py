@@ -25,7 +25,7 @@ from bot.runtime.app import Runtime
 from bot.store import open_store
 from bot.store.runtime_repo import RuntimeRepo
 from tests.conftest import REPO
-from tests.support.runtime_kit import ARTICLES, drop_seed, make_core, wait_for
+from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, make_core, wait_for
 from tests.support.slack_emulator import (
     CHANNEL,
     EDITOR,
@@ -224,13 +224,14 @@ async def test_non_admin_slash_command_is_refused_privately_and_changes_nothing_
         assert [c.params["user"] for c in slack_emulator.calls_to("users.info")] == [EDITOR]  # Slack role checked
         assert slack_emulator.calls_to("chat.postMessage") == [] and rt.core.store.feed_rows() == []
 
-        for user, url in ((OWNER, "http://127.0.0.1:9/owner.xml"), (CONFIGURED_ADMIN, "http://127.0.0.1:9/chief.xml")):
-            envelope = await slack_emulator.slash_command(CHANNEL, user, f"add feed {url} hostage-talks")
-            await slack_emulator.wait_for_ack(envelope, WAIT)
-            await slack_emulator.wait_for_call("chat.postMessage", lambda c, u=url: f"Added feed {u}" in slack_text(
-                c.params), timeout=WAIT)
-        assert sorted(r["url"] for r in rt.core.store.feed_rows()) == ["http://127.0.0.1:9/chief.xml",
-                                                                       "http://127.0.0.1:9/owner.xml"]
+        async with controlled_feed() as owner_feed, controlled_feed() as chief_feed:
+            owner_feed.items, chief_feed.items = ["001.txt"], ["004.txt"]
+            for user, url in ((OWNER, owner_feed.url), (CONFIGURED_ADMIN, chief_feed.url)):
+                envelope = await slack_emulator.slash_command(CHANNEL, user, f"add feed {url} hostage-talks")
+                await slack_emulator.wait_for_ack(envelope, WAIT)
+                await slack_emulator.wait_for_call("chat.postMessage", lambda c, u=url: f"Added feed Test desk ({u})"
+                                                   in slack_text(c.params), timeout=WAIT)
+            assert sorted(r["url"] for r in rt.core.store.feed_rows()) == sorted([owner_feed.url, chief_feed.url])
         await all_acked(slack_emulator)
 
 
