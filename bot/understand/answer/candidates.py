@@ -1,0 +1,504 @@
+"""Typed answer candidates cut from one stored sentence's annotation (no re-parsing).
+
+Each extractor returns `Candidate`s of one type: named entities by label (people,
+organisations, places), dates and times, quantities (counts of a noun, money, percentages,
+durations, measures, ages), quotations with their speakers, speech complements, reasons,
+noun phrases and appositions. Spans are whole phrases cut along the dependency tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.understand.answer.vocabulary import (
+    DISTANCE_UNITS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    REASON_MARKERS,
+    SPEECH_VERBS,
+    TIME_UNITS,
+)
+from bot.understand.language.annotation import Annotated, Entity, Quantity
+
+PERSON_LABELS = frozenset(["PERSON"])
+ORG_LABELS = frozenset(["ORG"])
+AGENT_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
+PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
+APPROX = frozenset("""
+    about around nearly almost roughly some more less than over under up to at least most just only
+    approximately some between fewer estimated an a
+""".split())
+_MONEY_UNITS = frozenset(["$", "£", "€"])
+_LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
+_LEADING_DROP = frozenset(["the", "a", "an", "both", "this", "that", "these", "those", ",", "and", "-"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase of the sentence offered as the answer: tokens [start, end), its head token and type fit."""
+
+    start: int
+    end: int
+    text: str
+    head: int
+    fit: float  # 1.0 exactly the expected type, lower when it fits loosely
+    value: str = ""  # a normal form for comparing sources ("136", "qatar and egypt")
+    speaker: str = ""  # for quotes and statements: who said it
+
+
+def _clean_span(a: Annotated, start: int, end: int) -> tuple[int, int]:
+    while start < end and (a.tokens[start].lower in _LEADING_DROP or a.tokens[start].pos == "PUNCT"):
+        start += 1
+    while end > start and (a.tokens[end - 1].pos == "PUNCT" or a.tokens[end - 1].lower in ("and", "or", ",")):
+        end -= 1
+    return start, end
+
+
+def make(a: Annotated, start: int, end: int, head: int, fit: float, value: str = "", speaker: str = "",
+         keep_article: bool = False) -> Candidate | None:
+    """A candidate for tokens [start, end) with leading articles and trailing punctuation cut off."""
+    if not keep_article:
+        start, end = _clean_span(a, start, end)
+    else:
+        while end > start and a.tokens[end - 1].pos == "PUNCT":
+            end -= 1
+    if start >= end:
+        return None
+    text = a.span(start, end).strip(" \"“”'‘’,;:")
+    if not text:
+        return None
+    return Candidate(start, end, text, head, fit, value or text.lower(), speaker)
+
+
+def root_of(a: Annotated, start: int, end: int) -> int:
+    """The token of [start, end) whose head lies outside it (the phrase's syntactic head)."""
+    for t in a.tokens[start:end]:
+        if not start <= t.head < end or t.head == t.i:
+            return t.i
+    return end - 1
+
+
+def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int, int]:
+    """Extend an entity over entities coordinated with it ("Qatar and Egypt", "A, B and C")."""
+    end = ent.end
+    head = root_of(a, ent.start, ent.end)
+    for t in a.tokens[ent.end:]:
+        if t.dep in ("conj", "appos") and (ent.start <= t.head < end or t.head == head):
+            other = a.entity_at(t.i)
+            if other is None:  # "Channel 13 and the Lebanese outlet Al-Akhbar": the name inside the conjunct
+                lo, hi = a.subtree(t.i)
+                other = next((e for e in a.entities if lo <= e.start and e.end <= hi and e.label in labels), None)
+            if other is None or other.label not in labels:
+                break
+            end, head = max(end, other.end), t.i
+        elif t.lower in (",", "and", "or") or t.dep in ("cc", "punct", "compound", "det", "poss", "amod"):
+            continue
+        else:
+            break
+    return ent.start, end
+
+
+def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) -> list[Candidate]:
+    """Named entities with one of `labels`, each also offered together with entities coordinated with it."""
+    out: list[Candidate] = []
+    covered = -1
+    for ent in a.entities:
+        if ent.label not in labels or ent.start < covered:
+            continue
+        if ent.text.lower() in ("'s",) or not any(c.isalpha() for c in ent.text):
+            continue
+        start, end = _coordinated(a, ent, labels)
+        if end > ent.end:
+            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit)
+            if cand:
+                out.append(cand)
+            covered = end
+        cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
+    """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses)."""
+    out = []
+    i = 0
+    toks = a.tokens
+    while i < len(toks):
+        if toks[i].pos == "PROPN" and not toks[i].ent:
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].pos == "PROPN" and not toks[j + 1].ent:
+                j += 1
+            cand = make(a, i, j + 1, root_of(a, i, j + 1), fit)
+            if cand and (i > 0 or j > i):  # a lone first word is capitalised anyway
+                out.append(cand)
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def noun_phrase(a: Annotated, i: int, with_of: bool = True) -> tuple[int, int]:
+    """Tokens of the noun phrase headed by token i: its left modifiers, and an "of" phrase after it."""
+    lo = i
+    for child in a.children(i):
+        if child.i < i and child.dep in _LEFT_DEPS:
+            lo = min(lo, a.subtree(child.i)[0])
+    hi = i + 1
+    if with_of:
+        for child in a.children(i):
+            if child.i > i and child.dep == "prep" and child.lower == "of":
+                hi = max(hi, a.subtree(child.i)[1])
+    return lo, hi
+
+
+def role_noun_candidates(a: Annotated, nouns: frozenset[str], fit: float) -> list[Candidate]:
+    """Unnamed noun phrases whose head is one of `nouns` ("a Canadian aircraft", "the harbour master")."""
+    out = []
+    for t in a.tokens:
+        if t.pos == "NOUN" and t.lemma.lower() in nouns and not t.ent:
+            lo, hi = noun_phrase(a, t.i)
+            cand = make(a, lo, hi, t.i, fit)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def subject_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]:
+    """The subject (or passive agent) noun phrases of the given verbs, named or not."""
+    out = []
+    for v in verbs:
+        for child in a.children(v):
+            target = None
+            if child.dep in ("nsubj",) and child.pos in ("NOUN", "PROPN"):
+                target = child.i
+            elif child.dep == "agent":
+                target = next((g.i for g in a.children(child.i) if g.dep == "pobj"), None)
+            if target is not None:
+                lo, hi = noun_phrase(a, target)
+                for c in a.children(target):
+                    if c.dep == "conj":
+                        hi = max(hi, a.subtree(c.i)[1])
+                cand = make(a, lo, hi, target, fit)
+                if cand:
+                    out.append(cand)
+    return out
+
+
+def object_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]:
+    """The objects / complements of the given verbs, whole subtrees ("what did X do/promise")."""
+    out = []
+    for v in verbs:
+        for child in a.children(v):
+            if child.dep in ("dobj", "attr", "oprd", "ccomp", "xcomp", "acomp", "dative"):
+                lo, hi = a.subtree(child.i)
+                cand = make(a, lo, hi, child.i, fit)
+                if cand:
+                    out.append(cand)
+            elif child.dep == "prep":
+                for g in a.children(child.i):
+                    if g.dep in ("pobj", "pcomp"):
+                        lo, hi = a.subtree(g.i)
+                        cand = make(a, lo, hi, g.i, fit * 0.7)
+                        if cand:
+                            out.append(cand)
+    return out
+
+
+def place_candidates(a: Annotated) -> list[Candidate]:
+    """Places: GPE/LOC/FAC entities, and names after "in/at/to" the tagger left unlabelled."""
+    out = entity_candidates(a, PLACE_LABELS)
+    for t in a.tokens:
+        if t.dep == "pobj" and t.pos == "PROPN" and a.tokens[t.head].lower in ("in", "at", "to") and (
+                not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):
+            ent = a.entity_at(t.i)
+            if ent is not None:
+                cand = make(a, ent.start, ent.end, t.i, 0.6)
+                if cand:
+                    out.append(cand)
+                continue
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            cand = make(a, lo, hi, t.i, 0.5)
+            if cand:
+                out.append(cand)
+    out += role_noun_candidates(a, PLACE_NOUNS, 0.2)
+    return out
+
+
+def _is_duration_text(a: Annotated, start: int, end: int) -> bool:
+    words = {t.lemma.lower() for t in a.tokens[start:end]}
+    has_number = any(t.pos == "NUM" or t.lower in ("a", "an", "few", "several") for t in a.tokens[start:end])
+    return bool(words & TIME_UNITS) and has_number and not any(d.first for d in a.dates
+                                                                 if d.start <= start < d.end)
+
+
+def date_candidates(a: Annotated) -> list[Candidate]:
+    """Dates and times of day: DATE/TIME entities that name a day or moment (not a duration)."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("DATE", "TIME"):
+            continue
+        if _is_duration_text(a, ent.start, ent.end) and "ago" not in ent.text.lower():
+            continue
+        ref = next((d for d in a.dates if d.start == ent.start), None)
+        fit = 1.0 if (ref and ref.first) or ent.label == "TIME" else 0.6
+        cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit,
+                    value=ref.first if ref and ref.first else "", keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def time_candidates(a: Annotated) -> list[Candidate]:
+    """Clock times: TIME entities, best those with digits ("6:10 pm", "10am")."""
+    out = []
+    for ent in a.entities:
+        if ent.label in ("TIME", "DATE") and any(ch.isdigit() for ch in ent.text) and (
+                ":" in ent.text or "am" in ent.text.lower() or "pm" in ent.text.lower() or ent.label == "TIME"):
+            cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), 1.0, keep_article=True)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
+    """[start, end) of a quantity with its approximators ("more than", "about") and counted noun; its head."""
+    start, end, head = q.start, q.end, q.end - 1
+    if q.unit and end < len(a.tokens) and a.tokens[end].lemma.lower() == q.unit:
+        end += 1  # "1,600 feet": the unit the tagger found
+    if q.noun:
+        for t in a.tokens[q.end:q.end + 4]:
+            if t.lemma.lower() == q.noun:
+                end, head = t.i + 1, t.i
+                while a.tokens[head].dep == "compound" and a.tokens[a.tokens[head].head].pos == "NOUN" and \
+                        a.tokens[head].head == end:  # "42 container ships": the count is of ships
+                    head = end
+                    end += 1
+                break
+            if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
+                break
+    while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)):
+        if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
+            break
+        start -= 1
+    # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
+    for other in a.quantities:
+        if q.end <= other.start <= q.end + 3 and any(
+                t.lower in ("and", "to", "-", "or") for t in a.tokens[q.end:other.start]):
+            end = max(end, other.end)
+    return start, end, head
+
+
+def quantity_kind(a: Annotated, q: Quantity) -> str:
+    """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
+    if q.unit in _MONEY_UNITS:
+        return "money"
+    if q.unit == "%":
+        return "percent"
+    after = " ".join(t.lower for t in a.tokens[q.end:q.end + 3])
+    if q.unit == "year" and ("old" in after or "-old" in after):
+        return "age"
+    if q.unit in TIME_UNITS or q.noun in TIME_UNITS:
+        return "duration"
+    if q.unit in DISTANCE_UNITS or q.noun in DISTANCE_UNITS or q.unit:
+        return "measure"
+    ent = a.entity_at(q.start) or a.entity_at(q.end - 1)
+    if ent is not None and ent.label == "MONEY":
+        return "money"
+    if ent is not None and ent.label == "PERCENT":
+        return "percent"
+    return "count"
+
+
+def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candidate, Quantity]]:
+    """Quantities of the wanted kinds, each cut with its approximators and counted noun."""
+    out = []
+    for q in a.quantities:
+        kind = quantity_kind(a, q)
+        if kind not in kinds:
+            continue
+        start, end, head = quantity_span(a, q)
+        value = f"{q.value:g}{q.unit}"
+        cand = make(a, start, end, head, 1.0, value=value, keep_article=False)
+        if cand:
+            out.append((cand, q))
+    return out
+
+
+def age_candidates(a: Annotated) -> list[Candidate]:
+    """Ages: "Sam Altman, 38," (a bare number in apposition to a person) and "the 38-year-old"."""
+    out = []
+    for q in a.quantities:
+        if quantity_kind(a, q) == "age":
+            owner = a.tokens[q.end - 1].head
+            while a.tokens[owner].pos not in ("NOUN", "PROPN") and a.tokens[owner].head != owner:
+                owner = a.tokens[owner].head
+            cand = make(a, q.start, q.end, owner, 1.0, value=f"{q.value:g}")
+            if cand:
+                out.append(cand)
+    for t in a.tokens:
+        if t.pos == "NUM" and t.text.isdigit() and 1 <= int(t.text) <= 120 and t.dep in ("appos", "npadvmod", "amod"):
+            head = a.tokens[t.head]
+            person = a.entity_at(head.i)
+            commas = t.i > 0 and a.tokens[t.i - 1].text == "," and t.i + 1 < len(a.tokens) and \
+                a.tokens[t.i + 1].text == ","
+            if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
+                cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
+                if cand:
+                    out.append(cand)
+        elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():
+            cand = make(a, t.i + 1, t.i + 2, t.i + 1, 1.0, value=a.tokens[t.i + 1].text)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def quote_candidates(a: Annotated) -> list[Candidate]:
+    """Quotations with their speakers (the quote's own words, marks excluded)."""
+    out = []
+    for q in a.quotes:
+        toks = [t.i for t in a.tokens if q.start <= t.idx < q.end]
+        if not toks:
+            continue
+        cand = make(a, toks[0], toks[-1] + 1, toks[0], 1.0, speaker=q.speaker, keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candidate]:
+    """What a speech verb's subject said: the verb's clausal complement or object, with the speaker."""
+    out = []
+    for t in a.tokens:
+        if not (t.i in verbs if verbs is not None else t.lemma.lower() in SPEECH_VERBS and t.pos in ("VERB", "AUX")):
+            continue
+        speaker = ""
+        for child in a.children(t.i):
+            if child.dep in ("nsubj", "nsubjpass"):
+                speaker = a.span(*a.subtree(child.i))
+        for child in a.children(t.i):
+            if child.dep in ("ccomp", "dobj", "xcomp", "oprd", "attr") or child.dep == "prep" and child.lower in (
+                    "about", "of", "on"):
+                lo, hi = a.subtree(child.i)
+                if child.dep == "prep":
+                    lo += 1
+                if hi - lo < 1:
+                    continue
+                cand = make(a, lo, hi, child.i, 1.0 if child.dep in ("ccomp", "dobj", "oprd") else 0.7,
+                            speaker=speaker, keep_article=True)
+                if cand:
+                    out.append(cand)
+        # 'X, Y said' with the clause before the verb: the root clause is the complement
+        if a.tokens[t.head].i != t.i and t.dep in ("parataxis", "ccomp") and t.head != t.i:
+            pass
+    for t in a.tokens:
+        # "..., the official said": the statement is the main clause, the speech verb a parataxis
+        if t.dep == "parataxis" and t.lemma.lower() in SPEECH_VERBS and (verbs is None or t.i in verbs):
+            head = t.head
+            lo, hi = a.subtree(head)
+            lo2, _ = a.subtree(t.i)
+            hi = min(hi, lo2)
+            speaker = next((a.span(*a.subtree(c.i)) for c in a.children(t.i) if c.dep == "nsubj"), "")
+            cand = make(a, lo, hi, head, 1.0, speaker=speaker, keep_article=True)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def reason_candidates(a: Annotated) -> list[Candidate]:
+    """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since"."""
+    out = []
+    toks = a.tokens
+    for t in toks:
+        low = t.lower
+        if low not in REASON_MARKERS and low != "to":
+            continue
+        purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and t.i > 0 and \
+            toks[t.i - 1].lower in ("to", ",", "in", "order")
+        if low == "to" and not purpose and not (t.i > 0 and toks[t.i - 1].lower == "due"):
+            continue
+        if low in ("as", "since") and t.dep != "mark":
+            continue
+        if low == "after" and t.dep not in ("mark", "prep"):
+            continue
+        start = t.i + 1
+        if low == "because" and start < len(toks) and toks[start].lower == "of":
+            start += 1
+        if t.dep == "mark":
+            lo, hi = a.subtree(t.head)
+        else:
+            lo, hi = start, max((a.subtree(c.i)[1] for c in a.children(t.i)), default=start)
+            if low == "because" and start < len(toks) and toks[t.i + 1].lower == "of":
+                hi = max(hi, max((a.subtree(c.i)[1] for c in a.children(t.i + 1)), default=start))
+        lo = max(lo, start)
+        fit = 1.0 if low in ("because", "due", "citing") else 0.6
+        cand = make(a, lo, hi, lo, fit, keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def described(a: Annotated, head: int) -> list[Candidate]:
+    """What the sentence says a name is: its apposition, its title words, or "who heads X"."""
+    out = []
+    ent = a.entity_at(head)
+    start, end = (ent.start, ent.end) if ent else (head, head + 1)
+    root = root_of(a, start, end)
+    for child in a.children(root):
+        if child.dep == "appos":
+            lo, hi = a.subtree(child.i)
+            cand = make(a, lo, hi, child.i, 1.0, keep_article=True)
+            if cand:
+                out.append(cand)
+        if child.dep == "relcl":
+            lo, hi = a.subtree(child.i)
+            if a.tokens[lo].lower in ("who", "which", "that"):
+                lo += 1
+            cand = make(a, lo, hi, child.i, 0.9, keep_article=True)
+            if cand:
+                out.append(cand)
+    titles = [t.i for t in a.tokens[:start] if a.tokens[t.head].i in range(start, end) or
+              (t.head in range(start, end) and t.dep in ("compound", "amod", "nmod"))]
+    if titles:
+        lo = min(a.subtree(i)[0] for i in titles)
+        cand = make(a, lo, start, titles[-1], 0.9)
+        if cand and any(t.pos == "NOUN" or t.pos == "PROPN" for t in a.tokens[lo:start]):
+            out.append(cand)
+    if a.tokens[root].dep == "appos":
+        h = a.tokens[root].head
+        lo, hi = noun_phrase(a, h)
+        cand = make(a, lo, hi, h, 0.9, keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def title_words(a: Annotated, start: int, end: int) -> set[int]:
+    """Token indices that describe a named person or body: titles, appositions, "who heads X"."""
+    out: set[int] = set()
+    root = root_of(a, start, end)
+    for t in a.tokens:
+        if t.i in range(start, end):
+            continue
+        if t.i < start and t.head in range(start, end) and t.dep in ("compound", "amod", "nmod", "poss"):
+            out.update(range(*a.subtree(t.i)))
+    for child in a.children(root):
+        if child.dep in ("appos", "relcl", "acl"):
+            out.update(range(*a.subtree(child.i)))
+    if a.tokens[root].dep == "appos":
+        h = a.tokens[root].head
+        out.update(range(*noun_phrase(a, h)))
+    if a.tokens[root].dep == "pobj" and a.tokens[a.tokens[root].head].lower == "by":
+        pass
+    return out - set(range(start, end))
+
+
+def is_org_like(a: Annotated, cand: Candidate) -> bool:
+    """Whether a phrase's head is an organisation word ("the Coast Guard", "a law firm")."""
+    return a.tokens[cand.head].lemma.lower() in ORG_NOUNS
+
+
+def is_person_like(a: Annotated, cand: Candidate) -> bool:
+    """Whether a phrase's head is a word for people ("officials", "the harbour master")."""
+    return a.tokens[cand.head].lemma.lower() in PERSON_NOUNS

@@ -1,0 +1,292 @@
+"""Score typed candidates: sentence support, type fit, role in the question's relation, closeness.
+
+A candidate of the wrong type is never produced (the extractors are chosen by the expected type),
+so scoring only ranks right-typed phrases and decides whether any is supported well enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.understand.answer import weights as W
+from bot.understand.answer.candidates import (
+    AGENT_LABELS,
+    ORG_LABELS,
+    PERSON_LABELS,
+    Candidate,
+    age_candidates,
+    date_candidates,
+    described,
+    entity_candidates,
+    noun_phrase,
+    object_phrases,
+    place_candidates,
+    proper_name_candidates,
+    quantity_candidates,
+    quote_candidates,
+    reason_candidates,
+    role_noun_candidates,
+    speech_candidates,
+    subject_phrases,
+    time_candidates,
+    title_words,
+)
+from bot.understand.answer.question import NUMERIC, Kind, Question
+from bot.understand.answer.retrieve import Evidence
+from bot.understand.answer.vocabulary import (
+    NEGATIONS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    SPEECH_VERBS,
+    derivations,
+    related,
+)
+from bot.understand.language.annotation import Annotated
+
+_SUBJ = frozenset(["nsubj", "csubj"])
+_OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
+ROLE_KINDS = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PHRASE])
+_PRONOUNS = frozenset("he she they it we i".split())
+
+
+@dataclass
+class Scored:
+    """A candidate with the evidence it came from and its total score."""
+
+    evidence: Evidence
+    candidate: Candidate
+    score: float
+
+
+def relation_tokens(q: Question, a: Annotated) -> set[int]:
+    """Sentence tokens that express the question's relation (its verb or noun, or a derivation)."""
+    if not q.relation:
+        return set()
+    forms = derivations(q.relation)
+    return {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
+
+
+def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
+    """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
+    h = cand.head
+    seen = 0
+    while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
+        t = a.tokens[h]
+        head = a.tokens[t.head]
+        if t.head in rel or (head.dep == "agent" and head.head in rel):
+            if t.dep in _SUBJ or head.dep == "agent":
+                return "subj"
+            if t.dep in _OBJ or head.dep == "prep":
+                return "obj"
+        # copula: "Qatar and Egypt have been the mediators"
+        if t.dep in _SUBJ and any(c.i in rel and c.dep in ("attr", "acomp") for c in a.children(t.head)):
+            return "subj"
+        if t.dep in ("conj", "appos") and t.head != t.i:
+            h = t.head
+            seen += 1
+            continue
+        break
+    if title_words(a, cand.start, cand.end) & rel:
+        return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
+    for r in rel:
+        if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
+            return "subj"
+    return ""
+
+
+def _title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
+    """How much of the question's other words sit in the title that names the relation (0.5..1.5)."""
+    words = title_words(ev.parsed, cand.start, cand.end)
+    matched = [i for i in ev.matched if i not in rel]
+    if not matched:
+        return 0.5
+    inside = sum(1 for i in matched if i in words)
+    return 0.5 + inside / len(matched)
+
+
+def _shape(a: Annotated, cand: Candidate) -> float:
+    """Penalty for a name used as a modifier of another name ("US" in "US CIA Chief William Burns")."""
+    t = a.tokens[cand.head]
+    if t.dep in ("compound", "nmod", "poss", "amod") and not cand.start <= t.head < cand.end:
+        return W.MODIFIER
+    return 0.0
+
+
+def _near(ev: Evidence, cand: Candidate) -> float:
+    outside = [i for i in ev.matched if not cand.start <= i < cand.end]
+    if not outside:
+        return 0.0
+    gap = min(min(abs(i - cand.start), abs(i - (cand.end - 1))) for i in outside)
+    return W.NEAR / (1 + gap / W.NEAR_SPAN)
+
+
+def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
+    if q.kind in NUMERIC or q.kind in (Kind.DATE, Kind.TIME):
+        return 0.0  # "42 container ships" repeats the counted noun by design
+    words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM")]
+    if not words:
+        return 0.0
+    lemmas = {x.lemma for x in q.anchors}
+    echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas)
+    share = echoed / len(words)
+    limit = 0.8 if q.open else 0.5
+    return W.ECHO if share >= limit else 0.0
+
+
+def _speaker_fit(q: Question, ev: Evidence, cand: Candidate) -> float:
+    if not q.speaker:
+        return 0.0
+    said = {w.lower().strip(".,'’s") for w in cand.speaker.split()}
+    if said & _PRONOUNS or not said - {""}:
+        before = (ev.hit.before or "").lower()
+        return W.QUOTE_SPEAKER * 0.7 if any(w in before for w in q.speaker if len(w) > 2) else 0.0
+    wanted = set(q.speaker)
+    hits = {w for w in said if any(w == x or related(w, x) for x in wanted)}
+    return W.QUOTE_SPEAKER if hits else -W.QUOTE_SPEAKER
+
+
+def _focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
+    if not q.focus:
+        return 0.0
+    if noun:
+        return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
+    near = a.tokens[max(0, cand.start - 3):cand.end + 3]
+    return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), q.focus) for t in near) else W.FOCUS_MISS / 2
+
+
+def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, float]]:
+    """(candidate, extra score) pairs of the question's type from one sentence."""
+    a = ev.parsed
+    k = q.kind
+    out: list[tuple[Candidate, float]] = []
+    if k is Kind.PERSON:
+        out += [(c, 0.0) for c in entity_candidates(a, PERSON_LABELS)]
+        out += [(c, 0.0) for c in proper_name_candidates(a, 0.6)]
+    elif k is Kind.ORG:
+        out += [(c, 0.0) for c in entity_candidates(a, ORG_LABELS)]
+        out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, 0.4)]
+    elif k is Kind.AGENT:
+        out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
+        out += [(c, 0.0) for c in proper_name_candidates(a, 0.6)]
+        out += [(c, 0.0) for c in subject_phrases(a, rel, 0.5)] if q.role == "subj" else []
+        out += [(c, 0.0) for c in role_noun_candidates(a, PERSON_NOUNS | ORG_NOUNS, 0.3)]
+    elif k is Kind.PLACE:
+        out += [(c, 0.0) for c in place_candidates(a)]
+    elif k is Kind.DATE:
+        out += [(c, 0.0) for c in date_candidates(a)]
+    elif k is Kind.TIME:
+        out += [(c, 0.0) for c in time_candidates(a)]
+    elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):
+        kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
+                 Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
+        for c, quantity in quantity_candidates(a, frozenset([kinds])):
+            noun = a.tokens[c.head].lemma.lower() if k is Kind.COUNT and quantity.noun else ""
+            if k is Kind.DURATION and q.focus:
+                noun = quantity.unit or quantity.noun
+            out.append((c, _focus_fit(q, a, c, noun) if k in (Kind.COUNT, Kind.DURATION) else 0.0))
+    elif k is Kind.AGE:
+        names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
+        for c in age_candidates(a):
+            owner = a.entity_at(c.head)
+            words = {w.lower() for w in (owner.text if owner else a.tokens[c.head].text).replace("-", " ").split()}
+            words |= {w.lower() for w in a.tokens[c.head].text.replace("-", " ").split()}
+            if names & words or any(n in words for x in names for n in x.replace("-", " ").split()):
+                out.append((c, 0.0))  # an age only counts when it is the asked person's
+    elif k is Kind.QUOTE:
+        verbs = rel if q.relation and q.relation not in SPEECH_VERBS else None
+        for c in quote_candidates(a) + speech_candidates(a, verbs if verbs else None):
+            out.append((c, _speaker_fit(q, ev, c)))
+        if q.relation and q.relation not in SPEECH_VERBS:
+            out += [(c, 0.0) for c in object_phrases(a, rel, 0.8)]
+    elif k is Kind.REASON:
+        out += [(c, 0.0) for c in reason_candidates(a)]
+    elif k is Kind.DESCRIBE:
+        names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
+        for i in names[:1]:
+            out += [(c, 0.0) for c in described(a, i)]
+    elif k is Kind.YESNO:
+        for r in rel:
+            lo, hi = a.subtree(r)
+            c = Candidate(lo, hi, a.span(lo, hi), r, 0.8, speaker="")
+            out.append((c, 0.0))
+    elif k is Kind.PHRASE:
+        out += _phrase_candidates(q, a, rel)
+    return out
+
+
+def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
+    out: list[tuple[Candidate, float]] = []
+    if q.focus:
+        for t in a.tokens:
+            if not related(t.lemma.lower(), q.focus):
+                continue
+            # "the ship Polar Prince" / "Polar Prince, the ship": the name beside the focus noun
+            for other in a.tokens:
+                if other.head == t.i and other.dep in ("appos", "compound") or t.head == other.i and t.dep in (
+                        "appos", "compound"):
+                    ent = a.entity_at(other.i)
+                    lo, hi = (ent.start, ent.end) if ent else noun_phrase(a, other.i, with_of=False)
+                    if lo <= t.i < hi:
+                        continue
+                    c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
+                    out.append((c, 0.0))
+            # "a non-voting observer seat": what kind of seat is in its modifiers
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            mods = [x for x in a.tokens[lo:t.i] if x.pos in ("ADJ", "NOUN", "PROPN", "VERB") and x.dep != "poss"]
+            if mods:
+                start = mods[0].i
+                c = Candidate(start, t.i + 1, a.span(start, t.i + 1), t.i, 0.7)
+                out.append((c, 0.0))
+    if rel and not out:
+        if q.role == "subj":
+            out += [(c, 0.0) for c in subject_phrases(a, rel, 0.6)]
+        else:
+            out += [(c, 0.0) for c in object_phrases(a, rel, 0.6)]
+    return out
+
+
+def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
+    """Every typed candidate of one sentence with its score."""
+    a = ev.parsed
+    rel = relation_tokens(q, a)
+    out = []
+    for cand, extra in _typed(q, ev, rel):
+        if cand.end - cand.start > W.MAX_SPAN * 3:
+            continue
+        role = _role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
+        if role == "title":
+            role_score = W.ROLE_FIT * _title_share(ev, cand, rel) if q.role == "subj" else 0.0
+        else:
+            role_score = W.ROLE_FIT if role and role == q.role else W.ROLE_WRONG if role else 0.0
+        if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE):
+            extra += _shape(a, cand)
+        if q.kind is Kind.PLACE and a.tokens[cand.head].dep == "pobj" and \
+                a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
+            extra += W.PLACE_PREP
+        total = (W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + _near(ev, cand)
+                 + _echo(q, a, cand) + extra - W.RANK_DECAY * ev.rank)
+        out.append(Scored(ev, cand, total))
+    return out
+
+
+def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
+    """All candidates from sufficiently supported sentences, best first."""
+    floor = W.MIN_SUPPORT_OPEN if q.open else W.MIN_SUPPORT
+    out: list[Scored] = []
+    for ev in evidence:
+        if ev.support < floor:
+            continue
+        out += score_evidence(q, ev)
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def accepted(q: Question, best: Scored) -> bool:
+    """Whether the best candidate is supported well enough to be given as the answer."""
+    floor = W.MIN_SCORE_OPEN if q.open else W.MIN_SCORE
+    return best.score >= floor
+
+
+def negated(a: Annotated, cand: Candidate) -> bool:
+    """Whether the candidate's clause is negated (for yes/no answers)."""
+    return any(t.lower in NEGATIONS or t.dep == "neg" for t in a.tokens[cand.start:cand.end])

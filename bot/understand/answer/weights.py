@@ -1,0 +1,51 @@
+"""Every weight and threshold of the answerer, in one place, each with what it does.
+
+Scores are sums: a sentence's support (how much of the question it carries, 0..1, times
+`SUPPORT`) plus the candidate's own fit (type, role, closeness). A reply needs both the sentence
+and the candidate to clear their floors; otherwise the bot abstains and shows the closest sentences.
+"""
+
+from __future__ import annotations
+
+# --- retrieval ---
+RETRIEVE = 40  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
+SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
+
+# --- sentence support ---
+EXACT = 1.0  # credit for a question word found in the sentence with the same lemma
+DERIVED = 0.8  # credit for a derivation or listed synonym (mediate ~ mediator, head ~ lead)
+PREFIX = 0.6  # credit for a shared stem of 5+ letters not covered by the rules (negotiate ~ negotiator)
+CONTEXT = 0.6  # credit for a question word found only in the sentence before, the title or the source
+DATE_MATCH = 1.0  # credit for a date the question names that matches the sentence's or its article's date
+MIN_IDF = 0.3  # floor of a question word's weight (very common words still count a little)
+NAME_BOOST = 1.5  # proper names in the question weigh this much more: a sentence must be about them
+MIN_SUPPORT = 0.35  # share of the question's weighted words a sentence must carry to answer from it
+MIN_SUPPORT_OPEN = 0.45  # the same for open answers (statements, reasons, phrases): stricter, they are easier to fake
+VERB_WEIGHT = 0.6  # verbs are paraphrased more often than nouns and names ("knocked out" ~ "crashed")
+
+# --- candidate fit ---
+SUPPORT = 4.0  # weight of sentence support in a candidate's score
+TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity for "who")
+TYPE_LOOSE = 0.3  # the candidate fits loosely (a person-like noun phrase for "who")
+ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
+ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
+FOCUS_FIT = 1.0  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
+FOCUS_MISS = -2.0  # a count of some other noun than the question's
+NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
+NEAR_SPAN = 4.0  # words over which the closeness bonus halves
+ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be the answer
+MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chief Burns") is not the answer
+PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
+QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
+RANK_DECAY = 0.01  # a tiny preference for the store's own ranking when all else ties
+MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered
+MIN_SCORE_OPEN = 6.5  # the same for open answers (statements, reasons, phrases)
+
+# --- time ---
+RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
+MAX_EARLIER = 2  # older values named after the newest one
+NEWEST_BONUS = 0.6  # for "now/latest/still" questions, the newest article's candidate gets this much extra
+
+# --- spans ---
+MAX_SPAN = 14  # words in a short answer cut from a clause (the rest stays in the quoted sentence)
