@@ -31,6 +31,8 @@ APPROX = frozenset("""
 """.split())
 _MONEY_UNITS = frozenset(["$", "£", "€"])
 _LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
+TITLE_WORDS = PERSON_NOUNS | ORG_NOUNS | frozenset(["'s"])
+_TITLE_DEPS = frozenset(["compound", "amod", "nmod", "poss", "case", "punct"])
 _LEADING_DROP = frozenset(["the", "a", "an", "both", "this", "that", "these", "those", ",", "and", "-"])
 
 
@@ -106,8 +108,13 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
     for ent in a.entities:
         if ent.label not in labels or ent.start < covered:
             continue
-        if ent.text.lower() in ("'s",) or not any(c.isalpha() for c in ent.text):
-            continue
+        if ent.text.lower() in TITLE_WORDS or not any(c.isalpha() for c in ent.text):
+            continue  # "CTO" tagged as an organisation is a title, not a name
+        stop = ent.end
+        while stop < len(a.tokens) and a.tokens[stop].pos == "PROPN" and not a.tokens[stop].ent:
+            stop += 1  # "Abbas" tagged, "Kamel" after it not
+        if stop > ent.end:
+            ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
         start, end = _coordinated(a, ent, labels)
         if end > ent.end:
             cand = make(a, start, end, root_of(a, ent.start, ent.end), fit)
@@ -278,7 +285,8 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
                 break
             if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
                 break
-    while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)):
+    while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
+            not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")):
         if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
             break
         start -= 1
@@ -377,9 +385,12 @@ def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candi
         for child in a.children(t.i):
             if child.dep in ("nsubj", "nsubjpass"):
                 speaker = a.span(*a.subtree(child.i))
+        if not speaker:  # "quoted a senior leader as warning that ...": the one quoted speaks
+            up = a.tokens[a.tokens[t.head].head] if a.tokens[t.head].lower == "as" else a.tokens[t.head]
+            speaker = next((a.span(*a.subtree(c.i)) for c in a.children(up.i) if c.dep == "dobj"), "")
         for child in a.children(t.i):
             if child.dep in ("ccomp", "dobj", "xcomp", "oprd", "attr") or child.dep == "prep" and child.lower in (
-                    "about", "of", "on"):
+                    "about", "of"):
                 lo, hi = a.subtree(child.i)
                 if child.dep == "prep":
                     lo += 1
@@ -483,6 +494,11 @@ def title_words(a: Annotated, start: int, end: int) -> set[int]:
             continue
         if t.i < start and t.head in range(start, end) and t.dep in ("compound", "amod", "nmod", "poss"):
             out.update(range(*a.subtree(t.i)))
+    i = start - 1  # the title run right before the name: "Egyptian intelligence chief Maj. Gen."
+    while i >= 0 and a.tokens[i].pos in ("PROPN", "NOUN", "ADJ", "PART", "PUNCT") and \
+            a.tokens[i].text not in (",", ";", ":", "(", ")", "—", "-") and a.tokens[i].dep in _TITLE_DEPS:
+        out.add(i)
+        i -= 1
     for child in a.children(root):
         if child.dep in ("appos", "relcl", "acl"):
             out.update(range(*a.subtree(child.i)))

@@ -65,7 +65,7 @@ QUESTION_STOP = frozenset("""
     be do have get happen go the a an of and or to in on at for by with from as that this these those
     it its he she they them their his her him we our you your i not so than there here which who whom
     whose what when where why how if any some such many much long old far there 's 'll 've 'd
-    according accord per kind type sort exactly actually number
+    according accord per kind type sort exactly actually number own other new total whole
 """.split()) | NOW_WORDS
 _MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
 _DATE_WORDS = frozenset(list(MONTHS) + list(WEEKDAYS) + ["early", "mid", "late", "end", "start", "beginning"])
@@ -104,6 +104,7 @@ class Question:
     role: str = ""  # "subj" when the answer is the relation's subject, "obj" when its object
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
     anchors: list[Anchor] = field(default_factory=list)
+    embedded: str = ""  # a verb after the relation whose object is left open ("say the debris pointed to")
     latest: bool = False  # the question asks for the current state ("now", "latest", "still")
     dates: list[DateWant] = field(default_factory=list)
     negated: bool = False
@@ -124,6 +125,8 @@ def _wh_index(a: Annotated) -> int:
 def _next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None:
     """The first noun from token `start` on, skipping adjectives and determiners."""
     for t in a.tokens[start:]:
+        if t.dep == "poss" or t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].tag == "POS":
+            continue  # "how many of Delta's own computers": the owner is not the counted noun
         if t.pos in ("NOUN", "PROPN"):
             # a compound's head is the last noun in the run ("prison time", "the interim board")
             nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
@@ -337,11 +340,17 @@ def analyse(text: str) -> Question:
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
         kind = Kind.YESNO
     role = _role(a, wh, rel)
+    embedded = ""
+    if rel is not None and kind in (Kind.QUOTE, Kind.PHRASE):
+        later = [t for t in toks if t.i > rel.i and t.pos in ("VERB", "AUX") and t.tag != "MD" and
+                 t.lemma.lower() not in ("be", "have", "do", "will", "would")]
+        if later:
+            embedded = later[-1].lemma.lower()
     speaker = _speaker(a, rel) if kind is Kind.QUOTE else ()
     latest = any(t.lower in NOW_WORDS for t in toks) or any(p in low for p in NOW_PHRASES)
     return Question(
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
-        role=role, speaker=speaker, anchors=_anchors(a, wh, focus), latest=latest,
+        role=role, speaker=speaker, embedded=embedded, anchors=_anchors(a, wh, focus), latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),
     )

@@ -38,6 +38,7 @@ from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
     PERSON_NOUNS,
     SPEECH_VERBS,
+    TIME_UNITS,
     derivations,
     related,
 )
@@ -45,6 +46,7 @@ from bot.understand.language.annotation import Annotated
 
 _SUBJ = frozenset(["nsubj", "csubj"])
 _OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
+ROLE_FOCUS = frozenset(["job", "role", "position", "post", "title", "thing", "step"])
 ROLE_KINDS = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PHRASE])
 _PRONOUNS = frozenset("he she they it we i".split())
 
@@ -94,6 +96,11 @@ def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     return ""
 
 
+def _has_content(a: Annotated, cand: Candidate) -> bool:
+    """Whether a phrase has a word of its own (not just "which", "it", "that")."""
+    return any(t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB") for t in a.tokens[cand.start:cand.end])
+
+
 def _title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
     """How much of the question's other words sit in the title that names the relation (0.5..1.5)."""
     words = title_words(ev.parsed, cand.start, cand.end)
@@ -107,7 +114,9 @@ def _title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
 def _shape(a: Annotated, cand: Candidate) -> float:
     """Penalty for a name used as a modifier of another name ("US" in "US CIA Chief William Burns")."""
     t = a.tokens[cand.head]
-    if t.dep in ("compound", "nmod", "poss", "amod") and not cand.start <= t.head < cand.end:
+    head = a.tokens[t.head]
+    if t.dep in ("compound", "nmod", "poss", "amod") and not cand.start <= t.head < cand.end and (
+            head.pos == "PROPN" or head.ent or head.lemma.lower() in PERSON_NOUNS | ORG_NOUNS):
         return W.MODIFIER
     return 0.0
 
@@ -139,7 +148,7 @@ def _speaker_fit(q: Question, ev: Evidence, cand: Candidate) -> float:
     said = {w.lower().strip(".,'’s") for w in cand.speaker.split()}
     if said & _PRONOUNS or not said - {""}:
         before = (ev.hit.before or "").lower()
-        return W.QUOTE_SPEAKER * 0.7 if any(w in before for w in q.speaker if len(w) > 2) else 0.0
+        return W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER if any(w in before for w in q.speaker if len(w) > 2) else 0.0
     wanted = set(q.speaker)
     hits = {w for w in said if any(w == x or related(w, x) for x in wanted)}
     return W.QUOTE_SPEAKER if hits else -W.QUOTE_SPEAKER
@@ -149,6 +158,8 @@ def _focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
     if not q.focus:
         return 0.0
     if noun:
+        if noun in ("people", "person") and q.focus not in TIME_UNITS:
+            return 0.0  # "30 to 35 people" may well be the hostages asked about
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
     near = a.tokens[max(0, cand.start - 3):cand.end + 3]
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), q.focus) for t in near) else W.FOCUS_MISS / 2
@@ -194,10 +205,14 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 out.append((c, 0.0))  # an age only counts when it is the asked person's
     elif k is Kind.QUOTE:
         verbs = rel if q.relation and q.relation not in SPEECH_VERBS else None
-        for c in quote_candidates(a) + speech_candidates(a, verbs if verbs else None):
+        for c in quote_candidates(a):
+            out.append((c, _speaker_fit(q, ev, c) + W.QUOTE_BONUS))
+        for c in speech_candidates(a, verbs if verbs else None):
             out.append((c, _speaker_fit(q, ev, c)))
         if q.relation and q.relation not in SPEECH_VERBS:
             out += [(c, 0.0) for c in object_phrases(a, rel, 0.8)]
+        said = max((extra for _, extra in out), default=0.0)
+        out += [(c, extra + max(0.0, said - W.QUOTE_BONUS)) for c, extra in _gap_candidates(q, a)]
     elif k is Kind.REASON:
         out += [(c, 0.0) for c in reason_candidates(a)]
     elif k is Kind.DESCRIBE:
@@ -212,6 +227,16 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PHRASE:
         out += _phrase_candidates(q, a, rel)
     return out
+
+
+def _gap_candidates(q: Question, a: Annotated) -> list[tuple[Candidate, float]]:
+    """What fills the question's gap inside a reported clause: "what did X say the debris pointed to"
+    is the object of "pointed" in the sentence, "what has X warned Y risks losing" that of "losing"."""
+    if not q.embedded:
+        return []
+    forms = derivations(q.embedded)
+    verbs = {t.i for t in a.tokens if t.lemma.lower() in forms and t.pos in ("VERB", "AUX", "NOUN")}
+    return [(c, W.GAP_FIT) for c in object_phrases(a, verbs, 1.0)]
 
 
 def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
@@ -237,6 +262,17 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                 start = mods[0].i
                 c = Candidate(start, t.i + 1, a.span(start, t.i + 1), t.i, 0.7)
                 out.append((c, 0.0))
+            # "weapons such as the Iron Dome interceptors", "outlets including X"
+            for prep in a.children(t.i):
+                if prep.dep == "prep" and (prep.lower in ("including", "like") or prep.lower == "as" and
+                                           prep.i > 0 and a.tokens[prep.i - 1].lower == "such"):
+                    for obj in a.children(prep.i):
+                        if obj.dep == "pobj":
+                            lo, hi = a.subtree(obj.i)
+                            c = Candidate(lo, hi, a.span(lo, hi), obj.i, 1.0)
+                            out.append((c, 0.0))
+        if q.focus not in ROLE_FOCUS:
+            return out  # "which weapons": only a phrase tied to a weapon word is of that kind
     if rel and not out:
         if q.role == "subj":
             out += [(c, 0.0) for c in subject_phrases(a, rel, 0.6)]
@@ -251,8 +287,10 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     rel = relation_tokens(q, a)
     out = []
     for cand, extra in _typed(q, ev, rel):
-        if cand.end - cand.start > W.MAX_SPAN * 3:
+        if cand.end - cand.start > W.MAX_SPAN * 3 or not _has_content(a, cand):
             continue
+        if q.open:
+            extra += W.LONG * max(0, cand.end - cand.start - W.LONG_FROM)
         role = _role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
         if role == "title":
             role_score = W.ROLE_FIT * _title_share(ev, cand, rel) if q.role == "subj" else 0.0
@@ -283,7 +321,8 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
 
 def accepted(q: Question, best: Scored) -> bool:
     """Whether the best candidate is supported well enough to be given as the answer."""
-    floor = W.MIN_SCORE_OPEN if q.open else W.MIN_SCORE
+    floor = {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
+             Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(q.kind, W.MIN_SCORE)
     return best.score >= floor
 
 

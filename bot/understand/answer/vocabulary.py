@@ -43,7 +43,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "people person",
     "end finish",
     "begin start launch",
-    "drive pilot operate",
+    "drive pilot steer",
 ))
 _GROUP_OF: dict[str, frozenset[str]] = {}
 for _group in RELATED_GROUPS:
@@ -62,7 +62,7 @@ _SUFFIX_PAIRS = (
 PERSON_NOUNS = frozenset("""
     person people man woman men women official leader chief head minister president secretary
     spokesman spokeswoman spokesperson founder executive ceo officer director chairman chair
-    chairwoman prosecutor lawyer attorney judge juror witness investor member boss captain pilot
+    chairwoman cto cfo coo prosecutor lawyer attorney judge juror witness investor member boss captain pilot
     journalist reporter analyst expert negotiator mediator envoy diplomat senator lawmaker
     representative governor mayor commander general adviser advisor aide employee worker engineer
     scientist doctor victim survivor passenger customer candidate politician ambassador king queen

@@ -38,9 +38,17 @@ ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be 
 MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chief Burns") is not the answer
 PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
+QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
+PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
+GAP_FIT = 1.5  # the object of the verb the question leaves open ("say the debris pointed to [what]")
+LONG = -0.06  # per word beyond LONG_FROM in an open answer: short, exact spans beat whole clauses
+LONG_FROM = 10
 RANK_DECAY = 0.01  # a tiny preference for the store's own ranking when all else ties
 MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered
-MIN_SCORE_OPEN = 6.5  # the same for open answers (statements, reasons, phrases)
+MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
+MIN_SCORE_PHRASE = 5.5  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
+MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbatim support answers
 
 # --- time ---
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
