@@ -25,6 +25,7 @@ PERSON_LABELS = frozenset(["PERSON"])
 ORG_LABELS = frozenset(["ORG"])
 AGENT_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
 PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
+NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"])
 APPROX = frozenset("""
     about around nearly almost roughly some more less than over under up to at least most just only
     approximately some between fewer estimated an a
@@ -32,6 +33,7 @@ APPROX = frozenset("""
 _MONEY_UNITS = frozenset(["$", "£", "€"])
 _LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
 TITLE_WORDS = PERSON_NOUNS | ORG_NOUNS | frozenset(["'s"])
+COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
 _TITLE_DEPS = frozenset(["compound", "amod", "nmod", "poss", "case", "punct"])
 _LEADING_DROP = frozenset(["the", "a", "an", "both", "this", "that", "these", "those", ",", "and", "-"])
 
@@ -91,7 +93,11 @@ def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int
             if other is None:  # "Channel 13 and the Lebanese outlet Al-Akhbar": the name inside the conjunct
                 lo, hi = a.subtree(t.i)
                 other = next((e for e in a.entities if lo <= e.start and e.end <= hi and e.label in labels), None)
-            if other is None or other.label not in labels:
+            if other is None and t.pos == "PROPN":  # a conjoined name the tagger missed or mislabelled
+                lo, hi = noun_phrase(a, t.i, with_of=False)
+                end, head = max(end, hi), t.i
+                continue
+            if other is None or other.label not in labels and other.label not in NAME_LABELS:
                 break
             end, head = max(end, other.end), t.i
         elif t.lower in (",", "and", "or") or t.dep in ("cc", "punct", "compound", "det", "poss", "amod"):
@@ -117,7 +123,7 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
             ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
         start, end = _coordinated(a, ent, labels)
         if end > ent.end:
-            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit)
+            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit + COORDINATED)
             if cand:
                 out.append(cand)
             covered = end
@@ -388,7 +394,10 @@ def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candi
         if not speaker:  # "quoted a senior leader as warning that ...": the one quoted speaks
             up = a.tokens[a.tokens[t.head].head] if a.tokens[t.head].lower == "as" else a.tokens[t.head]
             speaker = next((a.span(*a.subtree(c.i)) for c in a.children(up.i) if c.dep == "dobj"), "")
+        hearer = t.lemma.lower() in ("tell", "inform", "assure", "warn")  # "told the newspaper": who heard it
         for child in a.children(t.i):
+            if hearer and child.dep in ("dobj", "dative"):
+                continue
             if child.dep in ("ccomp", "dobj", "xcomp", "oprd", "attr") or child.dep == "prep" and child.lower in (
                     "about", "of"):
                 lo, hi = a.subtree(child.i)

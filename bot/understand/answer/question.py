@@ -68,6 +68,13 @@ QUESTION_STOP = frozenset("""
     according accord per kind type sort exactly actually number own other new total whole
 """.split()) | NOW_WORDS
 _MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
+_LENGTH = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
+MEASURE_UNITS = {
+    "far": _LENGTH, "close": _LENGTH, "deep": _LENGTH, "high": _LENGTH, "tall": _LENGTH, "low": _LENGTH,
+    "wide": _LENGTH, "large": frozenset("square acre hectare sq".split()),
+    "big": frozenset("square acre hectare".split()),
+    "heavy": frozenset("kg kilogram kilogramme tonne ton pound lb".split()), "fast": frozenset("mph knot kph".split()),
+}
 _DATE_WORDS = frozenset(list(MONTHS) + list(WEEKDAYS) + ["early", "mid", "late", "end", "start", "beginning"])
 
 
@@ -104,6 +111,8 @@ class Question:
     role: str = ""  # "subj" when the answer is the relation's subject, "obj" when its object
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
     anchors: list[Anchor] = field(default_factory=list)
+    named: bool = False  # "what is the name of the N": the answer's title must name N
+    units: frozenset[str] = frozenset()  # for measures: the units that answer ("how far": miles, km...)
     embedded: str = ""  # a verb after the relation whose object is left open ("say the debris pointed to")
     latest: bool = False  # the question asks for the current state ("now", "latest", "still")
     dates: list[DateWant] = field(default_factory=list)
@@ -265,6 +274,8 @@ def analyse(text: str) -> Question:
     wh = _wh_index(a)
     rel = _relation(a, wh)
     focus = ""
+    named = False
+    units: frozenset[str] = frozenset()
     kind = Kind.PHRASE
     word = toks[wh].lower if wh >= 0 else ""
     nxt = toks[wh + 1] if 0 <= wh < len(toks) - 1 else None
@@ -292,6 +303,7 @@ def analyse(text: str) -> Question:
             noun = next((t for t in after if t.pos == "NOUN"), None) if article else None
             focus = noun.lemma.lower() if noun else ""
             kind = Kind.MONEY if focus in MONEY_NOUNS else Kind.MEASURE
+            units = MEASURE_UNITS.get(n, frozenset())
         elif rel is not None and rel.lemma.lower() in ("describe", "characterize", "call", "react", "respond"):
             kind = Kind.QUOTE
         else:
@@ -325,8 +337,11 @@ def analyse(text: str) -> Question:
             # "What is the latest reported number of hostages": a count in disguise
             num = next((t for t in toks if t.lemma.lower() in ("number", "toll", "total", "count")), None)
             if num is not None:
-                of = _next_noun(a, num.i + 1, stop_at_verb=False)
+                after = toks[num.i + 1] if num.i + 1 < len(toks) else None
+                of = _next_noun(a, num.i + 2, stop_at_verb=False) if after is not None and after.lower == "of" else None
                 kind, focus = Kind.COUNT, (of.lemma.lower() if of else num.lemma.lower())
+                if focus == "toll":
+                    focus = "death"  # a toll counts the dead
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in PERCENT_NOUNS:
                 kind, focus = Kind.PERCENT, rel.lemma.lower()
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in MONEY_NOUNS:
@@ -334,7 +349,9 @@ def analyse(text: str) -> Question:
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("age",):
                 kind = Kind.AGE
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("name",):
-                kind = Kind.AGENT
+                # "What is the name of the government spokesperson?": a person whose title says so
+                of = _next_noun(a, rel.i + 1, stop_at_verb=False)
+                kind, focus, named = Kind.PERSON, (of.lemma.lower() if of else ""), True
             elif rel is not None and rel.pos == "NOUN":
                 focus = rel.lemma.lower()
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
@@ -342,8 +359,8 @@ def analyse(text: str) -> Question:
     role = _role(a, wh, rel)
     embedded = ""
     if rel is not None and kind in (Kind.QUOTE, Kind.PHRASE):
-        later = [t for t in toks if t.i > rel.i and t.pos in ("VERB", "AUX") and t.tag != "MD" and
-                 t.lemma.lower() not in ("be", "have", "do", "will", "would")]
+        later = [t for t in toks if t.i > rel.i and t.pos in ("VERB", "AUX") and t.tag != "MD" and t.dep != "relcl"
+                 and t.lemma.lower() not in ("be", "have", "do", "will", "would")]
         if later:
             embedded = later[-1].lemma.lower()
     speaker = _speaker(a, rel) if kind is Kind.QUOTE else ()
@@ -351,6 +368,7 @@ def analyse(text: str) -> Question:
     return Question(
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
-        role=role, speaker=speaker, embedded=embedded, anchors=_anchors(a, wh, focus), latest=latest,
+        role=role, speaker=speaker, units=units, named=named, embedded=embedded,
+        anchors=_anchors(a, wh, focus), latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),
     )

@@ -95,10 +95,11 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
     return best, at
 
 
-def _stand_in(parsed: Annotated, taken: dict[int, float]) -> int:
-    """A definite noun that can stand for a name of the sentence before ("the agency", "the company")."""
+def _stand_in(parsed: Annotated, taken: dict[int, float], context: set[str]) -> int:
+    """A definite noun that stands for a name of the sentence before, which used the same noun for it
+    ("the U.N. agency for Palestinian refugees, UNRWA, ..." then "Lazzarini, who heads the agency")."""
     for t in parsed.tokens:
-        if t.i in taken or t.pos != "NOUN" or t.lemma.lower() not in STAND_IN_NOUNS:
+        if t.i in taken or t.pos != "NOUN" or t.lemma.lower() not in STAND_IN_NOUNS or t.lower not in context:
             continue
         if any(c.dep in ("det", "poss") and c.lower in ("the", "its", "their") for c in parsed.children(t.i)):
             return t.i
@@ -138,7 +139,7 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             if anchor.lemma in context or anchor.text.lower() in context:
                 credit = W.CONTEXT
                 if anchor.proper:  # "UNRWA ..." then "Lazzarini, who heads the agency": the agency stands for it
-                    stand_in = _stand_in(ev.parsed, ev.matched)
+                    stand_in = _stand_in(ev.parsed, ev.matched, context)
                     if stand_in >= 0:
                         ev.matched[stand_in] = W.CONTEXT
             elif anchor.proper:

@@ -96,6 +96,15 @@ def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     return ""
 
 
+def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
+    """For "which official"/"the name of the spokesperson": the name's title must say so."""
+    if not q.focus:
+        return 0.0
+    if any(related(a.tokens[i].lemma.lower(), q.focus) for i in title_words(a, cand.start, cand.end)):
+        return W.FOCUS_FIT
+    return W.FOCUS_MISS if q.named else 0.0
+
+
 def _has_content(a: Annotated, cand: Candidate) -> bool:
     """Whether a phrase has a word of its own (not just "which", "it", "that")."""
     return any(t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB") for t in a.tokens[cand.start:cand.end])
@@ -103,7 +112,11 @@ def _has_content(a: Annotated, cand: Candidate) -> bool:
 
 def _title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
     """How much of the question's other words sit in the title that names the relation (0.5..1.5)."""
-    words = title_words(ev.parsed, cand.start, cand.end)
+    a = ev.parsed
+    words = title_words(a, cand.start, cand.end)
+    for r in rel & words:  # "the project director" does not head the company; "the intelligence chief" does
+        if any(c.dep == "compound" and c.pos == "NOUN" and c.i not in ev.matched for c in a.children(r)):
+            return 0.0
     matched = [i for i in ev.matched if i not in rel]
     if not matched:
         return 0.5
@@ -135,8 +148,12 @@ def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM")]
     if not words:
         return 0.0
+    if not q.open and any(t.lower == x.text.lower() or t.lemma.lower() == x.lemma for t in words
+                          for x in q.anchors if x.proper):
+        return W.ECHO  # "Who chairs Halvard Logistics?" is not answered by "Halvard Logistics"
     lemmas = {x.lemma for x in q.anchors}
-    echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas)
+    echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
+                 any(related(t.lemma.lower(), x) for x in lemmas))
     share = echoed / len(words)
     limit = 0.8 if q.open else 0.5
     return W.ECHO if share >= limit else 0.0
@@ -159,7 +176,9 @@ def _focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
         return 0.0
     if noun:
         if noun in ("people", "person") and q.focus not in TIME_UNITS:
-            return 0.0  # "30 to 35 people" may well be the hostages asked about
+            # "30 to 35 people" may be the hostages asked about, if the clause says so
+            lo, hi = a.subtree(a.tokens[cand.head].head)
+            return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
     near = a.tokens[max(0, cand.start - 3):cand.end + 3]
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), q.focus) for t in near) else W.FOCUS_MISS / 2
@@ -171,8 +190,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     k = q.kind
     out: list[tuple[Candidate, float]] = []
     if k is Kind.PERSON:
-        out += [(c, 0.0) for c in entity_candidates(a, PERSON_LABELS)]
-        out += [(c, 0.0) for c in proper_name_candidates(a, 0.6)]
+        for c in entity_candidates(a, PERSON_LABELS) + proper_name_candidates(a, 0.6):
+            out.append((c, _title_focus(q, a, c)))
     elif k is Kind.ORG:
         out += [(c, 0.0) for c in entity_candidates(a, ORG_LABELS)]
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, 0.4)]
@@ -191,6 +210,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
         for c, quantity in quantity_candidates(a, frozenset([kinds])):
+            if k is Kind.MEASURE and q.units and quantity.unit not in q.units and quantity.noun not in q.units:
+                continue  # "how far" wants a distance, not a weight
             noun = a.tokens[c.head].lemma.lower() if k is Kind.COUNT and quantity.noun else ""
             if k is Kind.DURATION and q.focus:
                 noun = quantity.unit or quantity.noun
@@ -214,7 +235,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         said = max((extra for _, extra in out), default=0.0)
         out += [(c, extra + max(0.0, said - W.QUOTE_BONUS)) for c, extra in _gap_candidates(q, a)]
     elif k is Kind.REASON:
-        out += [(c, 0.0) for c in reason_candidates(a)]
+        # "Why will X not resign?" is answered where X will not resign, and the other way round
+        said_not = any(c.dep == "neg" for r in rel for c in a.children(r))
+        polarity = 0.0 if not rel or said_not == q.negated else W.POLARITY
+        out += [(c, polarity) for c in reason_candidates(a)]
     elif k is Kind.DESCRIBE:
         names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
         for i in names[:1]:
@@ -253,6 +277,9 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                     lo, hi = (ent.start, ent.end) if ent else noun_phrase(a, other.i, with_of=False)
                     if lo <= t.i < hi:
                         continue
+                    for c in a.children(other.i):  # "bidders, Corvane Rail and the Tessaly Group"
+                        if c.dep == "conj":
+                            hi = max(hi, a.subtree(c.i)[1])
                     c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
                     out.append((c, 0.0))
             # "a non-voting observer seat": what kind of seat is in its modifiers
@@ -322,7 +349,8 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
 def accepted(q: Question, best: Scored) -> bool:
     """Whether the best candidate is supported well enough to be given as the answer."""
     floor = {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
-             Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(q.kind, W.MIN_SCORE)
+             Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
+        q.kind, W.MIN_SCORE_BY_KIND.get(q.kind.name, W.MIN_SCORE))
     return best.score >= floor
 
 

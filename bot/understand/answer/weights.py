@@ -38,13 +38,20 @@ ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be 
 MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chief Burns") is not the answer
 PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
+POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
 PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
 GAP_FIT = 1.5  # the object of the verb the question leaves open ("say the debris pointed to [what]")
 LONG = -0.06  # per word beyond LONG_FROM in an open answer: short, exact spans beat whole clauses
 LONG_FROM = 10
 RANK_DECAY = 0.01  # a tiny preference for the store's own ranking when all else ties
-MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered
+MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kinds not listed below)
+# Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
+# a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
+MIN_SCORE_BY_KIND = {
+    "MONEY": 4.0, "PERCENT": 4.0, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
+    "DATE": 4.7, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.0,
+}
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
 MIN_SCORE_PHRASE = 5.5  # noun phrases for "what/which NOUN" and open "what" questions
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
