@@ -67,6 +67,8 @@ QUESTION_STOP = frozenset("""
     whose what when where why how if any some such many much long old far there 's 'll 've 'd
     according accord per kind type sort exactly actually number own other new total whole
 """.split()) | NOW_WORDS
+# verbs too light to demand in a supporting sentence ("what did X say", "how long did it take")
+LIGHT_VERBS = frozenset("be have do get go make take say tell happen come put give need suppose expect mean".split())
 _MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
 _LENGTH = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
 MEASURE_UNITS = {
@@ -108,6 +110,7 @@ class Question:
     kind: Kind
     focus: str = ""  # the noun the answer is or counts ("hostage" in "how many hostages")
     relation: str = ""  # lemma of the relation word ("lead" in "who led X", "mediator")
+    relation_verb: bool = False  # the relation is a content verb a supporting sentence should carry
     role: str = ""  # "subj" when the answer is the relation's subject, "obj" when its object
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
     anchors: list[Anchor] = field(default_factory=list)
@@ -368,6 +371,7 @@ def analyse(text: str) -> Question:
     return Question(
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
+        relation_verb=rel is not None and rel.pos == "VERB" and rel.lemma.lower() not in LIGHT_VERBS,
         role=role, speaker=speaker, units=units, named=named, embedded=embedded,
         anchors=_anchors(a, wh, focus), latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),

@@ -18,6 +18,8 @@ from bot.understand.answer.candidates import (
     date_candidates,
     described,
     entity_candidates,
+    is_org_like,
+    is_person_like,
     noun_phrase,
     object_phrases,
     place_candidates,
@@ -198,7 +200,9 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
         out += [(c, 0.0) for c in proper_name_candidates(a, 0.6)]
-        out += [(c, 0.0) for c in subject_phrases(a, rel, 0.5)] if q.role == "subj" else []
+        if q.role == "subj":  # the doer, when it is a person or a body ("retired crane drivers")
+            out += [(c, 0.0) for c in subject_phrases(a, rel, 0.5)
+                    if a.entity_at(c.head) is not None or is_person_like(a, c) or is_org_like(a, c)]
         out += [(c, 0.0) for c in role_noun_candidates(a, PERSON_NOUNS | ORG_NOUNS, 0.3)]
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
@@ -312,6 +316,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     """Every typed candidate of one sentence with its score."""
     a = ev.parsed
     rel = relation_tokens(q, a)
+    missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
     out = []
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not _has_content(a, cand):
@@ -328,7 +333,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         if q.kind is Kind.PLACE and a.tokens[cand.head].dep == "pobj" and \
                 a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
             extra += W.PLACE_PREP
-        total = (W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + _near(ev, cand)
+        total = (missing + W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + _near(ev, cand)
                  + _echo(q, a, cand) + extra - W.RANK_DECAY * ev.rank)
         out.append(Scored(ev, cand, total))
     return out

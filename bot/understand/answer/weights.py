@@ -38,6 +38,7 @@ ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be 
 MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chief Burns") is not the answer
 PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
+RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
 POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
 PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
