@@ -144,7 +144,7 @@ def test_whom_did_x_meet_is_the_object_not_the_subject(dispute: MemorySearch) ->
 
 
 def test_wrong_type_is_never_given(dispute: MemorySearch) -> None:
-    for question in ("Who cost the city 9 million euros?", "How many ships did Brandt sink?", "When did the quay flood?",
-                     "How many euros did the talks last?"):
+    for question in ("Who cost the city 9 million euros?", "How many ships did Brandt sink?",
+                     "When did the quay flood?", "How many euros did the talks last?"):
         ans = answer_question(question, dispute, [])
         assert ans.answer is None, (question, ans.answer)
