@@ -67,8 +67,12 @@ QUESTION_STOP = frozenset("""
     whose what when where why how if any some such many much long old far there 's 'll 've 'd
     according accord per kind type sort exactly actually number own other new total whole
 """.split()) | NOW_WORDS
+MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
 # verbs too light to demand in a supporting sentence ("what did X say", "how long did it take")
-LIGHT_VERBS = frozenset("be have do get go make take say tell happen come put give need suppose expect mean".split())
+LIGHT_VERBS = frozenset("""
+    be have do get go make take say tell happen come put give need suppose expect mean look carry keep set
+    turn bring run stand
+""".split())
 _MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
 _LENGTH = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
 MEASURE_UNITS = {
@@ -325,6 +329,9 @@ def analyse(text: str) -> Question:
         kind = Kind.REASON
     elif word in ("what", "which"):
         noun = _next_noun(a, wh + 1) if nxt is not None and nxt.pos in ("NOUN", "PROPN", "ADJ", "NUM") else None
+        owner = nxt if nxt is not None and wh + 2 < len(toks) and toks[wh + 2].tag == "POS" else None
+        if owner is not None:  # "Which company's update ...": the answer is the owner
+            noun = owner
         if noun is not None:
             focus = noun.lemma.lower()
             if focus in ("kind", "type", "sort") :
@@ -335,6 +342,8 @@ def analyse(text: str) -> Question:
                 kind = Kind.MEASURE
         elif rel is not None and rel.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
             kind = Kind.QUOTE
+        elif rel is not None and rel.lemma.lower() in MONEY_VERBS:
+            kind = Kind.MONEY  # "What did the outage cost the airline?", "What does the firm charge?"
         else:
             kind = Kind.PHRASE
             # "What is the latest reported number of hostages": a count in disguise

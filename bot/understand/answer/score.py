@@ -102,7 +102,11 @@ def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     """For "which official"/"the name of the spokesperson": the name's title must say so."""
     if not q.focus:
         return 0.0
-    if any(related(a.tokens[i].lemma.lower(), q.focus) for i in title_words(a, cand.start, cand.end)):
+    around = title_words(a, cand.start, cand.end)
+    head = a.tokens[cand.head]
+    if head.dep in ("compound", "appos") and not cand.start <= head.head < cand.end:
+        around.add(head.head)  # "the Aqsa Television channel", "Haldor Consult, the engineering firm"
+    if any(related(a.tokens[i].lemma.lower(), q.focus) for i in around):
         return W.FOCUS_FIT
     return W.FOCUS_MISS if q.named else 0.0
 
@@ -195,7 +199,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for c in entity_candidates(a, PERSON_LABELS) + proper_name_candidates(a, 0.6):
             out.append((c, _title_focus(q, a, c)))
     elif k is Kind.ORG:
-        out += [(c, 0.0) for c in entity_candidates(a, ORG_LABELS)]
+        out += [(c, _title_focus(q, a, c)) for c in entity_candidates(a, ORG_LABELS)]
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, 0.4)]
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
