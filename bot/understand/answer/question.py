@@ -117,6 +117,7 @@ class Question:
     relation_verb: bool = False  # the relation is a content verb a supporting sentence should carry
     role: str = ""  # "subj" when the answer is the relation's subject, "obj" when its object
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
+    speaker_group: bool = False  # that speaker is an organisation or country (not "he"/"she")
     anchors: list[Anchor] = field(default_factory=list)
     named: bool = False  # "what is the name of the N": the answer's title must name N
     units: frozenset[str] = frozenset()  # for measures: the units that answer ("how far": miles, km...)
@@ -272,6 +273,16 @@ def _speaker(a: Annotated, rel: Tok | None) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _speaker_is_group(a: Annotated, rel: Tok | None) -> bool:
+    """Whether the speaker asked about is an organisation or country, who is never "he" or "she"."""
+    if rel is None:
+        return False
+    start = next((t.i for t in a.tokens if t.i < rel.i and t.lower in AUX_START), -1)
+    between = a.tokens[start + 1:rel.i]
+    return bool(between) and all(t.ent.endswith(("-ORG", "-GPE", "-NORP")) for t in between if t.pos == "PROPN") \
+        and any(t.pos == "PROPN" for t in between) and not any(t.ent.endswith("-PERSON") for t in between)
+
+
 def analyse(text: str) -> Question:
     """Parse a question and decide its expected answer type, relation, role, anchors and time intent."""
     clean = text.strip()
@@ -381,7 +392,8 @@ def analyse(text: str) -> Question:
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
         relation_verb=rel is not None and rel.pos == "VERB" and rel.lemma.lower() not in LIGHT_VERBS,
-        role=role, speaker=speaker, units=units, named=named, embedded=embedded,
+        role=role, speaker=speaker, units=units,
+        speaker_group=kind is Kind.QUOTE and _speaker_is_group(a, rel), named=named, embedded=embedded,
         anchors=_anchors(a, wh, focus), latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),
     )

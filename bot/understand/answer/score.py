@@ -151,7 +151,7 @@ def _near(ev: Evidence, cand: Candidate) -> float:
 def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     if q.kind in NUMERIC or q.kind in (Kind.DATE, Kind.TIME):
         return 0.0  # "42 container ships" repeats the counted noun by design
-    words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM")]
+    words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV")]
     if not words:
         return 0.0
     if not q.open and any(t.lower == x.text.lower() or t.lemma.lower() == x.lemma for t in words
@@ -169,6 +169,8 @@ def _speaker_fit(q: Question, ev: Evidence, cand: Candidate) -> float:
     if not q.speaker:
         return 0.0
     said = {w.lower().strip(".,'’s") for w in cand.speaker.split()}
+    if said & {"he", "she"} and q.speaker_group:
+        return -W.QUOTE_SPEAKER  # "he said" is not what a group or a country said
     if said & _PRONOUNS or not said - {""}:
         before = (ev.hit.before or "").lower()
         return W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER if any(w in before for w in q.speaker if len(w) > 2) else 0.0
