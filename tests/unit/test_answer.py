@@ -148,3 +148,21 @@ def test_wrong_type_is_never_given(dispute: MemorySearch) -> None:
                      "When did the quay flood?", "How many euros did the talks last?"):
         ans = answer_question(question, dispute, [])
         assert ans.answer is None, (question, ans.answer)
+
+
+def test_a_rising_toll_leads_with_the_newest_figure_and_names_the_older_one() -> None:
+    s = MemorySearch()
+    s.add("The fire has killed 36 people, officials said.", source="old.example", title="Day one",
+          day="2025-03-01", article=1, stories=("fire",))
+    s.add("The death toll from the fire rose to 55 on Thursday, officials said.", source="new.example",
+          title="Day five", day="2025-03-05", article=2, stories=("fire",))
+    ans = answer_question("What is the latest death toll from the fire?", s, [])
+    assert ans.answer == "55" and ans.as_of == datetime(2025, 3, 5)
+    assert "36 people" in ans.text and "old.example" in ans.text
+
+
+def test_who_is_x_is_answered_with_what_the_report_says_x_is() -> None:
+    s = MemorySearch()
+    s.add("Tomas Brandt, the port director, said the harbour would reopen on Friday.", source="a.example",
+          title="Reopening", day="2025-03-01", article=1, stories=("port",))
+    assert answer_question("Who is Tomas Brandt?", s, []).answer == "the port director"

@@ -291,8 +291,13 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
                 break
             if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
                 break
+    for other in a.quantities:  # "35 to 40 hostages": the second number keeps the whole range
+        if q.start - 3 <= other.end <= q.start and other.end > other.start and any(
+                t.lower in ("and", "to", "-", "or") for t in a.tokens[other.end:q.start]):
+            start = other.start
     while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
-            not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")):
+            not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
+            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")):
         if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
             break
         start -= 1

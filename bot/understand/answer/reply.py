@@ -50,8 +50,8 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     margin = W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
     per_article: dict[int, Scored] = {}
     for s in scored:
-        if s.score < best.score - margin or not accepted(q, s):
-            break
+        if s.score < best.score - margin:
+            break  # (a newer rival this close to an accepted best is itself good enough to name)
         per_article.setdefault(s.evidence.hit.sentence.article_id, s)
     group = sorted(per_article.values(), key=_published, reverse=True)
     if len(group) < 2:

@@ -188,8 +188,10 @@ def _focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
             lo, hi = a.subtree(a.tokens[cand.head].head)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
-    near = a.tokens[max(0, cand.start - 3):cand.end + 3]
-    return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), q.focus) for t in near) else W.FOCUS_MISS / 2
+    near = a.tokens[max(0, cand.start - 4):cand.end + 3]
+    # "the death toll rose to 55" counts the people who died
+    words = {q.focus, q.relation} - {""}
+    return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in near for w in words) else W.FOCUS_MISS / 2
 
 
 def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, float]]:

@@ -85,7 +85,7 @@ MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
     investment valuation sum amount payment charge penalty budget profit income
 """.split())
-PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate".split())
+PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
 DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
     square nautical
