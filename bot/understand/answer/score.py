@@ -306,8 +306,11 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                 if prep.dep == "prep" and (prep.lower in ("including", "like") or prep.lower == "as" and
                                            prep.i > 0 and a.tokens[prep.i - 1].lower == "such"):
                     for obj in a.children(prep.i):
-                        if obj.dep == "pobj":
-                            lo, hi = a.subtree(obj.i)
+                        if obj.dep == "pobj":  # the named things, without a relative clause after them
+                            lo, hi = noun_phrase(a, obj.i)
+                            for c in a.children(obj.i):
+                                if c.dep == "conj":
+                                    hi = max(hi, a.subtree(c.i)[1])
                             c = Candidate(lo, hi, a.span(lo, hi), obj.i, 1.0)
                             out.append((c, 0.0))
         if q.focus not in ROLE_FOCUS:
