@@ -170,8 +170,11 @@ def role_noun_candidates(a: Annotated, nouns: frozenset[str], fit: float) -> lis
     """Unnamed noun phrases whose head is one of `nouns` ("a Canadian aircraft", "the harbour master")."""
     out = []
     for t in a.tokens:
-        if t.pos == "NOUN" and t.lemma.lower() in nouns and not t.ent:
+        if t.pos == "NOUN" and t.lemma.lower() in nouns and not t.ent and t.dep != "conj":
             lo, hi = noun_phrase(a, t.i)
+            for c in a.children(t.i):  # "women, men over 60 and people with serious medical needs"
+                if c.dep == "conj":
+                    hi = max(hi, a.subtree(c.i)[1])
             cand = make(a, lo, hi, t.i, fit)
             if cand:
                 out.append(cand)

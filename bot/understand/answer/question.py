@@ -209,7 +209,11 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
     nxt = toks[end] if end < len(toks) else None
     if toks[wh].lower == "whom":
         return "obj"
-    if nxt is not None and nxt.lower in ("did", "does", "do", "will", "would", "can", "could", "should"):
+    if nxt is not None and nxt.lower in ("will", "would", "can", "could", "should", "may", "might", "must"):
+        after = toks[end + 1] if end + 1 < len(toks) else None
+        # "who would go free": the modal is the subject's; "what would Hamas release": the object's
+        return "subj" if after is not None and (after.i == rel.i or after.lemma == "be") else "obj"
+    if nxt is not None and nxt.lower in ("did", "does", "do"):
         return "obj"
     if nxt is not None and nxt.lemma == "be" and rel.tag == "VBN":
         return "obj"  # passive: "who was taken hostage"

@@ -98,6 +98,12 @@ def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     return ""
 
 
+def ev_matched(a: Annotated, q: Question) -> list[tuple[int, str]]:
+    """Tokens of the sentence that carry one of the question's proper names or nouns (not its focus)."""
+    words = {x.lemma for x in q.anchors if x.lemma != q.focus and not x.verb}
+    return [(t.i, t.lemma.lower()) for t in a.tokens if t.lemma.lower() in words or t.lower in words]
+
+
 def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     """For "which official"/"the name of the spokesperson": the name's title must say so."""
     if not q.focus:
@@ -107,7 +113,10 @@ def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     if head.dep in ("compound", "appos") and not cand.start <= head.head < cand.end:
         around.add(head.head)  # "the Aqsa Television channel", "Haldor Consult, the engineering firm"
     if any(related(a.tokens[i].lemma.lower(), q.focus) for i in around):
-        return W.FOCUS_FIT
+        # "Instacart chief executive Fidji Simo" for "which Instacart boss": the title's other words count
+        others = [i for i, _ in ev_matched(a, q) if i not in range(cand.start, cand.end)]
+        inside = sum(1 for i in others if i in around)
+        return W.FOCUS_FIT * (0.5 + inside / len(others)) if others else W.FOCUS_FIT
     return W.FOCUS_MISS if q.named else 0.0
 
 
