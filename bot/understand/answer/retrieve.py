@@ -49,7 +49,9 @@ class Evidence:
 def query_terms(q: Question) -> tuple[str, str]:
     """The plain query (the question's words and lemmas) and the widened one (derivations, synonyms)."""
     plain = [x for a in q.anchors for x in (a.text, a.lemma)]
-    wide = [d for a in q.anchors if not a.proper for d in sorted(derivations(a.lemma)) if d != a.lemma]
+    # the store's stemmer already finds "mediators" for "mediate"; only words of another stem widen it
+    wide = [d for a in q.anchors if not a.proper for d in sorted(derivations(a.lemma))
+            if d[:5] != a.lemma[:5]][:W.WIDE_TERMS]
     if q.focus:
         plain.append(q.focus)
     return " ".join(dict.fromkeys(plain)), " ".join(dict.fromkeys(wide))
