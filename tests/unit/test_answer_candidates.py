@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.understand.answer import candidates as C
+from bot.understand.answer import quantities as Q
+from bot.understand.answer import statements as S
 from bot.understand.answer.vocabulary import derivations, related
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
@@ -53,39 +55,39 @@ def test_time_candidates_are_clock_times() -> None:
 
 def test_quantity_candidates_by_kind_with_approximators_and_counted_noun() -> None:
     a = one("The strike stranded more than 40 container ships and cost the port about $2.5 million.")
-    counts = [(c.text, q.noun) for c, q in C.quantity_candidates(a, frozenset(["count"]))]
+    counts = [(c.text, q.noun) for c, q in Q.quantity_candidates(a, frozenset(["count"]))]
     assert counts and counts[0][0] == "more than 40 container ships"
-    money = texts([c for c, _ in C.quantity_candidates(a, frozenset(["money"]))])
+    money = texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))])
     assert money == ["about $2.5 million"]
 
 
 def test_quantity_kinds_separate_percent_duration_and_measure() -> None:
     a = one("About 60% of the crews worked 12 hours a day, 900 miles from port.")
-    kinds = {C.quantity_kind(a, q) for q in a.quantities}
+    kinds = {Q.quantity_kind(a, q) for q in a.quantities}
     assert {"percent", "duration", "measure"} <= kinds
 
 
 def test_age_candidates_take_the_number_beside_a_name() -> None:
     a = one("Union leader Marta Quintal, 47, said the offer was an insult.")
-    assert texts(C.age_candidates(a)) == ["47"]
+    assert texts(Q.age_candidates(a)) == ["47"]
 
 
 def test_quote_candidates_carry_their_speaker() -> None:
     a = one('"The offer is an insult to every family," Quintal said.')
-    quotes = C.quote_candidates(a)
+    quotes = S.quote_candidates(a)
     assert quotes and quotes[0].text.startswith("The offer is an insult") and quotes[0].speaker == "Quintal"
 
 
 def test_speech_candidates_are_what_was_said_not_who_heard_it() -> None:
     a = one("Brandt told the newspaper that the port would reopen next week.")
-    got = texts(C.speech_candidates(a))
+    got = texts(S.speech_candidates(a))
     assert any("the port would reopen" in t for t in got)
     assert "the newspaper" not in got
 
 
 def test_reason_candidates_follow_because_and_due_to() -> None:
     a = one("The harbour stayed closed because the channel was blocked by a wreck.")
-    assert any(t.startswith("the channel was blocked") for t in texts(C.reason_candidates(a)))
+    assert any(t.startswith("the channel was blocked") for t in texts(S.reason_candidates(a)))
 
 
 def test_described_gives_the_apposition_of_a_name() -> None:

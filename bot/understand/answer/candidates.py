@@ -11,26 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.understand.answer.vocabulary import (
-    DISTANCE_UNITS,
     ORG_NOUNS,
     PERSON_NOUNS,
     PLACE_NOUNS,
-    REASON_MARKERS,
-    SPEECH_VERBS,
     TIME_UNITS,
 )
-from bot.understand.language.annotation import Annotated, Entity, Quantity
+from bot.understand.language.annotation import Annotated, Entity
 
 PERSON_LABELS = frozenset(["PERSON"])
 ORG_LABELS = frozenset(["ORG"])
 AGENT_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
 PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
 NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"])
-APPROX = frozenset("""
-    about around nearly almost roughly some more less than over under up to at least most just only
-    approximately some between fewer estimated an a
-""".split())
-_MONEY_UNITS = frozenset(["$", "£", "€"])
 _LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
 TITLE_WORDS = PERSON_NOUNS | ORG_NOUNS | frozenset(["'s"])
 COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
@@ -275,195 +267,6 @@ def time_candidates(a: Annotated) -> list[Candidate]:
             cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), 1.0, keep_article=True)
             if cand:
                 out.append(cand)
-    return out
-
-
-def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
-    """[start, end) of a quantity with its approximators ("more than", "about") and counted noun; its head."""
-    start, end, head = q.start, q.end, q.end - 1
-    if q.unit and end < len(a.tokens) and a.tokens[end].lemma.lower() == q.unit:
-        end += 1  # "1,600 feet": the unit the tagger found
-    if q.noun:
-        for t in a.tokens[q.end:q.end + 4]:
-            if t.lemma.lower() == q.noun:
-                end, head = t.i + 1, t.i
-                while a.tokens[head].dep == "compound" and a.tokens[a.tokens[head].head].pos == "NOUN" and \
-                        a.tokens[head].head == end:  # "42 container ships": the count is of ships
-                    head = end
-                    end += 1
-                break
-            if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
-                break
-    for other in a.quantities:  # "35 to 40 hostages": the second number keeps the whole range
-        if q.start - 3 <= other.end <= q.start and other.end > other.start and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[other.end:q.start]):
-            start = other.start
-    while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
-            not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
-            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")):
-        if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
-            break
-        start -= 1
-    # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
-    for other in a.quantities:
-        if q.end <= other.start <= q.end + 3 and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[q.end:other.start]):
-            end = max(end, other.end)
-    return start, end, head
-
-
-def quantity_kind(a: Annotated, q: Quantity) -> str:
-    """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
-    if q.unit in _MONEY_UNITS:
-        return "money"
-    if q.unit == "%":
-        return "percent"
-    after = " ".join(t.lower for t in a.tokens[q.end:q.end + 3])
-    if q.unit == "year" and ("old" in after or "-old" in after):
-        return "age"
-    if q.unit in TIME_UNITS or q.noun in TIME_UNITS:
-        return "duration"
-    if q.unit in DISTANCE_UNITS or q.noun in DISTANCE_UNITS or q.unit:
-        return "measure"
-    ent = a.entity_at(q.start) or a.entity_at(q.end - 1)
-    if ent is not None and ent.label == "MONEY":
-        return "money"
-    if ent is not None and ent.label == "PERCENT":
-        return "percent"
-    return "count"
-
-
-def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candidate, Quantity]]:
-    """Quantities of the wanted kinds, each cut with its approximators and counted noun."""
-    out = []
-    for q in a.quantities:
-        kind = quantity_kind(a, q)
-        if kind not in kinds:
-            continue
-        start, end, head = quantity_span(a, q)
-        value = f"{q.value:g}{q.unit}"
-        cand = make(a, start, end, head, 1.0, value=value, keep_article=False)
-        if cand:
-            out.append((cand, q))
-    return out
-
-
-def age_candidates(a: Annotated) -> list[Candidate]:
-    """Ages: "Sam Altman, 38," (a bare number in apposition to a person) and "the 38-year-old"."""
-    out = []
-    for q in a.quantities:
-        if quantity_kind(a, q) == "age":
-            owner = a.tokens[q.end - 1].head
-            while a.tokens[owner].pos not in ("NOUN", "PROPN") and a.tokens[owner].head != owner:
-                owner = a.tokens[owner].head
-            cand = make(a, q.start, q.end, owner, 1.0, value=f"{q.value:g}")
-            if cand:
-                out.append(cand)
-    for t in a.tokens:
-        if t.pos == "NUM" and t.text.isdigit() and 1 <= int(t.text) <= 120 and t.dep in ("appos", "npadvmod", "amod"):
-            head = a.tokens[t.head]
-            person = a.entity_at(head.i)
-            commas = t.i > 0 and a.tokens[t.i - 1].text == "," and t.i + 1 < len(a.tokens) and \
-                a.tokens[t.i + 1].text == ","
-            if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
-                cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
-                if cand:
-                    out.append(cand)
-        elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():
-            cand = make(a, t.i + 1, t.i + 2, t.i + 1, 1.0, value=a.tokens[t.i + 1].text)
-            if cand:
-                out.append(cand)
-    return out
-
-
-def quote_candidates(a: Annotated) -> list[Candidate]:
-    """Quotations with their speakers (the quote's own words, marks excluded)."""
-    out = []
-    for q in a.quotes:
-        toks = [t.i for t in a.tokens if q.start <= t.idx < q.end]
-        if not toks:
-            continue
-        cand = make(a, toks[0], toks[-1] + 1, toks[0], 1.0, speaker=q.speaker, keep_article=True)
-        if cand:
-            out.append(cand)
-    return out
-
-
-def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candidate]:
-    """What a speech verb's subject said: the verb's clausal complement or object, with the speaker."""
-    out = []
-    for t in a.tokens:
-        if not (t.i in verbs if verbs is not None else t.lemma.lower() in SPEECH_VERBS and t.pos in ("VERB", "AUX")):
-            continue
-        speaker = ""
-        for child in a.children(t.i):
-            if child.dep in ("nsubj", "nsubjpass"):
-                speaker = a.span(*a.subtree(child.i))
-        if not speaker:  # "quoted a senior leader as warning that ...": the one quoted speaks
-            up = a.tokens[a.tokens[t.head].head] if a.tokens[t.head].lower == "as" else a.tokens[t.head]
-            speaker = next((a.span(*a.subtree(c.i)) for c in a.children(up.i) if c.dep == "dobj"), "")
-        hearer = t.lemma.lower() in ("tell", "inform", "assure", "warn")  # "told the newspaper": who heard it
-        for child in a.children(t.i):
-            if hearer and child.dep in ("dobj", "dative"):
-                continue
-            if child.dep in ("ccomp", "dobj", "xcomp", "oprd", "attr") or child.dep == "prep" and child.lower in (
-                    "about", "of"):
-                lo, hi = a.subtree(child.i)
-                if child.dep == "prep":
-                    lo += 1
-                if hi - lo < 1:
-                    continue
-                cand = make(a, lo, hi, child.i, 1.0 if child.dep in ("ccomp", "dobj", "oprd") else 0.7,
-                            speaker=speaker, keep_article=True)
-                if cand:
-                    out.append(cand)
-        # 'X, Y said' with the clause before the verb: the root clause is the complement
-        if a.tokens[t.head].i != t.i and t.dep in ("parataxis", "ccomp") and t.head != t.i:
-            pass
-    for t in a.tokens:
-        # "..., the official said": the statement is the main clause, the speech verb a parataxis
-        if t.dep == "parataxis" and t.lemma.lower() in SPEECH_VERBS and (verbs is None or t.i in verbs):
-            head = t.head
-            lo, hi = a.subtree(head)
-            lo2, _ = a.subtree(t.i)
-            hi = min(hi, lo2)
-            speaker = next((a.span(*a.subtree(c.i)) for c in a.children(t.i) if c.dep == "nsubj"), "")
-            cand = make(a, lo, hi, head, 1.0, speaker=speaker, keep_article=True)
-            if cand:
-                out.append(cand)
-    return out
-
-
-def reason_candidates(a: Annotated) -> list[Candidate]:
-    """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since"."""
-    out = []
-    toks = a.tokens
-    for t in toks:
-        low = t.lower
-        if low not in REASON_MARKERS and low != "to":
-            continue
-        purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and t.i > 0 and \
-            toks[t.i - 1].lower in ("to", ",", "in", "order")
-        if low == "to" and not purpose and not (t.i > 0 and toks[t.i - 1].lower == "due"):
-            continue
-        if low in ("as", "since") and t.dep != "mark":
-            continue
-        if low == "after" and t.dep not in ("mark", "prep"):
-            continue
-        start = t.i + 1
-        if low == "because" and start < len(toks) and toks[start].lower == "of":
-            start += 1
-        if t.dep == "mark":
-            lo, hi = a.subtree(t.head)
-        else:
-            lo, hi = start, max((a.subtree(c.i)[1] for c in a.children(t.i)), default=start)
-            if low == "because" and start < len(toks) and toks[t.i + 1].lower == "of":
-                hi = max(hi, max((a.subtree(c.i)[1] for c in a.children(t.i + 1)), default=start))
-        lo = max(lo, start)
-        fit = 1.0 if low in ("because", "due", "citing") else 0.6
-        cand = make(a, lo, hi, lo, fit, keep_article=True)
-        if cand:
-            out.append(cand)
     return out
 
 

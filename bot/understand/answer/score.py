@@ -14,7 +14,6 @@ from bot.understand.answer.candidates import (
     ORG_LABELS,
     PERSON_LABELS,
     Candidate,
-    age_candidates,
     date_candidates,
     described,
     entity_candidates,
@@ -24,17 +23,15 @@ from bot.understand.answer.candidates import (
     object_phrases,
     place_candidates,
     proper_name_candidates,
-    quantity_candidates,
-    quote_candidates,
-    reason_candidates,
     role_noun_candidates,
-    speech_candidates,
     subject_phrases,
     time_candidates,
     title_words,
 )
+from bot.understand.answer.quantities import age_candidates, quantity_candidates
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.retrieve import Evidence
+from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
     NEGATIONS,
     ORG_NOUNS,
