@@ -250,6 +250,9 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             out.append((c, _speaker_fit(q, ev, c)))
         if q.relation and q.relation not in SPEECH_VERBS:
             out += [(c, 0.0) for c in object_phrases(a, rel, 0.8)]
+        if rel and q.relation not in ("say", "tell"):
+            # "How did X describe Y": the sentence uses the question's own verb of speech
+            out = [(c, extra + W.SPEECH_VERB_FIT) for c, extra in out]
         said = max((extra for _, extra in out), default=0.0)
         out += [(c, extra + max(0.0, said - W.QUOTE_BONUS)) for c, extra in _gap_candidates(q, a)]
     elif k is Kind.REASON:

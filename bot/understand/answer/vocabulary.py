@@ -18,7 +18,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "hostage captive",
     "meet meeting talk talks hold",
     "cost loss lose expense bill",
-    "say tell state add claim announce",
+    "say tell state add claim announce report",
     "fire oust remove dismiss ouster dismissal firing sack",
     "hire appoint name",
     "sentence jail prison",

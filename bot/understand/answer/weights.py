@@ -42,6 +42,7 @@ QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks a
 RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
 POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
+SPEECH_VERB_FIT = 0.5  # the sentence has the question's particular speech verb (describe, call, promise)
 PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
 GAP_FIT = 1.5  # the object of the verb the question leaves open ("say the debris pointed to [what]")
 LONG = -0.06  # per word beyond LONG_FROM in an open answer: short, exact spans beat whole clauses
