@@ -119,6 +119,7 @@ class Question:
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
     speaker_group: bool = False  # that speaker is an organisation or country (not "he"/"she")
     anchors: list[Anchor] = field(default_factory=list)
+    possessive: bool = False  # "whose ROV", "which company's update": the answer owns something
     named: bool = False  # "what is the name of the N": the answer's title must name N
     units: frozenset[str] = frozenset()  # for measures: the units that answer ("how far": miles, km...)
     embedded: str = ""  # a verb after the relation whose object is left open ("say the debris pointed to")
@@ -297,6 +298,7 @@ def analyse(text: str) -> Question:
     rel = _relation(a, wh)
     focus = ""
     named = False
+    owner = None
     units: frozenset[str] = frozenset()
     kind = Kind.PHRASE
     word = toks[wh].lower if wh >= 0 else ""
@@ -396,7 +398,7 @@ def analyse(text: str) -> Question:
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
         relation_verb=rel is not None and rel.pos == "VERB" and rel.lemma.lower() not in LIGHT_VERBS,
-        role=role, speaker=speaker, units=units,
+        role=role, speaker=speaker, units=units, possessive=word == "whose" or bool(owner),
         speaker_group=kind is Kind.QUOTE and _speaker_is_group(a, rel), named=named, embedded=embedded,
         anchors=_anchors(a, wh, focus), latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),

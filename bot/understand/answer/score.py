@@ -348,7 +348,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             role_score = W.ROLE_FIT * _title_share(ev, cand, rel) if q.role == "subj" else 0.0
         else:
             role_score = W.ROLE_FIT if role and role == q.role else W.ROLE_WRONG if role else 0.0
-        if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE):
+        if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE) and not (
+                q.possessive and a.tokens[cand.head].dep == "poss"):  # "whose ROV": the owner is the answer
             extra += _shape(a, cand)
         if q.kind is Kind.PLACE and a.tokens[cand.head].dep == "pobj" and \
                 a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
