@@ -35,7 +35,7 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
                 break
     for other in a.quantities:  # "35 to 40 hostages": the second number keeps the whole range
         if q.start - 3 <= other.end <= q.start and other.end > other.start and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[other.end:q.start]):
+                t.lower in ("and", "to", "-", "or") for t in a.tokens[other.end:q.start]) and not _change(a, other):
             start = other.start
     while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
             not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
@@ -46,9 +46,14 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
     # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
     for other in a.quantities:
         if q.end <= other.start <= q.end + 3 and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[q.end:other.start]):
+                t.lower in ("and", "to", "-", "or") for t in a.tokens[q.end:other.start]) and not _change(a, q):
             end = max(end, other.end)
     return start, end, head
+
+
+def _change(a: Annotated, first: Quantity) -> bool:
+    """Whether a number opens a change, not a range: "fell from 41 to 31" (the answer is 31)."""
+    return first.start > 0 and a.tokens[first.start - 1].lower == "from"
 
 
 def quantity_kind(a: Annotated, q: Quantity) -> str:

@@ -181,6 +181,9 @@ def _relation(a: Annotated, wh: int) -> Tok | None:
     toks = a.tokens
     verbs = [t for t in toks if t.i > wh and t.tag.startswith("VB") and t.lemma.lower() not in
              ("be", "do", "have", "get") and t.dep not in ("aux", "auxpass")]
+    main = [t for t in verbs if t.dep not in ("amod", "compound")]  # "the latest reported number": a modifier
+    if main:
+        return main[0]
     if verbs:
         return verbs[0]
     # "Whom did Yair Lapid meet": the parser took the verb for a noun; after do-support the last word

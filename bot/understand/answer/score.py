@@ -117,6 +117,19 @@ def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     return W.FOCUS_MISS if q.named else 0.0
 
 
+def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
+    """Whether the number is the one the question's verb is about: "only 58 ... had worked" (its
+    subject), "the 130 hostages still held" (a clause on the counted noun)."""
+    heads = {cand.head} | {t.i for t in a.tokens[cand.start:cand.end] if t.pos == "NUM"}
+    for h in heads:
+        t = a.tokens[h]
+        if t.head in rel and t.dep in ("nsubj", "nsubjpass", "dobj", "attr"):
+            return True
+        if any(c.i in rel and c.dep in ("acl", "relcl") for c in a.children(h)):
+            return True
+    return False
+
+
 def _has_content(a: Annotated, cand: Candidate) -> bool:
     """Whether a phrase has a word of its own (not just "which", "it", "that")."""
     return any(t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB") for t in a.tokens[cand.start:cand.end])
@@ -230,10 +243,12 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for c, quantity in quantity_candidates(a, frozenset([kinds])):
             if k is Kind.MEASURE and q.units and quantity.unit not in q.units and quantity.noun not in q.units:
                 continue  # "how far" wants a distance, not a weight
-            noun = a.tokens[c.head].lemma.lower() if k is Kind.COUNT and quantity.noun else ""
+            head = a.tokens[c.head]  # "42 container ships" counts ships; "58 of the 70 sirens" sirens
+            noun = (head.lemma.lower() if head.pos == "NOUN" else quantity.noun) if k is Kind.COUNT else ""
             if k is Kind.DURATION and q.focus:
                 noun = quantity.unit or quantity.noun
-            out.append((c, _focus_fit(q, a, c, noun) if k in (Kind.COUNT, Kind.DURATION) else 0.0))
+            fit = _focus_fit(q, a, c, noun) if k in (Kind.COUNT, Kind.DURATION) else 0.0
+            out.append((c, fit + (W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
         for c in age_candidates(a):

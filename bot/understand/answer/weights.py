@@ -32,6 +32,7 @@ TYPE_LOOSE = 0.3  # the candidate fits loosely (a person-like noun phrase for "w
 ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
 ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
 FOCUS_FIT = 1.0  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
+COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
 NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
 NEAR_SPAN = 4.0  # words over which the closeness bonus halves
