@@ -47,7 +47,7 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
         return best, []  # a named date or source picks the report; statements do not "change"
     changing = q.latest or q.kind in NUMERIC
-    margin = W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
+    margin = W.RIVAL_MARGIN_LATEST if q.latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
     per_article: dict[int, Scored] = {}
     for s in scored:
         if s.score < best.score - margin:

@@ -98,9 +98,10 @@ SPEECH_VERBS = frozenset("""
 REASON_MARKERS = frozenset("because since as after amid over due citing following".split())
 NEGATIONS = frozenset("not no never n't without nor none".split())
 # Words that make a question about the present state ("now", "still", "latest").
-NOW_WORDS = frozenset("now latest currently current still recent recently newest today updated".split())
+NOW_WORDS = frozenset("now latest currently current still recent recently newest today updated final finally "
+                      "eventually ultimately".split())
 NOW_PHRASES = ("so far", "at the latest count", "to date", "at present", "most recently", "in total",
-               "as it stands", "these days")
+               "as it stands", "these days", "end up", "ended up", "in the end")
 
 
 @functools.cache

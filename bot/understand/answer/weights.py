@@ -63,6 +63,7 @@ MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbati
 
 # --- time ---
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
+RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer source's value leads from further behind
 MAX_EARLIER = 2  # older values named after the newest one
 NEWEST_BONUS = 0.6  # for "now/latest/still" questions, the newest article's candidate gets this much extra
 
