@@ -20,6 +20,8 @@ _MONEY_UNITS = frozenset(["$", "£", "€"])
 def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
     """[start, end) of a quantity with its approximators ("more than", "about") and counted noun; its head."""
     start, end, head = q.start, q.end, q.end - 1
+    if _per_cent(a, end):
+        end += 2  # "33.8 per cent"
     if q.unit and end < len(a.tokens) and a.tokens[end].lemma.lower() == q.unit:
         end += 1  # "1,600 feet": the unit the tagger found
     if q.noun:
@@ -34,8 +36,8 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
             if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
                 break
     for other in a.quantities:  # "35 to 40 hostages": the second number keeps the whole range
-        if q.start - 3 <= other.end <= q.start and other.end > other.start and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[other.end:q.start]) and not _change(a, other):
+        if q.start - 3 <= other.end <= q.start and other.end > other.start and _joins(a, other.end, q.start) \
+                and not _change(a, other):
             start = other.start
     while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
             not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
@@ -45,10 +47,22 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
         start -= 1
     # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
     for other in a.quantities:
-        if q.end <= other.start <= q.end + 3 and any(
-                t.lower in ("and", "to", "-", "or") for t in a.tokens[q.end:other.start]) and not _change(a, q):
+        if q.end <= other.start <= q.end + 3 and _joins(a, q.end, other.start) and not _change(a, q):
             end = max(end, other.end)
     return start, end, head
+
+
+def _joins(a: Annotated, start: int, end: int) -> bool:
+    """Whether tokens [start, end) join two numbers into a range ("35 to 40", "between 70 and the full 96"),
+    not a list of different things ("411 constituencies, or 63.7 per cent")."""
+    between = a.tokens[start:end]
+    return any(t.lower in ("and", "to", "-", "or") for t in between) and not any(
+        t.pos in ("NOUN", "PROPN") or t.text == "," for t in between)
+
+
+def _per_cent(a: Annotated, i: int) -> bool:
+    """Whether tokens i, i+1 are "per cent" (British spelling the stored quantity may miss)."""
+    return i + 1 < len(a.tokens) and a.tokens[i].lower == "per" and a.tokens[i + 1].lower == "cent"
 
 
 def _change(a: Annotated, first: Quantity) -> bool:
@@ -60,7 +74,7 @@ def quantity_kind(a: Annotated, q: Quantity) -> str:
     """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
     if q.unit in _MONEY_UNITS:
         return "money"
-    if q.unit == "%":
+    if q.unit == "%" or _per_cent(a, q.end):
         return "percent"
     after = " ".join(t.lower for t in a.tokens[q.end:q.end + 3])
     if q.unit == "year" and ("old" in after or "-old" in after):

@@ -7,6 +7,7 @@ so scoring only ranks right-typed phrases and decides whether any is supported w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
@@ -33,6 +34,7 @@ from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
+    CHANGE_VERBS,
     NEGATIONS,
     ORG_NOUNS,
     PERSON_NOUNS,
@@ -115,6 +117,36 @@ def _title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
         inside = sum(1 for i in others if i in around)
         return W.FOCUS_FIT * (0.5 + inside / len(others)) if others else W.FOCUS_FIT
     return W.FOCUS_MISS if q.named else 0.0
+
+
+def _share_of(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"63.7 per cent of the seats" is a share of seats: it answers a share of the vote only if the
+    question speaks of seats."""
+    nxt = a.tokens[cand.end] if cand.end < len(a.tokens) else None
+    if nxt is None or nxt.lower != "of":
+        return 0.0
+    whole = next((c for c in a.children(nxt.i) if c.dep == "pobj"), None)
+    if whole is None:
+        return 0.0
+    lemmas = {x.lemma for x in q.anchors}
+    return W.FOCUS_FIT / 2 if any(related(whole.lemma.lower(), x) for x in lemmas) else W.FOCUS_MISS / 2
+
+
+def _shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
+    """Penalties for a number that is a change ("rose by 2%") or, for "now/latest" questions, a
+    figure from long before its report ("the highest turnout since the war was 83.9% in 1950")."""
+    a = ev.parsed
+    out = 0.0
+    before = a.tokens[cand.start - 1] if cand.start > 0 else None
+    if before is not None and before.lower == "by" and a.tokens[before.head].lemma.lower() in CHANGE_VERBS:
+        out += W.CHANGE_AMOUNT
+    published = ev.hit.sentence.published
+    if q.latest and published is not None:
+        for ref in a.dates:
+            if ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365:
+                out += W.HISTORIC
+                break
+    return out
 
 
 def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
@@ -248,7 +280,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             if k is Kind.DURATION and q.focus:
                 noun = quantity.unit or quantity.noun
             fit = _focus_fit(q, a, c, noun) if k in (Kind.COUNT, Kind.DURATION) else 0.0
-            out.append((c, fit + (W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0)))
+            if k is Kind.PERCENT:
+                fit += _share_of(q, a, c)
+            fit += W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0
+            out.append((c, fit + _shape_of_number(q, ev, c)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
         for c in age_candidates(a):

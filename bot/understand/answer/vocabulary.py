@@ -95,6 +95,7 @@ SPEECH_VERBS = frozenset("""
     explain reply respond acknowledge admit deny confirm suggest predict urge vow promise threaten
     allege testify tweet post accuse pledge
 """.split())
+CHANGE_VERBS = frozenset("rise fall grow drop increase decrease climb cut jump slip shrink gain lose swell".split())
 REASON_MARKERS = frozenset("because since as after amid over due citing following".split())
 NEGATIONS = frozenset("not no never n't without nor none".split())
 # Words that make a question about the present state ("now", "still", "latest").
