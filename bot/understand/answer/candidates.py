@@ -85,7 +85,8 @@ def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int
             if other is None:  # "Channel 13 and the Lebanese outlet Al-Akhbar": the name inside the conjunct
                 lo, hi = a.subtree(t.i)
                 other = next((e for e in a.entities if lo <= e.start and e.end <= hi and e.label in labels), None)
-            if other is None and t.pos == "PROPN":  # a conjoined name the tagger missed or mislabelled
+            if other is None and t.pos == "PROPN" and a.tokens[t.i - 1].dep in ("cc", "punct"):
+                # a conjoined name the tagger missed or mislabelled
                 lo, hi = noun_phrase(a, t.i, with_of=False)
                 end, head = max(end, hi), t.i
                 continue

@@ -219,9 +219,12 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
         return "subj" if after is not None and (after.i == rel.i or after.lemma == "be") else "obj"
     if nxt is not None and nxt.lower in ("did", "does", "do"):
         return "obj"
-    if nxt is not None and nxt.lemma == "be" and rel.tag == "VBN":
-        return "obj"  # passive: "who was taken hostage"
     if nxt is not None and nxt.lemma in ("be", "have") and rel.tag in ("VBG", "VBN"):
+        after = toks[end + 1] if end + 1 < len(toks) else None
+        if after is not None and after.i != rel.i and after.lower not in ("been", "being", "not", "n't"):
+            return "obj"  # "who has Starmer made chancellor": a subject stands between
+        if nxt.lemma == "be" and rel.tag == "VBN":
+            return "obj"  # passive: "who was taken hostage"
         return "subj"
     if nxt is not None and nxt.i == rel.i:
         return "subj"

@@ -396,8 +396,10 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         role = _role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
         if role == "title":
             role_score = W.ROLE_FIT * _title_share(ev, cand, rel) if q.role == "subj" else 0.0
-        else:
-            role_score = W.ROLE_FIT if role and role == q.role else W.ROLE_WRONG if role else 0.0
+        elif role:
+            role_score = W.ROLE_FIT if role == q.role else W.ROLE_WRONG
+        else:  # the sentence has the relation but this name plays no part in it
+            role_score = W.ROLE_NONE if rel and q.role and q.kind in ROLE_KINDS else 0.0
         if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE) and not (
                 q.possessive and a.tokens[cand.head].dep == "poss"):  # "whose ROV": the owner is the answer
             extra += _shape(a, cand)

@@ -30,6 +30,7 @@ SUPPORT = 4.0  # weight of sentence support in a candidate's score
 TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity for "who")
 TYPE_LOOSE = 0.3  # the candidate fits loosely (a person-like noun phrase for "who")
 ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
+ROLE_NONE = -0.5  # the sentence states the relation but the candidate is neither its subject nor object
 ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
 FOCUS_FIT = 1.0  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
 COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
