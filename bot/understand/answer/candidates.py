@@ -200,7 +200,7 @@ def object_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]
     out = []
     for v in verbs:
         for child in a.children(v):
-            if child.dep in ("dobj", "attr", "oprd", "ccomp", "xcomp", "acomp", "dative"):
+            if child.dep in ("dobj", "attr", "oprd", "ccomp", "xcomp", "acomp"):  # not the dative: who got it
                 lo, hi = a.subtree(child.i)
                 cand = make(a, lo, hi, child.i, fit)
                 if cand:

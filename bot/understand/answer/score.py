@@ -140,6 +140,9 @@ def _shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
     if before is not None and before.lower == "by" and a.tokens[before.head].lemma.lower() in CHANGE_VERBS:
         out += W.CHANGE_AMOUNT
+    after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
+    if before is not None and before.lower == "from" and after is not None and after.lower == "to":
+        out += W.CHANGE_AMOUNT  # "fell from 41 to 31": 41 is what it was
     published = ev.hit.sentence.published
     if q.latest and published is not None:
         for ref in a.dates:
