@@ -57,7 +57,7 @@ MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kin
 # a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
 MIN_SCORE_BY_KIND = {
     "MONEY": 4.0, "PERCENT": 3.5, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
-    "DATE": 4.7, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.0,
+    "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
 MIN_SCORE_PHRASE = 5.0  # noun phrases for "what/which NOUN" and open "what" questions
