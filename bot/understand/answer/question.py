@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from bot.understand.answer.vocabulary import (
+    AMOUNT_NOUNS,
     DISTANCE_UNITS,
+    DURATION_NOUNS,
     MONEY_NOUNS,
     NOW_PHRASES,
     NOW_WORDS,
@@ -158,9 +160,13 @@ def _next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | Non
     return None
 
 
-def _kind_of_noun(noun: str, wh: str) -> Kind:
+def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
+    if noun in DURATION_NOUNS or noun == "time" and not right_after:
+        return Kind.DURATION  # "what prison term", "the most prison time"
     if noun in ("time", "hour", "moment"):
         return Kind.TIME
+    if noun in AMOUNT_NOUNS:
+        return Kind.PERCENT  # "what raise": a percentage or a sum (see score)
     if noun in TIME_NOUNS:
         return Kind.DATE
     if noun in PERCENT_NOUNS:
@@ -360,7 +366,7 @@ def analyse(text: str) -> Question:
             if focus in ("kind", "type", "sort") :
                 inner = _next_noun(a, noun.i + 1)
                 focus = inner.lemma.lower() if inner else focus
-            kind = _kind_of_noun(focus, word)
+            kind = _kind_of_noun(focus, word, right_after=noun.i == wh + 1)
             if focus in DISTANCE_UNITS:
                 kind = Kind.MEASURE
         elif rel is not None and rel.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:

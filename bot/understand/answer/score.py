@@ -34,6 +34,7 @@ from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
+    AMOUNT_NOUNS,
     CHANGE_VERBS,
     NEGATIONS,
     ORG_NOUNS,
@@ -275,7 +276,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
-        for c, quantity in quantity_candidates(a, frozenset([kinds])):
+        wanted = frozenset([kinds, "money"]) if q.focus in AMOUNT_NOUNS else frozenset([kinds])
+        for c, quantity in quantity_candidates(a, wanted):
             if k is Kind.MEASURE and q.units and quantity.unit not in q.units and quantity.noun not in q.units:
                 continue  # "how far" wants a distance, not a weight
             head = a.tokens[c.head]  # "42 container ships" counts ships; "58 of the 70 sirens" sirens

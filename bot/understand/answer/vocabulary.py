@@ -77,7 +77,7 @@ ORG_NOUNS = frozenset("""
 """.split())
 PLACE_NOUNS = frozenset("""
     place city country town region area state province capital location site village port
-    venue where spot district county island
+    venue where spot district county island river lake sea mountain street road valley border coast
 """.split())
 TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
@@ -85,6 +85,8 @@ MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
     investment valuation sum amount payment charge penalty budget profit income
 """.split())
+DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
+AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
 DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare

@@ -8,7 +8,7 @@ and the candidate to clear their floors; otherwise the bot abstains and shows th
 from __future__ import annotations
 
 # --- retrieval ---
-RETRIEVE = 40  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
 RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
 WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
 SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
