@@ -108,3 +108,19 @@ def test_derivations_link_doers_acts_and_synonyms() -> None:
     assert "mediator" in derivations("mediate") and "mediation" in derivations("mediate")
     assert related("head", "lead") and related("run", "head")
     assert not related("head", "ship")
+
+
+def test_quantity_span_keeps_a_range_but_not_a_change_or_a_list() -> None:
+    a = one("Officials said 35 to 40 hostages would be freed.")
+    assert "35 to 40 hostages" in texts([c for c, _ in Q.quantity_candidates(a, frozenset(["count"]))])
+    change = one("The toll of missing people fell from 410 to 385 on Friday.")
+    got = texts([c for c, _ in Q.quantity_candidates(change, frozenset(["count"]))])
+    assert "385" in got and not any("410 to 385" in t for t in got)
+    b = one("The party won 411 seats, or 63.7 per cent of the seats.")
+    assert "63.7 per cent" in texts([c for c, _ in Q.quantity_candidates(b, frozenset(["percent"]))])
+
+
+def test_partitive_counts_keep_their_noun() -> None:
+    a = one("Only 58 of the island's 70 sirens worked in the test.")
+    nouns = {q.noun for q in a.quantities}
+    assert "siren" in nouns
