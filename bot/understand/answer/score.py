@@ -209,10 +209,15 @@ def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV")]
     if not words:
         return 0.0
-    if not q.open and any(t.lower == x.text.lower() or t.lemma.lower() == x.lemma for t in words
-                          for x in q.anchors if x.proper):
+    names = [x for x in q.anchors if x.proper]
+    if not q.open and any(t.lower == x.text.lower() or t.lemma.lower() == x.lemma for t in words for x in names):
         return W.ECHO  # "Who chairs Halvard Logistics?" is not answered by "Halvard Logistics"
-    lemmas = {x.lemma for x in q.anchors}
+    head = a.tokens[cand.head]
+    if not q.open and head.dep == "appos" and any(
+            a.tokens[head.head].lower == x.text.lower() or a.tokens[head.head].lemma.lower() == x.lemma for x in names):
+        return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
+    lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
+                                             if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
                  any(related(t.lemma.lower(), x) for x in lemmas))
     share = echoed / len(words)
@@ -282,9 +287,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 continue  # "how far" wants a distance, not a weight
             head = a.tokens[c.head]  # "42 container ships" counts ships; "58 of the 70 sirens" sirens
             noun = (head.lemma.lower() if head.pos == "NOUN" else quantity.noun) if k is Kind.COUNT else ""
-            if k is Kind.DURATION and q.focus:
+            if k is Kind.DURATION and q.focus in TIME_UNITS:  # "how many days": the unit must agree
                 noun = quantity.unit or quantity.noun
-            fit = _focus_fit(q, a, c, noun) if k in (Kind.COUNT, Kind.DURATION) else 0.0
+            counts = k is Kind.COUNT or k is Kind.DURATION and q.focus in TIME_UNITS
+            fit = _focus_fit(q, a, c, noun) if counts else 0.0
             if k is Kind.PERCENT:
                 fit += _share_of(q, a, c)
             fit += W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0
