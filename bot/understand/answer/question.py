@@ -70,6 +70,7 @@ QUESTION_STOP = frozenset("""
     according accord per kind type sort exactly actually number own other new total whole
 """.split()) | NOW_WORDS
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
+PARTICLES = frozenset("back up out off down over away in on".split())
 # verbs too light to demand in a supporting sentence ("what did X say", "how long did it take")
 LIGHT_VERBS = frozenset("""
     be have do get go make take say tell happen come put give need suppose expect mean look carry keep set
@@ -117,6 +118,7 @@ class Question:
     focus: str = ""  # the noun the answer is or counts ("hostage" in "how many hostages")
     relation: str = ""  # lemma of the relation word ("lead" in "who led X", "mediator")
     relation_verb: bool = False  # the relation is a content verb a supporting sentence should carry
+    particle: str = ""  # the relation's particle ("back" in "got back")
     role: str = ""  # "subj" when the answer is the relation's subject, "obj" when its object
     speaker: tuple[str, ...] = ()  # lemmas of who is said to speak ("what did X say")
     speaker_group: bool = False  # that speaker is an organisation or country (not "he"/"she")
@@ -185,8 +187,8 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
 def _relation(a: Annotated, wh: int) -> Tok | None:
     """The question's main content verb (or the noun of a copular question: "who are the mediators")."""
     toks = a.tokens
-    verbs = [t for t in toks if t.i > wh and t.tag.startswith("VB") and t.lemma.lower() not in
-             ("be", "do", "have", "get") and t.dep not in ("aux", "auxpass")]
+    verbs = [t for t in toks if t.i > wh and t.tag.startswith("VB") and t.dep not in ("aux", "auxpass") and (
+             t.lemma.lower() not in ("be", "do", "have", "get") or any(_is_particle(c) for c in a.children(t.i)))]
     main = [t for t in verbs if t.dep not in ("amod", "compound")]  # "the latest reported number": a modifier
     if main:
         return main[0]
@@ -205,6 +207,11 @@ def _relation(a: Annotated, wh: int) -> Tok | None:
         if nouns:
             return nouns[0]
     return None
+
+
+def _is_particle(t: Tok) -> bool:
+    """A verb particle ("back" in "got back"), whether parsed as a particle or an adverb."""
+    return t.dep == "prt" or t.dep == "advmod" and t.lower in PARTICLES
 
 
 def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
@@ -398,6 +405,8 @@ def analyse(text: str) -> Question:
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
         kind = Kind.YESNO
     role = _role(a, wh, rel)
+    # "get back", "take over", "pick up": a light verb with its particle is a relation of its own
+    particle = next((c.lower for c in a.children(rel.i) if _is_particle(c)), "") if rel is not None else ""
     embedded = ""
     if rel is not None and kind in (Kind.QUOTE, Kind.PHRASE):
         later = [t for t in toks if t.i > rel.i and t.pos in ("VERB", "AUX") and t.tag != "MD" and t.dep != "relcl"
@@ -409,7 +418,9 @@ def analyse(text: str) -> Question:
     return Question(
         text=clean, parsed=a, kind=kind, focus=focus,
         relation=rel.lemma.lower() if rel is not None else "",
-        relation_verb=rel is not None and rel.pos == "VERB" and rel.lemma.lower() not in LIGHT_VERBS,
+        relation_verb=rel is not None and rel.pos == "VERB" and (rel.lemma.lower() not in LIGHT_VERBS or
+                                                                   bool(particle)),
+        particle=particle,
         role=role, speaker=speaker, units=units, possessive=word == "whose" or bool(owner),
         speaker_group=kind is Kind.QUOTE and _speaker_is_group(a, rel), named=named, embedded=embedded,
         anchors=_anchors(a, wh, focus), latest=latest,

@@ -30,7 +30,7 @@ from bot.understand.answer.candidates import (
     title_words,
 )
 from bot.understand.answer.quantities import age_candidates, quantity_candidates
-from bot.understand.answer.question import NUMERIC, Kind, Question
+from bot.understand.answer.question import LIGHT_VERBS, NUMERIC, Kind, Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
@@ -67,7 +67,11 @@ def relation_tokens(q: Question, a: Annotated) -> set[int]:
     if not q.relation:
         return set()
     forms = derivations(q.relation)
-    return {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
+    found = {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
+    if q.particle and q.relation in LIGHT_VERBS:  # "got back" is not "got"
+        found = {i for i in found if any(c.lower == q.particle for c in a.children(i))
+                 or i + 1 < len(a.tokens) and a.tokens[i + 1].lower == q.particle}
+    return found
 
 
 def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
