@@ -81,6 +81,8 @@ def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
         t = a.tokens[h]
         head = a.tokens[t.head]
+        if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
+            return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
         if t.head in rel or (head.dep == "agent" and head.head in rel):
             if t.dep in _SUBJ or head.dep == "agent":
                 return "subj"
@@ -267,7 +269,11 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for c in entity_candidates(a, PERSON_LABELS) + proper_name_candidates(a, 0.6):
             out.append((c, _title_focus(q, a, c)))
     elif k is Kind.ORG:
-        out += [(c, _title_focus(q, a, c)) for c in entity_candidates(a, ORG_LABELS)]
+        for c in entity_candidates(a, ORG_LABELS):
+            # a name titled "managing director" is a person, whatever the tagger said
+            if not any(a.tokens[i].lemma.lower() in PERSON_NOUNS and a.tokens[i].pos == "NOUN"
+                       for i in title_words(a, c.start, c.end)):
+                out.append((c, _title_focus(q, a, c)))
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, 0.4)]
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
