@@ -33,7 +33,19 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
     lead, earlier = order_by_time(q, scored)
     hit = lead.evidence.hit
     chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
-    return _reply(question, q, lead, earlier, chosen)
+    also = corroboration(lead, earlier, scored)
+    return _reply(question, q, lead, earlier, chosen, also)
+
+
+def corroboration(lead: Scored, earlier: list[Scored], scored: list[Scored]) -> Scored | None:
+    """Another article giving the same answer nearly as well: cited too, so the reply has two sources."""
+    used = {lead.evidence.hit.sentence.article_id} | {e.evidence.hit.sentence.article_id for e in earlier}
+    for s in scored:
+        if s.score < lead.score - W.RIVAL_MARGIN:
+            break
+        if s.evidence.hit.sentence.article_id not in used and s.candidate.value == lead.candidate.value:
+            return s
+    return None
 
 
 def _published(s: Scored) -> datetime:
@@ -95,7 +107,8 @@ def _source_line(hit: SentenceHit) -> str:
             + (f" {s.article_url}" if s.article_url else ""))
 
 
-def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None) -> Answer:
+def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None,
+           also: Scored | None = None) -> Answer:
     short = short_answer(q, lead)
     hit = lead.evidence.hit
     lines = [f"{short}.", f"\u201c{hit.sentence.text}\u201d", _source_line(hit)]
@@ -106,6 +119,10 @@ def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], stor
         which = "Another" if same_day else "An earlier"
         lines.append(f"{which} source said {short_answer(q, e)}: \u201c{eh.sentence.text}\u201d {_source_line(eh)}")
         cites.append(_cite(eh))
+    if also is not None:
+        ah = also.evidence.hit
+        lines.append(f"Also reported: \u201c{ah.sentence.text}\u201d {_source_line(ah)}")
+        cites.append(_cite(ah))
     dates = [c.published for c in cites if c.published]
     as_of = max(dates) if dates else None
     lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")
