@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.understand.answer import weights as W
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
     PERSON_NOUNS,
@@ -25,7 +26,6 @@ PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
 NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"])
 _LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
 TITLE_WORDS = PERSON_NOUNS | ORG_NOUNS | frozenset(["'s"])
-COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
 _TITLE_DEPS = frozenset(["compound", "amod", "nmod", "poss", "case", "punct"])
 _LEADING_DROP = frozenset(["the", "a", "an", "both", "this", "that", "these", "those", ",", "and", "-"])
 
@@ -116,7 +116,7 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
             ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
         start, end = _coordinated(a, ent, labels)
         if end > ent.end:
-            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit + COORDINATED)
+            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit + W.COORDINATED)
             if cand:
                 out.append(cand)
             covered = end
@@ -209,7 +209,7 @@ def object_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]
                 for g in a.children(child.i):
                     if g.dep in ("pobj", "pcomp"):
                         lo, hi = a.subtree(g.i)
-                        cand = make(a, lo, hi, g.i, fit * 0.7)
+                        cand = make(a, lo, hi, g.i, fit * W.FIT_PREP_OBJECT)
                         if cand:
                             out.append(cand)
     return out
@@ -223,15 +223,15 @@ def place_candidates(a: Annotated) -> list[Candidate]:
                 not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):
             ent = a.entity_at(t.i)
             if ent is not None:
-                cand = make(a, ent.start, ent.end, t.i, 0.6)
+                cand = make(a, ent.start, ent.end, t.i, W.FIT_MISLABELLED_PLACE)
                 if cand:
                     out.append(cand)
                 continue
             lo, hi = noun_phrase(a, t.i, with_of=False)
-            cand = make(a, lo, hi, t.i, 0.5)
+            cand = make(a, lo, hi, t.i, W.FIT_UNLABELLED_PLACE)
             if cand:
                 out.append(cand)
-    out += role_noun_candidates(a, PLACE_NOUNS, 0.2)
+    out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
     return out
 
 
@@ -251,7 +251,7 @@ def date_candidates(a: Annotated) -> list[Candidate]:
         if _is_duration_text(a, ent.start, ent.end) and "ago" not in ent.text.lower():
             continue
         ref = next((d for d in a.dates if d.start == ent.start), None)
-        fit = 1.0 if (ref and ref.first) or ent.label == "TIME" else 0.6
+        fit = 1.0 if (ref and ref.first) or ent.label == "TIME" else W.FIT_UNRESOLVED_DATE
         cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit,
                     value=ref.first if ref and ref.first else "", keep_article=True)
         if cand:
@@ -287,20 +287,20 @@ def described(a: Annotated, head: int) -> list[Candidate]:
             lo, hi = a.subtree(child.i)
             if a.tokens[lo].lower in ("who", "which", "that"):
                 lo += 1
-            cand = make(a, lo, hi, child.i, 0.9, keep_article=True)
+            cand = make(a, lo, hi, child.i, W.FIT_DESCRIPTION, keep_article=True)
             if cand:
                 out.append(cand)
     titles = [t.i for t in a.tokens[:start] if a.tokens[t.head].i in range(start, end) or
               (t.head in range(start, end) and t.dep in ("compound", "amod", "nmod"))]
     if titles:
         lo = min(a.subtree(i)[0] for i in titles)
-        cand = make(a, lo, start, titles[-1], 0.9)
+        cand = make(a, lo, start, titles[-1], W.FIT_DESCRIPTION)
         if cand and any(t.pos == "NOUN" or t.pos == "PROPN" for t in a.tokens[lo:start]):
             out.append(cand)
     if a.tokens[root].dep == "appos":
         h = a.tokens[root].head
         lo, hi = noun_phrase(a, h)
-        cand = make(a, lo, hi, h, 0.9, keep_article=True)
+        cand = make(a, lo, hi, h, W.FIT_DESCRIPTION, keep_article=True)
         if cand:
             out.append(cand)
     return out

@@ -227,7 +227,7 @@ def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
                  any(related(t.lemma.lower(), x) for x in lemmas))
     share = echoed / len(words)
-    limit = 0.8 if q.open else 0.5
+    limit = W.ECHO_SHARE_OPEN if q.open else W.ECHO_SHARE
     return W.ECHO if share >= limit else 0.0
 
 
@@ -266,7 +266,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     k = q.kind
     out: list[tuple[Candidate, float]] = []
     if k is Kind.PERSON:
-        for c in entity_candidates(a, PERSON_LABELS) + proper_name_candidates(a, 0.6):
+        for c in entity_candidates(a, PERSON_LABELS) + proper_name_candidates(a, W.FIT_UNTAGGED_NAME):
             out.append((c, _title_focus(q, a, c)))
     elif k is Kind.ORG:
         for c in entity_candidates(a, ORG_LABELS):
@@ -274,14 +274,14 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             if not any(a.tokens[i].lemma.lower() in PERSON_NOUNS and a.tokens[i].pos == "NOUN"
                        for i in title_words(a, c.start, c.end)):
                 out.append((c, _title_focus(q, a, c)))
-        out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, 0.4)]
+        out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, W.FIT_ORG_NOUN)]
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
-        out += [(c, 0.0) for c in proper_name_candidates(a, 0.6)]
+        out += [(c, 0.0) for c in proper_name_candidates(a, W.FIT_UNTAGGED_NAME)]
         if q.role == "subj":  # the doer, when it is a person or a body ("retired crane drivers")
-            out += [(c, 0.0) for c in subject_phrases(a, rel, 0.5)
+            out += [(c, 0.0) for c in subject_phrases(a, rel, W.FIT_DOER)
                     if a.entity_at(c.head) is not None or is_person_like(a, c) or is_org_like(a, c)]
-        out += [(c, 0.0) for c in role_noun_candidates(a, PERSON_NOUNS | ORG_NOUNS, 0.3)]
+        out += [(c, 0.0) for c in role_noun_candidates(a, PERSON_NOUNS | ORG_NOUNS, W.FIT_ROLE_NOUN)]
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
     elif k is Kind.DATE:
@@ -320,7 +320,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for c in speech_candidates(a, verbs if verbs else None):
             out.append((c, _speaker_fit(q, ev, c)))
         if q.relation and q.relation not in SPEECH_VERBS:
-            out += [(c, 0.0) for c in object_phrases(a, rel, 0.8)]
+            out += [(c, 0.0) for c in object_phrases(a, rel, W.FIT_RELATION_OBJECT)]
         if rel and q.relation not in ("say", "tell"):
             # "How did X describe Y": the sentence uses the question's own verb of speech
             out = [(c, extra + W.SPEECH_VERB_FIT) for c, extra in out]
@@ -338,7 +338,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.YESNO:
         for r in rel:
             lo, hi = a.subtree(r)
-            c = Candidate(lo, hi, a.span(lo, hi), r, 0.8, speaker="")
+            c = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, speaker="")
             out.append((c, 0.0))
     elif k is Kind.PHRASE:
         out += _phrase_candidates(q, a, rel)
@@ -379,7 +379,7 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
             mods = [x for x in a.tokens[lo:t.i] if x.pos in ("ADJ", "NOUN", "PROPN", "VERB") and x.dep != "poss"]
             if mods:
                 start = mods[0].i
-                c = Candidate(start, t.i + 1, a.span(start, t.i + 1), t.i, 0.7)
+                c = Candidate(start, t.i + 1, a.span(start, t.i + 1), t.i, W.FIT_KIND_MODIFIERS)
                 out.append((c, 0.0))
             # "weapons such as the Iron Dome interceptors", "outlets including X"
             for prep in a.children(t.i):
@@ -397,9 +397,9 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
             return out  # "which weapons": only a phrase tied to a weapon word is of that kind
     if rel and not out:
         if q.role == "subj":
-            out += [(c, 0.0) for c in subject_phrases(a, rel, 0.6)]
+            out += [(c, 0.0) for c in subject_phrases(a, rel, W.FIT_ROLE_PHRASE)]
         else:
-            out += [(c, 0.0) for c in object_phrases(a, rel, 0.6)]
+            out += [(c, 0.0) for c in object_phrases(a, rel, W.FIT_ROLE_PHRASE)]
     return out
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import REASON_MARKERS, SPEECH_VERBS
 from bot.understand.language.annotation import Annotated
@@ -48,7 +49,7 @@ def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candi
                     lo += 1
                 if hi - lo < 1:
                     continue
-                cand = make(a, lo, hi, child.i, 1.0 if child.dep in ("ccomp", "dobj", "oprd") else 0.7,
+                cand = make(a, lo, hi, child.i, 1.0 if child.dep in ("ccomp", "dobj", "oprd") else W.FIT_WEAK_STATEMENT,
                             speaker=speaker, keep_article=True)
                 if cand:
                     out.append(cand)
@@ -95,7 +96,7 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
             if low == "because" and start < len(toks) and toks[t.i + 1].lower == "of":
                 hi = max(hi, max((a.subtree(c.i)[1] for c in a.children(t.i + 1)), default=start))
         lo = max(lo, start)
-        fit = 1.0 if low in ("because", "due", "citing") else 0.6
+        fit = 1.0 if low in ("because", "due", "citing") else W.FIT_WEAK_REASON
         cand = make(a, lo, hi, lo, fit, keep_article=True)
         if cand:
             out.append(cand)
