@@ -1,6 +1,7 @@
-"""Understanding the stories: grounded question answering over stored sentences.
+"""Understanding the stories: filing, update detection, digests and grounded question answering.
 
-Entry point: `bot.understand.answer.answer_question(question, search, stories, story=None)`.
-`search` is anything with `search(query, story, limit) -> list[Hit]` (the store's FTS5 index,
-or `MemorySearch` in tests); an optional `frequency(terms) -> (df, n)` lets rare words weigh more.
+Entry point for questions: `bot.understand.answer.answer_question(question, search, stories, story=None)`.
+`search` is anything with `search(query, story, limit) -> list[SentenceHit]` whose sentences carry
+their stored annotation (the store's FTS5/tsvector index); an optional `frequency(terms) -> (df, n)`
+lets rare words weigh more.
 """

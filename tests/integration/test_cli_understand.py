@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from bench import eval_qa, eval_updates
-from bench.evalset import read_jsonl
-from tests.conftest import EVAL, EVAL_ARTICLES, REPO, requires_wordnet
+from bench.evalset import answer_is_right, read_jsonl
+from tests.conftest import EVAL, EVAL_ARTICLES, REPO
 
 
 def bot(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -82,14 +82,17 @@ def test_update_detection_meets_the_issue_targets_on_the_eval_timeline() -> None
     assert scores.changes_flagged >= 0.7, scores.lines
 
 
-@requires_wordnet
 def test_question_answering_holds_its_measured_level_on_the_eval_questions() -> None:
     items = read_jsonl(EVAL / "qa.jsonl")
     replies, _ = eval_qa.ask_all(EVAL, [i["question"] for i in items])
     scores = eval_qa.score(items, replies)
-    # a regression floor just under the measured level (see the README's figures)
-    assert scores.answerable >= 0.85, scores.misses
+    # regression floors just under the typed answerer's measured level (41/77 right, 8/9 abstained,
+    # 2/86 wrong; docs/eval-blind.md); nothing optional (WordNet) changes an answer any more
+    assert scores.answerable >= 0.50, scores.misses
     assert scores.abstained >= 0.85, scores.misses
+    wrong = sum(1 for item, reply in zip(items, replies, strict=True) if reply.get("answer") and
+                (item.get("unanswerable") or not answer_is_right(reply["answer"], item["answers"])))
+    assert wrong / len(items) <= 0.04, scores.misses
 
 
 def test_a_broken_config_file_stops_start_up_with_one_sentence_and_no_traceback(env: dict[str, str], tmp_path) -> None:

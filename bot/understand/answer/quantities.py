@@ -1,0 +1,134 @@
+"""Quantities as answers: counts of a noun, money, percentages, durations, measures and ages.
+
+Spans keep their approximators ("more than", "about"), their counted noun ("40 container ships")
+and whole ranges ("35 to 40"); the kind comes from the stored quantity's unit and counted noun.
+"""
+
+from __future__ import annotations
+
+from bot.understand.answer.candidates import Candidate, make
+from bot.understand.answer.vocabulary import DISTANCE_UNITS, PERSON_NOUNS, TIME_UNITS
+from bot.understand.language.annotation import Annotated, Quantity
+
+APPROX = frozenset("""
+    about around nearly almost roughly some more less than over under up to at least most just only
+    approximately some between fewer estimated an a
+""".split())
+_MONEY_UNITS = frozenset(["$", "£", "€"])
+
+
+def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
+    """[start, end) of a quantity with its approximators ("more than", "about") and counted noun; its head."""
+    start, end, head = q.start, q.end, q.end - 1
+    if _per_cent(a, end):
+        end += 2  # "33.8 per cent"
+    if q.unit and end < len(a.tokens) and a.tokens[end].lemma.lower() == q.unit:
+        end += 1  # "1,600 feet": the unit the tagger found
+    if q.noun:
+        for t in a.tokens[q.end:q.end + 4]:
+            if t.lemma.lower() == q.noun:
+                end, head = t.i + 1, t.i
+                while a.tokens[head].dep == "compound" and a.tokens[a.tokens[head].head].pos == "NOUN" and \
+                        a.tokens[head].head == end:  # "42 container ships": the count is of ships
+                    head = end
+                    end += 1
+                break
+            if t.pos not in ("ADJ", "NOUN", "PROPN", "PUNCT", "ADV", "NUM", "CCONJ", "DET"):
+                break
+    for other in a.quantities:  # "35 to 40 hostages": the second number keeps the whole range
+        if q.start - 3 <= other.end <= q.start and other.end > other.start and _joins(a, other.end, q.start) \
+                and not _change(a, other):
+            start = other.start
+    while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
+            not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
+            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")):
+        if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
+            break
+        start -= 1
+    # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
+    for other in a.quantities:
+        if q.end <= other.start <= q.end + 3 and _joins(a, q.end, other.start) and not _change(a, q):
+            end = max(end, other.end)
+    return start, end, head
+
+
+def _joins(a: Annotated, start: int, end: int) -> bool:
+    """Whether tokens [start, end) join two numbers into a range ("35 to 40", "between 70 and the full 96"),
+    not a list of different things ("411 constituencies, or 63.7 per cent")."""
+    between = a.tokens[start:end]
+    return any(t.lower in ("and", "to", "-", "or") for t in between) and not any(
+        t.pos in ("NOUN", "PROPN") or t.text == "," for t in between)
+
+
+def _per_cent(a: Annotated, i: int) -> bool:
+    """Whether tokens i, i+1 are "per cent" (British spelling the stored quantity may miss)."""
+    return i + 1 < len(a.tokens) and a.tokens[i].lower == "per" and a.tokens[i + 1].lower == "cent"
+
+
+def _change(a: Annotated, first: Quantity) -> bool:
+    """Whether a number opens a change, not a range: "fell from 41 to 31" (the answer is 31)."""
+    return first.start > 0 and a.tokens[first.start - 1].lower == "from"
+
+
+def quantity_kind(a: Annotated, q: Quantity) -> str:
+    """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
+    if q.unit in _MONEY_UNITS:
+        return "money"
+    if q.unit == "%" or _per_cent(a, q.end):
+        return "percent"
+    after = " ".join(t.lower for t in a.tokens[q.end:q.end + 3])
+    if q.unit == "year" and ("old" in after or "-old" in after):
+        return "age"
+    if q.unit in TIME_UNITS or q.noun in TIME_UNITS:
+        return "duration"
+    if q.unit in DISTANCE_UNITS or q.noun in DISTANCE_UNITS or q.unit:
+        return "measure"
+    ent = a.entity_at(q.start) or a.entity_at(q.end - 1)
+    if ent is not None and ent.label == "MONEY":
+        return "money"
+    if ent is not None and ent.label == "PERCENT":
+        return "percent"
+    return "count"
+
+
+def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candidate, Quantity]]:
+    """Quantities of the wanted kinds, each cut with its approximators and counted noun."""
+    out = []
+    for q in a.quantities:
+        kind = quantity_kind(a, q)
+        if kind not in kinds:
+            continue
+        start, end, head = quantity_span(a, q)
+        value = f"{q.value:g}{q.unit}"
+        cand = make(a, start, end, head, 1.0, value=value, keep_article=False)
+        if cand:
+            out.append((cand, q))
+    return out
+
+
+def age_candidates(a: Annotated) -> list[Candidate]:
+    """Ages: "Sam Altman, 38," (a bare number in apposition to a person) and "the 38-year-old"."""
+    out = []
+    for q in a.quantities:
+        if quantity_kind(a, q) == "age":
+            owner = a.tokens[q.end - 1].head
+            while a.tokens[owner].pos not in ("NOUN", "PROPN") and a.tokens[owner].head != owner:
+                owner = a.tokens[owner].head
+            cand = make(a, q.start, q.end, owner, 1.0, value=f"{q.value:g}")
+            if cand:
+                out.append(cand)
+    for t in a.tokens:
+        if t.pos == "NUM" and t.text.isdigit() and 1 <= int(t.text) <= 120 and t.dep in ("appos", "npadvmod", "amod"):
+            head = a.tokens[t.head]
+            person = a.entity_at(head.i)
+            commas = t.i > 0 and a.tokens[t.i - 1].text == "," and t.i + 1 < len(a.tokens) and \
+                a.tokens[t.i + 1].text == ","
+            if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
+                cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
+                if cand:
+                    out.append(cand)
+        elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():
+            cand = make(a, t.i + 1, t.i + 2, t.i + 1, 1.0, value=a.tokens[t.i + 1].text)
+            if cand:
+                out.append(cand)
+    return out

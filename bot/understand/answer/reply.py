@@ -1,0 +1,151 @@
+"""The reply: a short answer, the sentence and source behind it, and time done right.
+
+When several sources give different values of a supported answer, the newest published source
+leads and the older values are named with their sources; "as of" is the newest publication date
+used. A question that names a date or source is answered from that one. When nothing is supported
+well enough the answer stays null and the reply shows the closest sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain import Answer, Citation, SentenceHit, Story
+from bot.understand.answer import weights as W
+from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
+from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
+from bot.understand.answer.score import Scored, accepted, negated, rank
+
+_WORD = re.compile(r"[a-z0-9]+")
+_OLDEST = datetime.min
+
+
+def answer_question(question: str, search: SentenceSearch, stories: Sequence[Story],
+                    story: str | None = None) -> Answer:
+    """Answer an editor's question from stored sentences, citing them, or say it does not know."""
+    q = analyse(question)
+    evidence = retrieve(q, search, story)
+    scored = rank(q, evidence)
+    if not scored or not accepted(q, scored[0]):
+        return abstain(question, evidence, story or _guess_story(stories, question))
+    lead, earlier = order_by_time(q, scored)
+    hit = lead.evidence.hit
+    chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
+    also = corroboration(lead, earlier, scored)
+    return _reply(question, q, lead, earlier, chosen, also)
+
+
+def corroboration(lead: Scored, earlier: list[Scored], scored: list[Scored]) -> Scored | None:
+    """Another article giving the same answer nearly as well: cited too, so the reply has two sources."""
+    used = {lead.evidence.hit.sentence.article_id} | {e.evidence.hit.sentence.article_id for e in earlier}
+    for s in scored:
+        if s.score < lead.score - W.RIVAL_MARGIN:
+            break
+        if s.evidence.hit.sentence.article_id not in used and s.candidate.value == lead.candidate.value:
+            return s
+    return None
+
+
+def _published(s: Scored) -> datetime:
+    published = s.evidence.hit.sentence.published
+    return published.replace(tzinfo=None) if published else _OLDEST
+
+
+def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
+    """The lead answer and the older values to name: newest source first when sources differ."""
+    best = scored[0]
+    if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
+        return best, []  # a named date or source picks the report; statements do not "change"
+    changing = q.latest or q.kind in NUMERIC
+    margin = W.RIVAL_MARGIN_LATEST if q.latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
+    per_article: dict[int, Scored] = {}
+    for s in scored:
+        if s.score < best.score - margin:
+            break  # (a newer rival this close to an accepted best is itself good enough to name)
+        per_article.setdefault(s.evidence.hit.sentence.article_id, s)
+    group = sorted(per_article.values(), key=_published, reverse=True)
+    if len(group) < 2:
+        return best, []
+    if not changing and len({g.candidate.value for g in group}) < 2:
+        return best, []
+    lead = group[0] if changing or q.latest else best
+    older: list[Scored] = []
+    seen = {lead.candidate.value}
+    for g in group:
+        if g.candidate.value not in seen and _published(g) <= _published(lead):
+            seen.add(g.candidate.value)
+            older.append(g)
+    return lead, older[:W.MAX_EARLIER]
+
+
+def short_answer(q: Question, s: Scored) -> str:
+    """The short answer: the candidate's words, cut to a readable length; yes/no leads with Yes or No."""
+    text = s.candidate.text.replace("“", "").replace("”", "").replace('"', "").strip(" ,;:.")
+    words = text.split()
+    if len(words) > W.MAX_SPAN:
+        text = " ".join(words[:W.MAX_SPAN]) + "…"
+    if q.kind is Kind.YESNO:
+        return ("No: " if negated(s.evidence.parsed, s.candidate) else "Yes: ") + text
+    return text
+
+
+def _cite(hit: SentenceHit) -> Citation:
+    s = hit.sentence
+    return Citation(title=s.article_title, url=s.article_url, source=s.source, published=s.published,
+                    sentence=s.text)
+
+
+def _when(published: datetime | None) -> str:
+    return published.strftime("%-d %b %Y") if published else "undated"
+
+
+def _source_line(hit: SentenceHit) -> str:
+    s = hit.sentence
+    return (f"\u2014 {s.article_title or s.source} ({s.source}), {_when(s.published)}"
+            + (f" {s.article_url}" if s.article_url else ""))
+
+
+def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None,
+           also: Scored | None = None) -> Answer:
+    short = short_answer(q, lead)
+    hit = lead.evidence.hit
+    lines = [f"{short}.", f"\u201c{hit.sentence.text}\u201d", _source_line(hit)]
+    cites = [_cite(hit)]
+    for e in earlier:
+        eh = e.evidence.hit
+        same_day = _published(e) == _published(lead)
+        which = "Another" if same_day else "An earlier"
+        lines.append(f"{which} source said {short_answer(q, e)}: \u201c{eh.sentence.text}\u201d {_source_line(eh)}")
+        cites.append(_cite(eh))
+    if also is not None:
+        ah = also.evidence.hit
+        lines.append(f"Also reported: \u201c{ah.sentence.text}\u201d {_source_line(ah)}")
+        cites.append(_cite(ah))
+    dates = [c.published for c in cites if c.published]
+    as_of = max(dates) if dates else None
+    lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")
+    return Answer(question=question, answer=short, text="\n".join(lines), story=story, as_of=as_of,
+                  citations=tuple(cites))
+
+
+def abstain(question: str, evidence: list[Evidence], story: str | None) -> Answer:
+    """No supported answer: say so and show the one or two closest sentences with their sources."""
+    lines = ["I don't know: I can't find a supported answer to that in the stored sources."]
+    closest = sorted((e for e in evidence if e.support > 0), key=lambda e: (-e.support, e.rank))[:W.SHOW_CLOSEST]
+    if closest:
+        lines.append("The closest sentences I found:")
+        for e in closest:
+            lines.append(f"\u201c{e.hit.sentence.text}\u201d {_source_line(e.hit)}")
+    return Answer(question=question, answer=None, text="\n".join(lines), story=story, as_of=None)
+
+
+def _guess_story(stories: Sequence[Story], question: str) -> str | None:
+    words = set(_WORD.findall(question.lower()))
+    best, best_n = None, 0
+    for s in stories:
+        n = len(words & set(_WORD.findall(" ".join((s.title, s.description, *s.terms)).lower())))
+        if n > best_n:
+            best, best_n = s.id, n
+    return best

@@ -1,0 +1,179 @@
+"""Candidate sentences for a question: BM25 search in the store, widened with derivations.
+
+Each hit's stored annotation is read back (never re-parsed) and measured for how much of the
+question it carries: every anchor word found with the same lemma, a derivation or synonym, a
+shared stem, or only in its context (the sentence before, the article's title, outlet or
+address), weighted by how rare the word is in the store.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+from bot.domain import SentenceHit
+from bot.understand.answer import weights as W
+from bot.understand.answer.question import Anchor, DateWant, Question
+from bot.understand.answer.vocabulary import ORG_NOUNS, PERSON_NOUNS, PLACE_NOUNS, derivations, related, shares_stem
+from bot.understand.language.annotation import Annotated
+
+_WORD = re.compile(r"[a-z0-9]+")
+STAND_IN_NOUNS = ORG_NOUNS | PERSON_NOUNS | PLACE_NOUNS
+
+
+@runtime_checkable
+class SentenceSearch(Protocol):
+    """What the answerer needs from a store: BM25 search over sentences (Store.search)."""
+
+    def search(self, query: str, story: str | None = None, limit: int = 30) -> list[SentenceHit]:
+        """Sentences matching any word of the query, best first."""
+        ...
+
+
+@dataclass
+class Evidence:
+    """A retrieved sentence with its annotation and how well it supports the question."""
+
+    hit: SentenceHit
+    parsed: Annotated
+    rank: int
+    support: float = 0.0
+    matched: dict[int, float] = field(default_factory=dict)  # sentence token -> credit of the anchor it matched
+    names_missing: int = 0
+
+
+def query_terms(q: Question) -> tuple[str, str]:
+    """The plain query (the question's words and lemmas) and the widened one (derivations, synonyms)."""
+    plain = [x for a in q.anchors for x in (a.text, a.lemma)]
+    # the store's stemmer already finds "mediators" for "mediate"; only words of another stem widen it
+    wide = [d for a in q.anchors if not a.proper for d in sorted(derivations(a.lemma))
+            if d[:5] != a.lemma[:5]][:W.WIDE_TERMS]
+    if q.focus:
+        plain.append(q.focus)
+    return " ".join(dict.fromkeys(plain)), " ".join(dict.fromkeys(wide))
+
+
+def anchor_weights(q: Question, search: SentenceSearch) -> list[Anchor]:
+    """The anchors weighted by rarity (BM25's idf) when the store can count, and names weighed up."""
+    freq = getattr(search, "frequency", None)
+    out = []
+    for a in q.anchors:
+        weight = 1.0
+        if freq is not None:
+            df, n = freq([a.lemma, a.text])
+            weight = max(W.MIN_IDF, math.log(1 + (n - df + 0.5) / (df + 0.5))) if n else 1.0
+        if a.proper:
+            weight *= W.NAME_BOOST
+        elif a.verb:
+            weight *= W.VERB_WEIGHT
+        out.append(Anchor(a.lemma, a.text, a.proper, weight, a.verb))
+    return out
+
+
+def _context_words(hit: SentenceHit) -> set[str]:
+    s = hit.sentence
+    return set(_WORD.findall(" ".join((hit.before or "", s.article_title, s.source, s.article_url)).lower()))
+
+
+def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
+    best, at = 0.0, -1
+    text = anchor.text.lower()
+    for t in parsed.tokens:
+        lemma = t.lemma.lower()
+        if lemma == anchor.lemma or t.lower == text:
+            return W.EXACT, t.i
+        if t.pos in ("PUNCT", "DET", "ADP", "CCONJ", "PRON", "AUX"):
+            continue
+        if not anchor.proper and best < W.DERIVED and related(anchor.lemma, lemma):
+            best, at = W.DERIVED, t.i
+        elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
+            best, at = W.PREFIX, t.i
+        elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):
+            best, at = W.PREFIX, t.i  # "Hamas's", "Netanyahu's" split differently
+    return best, at
+
+
+def _stand_in(parsed: Annotated, taken: dict[int, float], context: set[str]) -> int:
+    """A definite noun that stands for a name of the sentence before, which used the same noun for it
+    ("the U.N. agency for Palestinian refugees, UNRWA, ..." then "Lazzarini, who heads the agency")."""
+    for t in parsed.tokens:
+        if t.i in taken or t.pos != "NOUN" or t.lemma.lower() not in STAND_IN_NOUNS or t.lower not in context:
+            continue
+        if any(c.dep in ("det", "poss") and c.lower in ("the", "its", "their") for c in parsed.children(t.i)):
+            return t.i
+    return -1
+
+
+def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None) -> bool:
+    days: list[date] = []
+    for ref in parsed.dates:
+        if ref.first:
+            first, last = date.fromisoformat(ref.first), date.fromisoformat(ref.last)
+            if (last - first).days <= 31:
+                days += [first, last]
+    if published is not None:
+        days.append(published.date())
+    for d in days:
+        if want.month and d.month != want.month:
+            continue
+        if want.day and abs(d.day - want.day) > 1:
+            continue
+        if want.weekday >= 0 and not want.month and d.weekday() != want.weekday:
+            continue
+        return True
+    return any(want.text.lower() in ref.text.lower() for ref in parsed.dates)
+
+
+def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
+    """Fill in how much of the question the evidence sentence carries (0..1) and where."""
+    total = got = 0.0
+    context: set[str] | None = None
+    for anchor in anchors:
+        total += anchor.weight
+        credit, at = _credit(anchor, ev.parsed)
+        if credit == 0.0:
+            if context is None:
+                context = _context_words(ev.hit)
+            if anchor.lemma in context or anchor.text.lower() in context:
+                credit = W.CONTEXT
+                if anchor.proper:  # "UNRWA ..." then "Lazzarini, who heads the agency": the agency stands for it
+                    stand_in = _stand_in(ev.parsed, ev.matched, context)
+                    if stand_in >= 0:
+                        ev.matched[stand_in] = W.CONTEXT
+            elif anchor.proper:
+                ev.names_missing += 1
+        elif at >= 0:
+            ev.matched[at] = max(ev.matched.get(at, 0.0), credit)
+        got += anchor.weight * credit
+    if q.dates:
+        mean = total / max(len(anchors), 1) if anchors else 1.0
+        for want in q.dates:
+            total += mean * W.DATE_MATCH
+            if _date_matches(want, ev.parsed, ev.hit.sentence.published):
+                got += mean * W.DATE_MATCH
+    ev.support = got / total if total else 0.0
+
+
+def retrieve(q: Question, search: SentenceSearch, story: str | None) -> list[Evidence]:
+    """The question's candidate sentences, each measured for support (best BM25 first)."""
+    plain, wide = query_terms(q)
+    if not plain.strip():
+        return []
+    hits = list(search.search(plain, story, W.RETRIEVE))
+    if wide:
+        seen = {h.sentence.id for h in hits}
+        hits += [h for h in search.search(wide, story, W.RETRIEVE_WIDE) if h.sentence.id not in seen]
+    anchors = anchor_weights(q, search)
+    out = []
+    for rank, hit in enumerate(hits):
+        parsed = Annotated.from_json(hit.sentence.annotation)
+        if parsed is None:
+            continue  # stored before annotations existed: never re-parsed at question time
+        ev = Evidence(hit, parsed, rank)
+        measure(q, anchors, ev)
+        out.append(ev)
+    return out

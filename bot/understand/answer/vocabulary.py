@@ -1,0 +1,142 @@
+"""General English word knowledge the answerer needs: derivations, a few synonyms, word classes.
+
+Only general English words live here (no names, no story's phrasing). Derivations follow
+ordinary suffix rules (mediate ~ mediator ~ mediation, negotiate ~ negotiator, lead ~ leader);
+`RELATED` groups words that news English uses for the same relation (head/lead/run/chair).
+"""
+
+from __future__ import annotations
+
+import functools
+
+# Groups of words used interchangeably in news copy for one relation or thing.
+RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+    "head lead run chair direct helm boss chief leader chairman chairwoman chairperson director",
+    "mediate mediator mediation broker intermediary",
+    "kill dead death die toll fatality",
+    "free release freed",
+    "hostage captive",
+    "meet meeting talk talks hold",
+    "cost loss lose expense bill",
+    "say tell state add claim announce report",
+    "fire oust remove dismiss ouster dismissal firing sack",
+    "hire appoint name",
+    "sentence jail prison",
+    "cancel cancellation scrap",
+    "testify testimony",
+    "find locate discover",
+    "charge price cost fee",
+    "plane aircraft jet",
+    "ship vessel boat",
+    "sub submersible submarine",
+    "company firm",
+    "country nation",
+    "lawyer attorney counsel",
+    "search hunt",
+    "investigate investigation probe inquiry",
+    "reason cause why",
+    "hack cyberattack attack",
+    "resume restart",
+    "stay remain",
+    "big large size",
+    "location place site",
+    "people person",
+    "end finish",
+    "begin start launch",
+    "drive pilot steer",
+))
+_GROUP_OF: dict[str, frozenset[str]] = {}
+for _group in RELATED_GROUPS:
+    for _word in _group:
+        _GROUP_OF[_word] = _GROUP_OF.get(_word, frozenset()) | _group
+
+# Suffixes that turn a verb into a noun for its doer or its act, and back.
+_SUFFIX_PAIRS = (
+    ("ate", "ator"), ("ate", "ation"), ("ate", "ative"), ("e", "er"), ("e", "ion"), ("e", "ation"),
+    ("", "er"), ("", "or"), ("", "ion"), ("", "ation"), ("", "ment"), ("", "ance"), ("", "ence"),
+    ("y", "ier"), ("ify", "ification"), ("ize", "ization"), ("ise", "isation"), ("", "al"), ("", "ing"),
+    ("", "ant"), ("e", "ant"), ("t", "ce"), ("", "ist"), ("", "ee"),
+)
+
+# Nouns that name people by role: "which official", "the union leader".
+PERSON_NOUNS = frozenset("""
+    person people man woman men women official leader chief head minister president secretary
+    spokesman spokeswoman spokesperson founder executive ceo officer director chairman chair
+    chairwoman cto cfo coo prosecutor lawyer attorney judge juror witness investor member boss captain pilot
+    journalist reporter analyst expert negotiator mediator envoy diplomat senator lawmaker
+    representative governor mayor commander general adviser advisor aide employee worker engineer
+    scientist doctor victim survivor passenger customer candidate politician ambassador king queen
+    prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
+    son daughter wife husband brother sister child children friend cabinet
+""".split())
+ORG_NOUNS = frozenset("""
+    company firm organisation organization agency body group outlet newspaper paper channel network
+    broadcaster station bank party union court government ministry department investor fund
+    team board committee council authority regulator lab laboratory startup airline carrier
+    insurer publication site website service office military army navy force police
+""".split())
+PLACE_NOUNS = frozenset("""
+    place city country town region area state province capital location site village port
+    venue where spot district county island river lake sea mountain street road valley border coast
+""".split())
+TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
+TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
+MONEY_NOUNS = frozenset("""
+    money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
+    investment valuation sum amount payment charge penalty budget profit income
+""".split())
+DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
+AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
+PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
+DISTANCE_UNITS = frozenset("""
+    mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
+    square nautical
+""".split())
+SPEECH_VERBS = frozenset("""
+    say tell add warn call describe insist argue claim write state declare announce note stress
+    explain reply respond acknowledge admit deny confirm suggest predict urge vow promise threaten
+    allege testify tweet post accuse pledge
+""".split())
+CHANGE_VERBS = frozenset("rise fall grow drop increase decrease climb cut jump slip shrink gain lose swell".split())
+REASON_MARKERS = frozenset("because since as after amid over due citing following".split())
+NEGATIONS = frozenset("not no never n't without nor none".split())
+# Words that make a question about the present state ("now", "still", "latest").
+NOW_WORDS = frozenset("now latest currently current still recent recently newest today updated final finally "
+                      "eventually ultimately".split())
+NOW_PHRASES = ("so far", "at the latest count", "to date", "at present", "most recently", "in total",
+               "as it stands", "these days", "end up", "ended up", "in the end")
+
+
+@functools.cache
+def derivations(lemma: str) -> frozenset[str]:
+    """Words derived from `lemma` or it from them by a common English suffix, plus its synonym group."""
+    word = lemma.lower()
+    out = {word}
+    for base_end, derived_end in _SUFFIX_PAIRS:
+        if word.endswith(base_end) and len(word) - len(base_end) >= 3:
+            stem = word[:len(word) - len(base_end)] if base_end else word
+            out.add(stem + derived_end)
+        if word.endswith(derived_end) and len(word) - len(derived_end) >= 3:
+            stem = word[:len(word) - len(derived_end)]
+            out.add(stem + base_end)
+    out |= _GROUP_OF.get(word, frozenset())
+    return frozenset(out)
+
+
+def related(a: str, b: str) -> bool:
+    """Whether two lemmas name the same thing or relation (derivation or listed group)."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    return b in derivations(a) or a in derivations(b)
+
+
+def shares_stem(a: str, b: str) -> bool:
+    """A weaker link: a common start of 5+ letters covering most of the shorter word."""
+    a, b = a.lower(), b.lower()
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 5 and n >= min(len(a), len(b)) - 3

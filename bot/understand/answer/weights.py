@@ -1,0 +1,92 @@
+"""Every weight and threshold of the answerer, in one place, each with what it does.
+
+Scores are sums: a sentence's support (how much of the question it carries, 0..1, times
+`SUPPORT`) plus the candidate's own fit (type, role, closeness). A reply needs both the sentence
+and the candidate to clear their floors; otherwise the bot abstains and shows the closest sentences.
+"""
+
+from __future__ import annotations
+
+# --- retrieval ---
+RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
+WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
+SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
+
+# --- sentence support ---
+EXACT = 1.0  # credit for a question word found in the sentence with the same lemma
+DERIVED = 0.8  # credit for a derivation or listed synonym (mediate ~ mediator, head ~ lead)
+PREFIX = 0.6  # credit for a shared stem of 5+ letters not covered by the rules (negotiate ~ negotiator)
+CONTEXT = 0.6  # credit for a question word found only in the sentence before, the title or the source
+DATE_MATCH = 1.0  # credit for a date the question names that matches the sentence's or its article's date
+MIN_IDF = 0.3  # floor of a question word's weight (very common words still count a little)
+NAME_BOOST = 2.0  # proper names in the question weigh this much more: a sentence must be about them
+MIN_SUPPORT = 0.35  # share of the question's weighted words a sentence must carry to answer from it
+MIN_SUPPORT_OPEN = 0.45  # the same for open answers (statements, reasons, phrases): stricter, they are easier to fake
+VERB_WEIGHT = 0.6  # verbs are paraphrased more often than nouns and names ("knocked out" ~ "crashed")
+
+# --- candidate fit ---
+SUPPORT = 4.0  # weight of sentence support in a candidate's score
+TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity for "who")
+# type fits of looser candidates (TYPE_EXACT times these)
+FIT_UNTAGGED_NAME = 0.6  # a run of proper nouns the entity tagger left unlabelled
+FIT_ORG_NOUN = 0.4  # an unnamed organisation phrase ("a law firm") for "which company"
+FIT_DOER = 0.5  # the unnamed subject of the relation, a person or body ("retired crane drivers")
+FIT_ROLE_NOUN = 0.3  # any unnamed person/body phrase ("officials") for "who"
+FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised safe passage")
+FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
+FIT_KIND_MODIFIERS = 0.7  # the modifiers of the focus noun ("non-voting observer" seat) for "what kind of"
+FIT_YESNO_CLAUSE = 0.8  # the clause of the relation verb offered for a yes/no question
+FIT_PREP_OBJECT = 0.7  # share of an object fit for a prepositional object ("put it at $5bn")
+FIT_MISLABELLED_PLACE = 0.6  # a name after in/at/to that the tagger called a person or organisation
+FIT_UNLABELLED_PLACE = 0.5  # a proper noun after in/at/to with no entity label
+FIT_PLACE_NOUN = 0.2  # an unnamed place phrase ("the town hall")
+FIT_UNRESOLVED_DATE = 0.6  # a date expression that names no calendar day
+FIT_DESCRIPTION = 0.9  # a relative clause, title or apposition describing a name ("who is X")
+FIT_WEAK_STATEMENT = 0.7  # what was said, when it is an open complement or "about" phrase, not a clause
+FIT_WEAK_REASON = 0.6  # a reason after after/amid/over/as/since/to rather than because/due to/citing
+COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
+ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
+ROLE_NONE = -0.5  # the sentence states the relation but the candidate is neither its subject nor object
+ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
+FOCUS_FIT = 1.4  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
+COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
+CHANGE_AMOUNT = -1.0  # "rose by 2%" is a change, not the level asked for
+HISTORIC = -1.0  # a "now/latest" question is not answered by a figure dated years before its report
+FOCUS_MISS = -2.0  # a count of some other noun than the question's
+NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
+NEAR_SPAN = 4.0  # words over which the closeness bonus halves
+ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be the answer
+ECHO_SHARE = 0.5  # share of a typed candidate's words from the question that makes it an echo
+ECHO_SHARE_OPEN = 0.8  # the same for open answers (statements naturally repeat the topic)
+MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chief Burns") is not the answer
+PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
+QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
+RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
+POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
+QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
+SPEECH_VERB_FIT = 0.5  # the sentence has the question's particular speech verb (describe, call, promise)
+PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
+GAP_FIT = 1.5  # the object of the verb the question leaves open ("say the debris pointed to [what]")
+LONG = -0.06  # per word beyond LONG_FROM in an open answer: short, exact spans beat whole clauses
+LONG_FROM = 10  # words an open answer may have before LONG applies
+RANK_DECAY = 0.01  # a tiny preference for the store's own ranking when all else ties
+MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kinds not listed below)
+# Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
+# a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
+MIN_SCORE_BY_KIND = {
+    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
+    "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
+}
+MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
+MIN_SCORE_PHRASE = 5.0  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
+MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbatim support answers
+
+# --- time ---
+RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
+RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer source's value leads from further behind
+MAX_EARLIER = 2  # older values named after the newest one
+
+# --- spans ---
+MAX_SPAN = 14  # words in a short answer cut from a clause (the rest stays in the quoted sentence)

@@ -1,0 +1,126 @@
+"""Typed candidate extractors (bot.understand.answer.candidates) and the word knowledge they use.
+
+Each test annotates one sentence of our own the way ingest does, then calls one extractor, so a
+failure names the extractor that broke.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.understand.answer import candidates as C
+from bot.understand.answer import quantities as Q
+from bot.understand.answer import statements as S
+from bot.understand.answer.vocabulary import derivations, related
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.language.annotation import Annotated
+
+MONDAY = datetime(2025, 3, 3)
+
+
+def one(text: str) -> Annotated:
+    return annotate_sentences([text], MONDAY)[0]
+
+
+def texts(cands: list[C.Candidate]) -> list[str]:
+    return [c.text for c in cands]
+
+
+def test_entity_candidates_keep_coordinated_names_together() -> None:
+    a = one("Norway and Chile have mediated the talks between the union and the port.")
+    assert "Norway and Chile" in texts(C.entity_candidates(a, C.AGENT_LABELS))
+
+
+def test_entity_candidates_skip_titles_tagged_as_names() -> None:
+    a = one("Anna Berg, the CFO, resigned on Friday.")
+    assert "CFO" not in texts(C.entity_candidates(a, C.AGENT_LABELS))
+
+
+def test_place_candidates_are_places() -> None:
+    a = one("The next round of talks will be held in Lisbon on Thursday.")
+    got = texts(C.place_candidates(a))
+    assert "Lisbon" in got and "Thursday" not in got
+
+
+def test_date_candidates_name_days_not_durations() -> None:
+    a = one("The strike began on Monday and has lasted six weeks.")
+    got = texts(C.date_candidates(a))
+    assert "Monday" in got and "six weeks" not in got
+
+
+def test_time_candidates_are_clock_times() -> None:
+    a = one("The ferry left the quay at 6:10 pm on Sunday.")
+    assert any("6:10" in t for t in texts(C.time_candidates(a)))
+
+
+def test_quantity_candidates_by_kind_with_approximators_and_counted_noun() -> None:
+    a = one("The strike stranded more than 40 container ships and cost the port about $2.5 million.")
+    counts = [(c.text, q.noun) for c, q in Q.quantity_candidates(a, frozenset(["count"]))]
+    assert counts and counts[0][0] == "more than 40 container ships"
+    money = texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))])
+    assert money == ["about $2.5 million"]
+
+
+def test_quantity_kinds_separate_percent_duration_and_measure() -> None:
+    a = one("About 60% of the crews worked 12 hours a day, 900 miles from port.")
+    kinds = {Q.quantity_kind(a, q) for q in a.quantities}
+    assert {"percent", "duration", "measure"} <= kinds
+
+
+def test_age_candidates_take_the_number_beside_a_name() -> None:
+    a = one("Union leader Marta Quintal, 47, said the offer was an insult.")
+    assert texts(Q.age_candidates(a)) == ["47"]
+
+
+def test_quote_candidates_carry_their_speaker() -> None:
+    a = one('"The offer is an insult to every family," Quintal said.')
+    quotes = S.quote_candidates(a)
+    assert quotes and quotes[0].text.startswith("The offer is an insult") and quotes[0].speaker == "Quintal"
+
+
+def test_speech_candidates_are_what_was_said_not_who_heard_it() -> None:
+    a = one("Brandt told the newspaper that the port would reopen next week.")
+    got = texts(S.speech_candidates(a))
+    assert any("the port would reopen" in t for t in got)
+    assert "the newspaper" not in got
+
+
+def test_reason_candidates_follow_because_and_due_to() -> None:
+    a = one("The harbour stayed closed because the channel was blocked by a wreck.")
+    assert any(t.startswith("the channel was blocked") for t in texts(S.reason_candidates(a)))
+
+
+def test_described_gives_the_apposition_of_a_name() -> None:
+    a = one("Tomas Brandt, the port director, declined to comment.")
+    assert "port director" in " ".join(texts(C.described(a, 1)))
+
+
+def test_title_words_include_a_relative_clause_and_a_title_run() -> None:
+    a = one("Ines Carvalho, who heads the dockworkers' union, spoke to reporters.")
+    words = {a.tokens[i].lemma for i in C.title_words(a, 0, 2)}
+    assert "head" in words and "union" in words
+    b = one("They met harbour police chief Anders Holm on Friday.")
+    start = next(t.i for t in b.tokens if t.text == "Anders")
+    assert "chief" in {b.tokens[i].lemma for i in C.title_words(b, start, start + 2)}
+
+
+def test_derivations_link_doers_acts_and_synonyms() -> None:
+    assert "mediator" in derivations("mediate") and "mediation" in derivations("mediate")
+    assert related("head", "lead") and related("run", "head")
+    assert not related("head", "ship")
+
+
+def test_quantity_span_keeps_a_range_but_not_a_change_or_a_list() -> None:
+    a = one("Officials said 35 to 40 hostages would be freed.")
+    assert "35 to 40 hostages" in texts([c for c, _ in Q.quantity_candidates(a, frozenset(["count"]))])
+    change = one("The toll of missing people fell from 410 to 385 on Friday.")
+    got = texts([c for c, _ in Q.quantity_candidates(change, frozenset(["count"]))])
+    assert "385" in got and not any("410 to 385" in t for t in got)
+    b = one("The party won 411 seats, or 63.7 per cent of the seats.")
+    assert "63.7 per cent" in texts([c for c, _ in Q.quantity_candidates(b, frozenset(["percent"]))])
+
+
+def test_partitive_counts_keep_their_noun() -> None:
+    a = one("Only 58 of the island's 70 sirens worked in the test.")
+    nouns = {q.noun for q in a.quantities}
+    assert "siren" in nouns

@@ -1,0 +1,79 @@
+"""Question analysis (bot.understand.answer.question.analyse): type, focus, relation, role, time intent.
+
+Questions are our own, written for these tests (no eval set's names or wording).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand.answer.question import Kind, analyse
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Who chairs the harbour board?", Kind.AGENT),
+    ("Whom did the mayor meet in Porto?", Kind.AGENT),
+    ("Where will the ferry dock tonight?", Kind.PLACE),
+    ("When did the strike begin?", Kind.DATE),
+    ("What time does the ferry leave?", Kind.TIME),
+    ("How long did the blockade last?", Kind.DURATION),
+    ("How many trucks were stranded at the border?", Kind.COUNT),
+    ("How much did the new terminal cost?", Kind.MONEY),
+    ("What share of the workers voted to strike?", Kind.PERCENT),
+    ("How old is the harbour master?", Kind.AGE),
+    ("How far from the coast did the tanker sink?", Kind.MEASURE),
+    ("What did the mayor say about the strike?", Kind.QUOTE),
+    ("Why did the union reject the offer?", Kind.REASON),
+    ("Did the council approve the budget?", Kind.YESNO),
+    ("Which ship ran aground?", Kind.PHRASE),
+    ("Which lawyer represents the union?", Kind.PERSON),
+    ("Which company built the terminal?", Kind.ORG),
+    ("Who is Marta Quintal?", Kind.DESCRIBE),
+])
+def test_expected_answer_type(question: str, kind: Kind) -> None:
+    assert analyse(question).kind is kind
+
+
+def test_how_many_takes_the_counted_noun_not_its_owner() -> None:
+    assert analyse("How many trucks were stranded at the border?").focus == "truck"
+    assert analyse("How many of the union's members went on strike?").focus == "member"
+
+
+def test_subject_and_object_roles_follow_word_order_and_do_support() -> None:
+    led = analyse("Who led the delegation?")
+    assert (led.relation, led.role) == ("lead", "subj")
+    met = analyse("Whom did the mayor meet in Porto?")
+    assert met.role == "obj"
+
+
+def test_the_speaker_of_a_statement_question() -> None:
+    q = analyse("What did the port director say about the strike?")
+    assert q.kind is Kind.QUOTE and "director" in q.speaker
+
+
+def test_now_latest_still_mark_a_question_about_the_current_state() -> None:
+    for question in ("How many ships are stranded now?", "What is the latest count of stranded ships?",
+                     "Are the workers still on strike?", "How many ships have been stranded so far?"):
+        assert analyse(question).latest, question
+    assert not analyse("How many ships were stranded on Monday?").latest
+
+
+def test_a_named_date_is_kept_for_matching_the_report() -> None:
+    q = analyse("How many ships were stranded on February 3?")
+    assert [(d.month, d.day) for d in q.dates] == [(2, 3)]
+    assert analyse("What did the mayor say on Monday?").dates[0].weekday == 0
+
+
+def test_anchors_are_content_words_without_wh_words_or_time_intent() -> None:
+    q = analyse("How many ships are still stranded outside the harbour now?")
+    lemmas = [a.lemma for a in q.anchors]
+    assert "ship" in lemmas and "harbour" in lemmas
+    assert not {"how", "many", "still", "now"} & set(lemmas)
+
+
+def test_measure_questions_name_their_units() -> None:
+    assert "mile" in analyse("How far did the tanker drift?").units
+
+
+def test_the_object_left_open_inside_a_reported_clause() -> None:
+    assert analyse("What did the mayor say the fire destroyed?").embedded == "destroy"
