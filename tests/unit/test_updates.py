@@ -158,7 +158,7 @@ def test_eval_syndicated_copy_is_suppressed_and_revised_estimate_reported() -> N
                                          eval_article("004w.txt"))
     assert len(baseline) >= 9
     assert copy == []
-    # "30 to 35 people" then "35 to 40 Israeli hostages": different nouns, so two slots, not a change
+    # "30 to 35 people" then "35 to 40 Israeli hostages": a count of people revised
     assert any("35 to 40" in u.sentence for u in original)
 
 

@@ -32,6 +32,7 @@ from bot.understand.updates.novelty import (
 )
 
 log = logging.getLogger(__name__)
+GENERIC_COUNT = "s:q:people"
 
 
 @dataclass
@@ -73,13 +74,20 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
         if slot.key.startswith(("s:x:", "s:r:")):
             continue
         same_key = [s for s in mine if s.key == slot.key]
-        for sid, earlier in hits.get(slot.key, ()):
-            if not comparable(slot, earlier):
+        for key in (slot.key, *_broader(slot.key)):
+            latest = next(((sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)), None)
+            if latest is None:
                 continue
-            if any(s.value == earlier.value for s in same_key):
+            if any(s.value == latest[1].value for s in same_key):
                 break  # the latest comparable value is the one this sentence gives: no change
-            return sid, earlier
+            return latest
     return None
+
+
+def _broader(key: str) -> tuple[str, ...]:
+    """A count of some kind of people may revise an earlier count of "people" ("30 to 35 people",
+    then "35 to 40 hostages"), looked at when no count of the same noun was given before."""
+    return (GENERIC_COUNT,) if key.startswith("s:q:") and key not in (GENERIC_COUNT, "s:q:dead") else ()
 
 
 def _moved(mine: Sequence[Slot], cover: Cover, hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
@@ -114,6 +122,14 @@ def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]
     return max(found, key=lambda item: item[0]) if found else None
 
 
+def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
+    """Every name, number and quotation of the sentence was said before, and nearly all its words:
+    a restatement spread over several earlier sentences (background told again)."""
+    if not pool or not brings_fresh(facts, []) or brings_fresh(facts, pool.values()):
+        return False
+    return coverage(facts, pool.values()) >= weights.REPEAT_SCATTERED
+
+
 def salience(facts: Facts, cover_units: set[str], story: Story, changed: bool) -> float:
     """How much an editor wants to see this first: new numbers, names and quotations, the story's
     own terms, changes above all; with diminishing returns."""
@@ -138,7 +154,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     all_slots = [slots_of(a) if f is not None and f.is_fact else []
                  for a, f in zip(notes, all_facts, strict=True)]
     pools, article_of = candidate_pools(all_facts, prior)
-    wanted = {s.key for slots in all_slots for s in slots if not s.key.startswith("s:x:")}  # counts, posts, places
+    wanted = {k for slots in all_slots for s in slots if not s.key.startswith("s:x:")
+              for k in (s.key, *_broader(s.key))}  # counts, posts, places
     wanted |= {"s:x:" + n[2:] for f in all_facts if f is not None and f.is_fact and not f.expects for n in f.names}
     hits: dict[str, list[tuple[int, Slot]]] = {}
     for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
@@ -157,7 +174,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         change = _latest_change(slots, hits) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
-        elif is_repeat(cover):
+        elif is_repeat(cover) or _said_in_pieces(f, pool):
             j.verdict = "repeat"
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:

@@ -17,6 +17,7 @@ LEMMA_WEIGHT = 1.0  # a content word (noun, verb, adjective) by its lemma
 # ---- the new/repeat decision ----------------------------------------------------------------------
 REPEAT_SINGLE = 0.72  # one earlier sentence holds this share of a sentence: said before
 REPEAT_PAIR = 0.82  # two earlier sentences together hold this share: said before, split in two
+REPEAT_SCATTERED = 0.8  # the compared earlier sentences together hold this share, names and numbers all: said before
 PAIR_MEMBER = 0.3  # each of those two must hold at least this much on its own
 SYNDICATED_SHARE = 0.6  # share of an article's facts repeating one earlier article: a rewritten wire copy
 MIN_CONTENT = 4  # content lemmas a sentence without names, numbers or quotes needs to be a fact
