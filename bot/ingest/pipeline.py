@@ -33,6 +33,8 @@ class PriorFacts(Protocol):
 
     def earlier(self, keys: Sequence[str], per_key: int) -> list[tuple[str, int, str]]: ...
 
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]: ...
+
     def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]: ...
 
     def sentences(self, sentence_ids: Sequence[int]) -> dict[int, StorySentence]: ...
@@ -80,6 +82,10 @@ class StorePrior:
     def earlier(self, keys: Sequence[str], per_key: int) -> list[tuple[str, int, str]]:
         """Index entries with these keys in the window, nearest in time first, `per_key` at most each."""
         return self._store.facts_near(self._story, self._at, keys, per_key, after=self._after)
+
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]:
+        """How often each key was said in the window, counted up to `cap`."""
+        return self._store.fact_counts(self._story, self._at, keys, cap, after=self._after)
 
     def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """Article id and fact units of these sentences."""

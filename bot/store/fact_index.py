@@ -105,6 +105,23 @@ class FactIndexQueries:
                 out.extend((row[0], row[1], row[2]) for row in conn.execute(text(" UNION ALL ".join(parts)), params))
         return out
 
+    def fact_counts(self, story: str, at: str, keys: Sequence[str], cap: int, after: bool = False) -> dict[str, int]:
+        """How many entries each key has before `at` (or after it), counted up to `cap` per key."""
+        out: dict[str, int] = {}
+        cmp = ">" if after else "<"
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start:start + _KEYS_PER_QUERY]
+            params: dict[str, Any] = {"story": story, "at": at, "n": cap}
+            parts = []
+            for i, key in enumerate(chunk):
+                params[f"k{i}"] = key
+                parts.append(f"SELECT :k{i} AS key, count(*) AS n FROM (SELECT 1 FROM story_facts "
+                             f"WHERE story_id = :story AND key = :k{i} AND at {cmp} :at LIMIT :n) AS t{i}")
+            with self.engine.connect() as conn:
+                out.update((row[0], row[1]) for row in conn.execute(text(" UNION ALL ".join(parts)), params)
+                           if row[1])
+        return out
+
     def units_of(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """Article id and stored fact units of these sentences."""
         if not sentence_ids:

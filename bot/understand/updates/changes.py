@@ -21,7 +21,15 @@ from dataclasses import dataclass
 
 from bot.understand.language.annotation import Annotated, Quantity
 from bot.understand.updates import weights
-from bot.understand.updates.facts import EXPECTING, FUTURE_AUX, content_lemma, is_name, name_key, number_text
+from bot.understand.updates.facts import (
+    EXPECTING,
+    FUTURE_AUX,
+    content_lemma,
+    is_label,
+    is_name,
+    name_key,
+    number_text,
+)
 
 TITLES = {
     "ceo": "chief executive", "chief executive officer": "chief executive", "chief executive": "chief executive",
@@ -110,7 +118,7 @@ def count_slots(a: Annotated) -> list[Slot]:
     out: list[Slot] = []
     for q in a.quantities:
         noun = _counted(a, q)
-        if not noun or q.unit in ("year", "decade") and not q.noun:
+        if not noun or is_label(a, q):
             continue
         unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
@@ -122,8 +130,7 @@ def count_slots(a: Annotated) -> list[Slot]:
 
 
 def comparable(mine: Slot, earlier: Slot) -> bool:
-    """Two values of a count slot measure the same thing: shared context (or none said) and sizes
-    a revision could plausibly move between."""
+    """Two values of a count slot could be one quantity revised: sizes a revision could move between."""
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
@@ -131,10 +138,13 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
             return False
         if a > 0 and b / a > weights.VALUE_RATIO or a <= 0 < b:
             return False
-        if mine.key != "s:q:dead" and mine.context and earlier.context \
-                and len(mine.context & earlier.context) < weights.SLOT_CONTEXT:
-            return False
     return True
+
+
+def same_context(mine: Slot, earlier: Slot) -> bool:
+    """Two counts of one noun said in the same words around them (the verb, the noun's modifiers):
+    preferred over a merely more recent count when looking for the value a count revises."""
+    return not mine.context or not earlier.context or len(mine.context & earlier.context) >= weights.SLOT_CONTEXT
 
 
 # ---- places ---------------------------------------------------------------------------------------
@@ -155,6 +165,54 @@ def place_slots(a: Annotated) -> list[Slot]:
         out.append(Slot(f"s:r:{head.lemma.lower()}|{prep.lower}", name_key(t)[2:],
                         f"{prep.text} {ent.text if ent else t.text}"))
     return out
+
+
+# ---- what a named actor did or is ---------------------------------------------------------------------
+
+REPORTING = frozenset(["say", "tell", "report", "add", "state", "announce", "write", "confirm", "claim", "note"])
+OBJECT_DEPS = frozenset(["dobj", "attr", "acomp", "oprd", "xcomp", "prep", "pobj", "ccomp", "advmod", "neg"])
+
+
+def _predicate(a: Annotated) -> int | None:
+    """The main predicate: the root, or what a reporting root reports ("X said [that Y left]")."""
+    root = a.root
+    if a.tokens[root].lemma.lower() in REPORTING:
+        inner = next((c.i for c in a.children(root) if c.dep == "ccomp"), None)
+        return inner
+    return root
+
+
+def actor_slots(a: Annotated) -> list[Slot]:
+    """The sentence's named subject and its predicate: what the actor did or is, as a slot whose
+    value is the words of the predicate's complements ("Brockman is back as president")."""
+    verb = _predicate(a)
+    if verb is None:
+        return []
+    subj = next((c for c in a.children(verb) if c.dep in ("nsubj", "nsubjpass")), None)
+    if subj is None or not (subj.ent.endswith(("-PERSON", "-ORG")) and is_name(a, subj)):
+        return []
+    lemma = a.tokens[verb].lemma.lower()
+    found: set[str] = set()
+    for c in a.children(verb):
+        if c.dep in OBJECT_DEPS:
+            lo, hi = a.subtree(c.i)
+            found |= {u for i in range(lo, hi) if (u := content_lemma(a.tokens[i]))}
+            found |= {name_key(a.tokens[i]) for i in range(lo, hi) if is_name(a, a.tokens[i])}
+            if c.dep == "neg":
+                found.add("l:not")
+    if not found:
+        return []
+    lo, hi = a.subtree(verb)
+    text = a.span(max(lo, subj.i), hi)
+    return [Slot(f"s:p:{name_key(subj)[2:]}|{lemma}", " ".join(sorted(found)), text, frozenset(found))]
+
+
+def differs(mine: Slot, earlier: Slot) -> bool:
+    """Two things said of one actor with one predicate are different values: they share little."""
+    if not mine.context or not earlier.context:
+        return False
+    shared = len(mine.context & earlier.context)
+    return shared / min(len(mine.context), len(earlier.context)) < weights.ACTOR_SAME
 
 
 # ---- titles -----------------------------------------------------------------------------------------
@@ -269,4 +327,4 @@ def _related(a: str, b: str) -> bool:
 
 def slots_of(a: Annotated) -> list[Slot]:
     """Every slot value the sentence gives (counts, posts, expectations)."""
-    return count_slots(a) + title_slots(a) + place_slots(a) + expectation_slots(a)
+    return count_slots(a) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)

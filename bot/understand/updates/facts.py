@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 
 from bot.text import words
-from bot.understand.language.annotation import Annotated, Tok
+from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.updates import weights
 
 NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"])
@@ -108,6 +108,11 @@ def quote_pieces(text: str) -> list[str]:
     return ["q:" + hashlib.blake2s(" ".join(s).encode(), digest_size=6).hexdigest() for s in spans if s]
 
 
+def is_label(a: Annotated, q: Quantity) -> bool:
+    """A number that names rather than counts: "phase one", "Flight 370" (its noun comes first)."""
+    return bool(q.start and q.noun and a.tokens[q.start - 1].lemma.lower() == q.noun)
+
+
 def expects(a: Annotated) -> bool:
     """True when the sentence looks ahead: "is expected to", "plans to", "will meet", "has not yet"."""
     for t in a.tokens:
@@ -127,7 +132,8 @@ def facts_of(a: Annotated) -> Facts:
     in_numbers: set[int] = set()
     for q in a.quantities:
         in_numbers.update(range(q.start, q.end))
-        units["n:" + number_text(q.value)] = weights.NUMBER_WEIGHT
+        if not is_label(a, q):
+            units["n:" + number_text(q.value)] = weights.NUMBER_WEIGHT
     for d in a.dates:
         if d.first and d.first == d.last:
             units["d:" + d.first] = weights.DATE_WEIGHT
@@ -158,6 +164,21 @@ def facts_of(a: Annotated) -> Facts:
     has_named = bool(names or quoted or any(u.startswith("n:") for u in units))
     is_fact = len(units) >= weights.MIN_UNITS if has_named else len(lemmas) >= weights.MIN_CONTENT
     return Facts(units, tuple(dict.fromkeys(lookup)), is_fact, expects(a))
+
+
+def weighed_by_frequency(facts: Facts, seen: dict[str, int]) -> Facts:
+    """The sentence's facts with names and words the story keeps repeating weighed down (how often
+    each was said before, counted up to a cap), and the rarest looked up first."""
+    units: dict[str, float] = {}
+    for unit, weight in facts.units.items():
+        n = seen.get(unit, 0)
+        if unit.startswith(("e:", "l:")):
+            weight *= max(weights.COMMON_FLOOR, 1.0 / (1.0 + n / weights.COMMON_SCALE))
+        units[unit] = weight
+    quotes = [u for u in facts.lookup if u.startswith("q:")]
+    rest = sorted((u for u in units if not u.startswith("q:")), key=lambda u: (seen.get(u, 0), -units[u], u))
+    lookup = tuple(dict.fromkeys(quotes + rest))[:weights.LOOKUP_KEYS]
+    return Facts(units, lookup, facts.is_fact, facts.expects)
 
 
 def units_text(facts: Facts) -> str:

@@ -18,8 +18,8 @@ from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
 from bot.understand.updates.boilerplate import is_boilerplate
-from bot.understand.updates.changes import Slot, comparable, resolves, slots_of
-from bot.understand.updates.facts import Facts, facts_of, units_text
+from bot.understand.updates.changes import Slot, comparable, differs, resolves, same_context, slots_of
+from bot.understand.updates.facts import Facts, facts_of, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
     PriorFacts,
@@ -71,11 +71,17 @@ def read_annotations(sentences: Sequence[StorySentence]) -> list[Annotated]:
 def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
     """The latest earlier value of one of the sentence's count or post slots that it changes."""
     for slot in mine:
+        if slot.key.startswith("s:p:"):
+            latest = next(iter(hits.get(slot.key, ())), None)
+            if latest is not None and differs(slot, latest[1]):
+                return latest
+            continue
         if slot.key.startswith(("s:x:", "s:r:")):
             continue
         same_key = [s for s in mine if s.key == slot.key]
         for key in (slot.key, *_broader(slot.key)):
-            latest = next(((sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)), None)
+            sizes = [(sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)]
+            latest = next(((sid, e) for sid, e in sizes if same_context(slot, e)), sizes[0] if sizes else None)
             if latest is None:
                 continue
             if any(s.value == latest[1].value for s in same_key):
@@ -151,6 +157,9 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     notes = read_annotations(sentences)
     all_facts: list[Facts | None] = [None if is_boilerplate(s.text) else facts_of(a)
                                      for s, a in zip(sentences, notes, strict=True)]
+    common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
+    seen = prior.counts(common, weights.COUNT_CAP) if common else {}
+    all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
     all_slots = [slots_of(a) if f is not None and f.is_fact else []
                  for a, f in zip(notes, all_facts, strict=True)]
     pools, article_of = candidate_pools(all_facts, prior)

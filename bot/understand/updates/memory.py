@@ -41,6 +41,12 @@ class MemoryView:
             out.extend((key, sid, value) for _, sid, value in rows[:per_key])
         return out
 
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]:
+        """Entries per key in the window, up to `cap`."""
+        found = {key: min(cap, sum(1 for r in self._index.rows.get((self._story, key), []) if self._visible(r[0])))
+                 for key in keys}
+        return {key: n for key, n in found.items() if n}
+
     def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """Article id and stored units of these sentences."""
         return {sid: self._index.units[sid] for sid in sentence_ids if sid in self._index.units}

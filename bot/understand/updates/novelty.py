@@ -30,6 +30,10 @@ class PriorFacts(Protocol):
         first within each key, at most `per_key` per key."""
         ...
 
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]:
+        """How many entries each key has in the window, counted up to `cap` (absent: none)."""
+        ...
+
     def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """The article id and stored fact units of each of these sentences."""
         ...

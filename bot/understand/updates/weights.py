@@ -14,13 +14,18 @@ QUOTE_WEIGHT = 2.0  # a quotation, shared out among its pieces (see QUOTE_SHINGL
 DATE_WEIGHT = 1.0  # a resolved calendar day: "on Tuesday" in two articles of one week
 LEMMA_WEIGHT = 1.0  # a content word (noun, verb, adjective) by its lemma
 
+# ---- how often the story said a name or word before: the ones it keeps repeating identify nothing --
+COUNT_CAP = 12  # earlier mentions counted per unit (a bounded count)
+COMMON_SCALE = 3.0  # weight x 1 / (1 + mentions / COMMON_SCALE): said 3 times before halves it
+COMMON_FLOOR = 0.25  # ... but never below a quarter
+
 # ---- the new/repeat decision ----------------------------------------------------------------------
 REPEAT_SINGLE = 0.72  # one earlier sentence holds this share of a sentence: said before
 REPEAT_PAIR = 0.82  # two earlier sentences together hold this share: said before, split in two
 REPEAT_SCATTERED = 0.8  # the compared earlier sentences together hold this share, names and numbers all: said before
 PAIR_MEMBER = 0.3  # each of those two must hold at least this much on its own
 SYNDICATED_SHARE = 0.6  # share of an article's facts repeating one earlier article: a rewritten wire copy
-MIN_CONTENT = 4  # content lemmas a sentence without names, numbers or quotes needs to be a fact
+MIN_CONTENT = 5  # content lemmas a sentence without names, numbers or quotes needs to be a fact
 MIN_UNITS = 2  # units any fact needs (a lone name is a fragment, not a fact)
 
 # ---- bounded look-ups: the flat cost ---------------------------------------------------------------
@@ -35,6 +40,7 @@ QUOTE_SHINGLE = 4  # words per quote piece: a quote is covered piece by piece
 SLOT_CONTEXT = 1  # context lemmas two counts of the same noun must share to be one slot
 VALUE_RATIO = 3.0  # two counts further apart than this factor are different quantities, not a revision
 PLACE_COVER = 0.5  # share of a sentence its earlier version must hold for another place to be a move
+ACTOR_SAME = 0.5  # share of complement words two statements about one actor and predicate share to be the same
 EXPECT_ANCHORS = 2  # lemmas/names an outcome must share with an expectation to resolve it
 
 # ---- salience: what an editor wants to see first ---------------------------------------------------
