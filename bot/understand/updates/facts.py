@@ -35,6 +35,7 @@ STOP = frozenset("""
     can may might must shall should not no nor so than then there here which who whom what when where
     why how if up out all any some such only do does did 's mr mrs ms
 """.split())
+STATE_ADVERBS = frozenset(["back", "again", "longer", "never", "not", "n't", "yet", "already"])
 EXPECTING = frozenset(["expect", "plan", "schedule", "due", "set", "poise", "likely", "intend", "prepare",
                        "hope", "aim"])
 FUTURE_AUX = frozenset(["will", "shall", "'ll"])
@@ -87,12 +88,18 @@ def is_name(a: Annotated, t: Tok) -> bool:
     label = t.ent[2:] if t.ent else ""
     if label in NAME_LABELS:
         return True
-    return t.pos == "PROPN" and not label and t.i > 0 or t.pos == "PROPN" and not label and t.text.isupper()
+    if t.pos != "PROPN" or label:
+        return False
+    # a capitalised first word is a name only when the parse says so (a subject or part of one)
+    return t.i > 0 or t.text.isupper() or t.dep in ("nsubj", "nsubjpass", "compound")
 
 
 def content_lemma(t: Tok) -> str | None:
-    """The lemma unit of a content word, or None for function words, reporting verbs and numbers."""
+    """The lemma unit of a content word, or None for function words, reporting verbs and numbers.
+    Adverbs that state where a matter stands ("back", "again", "no longer", "not") count too."""
     lemma = t.lemma.lower()
+    if t.pos in ("ADV", "PART") and lemma in STATE_ADVERBS:
+        return "l:" + lemma
     if t.pos not in ("NOUN", "VERB", "ADJ") or not lemma.isalpha() or len(lemma) < 2:
         return None
     if lemma in STOP or lemma in LIGHT_LEMMAS:
