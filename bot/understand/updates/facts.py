@@ -49,6 +49,7 @@ class Facts:
     lookup: tuple[str, ...]
     is_fact: bool
     expects: bool
+    recap: bool = False  # told in the past perfect ("the committee had invited Kurtz"): looking back
 
     @property
     def names(self) -> set[str]:
@@ -120,6 +121,13 @@ def is_label(a: Annotated, q: Quantity) -> bool:
     return bool(q.start and q.noun and a.tokens[q.start - 1].lemma.lower() == q.noun)
 
 
+def recaps(a: Annotated) -> bool:
+    """True when the main predicate is in the past perfect ("had invited", "had earlier put"): the
+    sentence looks back at something reported before rather than telling what just happened."""
+    root = a.tokens[a.root]
+    return root.tag == "VBN" and any(c.dep == "aux" and c.lower == "had" for c in a.children(root.i))
+
+
 def expects(a: Annotated) -> bool:
     """True when the sentence looks ahead: "is expected to", "plans to", "will meet", "has not yet"."""
     for t in a.tokens:
@@ -170,7 +178,7 @@ def facts_of(a: Annotated) -> Facts:
     lookup = (quoted[:3] + numbers + names + sorted(lemmas, key=lambda u: (-len(u), u)))[:weights.LOOKUP_KEYS]
     has_named = bool(names or quoted or any(u.startswith("n:") for u in units))
     is_fact = len(units) >= weights.MIN_UNITS if has_named else len(lemmas) >= weights.MIN_CONTENT
-    return Facts(units, tuple(dict.fromkeys(lookup)), is_fact, expects(a))
+    return Facts(units, tuple(dict.fromkeys(lookup)), is_fact, expects(a), recaps(a))
 
 
 def weighed_by_frequency(facts: Facts, seen: dict[str, int]) -> Facts:
@@ -185,7 +193,7 @@ def weighed_by_frequency(facts: Facts, seen: dict[str, int]) -> Facts:
     quotes = [u for u in facts.lookup if u.startswith("q:")]
     rest = sorted((u for u in units if not u.startswith("q:")), key=lambda u: (seen.get(u, 0), -units[u], u))
     lookup = tuple(dict.fromkeys(quotes + rest))[:weights.LOOKUP_KEYS]
-    return Facts(units, lookup, facts.is_fact, facts.expects)
+    return Facts(units, lookup, facts.is_fact, facts.expects, facts.recap)
 
 
 def units_text(facts: Facts) -> str:

@@ -183,7 +183,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         change = _latest_change(slots, hits) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
-        elif is_repeat(cover) or _said_in_pieces(f, pool):
+        elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
             j.verdict = "repeat"
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:

@@ -23,6 +23,7 @@ COMMON_FLOOR = 0.25  # ... but never below a quarter
 REPEAT_SINGLE = 0.72  # one earlier sentence holds this share of a sentence: said before
 REPEAT_PAIR = 0.82  # two earlier sentences together hold this share: said before, split in two
 REPEAT_SCATTERED = 0.8  # the compared earlier sentences together hold this share, names and numbers all: said before
+RECAP_COVER = 0.45  # a past-perfect recap ("had invited") that an earlier sentence holds this much of: said before
 PAIR_MEMBER = 0.3  # each of those two must hold at least this much on its own
 SYNDICATED_SHARE = 0.6  # share of an article's facts repeating one earlier article: a rewritten wire copy
 MIN_CONTENT = 5  # content lemmas a sentence without names, numbers or quotes needs to be a fact
