@@ -7,6 +7,7 @@ limit, on the (story, key, moment) index: their cost does not grow with the stor
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import TextClause
 
 from bot.domain import Findings, StorySentence, Update
 from bot.store.schema import (
@@ -91,35 +93,24 @@ class FactIndexQueries:
         """(key, sentence id, value) of entries with these keys published before `at` (newest first),
         or after it (oldest first), at most `per_key` per key."""
         out: list[tuple[str, int, str]] = []
-        cmp, order = (">", "ASC") if after else ("<", "DESC")
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
             params: dict[str, Any] = {"story": story, "at": at, "n": per_key}
-            parts = []
-            for i, key in enumerate(chunk):
-                params[f"k{i}"] = key
-                parts.append(f"SELECT * FROM (SELECT key, sentence_id, value FROM story_facts "
-                             f"WHERE story_id = :story AND key = :k{i} AND at {cmp} :at "
-                             f"ORDER BY at {order} LIMIT :n) AS t{i}")
+            params.update((f"k{i}", key) for i, key in enumerate(chunk))
             with self.engine.connect() as conn:
-                out.extend((row[0], row[1], row[2]) for row in conn.execute(text(" UNION ALL ".join(parts)), params))
+                rows = conn.execute(_near_sql(len(chunk), after), params)
+                out.extend((row[0], row[1], row[2]) for row in rows)
         return out
 
     def fact_counts(self, story: str, at: str, keys: Sequence[str], cap: int, after: bool = False) -> dict[str, int]:
         """How many entries each key has before `at` (or after it), counted up to `cap` per key."""
         out: dict[str, int] = {}
-        cmp = ">" if after else "<"
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
             params: dict[str, Any] = {"story": story, "at": at, "n": cap}
-            parts = []
-            for i, key in enumerate(chunk):
-                params[f"k{i}"] = key
-                parts.append(f"SELECT :k{i} AS key, count(*) AS n FROM (SELECT 1 FROM story_facts "
-                             f"WHERE story_id = :story AND key = :k{i} AND at {cmp} :at LIMIT :n) AS t{i}")
+            params.update((f"k{i}", key) for i, key in enumerate(chunk))
             with self.engine.connect() as conn:
-                out.update((row[0], row[1]) for row in conn.execute(text(" UNION ALL ".join(parts)), params)
-                           if row[1])
+                out.update((row[0], row[1]) for row in conn.execute(_count_sql(len(chunk), after), params) if row[1])
         return out
 
     def units_of(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
@@ -182,6 +173,24 @@ class FactIndexQueries:
                 added.append(Update(item.story, item.kind, item.sentence, item.citation, item.salience,
                                     item.previous, new_id))
         return added
+
+
+@functools.cache
+def _near_sql(keys: int, after: bool) -> TextClause:
+    """One statement: per key, the nearest entries in time (a bounded index range scan each)."""
+    cmp, order = (">", "ASC") if after else ("<", "DESC")
+    return text(" UNION ALL ".join(
+        f"SELECT * FROM (SELECT key, sentence_id, value FROM story_facts WHERE story_id = :story "
+        f"AND key = :k{i} AND at {cmp} :at ORDER BY at {order} LIMIT :n) AS t{i}" for i in range(keys)))
+
+
+@functools.cache
+def _count_sql(keys: int, after: bool) -> TextClause:
+    """One statement: per key, how many entries it has in the window, counted up to a cap."""
+    cmp = ">" if after else "<"
+    return text(" UNION ALL ".join(
+        f"SELECT :k{i} AS key, count(*) AS n FROM (SELECT 1 FROM story_facts WHERE story_id = :story "
+        f"AND key = :k{i} AND at {cmp} :at LIMIT :n) AS t{i}" for i in range(keys)))
 
 
 def _normal(sentence: str) -> str:
