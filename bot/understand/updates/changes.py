@@ -42,6 +42,10 @@ TITLES = {
     "spokesperson": "spokesperson", "secretary": "secretary", "minister": "minister", "governor": "governor",
     "mayor": "mayor", "commissioner": "commissioner", "chief": "chief", "judge": "judge",
 }
+HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
+MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "yard", "pound",
+                      "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon", "degree",
+                      "month", "year", "decade", "time", "percent", "%"])
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
@@ -123,10 +127,19 @@ def count_slots(a: Annotated) -> list[Slot]:
         unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
         context = _context(a, q, noun)
+        value = q.value
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
-        out.append(Slot(key, number_text(q.value), q.text, context))
+        elif noun in HOURS:
+            key, value = "s:q:time", q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
+        out.append(Slot(key, number_text(value), q.text, context))
     return out
+
+
+def counts_people(key: str) -> bool:
+    """A count slot that may count people (not a measure, a duration or deaths)."""
+    noun = key[4:]
+    return key.startswith("s:q:") and ":" not in noun and noun not in MEASURES | {"time", "dead", "people"}
 
 
 def comparable(mine: Slot, earlier: Slot) -> bool:

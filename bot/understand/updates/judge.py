@@ -18,7 +18,15 @@ from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
 from bot.understand.updates.boilerplate import is_boilerplate
-from bot.understand.updates.changes import Slot, comparable, differs, resolves, same_context, slots_of
+from bot.understand.updates.changes import (
+    Slot,
+    comparable,
+    counts_people,
+    differs,
+    resolves,
+    same_context,
+    slots_of,
+)
 from bot.understand.updates.facts import Facts, facts_of, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
@@ -93,7 +101,7 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
 def _broader(key: str) -> tuple[str, ...]:
     """A count of some kind of people may revise an earlier count of "people" ("30 to 35 people",
     then "35 to 40 hostages"), looked at when no count of the same noun was given before."""
-    return (GENERIC_COUNT,) if key.startswith("s:q:") and key not in (GENERIC_COUNT, "s:q:dead") else ()
+    return (GENERIC_COUNT,) if counts_people(key) else ()
 
 
 def _moved(mine: Sequence[Slot], cover: Cover, hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
