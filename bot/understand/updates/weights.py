@@ -30,8 +30,8 @@ MIN_CONTENT = 5  # content lemmas a sentence without names, numbers or quotes ne
 MIN_UNITS = 2  # units any fact needs (a lone name is a fragment, not a fact)
 
 # ---- bounded look-ups: the flat cost ---------------------------------------------------------------
-LOOKUP_KEYS = 14  # fact keys of one sentence looked up in the story's index (the most specific first)
-PER_KEY = 8  # earlier sentences fetched per key, newest first
+LOOKUP_KEYS = 12  # fact keys of one sentence looked up in the story's index (the most specific first)
+PER_KEY = 6  # earlier sentences fetched per key, newest first
 CANDIDATES = 16  # earlier sentences whose units are compared in full, best overlap first
 PAIR_POOL = 6  # how many of the best single covers are tried in pairs
 PER_SLOT = 6  # earlier values fetched per slot, newest first, to find the latest comparable one
