@@ -189,7 +189,7 @@ def _count_sql(keys: int, after: bool) -> TextClause:
     """One statement: per key, how many entries it has in the window, counted up to a cap."""
     cmp = ">" if after else "<"
     return text(" UNION ALL ".join(
-        f"SELECT :k{i} AS key, count(*) AS n FROM (SELECT 1 FROM story_facts WHERE story_id = :story "
+        f"SELECT CAST(:k{i} AS TEXT) AS key, count(*) AS n FROM (SELECT 1 FROM story_facts WHERE story_id = :story "
         f"AND key = :k{i} AND at {cmp} :at LIMIT :n) AS t{i}" for i in range(keys)))
 
 

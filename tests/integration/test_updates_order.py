@@ -8,11 +8,17 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.domain import RawArticle
+import pytest
+
+from bot.domain import RawArticle, Story
+from bot.ingest.pipeline import Pipeline
 from bot.runtime.core import build_core
 from bot.settings import load_settings
+from bot.store import open_store
 from bot.understand.digest import build_digest
-from tests.conftest import REPO
+from bot.understand.filing import StoryTracker
+from bot.understand.language.annotate import annotate_batch_json
+from bot.understand.updates import find_updates
 
 BODIES = [
     "Mediators from Qatar and Egypt met Hamas envoys in Cairo to discuss a hostage truce.\n"
@@ -89,5 +95,19 @@ def test_a_revised_articles_superseded_fact_leaves_the_digest(env: dict[str, str
         core.close()
 
 
-def test_config_has_the_hostage_story() -> None:
-    assert (REPO / "config" / "stories.toml").read_text().count("hostage") > 0
+@pytest.mark.postgres
+def test_the_fact_index_works_on_postgresql(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    try:
+        story = Story(id="talks", title="Hostage talks", terms=("hostage*", "truce"))
+        store.sync_config_stories([story])
+        pipeline = Pipeline(store, [story], StoryTracker, find_updates, annotate_batch_json)
+        raws = articles()
+        pipeline.ingest([raws[1]])
+        pipeline.ingest([raws[0]])  # late: published first
+        pipeline.ingest(raws[2:4])
+        found = store.list_updates(story="talks")
+        changed = [u for u in found if u.kind == "changed" and "130 hostages" in u.sentence]
+        assert changed and changed[0].previous is not None and changed[0].previous.value == "134"
+    finally:
+        store.close()
