@@ -10,7 +10,9 @@ usage: python -m bench.ingest_scale [ARTICLES [BATCHES]]   (default 5000 5)
 
 from __future__ import annotations
 
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -138,8 +140,14 @@ def main() -> None:
             per_article.append(took / len(batch))
             print(f"batch {b + 1}: {len(batch)} articles in {took:6.1f} s = {len(batch) / took:5.1f} articles/s "
                   f"({report.summary()})", flush=True)
-        close_pool()
+        close_pool()  # the workers end here, so their CPU time is counted below
+        main_cpu = resource.getrusage(resource.RUSAGE_SELF)
+        workers_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = main_cpu.ru_utime + main_cpu.ru_stime + workers_cpu.ru_utime + workers_cpu.ru_stime
         print(f"overall: {count} articles in {total_s:.1f} s = {count / total_s:.1f} articles/s; {found} updates")
+        print(f"CPU: {cpu:.0f} s in all ({cpu / count * 1000:.0f} ms per article, annotation workers "
+              f"{workers_cpu.ru_utime + workers_cpu.ru_stime:.0f} s); load average at the end "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows the wall clock)")
         print(f"cost per article, last batch / first: {per_article[-1] / per_article[0]:.2f}")
         store.close()
 
