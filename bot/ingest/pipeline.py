@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from bot.domain import RawArticle, Story, StorySentence, Update
+from bot.domain import Findings, RawArticle, Story, StorySentence, Update
 from bot.ingest.dedupe import closest_duplicate, signature
 from bot.ingest.seeds import SeedError, find_seed_files, parse_seed, read_seed
 from bot.store.repo import Store
@@ -23,13 +24,25 @@ from bot.text import content_hash, split_sentences
 log = logging.getLogger(__name__)
 
 
-class PriorSentences(Protocol):
-    """Earlier sentences of a story, searched by words (what the story had said before)."""
+class PriorFacts(Protocol):
+    """What a story's articles published before (or after) one article said, by fact key.
 
-    def similar(self, text: str, limit: int = 30) -> list[StorySentence]: ...
+    Implemented over the store's fact index (`StorePrior`); every look-up is capped per key, so its
+    cost does not grow with the story. Understanding's update finder defines the keys.
+    """
+
+    def earlier(self, keys: Sequence[str], per_key: int) -> list[tuple[str, int, str]]: ...
+
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]: ...
+
+    def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]: ...
+
+    def sentences(self, sentence_ids: Sequence[int]) -> dict[int, StorySentence]: ...
 
 
-UpdateFinder = Callable[[Story, list[StorySentence], PriorSentences], list[Update]]
+# (story, the article's sentences for it, what was published before it, what was published after it
+# when it arrived late) -> its updates and what to index
+UpdateFinder = Callable[[Story, list[StorySentence], PriorFacts, PriorFacts | None], Findings]
 # Parses many articles' sentences at once: [(sentences, published)] -> each sentence's stored annotation
 Annotator = Callable[[Sequence[tuple[Sequence[str], datetime | None]]], list[list[str]]]
 
@@ -60,15 +73,27 @@ FilerFactory = Callable[[Sequence[Story]], Filer]
 
 
 class StorePrior:
-    """`PriorSentences` over the store's full-text index, limited to one story and earlier articles."""
+    """`PriorFacts` over the store's fact index: one story, articles published before a moment (or,
+    with `after`, after it). Publication time decides, not the order articles were stored in."""
 
-    def __init__(self, store: Store, story: str, article_id: int) -> None:
-        self._store, self._story, self._article_id = store, story, article_id
+    def __init__(self, store: Store, story: str, at: str, after: bool = False) -> None:
+        self._store, self._story, self._at, self._after = store, story, at, after
 
-    def similar(self, text: str, limit: int = 30) -> list[StorySentence]:
-        """Earlier sentences of the story sharing words with `text`, best first."""
-        hits = self._store.search(text, story=self._story, limit=limit, before_article=self._article_id)
-        return [hit.sentence for hit in hits]
+    def earlier(self, keys: Sequence[str], per_key: int) -> list[tuple[str, int, str]]:
+        """Index entries with these keys in the window, nearest in time first, `per_key` at most each."""
+        return self._store.facts_near(self._story, self._at, keys, per_key, after=self._after)
+
+    def counts(self, keys: Sequence[str], cap: int) -> dict[str, int]:
+        """How often each key was said in the window, counted up to `cap`."""
+        return self._store.fact_counts(self._story, self._at, keys, cap, after=self._after)
+
+    def units(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Article id and fact units of these sentences."""
+        return self._store.units_of(sentence_ids)
+
+    def sentences(self, sentence_ids: Sequence[int]) -> dict[int, StorySentence]:
+        """These sentences, for citing a previous value."""
+        return {s.id: s for s in self._store.sentences_by_id(sentence_ids)}
 
 
 @dataclass
@@ -104,6 +129,9 @@ class IngestReport:
         return ", ".join(parts)
 
 
+INGEST_CHUNK = 100  # articles parsed ahead while the previous chunk is stored and judged
+
+
 def _order_key(raw: RawArticle) -> tuple[datetime, str, str]:
     return (raw.published or datetime.max.replace(tzinfo=UTC), raw.origin, raw.url)
 
@@ -120,25 +148,42 @@ class Pipeline:
         self._annotate = annotate
 
     def ingest(self, raws: Sequence[RawArticle]) -> IngestReport:
-        """Ingest a batch of articles in publication order; re-ingesting the same input changes nothing."""
+        """Ingest a batch of articles in publication order; re-ingesting the same input changes nothing.
+
+        Articles are parsed in chunks, the next chunk in the background (the annotation pool) while
+        this one is stored, filed and judged.
+        """
         report = IngestReport()
         ordered = sorted(raws, key=_order_key)
-        notes = self._annotations(ordered)
-        for raw in ordered:
-            try:
-                self._ingest_one(raw, report, notes)
-            except Exception as exc:  # one bad article must not stop the batch
-                log.exception("event=ingest_failed url=%s", raw.url)
-                report.failures.append(f"{raw.url}: {exc.__class__.__name__}: {exc}")
+        todo = self._needs_annotation(ordered)
+        chunks = [ordered[i:i + INGEST_CHUNK] for i in range(0, len(ordered), INGEST_CHUNK)]
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+            pending = ahead.submit(self._annotations, [r for r in chunks[0] if r.url in todo]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert pending is not None
+                notes = pending.result()
+                if k + 1 < len(chunks):
+                    pending = ahead.submit(self._annotations, [r for r in chunks[k + 1] if r.url in todo])
+                for raw in chunk:
+                    try:
+                        self._ingest_one(raw, report, notes)
+                    except Exception as exc:  # one bad article must not stop the batch
+                        log.exception("event=ingest_failed url=%s", raw.url)
+                        report.failures.append(f"{raw.url}: {exc.__class__.__name__}: {exc}")
         return report
 
-    def _annotations(self, raws: Sequence[RawArticle]) -> dict[str, dict[str, str]]:
-        """Each new or revised article's sentences parsed in one batch: url -> sentence -> annotation."""
+    def _needs_annotation(self, raws: Sequence[RawArticle]) -> set[str]:
+        """URLs of the new or revised articles (the ones whose sentences get parsed)."""
         if self._annotate is None:
-            return {}
-        todo = [raw for raw in raws if raw.text.strip()
+            return set()
+        return {raw.url for raw in raws if raw.text.strip()
                 and (known := self.store.find_known(raw, content_hash(raw.title, raw.text))) is None
-                or known is not None and known[1] == "revised"]
+                or known is not None and known[1] == "revised"}
+
+    def _annotations(self, todo: Sequence[RawArticle]) -> dict[str, dict[str, str]]:
+        """These articles' sentences parsed in one batch: url -> sentence -> annotation."""
+        if self._annotate is None or not todo:
+            return {}
         parsed = self._annotate([(split_sentences(raw.text), raw.published) for raw in todo])
         return {raw.url: dict(zip(split_sentences(raw.text), notes, strict=True))
                 for raw, notes in zip(todo, parsed, strict=True)}
@@ -158,7 +203,10 @@ class Pipeline:
         if known and known[1] == "revised":
             article_id = known[0]
             new_ids = self.store.revise_article(article_id, raw, digest, sig, sentence_texts, annotations)
+            retired = self.store.retire_missing(article_id, sentence_texts)
             report.revised += 1
+            if retired:
+                log.info("event=sentences_retired article=%s count=%d", article_id, len(retired))
             log.info("event=article_revised article=%s new_sentences=%d", article_id, len(new_ids))
             if new_ids:
                 self._file_and_detect(article_id, raw.title, new_ids, report)
@@ -193,13 +241,40 @@ class Pipeline:
             return
         stories = {s.id: s for s in self.tracker.stories}
         wanted = set(only_ids) if only_ids is not None else None
-        by_text = {s.text: s.id for s in every}
         for m in matches:
             mine = [s for s in every if m.story in links[s.id] and (wanted is None or s.id in wanted)]
-            if not mine:
-                continue
-            found = self._find_updates(stories[m.story], mine, StorePrior(self.store, m.story, article_id))
-            report.updates.extend(self.store.add_updates(article_id, found, by_text))
+            if mine and m.story in stories:
+                self._detect(stories[m.story], article_id, mine, report)
+
+    def _detect(self, story: Story, article_id: int, mine: list[StorySentence], report: IngestReport) -> None:
+        """Find the article's updates against what was published before it; when articles published
+        after it are already stored (it arrived late), judge those again in publication order, so
+        the story's updates end up as if everything had arrived in date order."""
+        assert self._find_updates is not None
+        at = self.store.article_moment(article_id)
+        later = self.store.story_articles_after(story.id, article_id)
+        after = StorePrior(self.store, story.id, at, after=True) if later else None
+        found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), after)
+        self.store.index_facts(story.id, article_id, at, found)
+        added = self.store.add_updates(article_id, found.updates, {s.text: s.id for s in mine})
+        report.updates.extend(u for u in added if u.sentence not in found.quiet)
+        for later_id in later:
+            self._rejudge(story, later_id)
+
+    def _rejudge(self, story: Story, article_id: int) -> None:
+        """Judge an already stored article of the story again (something published before it arrived)."""
+        assert self._find_updates is not None
+        sentences = self.store.story_sentences(article_id, story.id)
+        self.store.forget_facts(story.id, article_id)
+        if not sentences:
+            return
+        at = self.store.article_moment(article_id)
+        found = self._find_updates(story, sentences, StorePrior(self.store, story.id, at), None)
+        self.store.index_facts(story.id, article_id, at, found)
+        changed = self.store.replace_updates(story.id, article_id, found.updates,
+                                             {s.text: s.id for s in sentences}, datetime.now(UTC))
+        log.info("event=article_rejudged story=%s article=%s updates=%d added=%d", story.id, article_id,
+                 len(found.updates), len(changed))
 
     def ingest_paths(self, paths: Sequence[Path], progress: Callable[[int, int], None] | None = None,
                      root: Path | None = None) -> IngestReport:
@@ -229,6 +304,21 @@ class Pipeline:
         for key, digest, raws in pending:
             self.store.record_seed_file(key, digest, len(raws))
         return report
+
+    def detect_story_updates(self, story: Story) -> list[Update]:
+        """Work out the updates of a story over the articles already filed under it (a story tracked
+        after its articles arrived), in publication order, as if they had arrived with it."""
+        if self._find_updates is None:
+            return []
+        recorded: list[Update] = []
+        filed = self.store.story_sentences_by_article(story.id)
+        moments = {article_id: self.store.article_moment(article_id) for article_id, _ in filed}
+        for article_id, mine in sorted(filed, key=lambda pair: moments[pair[0]]):
+            at = moments[article_id]
+            found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), None)
+            self.store.index_facts(story.id, article_id, at, found)
+            recorded += self.store.add_updates(article_id, found.updates, {s.text: s.id for s in mine})
+        return recorded
 
     def forget_story(self, story_id: str) -> None:
         """Stop filing new articles under a story."""

@@ -20,7 +20,6 @@ from bot.runtime.core import Core
 from bot.runtime.feed_check import fetch_once, newest_lines
 from bot.runtime.feeds import save_outcome
 from bot.runtime.schedule import next_daily
-from bot.runtime.story_updates import detect_story_updates
 from bot.runtime.syntax import (
     SyntaxProblem,
     describe_duration,
@@ -342,8 +341,7 @@ class RuntimeCommands:
         story = Story(req.story, req.title, terms=req.terms, exclude=req.exclude, defined_in="chat")
         await asyncio.to_thread(self.core.store.save_story, story)
         matched = await asyncio.to_thread(self.core.pipeline.file_new_story, story)
-        finder = getattr(self.core.pipeline, "_find_updates", None)  # the finder the core wired in
-        found = await asyncio.to_thread(detect_story_updates, self.core.store, story, finder) if finder else []
+        found = await asyncio.to_thread(self.core.pipeline.detect_story_updates, story)
         return [Post(f"Now tracking {story.id}: {story.title}.",
                      [f"Terms: {', '.join(story.terms)}" + (f"; excluding {', '.join(story.exclude)}"
                                                             if story.exclude else "") + ".",

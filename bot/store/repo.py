@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from bot.domain import Article, Citation, PreviousValue, RawArticle, SentenceHit, Story, StorySentence, Update
+from bot.store.fact_index import FactIndexQueries, previous_to_json
 from bot.store.schema import (
     article_sources,
     article_stories,
@@ -75,7 +76,7 @@ class SourceHealth:
         return f"{self.name} ({self.url})" if self.url and self.name != self.url else self.name
 
 
-class Store:
+class Store(FactIndexQueries):
     """Every read and write the bot makes, in one place."""
 
     def __init__(self, engine: Engine) -> None:
@@ -233,6 +234,15 @@ class Store:
             query = query.where(sentences.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
             return [_sentence_from_row(row) for row in conn.execute(query.order_by(sentences.c.position))]
+
+    def sentences_by_id(self, ids: Iterable[int]) -> list[StorySentence]:
+        """The sentences with these ids (any article), in id order."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(_sentence_query().where(sentences.c.id.in_(wanted)).order_by(sentences.c.id))
+            return [_sentence_from_row(row) for row in rows]
 
     def article_count(self) -> int:
         """How many distinct articles the store holds."""
@@ -393,18 +403,23 @@ class Store:
     def add_updates(self, article_id: int, found: Sequence[Update], sentence_ids: dict[str, int]) -> list[Update]:
         """Record the updates found in one article; returns them with their ids."""
         stored: list[Update] = []
+        if not found:
+            return stored
         with self.engine.begin() as conn:
+            have = {(row.story_id, row.sentence_id) for row in conn.execute(
+                select(updates.c.story_id, updates.c.sentence_id).where(
+                    updates.c.sentence_id.in_([sentence_ids.get(u.sentence) for u in found])))}
+            stamp = now_utc()
             for item in found:
                 sid = sentence_ids.get(item.sentence)
-                exists = conn.execute(select(updates.c.id).where(and_(
-                    updates.c.story_id == item.story, updates.c.sentence_id == sid))).first()
-                if exists:
+                if (item.story, sid) in have:
                     continue
+                have.add((item.story, sid))
                 new_id = conn.execute(insert(updates).values(
                     story_id=item.story, article_id=article_id, sentence_id=sid, kind=item.kind,
                     sentence=item.sentence, salience=item.salience,
-                    previous=json.dumps(_previous_to_json(item.previous)) if item.previous else None,
-                    found_at=now_utc()).returning(updates.c.id)).scalar_one()
+                    previous=json.dumps(previous_to_json(item.previous)) if item.previous else None,
+                    found_at=stamp).returning(updates.c.id)).scalar_one()
                 stored.append(Update(item.story, item.kind, item.sentence, item.citation, item.salience,
                                      item.previous, new_id))
         return stored
@@ -513,18 +528,9 @@ def _sentence_from_row(row: Row[Any]) -> StorySentence:
                          row.source, utc(row.published), row.annotation or "")
 
 
-def _citation_to_json(c: Citation) -> dict[str, Any]:
-    return {"title": c.title, "url": c.url, "source": c.source,
-            "published": c.published.isoformat() if c.published else None, "sentence": c.sentence}
-
-
 def _citation_from_json(d: dict[str, Any]) -> Citation:
     published = datetime.fromisoformat(d["published"]) if d.get("published") else None
     return Citation(d.get("title", ""), d.get("url", ""), d.get("source", ""), published, d.get("sentence", ""))
-
-
-def _previous_to_json(p: PreviousValue) -> dict[str, Any]:
-    return {"sentence": p.sentence, "value": p.value, "citation": _citation_to_json(p.citation)}
 
 
 def _update_from_row(row: Row[Any]) -> Update:

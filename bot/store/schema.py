@@ -76,6 +76,7 @@ sentences = Table(
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("annotation", Text, nullable=False, default=""),  # JSON of understand.language's Annotated
+    Column("retired", Boolean, nullable=False, default=False),  # gone from a revised article (migration 5)
     UniqueConstraint("article_id", "position"),
 )
 
@@ -145,6 +146,30 @@ seed_files = Table(
     Column("error", Text),
     Column("articles", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+# ---- the story fact index (migration 5): what each story's sentences said, by publication time ----
+# `at` orders a story's articles as they were published: the article's UTC publication time, then its
+# id (so articles of the same day keep the order they arrived in); see `Store.article_moment`.
+
+story_facts = Table(
+    "story_facts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", String(100), nullable=False),
+    Column("key", Text, nullable=False),  # a fact unit ("e:burns", "n:130", "l:truce") or a slot ("s:q:hostage")
+    Column("at", String(40), nullable=False),
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Text, nullable=False, default=""),  # a slot's value (understand.updates.changes)
+)
+Index("ix_story_facts_lookup", story_facts.c.story_id, story_facts.c.key, story_facts.c.at)
+Index("ix_story_facts_article", story_facts.c.article_id, story_facts.c.story_id)
+
+sentence_units = Table(
+    "sentence_units", metadata,
+    Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("units", Text, nullable=False),  # space-separated fact units, compared by later sentences
 )
 
 # ---- runtime (migration 2): subscriptions, the outbox and small runtime state ----------------
@@ -251,9 +276,17 @@ def _v4_live_and_daily(conn: Connection) -> None:
     conn.execute(text("DROP TABLE subscriptions_v3"))
 
 
+def _v5_fact_index(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[story_facts, sentence_units])
+    if "retired" not in {c["name"] for c in inspect(conn).get_columns("sentences")}:
+        conn.execute(text("ALTER TABLE sentences ADD COLUMN retired BOOLEAN NOT NULL DEFAULT FALSE"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_article_stories_article ON article_stories (article_id)"))
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
     (3, _v3_annotations),
     (4, _v4_live_and_daily),
+    (5, _v5_fact_index),
 ]

@@ -8,6 +8,7 @@ worker loading the model once.
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +24,7 @@ from bot.understand.language.quotes import quotes_of
 
 POOL_FROM_SENTENCES = 400  # below this a batch is parsed in-process (a pool costs ~1 s to start)
 PIPE_BATCH = 64  # sentences per spaCy pipe batch
+CHUNK_SENTENCES = 1500  # sentences per task sent to a worker (smaller chunks balance the workers)
 
 ArticleSentences = tuple[Sequence[str], datetime | None]
 
@@ -53,9 +55,30 @@ def annotate_batch_json(articles: Sequence[ArticleSentences], workers: int | Non
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or total < POOL_FROM_SENTENCES or len(articles) < 2:
         return _annotate_stored_form(articles)
-    chunks = _split(articles, workers * 2)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [article for chunk in pool.map(_annotate_stored_form, chunks) for article in chunk]
+    chunks = _split(articles, max(workers * 2, total // CHUNK_SENTENCES))
+    pool = _pool(workers)
+    return [article for chunk in pool.map(_annotate_stored_form, chunks) for article in chunk]
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The process pool of this size, started once and kept for later batches (each worker loads the
+    model once, not once per batch)."""
+    if workers not in _POOLS:
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, initializer=english)
+    return _POOLS[workers]
+
+
+def close_pool() -> None:
+    """Stop the kept process pools (at exit; a later batch starts a new one)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown()
+
+
+atexit.register(close_pool)
 
 
 def _annotate_here(articles: Sequence[ArticleSentences]) -> list[list[Annotated]]:

@@ -85,6 +85,8 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         while j + 1 < len(toks) and (_is_number(toks[j + 1]) and toks[j + 1].lower not in ("a", "an")):
             j += 1
         value = number_value([x.text for x in toks[i:j + 1]])
+        if value is None and t.lower in SCALE and i and toks[i - 1].lower in ("a", "an"):
+            value = SCALE[t.lower]  # "a million civilians"
         if value is None:
             i = j + 1
             continue

@@ -1,0 +1,15 @@
+"""What is new or changed on a story: fact keys, a bounded novelty index, slot values, by publication time.
+
+- `facts.py` the weighted fact units of a sentence, from its stored annotation;
+- `changes.py` slots (counts, posts, expectations) and when a value changes;
+- `novelty.py` candidates from the story's fact index, coverage, the new/repeat decision;
+- `judge.py` one article's verdicts, its updates and its index entries (`find_updates`);
+- `boilerplate.py` page furniture that is never news; `weights.py` every weight and threshold;
+- `memory.py` an in-memory index with the store's semantics, for tests and harnesses.
+"""
+
+from bot.understand.updates.judge import Judgement, find_updates, judge_article
+from bot.understand.updates.memory import MemoryIndex
+from bot.understand.updates.novelty import PriorFacts
+
+__all__ = ["Judgement", "MemoryIndex", "PriorFacts", "find_updates", "judge_article"]

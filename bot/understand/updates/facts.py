@@ -1,0 +1,206 @@
+"""The fact units of one sentence, read from its stored annotation (never from re-parsed text).
+
+A sentence's facts are the things a reader would check against earlier reports:
+
+- `e:` a proper name, word by word ("CIA Director William Burns" -> e:cia, e:william, e:burns), so a
+  later "Burns" is the same man;
+- `n:` a number that is not a date ("130 hostages" -> n:130), beside its noun as a lemma;
+- `d:` a calendar day the sentence names, resolved against publication ("on Tuesday" -> d:2024-02-13);
+- `q:` a quotation, in overlapping pieces of a few words, so a quote cut or re-punctuated still matches;
+- `l:` the lemma of every content word (nouns, verbs, adjectives), the predicate among them.
+
+Each unit has a weight (`weights.py`); the novelty index is keyed by them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot.text import words
+from bot.understand.language.annotation import Annotated, Quantity, Tok
+from bot.understand.updates import weights
+
+NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"])
+CONTENT_POS = frozenset(["NOUN", "VERB", "ADJ", "PROPN", "NUM"])
+# Verbs of reporting and light verbs say how a fact reached the page, not what it is.
+LIGHT_LEMMAS = frozenset("""
+    say tell report accord add note state claim be have do get make go come take give put
+    also other such many much more most last first new own same just even still well very
+    include according told says said one thing way time
+""".split())
+STOP = frozenset("""
+    a an the of and or but to in on at for by with from as is are was were be been being has have had
+    that this these those it its he she they them their his her him we our you your i would could will
+    can may might must shall should not no nor so than then there here which who whom what when where
+    why how if up out all any some such only do does did 's mr mrs ms
+""".split())
+STATE_ADVERBS = frozenset(["back", "again", "longer", "never", "not", "n't", "yet", "already"])
+EXPECTING = frozenset(["expect", "plan", "schedule", "due", "set", "poise", "likely", "intend", "prepare",
+                       "hope", "aim"])
+FUTURE_AUX = frozenset(["will", "shall", "'ll"])
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one sentence asserts, as weighted units, and the keys to look it up by."""
+
+    units: dict[str, float]
+    lookup: tuple[str, ...]
+    is_fact: bool
+    expects: bool
+    recap: bool = False  # told in the past perfect ("the committee had invited Kurtz"): looking back
+
+    @property
+    def names(self) -> set[str]:
+        """Its proper-name units."""
+        return {u for u in self.units if u.startswith("e:")}
+
+    @property
+    def numbers(self) -> set[str]:
+        """Its number units."""
+        return {u for u in self.units if u.startswith("n:")}
+
+    @property
+    def quotes(self) -> set[str]:
+        """Its quotation pieces."""
+        return {u for u in self.units if u.startswith("q:")}
+
+    @property
+    def lemmas(self) -> set[str]:
+        """Its content-word units."""
+        return {u for u in self.units if u.startswith("l:")}
+
+
+def number_text(value: float) -> str:
+    """A number as a unit key: 130 -> "130", 1.3e6 -> "1300000", 2.5 -> "2.5"."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def name_key(token: Tok) -> str:
+    """The unit of one word of a name: lower case, without dots ("U.S." -> "us")."""
+    return "e:" + token.text.lower().replace(".", "").replace("’", "'").removesuffix("'s")
+
+
+def is_name(a: Annotated, t: Tok) -> bool:
+    """A word that is part of a proper name (a named entity of a naming kind, or a proper noun)."""
+    if not any(c.isalnum() for c in t.text) or t.lower in STOP:
+        return False
+    label = t.ent[2:] if t.ent else ""
+    if label in NAME_LABELS:
+        return True
+    if t.pos != "PROPN" or label:
+        return False
+    # a capitalised first word is a name only when the parse says so (a subject or part of one)
+    return t.i > 0 or t.text.isupper() or t.dep in ("nsubj", "nsubjpass", "compound")
+
+
+def content_lemma(t: Tok) -> str | None:
+    """The lemma unit of a content word, or None for function words, reporting verbs and numbers.
+    Adverbs that state where a matter stands ("back", "again", "no longer", "not") count too."""
+    lemma = t.lemma.lower()
+    if t.pos in ("ADV", "PART") and lemma in STATE_ADVERBS:
+        return "l:" + lemma
+    if t.pos not in ("NOUN", "VERB", "ADJ") or not lemma.isalpha() or len(lemma) < 2:
+        return None
+    if lemma in STOP or lemma in LIGHT_LEMMAS:
+        return None
+    return "l:" + lemma
+
+
+def quote_pieces(text: str) -> list[str]:
+    """Overlapping pieces of a quotation (each a short hash), so partial quotes still match."""
+    ws = [w for w in words(text) if w not in STOP] or words(text)
+    size = weights.QUOTE_SHINGLE
+    spans = [ws] if len(ws) <= size else [ws[i:i + size] for i in range(0, len(ws) - size + 1)]
+    return ["q:" + hashlib.blake2s(" ".join(s).encode(), digest_size=6).hexdigest() for s in spans if s]
+
+
+def is_label(a: Annotated, q: Quantity) -> bool:
+    """A number that names rather than counts: "phase one", "Flight 370" (its noun comes first)."""
+    return bool(q.start and q.noun and a.tokens[q.start - 1].lemma.lower() == q.noun)
+
+
+def recaps(a: Annotated) -> bool:
+    """True when the main predicate is in the past perfect ("had invited", "had earlier put"): the
+    sentence looks back at something reported before rather than telling what just happened."""
+    root = a.tokens[a.root]
+    return root.tag == "VBN" and any(c.dep == "aux" and c.lower == "had" for c in a.children(root.i))
+
+
+def expects(a: Annotated) -> bool:
+    """True when the sentence looks ahead: "is expected to", "plans to", "will meet", "has not yet"."""
+    for t in a.tokens:
+        lemma = t.lemma.lower()
+        if lemma in EXPECTING and any(c.dep == "xcomp" for c in a.children(t.i)):
+            return True
+        if t.lower in FUTURE_AUX and t.dep == "aux":
+            return True
+        if t.lower == "yet" and any(c.dep == "neg" for c in a.children(t.head)):
+            return True
+    return False
+
+
+def facts_of(a: Annotated) -> Facts:
+    """The weighted fact units of an annotated sentence and its look-up keys, most specific first."""
+    units: dict[str, float] = {}
+    in_numbers: set[int] = set()
+    for q in a.quantities:
+        in_numbers.update(range(q.start, q.end))
+        if not is_label(a, q):
+            units["n:" + number_text(q.value)] = weights.NUMBER_WEIGHT
+    for d in a.dates:
+        if d.first and d.first == d.last:
+            units["d:" + d.first] = weights.DATE_WEIGHT
+        in_numbers.update(range(d.start, d.end))
+    quoted: list[str] = []
+    for quote in a.quotes:
+        pieces = quote_pieces(quote.text)
+        for p in pieces:
+            units[p] = max(units.get(p, 0.0), weights.QUOTE_WEIGHT / len(pieces))
+        quoted.extend(pieces)
+    names: list[str] = []
+    lemmas: list[str] = []
+    for t in a.tokens:
+        if t.i in in_numbers:
+            continue
+        if is_name(a, t):
+            key = name_key(t)
+            if len(key) > 3 and key not in units:
+                units[key] = weights.ENTITY_WEIGHT
+                names.append(key)
+            continue
+        lemma = content_lemma(t)
+        if lemma and lemma not in units:
+            units[lemma] = weights.LEMMA_WEIGHT
+            lemmas.append(lemma)
+    numbers = [u for u in units if u.startswith(("n:", "d:"))]
+    lookup = (quoted[:3] + numbers + names + sorted(lemmas, key=lambda u: (-len(u), u)))[:weights.LOOKUP_KEYS]
+    has_named = bool(names or quoted or any(u.startswith("n:") for u in units))
+    is_fact = len(units) >= weights.MIN_UNITS if has_named else len(lemmas) >= weights.MIN_CONTENT
+    return Facts(units, tuple(dict.fromkeys(lookup)), is_fact, expects(a), recaps(a))
+
+
+def weighed_by_frequency(facts: Facts, seen: dict[str, int]) -> Facts:
+    """The sentence's facts with names and words the story keeps repeating weighed down (how often
+    each was said before, counted up to a cap), and the rarest looked up first."""
+    units: dict[str, float] = {}
+    for unit, weight in facts.units.items():
+        n = seen.get(unit, 0)
+        if unit.startswith(("e:", "l:")):
+            weight *= max(weights.COMMON_FLOOR, 1.0 / (1.0 + n / weights.COMMON_SCALE))
+        units[unit] = weight
+    quotes = [u for u in facts.lookup if u.startswith("q:")]
+    rest = sorted((u for u in units if not u.startswith("q:")), key=lambda u: (seen.get(u, 0), -units[u], u))
+    lookup = tuple(dict.fromkeys(quotes + rest))[:weights.LOOKUP_KEYS]
+    return Facts(units, lookup, facts.is_fact, facts.expects, facts.recap)
+
+
+def units_text(facts: Facts) -> str:
+    """The stored form of a sentence's units (what later sentences are compared with)."""
+    return " ".join(facts.units)
+
+
+def units_from_text(stored: str) -> frozenset[str]:
+    """The units of an earlier sentence from their stored form."""
+    return frozenset(stored.split())

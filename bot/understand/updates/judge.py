@@ -1,0 +1,270 @@
+"""Judge one article's sentences for a story: new, changed, or not news (repeat, boilerplate, minor).
+
+Everything is read from each sentence's stored annotation (`facts.py`, `changes.py`) and compared
+with what the story's fact index holds from articles published before this one (`novelty.py`), so
+the verdicts follow publication time whatever order articles arrive in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.domain import Citation, FactEntry, Findings, PreviousValue, Story, StorySentence, Update
+from bot.text import words
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.language.annotation import Annotated
+from bot.understand.updates import weights
+from bot.understand.updates.boilerplate import is_boilerplate
+from bot.understand.updates.changes import (
+    Slot,
+    comparable,
+    counts_people,
+    differs,
+    resolves,
+    same_context,
+    slots_of,
+)
+from bot.understand.updates.facts import Facts, facts_of, units_text, weighed_by_frequency
+from bot.understand.updates.novelty import (
+    Cover,
+    PriorFacts,
+    best_cover,
+    brings_fresh,
+    candidate_pools,
+    coverage,
+    is_repeat,
+    syndicated_origin,
+)
+
+log = logging.getLogger(__name__)
+GENERIC_COUNT = "s:q:people"
+
+
+@dataclass
+class Judgement:
+    """How one sentence was judged, and why (for logs, tests and the bench)."""
+
+    sentence: StorySentence
+    verdict: str  # "new" | "changed" | "repeat" | "duplicate" | "boilerplate" | "minor"
+    facts: Facts | None = None
+    cover: Cover = field(default_factory=lambda: Cover(0.0))
+    slots: list[Slot] = field(default_factory=list)
+    previous: tuple[int, Slot] | None = None  # (earlier sentence id, its value) for a change
+    salience: float = 0.0
+
+
+def citation_for(sentence: StorySentence) -> Citation:
+    """The citation a reader needs for a stored sentence."""
+    return Citation(title=sentence.article_title, url=sentence.article_url, source=sentence.source,
+                    published=sentence.published, sentence=sentence.text)
+
+
+def read_annotations(sentences: Sequence[StorySentence]) -> list[Annotated]:
+    """Each sentence's stored annotation; a sentence stored without one (an older store, a test) is
+    parsed here, once."""
+    notes = [Annotated.from_json(s.annotation) for s in sentences]
+    missing = [i for i, a in enumerate(notes) if a is None]
+    if missing:
+        log.info("event=updates_parsing_unannotated sentences=%d", len(missing))
+        published = sentences[missing[0]].published
+        for i, parsed in zip(missing, annotate_sentences([sentences[i].text for i in missing], published),
+                             strict=True):
+            notes[i] = parsed
+    return [a for a in notes if a is not None]
+
+
+def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+    """The latest earlier value of one of the sentence's count or post slots that it changes."""
+    for slot in mine:
+        if slot.key.startswith("s:p:"):
+            latest = next(iter(hits.get(slot.key, ())), None)
+            if latest is not None and differs(slot, latest[1]):
+                return latest
+            continue
+        if slot.key.startswith(("s:x:", "s:r:")):
+            continue
+        same_key = [s for s in mine if s.key == slot.key]
+        for key in (slot.key, *_broader(slot.key)):
+            sizes = [(sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)]
+            latest = next(((sid, e) for sid, e in sizes if same_context(slot, e)), sizes[0] if sizes else None)
+            if latest is None:
+                continue
+            if any(s.value == latest[1].value for s in same_key):
+                break  # the latest comparable value is the one this sentence gives: no change
+            return latest
+    return None
+
+
+def _broader(key: str) -> tuple[str, ...]:
+    """A count of some kind of people may revise an earlier count of "people" ("30 to 35 people",
+    then "35 to 40 hostages"), looked at when no count of the same noun was given before."""
+    return (GENERIC_COUNT,) if counts_people(key) else ()
+
+
+def _moved(mine: Sequence[Slot], cover: Cover, hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+    """The sentence says what its closest earlier sentence said, but in another place ("talks in
+    Paris" -> "talks in Cairo")."""
+    if cover.share < weights.PLACE_COVER or cover.source is None:
+        return None
+    for slot in mine:
+        if not slot.key.startswith("s:r:"):
+            continue
+        for sid, earlier in hits.get(slot.key, ()):
+            if sid == cover.source and earlier.value != slot.value \
+                    and not any(s.key == slot.key and s.value == earlier.value for s in mine):
+                return sid, earlier
+    return None
+
+
+def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+    """The latest earlier expectation about one of the sentence's names that it reports on (as done
+    or failed). A sentence that repeats something other than the expectation itself resolves nothing:
+    the outcome was reported before."""
+    if facts.expects:
+        return None
+    found: list[tuple[int, Slot]] = []
+    for name in sorted(facts.names):
+        for sid, expected in hits.get("s:x:" + name[2:], ()):
+            if resolves(set(facts.units), expected):
+                found.append((sid, expected))
+                break
+    if is_repeat(cover) and not set(cover.sources) <= {sid for sid, _ in found}:
+        return None
+    return max(found, key=lambda item: item[0]) if found else None
+
+
+def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
+    """Every name, number and quotation of the sentence was said before, and nearly all its words:
+    a restatement spread over several earlier sentences (background told again)."""
+    if not pool or not brings_fresh(facts, []) or brings_fresh(facts, pool.values()):
+        return False
+    return coverage(facts, pool.values()) >= weights.REPEAT_SCATTERED
+
+
+def salience(facts: Facts, cover_units: set[str], story: Story, changed: bool) -> float:
+    """How much an editor wants to see this first: new numbers, names and quotations, the story's
+    own terms, changes above all; with diminishing returns."""
+    novel = set(facts.units) - cover_units
+    terms = {"l:" + w for t in story.terms for w in words(t.rstrip("*"))}
+    terms |= {"e:" + w for key, names in story.entities.items() for n in (key, *names) for w in words(n)}
+    score = weights.SALIENCE_NUMBER * min(len(novel & facts.numbers), 3)
+    score += weights.SALIENCE_NAME * min(len(novel & facts.names), 4)
+    score += weights.SALIENCE_WORD * min(len(novel & facts.lemmas), 8)
+    score += weights.SALIENCE_QUOTE * min(len(facts.quotes) and 1 + len(facts.quotes) // 8, 2)
+    score += weights.SALIENCE_TERM * min(len((facts.lemmas | facts.names) & terms), 4)
+    return round(score + (weights.SALIENCE_CHANGE if changed else 0.0), 3)
+
+
+def judge_article(story: Story, sentences: Sequence[StorySentence], prior: PriorFacts) -> list[Judgement]:
+    """Judge every sentence of one article against what the story said before it was published."""
+    if not sentences:
+        return []
+    notes = read_annotations(sentences)
+    all_facts: list[Facts | None] = [None if is_boilerplate(s.text) else facts_of(a)
+                                     for s, a in zip(sentences, notes, strict=True)]
+    common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
+    seen = prior.counts(common, weights.COUNT_CAP) if common else {}
+    all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
+    all_slots = [slots_of(a) if f is not None and f.is_fact else []
+                 for a, f in zip(notes, all_facts, strict=True)]
+    pools, article_of = candidate_pools(all_facts, prior)
+    wanted = {k for slots in all_slots for s in slots if not s.key.startswith("s:x:")
+              for k in (s.key, *_broader(s.key))}  # counts, posts, places
+    wanted |= {"s:x:" + n[2:] for f in all_facts if f is not None and f.is_fact and not f.expects for n in f.names}
+    hits: dict[str, list[tuple[int, Slot]]] = {}
+    for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
+        hits.setdefault(key, []).append((sid, Slot.parse(key, value)))
+    judgements: list[Judgement] = []
+    kept: list[frozenset[str]] = []
+    for s, f, slots, pool in zip(sentences, all_facts, all_slots, pools, strict=True):
+        if f is None:
+            judgements.append(Judgement(s, "boilerplate"))
+            continue
+        if not f.is_fact:
+            judgements.append(Judgement(s, "minor", f))
+            continue
+        cover = best_cover(f, pool)
+        j = Judgement(s, "new", f, cover, slots)
+        change = _latest_change(slots, hits) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
+        if change is not None:
+            j.verdict, j.previous = "changed", change
+        elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
+            j.verdict = "repeat"
+        elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
+                max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:
+            j.verdict = "duplicate"
+        if j.verdict in ("new", "changed"):
+            kept.append(frozenset(f.units))
+            covered = set().union(*(pool[i] for i in cover.sources)) if cover.sources else set()
+            j.salience = salience(f, covered, story, j.verdict == "changed")
+        judgements.append(j)
+    _suppress_syndicated(judgements, pools, article_of)
+    return judgements
+
+
+def _suppress_syndicated(judgements: list[Judgement], pools: Sequence[dict[int, frozenset[str]]],
+                         article_of: dict[int, int]) -> None:
+    """When most of the article repeats one earlier article (a rewritten wire copy), keep only the
+    sentences that bring a name, number or quotation that article never had."""
+    factual = [j for j in judgements if j.verdict in ("new", "changed", "repeat", "duplicate")]
+    origin = syndicated_origin([j.cover for j in factual], len(factual), article_of)
+    if origin is None:
+        return
+    origin_units = [u for pool in pools for sid, u in pool.items() if article_of.get(sid) == origin]
+    for j in judgements:
+        if j.verdict == "new" and j.facts is not None and not brings_fresh(j.facts, origin_units):
+            j.verdict = "repeat"
+
+
+def index_entries(judgements: Sequence[Judgement]) -> tuple[list[FactEntry], dict[int, str]]:
+    """What the story's index keeps of an article: every fact sentence's units as keys, its slot
+    values, and its units for comparison by later sentences."""
+    entries: list[FactEntry] = []
+    units: dict[int, str] = {}
+    for j in judgements:
+        if j.facts is None or not j.facts.is_fact:
+            continue
+        sid = j.sentence.id
+        units[sid] = units_text(j.facts)
+        entries.extend(FactEntry(sid, key) for key in j.facts.units)
+        entries.extend(FactEntry(sid, slot.key, slot.stored()) for slot in j.slots)
+    return entries, units
+
+
+def find_updates(story: Story, sentences: list[StorySentence], prior: PriorFacts,
+                 later: PriorFacts | None = None) -> Findings:
+    """The new and changed facts of ONE article for `story`, most salient first, and its index entries.
+
+    `prior` holds what the story's articles published before this one said; `later`, given when
+    articles published after it are already stored (it arrived late), what they said: updates they
+    had already reported are recorded but marked quiet (not announced again).
+    """
+    judgements = judge_article(story, sentences, prior)
+    previous_ids = sorted({j.previous[0] for j in judgements if j.previous is not None})
+    earlier = prior.sentences(previous_ids) if previous_ids else {}
+    updates: list[Update] = []
+    for j in judgements:
+        if j.verdict not in ("new", "changed"):
+            continue
+        previous = None
+        if j.previous is not None and j.previous[0] in earlier:
+            before = earlier[j.previous[0]]
+            previous = PreviousValue(before.text, j.previous[1].text or j.previous[1].value, citation_for(before))
+        kind = "changed" if previous is not None else "new"
+        updates.append(Update(story.id, kind, j.sentence.text, citation_for(j.sentence), j.salience, previous))
+    quiet: set[str] = set()
+    if later is not None:
+        fresh = [j for j in judgements if j.verdict in ("new", "changed")]
+        pools, _ = candidate_pools([j.facts for j in fresh], later)
+        quiet = {j.sentence.text for j, pool in zip(fresh, pools, strict=True)
+                 if j.facts is not None and is_repeat(best_cover(j.facts, pool))}
+    entries, units = index_entries(judgements)
+    counts = Counter(j.verdict for j in judgements)
+    log.info("event=updates_judged story=%s article=%s sentences=%d %s", story.id,
+             sentences[0].article_id if sentences else None, len(sentences),
+             " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    updates.sort(key=lambda u: -u.salience)
+    return Findings(updates, entries, units, quiet)

@@ -1,0 +1,88 @@
+"""Fact keys of a sentence (from its annotation), the bounded novelty index and the change judgement."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.domain import StorySentence
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.updates import MemoryIndex
+from bot.understand.updates.changes import comparable, slots_of
+from bot.understand.updates.facts import facts_of
+from bot.understand.updates.memory import MemoryView
+from bot.understand.updates.novelty import best_cover, candidate_pools, coverage, is_repeat
+from tests.unit.test_updates import STORY, article
+
+DAY = datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def facts(text: str):  # type: ignore[no-untyped-def]
+    return facts_of(annotate_sentences([text], DAY)[0])
+
+
+def test_fact_keys_are_names_numbers_quotes_and_lemmas() -> None:
+    f = facts('"We are closer than ever," said Majed al-Ansari as 130 hostages were held in Gaza.')
+    assert {"e:majed", "e:ansari", "e:gaza"} <= f.names
+    assert f.numbers == {"n:130"}
+    assert f.quotes
+    assert {"l:hold", "l:hostage"} <= f.lemmas
+    assert "l:say" not in f.units  # reporting verbs are not facts
+    assert f.is_fact and len(f.lookup) <= 14
+
+
+def test_lemmas_match_a_reworded_sentence_in_other_inflections() -> None:
+    new = facts("Mediators held talks with Hamas envoys in Cairo.")
+    old = facts("Hamas envoys were holding a talk with the mediators in Cairo.")
+    assert coverage(new, [frozenset(old.units)]) == 1.0
+
+
+def test_demonyms_and_short_forms_cover_the_name() -> None:
+    new = facts("Egyptian and Qatari mediators met in Cairo.")
+    old = facts("Mediators from Egypt and Qatar met in Cairo.")
+    assert coverage(new, [frozenset(old.units)]) == 1.0
+
+
+def test_count_slots_name_the_noun_and_deaths_share_one_slot() -> None:
+    held = slots_of(annotate_sentences(["About 130 hostages are still held in Gaza."], DAY)[0])
+    assert [(s.key, s.value) for s in held if s.key.startswith("s:q:")] == [("s:q:hostage", "130")]
+    toll = slots_of(annotate_sentences(["The death toll rose to 415 on Tuesday."], DAY)[0])
+    killed = slots_of(annotate_sentences(["The quake killed at least 210 people."], DAY)[0])
+    assert toll[0].key == killed[0].key == "s:q:dead"
+    assert comparable(toll[0], killed[0])
+
+
+def test_counts_far_apart_are_different_quantities() -> None:
+    a = slots_of(annotate_sentences(["Some 40 hostages would be released."], DAY)[0])[0]
+    b = slots_of(annotate_sentences(["Some 1,300 hostages would be released."], DAY)[0])[0]
+    assert not comparable(a, b)
+
+
+def test_the_index_looks_only_before_the_article_and_a_bounded_number_of_rows() -> None:
+    index = MemoryIndex()
+    early = article("About 130 hostages are still held in Gaza, Israeli figures show.",
+                    published=datetime(2024, 2, 1, tzinfo=UTC))
+    late = article("About 125 hostages are still held in Gaza, Israeli figures show.",
+                   published=datetime(2024, 3, 1, tzinfo=UTC))
+    index.judge(STORY, late)
+    index.judge(STORY, early)
+    seen_from_early = MemoryView(index, STORY.id, (datetime(2024, 2, 1, tzinfo=UTC), early[0].article_id))
+    assert seen_from_early.earlier(["n:125", "n:130"], 8) == []
+    mid_february = MemoryView(index, STORY.id, (datetime(2024, 2, 15, tzinfo=UTC), 0))
+    assert [h[0] for h in mid_february.earlier(["n:125", "n:130"], 8)] == ["n:130"]
+    after = MemoryView(index, STORY.id, (datetime(2024, 2, 15, tzinfo=UTC), 0), after=True)
+    assert [h[0] for h in after.earlier(["n:125", "n:130"], 8)] == ["n:125"]
+    many = MemoryIndex()
+    for day in range(1, 25):
+        many.judge(STORY, article(f"Talks on the truce resumed in Cairo on day {day} of the crisis.",
+                                  published=datetime(2024, 1, day, tzinfo=UTC)))
+    view = MemoryView(many, STORY.id, (datetime(2024, 2, 1, tzinfo=UTC), 0))
+    assert len(view.earlier(["e:cairo"], 8)) == 8  # capped per key, newest first
+
+
+def test_repeat_decision_uses_the_best_earlier_sentence() -> None:
+    index = MemoryIndex()
+    first: list[StorySentence] = article("Qatar and Egypt mediated the truce talks in Cairo on Tuesday.")
+    index.judge(STORY, first)
+    again = facts("Egypt and Qatar mediated truce talks in Cairo on Tuesday.")
+    pools, _ = candidate_pools([again], MemoryView(index, STORY.id, (datetime(2024, 3, 1, tzinfo=UTC), 99)))
+    assert is_repeat(best_cover(again, pools[0]))
