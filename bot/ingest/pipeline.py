@@ -154,6 +154,7 @@ class Pipeline:
         this one is stored, filed and judged.
         """
         report = IngestReport()
+        self._finish_cut_off(report)
         ordered = sorted(raws, key=_order_key)
         todo = self._needs_annotation(ordered)
         chunks = [ordered[i:i + INGEST_CHUNK] for i in range(0, len(ordered), INGEST_CHUNK)]
@@ -210,6 +211,7 @@ class Pipeline:
             log.info("event=article_revised article=%s new_sentences=%d", article_id, len(new_ids))
             if new_ids:
                 self._file_and_detect(article_id, raw.title, new_ids, report)
+            self.store.finish_article(article_id)
             return
         duplicate_of = closest_duplicate(raw.text, self.store.near_duplicate_candidates(raw.published))
         if duplicate_of is not None:
@@ -221,6 +223,20 @@ class Pipeline:
         report.added += 1
         log.info("event=article_added id=%s url=%s sentences=%d", article.id, raw.url, len(sentence_texts))
         self._file_and_detect(article.id, raw.title, None, report)
+        self.store.finish_article(article.id)
+
+    def _finish_cut_off(self, report: IngestReport) -> None:
+        """File and judge the articles an earlier ingest stored but did not finish (it was killed):
+        what it half wrote is undone first, so the result is that of an uninterrupted ingest."""
+        for article_id, title, new_ids in self.store.pending_articles():
+            try:
+                self.store.reset_judgement(article_id, new_ids)
+                self._file_and_detect(article_id, title, new_ids, report)
+                self.store.finish_article(article_id)
+                log.info("event=article_resumed id=%s", article_id)
+            except Exception as exc:  # the next ingest tries again; this one goes on
+                log.exception("event=article_resume_failed id=%s", article_id)
+                report.failures.append(f"article {article_id}: {exc.__class__.__name__}: {exc}")
 
     def _file_and_detect(self, article_id: int, title: str, only_ids: list[int] | None,
                          report: IngestReport) -> None:

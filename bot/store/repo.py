@@ -24,8 +24,10 @@ from bot.store.schema import (
     feeds,
     seed_files,
     sentence_stories,
+    sentence_units,
     sentences,
     stories,
+    story_facts,
     updates,
 )
 from bot.text import FUNCTION_WORDS, words
@@ -182,7 +184,7 @@ class Store(FactIndexQueries):
             article_id = conn.execute(insert(articles).values(
                 url=raw.url, guid=raw.guid, title=raw.title, source=raw.source,
                 published=raw.published, text=raw.text, content_hash=content_hash,
-                signature=signature, origin=raw.origin, ingested_at=now_utc(),
+                signature=signature, origin=raw.origin, ingested_at=now_utc(), pending="all",
             ).returning(articles.c.id)).scalar_one()
             if sentence_texts:
                 conn.execute(insert(sentences), [
@@ -215,7 +217,41 @@ class Store(FactIndexQueries):
                     article_id=article_id, position=position, text=sentence,
                     annotation=(annotations or {}).get(sentence, "")).returning(sentences.c.id)).scalar_one())
                 position += 1
+            if new_ids:
+                conn.execute(update(articles).where(articles.c.id == article_id).values(pending=json.dumps(new_ids)))
         return new_ids
+
+    def pending_articles(self) -> list[tuple[int, str, list[int] | None]]:
+        """(id, title, new sentence ids or None for all) of articles stored but not yet filed and judged
+        (an ingest was cut off), oldest publication first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.pending)
+                                .where(articles.c.pending.is_not(None))
+                                .order_by(articles.c.published, articles.c.id)).all()
+        return [(row.id, row.title, None if row.pending == "all" else json.loads(row.pending)) for row in rows]
+
+    def reset_judgement(self, article_id: int, sentence_ids: Sequence[int] | None) -> None:
+        """Undo whatever a cut-off ingest wrote after storing the article (or these new sentences):
+        story links, updates and fact index entries, so filing and judging can run again cleanly."""
+        with self.engine.begin() as conn:
+            if sentence_ids is None:
+                ids = select(sentences.c.id).where(sentences.c.article_id == article_id).scalar_subquery()
+                conn.execute(delete(sentence_stories).where(sentence_stories.c.sentence_id.in_(ids)))
+                conn.execute(delete(article_stories).where(article_stories.c.article_id == article_id))
+                conn.execute(delete(updates).where(updates.c.article_id == article_id))
+                conn.execute(delete(story_facts).where(story_facts.c.article_id == article_id))
+                conn.execute(delete(sentence_units).where(sentence_units.c.article_id == article_id))
+                return
+            chosen = list(sentence_ids)
+            conn.execute(delete(sentence_stories).where(sentence_stories.c.sentence_id.in_(chosen)))
+            conn.execute(delete(updates).where(updates.c.sentence_id.in_(chosen)))
+            conn.execute(delete(story_facts).where(story_facts.c.sentence_id.in_(chosen)))
+            conn.execute(delete(sentence_units).where(sentence_units.c.sentence_id.in_(chosen)))
+
+    def finish_article(self, article_id: int) -> None:
+        """Mark an article filed and judged (nothing left for a later run to finish)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(articles).where(articles.c.id == article_id).values(pending=None))
 
     def add_source(self, article_id: int, raw: RawArticle, content_hash: str) -> None:
         """Record another outlet's copy of a stored article."""

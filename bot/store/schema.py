@@ -49,6 +49,8 @@ articles = Table(
     Column("origin", Text, nullable=False, default=""),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("revised_at", DateTime(timezone=True)),
+    # not yet filed and judged: "all", or a JSON list of a revision's new sentence ids; NULL when done
+    Column("pending", Text),
 )
 Index("ix_articles_published", articles.c.published)
 Index("ix_articles_guid", articles.c.guid)
@@ -283,10 +285,16 @@ def _v5_fact_index(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_article_stories_article ON article_stories (article_id)"))
 
 
+def _v6_pending(conn: Connection) -> None:
+    if "pending" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN pending TEXT"))
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
     (3, _v3_annotations),
     (4, _v4_live_and_daily),
     (5, _v5_fact_index),
+    (6, _v6_pending),
 ]

@@ -20,7 +20,7 @@ def _bot(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.Co
 
 
 def _updates(env: dict[str, str]) -> list[tuple[str, str, str, str]]:
-    done = _bot(env, "updates", "--json", "--since", "100y")
+    done = _bot(env, "updates", "--json")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return sorted((r["story"], r["kind"], r["sentence"], json.dumps(r["previous"], sort_keys=True)) for r in rows)
@@ -29,6 +29,25 @@ def _updates(env: dict[str, str]) -> list[tuple[str, str, str, str]]:
 def _env(tmp_path: Path, name: str) -> dict[str, str]:
     return {"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / name}.db", "NEWSDESK_CONFIG_DIR": str(REPO / "config"),
             "NEWSDESK_DATA_DIR": str(tmp_path / f"{name}-data"), "NEWSDESK_SEEDS_DIR": str(tmp_path / "no-seeds")}
+
+
+def _kill_after_articles(env: dict[str, str], count: int, delay: float) -> int:
+    """Run an ingest (logging at debug) and SIGKILL it `delay` seconds after its `count`-th stored
+    article; returns 1 when it was killed, 0 when it finished first."""
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "ingest", str(EVAL_ARTICLES)],
+                            env={**os.environ, **env}, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    seen = 0
+    for line in proc.stderr:
+        seen += "event=article_added" in line
+        if seen >= count:
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            return 1
+    proc.wait(timeout=30)
+    return 0
 
 
 def test_ingests_killed_at_random_points_end_with_the_uninterrupted_updates(tmp_path: Path) -> None:
@@ -41,15 +60,9 @@ def test_ingests_killed_at_random_points_end_with_the_uninterrupted_updates(tmp_
     rng = random.Random(7)
     kills = 0
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "ingest", str(EVAL_ARTICLES)],
-                                env={**os.environ, **killed}, cwd=REPO, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 3.0))  # model load is ~1 s; the cut lands anywhere after it
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait(timeout=30)
-    assert kills >= 1
+        # cut the ingest right after its k-th article was stored, while the rest is filed and judged
+        kills += _kill_after_articles(killed, rng.randint(1, 2), rng.uniform(0, 0.05))
+    assert kills >= 3
     final = _bot(killed, "ingest", str(EVAL_ARTICLES))
     assert final.returncode == 0, final.stderr
     assert _updates(killed) == expected
