@@ -166,3 +166,25 @@ def test_who_is_x_is_answered_with_what_the_report_says_x_is() -> None:
     s.add("Tomas Brandt, the port director, said the harbour would reopen on Friday.", source="a.example",
           title="Reopening", day="2025-03-01", article=1, stories=("port",))
     assert answer_question("Who is Tomas Brandt?", s, []).answer == "the port director"
+
+
+def test_a_relation_stated_of_someone_else_does_not_answer() -> None:
+    s = MemorySearch()
+    s.add("The prosecutors' demand is well above the five to six years in prison that his lawyers asked for in March.",
+          source="a.example", title="Sentencing", day="2025-03-01", article=1, stories=("trial",))
+    assert answer_question("How much prison time did prosecutors ask for?", s, []).answer is None
+
+
+def test_a_description_may_stand_for_the_named_argument() -> None:
+    s = MemorySearch()
+    s.add("Anna Berg, who heads the agency, said the port would reopen on Friday.", source="a.example",
+          title="Port agency", day="2025-03-01", article=1, stories=("port",))
+    assert answer_question("Who heads the Harbour Agency?", s, []).answer == "Anna Berg"
+
+
+def test_the_one_of_a_group_is_not_its_count() -> None:
+    s = MemorySearch()
+    s.add("Mara Holt is one of a record 11 women in the 25-strong cabinet.", source="a.example",
+          title="Cabinet", day="2025-03-01", article=1, stories=("cabinet",))
+    ans = answer_question("How many women sit in the new cabinet?", s, [])
+    assert ans.answer is not None and "11" in ans.answer

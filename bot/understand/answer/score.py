@@ -74,6 +74,101 @@ def relation_tokens(q: Question, a: Annotated) -> set[int]:
     return found
 
 
+_WH = frozenset("who whom whose what which when where why how".split())
+
+
+def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:
+    """The named doer and the named thing done of verb i (nouns and names only, never pronouns):
+    passives ("run by X") and relative clauses ("the icebreaker run by X", "the years that his
+    lawyers asked for") followed."""
+    t = a.tokens[i]
+    subj: list[int] = []
+    obj: list[int] = []
+    passive = any(c.dep == "auxpass" or t.tag == "VBN" and c.dep == "aux" and c.lemma == "be" for c in a.children(i))
+    for c in a.children(i):
+        if c.dep == "nsubj":
+            (obj if passive else subj).append(c.i)  # "was Altman told": Altman is told
+        elif c.dep in ("dobj", "nsubjpass"):
+            obj.append(c.i)
+        elif c.dep == "agent":
+            subj += [g.i for g in a.children(c.i) if g.dep == "pobj"]
+    subj = [k for k in subj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    obj = [k for k in obj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    if t.dep in ("acl", "relcl") and a.tokens[t.head].pos in ("NOUN", "PROPN"):
+        if subj and not obj or t.dep == "acl" and t.tag == "VBN":
+            obj.append(t.head)
+        elif not subj:
+            subj.append(t.head)
+    return subj, obj
+
+
+def _argument_words(a: Annotated, i: int) -> tuple[set[str], bool, bool]:
+    """The noun and name words of argument i (its clauses left out); whether it holds a proper name;
+    whether it is a person noun ("his lawyers"). "UNRWA's chief" is a title, not a name."""
+    words: set[str] = set()
+    proper = False
+    stack = [i]
+    while stack:
+        k = stack.pop()
+        t = a.tokens[k]
+        if t.pos in ("NOUN", "PROPN"):
+            words |= {t.lemma.lower(), t.lower}
+            proper = proper or t.pos == "PROPN" and (k == i or t.dep in ("compound", "flat", "appos", "conj"))
+        stack += [c.i for c in a.children(k) if c.dep not in ("relcl", "acl", "advcl", "ccomp", "punct", "cc")]
+    return words, proper, a.tokens[i].lemma.lower() in PERSON_NOUNS
+
+
+def _clash(want: tuple[set[str], bool, bool], got: tuple[set[str], bool, bool]) -> bool:
+    """Whether two arguments are plainly different: two proper names that share no word, or two person
+    nouns ("prosecutors", "his lawyers") that differ. A description ("the agency", "the software
+    giant") may stand for a name, so it never clashes with one."""
+    w_words, w_proper, w_person = want
+    g_words, g_proper, g_person = got
+    if any(w == x or related(w, x) for w in w_words for x in g_words):
+        return False
+    return w_proper and g_proper or w_person and g_person and not w_proper and not g_proper
+
+
+def question_arguments(q: Question) -> tuple[list[tuple[set[str], bool, bool]], list[tuple[set[str], bool, bool]]]:
+    """The question's own subject and object of its relation verb, where a word of the question
+    (not the wh-word) fills them."""
+    a = q.parsed
+    verb = next((t for t in a.tokens if t.lemma.lower() == q.relation and t.pos == "VERB"), None)
+    if verb is None:
+        return [], []
+    subj, obj = _arguments(a, verb.i)
+
+    def own(args: list[int]) -> list[tuple[set[str], bool, bool]]:
+        out = []
+        for k in args:
+            lo, hi = a.subtree(k)
+            if not any(x.lower in _WH for x in a.tokens[lo:hi]):
+                out.append(_argument_words(a, k))
+        return out
+    # the role the wh-word fills is open, whatever the parser hung there ("who has X made chancellor")
+    return (own(subj) if q.role != "subj" else []), (own(obj) if q.role != "obj" else [])
+
+
+def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
+    """Whether every verb of the sentence that states the question's relation states it of someone
+    else: "the five to six years his lawyers asked for" does not say what prosecutors asked for."""
+    q_subj, q_obj = question_arguments(q)
+    if not q_subj and not q_obj:
+        return False
+    verbs = [r for r in rel if a.tokens[r].pos == "VERB"]
+    if not verbs:
+        return False
+    for r in verbs:
+        subj, obj = _arguments(a, r)
+        clash = False
+        for want, got in ((q_subj, subj), (q_obj, obj)):
+            if want and got and all(_clash(w, _argument_words(a, k)) for w in want for k in got):
+                clash = True
+        if not clash:
+            return False
+    return True
+
+
 def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
     h = cand.head
@@ -408,6 +503,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     a = ev.parsed
     rel = relation_tokens(q, a)
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
+    if rel and other_arguments(q, a, rel):
+        missing += W.OTHER_ARGUMENTS
     out = []
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not _has_content(a, cand):

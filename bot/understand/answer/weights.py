@@ -63,6 +63,7 @@ MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chi
 PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
 RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
+OTHER_ARGUMENTS = -1.5  # the sentence's verb of the relation has another subject/object than the question's
 POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
 SPEECH_VERB_FIT = 0.5  # the sentence has the question's particular speech verb (describe, call, promise)
