@@ -188,3 +188,37 @@ def test_the_one_of_a_group_is_not_its_count() -> None:
           title="Cabinet", day="2025-03-01", article=1, stories=("cabinet",))
     ans = answer_question("How many women sit in the new cabinet?", s, [])
     assert ans.answer is not None and "11" in ans.answer
+
+
+def test_a_polls_figure_does_not_answer_what_happened() -> None:
+    s = MemorySearch()
+    s.add("That poll had the Greens on 52 seats, up 41, and the Unionists third.", source="a.example",
+          title="Polls", day="2025-03-01", article=1, stories=("vote",))
+    assert answer_question("How many seats did the Greens end up with?", s, []).answer is None
+
+
+def test_a_record_or_a_limit_is_not_the_value_asked() -> None:
+    s = MemorySearch()
+    s.add("Tomas Brandt faces a maximum sentence of 50 years in prison.", source="a.example",
+          title="Brandt trial", day="2025-03-01", article=1, stories=("trial",))
+    s.add("Tomas Brandt received a prison sentence of 25 years.", source="b.example",
+          title="Brandt sentenced", day="2025-03-01", article=2, stories=("trial",))
+    ans = answer_question("How long is Tomas Brandt's prison sentence?", s, [])
+    assert ans.answer is not None and "25" in ans.answer
+
+
+def test_a_figure_given_earlier_yields_to_the_current_one() -> None:
+    s = MemorySearch()
+    s.add("Last month officials said at least 115 people had died in the fire, but on Friday they said "
+          "at least 97 people had died.", source="a.example", title="Fire toll", day="2025-03-01",
+          article=1, stories=("fire",))
+    ans = answer_question("How many people have died in the fire?", s, [])
+    assert ans.answer is not None and "97" in ans.answer
+
+
+def test_seats_gained_are_a_change_not_the_total() -> None:
+    s = MemorySearch()
+    s.add("The Greens gained 63 seats to finish with 71 seats.", source="a.example", title="Results",
+          day="2025-03-01", article=1, stories=("vote",))
+    ans = answer_question("How many seats did the Greens finish with?", s, [])
+    assert ans.answer is not None and "71" in ans.answer

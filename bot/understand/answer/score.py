@@ -243,14 +243,62 @@ def _shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "by" and a.tokens[before.head].lemma.lower() in CHANGE_VERBS:
         out += W.CHANGE_AMOUNT
     after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
+    verb = a.tokens[a.tokens[cand.head].head]
+    if a.tokens[cand.head].dep == "dobj" and verb.lemma.lower() in ("gain", "lose") and \
+            q.relation not in CHANGE_VERBS:
+        out += W.CHANGE_AMOUNT  # "gained 63 seats to finish on 71": 63 is the change
     if before is not None and before.lower == "from" and after is not None and after.lower == "to":
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31": 41 is what it was
+    out += _not_the_outcome(q, a, cand)
     published = ev.hit.sentence.published
     if q.latest and published is not None:
         for ref in a.dates:
             if ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365:
                 out += W.HISTORIC
                 break
+    return out
+
+
+_PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
+_BOUND = frozenset(["maximum", "minimum", "potential", "possible"])
+_EARLIER = frozenset(["earlier", "initially", "previously", "originally"])
+_ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "original", "earlier", "previous",
+                           "previously"])
+
+
+def _not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
+    """Penalties for a figure that is not the outcome asked about, unless the question asks for that:
+    a prediction ("that poll had the Lib Dems on 52 seats", "are projected to win"); a record or a bound
+    ("the highest turnout since the war was 83.9%", "faces a maximum sentence of 50 years"); a figure
+    someone gave before ("last month officials said at least 115 had died, but ...")."""
+    asked = {t.lemma.lower() for t in q.parsed.tokens} | {t.lower for t in q.parsed.tokens}
+    future = any(t.lower in ("will", "would", "expect", "expected") for t in q.parsed.tokens)
+    out = 0.0
+    predicted = any(t.lemma.lower() in _PREDICTION or t.lemma.lower() == "project" and t.pos == "VERB"
+                    for t in a.tokens)
+    if predicted and not future and not asked & (_PREDICTION | {"project", "projected"}):
+        out += W.PREDICTION
+    if not any(t.tag in ("JJS", "RBS") or t.lemma.lower() in _BOUND for t in q.parsed.tokens):
+        owner = a.tokens[cand.head].head  # "a maximum sentence of 50 years": the noun the figure is of
+        if a.tokens[owner].lower == "of":
+            owner = a.tokens[owner].head
+        for t in a.tokens:
+            if (t.i == owner or q.focus and related(t.lemma.lower(), q.focus)) and any(
+                    c.dep == "amod" and (c.tag == "JJS" or c.lemma.lower() in _BOUND) for c in a.children(t.i)):
+                out += W.BOUND
+                break
+    if not asked & _ASKS_EARLIER:
+        k, seen = cand.head, 0
+        while seen < 8:
+            t = a.tokens[k]
+            if t.pos in ("VERB", "AUX") and any(
+                    c.lower in _EARLIER or c.dep == "npadvmod" and c.lemma.lower() in ("month", "week", "year")
+                    and any(d.lower == "last" for d in a.children(c.i)) for c in a.children(k)):
+                out += W.STALE
+                break
+            if t.head == k or t.pos in ("VERB", "AUX") and t.dep == "conj":
+                break  # "..., but on Friday they said": a conjoined clause has its own time
+            k, seen = t.head, seen + 1
     return out
 
 
