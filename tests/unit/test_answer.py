@@ -222,3 +222,27 @@ def test_seats_gained_are_a_change_not_the_total() -> None:
           day="2025-03-01", article=1, stories=("vote",))
     ans = answer_question("How many seats did the Greens finish with?", s, [])
     assert ans.answer is not None and "71" in ans.answer
+
+
+def test_a_question_naming_the_day_is_not_answered_with_another_day() -> None:
+    s = MemorySearch()
+    s.add("The port authority said on Sunday night that its cranes stopped working.", source="a.example",
+          title="Port cranes", day="2025-03-10", article=1, stories=("port",))
+    assert answer_question("When did the port authority say its cranes stopped working on March 3?",
+                           s, []).answer is None
+
+
+def test_a_count_of_another_partys_seats_is_not_the_asked_partys() -> None:
+    s = MemorySearch()
+    s.add("The exit poll forecasts 10 seats for the Greens and 4 for the Liberals.", source="a.example",
+          title="Exit poll", day="2025-03-01", article=1, stories=("vote",))
+    ans = answer_question("How many Unionist seats did the exit poll forecast?", s, [])
+    assert ans.answer is None or "10" not in ans.answer
+
+
+def test_the_questions_own_noun_is_not_what_was_promised() -> None:
+    s = MemorySearch()
+    s.add("The mayor promised the flood victims of the northern valley new homes within a year.",
+          source="a.example", title="Flood", day="2025-03-01", article=1, stories=("flood",))
+    ans = answer_question("What did the mayor promise the flood victims?", s, [])
+    assert ans.answer is None or "victims" not in ans.answer

@@ -45,6 +45,7 @@ from bot.understand.answer.vocabulary import (
     related,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 _SUBJ = frozenset(["nsubj", "csubj"])
 _OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
@@ -302,6 +303,56 @@ def _not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
     return out
 
 
+def _other_day(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"When on August 8 did X happen" is not answered by a day that is not August 8."""
+    days = [(w.month, w.day) for w in q.dates if w.month and w.day]
+    if not days:
+        return 0.0
+    for ref in a.dates:
+        if ref.first and ref.start < cand.end and cand.start < ref.end:
+            month, day = int(ref.first[5:7]), int(ref.first[8:10])
+            if ref.first == ref.last and (month, day) not in days:
+                return W.FOCUS_MISS
+    words = [t.lower.strip(".") for t in a.tokens[cand.start:cand.end]]
+    months = {MONTHS[w] for w in words if w in MONTHS and w != "may"}
+    if months and not months & {m for m, _ in days} or \
+            any(w in WEEKDAYS for w in words) and not any(w.weekday >= 0 for w in q.dates):
+        return W.FOCUS_MISS  # a weekday or another month, when the question names the day
+    return 0.0
+
+
+def _proper_words(a: Annotated, i: int) -> set[str]:
+    lo, hi = a.subtree(i)
+    return {t.lemma.lower() for t in a.tokens[lo:hi] if t.pos == "PROPN" or t.ent.endswith(("NORP", "ORG", "GPE"))}
+
+
+def _other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"How many Tory seats" is not answered by "10 seats for the SNP": the counted noun belongs to
+    another named party than the one the question puts on it."""
+    focus = next((t for t in q.parsed.tokens if q.focus and t.lemma.lower() == q.focus), None)
+    if focus is None:
+        return 0.0
+    want: set[str] = set()
+    for c in q.parsed.children(focus.i):
+        if c.dep in ("compound", "amod", "poss", "nmod") and (
+                c.pos == "PROPN" or c.ent.endswith(("NORP", "ORG", "GPE"))):
+            want |= {c.lemma.lower(), c.lower}
+    if not want:
+        return 0.0
+    noun = a.tokens[cand.head]
+    got: set[str] = set()
+    for c in a.children(noun.i):
+        if c.dep in ("compound", "poss", "nmod") and (c.pos == "PROPN" or c.ent.endswith(("NORP", "ORG", "GPE"))):
+            got |= {c.lemma.lower(), c.lower}
+        if c.dep == "prep" and c.lower in ("for", "of"):
+            for g in a.children(c.i):
+                if g.dep == "pobj":
+                    got |= _proper_words(a, g.i)
+    if got and not any(w == x or related(w, x) for w in want for x in got):
+        return W.FOCUS_MISS
+    return 0.0
+
+
 def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
     """Whether the number is the one the question's verb is about: "only 58 ... had worked" (its
     subject), "the 130 hostages still held" (a clause on the counted noun)."""
@@ -365,6 +416,9 @@ def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     if not q.open and head.dep == "appos" and any(
             a.tokens[head.head].lower == x.text.lower() or a.tokens[head.head].lemma.lower() == x.lemma for x in names):
         return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
+    if q.open and head.pos == "NOUN" and head.lemma.lower() != q.focus and any(
+            t.pos == "NOUN" and t.lemma.lower() == head.lemma.lower() for t in q.parsed.tokens):
+        return W.ECHO  # "what did X promise the survivors" is not answered by "the survivors of ..."
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
@@ -428,9 +482,9 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
     elif k is Kind.DATE:
-        out += [(c, 0.0) for c in date_candidates(a)]
+        out += [(c, _other_day(q, a, c)) for c in date_candidates(a)]
     elif k is Kind.TIME:
-        out += [(c, 0.0) for c in time_candidates(a)]
+        out += [(c, _other_day(q, a, c)) for c in time_candidates(a)]
     elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
@@ -447,6 +501,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             if k is Kind.PERCENT:
                 fit += _share_of(q, a, c)
             fit += W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0
+            fit += _other_owner(q, a, c) if k is Kind.COUNT else 0.0
             out.append((c, fit + _shape_of_number(q, ev, c)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
