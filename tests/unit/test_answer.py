@@ -246,3 +246,10 @@ def test_the_questions_own_noun_is_not_what_was_promised() -> None:
           source="a.example", title="Flood", day="2025-03-01", article=1, stories=("flood",))
     ans = answer_question("What did the mayor promise the flood victims?", s, [])
     assert ans.answer is None or "victims" not in ans.answer
+
+
+def test_a_relation_told_as_a_past_state_does_not_answer_a_present_question() -> None:
+    s = MemorySearch()
+    s.add("The firm hired the Nordic Star, a tug once run by the Norwegian Navy, to tow the barge.",
+          source="a.example", title="Tow", day="2025-03-01", article=1, stories=("tow",))
+    assert answer_question("Who runs the Nordic Star tug?", s, []).answer is None

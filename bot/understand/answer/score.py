@@ -353,6 +353,33 @@ def _other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
     return 0.0
 
 
+_ONCE = frozenset(["once", "formerly", "previously", "briefly", "initially", "originally"])
+
+
+def _asks_present(q: Question) -> bool:
+    """Whether the question asks about now: "now/latest/most recently", or a present-tense verb ("who's running")."""
+    if q.latest:
+        return True
+    tags = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
+    return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
+
+
+def _was_once(a: Annotated, r: int) -> bool:
+    """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
+    briefly named interim CEO", "formerly ran Twitch"."""
+    if any(c.lower in _ONCE for c in a.children(r)):
+        return True
+    k, seen = r, 0
+    while seen < 3 and a.tokens[k].head != k:
+        if any(c.lower == "before" and c.dep in ("mark", "prep") for c in a.children(k)):
+            return True
+        parent = a.tokens[k].head
+        if a.tokens[parent].lower == "before":
+            return True
+        k, seen = parent, seen + 1
+    return False
+
+
 def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
     """Whether the number is the one the question's verb is about: "only 58 ... had worked" (its
     subject), "the 130 hostages still held" (a clause on the counted noun)."""
@@ -608,6 +635,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
+    if rel and _asks_present(q) and all(_was_once(a, r) for r in rel):
+        missing += W.STALE
     out = []
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not _has_content(a, cand):
