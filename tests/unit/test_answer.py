@@ -253,3 +253,17 @@ def test_a_relation_told_as_a_past_state_does_not_answer_a_present_question() ->
     s.add("The firm hired the Nordic Star, a tug once run by the Norwegian Navy, to tow the barge.",
           source="a.example", title="Tow", day="2025-03-01", article=1, stories=("tow",))
     assert answer_question("Who runs the Nordic Star tug?", s, []).answer is None
+
+
+
+def test_a_relation_before_being_briefly_named_is_told_as_a_past_state() -> None:
+    from bot.understand.answer.question import analyse
+    from bot.understand.answer.score import relation_tokens, was_once
+    from bot.understand.language.annotate import annotate_sentences
+    q = analyse("Who was most recently named interim CEO of Halvard?")
+    past, now = annotate_sentences([
+        "Mara Holt, who was Halvard's CTO before being briefly named interim CEO this month, is once again "
+        "its chief technology officer.", "The board named Emmett Shear as interim CEO of Halvard."],
+        datetime(2025, 3, 20))
+    assert all(was_once(past, r) for r in relation_tokens(q, past))
+    assert not any(was_once(now, r) for r in relation_tokens(q, now))

@@ -364,7 +364,7 @@ def _asks_present(q: Question) -> bool:
     return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
 
 
-def _was_once(a: Annotated, r: int) -> bool:
+def was_once(a: Annotated, r: int) -> bool:
     """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
     briefly named interim CEO", "formerly ran Twitch"."""
     if any(c.lower in _ONCE for c in a.children(r)):
@@ -635,7 +635,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
-    if rel and _asks_present(q) and all(_was_once(a, r) for r in rel):
+    if rel and _asks_present(q) and all(was_once(a, r) for r in rel):
         missing += W.STALE
     out = []
     for cand, extra in _typed(q, ev, rel):
