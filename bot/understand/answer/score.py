@@ -443,9 +443,6 @@ def _echo(q: Question, a: Annotated, cand: Candidate) -> float:
     if not q.open and head.dep == "appos" and any(
             a.tokens[head.head].lower == x.text.lower() or a.tokens[head.head].lemma.lower() == x.lemma for x in names):
         return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
-    if q.open and head.pos == "NOUN" and head.lemma.lower() != q.focus and any(
-            t.pos == "NOUN" and t.lemma.lower() == head.lemma.lower() for t in q.parsed.tokens):
-        return W.ECHO  # "what did X promise the survivors" is not answered by "the survivors of ..."
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
