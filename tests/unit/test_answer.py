@@ -166,3 +166,96 @@ def test_who_is_x_is_answered_with_what_the_report_says_x_is() -> None:
     s.add("Tomas Brandt, the port director, said the harbour would reopen on Friday.", source="a.example",
           title="Reopening", day="2025-03-01", article=1, stories=("port",))
     assert answer_question("Who is Tomas Brandt?", s, []).answer == "the port director"
+
+
+def test_a_relation_stated_of_someone_else_does_not_answer() -> None:
+    s = MemorySearch()
+    s.add("The prosecutors' demand is well above the five to six years in prison that his lawyers asked for in March.",
+          source="a.example", title="Sentencing", day="2025-03-01", article=1, stories=("trial",))
+    assert answer_question("How much prison time did prosecutors ask for?", s, []).answer is None
+
+
+def test_a_description_may_stand_for_the_named_argument() -> None:
+    s = MemorySearch()
+    s.add("Anna Berg, who heads the agency, said the port would reopen on Friday.", source="a.example",
+          title="Port agency", day="2025-03-01", article=1, stories=("port",))
+    assert answer_question("Who heads the Harbour Agency?", s, []).answer == "Anna Berg"
+
+
+def test_the_one_of_a_group_is_not_its_count() -> None:
+    s = MemorySearch()
+    s.add("Mara Holt is one of a record 11 women in the 25-strong cabinet.", source="a.example",
+          title="Cabinet", day="2025-03-01", article=1, stories=("cabinet",))
+    ans = answer_question("How many women sit in the new cabinet?", s, [])
+    assert ans.answer is not None and "11" in ans.answer
+
+
+def test_a_polls_figure_does_not_answer_what_happened() -> None:
+    s = MemorySearch()
+    s.add("That poll had the Greens on 52 seats, up 41, and the Unionists third.", source="a.example",
+          title="Polls", day="2025-03-01", article=1, stories=("vote",))
+    assert answer_question("How many seats did the Greens end up with?", s, []).answer is None
+
+
+def test_a_record_or_a_limit_is_not_the_value_asked() -> None:
+    s = MemorySearch()
+    s.add("Tomas Brandt faces a maximum sentence of 50 years in prison.", source="a.example",
+          title="Brandt trial", day="2025-03-01", article=1, stories=("trial",))
+    s.add("Tomas Brandt received a prison sentence of 25 years.", source="b.example",
+          title="Brandt sentenced", day="2025-03-01", article=2, stories=("trial",))
+    ans = answer_question("How long is Tomas Brandt's prison sentence?", s, [])
+    assert ans.answer is not None and "25" in ans.answer
+
+
+def test_a_figure_given_earlier_yields_to_the_current_one() -> None:
+    s = MemorySearch()
+    s.add("Last month officials said at least 115 people had died in the fire, but on Friday they said "
+          "at least 97 people had died.", source="a.example", title="Fire toll", day="2025-03-01",
+          article=1, stories=("fire",))
+    ans = answer_question("How many people have died in the fire?", s, [])
+    assert ans.answer is not None and "97" in ans.answer
+
+
+def test_seats_gained_are_a_change_not_the_total() -> None:
+    s = MemorySearch()
+    s.add("The Greens gained 63 seats to finish with 71 seats.", source="a.example", title="Results",
+          day="2025-03-01", article=1, stories=("vote",))
+    ans = answer_question("How many seats did the Greens finish with?", s, [])
+    assert ans.answer is not None and "71" in ans.answer
+
+
+def test_a_question_naming_the_day_is_not_answered_with_another_day() -> None:
+    s = MemorySearch()
+    s.add("The port authority said on Sunday night that its cranes stopped working.", source="a.example",
+          title="Port cranes", day="2025-03-10", article=1, stories=("port",))
+    assert answer_question("When did the port authority say its cranes stopped working on March 3?",
+                           s, []).answer is None
+
+
+def test_a_count_of_another_partys_seats_is_not_the_asked_partys() -> None:
+    s = MemorySearch()
+    s.add("The exit poll forecasts 10 seats for the Greens and 4 for the Liberals.", source="a.example",
+          title="Exit poll", day="2025-03-01", article=1, stories=("vote",))
+    ans = answer_question("How many Unionist seats did the exit poll forecast?", s, [])
+    assert ans.answer is None or "10" not in ans.answer
+
+
+def test_a_relation_told_as_a_past_state_does_not_answer_a_present_question() -> None:
+    s = MemorySearch()
+    s.add("The firm hired the Nordic Star, a tug once run by the Norwegian Navy, to tow the barge.",
+          source="a.example", title="Tow", day="2025-03-01", article=1, stories=("tow",))
+    assert answer_question("Who runs the Nordic Star tug?", s, []).answer is None
+
+
+
+def test_a_relation_before_being_briefly_named_is_told_as_a_past_state() -> None:
+    from bot.understand.answer.question import analyse
+    from bot.understand.answer.score import relation_tokens, was_once
+    from bot.understand.language.annotate import annotate_sentences
+    q = analyse("Who was most recently named interim CEO of Halvard?")
+    past, now = annotate_sentences([
+        "Mara Holt, who was Halvard's CTO before being briefly named interim CEO this month, is once again "
+        "its chief technology officer.", "The board named Emmett Shear as interim CEO of Halvard."],
+        datetime(2025, 3, 20))
+    assert all(was_once(past, r) for r in relation_tokens(q, past))
+    assert not any(was_once(now, r) for r in relation_tokens(q, now))

@@ -124,3 +124,9 @@ def test_partitive_counts_keep_their_noun() -> None:
     a = one("Only 58 of the island's 70 sirens worked in the test.")
     nouns = {q.noun for q in a.quantities}
     assert "siren" in nouns
+
+
+def test_one_of_a_group_is_membership_not_a_count() -> None:
+    a = one("Rayner is one of a record 11 women in the 25-strong cabinet.")
+    got = texts([c for c, _ in Q.quantity_candidates(a, frozenset(["count"]))])
+    assert "one" not in got and any("11 women" in t for t in got)

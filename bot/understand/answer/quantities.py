@@ -70,6 +70,12 @@ def _change(a: Annotated, first: Quantity) -> bool:
     return first.start > 0 and a.tokens[first.start - 1].lower == "from"
 
 
+def _membership(a: Annotated, q: Quantity) -> bool:
+    """Whether the number is "one of ...": membership of a group ("one of a record 11 women"), not a count."""
+    return q.end - q.start == 1 and a.tokens[q.start].lower == "one" and q.end < len(a.tokens) and \
+        a.tokens[q.end].lower == "of"
+
+
 def quantity_kind(a: Annotated, q: Quantity) -> str:
     """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
     if q.unit in _MONEY_UNITS:
@@ -96,7 +102,7 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
     out = []
     for q in a.quantities:
         kind = quantity_kind(a, q)
-        if kind not in kinds:
+        if kind not in kinds or _membership(a, q):
             continue
         start, end, head = quantity_span(a, q)
         value = f"{q.value:g}{q.unit}"

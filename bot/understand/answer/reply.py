@@ -16,7 +16,7 @@ from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
-from bot.understand.answer.score import Scored, accepted, negated, rank
+from bot.understand.answer.score import Scored, accepted, negated, rank, relation_tokens, was_once
 
 _WORD = re.compile(r"[a-z0-9]+")
 _OLDEST = datetime.min
@@ -64,7 +64,8 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     for s in scored:
         if s.score < best.score - margin:
             break  # (a newer rival this close to an accepted best is itself good enough to name)
-        per_article.setdefault(s.evidence.hit.sentence.article_id, s)
+        if s is best or accepted(q, s) or not _told_as_past(q, s):
+            per_article.setdefault(s.evidence.hit.sentence.article_id, s)
     group = sorted(per_article.values(), key=_published, reverse=True)
     if len(group) < 2:
         return best, []
@@ -78,6 +79,14 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             seen.add(g.candidate.value)
             older.append(g)
     return lead, older[:W.MAX_EARLIER]
+
+
+def _told_as_past(q: Question, s: Scored) -> bool:
+    """Whether a rival below the floor states the relation only as a past state ("before being briefly
+    named"): it names an earlier value, so it may not lead the reply."""
+    a = s.evidence.parsed
+    rel = relation_tokens(q, a)
+    return bool(rel) and all(was_once(a, r) for r in rel)
 
 
 def short_answer(q: Question, s: Scored) -> str:

@@ -45,6 +45,7 @@ from bot.understand.answer.vocabulary import (
     related,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 _SUBJ = frozenset(["nsubj", "csubj"])
 _OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
@@ -72,6 +73,101 @@ def relation_tokens(q: Question, a: Annotated) -> set[int]:
         found = {i for i in found if any(c.lower == q.particle for c in a.children(i))
                  or i + 1 < len(a.tokens) and a.tokens[i + 1].lower == q.particle}
     return found
+
+
+_WH = frozenset("who whom whose what which when where why how".split())
+
+
+def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:
+    """The named doer and the named thing done of verb i (nouns and names only, never pronouns):
+    passives ("run by X") and relative clauses ("the icebreaker run by X", "the years that his
+    lawyers asked for") followed."""
+    t = a.tokens[i]
+    subj: list[int] = []
+    obj: list[int] = []
+    passive = any(c.dep == "auxpass" or t.tag == "VBN" and c.dep == "aux" and c.lemma == "be" for c in a.children(i))
+    for c in a.children(i):
+        if c.dep == "nsubj":
+            (obj if passive else subj).append(c.i)  # "was Altman told": Altman is told
+        elif c.dep in ("dobj", "nsubjpass"):
+            obj.append(c.i)
+        elif c.dep == "agent":
+            subj += [g.i for g in a.children(c.i) if g.dep == "pobj"]
+    subj = [k for k in subj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    obj = [k for k in obj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    if t.dep in ("acl", "relcl") and a.tokens[t.head].pos in ("NOUN", "PROPN"):
+        if subj and not obj or t.dep == "acl" and t.tag == "VBN":
+            obj.append(t.head)
+        elif not subj:
+            subj.append(t.head)
+    return subj, obj
+
+
+def _argument_words(a: Annotated, i: int) -> tuple[set[str], bool, bool]:
+    """The noun and name words of argument i (its clauses left out); whether it holds a proper name;
+    whether it is a person noun ("his lawyers"). "UNRWA's chief" is a title, not a name."""
+    words: set[str] = set()
+    proper = False
+    stack = [i]
+    while stack:
+        k = stack.pop()
+        t = a.tokens[k]
+        if t.pos in ("NOUN", "PROPN"):
+            words |= {t.lemma.lower(), t.lower}
+            proper = proper or t.pos == "PROPN" and (k == i or t.dep in ("compound", "flat", "appos", "conj"))
+        stack += [c.i for c in a.children(k) if c.dep not in ("relcl", "acl", "advcl", "ccomp", "punct", "cc")]
+    return words, proper, a.tokens[i].lemma.lower() in PERSON_NOUNS
+
+
+def _clash(want: tuple[set[str], bool, bool], got: tuple[set[str], bool, bool]) -> bool:
+    """Whether two arguments are plainly different: two proper names that share no word, or two person
+    nouns ("prosecutors", "his lawyers") that differ. A description ("the agency", "the software
+    giant") may stand for a name, so it never clashes with one."""
+    w_words, w_proper, w_person = want
+    g_words, g_proper, g_person = got
+    if any(w == x or related(w, x) for w in w_words for x in g_words):
+        return False
+    return w_proper and g_proper or w_person and g_person and not w_proper and not g_proper
+
+
+def question_arguments(q: Question) -> tuple[list[tuple[set[str], bool, bool]], list[tuple[set[str], bool, bool]]]:
+    """The question's own subject and object of its relation verb, where a word of the question
+    (not the wh-word) fills them."""
+    a = q.parsed
+    verb = next((t for t in a.tokens if t.lemma.lower() == q.relation and t.pos == "VERB"), None)
+    if verb is None:
+        return [], []
+    subj, obj = _arguments(a, verb.i)
+
+    def own(args: list[int]) -> list[tuple[set[str], bool, bool]]:
+        out = []
+        for k in args:
+            lo, hi = a.subtree(k)
+            if not any(x.lower in _WH for x in a.tokens[lo:hi]):
+                out.append(_argument_words(a, k))
+        return out
+    # the role the wh-word fills is open, whatever the parser hung there ("who has X made chancellor")
+    return (own(subj) if q.role != "subj" else []), (own(obj) if q.role != "obj" else [])
+
+
+def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
+    """Whether every verb of the sentence that states the question's relation states it of someone
+    else: "the five to six years his lawyers asked for" does not say what prosecutors asked for."""
+    q_subj, q_obj = question_arguments(q)
+    if not q_subj and not q_obj:
+        return False
+    verbs = [r for r in rel if a.tokens[r].pos == "VERB"]
+    if not verbs:
+        return False
+    for r in verbs:
+        subj, obj = _arguments(a, r)
+        clash = False
+        for want, got in ((q_subj, subj), (q_obj, obj)):
+            if want and got and all(_clash(w, _argument_words(a, k)) for w in want for k in got):
+                clash = True
+        if not clash:
+            return False
+    return True
 
 
 def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
@@ -148,8 +244,13 @@ def _shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "by" and a.tokens[before.head].lemma.lower() in CHANGE_VERBS:
         out += W.CHANGE_AMOUNT
     after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
+    verb = a.tokens[a.tokens[cand.head].head]
+    if a.tokens[cand.head].dep == "dobj" and verb.lemma.lower() in ("gain", "lose") and \
+            q.relation not in CHANGE_VERBS:
+        out += W.CHANGE_AMOUNT  # "gained 63 seats to finish on 71": 63 is the change
     if before is not None and before.lower == "from" and after is not None and after.lower == "to":
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31": 41 is what it was
+    out += _not_the_outcome(q, a, cand)
     published = ev.hit.sentence.published
     if q.latest and published is not None:
         for ref in a.dates:
@@ -157,6 +258,126 @@ def _shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
                 out += W.HISTORIC
                 break
     return out
+
+
+_PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
+_BOUND = frozenset(["maximum", "minimum", "potential", "possible"])
+_EARLIER = frozenset(["earlier", "initially", "previously", "originally"])
+_ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "original", "earlier", "previous",
+                           "previously"])
+
+
+def _not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
+    """Penalties for a figure that is not the outcome asked about, unless the question asks for that:
+    a prediction ("that poll had the Lib Dems on 52 seats", "are projected to win"); a record or a bound
+    ("the highest turnout since the war was 83.9%", "faces a maximum sentence of 50 years"); a figure
+    someone gave before ("last month officials said at least 115 had died, but ...")."""
+    asked = {t.lemma.lower() for t in q.parsed.tokens} | {t.lower for t in q.parsed.tokens}
+    future = any(t.lower in ("will", "would", "expect", "expected") for t in q.parsed.tokens)
+    out = 0.0
+    predicted = any(t.lemma.lower() in _PREDICTION or t.lemma.lower() == "project" and t.pos == "VERB"
+                    for t in a.tokens)
+    if predicted and not future and not asked & (_PREDICTION | {"project", "projected"}):
+        out += W.PREDICTION
+    if not any(t.tag in ("JJS", "RBS") or t.lemma.lower() in _BOUND for t in q.parsed.tokens):
+        owner = a.tokens[cand.head].head  # "a maximum sentence of 50 years": the noun the figure is of
+        if a.tokens[owner].lower == "of":
+            owner = a.tokens[owner].head
+        for t in a.tokens:
+            if (t.i == owner or q.focus and related(t.lemma.lower(), q.focus)) and any(
+                    c.dep == "amod" and (c.tag == "JJS" or c.lemma.lower() in _BOUND) for c in a.children(t.i)):
+                out += W.BOUND
+                break
+    if not asked & _ASKS_EARLIER:
+        k, seen = cand.head, 0
+        while seen < 8:
+            t = a.tokens[k]
+            if t.pos in ("VERB", "AUX") and any(
+                    c.lower in _EARLIER or c.dep == "npadvmod" and c.lemma.lower() in ("month", "week", "year")
+                    and any(d.lower == "last" for d in a.children(c.i)) for c in a.children(k)):
+                out += W.STALE
+                break
+            if t.head == k or t.pos in ("VERB", "AUX") and t.dep == "conj":
+                break  # "..., but on Friday they said": a conjoined clause has its own time
+            k, seen = t.head, seen + 1
+    return out
+
+
+def _other_day(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"When on August 8 did X happen" is not answered by a day that is not August 8."""
+    days = [(w.month, w.day) for w in q.dates if w.month and w.day]
+    if not days:
+        return 0.0
+    for ref in a.dates:
+        if ref.first and ref.start < cand.end and cand.start < ref.end:
+            month, day = int(ref.first[5:7]), int(ref.first[8:10])
+            if ref.first == ref.last and (month, day) not in days:
+                return W.FOCUS_MISS
+    words = [t.lower.strip(".") for t in a.tokens[cand.start:cand.end]]
+    months = {MONTHS[w] for w in words if w in MONTHS and w != "may"}
+    if months and not months & {m for m, _ in days} or \
+            any(w in WEEKDAYS for w in words) and not any(w.weekday >= 0 for w in q.dates):
+        return W.FOCUS_MISS  # a weekday or another month, when the question names the day
+    return 0.0
+
+
+def _proper_words(a: Annotated, i: int) -> set[str]:
+    lo, hi = a.subtree(i)
+    return {t.lemma.lower() for t in a.tokens[lo:hi] if t.pos == "PROPN" or t.ent.endswith(("NORP", "ORG", "GPE"))}
+
+
+def _other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"How many Tory seats" is not answered by "10 seats for the SNP": the counted noun belongs to
+    another named party than the one the question puts on it."""
+    focus = next((t for t in q.parsed.tokens if q.focus and t.lemma.lower() == q.focus), None)
+    if focus is None:
+        return 0.0
+    want: set[str] = set()
+    for c in q.parsed.children(focus.i):
+        if c.dep in ("compound", "amod", "poss", "nmod") and (
+                c.pos == "PROPN" or c.ent.endswith(("NORP", "ORG", "GPE"))):
+            want |= {c.lemma.lower(), c.lower}
+    if not want:
+        return 0.0
+    noun = a.tokens[cand.head]
+    got: set[str] = set()
+    for c in a.children(noun.i):
+        if c.dep in ("compound", "poss", "nmod") and (c.pos == "PROPN" or c.ent.endswith(("NORP", "ORG", "GPE"))):
+            got |= {c.lemma.lower(), c.lower}
+        if c.dep == "prep" and c.lower in ("for", "of"):
+            for g in a.children(c.i):
+                if g.dep == "pobj":
+                    got |= _proper_words(a, g.i)
+    if got and not any(w == x or related(w, x) for w in want for x in got):
+        return W.FOCUS_MISS
+    return 0.0
+
+
+_ONCE = frozenset(["once", "formerly", "previously", "briefly", "initially", "originally"])
+
+
+def _asks_present(q: Question) -> bool:
+    """Whether the question asks about now: "now/latest/most recently", or a present-tense verb ("who's running")."""
+    if q.latest:
+        return True
+    tags = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
+    return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
+
+
+def was_once(a: Annotated, r: int) -> bool:
+    """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
+    briefly named interim CEO", "formerly ran Twitch"."""
+    if any(c.lower in _ONCE for c in a.children(r)):
+        return True
+    k, seen = r, 0
+    while seen < 3 and a.tokens[k].head != k:
+        if any(c.lower == "before" and c.dep in ("mark", "prep") for c in a.children(k)):
+            return True
+        parent = a.tokens[k].head
+        if a.tokens[parent].lower == "before":
+            return True
+        k, seen = parent, seen + 1
+    return False
 
 
 def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
@@ -285,9 +506,9 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
     elif k is Kind.DATE:
-        out += [(c, 0.0) for c in date_candidates(a)]
+        out += [(c, _other_day(q, a, c)) for c in date_candidates(a)]
     elif k is Kind.TIME:
-        out += [(c, 0.0) for c in time_candidates(a)]
+        out += [(c, _other_day(q, a, c)) for c in time_candidates(a)]
     elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
@@ -304,6 +525,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             if k is Kind.PERCENT:
                 fit += _share_of(q, a, c)
             fit += W.COUNT_ROLE if _counts_in_relation(a, c, rel) else 0.0
+            fit += _other_owner(q, a, c) if k is Kind.COUNT else 0.0
             out.append((c, fit + _shape_of_number(q, ev, c)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
@@ -408,6 +630,10 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     a = ev.parsed
     rel = relation_tokens(q, a)
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
+    if rel and other_arguments(q, a, rel):
+        missing += W.OTHER_ARGUMENTS
+    if rel and _asks_present(q) and all(was_once(a, r) for r in rel):
+        missing += W.STALE
     out = []
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not _has_content(a, cand):
