@@ -10,6 +10,8 @@ A quiet window yields no post at all.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -20,6 +22,8 @@ SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (u
 QUOTES = ('"', "“", "”")
 MAX_VALUE_CHARS = 40  # a figure longer than this is a phrase, not a value shown compactly
 MAX_JOINED = 3  # sentences joined at most to close a quote that the sentence splitter left open
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 LATE_GRACE = timedelta(hours=24)  # an article found in a window may be published this long before it
 
 
@@ -57,11 +61,30 @@ def counted_change(update: Update, context: UpdateContext | None) -> tuple[str, 
     prev = update.previous
     if update.kind != "changed" or prev is None or context is None or not short_value(prev.value):
         return None
-    for key, stored in context.slots:
-        new = slot_value(stored)
-        if key.startswith("s:q:") and short_value(new) and new != prev.value:
-            return key, slot_label(key, stored), new
-    return None
+    candidates = [(key, stored, slot_value(stored)) for key, stored in context.slots if key.startswith("s:q:")]
+    candidates = [c for c in candidates if short_value(c[2]) and c[2] != prev.value]
+    if not candidates:
+        return None
+    # a sentence may count a noun twice ("40 of the 130 hostages"): the change is the nearer figure
+    key, stored, new = min(candidates, key=lambda c: distance(prev.value, c[2]))
+    return key, slot_label(key, stored), new
+
+
+def number(value: str) -> float | None:
+    """The first number in a value ("1.3 million" -> 1.3e6, "130" -> 130.0), or None."""
+    match = NUMBER.search(value.replace(",", ""))
+    if not match:
+        return None
+    scale = next((m for w, m in SCALES.items() if w in value.lower()), 1.0)
+    return float(match.group()) * scale
+
+
+def distance(old: str, new: str) -> float:
+    """How far apart two figures are (relative), infinite when either is not a number."""
+    a, b = number(old), number(new)
+    if a is None or b is None or max(abs(a), abs(b)) == 0:
+        return math.inf
+    return abs(a - b) / max(abs(a), abs(b))
 
 
 def change_line(update: Update, context: UpdateContext | None) -> str | None:

@@ -62,3 +62,9 @@ def test_the_window_is_publication_time_so_a_backfill_is_not_todays_news(core: C
     assert "new.example" in text and "(old.example" not in text
     assert post.lines[0].startswith("Hostage-release talks: ") and "new fact(s)" not in post.lines[0]
     assert len(post.replies) == 1 and post.replies[0].heading == "Hostage-release talks"
+
+
+def test_a_sentence_counting_a_noun_twice_changes_the_nearer_figure() -> None:
+    update = changed("136")  # "40 of the 130 hostages" after "the remaining 136 hostages"
+    context = UpdateContext(1, 2, 1, (("s:q:hostage", "40\t40\tl:release"), ("s:q:hostage", "130\t130\tl:hold")))
+    assert change_line(update, context) == "hostages (hold): 136 -> 130 (Reuters, 10 Apr; was 136, AP, 30 Mar)"
