@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bot import cli_reading
 from bot.chat.console import ConsoleAdapter
 from bot.chat.language_gate import UNREADABLE_REPLY, unreadable
 from bot.chat.render_text import render_text
@@ -101,9 +102,12 @@ def _parser() -> argparse.ArgumentParser:
                    "such as 90m, 24h, 7d, 2w")
     p.add_argument("--json", action="store_true", help="one JSON object per update")
     p = sub.add_parser("digest", help="what is new: one line per story, then each story's top updates, cited",
-                       description="The digest a desk reads in the morning, printed now.")
+                       description="The digest a desk reads in the morning, printed now: per story its headline "
+                                   "line, then its top developments, by the articles' publication time.")
     p.add_argument("story", nargs="?", metavar="STORY", help="only this story")
-    p.add_argument("--since", metavar="AGE", default="24h", help="updates found within AGE (default 24h; e.g. 7d)")
+    p.add_argument("--since", metavar="AGE", default="24h",
+                   help="updates from articles published within AGE (default 24h; e.g. 7d)")
+    cli_reading.add_parsers(sub)
     sub.add_parser("chat", help="chat with the bot on this terminal (reads commands from standard input)",
                    description="The console chat: type a command ('help' lists them) or a question per line; "
                                "Ctrl-D ends. Piped input is echoed before each answer. It does not poll feeds or "
@@ -403,6 +407,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _digest(core, args.story, args.since)
         if args.command == "updates":
             return _updates(core, args.story, args.since, args.json)
+        if args.command == "brief":
+            return cli_reading.brief(core, args.story.lower())
+        if args.command == "search":
+            return cli_reading.search(core, args.words, args.story.lower() if args.story else None)
         if args.command == "chat":
             core.pipeline.ingest_paths([settings.seeds_dir]) if settings.seeds_dir.exists() else None
             return asyncio.run(_chat(core))

@@ -116,6 +116,17 @@ class Update:
 
 
 @dataclass(frozen=True)
+class UpdateContext:
+    """What a reader needs beside an update: its article and sentence, how many outlets carried
+    the article (itself included) and the slots (key, stored value) its sentence gives a value for."""
+
+    article_id: int
+    sentence_id: int | None
+    outlets: int = 1
+    slots: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     """A reply to an editor's question; `answer` is None when the store cannot support one."""
 

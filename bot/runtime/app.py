@@ -29,6 +29,7 @@ from bot.runtime.delivery import Delivery
 from bot.runtime.feeds import fetch_policy, poll_due_feeds
 from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
+from bot.runtime.story_commands import StoryCommands
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 
@@ -57,6 +58,7 @@ class Runtime:
         self.router = Router(core, ask)
         RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply,
                         self.ingest_items, lambda: self.scheduler.running)
+        StoryCommands(self.router, core)
         self.router.room_admin = self._room_admin
         self.router.thread_story = self._thread_story
         self.scheduler = AsyncIOScheduler(timezone="UTC")

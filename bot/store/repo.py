@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 
-from bot.domain import Article, Citation, PreviousValue, RawArticle, SentenceHit, Story, StorySentence, Update
+from bot.domain import (
+    Article,
+    Citation,
+    PreviousValue,
+    RawArticle,
+    SentenceHit,
+    Story,
+    StorySentence,
+    Update,
+    UpdateContext,
+)
 from bot.store.fact_index import FactIndexQueries, previous_to_json
 from bot.store.schema import (
     article_sources,
@@ -461,14 +471,24 @@ class Store(FactIndexQueries):
         return stored
 
     def list_updates(self, story: str | None = None, since: datetime | None = None,
-                     after_id: int | None = None, limit: int | None = None) -> list[Update]:
-        """Updates in the order they were found (optionally for one story, since a time or an id)."""
+                     after_id: int | None = None, limit: int | None = None,
+                     published_since: datetime | None = None, published_until: datetime | None = None) -> list[Update]:
+        """Updates in the order they were found (optionally for one story, since a time or an id).
+
+        `published_since`/`published_until` window by the article's publication time (the time it
+        was found when the article has none), so a backfill of old articles is not today's news.
+        """
         query = (select(updates, articles.c.url, articles.c.title, articles.c.source, articles.c.published)
                  .join(articles, articles.c.id == updates.c.article_id))
         if story:
             query = query.where(updates.c.story_id == story)
         if since is not None:
             query = query.where(updates.c.found_at >= since)
+        moment = func.coalesce(articles.c.published, updates.c.found_at)
+        if published_since is not None:
+            query = query.where(moment >= published_since)
+        if published_until is not None:
+            query = query.where(moment < published_until)
         if after_id is not None:
             query = query.where(updates.c.id > after_id)
         query = query.order_by(updates.c.id)
@@ -476,6 +496,30 @@ class Store(FactIndexQueries):
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [_update_from_row(row) for row in conn.execute(query)]
+
+    def update_context(self, ids: Iterable[int]) -> dict[int, UpdateContext]:
+        """For each update id: its article and sentence, the outlets that carried the article
+        (merged copies included) and the slot values its sentence gives (for compact changes)."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(updates.c.id, updates.c.story_id, updates.c.article_id,
+                                            updates.c.sentence_id).where(updates.c.id.in_(wanted))))
+            article_ids = list({r.article_id for r in rows})
+            copies = dict(conn.execute(select(article_sources.c.article_id, func.count(func.distinct(
+                article_sources.c.source))).where(article_sources.c.article_id.in_(article_ids))
+                .group_by(article_sources.c.article_id)).all())
+            slots: dict[tuple[str, int], list[tuple[str, str]]] = {}
+            sentence_ids = [r.sentence_id for r in rows if r.sentence_id is not None]
+            for f in conn.execute(select(story_facts.c.story_id, story_facts.c.sentence_id, story_facts.c.key,
+                                         story_facts.c.value)
+                                  .where(story_facts.c.sentence_id.in_(sentence_ids),
+                                         story_facts.c.key.like("s:%")).order_by(story_facts.c.id)):
+                slots.setdefault((f.story_id, f.sentence_id), []).append((f.key, f.value))
+        return {r.id: UpdateContext(r.article_id, r.sentence_id, 1 + int(copies.get(r.article_id, 0)),
+                                    tuple(slots.get((r.story_id, r.sentence_id), ())))
+                for r in rows}
 
     # ---- feeds and seeds -----------------------------------------------------------------------
     def upsert_feed(self, url: str, *, title: str = "", story_ids: Sequence[str] = (), fulltext: bool = True,

@@ -1,52 +1,212 @@
-"""The digest: what is new on each story since a time, as one platform-neutral post tree.
+"""The digest an editor skims: what is new on each story in a window, as one platform-neutral post tree.
 
-The parent post has one line per story (how many new facts, from how many sources); each story
-gets a reply with its most salient updates, each cited. A quiet period yields no post at all.
+The parent post has one line per story: its headline, the most salient development with its
+outlet. Each story gets a threaded reply with at most `top` developments, each a whole sentence
+(a quote is never cut) cited by outlet and date; a change reads compactly ("hostages: 130 -> 133
+(Reuters, 10 Apr; was 130, AP, 30 Mar)") and an article other outlets also carried says so.
+Windows are by the articles' publication time, so a backfill of old articles is not today's news.
+A quiet window yields no post at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 
-from bot.domain import Post, Story, Update
+from bot.domain import Citation, Post, Story, Update, UpdateContext
 from bot.store.repo import Store
+
+SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.changes)
+QUOTES = ('"', "“", "”")
+MAX_VALUE_CHARS = 40  # a figure longer than this is a phrase, not a value shown compactly
+MAX_JOINED = 3  # sentences joined at most to close a quote that the sentence splitter left open
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+LATE_GRACE = timedelta(hours=24)  # an article found in a window may be published this long before it
+
+
+def day(when: datetime | None) -> str:
+    """A publication date as a desk says it: `10 Apr`."""
+    return f"{when.day} {when.strftime('%b')}" if when else "undated"
+
+
+def cite(citation: Citation) -> str:
+    """An outlet and date: `Reuters, 10 Apr`."""
+    return f"{citation.source or 'a source'}, {day(citation.published)}"
+
+
+def slot_label(key: str, stored: str) -> str:
+    """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
+    noun = key.split(":", 2)[-1].replace("_", " ")
+    noun = noun if noun.endswith("s") else noun + "s"
+    context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()]
+    return f"{noun} ({', '.join(context[:2])})" if context else noun
+
+
+def slot_value(stored: str) -> str:
+    """The value a slot's stored form gives, as the text put it when it did."""
+    value, text = (stored.split(SLOT_SEP) + [""])[:2]
+    return text or value
+
+
+def short_value(value: str) -> bool:
+    """Whether a value reads as a figure (it has a digit and is a few words at most)."""
+    return any(ch.isdigit() for ch in value) and len(value) <= MAX_VALUE_CHARS
+
+
+def counted_change(update: Update, context: UpdateContext | None) -> tuple[str, str, str] | None:
+    """(slot key, label, new value) when the update changes a count from one figure to another, else None."""
+    prev = update.previous
+    if update.kind != "changed" or prev is None or context is None or not short_value(prev.value):
+        return None
+    candidates = [(key, stored, slot_value(stored)) for key, stored in context.slots if key.startswith("s:q:")]
+    candidates = [c for c in candidates if short_value(c[2]) and c[2] != prev.value]
+    if not candidates:
+        return None
+    # a sentence may count a noun twice ("40 of the 130 hostages"): the change is the nearer figure
+    key, stored, new = min(candidates, key=lambda c: distance(prev.value, c[2]))
+    return key, slot_label(key, stored), new
+
+
+def number(value: str) -> float | None:
+    """The first number in a value ("1.3 million" -> 1.3e6, "130" -> 130.0), or None."""
+    match = NUMBER.search(value.replace(",", ""))
+    if not match:
+        return None
+    scale = next((m for w, m in SCALES.items() if w in value.lower()), 1.0)
+    return float(match.group()) * scale
+
+
+def distance(old: str, new: str) -> float:
+    """How far apart two figures are (relative), infinite when either is not a number."""
+    a, b = number(old), number(new)
+    if a is None or b is None or max(abs(a), abs(b)) == 0:
+        return math.inf
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+def change_line(update: Update, context: UpdateContext | None) -> str | None:
+    """A changed figure in one line, `label: old -> new (outlet, date; was old, outlet, date)`, or None
+    when the update does not change a figure."""
+    found = counted_change(update, context)
+    if found is None or update.previous is None:
+        return None
+    _, label, new = found
+    prev = update.previous
+    return f"{label}: {prev.value} -> {new} ({cite(update.citation)}; was {prev.value}, {cite(prev.citation)})"
+
+
+def open_quote(text: str) -> bool:
+    """Whether a sentence opens a quotation it does not close."""
+    straight = text.count('"') % 2 == 1
+    return straight or text.count("“") > text.count("”")
+
+
+def whole_text(store: Store, text: str, article_id: int, sentence_id: int | None) -> str:
+    """A stored sentence, joined with the sentences after it when it opens a quote they close."""
+    text = text.strip()
+    if sentence_id is None or not open_quote(text):
+        return text
+    following = store.article_sentences(article_id)
+    at = next((i for i, s in enumerate(following) if s.id == sentence_id), None)
+    if at is None:
+        return text
+    for extra in following[at + 1:at + 1 + MAX_JOINED]:
+        text = f"{text} {extra.text.strip()}"
+        if not open_quote(text):
+            break
+    return text
+
+
+def whole_sentence(store: Store, update: Update, context: UpdateContext | None) -> str:
+    """The update's sentence as a whole (a quote it opens is not cut)."""
+    if context is None:
+        return update.sentence.strip()
+    return whole_text(store, update.sentence, context.article_id, context.sentence_id)
+
+
+def development_line(store: Store, update: Update, context: UpdateContext | None) -> str:
+    """One development as a line: the compact change or the whole sentence, its outlet and date,
+    and how many other outlets carried the same article."""
+    line = change_line(update, context)
+    if line is None:
+        line = f"{whole_sentence(store, update, context)} ({cite(update.citation)})"
+        prev = update.previous
+        if update.kind == "changed" and prev is not None:  # the earlier source, never its whole sentence
+            was = f"was {prev.value}, " if short_value(prev.value) else "earlier: "
+            line = line[:-1] + f"; {was}{cite(prev.citation)})"
+    others = context.outlets - 1 if context else 0
+    if others > 0:
+        line += f"; also reported by {others} outlet{'s' if others > 1 else ''}"
+    return line
 
 
 def update_line(update: Update) -> str:
-    """One update as a line of a post (a changed fact says what it was before)."""
+    """One update as a line of a live post (a changed fact says what it was before)."""
     if update.kind == "changed" and update.previous is not None:
         prev = update.previous
         return f"{update.sentence} (changed; earlier {prev.citation.source or 'a source'} said: {prev.sentence})"
     return update.sentence
 
 
+def salient_first(found: Sequence[Update]) -> list[Update]:
+    """Updates most salient first; ties go to the newer article."""
+    def key(u: Update) -> tuple[float, float]:
+        published = u.citation.published.timestamp() if u.citation.published else 0.0
+        return (-u.salience, -published)
+    return sorted(found, key=key)
+
+
+def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
+                contexts: Mapping[int, UpdateContext]) -> tuple[str, Post]:
+    """A story's headline line for the parent post and its threaded reply of developments."""
+    ranked = salient_first(found)
+    lead = ranked[0]
+    headline = f"{story.title}: {whole_sentence(store, lead, contexts.get(lead.id or 0))} ({cite(lead.citation)})"
+    best = ranked[:top]
+    best.sort(key=lambda u: (u.citation.published.timestamp() if u.citation.published else 0.0, u.id or 0))
+    lines = [f"[{i}] {development_line(store, u, contexts.get(u.id or 0))}" for i, u in enumerate(best, 1)]
+    more = len(found) - len(best)
+    if more > 0:
+        lines.append(f"... and {more} more; say 'updates {story.id}' or 'brief {story.id}' for the rest.")
+    cited = {u.citation.url: u.citation for u in best}  # one citation per article
+    return headline, Post(story.title, lines, list(cited.values()))
+
+
+def window_updates(store: Store, story: str, since: datetime, until: datetime | None = None) -> list[Update]:
+    """A story's updates from articles published in [since, until), and those found in the window
+    from articles published at most `LATE_GRACE` before it (a feed item polled after the digest it
+    belonged to); an old article backfilled today is neither."""
+    chosen = {u.id: u for u in store.list_updates(story=story, published_since=since, published_until=until)}
+    for u in store.list_updates(story=story, since=since, published_since=since - LATE_GRACE,
+                                published_until=until):
+        chosen.setdefault(u.id, u)
+    return sorted(chosen.values(), key=lambda u: u.id or 0)
+
+
 def build_digest(store: Store, stories: Sequence[Story], since: datetime, story: str | None = None, top: int = 5,
-                 keep: Callable[[Update], bool] | None = None) -> Post | None:
-    """A digest of updates found since `since` (one story or all), or None when nothing is new.
+                 keep: Callable[[Update], bool] | None = None, until: datetime | None = None) -> Post | None:
+    """A digest of the updates whose articles were published in [since, until) (one story or all; see
+    `window_updates`), or None when nothing is new.
 
     `keep` narrows which updates count (a subscription's only/except terms); `top` caps the
-    updates shown per story, most salient first, shown in the order they were found.
+    developments shown per story, the most salient, in publication order.
     """
-    chosen = [s for s in stories if story is None or s.id == story]
     heads: list[str] = []
     replies: list[Post] = []
-    for s in chosen:
-        found = [u for u in store.list_updates(story=s.id, since=since)
-                 if (keep is None or keep(u))]
+    for s in (s for s in stories if story is None or s.id == story):
+        found = [u for u in window_updates(store, s.id, since, until) if keep is None or keep(u)]
         if not found:
             continue
-        sources = {u.citation.source or u.citation.url for u in found}
-        heads.append(f"{s.title}: {len(found)} new fact(s) from {len(sources)} source(s)")
-        best = sorted(found, key=lambda u: -u.salience)[:top]
-        best.sort(key=lambda u: u.id or 0)
-        lines = [f"[{i}] {update_line(u)}" for i, u in enumerate(best, 1)]
-        more = len(found) - len(best)
-        if more > 0:
-            lines.append(f"... and {more} more; ask me about {s.id} for details.")
-        sources_cited = {u.citation.url: u.citation for u in best}  # one citation per article
-        replies.append(Post(s.title, lines, list(sources_cited.values())))
+        contexts = store.update_context(u.id for u in found if u.id is not None)
+        headline, reply = story_reply(store, s, found, top, contexts)
+        heads.append(headline)
+        replies.append(reply)
     if not replies:
         return None
     heading = f"Digest since {since.strftime('%Y-%m-%d %H:%M UTC')}"
+    if until is not None:
+        heading += f" until {until.strftime('%Y-%m-%d %H:%M UTC')}"
     return Post(heading, heads, [], replies)

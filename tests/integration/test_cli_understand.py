@@ -67,11 +67,40 @@ def test_updates_json_has_the_stable_shape_and_changes_carry_the_earlier_value(l
 
 
 def test_digest_has_a_line_per_story_and_cited_updates_in_threads(loaded: dict[str, str]) -> None:
-    out = bot(loaded, "digest").stdout
+    # the eval articles were published in 2024: by publication time they are not today's news
+    assert "Nothing new" in bot(loaded, "digest").stdout
+    out = bot(loaded, "digest", "--since", "200w").stdout
     assert "Hostage-release talks:" in out and "Rafah offensive dispute:" in out
+    assert "new fact(s)" not in out and "(newsmax.com, 30 Mar)" in out  # the headline names its outlet
     assert "    Hostage-release talks" in out  # the story's thread, indented under the parent
     assert "<https://" in out
     assert "Nothing new" in bot(loaded, "digest", "--since", "0m").stdout
+
+
+def test_brief_gives_the_state_of_play_with_numbers_people_and_cited_developments(loaded: dict[str, str]) -> None:
+    result = bot(loaded, "brief", "hostage-talks")
+    assert result.returncode == 0
+    out = result.stdout
+    assert out.startswith("Brief: Hostage-release talks")
+    for part in ("Key numbers:", "People and bodies involved:", "Scheduled next:", "Last 5 developments:"):
+        assert part in out
+    numbers = out[out.index("Key numbers:"):out.index("People and bodies")]
+    assert "hostages" in numbers and " -> " in numbers and "(newsmax.com, 30 Mar)" in numbers
+    people = out[out.index("People and bodies"):out.index("Scheduled next")]
+    assert "Hamas" in people and "Blinken" in people
+    latest = out[out.index("Last 5 developments:"):].splitlines()
+    assert sum(1 for line in latest if line.startswith("  - ") and "(" in line) >= 5
+    assert "(newsmax.com, 30 Mar)" in latest[1]  # newest first
+    assert bot(loaded, "brief", "no-such-story").returncode == 2
+
+
+def test_search_lists_past_coverage_newest_first_cited(loaded: dict[str, str]) -> None:
+    out = bot(loaded, "search", "Blinken", "--story", "hostage-talks").stdout
+    lines = [line for line in out.splitlines() if line.startswith("  - ") and "Blinken" in line]
+    assert len(lines) >= 3 and "(arabamericannews.com, 22 Mar)" in lines[0]
+    assert "(theyeshivaworld.com, 3 Feb)" in lines[-1]
+    assert "<https://" in out
+    assert "Nothing stored matches" in bot(loaded, "search", "zeppelin").stdout
 
 
 def test_update_detection_meets_the_issue_targets_on_the_eval_timeline() -> None:

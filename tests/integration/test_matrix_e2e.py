@@ -32,7 +32,7 @@ from bot.runtime.app import Runtime
 from bot.store.repo import now_utc
 from tests.conftest import REPO
 from tests.support.matrix_people import Person, wait_until
-from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, make_core, wait_for
+from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, drop_today, make_core, wait_for
 from tests.support.synapse_server import MatrixUser, SynapseHarness
 
 pytestmark = pytest.mark.synapse
@@ -233,8 +233,8 @@ async def test_a_scheduled_daily_digest_is_posted_in_the_room_with_its_stories_t
         await editor.say(room, "!news subscribe hostage-talks daily 07:30 America/New_York")
         confirm = await editor.wait_for_event(room, from_bot(bot_id, "Subscribed"), timeout=15)
         assert "daily at 07:30 America/New_York" in body(confirm)
-        for name in ("001.txt", "004.txt"):  # the day's news arrives
-            drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), name)
+        for name in ("001.txt", "004.txt"):  # the day's news arrives (published today)
+            drop_today(Path(env["NEWSDESK_SEEDS_DIR"]), name)
         await rt.scan_seeds()  # (waits for a periodic scan already under way)
         sub = rt.repo.subscriptions(platform="matrix", channel=room)[0]
         job = rt.scheduler.get_job(f"digest:{sub.id}")

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from bot.runtime.app import Runtime
 from bot.runtime.schedule import next_daily
 from bot.store.schema import subscriptions
-from tests.support.runtime_kit import ConsoleChannel, drop_seed, make_core, wait_for
+from tests.support.runtime_kit import ConsoleChannel, drop_seed, drop_today, make_core, wait_for
 
 
 async def test_daily_digest_is_scheduled_at_local_time_survives_a_restart_and_posts_a_threaded_digest(
@@ -28,8 +28,10 @@ async def test_daily_digest_is_scheduled_at_local_time_survives_a_restart_and_po
     local = job.next_run_time.astimezone(ZoneInfo("America/New_York"))
     assert (local.hour, local.minute) == (7, 30)
     assert job.next_run_time == next_daily("07:30", "America/New_York", datetime.now(UTC))
-    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
-    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "004.txt")
+    today = datetime.now(UTC).date().isoformat()
+    for name in ("001.txt", "004.txt"):  # published today
+        drop_today(Path(env["NEWSDESK_SEEDS_DIR"]), name)
+    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "002.txt")  # a backfill: published in February 2024
     await first.scan_seeds()
     await first.stop()
 
@@ -47,10 +49,14 @@ async def test_daily_digest_is_scheduled_at_local_time_survives_a_restart_and_po
         assert await second.drain(10)
         out = channel.text
         digest = out[out.index("Digest since"):]
-        assert "Hostage-release talks: " in digest and "new fact(s) from 2 source(s)" in digest
+        heads = digest.split("\n    Hostage-release talks\n")[0]
+        # the parent line is the story's headline: one whole sentence and its outlet, not counts
+        assert "Hostage-release talks: " in heads and "new fact(s)" not in heads
+        assert "(news-usa.today, " in heads or "(allisrael.com, " in heads
+        assert "(theyeshivaworld.com" not in digest  # the backfilled February article is not today's news
         # the story's reply is threaded under the digest and cites its sources
         assert "\n    Hostage-release talks\n" in digest
-        assert "news-usa.today, 2024-01-30" in digest and "allisrael.com, 2024-02-14" in digest
+        assert f"news-usa.today, {today}" in digest and f"allisrael.com, {today}" in digest
         # firing again the same day (a restart catch-up, a duplicate trigger) posts nothing more
         await second.run_digest(sub.id)
         assert await second.drain(10)
@@ -84,7 +90,7 @@ async def test_on_demand_digest_and_unsubscribe_drop_the_job(env: dict[str, str]
     rt = Runtime(core, [channel.adapter])
     await rt.start(start_adapters=False)
     try:
-        drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "003.txt")
+        drop_today(Path(env["NEWSDESK_SEEDS_DIR"]), "003.txt")
         await rt.scan_seeds()
         out = await channel.say(rt, "digest rafah-offensive")
         assert out.startswith("Digest since") and "Rafah offensive dispute" in out
@@ -104,7 +110,7 @@ async def test_a_digest_missed_while_the_bot_was_down_is_sent_once_at_start(env:
     channel = ConsoleChannel()
     core = make_core(env)
     rt = Runtime(core, [channel.adapter])
-    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
+    drop_today(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
     await rt.start(start_adapters=False)
     await rt.first_scan.wait()
     await rt.stop()

@@ -25,7 +25,7 @@ from bot.runtime.app import Runtime
 from bot.store import open_store
 from bot.store.runtime_repo import RuntimeRepo
 from tests.conftest import REPO
-from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, make_core, wait_for
+from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, drop_today, make_core, wait_for
 from tests.support.slack_emulator import (
     CHANNEL,
     EDITOR,
@@ -156,8 +156,8 @@ async def test_slash_command_subscribes_a_daily_digest_that_fires_threaded_and_w
 
         # news arrives, then the digest time comes (moved to now instead of waiting for 08:00)
         seeds = Path(env["NEWSDESK_SEEDS_DIR"])
-        drop_seed(seeds, "001.txt")
-        drop_seed(seeds, "004.txt")
+        drop_today(seeds, "001.txt")  # published today: a digest windows by publication time
+        drop_today(seeds, "004.txt")
         await rt.scan_seeds()
         slack_emulator.rate_limit_next("chat.postMessage", retry_after=1, skip=1)  # the digest's reply is refused once
         job.modify(next_run_time=datetime.now(UTC))

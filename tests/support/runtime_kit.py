@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -83,6 +84,13 @@ def drop_seed(seeds: Path, name: str, text: str | None = None) -> Path:
         partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
     return target
+
+
+def drop_today(seeds: Path, name: str) -> Path:
+    """Copy an eval article into the seeds folder as if published today (digests window by publication)."""
+    today = datetime.now(UTC).date().isoformat()
+    text = re.sub(r"(?m)^# date: .*$", f"# date: {today}", (ARTICLES / name).read_text(encoding="utf-8"), count=1)
+    return drop_seed(seeds, name, text)
 
 
 def article(name: str) -> tuple[str, str, str, str]:

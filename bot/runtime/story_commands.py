@@ -1,0 +1,100 @@
+"""The desk's reading commands on the shared `Router`: `updates`, `brief` and `search`.
+
+`updates STORY [since 24h]` is a digest for one story over a window of publication time,
+`brief STORY` the story's state of play and `search WORDS [in STORY]` past coverage, newest first.
+The posts are built in `bot.understand` (digest, brief, search); this module only parses and wires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.chat.router import Command, CommandError, Router
+from bot.domain import IncomingMessage, Post, Story
+from bot.runtime.core import Core
+from bot.runtime.syntax import SyntaxProblem, describe_duration, parse_duration
+from bot.store.repo import now_utc
+from bot.understand.brief import build_brief
+from bot.understand.digest import build_digest
+from bot.understand.search import build_search
+
+UPDATES_DEFAULT = timedelta(hours=24)
+UPDATES_MAX = timedelta(days=3650)  # a window back to the oldest coverage a desk keeps
+
+
+def parse_updates_args(args: list[str]) -> tuple[str, timedelta]:
+    """`STORY [since 24h]` (also `STORY 24h`) as the story id and the window's length."""
+    if not args:
+        raise SyntaxProblem("Say which story, e.g. 'updates hostage-talks since 24h'.")
+    rest = args[1:]
+    if rest and rest[0].lower() == "since":
+        rest = rest[1:]
+        if not rest:
+            raise SyntaxProblem("Say how far back after 'since', e.g. 'since 24h' or 'since 3d'.")
+    if len(rest) > 1:
+        raise SyntaxProblem(f"I didn't understand '{' '.join(rest)[:60]}'; say e.g. 'since 24h'.")
+    return args[0].lower(), parse_duration(rest[0] if rest else None, UPDATES_DEFAULT, UPDATES_MAX)
+
+
+def parse_search_args(args: list[str]) -> tuple[str, str | None]:
+    """`WORDS [in STORY]` as the words and the story id (None: every story)."""
+    story = None
+    if len(args) >= 3 and args[-2].lower() == "in":
+        story, args = args[-1].lower(), args[:-2]
+    words = " ".join(args).strip()
+    if not words:
+        raise SyntaxProblem("Say what to look for, e.g. 'search Rafah crossing in rafah-offensive'.")
+    return words, story
+
+
+class StoryCommands:
+    """Registers `updates`, `brief` and `search` on a router."""
+
+    def __init__(self, router: Router, core: Core) -> None:
+        self.core = core
+        add = router.register
+        add(Command("updates", "updates STORY [since 24h]",
+                    "what is new on a story (by publication time), threaded like a digest"), self.updates)
+        add(Command("brief", "brief STORY",
+                    "a story's state of play: key numbers and their history, who is involved, what is "
+                    "scheduled next, the last five developments, each cited"), self.brief)
+        add(Command("search", "search WORDS [in STORY]", "past coverage matching the words, newest first, cited"),
+            self.search)
+
+    def _story(self, story_id: str) -> Story:
+        stories = {s.id: s for s in self.core.store.list_stories()}
+        if story_id not in stories:
+            known = ", ".join(sorted(stories)) or "none yet"
+            raise CommandError(f"I don't track a story called '{story_id[:60]}' (tracked: {known}).")
+        return stories[story_id]
+
+    async def updates(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """A one-story digest of what was published in the window."""
+        try:
+            story_id, window = parse_updates_args(args)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        story = self._story(story_id)
+        post = await asyncio.to_thread(build_digest, self.core.store, [story], now_utc() - window, story.id,
+                                       self.core.settings.digest_top_updates)
+        if post is None:
+            return [Post(f"Nothing new on {story.id} published in the last {describe_duration(window)}.",
+                         [f"Say 'brief {story.id}' for the state of play."])]
+        return [post]
+
+    async def brief(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """The story's state of play."""
+        if len(args) != 1:
+            raise CommandError("Say which story, e.g. 'brief hostage-talks'.")
+        story = self._story(args[0].lower())
+        return [await asyncio.to_thread(build_brief, self.core.store, story)]
+
+    async def search(self, message: IncomingMessage, args: list[str]) -> list[Post]:
+        """Past coverage matching the words, newest first."""
+        try:
+            words, story_id = parse_search_args(args)
+        except SyntaxProblem as exc:
+            raise CommandError(str(exc)) from exc
+        story = self._story(story_id).id if story_id else None
+        return [await asyncio.to_thread(build_search, self.core.store, words[:500], story)]
