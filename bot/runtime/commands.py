@@ -20,6 +20,7 @@ from bot.runtime.core import Core
 from bot.runtime.feed_check import fetch_once, newest_lines
 from bot.runtime.feeds import save_outcome
 from bot.runtime.schedule import next_daily
+from bot.runtime.story_commands import tracked_story
 from bot.runtime.syntax import (
     SyntaxProblem,
     describe_duration,
@@ -87,11 +88,7 @@ class RuntimeCommands:
 
     # ---- helpers -------------------------------------------------------------------------
     def _story(self, story_id: str) -> Story:
-        stories = {s.id: s for s in self.core.store.list_stories()}
-        if story_id not in stories:
-            known = ", ".join(sorted(stories)) or "none yet"
-            raise CommandError(f"I don't track a story called '{story_id}' (tracked: {known}).")
-        return stories[story_id]
+        return tracked_story(self.core.store, story_id)
 
     # ---- status --------------------------------------------------------------------------
     async def status(self, message: IncomingMessage, args: list[str]) -> list[Post]:

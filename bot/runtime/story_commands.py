@@ -14,7 +14,7 @@ from bot.chat.router import Command, CommandError, Router
 from bot.domain import IncomingMessage, Post, Story
 from bot.runtime.core import Core
 from bot.runtime.syntax import SyntaxProblem, describe_duration, parse_duration
-from bot.store.repo import now_utc
+from bot.store.repo import Store, now_utc
 from bot.understand.brief import build_brief
 from bot.understand.digest import build_digest
 from bot.understand.search import build_search
@@ -48,6 +48,15 @@ def parse_search_args(args: list[str]) -> tuple[str, str | None]:
     return words, story
 
 
+def tracked_story(store: Store, story_id: str) -> Story:
+    """The tracked story with this id, or a person's mistake naming the stories tracked."""
+    stories = {s.id: s for s in store.list_stories()}
+    if story_id not in stories:
+        known = ", ".join(sorted(stories)) or "none yet"
+        raise CommandError(f"I don't track a story called '{story_id[:60]}' (tracked: {known}).")
+    return stories[story_id]
+
+
 class StoryCommands:
     """Registers `updates`, `brief` and `search` on a router."""
 
@@ -63,11 +72,7 @@ class StoryCommands:
             self.search)
 
     def _story(self, story_id: str) -> Story:
-        stories = {s.id: s for s in self.core.store.list_stories()}
-        if story_id not in stories:
-            known = ", ".join(sorted(stories)) or "none yet"
-            raise CommandError(f"I don't track a story called '{story_id[:60]}' (tracked: {known}).")
-        return stories[story_id]
+        return tracked_story(self.core.store, story_id)
 
     async def updates(self, message: IncomingMessage, args: list[str]) -> list[Post]:
         """A one-story digest of what was published in the window."""
