@@ -35,9 +35,10 @@ async def test_parsing_a_big_feed_in_a_thread_leaves_the_loop_responsive() -> No
     took = time.perf_counter() - started
     assert len(parsed.items) == 1000
     assert took > 0.15  # the parse takes a while ...
-    # ... yet the loop never stalled for more than a small part of it (inline, the stall is all of it);
-    # relative to the parse time so that a loaded machine slows both alike
-    assert gap < max(0.1, took / 4)
+    # ... yet the loop never stalled for more than part of it (inline, the stall is all of it);
+    # relative to the parse time so that a loaded machine slows both alike (the GIL is shared, so
+    # on a busy 2-core machine single stalls reach about a quarter of the parse)
+    assert gap < max(0.1, took / 2)
 
 
 async def test_parsing_in_a_process_pool_returns_items_and_errors() -> None:
