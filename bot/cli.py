@@ -318,6 +318,7 @@ async def _run(core: Core, forever: bool) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     if any(isinstance(p, ConsoleAdapter) for p in ports):
+        await runtime.scan_seeds()  # so the first line tells what seeds/ holds now, not before its scan
         print(strip_controls(welcome_line(core)), flush=True)
     try:
         await runtime.start()

@@ -65,8 +65,9 @@ def test_chat_in_a_terminal_starts_with_one_line_and_keeps_the_log_in_a_file(env
 
 
 def test_run_in_a_terminal_starts_with_the_line_and_logs_to_the_file(env: dict[str, str]) -> None:
+    drop_seed(Path(env["NEWSDESK_SEEDS_DIR"]), "001.txt")
     screen, stderr = _in_a_terminal(env, "run", ["help foo"], "There is no command 'foo'")
-    assert screen.lstrip().startswith("newsdesk-bot holds")
+    assert screen.lstrip().startswith("newsdesk-bot holds 1 article(s)")  # counted after the seeds scan
     assert "There is no command 'foo'" in screen
     assert "event=runtime_started" not in stderr + screen
     assert "event=runtime_started" in (Path(env["NEWSDESK_DATA_DIR"]) / "newsdesk.log").read_text()
