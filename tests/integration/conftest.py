@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.runtime.app import Runtime
 from tests.support import postgres
 from tests.support.fixtures import feed_server, fetcher, loopback_policy  # noqa: F401
 from tests.support.matrix_people import Person
+from tests.support.runtime_kit import ConsoleChannel, make_core
 from tests.support.synapse_server import SynapseHarness, start_harness, synapse_available
 
 
@@ -66,3 +68,21 @@ async def another(synapse: SynapseHarness) -> AsyncIterator[Person]:
         yield person
     finally:
         await person.close()
+
+
+@pytest.fixture
+async def channel() -> ConsoleChannel:
+    """A console channel whose posts the test reads."""
+    return ConsoleChannel()
+
+
+@pytest.fixture
+async def runtime(env: dict[str, str], channel: ConsoleChannel) -> AsyncIterator[Runtime]:
+    """A started runtime (fast seeds scans and feed ticks) posting to `channel`; test modules may
+    define their own `runtime`."""
+    core = make_core(env, seeds_rescan_seconds=0.2)
+    rt = Runtime(core, [channel.adapter], feed_tick_seconds=0.2)
+    await rt.start(start_adapters=False)
+    yield rt
+    await rt.stop()
+    core.close()

@@ -3,29 +3,11 @@ kind, untrack ending subscriptions, track computing updates, and mute/unmute hol
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.runtime.app import Runtime
 from bot.store.repo import now_utc
 from tests.support.runtime_kit import ConsoleChannel, drop_seed, make_core, wait_for
-
-
-@pytest.fixture
-async def channel() -> ConsoleChannel:
-    return ConsoleChannel()
-
-
-@pytest.fixture
-async def runtime(env: dict[str, str], channel: ConsoleChannel) -> AsyncIterator[Runtime]:
-    core = make_core(env, seeds_rescan_seconds=0.2)
-    rt = Runtime(core, [channel.adapter], feed_tick_seconds=0.2)
-    await rt.start(start_adapters=False)
-    yield rt
-    await rt.stop()
-    core.close()
 
 
 async def test_live_and_daily_coexist_and_each_change_is_said(runtime: Runtime, channel: ConsoleChannel) -> None:

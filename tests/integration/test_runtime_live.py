@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.runtime.app import Runtime
 from bot.store.repo import now_utc
 from tests.support.runtime_kit import ConsoleChannel, controlled_feed, drop_seed, make_core, wait_for
-
-
-@pytest.fixture
-async def channel() -> ConsoleChannel:
-    return ConsoleChannel()
-
-
-@pytest.fixture
-async def runtime(env: dict[str, str], channel: ConsoleChannel) -> AsyncIterator[Runtime]:
-    core = make_core(env, seeds_rescan_seconds=0.2)
-    rt = Runtime(core, [channel.adapter], feed_tick_seconds=0.2)
-    await rt.start(start_adapters=False)
-    yield rt
-    await rt.stop()
-    core.close()
 
 
 def headings(text: str) -> list[str]:
