@@ -185,9 +185,10 @@ class Pipeline:
         """These articles' sentences parsed in one batch: url -> sentence -> annotation."""
         if self._annotate is None or not todo:
             return {}
-        parsed = self._annotate([(split_sentences(raw.text), raw.published) for raw in todo])
-        return {raw.url: dict(zip(split_sentences(raw.text), notes, strict=True))
-                for raw, notes in zip(todo, parsed, strict=True)}
+        split = [split_sentences(raw.text) for raw in todo]
+        parsed = self._annotate([(sentences, raw.published) for sentences, raw in zip(split, todo, strict=True)])
+        return {raw.url: dict(zip(sentences, notes, strict=True))
+                for raw, sentences, notes in zip(todo, split, parsed, strict=True)}
 
     def _ingest_one(self, raw: RawArticle, report: IngestReport, notes: Mapping[str, Mapping[str, str]]) -> None:
         if not raw.text.strip():

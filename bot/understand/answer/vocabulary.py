@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 
+from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
+
 # Groups of words used interchangeably in news copy for one relation or thing.
 RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "head lead run chair direct helm boss chief leader chairman chairwoman chairperson director",
@@ -92,11 +94,9 @@ DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
     square nautical
 """.split())
-SPEECH_VERBS = frozenset("""
-    say tell add warn call describe insist argue claim write state declare announce note stress
-    explain reply respond acknowledge admit deny confirm suggest predict urge vow promise threaten
-    allege testify tweet post accuse pledge
-""".split())
+# the speech verbs quotes are attributed by, less "ask" (a question is not a statement), plus verbs
+# whose object is what was said ("accused X of ...", "pledged ...")
+SPEECH_VERBS = (QUOTE_SPEECH_VERBS - {"ask"}) | {"accuse", "pledge"}
 CHANGE_VERBS = frozenset("rise fall grow drop increase decrease climb cut jump slip shrink gain lose swell".split())
 REASON_MARKERS = frozenset("because since as after amid over due citing following".split())
 NEGATIONS = frozenset("not no never n't without nor none".split())

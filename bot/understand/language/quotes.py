@@ -13,7 +13,7 @@ from bot.understand.language.annotation import Annotated
 SPEECH_VERBS = frozenset(
     """say tell add warn call describe insist argue claim write state declare announce note stress
     explain ask reply respond acknowledge admit deny confirm suggest predict urge vow promise threaten
-    allege testify tweet post told""".split()
+    allege testify tweet post""".split()
 )
 _QUOTE = re.compile(r"“([^”\"]{2,})[”\"]?|\"([^\"”]{2,})[\"”]?")
 
