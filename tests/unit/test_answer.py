@@ -250,7 +250,7 @@ def test_a_relation_told_as_a_past_state_does_not_answer_a_present_question() ->
 
 def test_a_relation_before_being_briefly_named_is_told_as_a_past_state() -> None:
     from bot.understand.answer.question import analyse
-    from bot.understand.answer.score import relation_tokens, was_once
+    from bot.understand.answer.relation import relation_tokens, was_once
     from bot.understand.language.annotate import annotate_sentences
     q = analyse("Who was most recently named interim CEO of Halvard?")
     past, now = annotate_sentences([

@@ -15,8 +15,9 @@ from datetime import datetime
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
+from bot.understand.answer.relation import relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
-from bot.understand.answer.score import Scored, accepted, negated, rank, relation_tokens, was_once
+from bot.understand.answer.score import Scored, accepted, negated, rank
 
 _WORD = re.compile(r"[a-z0-9]+")
 _OLDEST = datetime.min

@@ -30,7 +30,17 @@ from bot.understand.answer.candidates import (
     title_words,
 )
 from bot.understand.answer.quantities import age_candidates, quantity_candidates
-from bot.understand.answer.question import LIGHT_VERBS, NUMERIC, Kind, Question
+from bot.understand.answer.question import NUMERIC, Kind, Question
+from bot.understand.answer.relation import (
+    PRONOUNS,
+    ROLE_FOCUS,
+    ROLE_KINDS,
+    asks_present,
+    other_arguments,
+    relation_tokens,
+    role_of,
+    was_once,
+)
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
@@ -47,12 +57,6 @@ from bot.understand.answer.vocabulary import (
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
-_SUBJ = frozenset(["nsubj", "csubj"])
-_OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
-ROLE_FOCUS = frozenset(["job", "role", "position", "post", "title", "thing", "step"])
-ROLE_KINDS = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PHRASE])
-_PRONOUNS = frozenset("he she they it we i".split())
-
 
 @dataclass
 class Scored:
@@ -61,143 +65,6 @@ class Scored:
     evidence: Evidence
     candidate: Candidate
     score: float
-
-
-def relation_tokens(q: Question, a: Annotated) -> set[int]:
-    """Sentence tokens that express the question's relation (its verb or noun, or a derivation)."""
-    if not q.relation:
-        return set()
-    forms = derivations(q.relation)
-    found = {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
-    if q.particle and q.relation in LIGHT_VERBS:  # "got back" is not "got"
-        found = {i for i in found if any(c.lower == q.particle for c in a.children(i))
-                 or i + 1 < len(a.tokens) and a.tokens[i + 1].lower == q.particle}
-    return found
-
-
-_WH = frozenset("who whom whose what which when where why how".split())
-
-
-def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:
-    """The named doer and the named thing done of verb i (nouns and names only, never pronouns):
-    passives ("run by X") and relative clauses ("the icebreaker run by X", "the years that his
-    lawyers asked for") followed."""
-    t = a.tokens[i]
-    subj: list[int] = []
-    obj: list[int] = []
-    passive = any(c.dep == "auxpass" or t.tag == "VBN" and c.dep == "aux" and c.lemma == "be" for c in a.children(i))
-    for c in a.children(i):
-        if c.dep == "nsubj":
-            (obj if passive else subj).append(c.i)  # "was Altman told": Altman is told
-        elif c.dep in ("dobj", "nsubjpass"):
-            obj.append(c.i)
-        elif c.dep == "agent":
-            subj += [g.i for g in a.children(c.i) if g.dep == "pobj"]
-    subj = [k for k in subj if a.tokens[k].pos in ("NOUN", "PROPN")]
-    obj = [k for k in obj if a.tokens[k].pos in ("NOUN", "PROPN")]
-    if t.dep in ("acl", "relcl") and a.tokens[t.head].pos in ("NOUN", "PROPN"):
-        if subj and not obj or t.dep == "acl" and t.tag == "VBN":
-            obj.append(t.head)
-        elif not subj:
-            subj.append(t.head)
-    return subj, obj
-
-
-def _argument_words(a: Annotated, i: int) -> tuple[set[str], bool, bool]:
-    """The noun and name words of argument i (its clauses left out); whether it holds a proper name;
-    whether it is a person noun ("his lawyers"). "UNRWA's chief" is a title, not a name."""
-    words: set[str] = set()
-    proper = False
-    stack = [i]
-    while stack:
-        k = stack.pop()
-        t = a.tokens[k]
-        if t.pos in ("NOUN", "PROPN"):
-            words |= {t.lemma.lower(), t.lower}
-            proper = proper or t.pos == "PROPN" and (k == i or t.dep in ("compound", "flat", "appos", "conj"))
-        stack += [c.i for c in a.children(k) if c.dep not in ("relcl", "acl", "advcl", "ccomp", "punct", "cc")]
-    return words, proper, a.tokens[i].lemma.lower() in PERSON_NOUNS
-
-
-def _clash(want: tuple[set[str], bool, bool], got: tuple[set[str], bool, bool]) -> bool:
-    """Whether two arguments are plainly different: two proper names that share no word, or two person
-    nouns ("prosecutors", "his lawyers") that differ. A description ("the agency", "the software
-    giant") may stand for a name, so it never clashes with one."""
-    w_words, w_proper, w_person = want
-    g_words, g_proper, g_person = got
-    if any(w == x or related(w, x) for w in w_words for x in g_words):
-        return False
-    return w_proper and g_proper or w_person and g_person and not w_proper and not g_proper
-
-
-def question_arguments(q: Question) -> tuple[list[tuple[set[str], bool, bool]], list[tuple[set[str], bool, bool]]]:
-    """The question's own subject and object of its relation verb, where a word of the question
-    (not the wh-word) fills them."""
-    a = q.parsed
-    verb = next((t for t in a.tokens if t.lemma.lower() == q.relation and t.pos == "VERB"), None)
-    if verb is None:
-        return [], []
-    subj, obj = _arguments(a, verb.i)
-
-    def own(args: list[int]) -> list[tuple[set[str], bool, bool]]:
-        out = []
-        for k in args:
-            lo, hi = a.subtree(k)
-            if not any(x.lower in _WH for x in a.tokens[lo:hi]):
-                out.append(_argument_words(a, k))
-        return out
-    # the role the wh-word fills is open, whatever the parser hung there ("who has X made chancellor")
-    return (own(subj) if q.role != "subj" else []), (own(obj) if q.role != "obj" else [])
-
-
-def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
-    """Whether every verb of the sentence that states the question's relation states it of someone
-    else: "the five to six years his lawyers asked for" does not say what prosecutors asked for."""
-    q_subj, q_obj = question_arguments(q)
-    if not q_subj and not q_obj:
-        return False
-    verbs = [r for r in rel if a.tokens[r].pos == "VERB"]
-    if not verbs:
-        return False
-    for r in verbs:
-        subj, obj = _arguments(a, r)
-        clash = False
-        for want, got in ((q_subj, subj), (q_obj, obj)):
-            if want and got and all(_clash(w, _argument_words(a, k)) for w in want for k in got):
-                clash = True
-        if not clash:
-            return False
-    return True
-
-
-def _role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
-    """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
-    h = cand.head
-    seen = 0
-    while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
-        t = a.tokens[h]
-        head = a.tokens[t.head]
-        if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
-            return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
-        if t.head in rel or (head.dep == "agent" and head.head in rel):
-            if t.dep in _SUBJ or head.dep == "agent":
-                return "subj"
-            if t.dep in _OBJ or head.dep == "prep":
-                return "obj"
-        # copula: "Qatar and Egypt have been the mediators"
-        if t.dep in _SUBJ and any(c.i in rel and c.dep in ("attr", "acomp") for c in a.children(t.head)):
-            return "subj"
-        if t.dep in ("conj", "appos") and t.head != t.i:
-            h = t.head
-            seen += 1
-            continue
-        break
-    if title_words(a, cand.start, cand.end) & rel:
-        return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
-    for r in rel:
-        if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
-            return "subj"
-    return ""
 
 
 def ev_matched(a: Annotated, q: Question) -> list[tuple[int, str]]:
@@ -353,33 +220,6 @@ def _other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
     return 0.0
 
 
-_ONCE = frozenset(["once", "formerly", "previously", "briefly", "initially", "originally"])
-
-
-def _asks_present(q: Question) -> bool:
-    """Whether the question asks about now: "now/latest/most recently", or a present-tense verb ("who's running")."""
-    if q.latest:
-        return True
-    tags = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
-    return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
-
-
-def was_once(a: Annotated, r: int) -> bool:
-    """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
-    briefly named interim CEO", "formerly ran Twitch"."""
-    if any(c.lower in _ONCE for c in a.children(r)):
-        return True
-    k, seen = r, 0
-    while seen < 3 and a.tokens[k].head != k:
-        if any(c.lower == "before" and c.dep in ("mark", "prep") for c in a.children(k)):
-            return True
-        parent = a.tokens[k].head
-        if a.tokens[parent].lower == "before":
-            return True
-        k, seen = parent, seen + 1
-    return False
-
-
 def _counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
     """Whether the number is the one the question's verb is about: "only 58 ... had worked" (its
     subject), "the 130 hostages still held" (a clause on the counted noun)."""
@@ -458,7 +298,7 @@ def _speaker_fit(q: Question, ev: Evidence, cand: Candidate) -> float:
     said = {w.lower().strip(".,'’s") for w in cand.speaker.split()}
     if said & {"he", "she"} and q.speaker_group:
         return -W.QUOTE_SPEAKER  # "he said" is not what a group or a country said
-    if said & _PRONOUNS or not said - {""}:
+    if said & PRONOUNS or not said - {""}:
         before = (ev.hit.before or "").lower()
         return W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER if any(w in before for w in q.speaker if len(w) > 2) else 0.0
     wanted = set(q.speaker)
@@ -632,7 +472,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
-    if rel and _asks_present(q) and all(was_once(a, r) for r in rel):
+    if rel and asks_present(q) and all(was_once(a, r) for r in rel):
         missing += W.STALE
     out = []
     for cand, extra in _typed(q, ev, rel):
@@ -640,7 +480,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             continue
         if q.open:
             extra += W.LONG * max(0, cand.end - cand.start - W.LONG_FROM)
-        role = _role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
+        role = role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
         if role == "title":
             role_score = W.ROLE_FIT * _title_share(ev, cand, rel) if q.role == "subj" else 0.0
         elif role:

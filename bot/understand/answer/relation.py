@@ -1,0 +1,186 @@
+"""The question's relation in a sentence: which tokens state it, who or what fills its roles,
+and whether the sentence states it of someone else or only as a past state."""
+
+from __future__ import annotations
+
+from bot.understand.answer.candidates import (
+    Candidate,
+    title_words,
+)
+from bot.understand.answer.question import LIGHT_VERBS, Kind, Question
+from bot.understand.answer.vocabulary import (
+    PERSON_NOUNS,
+    derivations,
+    related,
+)
+from bot.understand.language.annotation import Annotated
+
+_SUBJ = frozenset(["nsubj", "csubj"])
+_OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
+ROLE_FOCUS = frozenset(["job", "role", "position", "post", "title", "thing", "step"])
+ROLE_KINDS = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PHRASE])
+PRONOUNS = frozenset("he she they it we i".split())
+
+
+def relation_tokens(q: Question, a: Annotated) -> set[int]:
+    """Sentence tokens that express the question's relation (its verb or noun, or a derivation)."""
+    if not q.relation:
+        return set()
+    forms = derivations(q.relation)
+    found = {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
+    if q.particle and q.relation in LIGHT_VERBS:  # "got back" is not "got"
+        found = {i for i in found if any(c.lower == q.particle for c in a.children(i))
+                 or i + 1 < len(a.tokens) and a.tokens[i + 1].lower == q.particle}
+    return found
+
+
+_WH = frozenset("who whom whose what which when where why how".split())
+
+
+def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:
+    """The named doer and the named thing done of verb i (nouns and names only, never pronouns):
+    passives ("run by X") and relative clauses ("the icebreaker run by X", "the years that his
+    lawyers asked for") followed."""
+    t = a.tokens[i]
+    subj: list[int] = []
+    obj: list[int] = []
+    passive = any(c.dep == "auxpass" or t.tag == "VBN" and c.dep == "aux" and c.lemma == "be" for c in a.children(i))
+    for c in a.children(i):
+        if c.dep == "nsubj":
+            (obj if passive else subj).append(c.i)  # "was Altman told": Altman is told
+        elif c.dep in ("dobj", "nsubjpass"):
+            obj.append(c.i)
+        elif c.dep == "agent":
+            subj += [g.i for g in a.children(c.i) if g.dep == "pobj"]
+    subj = [k for k in subj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    obj = [k for k in obj if a.tokens[k].pos in ("NOUN", "PROPN")]
+    if t.dep in ("acl", "relcl") and a.tokens[t.head].pos in ("NOUN", "PROPN"):
+        if subj and not obj or t.dep == "acl" and t.tag == "VBN":
+            obj.append(t.head)
+        elif not subj:
+            subj.append(t.head)
+    return subj, obj
+
+
+def _argument_words(a: Annotated, i: int) -> tuple[set[str], bool, bool]:
+    """The noun and name words of argument i (its clauses left out); whether it holds a proper name;
+    whether it is a person noun ("his lawyers"). "UNRWA's chief" is a title, not a name."""
+    words: set[str] = set()
+    proper = False
+    stack = [i]
+    while stack:
+        k = stack.pop()
+        t = a.tokens[k]
+        if t.pos in ("NOUN", "PROPN"):
+            words |= {t.lemma.lower(), t.lower}
+            proper = proper or t.pos == "PROPN" and (k == i or t.dep in ("compound", "flat", "appos", "conj"))
+        stack += [c.i for c in a.children(k) if c.dep not in ("relcl", "acl", "advcl", "ccomp", "punct", "cc")]
+    return words, proper, a.tokens[i].lemma.lower() in PERSON_NOUNS
+
+
+def _clash(want: tuple[set[str], bool, bool], got: tuple[set[str], bool, bool]) -> bool:
+    """Whether two arguments are plainly different: two proper names that share no word, or two person
+    nouns ("prosecutors", "his lawyers") that differ. A description ("the agency", "the software
+    giant") may stand for a name, so it never clashes with one."""
+    w_words, w_proper, w_person = want
+    g_words, g_proper, g_person = got
+    if any(w == x or related(w, x) for w in w_words for x in g_words):
+        return False
+    return w_proper and g_proper or w_person and g_person and not w_proper and not g_proper
+
+
+def question_arguments(q: Question) -> tuple[list[tuple[set[str], bool, bool]], list[tuple[set[str], bool, bool]]]:
+    """The question's own subject and object of its relation verb, where a word of the question
+    (not the wh-word) fills them."""
+    a = q.parsed
+    verb = next((t for t in a.tokens if t.lemma.lower() == q.relation and t.pos == "VERB"), None)
+    if verb is None:
+        return [], []
+    subj, obj = _arguments(a, verb.i)
+
+    def own(args: list[int]) -> list[tuple[set[str], bool, bool]]:
+        out = []
+        for k in args:
+            lo, hi = a.subtree(k)
+            if not any(x.lower in _WH for x in a.tokens[lo:hi]):
+                out.append(_argument_words(a, k))
+        return out
+    # the role the wh-word fills is open, whatever the parser hung there ("who has X made chancellor")
+    return (own(subj) if q.role != "subj" else []), (own(obj) if q.role != "obj" else [])
+
+
+def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
+    """Whether every verb of the sentence that states the question's relation states it of someone
+    else: "the five to six years his lawyers asked for" does not say what prosecutors asked for."""
+    q_subj, q_obj = question_arguments(q)
+    if not q_subj and not q_obj:
+        return False
+    verbs = [r for r in rel if a.tokens[r].pos == "VERB"]
+    if not verbs:
+        return False
+    for r in verbs:
+        subj, obj = _arguments(a, r)
+        clash = False
+        for want, got in ((q_subj, subj), (q_obj, obj)):
+            if want and got and all(_clash(w, _argument_words(a, k)) for w in want for k in got):
+                clash = True
+        if not clash:
+            return False
+    return True
+
+
+def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
+    """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
+    h = cand.head
+    seen = 0
+    while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
+        t = a.tokens[h]
+        head = a.tokens[t.head]
+        if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
+            return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
+        if t.head in rel or (head.dep == "agent" and head.head in rel):
+            if t.dep in _SUBJ or head.dep == "agent":
+                return "subj"
+            if t.dep in _OBJ or head.dep == "prep":
+                return "obj"
+        # copula: "Qatar and Egypt have been the mediators"
+        if t.dep in _SUBJ and any(c.i in rel and c.dep in ("attr", "acomp") for c in a.children(t.head)):
+            return "subj"
+        if t.dep in ("conj", "appos") and t.head != t.i:
+            h = t.head
+            seen += 1
+            continue
+        break
+    if title_words(a, cand.start, cand.end) & rel:
+        return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
+    for r in rel:
+        if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
+            return "subj"
+    return ""
+
+
+_ONCE = frozenset(["once", "formerly", "previously", "briefly", "initially", "originally"])
+
+
+def asks_present(q: Question) -> bool:
+    """Whether the question asks about now: "now/latest/most recently", or a present-tense verb ("who's running")."""
+    if q.latest:
+        return True
+    tags = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
+    return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
+
+
+def was_once(a: Annotated, r: int) -> bool:
+    """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
+    briefly named interim CEO", "formerly ran Twitch"."""
+    if any(c.lower in _ONCE for c in a.children(r)):
+        return True
+    k, seen = r, 0
+    while seen < 3 and a.tokens[k].head != k:
+        if any(c.lower == "before" and c.dep in ("mark", "prep") for c in a.children(k)):
+            return True
+        parent = a.tokens[k].head
+        if a.tokens[parent].lower == "before":
+            return True
+        k, seen = parent, seen + 1
+    return False
