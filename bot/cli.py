@@ -29,10 +29,14 @@ from bot.redact import RedactingFormatter, redact_text
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.runtime.core import Core, build_core
 from bot.runtime.feeds import ingest_feed_urls
+from bot.runtime.leadership import WorkerOptions, WorkerOptionsError
 from bot.runtime.ports import configured_ports
 from bot.runtime.welcome import welcome_line
 from bot.settings import ConfigError, load_settings
 from bot.store import StoreError
+from bot.store.cluster import is_shared
+from bot.store.db import single_run_lock
+from bot.store.runtime_repo import RuntimeRepo
 from bot.text import strip_controls
 from bot.understand.digest import build_digest
 from bot.understand.language.model import ModelMissing
@@ -310,8 +314,10 @@ async def _run(core: Core, forever: bool) -> int:
         if holder:
             await holder[0].room_replaced(old, new)
 
-    ports = configured_ports(core.settings, on_room_replaced=room_replaced)
-    runtime = Runtime(core, ports)
+    options = WorkerOptions.from_environ(core.settings.environ)
+    shared = RuntimeRepo(core.store.engine) if is_shared(core.store.engine) else None
+    ports = configured_ports(core.settings, on_room_replaced=room_replaced, shared_state=shared)
+    runtime = Runtime(core, ports, options=options)
     holder.append(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -325,18 +331,21 @@ async def _run(core: Core, forever: bool) -> int:
     except AdapterStartError as exc:
         print(f"newsdesk-bot: cannot start {redact_text(str(exc))}", file=sys.stderr)
         return 2
-    waits = [asyncio.create_task(stop.wait())]
+    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(runtime.failed.wait())]
     console = next((p for p in ports if isinstance(p, ConsoleAdapter)), None)
     if console is not None and not forever:
         waits.append(asyncio.create_task(console.finished.wait()))
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    if not stop.is_set():
+    if not stop.is_set() and not runtime.failed.is_set():
         log.info("event=console_input_ended action=drain")
         if not await runtime.drain(timeout=60):
             log.warning("event=drain_timeout")
     for task in waits:
         task.cancel()
     await runtime.stop()
+    if runtime.failed.is_set():
+        print(f"newsdesk-bot: stopped: {redact_text(runtime.failure)}.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -416,14 +425,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             core.pipeline.ingest_paths([settings.seeds_dir]) if settings.seeds_dir.exists() else None
             return asyncio.run(_chat(core))
         if args.command == "run":
-            return asyncio.run(_run(core, args.forever))
+            with single_run_lock(settings.database_url):  # SQLite: one run at a time
+                return asyncio.run(_run(core, args.forever))
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the reader went away; say nothing more
         return 0
-    except (ConfigError, StoreError, ModelMissing) as exc:
+    except (ConfigError, StoreError, ModelMissing, WorkerOptionsError) as exc:
         print(f"newsdesk-bot: {redact_text(str(exc))}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the edge: one sentence, details only with -v

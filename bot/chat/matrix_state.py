@@ -111,6 +111,45 @@ class JsonFileStateStore:
             raise
 
 
+class KeyValue(Protocol):
+    """Small named values kept in the bot's store (the runtime's `RuntimeRepo` is one)."""
+
+    def get_state(self, key: str) -> str | None:
+        """The value saved under `key`, or None."""
+
+    def set_state(self, key: str, value: str) -> None:
+        """Save `value` under `key`, durably."""
+
+
+class DatabaseStateStore:
+    """`MatrixStateStore` in the bot's database, for several workers on one PostgreSQL.
+
+    Whichever worker leads next loads the same device, access token and sync position, so its
+    sync resumes where the last leader's handled batch ended (nothing replayed, nothing missed)
+    and its sends reuse the same device's transaction ids (a repeated send is recognised).
+    """
+
+    def __init__(self, values: KeyValue, user_id: str) -> None:
+        self.values = values
+        self.key = f"matrix_state:{user_id}"
+
+    def load(self) -> MatrixState | None:
+        """The saved state, or None when nothing was saved yet (or it cannot be read)."""
+        raw = self.values.get_state(self.key)
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            log.warning("matrix.state_unreadable key=%s", self.key)
+            return None
+        return MatrixState.from_dict(data) if isinstance(data, dict) else None
+
+    def save(self, state: MatrixState) -> None:
+        """Write the whole state in one statement (an upsert)."""
+        self.values.set_state(self.key, json.dumps(state.to_dict(), sort_keys=True))
+
+
 class MemoryStateStore:
     """`MatrixStateStore` kept in memory (for tools and tests that need no file)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,6 +147,10 @@ class Pipeline:
         self.tracker = make_filer(stories)
         self._find_updates = find_updates
         self._annotate = annotate
+        # held around storing and judging each article (not around parsing): the runtime sets a
+        # cluster-wide lock when several workers share the store, so their parsing runs in
+        # parallel while update ids are written one article at a time, in id order
+        self.write_guard: Callable[[], AbstractContextManager[object]] = nullcontext
 
     def ingest(self, raws: Sequence[RawArticle]) -> IngestReport:
         """Ingest a batch of articles in publication order; re-ingesting the same input changes nothing.
@@ -154,7 +159,8 @@ class Pipeline:
         this one is stored, filed and judged.
         """
         report = IngestReport()
-        self._finish_cut_off(report)
+        with self.write_guard():
+            self._finish_cut_off(report)
         ordered = sorted(raws, key=_order_key)
         todo = self._needs_annotation(ordered)
         chunks = [ordered[i:i + INGEST_CHUNK] for i in range(0, len(ordered), INGEST_CHUNK)]
@@ -167,7 +173,8 @@ class Pipeline:
                     pending = ahead.submit(self._annotations, [r for r in chunks[k + 1] if r.url in todo])
                 for raw in chunk:
                     try:
-                        self._ingest_one(raw, report, notes)
+                        with self.write_guard():
+                            self._ingest_one(raw, report, notes)
                     except Exception as exc:  # one bad article must not stop the batch
                         log.exception("event=ingest_failed url=%s", raw.url)
                         report.failures.append(f"{raw.url}: {exc.__class__.__name__}: {exc}")
@@ -327,6 +334,10 @@ class Pipeline:
         after its articles arrived), in publication order, as if they had arrived with it."""
         if self._find_updates is None:
             return []
+        with self.write_guard():
+            return self._detect_story_updates(story)
+
+    def _detect_story_updates(self, story: Story) -> list[Update]:
         recorded: list[Update] = []
         filed = self.store.story_sentences_by_article(story.id)
         moments = {article_id: self.store.article_moment(article_id) for article_id, _ in filed}

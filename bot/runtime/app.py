@@ -4,6 +4,11 @@
 the persisted subscriptions, so they survive a restart; a digest missed while the bot was down is
 sent on start), starts the outbox worker and every adapter. Everything found is written to the
 outbox first and sent from there.
+
+On PostgreSQL several runtimes share the work (`bot.runtime.leadership`): each polls the feeds it
+claims and ingests them; the leader alone scans seeds/, runs the digests, the outbox worker and the
+adapters, and a follower takes those over when the leader dies. `Runtime.role` says which this
+one is ("single" on SQLite, where one process runs).
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from bot.ingest.pipeline import IngestReport
 from bot.runtime.commands import RuntimeCommands
 from bot.runtime.core import Core
 from bot.runtime.delivery import Delivery
-from bot.runtime.feeds import fetch_policy, poll_due_feeds
+from bot.runtime.feeds import fetch_policy, poll_claimed_feeds, poll_due_feeds
+from bot.runtime.leadership import Leadership, WorkerOptions
 from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
 from bot.runtime.story_commands import StoryCommands
+from bot.store.cluster import INGEST_LOCK, FeedLeases, LeaderLock, SessionLock, is_shared, worker_id
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 
@@ -38,6 +45,8 @@ log = logging.getLogger("bot.runtime")
 FIRST_SCAN_WAIT_SECONDS = 60.0
 
 FEED_TICK_SECONDS = 15.0
+
+HANDLED_MESSAGES_KEPT = timedelta(days=2)
 
 
 class AdapterStartError(Exception):
@@ -48,13 +57,28 @@ class Runtime:
     """Everything `newsdesk-bot run` does, for any set of chat ports."""
 
     def __init__(self, core: Core, ports: Sequence[ChatPort], ask: Ask | None = None,
-                 clock: Callable[[], datetime] = now_utc, feed_tick_seconds: float = FEED_TICK_SECONDS) -> None:
+                 clock: Callable[[], datetime] = now_utc, feed_tick_seconds: float = FEED_TICK_SECONDS,
+                 options: WorkerOptions | None = None) -> None:
         self.core = core
         self.clock = clock
         self.repo = RuntimeRepo(core.store.engine)
         self.delivery = Delivery(core, self.repo, clock)
         self.ports = {p.platform: p for p in ports}
-        self.worker = OutboxWorker(self.repo, self.ports, clock)
+        self.options = options or WorkerOptions(feed_tick_seconds=feed_tick_seconds)
+        self.shared = is_shared(core.store.engine)  # several workers may run on this store
+        self.worker_id = worker_id()
+        # rows written by followers reach the leader's outbox worker within a second
+        self.worker = OutboxWorker(self.repo, self.ports, clock, idle_seconds=1.0 if self.shared else 5.0)
+        self._ingest_guard: SessionLock | None = None
+        self.leases: FeedLeases | None = None
+        self.leadership: Leadership | None = None
+        if self.shared:
+            self._ingest_guard = SessionLock(core.store.engine, INGEST_LOCK)
+            core.pipeline.write_guard = self._ingest_guard
+            self.leases = FeedLeases(core.store.engine, self.worker_id, self.options.lease_seconds)
+            self.leadership = Leadership(LeaderLock(core.store.engine), self.options.retry_seconds)
+        self.failed = asyncio.Event()  # set when this worker must stop (it lost the leader lock, ...)
+        self.failure = ""
         self.router = Router(core, ask)
         RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply,
                         self.ingest_items, lambda: self.scheduler.running)
@@ -62,7 +86,7 @@ class Runtime:
         self.router.room_admin = self._room_admin
         self.router.thread_story = self._thread_story
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.feed_tick_seconds = feed_tick_seconds
+        self.feed_tick_seconds = self.options.feed_tick_seconds
         self.first_scan = asyncio.Event()  # set: no scan pending; `start` clears it until its first scan
         self.first_scan.set()
         self._ingest_lock = asyncio.Lock()  # one ingest at a time: seeds scan and feed poll share the store
@@ -72,21 +96,52 @@ class Runtime:
         self._leaving: dict[tuple[str, str, str], RoomLeaver] = {}
 
     # ---- lifecycle -----------------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        """"single" (SQLite: this process does everything), "leader" or "follower" (PostgreSQL)."""
+        if self.leadership is None:
+            return "single"
+        return "leader" if self.leadership.leading else "follower"
+
     async def start(self, start_adapters: bool = True) -> None:
-        """Schedule every job, start the outbox worker and (optionally) the adapters."""
+        """Schedule the feed polls; then, when this runtime leads (always on SQLite), the seeds scan,
+        the digests, the outbox worker and (optionally) the adapters. A follower keeps trying to lead."""
         self.first_scan.clear()
         await asyncio.to_thread(self.delivery.init_cursor)
         self._fetcher = Fetcher(fetch_policy(self.core))
         await self._fetcher.__aenter__()
         now = self.clock()
-        self.scheduler.add_job(self.scan_seeds, "interval", seconds=self.core.settings.seeds_rescan_seconds,
-                               id="seeds", next_run_time=now, max_instances=1, coalesce=True)
         self.scheduler.add_job(self.poll_feeds, "interval", seconds=self.feed_tick_seconds, id="feeds",
                                next_run_time=now, max_instances=1, coalesce=True)
+        if self.leases is not None:
+            self.scheduler.add_job(self._renew_leases, "interval", seconds=max(0.5, self.options.lease_seconds / 3),
+                                   id="leases", max_instances=1, coalesce=True)
+        self.scheduler.start()
+        if self.leadership is None or await self.leadership.try_lead():
+            try:
+                await self._lead(now, start_adapters)
+            except AdapterStartError:
+                await self.stop()
+                raise
+        else:
+            self.first_scan.set()  # a follower scans nothing and answers nobody
+        if self.leadership is not None:
+            self._tasks.append(asyncio.create_task(
+                self.leadership.watch(functools.partial(self._take_over, start_adapters), self._fail),
+                name="leadership"))
+        log.info("event=runtime_started role=%s worker=%s platforms=%s seeds_every=%ss feeds_every=%ss",
+                 self.role, self.worker_id, ",".join(self.ports), self.core.settings.seeds_rescan_seconds,
+                 self.feed_tick_seconds)
+
+    async def _lead(self, now: datetime, start_adapters: bool) -> None:
+        """Start what only the leader runs: seeds scan, digests (and missed ones), outbox worker, adapters."""
+        self.scheduler.add_job(self.scan_seeds, "interval", seconds=self.core.settings.seeds_rescan_seconds,
+                               id="seeds", next_run_time=now, max_instances=1, coalesce=True, replace_existing=True)
         subs = await asyncio.to_thread(self.repo.subscriptions, None, None, None, True)
         for sub in subs:
             self.schedule_digest(sub)
-        self.scheduler.start()
+        if self.shared:
+            await asyncio.to_thread(self.repo.forget_messages, now - HANDLED_MESSAGES_KEPT)
         self._tasks.append(asyncio.create_task(self.worker.run(), name="outbox"))
         for sub in subs:
             await self._catch_up(sub, now)
@@ -98,10 +153,31 @@ class Runtime:
                     try:
                         await port.start(self._on_message_for(port))
                     except Exception as exc:
-                        await self.stop()
                         raise AdapterStartError(f"{port.platform}: {exc}") from exc
-        log.info("event=runtime_started platforms=%s subscriptions=%d seeds_every=%ss feeds_every=%ss",
-                 ",".join(self.ports), len(subs), self.core.settings.seeds_rescan_seconds, self.feed_tick_seconds)
+        log.info("event=leading worker=%s subscriptions=%d", self.worker_id, len(subs))
+
+    async def _take_over(self, start_adapters: bool) -> None:
+        """This follower holds the leader lock now: wait out the grace time, then lead."""
+        log.info("event=leader_elected worker=%s grace=%.1fs", self.worker_id, self.options.grace_seconds)
+        await asyncio.sleep(self.options.grace_seconds)  # an old leader cut off from the database stops first
+        try:
+            await self._lead(self.clock(), start_adapters)
+        except AdapterStartError as exc:
+            self._fail(f"cannot start {exc}")
+
+    def _fail(self, why: str) -> None:
+        """Stop sending at once and tell whoever runs us (`failed`) to stop this worker."""
+        self.failure = why
+        self.worker.stop()
+        log.error("event=worker_stopping worker=%s reason=%r", self.worker_id, why)
+        self.failed.set()
+
+    async def _renew_leases(self) -> None:
+        if self.leases is not None:
+            try:
+                await asyncio.to_thread(self.leases.renew)
+            except Exception:
+                log.exception("event=lease_renew_failed worker=%s", self.worker_id)
 
     async def stop(self) -> None:
         """Stop the scheduler, the worker and the adapters, then release the fetcher."""
@@ -126,7 +202,19 @@ class Runtime:
         if self._fetcher is not None:
             await self._fetcher.close()
             self._fetcher = None
+        await asyncio.to_thread(self._release_shared)
         log.info("event=runtime_stopped")
+
+    def _release_shared(self) -> None:
+        """Give back feed claims, the leader lock and the lock connections (a clean exit hands over at once)."""
+        if self.leases is not None:
+            with contextlib.suppress(Exception):
+                self.leases.release_all()
+        if self.leadership is not None:
+            self.leadership.release()
+        if self._ingest_guard is not None:
+            self._ingest_guard.close()
+        self.delivery.close()
 
     async def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every post due now has been sent or given up on; False on timeout."""
@@ -161,6 +249,11 @@ class Runtime:
     async def handle(self, port: ChatPort, message: IncomingMessage) -> None:
         """Answer one message: the router's posts as replies, each reply tree threaded under its head."""
         log.info("event=message platform=%s channel=%s sender=%s", message.platform, message.channel, message.sender)
+        if self.shared and message.platform != "console" and message.message_id and not await asyncio.to_thread(
+                self.repo.take_message, message.platform, message.channel, message.message_id, self.worker_id):
+            log.info("event=message_already_handled platform=%s channel=%s message=%s", message.platform,
+                     message.channel, message.message_id)
+            return
         with contextlib.suppress(TimeoutError):  # answer from the seeds, not from an empty store at start-up
             await asyncio.wait_for(self.first_scan.wait(), timeout=FIRST_SCAN_WAIT_SECONDS)
         for post in await self.router.handle(message):
@@ -232,8 +325,12 @@ class Runtime:
         if self._fetcher is None:
             return report
         try:
-            report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock,
-                                          slack=timedelta(seconds=self.feed_tick_seconds / 2))
+            slack = timedelta(seconds=self.feed_tick_seconds / 2)
+            if self.leases is not None:
+                report = await poll_claimed_feeds(self.core, self._fetcher, self.leases, self.clock(),
+                                                  self._ingest_lock, slack, self.options.claim_batch)
+            else:
+                report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock, slack=slack)
             await asyncio.to_thread(self.repo.set_state, "last_feed_poll", self.clock().isoformat())
             await asyncio.to_thread(self.delivery.check_feed_health)
             await self.after_ingest()

@@ -12,6 +12,7 @@ from bot.domain import Answer
 from bot.ingest.pipeline import Pipeline
 from bot.settings import Settings
 from bot.store import Store, open_store
+from bot.store.cluster import exclusive
 from bot.understand.answer import answer_question
 from bot.understand.filing import StoryTracker
 from bot.understand.language.annotate import annotate_batch_json
@@ -38,10 +39,11 @@ class Core:
 def build_core(settings: Settings) -> Core:
     """Open the store, make the configured stories and feeds current in it, wire the pipeline."""
     store = open_store(settings.database_url)
-    store.sync_config_stories(settings.stories)
-    for feed in settings.feeds:
-        store.upsert_feed(feed.url, title=feed.title, story_ids=feed.stories, fulltext=feed.fulltext,
-                          interval_seconds=feed.interval_seconds, defined_in="config")
+    with exclusive(store.engine, "newsdesk:config-sync"):  # workers starting together sync one at a time
+        store.sync_config_stories(settings.stories)
+        for feed in settings.feeds:
+            store.upsert_feed(feed.url, title=feed.title, story_ids=feed.stories, fulltext=feed.fulltext,
+                              interval_seconds=feed.interval_seconds, defined_in="config")
     stories = store.list_stories()
     pipeline = Pipeline(store, stories, StoryTracker, find_updates, annotate_batch_json)
     return Core(settings, store, pipeline)

@@ -3,6 +3,12 @@
 Live updates are read from the store past a persisted cursor, so an update found just before a
 crash is still delivered after it; every row has an idempotency key, so doing the same work twice
 writes nothing new. The outbox worker sends the rows.
+
+Several workers on one PostgreSQL each write live posts after their own ingest: reading the
+cursor, writing the rows and moving the cursor happen under one cluster-wide lock
+(`SessionLock`), and outbox keys are unique with INSERT ... ON CONFLICT DO NOTHING, so a post is
+written once whichever worker found its update. Articles are stored and judged under another
+cluster-wide lock, so update ids become visible in id order and the cursor never skips one.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from bot.domain import Post, Story, Update
 from bot.redact import redact_url
 from bot.runtime.core import Core
 from bot.runtime.flood import fold_until
+from bot.store.cluster import DELIVERY_LOCK, SessionLock
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import NewPost, OutboxRow, RuntimeRepo, Subscription
 from bot.understand.digest import build_digest, update_line
@@ -60,19 +67,25 @@ class Delivery:
     def __post_init__(self) -> None:
         self.crash_after_write = self.core.settings.environ.get(CRASH_KNOB, "") == "1"
         # one writer at a time: a seeds scan and a feed poll finishing together must not both
-        # read the cursor or a channel's flood window before the other has written
+        # read the cursor or a channel's flood window before the other has written; with several
+        # workers, `_cluster` extends that to every process on the store
         self._lock = threading.RLock()
+        self._cluster = SessionLock(self.repo.engine, DELIVERY_LOCK)
+
+    def close(self) -> None:
+        """Give back the cluster lock's connection."""
+        self._cluster.close()
 
     # ---- live ----------------------------------------------------------------------------
     def init_cursor(self) -> None:
         """On a store's first run, start live delivery after the updates already there."""
         if self.repo.get_state(CURSOR) is None:
             known = self.core.store.list_updates()
-            self.repo.set_state(CURSOR, str(max((u.id or 0 for u in known), default=0)))
+            self.repo.init_state(CURSOR, str(max((u.id or 0 for u in known), default=0)))
 
     def dispatch_updates(self) -> int:
         """Write live posts for updates found since the cursor; returns how many rows were written."""
-        with self._lock:
+        with self._lock, self._cluster.held():
             return self._dispatch_updates()
 
     def _dispatch_updates(self) -> int:
@@ -177,7 +190,7 @@ class Delivery:
     # ---- digests -------------------------------------------------------------------------
     def queue_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
         """Write a subscription's daily digest (nothing on a quiet day); returns rows written."""
-        with self._lock:
+        with self._lock, self._cluster.held():
             return self._queue_digest(sub_id, fire_time)
 
     def _queue_digest(self, sub_id: int, fire_time: datetime | None) -> int:
@@ -210,7 +223,7 @@ class Delivery:
     # ---- feed health ---------------------------------------------------------------------
     def check_feed_health(self) -> int:
         """Tell subscribed channels once when a feed starts failing and once when it recovers."""
-        with self._lock:
+        with self._lock, self._cluster.held():
             return self._check_feed_health()
 
     def _check_feed_health(self) -> int:

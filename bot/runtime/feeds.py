@@ -2,6 +2,9 @@
 
 Fetches run concurrently (each feed's own limits apply inside the fetcher); ingest runs one
 feed at a time in a worker thread, so the store sees one writer and the event loop never blocks.
+With several workers on one PostgreSQL, `poll_claimed_feeds` polls only the feeds this worker
+claimed (`FeedLeases`: SKIP LOCKED and a lease), a batch at a time, so the workers share the feeds
+and none is polled by two at once.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from bot.ingest.guard import FetchPolicy
 from bot.ingest.pipeline import IngestReport
 from bot.ingest.poll import FeedState, PollOutcome, poll_feed
 from bot.runtime.core import Core
+from bot.store.cluster import FeedLeases
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +96,28 @@ async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = No
     if not rows:
         return IngestReport()
     return await poll_feeds(core, fetcher, rows, moment, ingest_lock)
+
+
+async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, now: datetime,
+                             ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
+                             batch: int = 25) -> IngestReport:
+    """Claim due feeds a batch at a time and poll them, until no unclaimed feed is due.
+
+    Each feed's outcome (next poll time included) is saved before its lease is let go, so another
+    worker never sees it due again in between. A batch bounds how much one worker takes while the
+    others are free; the lease of a worker that dies mid-poll expires and the feed is polled again.
+    """
+    report = IngestReport()
+    while True:
+        rows = await asyncio.to_thread(leases.claim_due, now, slack, batch)
+        if not rows:
+            return report
+        log.info("event=feeds_claimed count=%d worker=%s", len(rows), leases.owner)
+        try:
+            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock))
+        finally:
+            for row in rows:
+                await asyncio.to_thread(leases.release, row["url"])
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:

@@ -7,6 +7,20 @@ Replies wait for their parent's message id; edits wait for the post they edit. A
 pauses that platform for `retry_after`; a transient error retries with backoff; a permanent one
 marks the row failed with why and disables the subscription it was for, except a refusal of
 that one post's content (`ContentRefused`: too large, invalid blocks), which fails the row only.
+
+Several workers: only the leader runs this worker. When a leader dies with a row 'sending', the
+next leader's `run` puts it back to pending (`requeue_interrupted`) with its attempt counted, so
+it is looked up before it is sent again. What holds then, per platform:
+- Matrix: exactly once. The transaction id is the row key, and the new leader logs in with the
+  same device and access token (kept in the store on PostgreSQL), so the homeserver answers the
+  repeated PUT with the event it already created.
+- Slack: exactly once as far as Slack's history shows it: every message carries its key in its
+  metadata and `find_sent` reads the channel (or thread) back before posting again. A post that
+  Slack accepted but does not show in history yet when the new leader looks (a window of well
+  under a second after a crash, plus the grace time a new leader waits) could be posted twice.
+- Console: at least once (nothing to look a post up in).
+A leader that lost its lock connection stops this worker at once, and a new leader waits two lock
+checks before starting it, so two leaders never send side by side.
 """
 
 from __future__ import annotations
@@ -45,8 +59,9 @@ class OutboxWorker:
     """Sends due outbox rows through the ports, one platform at a time in row order."""
 
     def __init__(self, repo: RuntimeRepo, ports: Mapping[str, ChatPort],
-                 clock: Callable[[], datetime] = now_utc) -> None:
+                 clock: Callable[[], datetime] = now_utc, idle_seconds: float = 5.0) -> None:
         self.repo = repo
+        self.idle_seconds = idle_seconds  # longest sleep: rows other processes write are seen this soon
         self.ports = dict(ports)
         self.clock = clock
         self._wake = asyncio.Event()
@@ -81,8 +96,8 @@ class OutboxWorker:
     def _sleep_seconds(self) -> float:
         nxt = self.repo.next_due(list(self.ports))
         if nxt is None:
-            return 5.0
-        return max(0.05, min(5.0, (nxt - self.clock()).total_seconds()))
+            return self.idle_seconds
+        return max(0.05, min(self.idle_seconds, (nxt - self.clock()).total_seconds()))
 
     async def drain_once(self) -> int:
         """Try every due row once; returns how many were sent."""

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.chat.console import ConsoleAdapter
 from bot.chat.matrix_config import MatrixConfig, MatrixConfigError
-from bot.chat.matrix_state import JsonFileStateStore
+from bot.chat.matrix_state import DatabaseStateStore, JsonFileStateStore, KeyValue, MatrixStateStore
 from bot.chat.port import ChatPort
 from bot.settings import ConfigError, Settings
 
@@ -22,11 +22,13 @@ RoomReplaced = Callable[[str, str], Awaitable[None]]
 
 
 def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                     on_room_replaced: RoomReplaced | None = None) -> list[ChatPort]:
+                     on_room_replaced: RoomReplaced | None = None, shared_state: KeyValue | None = None
+                     ) -> list[ChatPort]:
     """The chat ports to run: Slack and Matrix when their environment is set, else the console.
 
     `on_room_replaced(old, new)` is called when a Matrix room was upgraded (the runtime moves that
-    room's subscriptions and queued posts to the new room).
+    room's subscriptions and queued posts to the new room). With `shared_state` (several workers
+    on one PostgreSQL) the Matrix state lives there instead of in a local file.
     """
     ports: list[ChatPort] = []
     env = settings.environ
@@ -53,8 +55,9 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
         except MatrixConfigError as exc:
             raise ConfigError(f"Matrix: {exc}.") from exc
         if matrix is not None:
-            ports.append(MatrixAdapter(matrix, JsonFileStateStore(matrix.state_path),
-                                       on_room_replaced=on_room_replaced))
+            state: MatrixStateStore = (DatabaseStateStore(shared_state, matrix.user_id) if shared_state is not None
+                                       else JsonFileStateStore(matrix.state_path))
+            ports.append(MatrixAdapter(matrix, state, on_room_replaced=on_room_replaced))
     if not ports:
         ports.append(ConsoleAdapter(stdin, stdout))
     return ports

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy import Table, and_, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, Row
 
 from bot.domain import Citation, Post
 from bot.store.repo import now_utc, utc
-from bot.store.schema import outbox, runtime_state, subscriptions
+from bot.store.schema import handled_messages, outbox, runtime_state, subscriptions
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,17 @@ def _sub(row: Row[Any]) -> Subscription:
                         tuple(json.loads(row.only_terms or "[]")), tuple(json.loads(row.except_terms or "[]")),
                         bool(row.enabled), row.disabled_reason, utc(row.created_at) or now_utc(),
                         utc(row.last_digest_at))
+
+
+def _insert_new(conn: Connection, table: Table, keys: Sequence[str], values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on the unique `keys`; True when the row was new.
+
+    Safe when several workers write the same row at once: one insert wins, the others do nothing
+    (no check-then-insert race, no unique-violation error to handle).
+    """
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+    return bool(conn.execute(stmt).rowcount)
 
 
 def _mute_key(platform: str, channel: str, story: str) -> str:
@@ -219,14 +231,12 @@ class RuntimeRepo:
         now = now_utc()
         with self.engine.begin() as conn:
             for p in posts:
-                if conn.execute(select(outbox.c.id).where(outbox.c.key == p.key)).first():
-                    continue
-                conn.execute(insert(outbox).values(
-                    key=p.key, platform=p.platform, channel=p.channel, story_id=p.story, kind=p.kind,
-                    payload=post_to_json(p.post), parent_key=p.parent_key, edit_key=p.edit_key,
-                    group_key=p.group_key, subscription_id=p.subscription_id, status="pending", attempts=0,
-                    next_attempt_at=p.not_before or now, created_at=now))
-                added.append(p.key)
+                if _insert_new(conn, outbox, ["key"], dict(
+                        key=p.key, platform=p.platform, channel=p.channel, story_id=p.story, kind=p.kind,
+                        payload=post_to_json(p.post), parent_key=p.parent_key, edit_key=p.edit_key,
+                        group_key=p.group_key, subscription_id=p.subscription_id, status="pending", attempts=0,
+                        next_attempt_at=p.not_before or now, created_at=now)):
+                    added.append(p.key)
         return added
 
     def row(self, key: str) -> OutboxRow | None:
@@ -406,10 +416,27 @@ class RuntimeRepo:
             return conn.execute(select(runtime_state.c.value).where(runtime_state.c.key == key)).scalar()
 
     def set_state(self, key: str, value: str) -> None:
-        """Store a small runtime value."""
+        """Store a small runtime value (an upsert: two workers setting it at once cannot collide)."""
         with self.engine.begin() as conn:
-            if conn.execute(select(runtime_state.c.key).where(runtime_state.c.key == key)).first():
-                conn.execute(update(runtime_state).where(runtime_state.c.key == key)
-                             .values(value=value, updated_at=now_utc()))
-            else:
-                conn.execute(insert(runtime_state).values(key=key, value=value, updated_at=now_utc()))
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            stmt = dialect.insert(runtime_state).values(key=key, value=value, updated_at=now_utc())
+            conn.execute(stmt.on_conflict_do_update(index_elements=["key"],
+                                                    set_={"value": value, "updated_at": now_utc()}))
+
+    def init_state(self, key: str, value: str) -> bool:
+        """Store a runtime value only if it is not set yet; True when this call set it."""
+        with self.engine.begin() as conn:
+            return _insert_new(conn, runtime_state, ["key"], dict(key=key, value=value, updated_at=now_utc()))
+
+    # ---- incoming messages -----------------------------------------------------------------
+    def take_message(self, platform: str, channel: str, message_id: str, worker: str) -> bool:
+        """Record that this worker answers a message; False when it was taken before (a redelivery,
+        or the same event seen again by another worker after its chat connection moved there)."""
+        with self.engine.begin() as conn:
+            return _insert_new(conn, handled_messages, ["platform", "channel", "message_id"], dict(
+                platform=platform, channel=channel, message_id=message_id, worker=worker, handled_at=now_utc()))
+
+    def forget_messages(self, before: datetime) -> int:
+        """Drop the record of messages handled before `before` (platforms redeliver within minutes)."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(delete(handled_messages).where(handled_messages.c.handled_at < before)).rowcount)

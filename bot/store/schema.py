@@ -138,6 +138,10 @@ feeds = Table(
     Column("last_polled", DateTime(timezone=True)),
     Column("next_poll", DateTime(timezone=True)),
     Column("items_seen", Integer, nullable=False, default=0),
+    # who is polling the feed now and until when (migration 7): several workers on one PostgreSQL
+    # claim a feed with SELECT ... FOR UPDATE SKIP LOCKED and this lease, renewed while they poll
+    Column("lease_owner", Text),
+    Column("lease_until", DateTime(timezone=True)),
 )
 
 seed_files = Table(
@@ -220,6 +224,18 @@ Index("ix_outbox_due", outbox.c.status, outbox.c.next_attempt_at)
 Index("ix_outbox_channel_story", outbox.c.platform, outbox.c.channel, outbox.c.story_id, outbox.c.created_at)
 Index("ix_outbox_group", outbox.c.group_key)
 
+# incoming chat messages a worker took on (migration 7): a redelivery, or the same event seen again
+# by another worker after a reconnect, finds its row and is not answered twice
+handled_messages = Table(
+    "handled_messages", metadata,
+    Column("platform", String(40), primary_key=True),
+    Column("channel", Text, primary_key=True),
+    Column("message_id", Text, primary_key=True),
+    Column("worker", Text, nullable=False, default=""),
+    Column("handled_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_handled_messages_at", handled_messages.c.handled_at)
+
 runtime_state = Table(
     "runtime_state", metadata,
     Column("key", Text, primary_key=True),
@@ -290,6 +306,17 @@ def _v6_pending(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE articles ADD COLUMN pending TEXT"))
 
 
+def _v7_workers(conn: Connection) -> None:
+    """Several workers: a lease on each feed poll, and the incoming messages already taken on."""
+    have = {c["name"] for c in inspect(conn).get_columns("feeds")}
+    if "lease_owner" not in have:
+        conn.execute(text("ALTER TABLE feeds ADD COLUMN lease_owner TEXT"))
+    if "lease_until" not in have:
+        kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+        conn.execute(text(f"ALTER TABLE feeds ADD COLUMN lease_until {kind}"))
+    metadata.create_all(conn, tables=[handled_messages])
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
@@ -297,4 +324,5 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _v4_live_and_daily),
     (5, _v5_fact_index),
     (6, _v6_pending),
+    (7, _v7_workers),
 ]

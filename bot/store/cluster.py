@@ -1,0 +1,250 @@
+"""What several `run` processes on one PostgreSQL share: locks, the leader lock and feed-poll leases.
+
+PostgreSQL only; on SQLite one process runs (`bot.store.db.single_run_lock`) and these degrade to
+what one process needs: in-process locks, leadership always held, leases that nobody else reads.
+
+- `SessionLock`: a cluster-wide mutex (a session-level advisory lock on its own connection) for
+  short critical sections: storing and judging one article, writing live posts past the cursor.
+  A process that dies loses its connection and with it the lock, at once.
+- `LeaderLock`: `pg_try_advisory_lock` on a dedicated connection, held for the process's life.
+- `FeedLeases`: due feeds claimed with `SELECT ... FOR UPDATE SKIP LOCKED` and a lease (owner and
+  expiry) renewed while the poll runs, so no feed is polled by two workers at once and the claim
+  of a worker that died expires after `lease_seconds`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.repo import now_utc, utc
+from bot.store.schema import feeds
+
+log = logging.getLogger("bot.store.cluster")
+
+LEADER_LOCK = "newsdesk:leader"
+INGEST_LOCK = "newsdesk:ingest"
+DELIVERY_LOCK = "newsdesk:delivery"
+
+
+def is_shared(engine: Engine) -> bool:
+    """Whether several processes may use this store at once (PostgreSQL) or only one (SQLite)."""
+    return engine.dialect.name == "postgresql"
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for a lock name."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
+
+
+def worker_id() -> str:
+    """This process's name in leases and logs: host, pid and a random suffix (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def _dedicated(engine: Engine) -> Connection:
+    """A connection of its own in autocommit mode: advisory locks must not sit inside a transaction."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+class SessionLock:
+    """A mutex shared by every worker on the store (see module docstring); also a mutex between
+    threads of this process. Use as a context manager around short critical sections."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self.engine = engine
+        self.key = advisory_key(name)
+        self.name = name
+        self._local = threading.Lock()
+        self._conn: Connection | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock for the `with` block."""
+        with self._local:
+            if not is_shared(self.engine):
+                yield
+                return
+            self._acquire()
+            try:
+                yield
+            finally:
+                self._release()
+
+    def __call__(self) -> Any:
+        """`lock()` is `lock.held()`, so the lock can be passed where a context-manager factory is wanted."""
+        return self.held()
+
+    def _acquire(self) -> None:
+        for attempt in (1, 2):  # a connection broken since last time (database restart) is replaced once
+            try:
+                if self._conn is None:
+                    self._conn = _dedicated(self.engine)
+                self._conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": self.key})
+                return
+            except SQLAlchemyError:
+                self._drop()
+                if attempt == 2:
+                    raise
+
+    def _release(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+        except SQLAlchemyError:  # the connection is gone, and the lock with it
+            log.warning("event=cluster_lock_release_failed lock=%s", self.name)
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except SQLAlchemyError:
+                pass
+        self._conn = None
+
+    def close(self) -> None:
+        """Give back the dedicated connection (any lock it held is released with it)."""
+        with self._local:
+            if self._conn is not None:
+                with suppress(SQLAlchemyError):
+                    self._conn.close()
+                self._conn = None
+
+
+class LeaderLock:
+    """The leader lock (see module docstring). Not thread-safe: one caller at a time."""
+
+    def __init__(self, engine: Engine, name: str = LEADER_LOCK) -> None:
+        self.engine = engine
+        self.key = advisory_key(name)
+        self._conn: Connection | None = None
+        self.held = False
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; True when this process holds it now."""
+        if not is_shared(self.engine):
+            self.held = True
+            return True
+        if self.held:
+            return self.still_held()
+        try:
+            if self._conn is None:
+                self._conn = _dedicated(self.engine)
+            self.held = bool(self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+        except SQLAlchemyError as exc:
+            log.warning("event=leader_lock_unreachable error=%r", exc.__class__.__name__)
+            self._drop()
+            self.held = False
+        return self.held
+
+    def still_held(self) -> bool:
+        """Whether the lock is still ours: False once its connection broke (the server then let it go)."""
+        if not is_shared(self.engine):
+            return True
+        if self._conn is None or not self.held:
+            return False
+        try:  # a session-level lock lasts as long as its session: a live connection still holds it
+            self._conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            self._drop()
+            self.held = False
+        return self.held
+
+    def release(self) -> None:
+        """Let the lock go (a clean shutdown: a follower takes over at its next try)."""
+        if self._conn is not None and self.held:
+            with suppress(SQLAlchemyError):
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+        self.held = False
+        self._drop()
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()
+                self._conn.close()
+            except SQLAlchemyError:
+                pass
+        self._conn = None
+
+
+def _feed_dict(row: Any) -> dict[str, Any]:
+    item = dict(row)
+    item["stories"] = json.loads(item["stories"] or "[]")
+    for key in ("last_polled", "next_poll", "lease_until"):
+        item[key] = utc(item[key])
+    return item
+
+
+class FeedLeases:
+    """Claims due feeds for one worker (see module docstring)."""
+
+    def __init__(self, engine: Engine, owner: str, lease_seconds: float) -> None:
+        self.engine = engine
+        self.owner = owner
+        self.lease = timedelta(seconds=lease_seconds)
+
+    def claim_due(self, now: datetime, slack: timedelta = timedelta(0), limit: int = 50) -> list[dict[str, Any]]:
+        """Claim up to `limit` feeds due by `now + slack` that nobody holds a live lease on; returns
+        their rows (as `Store.feed_rows` gives them). Rows another worker is claiming right now are
+        skipped, not waited for."""
+        moment = now_utc()
+        due = or_(feeds.c.next_poll.is_(None), feeds.c.next_poll <= now + slack)
+        free = or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < moment)
+        with self.engine.begin() as conn:
+            urls = list(conn.execute(
+                select(feeds.c.url).where(and_(due, free))
+                .order_by(feeds.c.next_poll.nulls_first(), feeds.c.url).limit(limit)
+                .with_for_update(skip_locked=True)).scalars())
+            if not urls:
+                return []
+            conn.execute(update(feeds).where(feeds.c.url.in_(urls))
+                         .values(lease_owner=self.owner, lease_until=moment + self.lease))
+            rows = conn.execute(select(feeds).where(feeds.c.url.in_(urls)).order_by(feeds.c.url)).mappings().all()
+        return [_feed_dict(r) for r in rows]
+
+    def renew(self) -> int:
+        """Push back the expiry of every lease this worker holds; returns how many it holds."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(update(feeds).where(feeds.c.lease_owner == self.owner)
+                                    .values(lease_until=now_utc() + self.lease)).rowcount)
+
+    def release(self, url: str) -> None:
+        """Give a polled feed back (its next poll time was saved first)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(feeds).where(and_(feeds.c.url == url, feeds.c.lease_owner == self.owner))
+                         .values(lease_owner=None, lease_until=None))
+
+    def release_all(self) -> int:
+        """Give back every feed this worker holds (clean shutdown)."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(update(feeds).where(feeds.c.lease_owner == self.owner)
+                                    .values(lease_owner=None, lease_until=None)).rowcount)
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Run a block while no other worker runs a block of the same name (start-up work such as
+    making the configured stories and feeds current); a plain block on SQLite."""
+    lock = SessionLock(engine, name)
+    try:
+        with lock.held():
+            yield
+    finally:
+        lock.close()
