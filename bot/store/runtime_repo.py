@@ -106,8 +106,9 @@ def _insert_new(conn: Connection, table: Table, keys: Sequence[str], values: dic
     (no check-then-insert race, no unique-violation error to handle).
     """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
-    return bool(conn.execute(stmt).rowcount)
+    stmt = (dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+            .returning(*(table.c[k] for k in keys)))
+    return conn.execute(stmt).first() is not None
 
 
 def _mute_key(platform: str, channel: str, story: str) -> str:
