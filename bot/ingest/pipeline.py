@@ -147,7 +147,7 @@ class Pipeline:
         self.tracker = make_filer(stories)
         self._find_updates = find_updates
         self._annotate = annotate
-        # held around storing and judging each article (not around parsing): the runtime sets a
+        # held around storing and judging each article (not around parsing): the composition root sets a
         # cluster-wide lock when several workers share the store, so their parsing runs in
         # parallel while update ids are written one article at a time, in id order
         self.write_guard: Callable[[], AbstractContextManager[object]] = nullcontext

@@ -36,7 +36,7 @@ from bot.runtime.leadership import Leadership, WorkerOptions
 from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
 from bot.runtime.story_commands import StoryCommands
-from bot.store.cluster import INGEST_LOCK, FeedLeases, LeaderLock, SessionLock, is_shared, worker_id
+from bot.store.cluster import FeedLeases, LeaderLock, is_shared, worker_id
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 
@@ -69,12 +69,9 @@ class Runtime:
         self.worker_id = worker_id()
         # rows written by followers reach the leader's outbox worker within a second
         self.worker = OutboxWorker(self.repo, self.ports, clock, idle_seconds=1.0 if self.shared else 5.0)
-        self._ingest_guard: SessionLock | None = None
         self.leases: FeedLeases | None = None
         self.leadership: Leadership | None = None
         if self.shared:
-            self._ingest_guard = SessionLock(core.store.engine, INGEST_LOCK)
-            core.pipeline.write_guard = self._ingest_guard
             self.leases = FeedLeases(core.store.engine, self.worker_id, self.options.lease_seconds)
             self.leadership = Leadership(LeaderLock(core.store.engine), self.options.retry_seconds)
         self.failed = asyncio.Event()  # set when this worker must stop (it lost the leader lock, ...)
@@ -212,8 +209,6 @@ class Runtime:
                 self.leases.release_all()
         if self.leadership is not None:
             self.leadership.release()
-        if self._ingest_guard is not None:
-            self._ingest_guard.close()
         self.delivery.close()
 
     async def drain(self, timeout: float = 30.0) -> bool:

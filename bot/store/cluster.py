@@ -84,10 +84,6 @@ class SessionLock:
             finally:
                 self._release()
 
-    def __call__(self) -> Any:
-        """`lock()` is `lock.held()`, so the lock can be passed where a context-manager factory is wanted."""
-        return self.held()
-
     def _acquire(self) -> None:
         for attempt in (1, 2):  # a connection broken since last time (database restart) is replaced once
             try:
