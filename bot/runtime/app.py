@@ -322,7 +322,7 @@ class Runtime:
         try:
             slack = timedelta(seconds=self.feed_tick_seconds / 2)
             if self.leases is not None:
-                report = await poll_claimed_feeds(self.core, self._fetcher, self.leases, self.clock(),
+                report = await poll_claimed_feeds(self.core, self._fetcher, self.leases, self.clock,
                                                   self._ingest_lock, slack, self.options.claim_batch)
             else:
                 report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock, slack=slack)

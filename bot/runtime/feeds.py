@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -98,7 +98,7 @@ async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = No
     return await poll_feeds(core, fetcher, rows, moment, ingest_lock)
 
 
-async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, now: datetime,
+async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, clock: Callable[[], datetime],
                              ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
                              batch: int = 25) -> IngestReport:
     """Claim due feeds a batch at a time and poll them, until no unclaimed feed is due.
@@ -106,9 +106,12 @@ async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, n
     Each feed's outcome (next poll time included) is saved before its lease is let go, so another
     worker never sees it due again in between. A batch bounds how much one worker takes while the
     others are free; the lease of a worker that dies mid-poll expires and the feed is polled again.
+    Each batch reads the clock afresh: the next poll is counted from when the poll really ran, not
+    from when an earlier (slow) batch started.
     """
     report = IngestReport()
     while True:
+        now = clock()
         rows = await asyncio.to_thread(leases.claim_due, now, slack, batch)
         if not rows:
             return report
