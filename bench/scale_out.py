@@ -2,7 +2,7 @@
 
 For each worker count, on a fresh database of one local PostgreSQL cluster (tests/support/postgres.py)
 with feeds served over HTTP on 127.0.0.1 by this process:
-- polling: POLL_FEEDS small feeds (ETag, 304 when unchanged) all made due at once; the time until
+- polling: POLL_FEEDS small feeds on 10 ports (ETag, 304 when unchanged) all made due at once; the time until
   every one was polled and given back, for the first fetch (200) and for a cycle of 304s;
 - ingest: ARTICLES generated articles on one story (bench/ingest_scale.py's dock strike), 50 per
   feed, all made due at once; the time until every article is stored, filed and judged.
@@ -40,6 +40,7 @@ from tests.support.postgres import available, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 PER_FEED = 50
+PORTS = 10
 STORIES_TOML = """[[story]]
 id = "dock-strike"
 title = "Dock strike"
@@ -60,7 +61,11 @@ class FeedSite:
             f"<description>{escape(''.join(f'<p>{escape(p)}</p>' for p in a.text.splitlines()))}</description></item>"
             for a in generate(count)]
         self.article_feeds = [self._rss("".join(items[i:i + PER_FEED])) for i in range(0, len(items), PER_FEED)]
-        self.base = ""
+        self.bases: list[str] = []  # PORTS ports: the fetcher allows 2 requests at a time per host and port
+
+    def url(self, kind: str, i: int) -> str:
+        """Where feed `i` of a kind ("a" articles, "p" polling) is served."""
+        return f"{self.bases[i % len(self.bases)]}/{kind}/{i}.xml"
 
     @staticmethod
     def _rss(body: str) -> bytes:
@@ -93,9 +98,9 @@ def prepare(url: str, site: FeedSite, polls: int) -> Engine:
     store = open_store(url)
     far = now_utc() + timedelta(days=1)
     for i in range(len(site.article_feeds)):
-        store.upsert_feed(f"{site.base}/a/{i}.xml", defined_in="cli", interval_seconds=3600, fulltext=False)
+        store.upsert_feed(site.url("a", i), defined_in="cli", interval_seconds=3600, fulltext=False)
     for i in range(polls):
-        store.upsert_feed(f"{site.base}/p/{i}.xml", defined_in="cli", interval_seconds=3600, fulltext=False)
+        store.upsert_feed(site.url("p", i), defined_in="cli", interval_seconds=3600, fulltext=False)
     with store.engine.begin() as conn:
         conn.execute(update(feeds).values(next_poll=far))
     return store.engine
@@ -110,16 +115,17 @@ async def until(check, what: str, timeout: float = 1800.0) -> float:  # type: ig
     return time.perf_counter() - started
 
 
-async def cycle(engine: Engine, prefix: str, what: str) -> float:
-    """Make every feed under `prefix` due now; seconds until each was polled and handed back."""
+async def cycle(engine: Engine, kind: str, what: str) -> float:
+    """Make every feed of a kind due now; seconds until each was polled and handed back."""
     mark = now_utc()
+    pattern = f"%/{kind}/%"
     with engine.begin() as conn:
-        conn.execute(update(feeds).where(feeds.c.url.like(f"{prefix}%")).values(next_poll=None))
+        conn.execute(update(feeds).where(feeds.c.url.like(pattern)).values(next_poll=None))
 
     def done() -> bool:
         with engine.connect() as conn:
             left = conn.execute(select(func.count()).select_from(feeds).where(
-                feeds.c.url.like(f"{prefix}%"),
+                feeds.c.url.like(pattern),
                 (feeds.c.last_polled.is_(None)) | (feeds.c.last_polled < mark) | feeds.c.lease_owner.is_not(None)
             )).scalar()
         return left == 0
@@ -145,8 +151,8 @@ async def run_with(workers: int, server: str, site: FeedSite, count: int, polls:
                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err))
     try:
         await until(lambda: all("event=runtime_started" in f.read_text() for f in files), "workers up", 120)
-        first = await cycle(engine, f"{site.base}/p/", "the first polling cycle")
-        again = await cycle(engine, f"{site.base}/p/", "the 304 cycle")
+        first = await cycle(engine, "p", "the first polling cycle")
+        again = await cycle(engine, "p", "the 304 cycle")
 
         def ingested() -> bool:
             with engine.connect() as conn:
@@ -155,7 +161,7 @@ async def run_with(workers: int, server: str, site: FeedSite, count: int, polls:
                                        .where(articles.c.pending.is_not(None))).scalar()
             return stored == count and pending == 0
 
-        ingest = await cycle(engine, f"{site.base}/a/", "the article feeds")
+        ingest = await cycle(engine, "a", "the article feeds")
         ingest += await until(ingested, "every article stored and judged")
         shares = [len(re.findall(r"event=feed_ingested", f.read_text())) for f in files]
     finally:
@@ -186,9 +192,9 @@ async def main() -> None:
     app.router.add_get("/p/{i}.xml", site.poll_feed)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    site.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    for _ in range(PORTS):
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+    site.bases = [f"http://127.0.0.1:{address[1]}" for address in runner.addresses]
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp, running_postgres() as server:
         config = Path(tmp) / "config"

@@ -10,6 +10,7 @@ and none is polled by two at once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -51,11 +52,15 @@ def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
 
 
 async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
-                     ingest_lock: asyncio.Lock | None = None) -> IngestReport:
+                     ingest_lock: asyncio.Lock | None = None,
+                     on_saved: Callable[[str], None] | None = None) -> IngestReport:
     """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
 
     `ingest_lock`, when given, is held around each ingest (never around fetching), so a feed poll
     and a seeds scan never write to the store at once and updates are committed in id order.
+    Feeds that brought nothing new (or failed) are recorded first, then the changed ones are
+    ingested one by one; `on_saved(url)` runs (in a worker thread) right after each feed's outcome
+    is recorded, so a claimed feed can be handed back without waiting for the others' ingest.
     """
     lock = ingest_lock or asyncio.Lock()
     report = IngestReport()
@@ -66,7 +71,8 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
     if budget.refused:
         log.info("event=fulltext_capped skipped=%d per_poll=%d per_host=%d", budget.refused,
                  settings.fulltext_per_poll, settings.fulltext_per_host)
-    for row, outcome in zip(rows, outcomes, strict=True):
+    pairs = list(zip(rows, outcomes, strict=True))
+    for row, outcome in sorted(pairs, key=lambda pair: pair[1].items is not None and not pair[1].error):
         items_seen = row["items_seen"]
         if outcome.error:
             log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
@@ -79,8 +85,15 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
             log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
                      len(outcome.items), result.added, len(result.updates))
             report.merge(result)
-        await asyncio.to_thread(save_outcome, core, outcome, items_seen)
+        await asyncio.to_thread(_save_and_tell, core, row["url"], outcome, items_seen, on_saved)
     return report
+
+
+def _save_and_tell(core: Core, url: str, outcome: PollOutcome, items_seen: int,
+                   on_saved: Callable[[str], None] | None) -> None:
+    save_outcome(core, outcome, items_seen)
+    if on_saved is not None:
+        on_saved(url)
 
 
 async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None,
@@ -116,11 +129,19 @@ async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, c
         if not rows:
             return report
         log.info("event=feeds_claimed count=%d worker=%s", len(rows), leases.owner)
+        released: set[str] = set()
         try:
-            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock))
-        finally:
+            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock,
+                                          on_saved=functools.partial(_release, leases, released)))
+        finally:  # a poll that failed as a whole: hand its feeds back (they are still due)
             for row in rows:
-                await asyncio.to_thread(leases.release, row["url"])
+                if row["url"] not in released:
+                    await asyncio.to_thread(leases.release, row["url"])
+
+
+def _release(leases: FeedLeases, released: set[str], url: str) -> None:
+    leases.release(url)
+    released.add(url)
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:

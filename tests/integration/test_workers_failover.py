@@ -251,11 +251,23 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     answered = [m["ts"] for m in bot_posts(emulator) if m.get("thread_ts") == ts and not m.get("metadata")]
     await until(lambda: len({p.feed for p in served.polls if p.end}) == FEEDS, 20, "every feed polled")
 
-    # 1. SIGKILL the leader; a follower must take over the chat side within seconds
+    # 1. SIGKILL the leader while Slack holds a live post it has taken (Slack has the message, the
+    # leader dies before hearing back); a follower must take over the chat side within seconds
+    # and must not post it again
+    store = open_store(env["NEWSDESK_DATABASE_URL"])
+    repo = RuntimeRepo(store.engine)
+    await until(lambda: all(r.status in ("sent", "done") for r in repo.rows()), 20, "the first posts sent")
+    emulator.hold_next("chat.postMessage")
+    calls = len(emulator.calls)
+    served.items[6] = ["005.txt"]
+    held = await emulator.wait_for_call("chat.postMessage", timeout=20, after=calls)
     opened = len(emulator.calls_to("apps.connections.open"))
     killed_at = time.monotonic()
     first_leader.proc.send_signal(signal.SIGKILL)
     first_leader.proc.wait()
+    emulator.release_held()
+    held_key = held.params["metadata"]["event_payload"]["key"]
+    assert repo.row(held_key).status == "sending"  # type: ignore[union-attr]
     await until(lambda: len(emulator.calls_to("apps.connections.open")) > opened, 15, "a new Socket Mode connection")
     takeover = emulator.calls_to("apps.connections.open")[-1].at - killed_at
     survivors = [w for w in workers if w is not first_leader]
@@ -268,12 +280,10 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     await emulator.wait_for_connections(1, timeout=10)
     await emulator.redeliver(envelopes[0])
     new_articles_at = time.monotonic()
-    served.items[4] = ["005.txt"]
     served.items[5] = ["006.txt", "007.txt"]
 
     # 2. SIGKILL the other worker while it polls the slow feed (or, failing that, whoever does)
     other = next(w for w in survivors if w is not second_leader)
-    store = open_store(env["NEWSDESK_DATABASE_URL"])
     try:
         def polling_slow() -> Worker | None:
             if not served.in_flight(0):
@@ -283,7 +293,7 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
             return next((w for w in survivors if owner and w.id == owner), None)
 
         victim: Worker | None = None
-        deadline = time.monotonic() + 12
+        deadline = time.monotonic() + 8
         while victim is None or (victim is not other and time.monotonic() < deadline):
             await asyncio.sleep(0.05)
             found = polling_slow()
@@ -302,7 +312,6 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
         # the articles that appeared after the first kill are ingested and posted
         await until(lambda: sum(1 for p in served.polls if p.feed == 5 and p.start > new_articles_at and p.end) >= 1,
                     20, "feed 5 polled with its new articles")
-        repo = RuntimeRepo(store.engine)
         await until(lambda: all(r.status in ("sent", "done") for r in repo.rows()) and len(repo.rows()) > 2,
                     30, "every outbox row sent")
         await asyncio.sleep(1.0)  # anything sent twice would show up by now
@@ -320,6 +329,8 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     sent_rows = [r for r in rows if r.status == "sent" and r.kind != "edit"]
     assert len(posted) == len(set(posted)), sorted(k for k in posted if posted.count(k) > 1)
     assert {k for k, _ in posted} == {r.key for r in sent_rows}
+    assert posted.count((held_key, 0)) == 1  # the post held when the leader died: looked up, not sent again
+    assert "event=outbox_already_sent key=" + held_key in second_leader.text()
     assert sum(1 for r in sent_rows if r.kind == "live") >= 2
     # the digest once, although every leader catches up on it at start
     [digest] = [r for r in rows if r.kind == "digest"]
@@ -339,11 +350,14 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
             gap = b.start - a.start
             assert gap >= INTERVAL - TICK - 0.3, f"feed {i} polled again after {gap:.2f} s"
             gaps.append(gap)
-    worst = max(gaps)
-    print(f"poll gaps: median {statistics.median(gaps):.2f} s, max {worst:.2f} s "
+    worst, p90 = max(gaps), statistics.quantiles(gaps, n=10)[-1]
+    print(f"poll gaps: median {statistics.median(gaps):.2f} s, 90th percentile {p90:.2f} s, max {worst:.2f} s "
           f"(interval {INTERVAL} s, tick {TICK} s, lease {LEASE} s, slow feed {SLOW} s)")
-    assert worst <= INTERVAL + LEASE + SLOW + 2 * TICK + 2.5
-    assert statistics.median(gaps) <= INTERVAL + 2 * TICK + 0.5
+    # a feed whose poller died waits for its lease to expire (renewed every third of it until the
+    # death) and for a survivor to finish the batch it is busy with; the others are on time, give
+    # or take a slow batch on a busy machine
+    assert worst <= INTERVAL + LEASE * 4 / 3 + SLOW + 2 * TICK + 4
+    assert p90 <= INTERVAL + SLOW + 2 * TICK + 1
     # the work was shared: every worker polled feeds
     for w in workers:
         assert "event=feeds_claimed" in w.text(), f"{w.name} never polled"
