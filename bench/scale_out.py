@@ -80,8 +80,7 @@ class FeedSite:
         etag = f'"p{i}"'
         if request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers={"ETag": etag})
-        body = self._rss(f"<item><title>Item {i}</title><link>http://127.0.0.1/p/{i}</link>"
-                         f"<description>Nothing about docks here {i}.</description></item>")
+        body = self._rss("")  # an empty feed: polling cost only, nothing to ingest
         return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
 
 
@@ -151,19 +150,21 @@ async def run_with(workers: int, server: str, site: FeedSite, count: int, polls:
                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err))
     try:
         await until(lambda: all("event=runtime_started" in f.read_text() for f in files), "workers up", 120)
+        print(f"{workers} worker(s) up (logs in {logs})", flush=True)
         first = await cycle(engine, "p", "the first polling cycle")
         again = await cycle(engine, "p", "the 304 cycle")
 
         def ingested() -> bool:
             with engine.connect() as conn:
-                stored = conn.execute(select(func.count()).select_from(articles)).scalar()
+                stored = conn.execute(select(func.count()).select_from(articles)
+                                      .where(articles.c.url.like("https://wire.example/%"))).scalar()
                 pending = conn.execute(select(func.count()).select_from(articles)
                                        .where(articles.c.pending.is_not(None))).scalar()
             return stored == count and pending == 0
 
         ingest = await cycle(engine, "a", "the article feeds")
         ingest += await until(ingested, "every article stored and judged")
-        shares = [len(re.findall(r"event=feed_ingested", f.read_text())) for f in files]
+        shares = [len(re.findall(r"event=feed_ingested url=\S+/a/\d+\.xml items=\d+ added=[1-9]", f.read_text())) for f in files]
     finally:
         for p in procs:
             p.terminate()
