@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,6 +38,7 @@ log = logging.getLogger("bot.store.cluster")
 LEADER_LOCK = "newsdesk:leader"
 INGEST_LOCK = "newsdesk:ingest"
 DELIVERY_LOCK = "newsdesk:delivery"
+SHARE = 4  # a worker claims at most a quarter of the feeds due at once (see `FeedLeases.claim_due`)
 
 
 def is_shared(engine: Engine) -> bool:
@@ -196,17 +197,23 @@ class FeedLeases:
         self.owner = owner
         self.lease = timedelta(seconds=lease_seconds)
 
-    def claim_due(self, now: datetime, slack: timedelta = timedelta(0), limit: int = 50) -> list[dict[str, Any]]:
-        """Claim up to `limit` feeds due by `now + slack` that nobody holds a live lease on; returns
-        their rows (as `Store.feed_rows` gives them). Rows another worker is claiming right now are
-        skipped, not waited for."""
+    def claim_due(self, now: datetime, slack: timedelta = timedelta(0), limit: int = 50,
+                  share: int = SHARE) -> list[dict[str, Any]]:
+        """Claim feeds due by `now + slack` that nobody holds a live lease on; returns their rows
+        (as `Store.feed_rows` gives them). Rows another worker is claiming right now are skipped,
+        not waited for. At most `limit`, and at most 1/`share` of what is due (at least one), so
+        a few due feeds are spread over several workers instead of all going to the first."""
         moment = now_utc()
         due = or_(feeds.c.next_poll.is_(None), feeds.c.next_poll <= now + slack)
         free = or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < moment)
         with self.engine.begin() as conn:
+            waiting = int(conn.execute(select(func.count()).select_from(feeds).where(and_(due, free))).scalar() or 0)
+            if not waiting:
+                return []
+            take = max(1, min(limit, -(-waiting // max(1, share))))
             urls = list(conn.execute(
                 select(feeds.c.url).where(and_(due, free))
-                .order_by(feeds.c.next_poll.nulls_first(), feeds.c.url).limit(limit)
+                .order_by(feeds.c.next_poll.nulls_first(), feeds.c.url).limit(take)
                 .with_for_update(skip_locked=True)).scalars())
             if not urls:
                 return []

@@ -31,8 +31,8 @@ def test_two_claimers_split_the_due_feeds_and_never_share_one(store: Store) -> N
     a = FeedLeases(store.engine, "a", lease_seconds=30)
     b = FeedLeases(store.engine, "b", lease_seconds=30)
     now = now_utc()
-    got_a = {r["url"] for r in a.claim_due(now, limit=4)}
-    got_b = {r["url"] for r in b.claim_due(now, limit=4)}
+    got_a = {r["url"] for r in a.claim_due(now, limit=4, share=1)}
+    got_b = {r["url"] for r in b.claim_due(now, limit=4, share=1)}
     assert len(got_a) == 4 and len(got_b) == 2 and not got_a & got_b
     assert b.claim_due(now) == [] and a.claim_due(now) == []  # everything due is held
     # a poll saves the next poll time, then gives the feed back: nobody finds it due any more
@@ -43,13 +43,22 @@ def test_two_claimers_split_the_due_feeds_and_never_share_one(store: Store) -> N
     assert b.claim_due(now + timedelta(minutes=2)) and True  # due again a minute later, for anyone free
 
 
+def test_a_few_due_feeds_are_spread_over_workers_not_taken_by_the_first(store: Store) -> None:
+    workers = [FeedLeases(store.engine, f"w{i}", lease_seconds=30) for i in range(4)]
+    now = now_utc()
+    taken = [len(w.claim_due(now, limit=25)) for w in workers]
+    assert taken == [2, 1, 1, 1]  # a quarter of what is due (rounded up), never more than the batch
+    assert len(workers[0].claim_due(now, limit=25)) == 1  # the last one
+    assert workers[1].claim_due(now, limit=25) == []
+
+
 def test_a_claim_in_progress_is_skipped_not_waited_for(store: Store) -> None:
     a = FeedLeases(store.engine, "a", lease_seconds=30)
     with store.engine.connect() as holder:  # another worker is in the middle of claiming two rows
         trans = holder.begin()
         held = list(holder.execute(select(feeds.c.url).order_by(feeds.c.url).limit(2).with_for_update()).scalars())
         started = time.monotonic()
-        got = {r["url"] for r in a.claim_due(now_utc(), limit=10)}
+        got = {r["url"] for r in a.claim_due(now_utc(), limit=10, share=1)}
         assert time.monotonic() - started < 2  # SKIP LOCKED: no waiting on the other claim
         assert len(got) == 4 and not got & set(held)
         trans.rollback()
@@ -60,12 +69,12 @@ def test_a_dead_workers_claim_expires_and_a_live_one_is_renewed(store: Store) ->
     alive = FeedLeases(store.engine, "alive", lease_seconds=1)
     other = FeedLeases(store.engine, "other", lease_seconds=1)
     now = now_utc()
-    assert len(dead.claim_due(now, limit=3)) == 3
-    assert len(alive.claim_due(now, limit=3)) == 3
+    assert len(dead.claim_due(now, limit=3, share=1)) == 3
+    assert len(alive.claim_due(now, limit=3, share=1)) == 3
     for _ in range(3):  # "alive" keeps renewing while "dead" has stopped
         time.sleep(0.5)
         assert alive.renew() == 3
-    taken = other.claim_due(now_utc(), limit=10)
+    taken = other.claim_due(now_utc(), limit=10, share=1)
     assert len(taken) == 3  # exactly the dead worker's three feeds
     with store.engine.connect() as conn:
         owners = dict(conn.execute(select(feeds.c.url, feeds.c.lease_owner)).all())
