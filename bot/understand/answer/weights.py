@@ -32,6 +32,7 @@ TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity 
 FIT_UNTAGGED_NAME = 0.6  # a run of proper nouns the entity tagger left unlabelled
 FIT_ORG_NOUN = 0.4  # an unnamed organisation phrase ("a law firm") for "which company"
 FIT_DOER = 0.5  # the unnamed subject of the relation, a person or body ("retired crane drivers")
+FIT_NATIONALITY_PHRASE = 0.8  # an unnamed doer a nationality modifies ("a Canadian aircraft") for "who"
 FIT_ROLE_NOUN = 0.3  # any unnamed person/body phrase ("officials") for "who"
 FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised safe passage")
 FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
