@@ -22,7 +22,7 @@ from bot.understand.answer.vocabulary import (
     TIME_UNITS,
     related,
 )
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 
@@ -284,7 +284,24 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
             lo, hi = a.subtree(a.tokens[cand.head].head)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
-    around = a.tokens[max(0, cand.start - 4):cand.end + 3]
+    around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)
     # "the death toll rose to 55" counts the people who died
     words = {q.focus, q.relation} - {""}
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2
+
+
+def _subject_of_clause(a: Annotated, i: int) -> list[Tok]:
+    """The subject phrase of the verb a bare number hangs from ("the number of missing people had
+    fallen, from 41 to 31": 31 counts missing people)."""
+    k = i
+    for _ in range(4):
+        k = a.tokens[k].head
+        if a.tokens[k].pos in ("VERB", "AUX"):
+            for c in a.children(k):
+                if c.dep in ("nsubj", "nsubjpass"):
+                    lo, hi = a.subtree(c.i)
+                    return list(a.tokens[lo:hi])
+            return []
+        if a.tokens[k].head == k:
+            break
+    return []
