@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
-from bot.understand.answer.question import Anchor, DateWant, Question
+from bot.understand.answer.question import Anchor, DateWant, Kind, Question
 from bot.understand.answer.vocabulary import ORG_NOUNS, PERSON_NOUNS, PLACE_NOUNS, derivations, related, shares_stem
 from bot.understand.language.annotation import Annotated
 
@@ -183,7 +183,8 @@ def retrieve(q: Question, search: SentenceSearch, story: str | None) -> list[Evi
     plain, wide = query_terms(q)
     if not plain.strip():
         return []
-    hits = list(search.search(plain, story, W.RETRIEVE))
+    # an age sits beside any mention of the person ("Altman, who is 38,"): read more of their sentences
+    hits = list(search.search(plain, story, W.RETRIEVE_AGE if q.kind is Kind.AGE else W.RETRIEVE))
     if wide:
         seen = {h.sentence.id for h in hits}
         hits += [h for h in search.search(wide, story, W.RETRIEVE_WIDE) if h.sentence.id not in seen]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --- retrieval ---
 RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE_AGE = 150  # "how old is X": an age is given once, beside any mention of X, so more are read
 RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
 WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
 SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
@@ -80,7 +81,7 @@ MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kin
 # Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
 # a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
 MIN_SCORE_BY_KIND = {
-    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
+    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
     "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
