@@ -323,6 +323,38 @@ def described(a: Annotated, head: int) -> list[Candidate]:
     return out
 
 
+def job_titles(a: Annotated, head: int) -> list[Candidate]:
+    """A named person's job as the sentence gives it: a description holding a title noun
+    ("the company's chief technology officer"), "X is once again its CTO", "X will return as chief
+    executive", "X is back in his post as president of OpenAI"."""
+    out = [c for c in described(a, head) if _has_title(a, c.start, c.end)]
+    ent = a.entity_at(head)
+    start, end = (ent.start, ent.end) if ent else (head, head + 1)
+    root = root_of(a, start, end)
+    if a.tokens[root].dep not in ("nsubj", "nsubjpass"):
+        return out
+    verb = a.tokens[root].head
+    todo = [verb]
+    while todo:
+        v = todo.pop()
+        for child in a.children(v):
+            if child.dep == "attr" and a.tokens[v].lemma == "be" or child.dep == "pobj" and \
+                    a.tokens[v].lower == "as":
+                lo, hi = noun_phrase(a, child.i)
+                if _has_title(a, lo, hi):
+                    cand = make(a, lo, hi, child.i, 1.0)
+                    if cand:
+                        out.append(cand)
+            elif child.dep in ("prep", "advcl", "xcomp", "conj", "acomp", "advmod") or \
+                    child.dep == "pobj" and child.pos == "NOUN":
+                todo.append(child.i)  # "back in his post as president", "returns as chief executive"
+    return out
+
+
+def _has_title(a: Annotated, start: int, end: int) -> bool:
+    return any(t.lemma.lower() in PERSON_NOUNS and t.pos in ("NOUN", "PROPN") for t in a.tokens[start:end])
+
+
 def title_words(a: Annotated, start: int, end: int) -> set[int]:
     """Token indices that describe a named person or body: titles, appositions, "who heads X"."""
     out: set[int] = set()

@@ -120,7 +120,7 @@ def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
         for _ in range(4):
             k = a.tokens[k].head
             if a.tokens[k].lemma.lower() in _WANTED and a.tokens[k].pos == "VERB":
-                out += W.PREDICTION
+                out += W.DEMANDED
                 break
             if a.tokens[k].head == k:
                 break
@@ -297,10 +297,11 @@ def _subject_of_clause(a: Annotated, i: int) -> list[Tok]:
     for _ in range(4):
         k = a.tokens[k].head
         if a.tokens[k].pos in ("VERB", "AUX"):
-            for c in a.children(k):
-                if c.dep in ("nsubj", "nsubjpass"):
-                    lo, hi = a.subtree(c.i)
-                    return list(a.tokens[lo:hi])
+            for verb in (k, a.tokens[k].head if a.tokens[k].dep == "conj" else k):  # a conjoined verb shares it
+                for c in a.children(verb):
+                    if c.dep in ("nsubj", "nsubjpass"):
+                        lo, hi = a.subtree(c.i)
+                        return list(a.tokens[lo:hi])
             return []
         if a.tokens[k].head == k:
             break

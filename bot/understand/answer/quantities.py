@@ -45,6 +45,9 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
         if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
             break
         start -= 1
+    if start >= 2 and a.tokens[start].lower == "as" and a.tokens[start - 2].lower == "as" and \
+            a.tokens[start - 1].lower in ("much", "many", "long", "far", "high", "little", "few"):
+        start -= 2  # "as much as 90 million euros", not "as 90 million euros"
     # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
     for other in a.quantities:
         if q.end <= other.start <= q.end + 3 and _joins(a, q.end, other.start) and not _change(a, q):

@@ -19,6 +19,7 @@ from bot.understand.answer.candidates import (
     entity_candidates,
     is_org_like,
     is_person_like,
+    job_titles,
     nationality_phrases,
     noun_phrase,
     object_phrases,
@@ -156,6 +157,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
         for i in names[:1]:
             out += [(c, 0.0) for c in described(a, i)]
+    elif k is Kind.TITLE:
+        names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
+        for i in names[:1]:
+            out += [(c, 0.0) for c in job_titles(a, i)]
     elif k is Kind.YESNO:
         for r in rel:
             lo, hi = a.subtree(r)
@@ -281,6 +286,7 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
 def accepted(q: Question, best: Scored) -> bool:
     """Whether the best candidate is supported well enough to be given as the answer."""
     floor = {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
+             Kind.TITLE: W.MIN_SCORE_TITLE,
              Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
         q.kind, W.MIN_SCORE_BY_KIND.get(q.kind.name, W.MIN_SCORE))
     return best.score >= floor

@@ -55,6 +55,7 @@ FOCUS_FIT = 1.4  # the candidate counts/names the question's focus noun ("hostag
 COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
 CHANGE_AMOUNT = -1.0  # "rose by 2%" is a change, not the level asked for
 PREDICTION = -2.0  # a poll's or forecast's figure, when the question asks what happened
+DEMANDED = -3.0  # a figure someone wants or asks for ("want him to pay as much as"): not what happened
 BOUND = -1.0  # "the highest turnout", "a maximum sentence of": a record or a limit, not the value asked
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
 HISTORIC = -1.0  # a "now/latest" question is not answered by a figure dated years before its report
@@ -86,6 +87,7 @@ MIN_SCORE_BY_KIND = {
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
 MIN_SCORE_PHRASE = 5.0  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
 MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbatim support answers
 
