@@ -24,7 +24,9 @@ def ferry() -> MemorySearch:
         "A Norwegian helicopter first spotted the life rafts shortly after dawn.\n"
         "Captain Ilse Varga, who is 54, had sailed the route for twenty years.\n"
         "Prosecutors want the owner to pay as much as 90 million euros in damages.\n"
-        "The number of passengers still unaccounted for has fallen, from 12 to 7.",
+        "The number of passengers still unaccounted for has fallen, from 12 to 7.\n"
+        "To keep the route open, the operator agreed to hire a second crew, said an official who asked not to "
+        "be named because the talks were confidential.",
         source="coast-desk.example", title="Ferry inquiry opens", day="2025-04-02", article=21)
     s.add(
         "Ilse Varga is back at the company as chief operating officer.",
@@ -69,3 +71,8 @@ def test_a_bare_number_counts_the_subject_of_its_clause(ferry: MemorySearch) -> 
 def test_a_sum_someone_wants_is_not_given_as_what_was_paid(ferry: MemorySearch) -> None:
     got = answer_question("How much did the owner pay in damages?", ferry, [])
     assert got.answer is None
+
+
+def test_a_reason_is_the_one_given_for_the_questions_own_verb(ferry: MemorySearch) -> None:
+    got = answer_question("Why did the operator agree to hire a second crew?", ferry, [])
+    assert got.answer == "keep the route open"

@@ -26,6 +26,7 @@ from bot.understand.answer.candidates import (
     place_candidates,
     proper_name_candidates,
     role_noun_candidates,
+    root_of,
     subject_phrases,
     time_candidates,
     title_words,
@@ -152,7 +153,13 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         # "Why will X not resign?" is answered where X will not resign, and the other way round
         said_not = any(c.dep == "neg" for r in rel for c in a.children(r))
         polarity = 0.0 if not rel or said_not == q.negated else W.POLARITY
-        out += [(c, polarity) for c in reason_candidates(a)]
+        for c in reason_candidates(a):
+            # the reason must be the relation's: "agreed ... because", not "asked not to be named because"
+            governs = a.tokens[root_of(a, c.start, c.end)].head
+            while a.tokens[governs].pos not in ("VERB", "AUX") and a.tokens[governs].head != governs:
+                governs = a.tokens[governs].head  # past "amid", "because of" to the verb they modify
+            attach = (W.REASON_OF_RELATION if governs in rel else W.REASON_ELSEWHERE) if rel else 0.0
+            out.append((c, polarity + attach))
     elif k is Kind.DESCRIBE:
         names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
         for i in names[:1]:
