@@ -26,7 +26,8 @@ def ferry() -> MemorySearch:
         "Prosecutors want the owner to pay as much as 90 million euros in damages.\n"
         "The number of passengers still unaccounted for has fallen, from 12 to 7.\n"
         "To keep the route open, the operator agreed to hire a second crew, said an official who asked not to "
-        "be named because the talks were confidential.",
+        "be named because the talks were confidential.\n"
+        "The ferry sank near a 200-year-old lighthouse as gusts reached up to 60 miles per hour.",
         source="coast-desk.example", title="Ferry inquiry opens", day="2025-04-02", article=21)
     s.add(
         "Ilse Varga is back at the company as chief operating officer.",
@@ -76,3 +77,11 @@ def test_a_sum_someone_wants_is_not_given_as_what_was_paid(ferry: MemorySearch) 
 def test_a_reason_is_the_one_given_for_the_questions_own_verb(ferry: MemorySearch) -> None:
     got = answer_question("Why did the operator agree to hire a second crew?", ferry, [])
     assert got.answer == "keep the route open"
+
+
+def test_how_fast_is_answered_with_a_speed(ferry: MemorySearch) -> None:
+    assert answer_question("How fast were the gusts?", ferry, []).answer == "up to 60 miles per hour"
+
+
+def test_how_old_a_thing_is(ferry: MemorySearch) -> None:
+    assert answer_question("How old is the lighthouse?", ferry, []).answer == "200-year-old"

@@ -6,6 +6,8 @@ and whole ranges ("35 to 40"); the kind comes from the stored quantity's unit an
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import DISTANCE_UNITS, PERSON_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated, Quantity
@@ -108,6 +110,10 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
         if kind not in kinds or _membership(a, q):
             continue
         start, end, head = quantity_span(a, q)
+        if end + 1 < len(a.tokens) and a.tokens[end].lower in ("per", "an", "a") and \
+                a.tokens[end + 1].lemma.lower() in ("hour", "second", "minute"):
+            end += 2  # "80 miles per hour" is a speed
+            q = replace(q, unit="mph")
         value = f"{q.value:g}{q.unit}"
         cand = make(a, start, end, head, 1.0, value=value, keep_article=False)
         if cand:
@@ -124,7 +130,10 @@ def age_candidates(a: Annotated) -> list[Candidate]:
             owner = a.tokens[q.end - 1].head
             while a.tokens[owner].pos not in ("NOUN", "PROPN") and a.tokens[owner].head != owner:
                 owner = a.tokens[owner].head
-            cand = make(a, q.start, q.end, owner, 1.0, value=f"{q.value:g}")
+            end = q.end
+            while end < len(a.tokens) and a.tokens[end].lower in ("-", "old"):
+                end += 1  # "150-year-old"
+            cand = make(a, q.start, end, owner, 1.0, value=f"{q.value:g}")
             if cand:
                 out.append(cand)
     for t in a.tokens:

@@ -130,10 +130,14 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             out.append((c, fit + shape_of_number(q, ev, c)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
+        things = {x.lemma for x in q.anchors if not x.verb and not x.proper}  # "how old is the banyan tree"
         for c in age_candidates(a):
+            if a.tokens[c.head].pos == "NOUN" and a.tokens[c.head].lemma.lower() in things:
+                out.append((c, 0.0))
+                continue
             owner = a.entity_at(c.head)
             words = {w.lower() for w in (owner.text if owner else a.tokens[c.head].text).replace("-", " ").split()}
-            words |= {w.lower() for w in a.tokens[c.head].text.replace("-", " ").split()}
+            words |= {w.lower() for w in a.tokens[c.head].text.replace("-", " ").split()} | {a.tokens[c.head].lemma}
             if names & words or any(n in words for x in names for n in x.replace("-", " ").split()):
                 out.append((c, 0.0))  # an age only counts when it is the asked person's
     elif k is Kind.QUOTE:
