@@ -6,6 +6,7 @@ must survive a crash is one transaction; outbox rows are keyed so writing one tw
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Engine, Row
 
-from bot.domain import Citation, Post
+from bot.domain import Citation, Image, Post
 from bot.store.repo import now_utc, utc
 from bot.store.schema import outbox, runtime_state, subscriptions
 
@@ -74,12 +75,17 @@ class OutboxRow:
 
 
 def post_to_json(post: Post) -> str:
-    """A post (without its replies) as JSON for the outbox."""
-    return json.dumps({
+    """A post (without its replies) as JSON for the outbox; an image's bytes go as base64."""
+    raw: dict[str, Any] = {
         "heading": post.heading, "lines": post.lines,
         "citations": [{"title": c.title, "url": c.url, "source": c.source, "sentence": c.sentence,
                        "published": c.published.isoformat() if c.published else None} for c in post.citations],
-    })
+    }
+    if post.image is not None:
+        i = post.image
+        raw["image"] = {"name": i.name, "data": base64.b64encode(i.data).decode(), "width": i.width,
+                        "height": i.height, "alt": i.alt, "text": i.text, "mimetype": i.mimetype}
+    return json.dumps(raw)
 
 
 def post_from_json(data: str) -> Post:
@@ -88,7 +94,12 @@ def post_from_json(data: str) -> Post:
     cites = [Citation(c["title"], c["url"], c["source"],
                       datetime.fromisoformat(c["published"]) if c.get("published") else None, c["sentence"])
              for c in raw.get("citations", [])]
-    return Post(raw.get("heading", ""), list(raw.get("lines", [])), cites)
+    image = None
+    if raw.get("image"):
+        i = raw["image"]
+        image = Image(i["name"], base64.b64decode(i["data"]), int(i["width"]), int(i["height"]), i["alt"],
+                      i.get("text", ""), i.get("mimetype", "image/png"))
+    return Post(raw.get("heading", ""), list(raw.get("lines", [])), cites, image=image)
 
 
 def _sub(row: Row[Any]) -> Subscription:

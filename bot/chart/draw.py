@@ -1,0 +1,170 @@
+"""Drawing a story's timeline chart: `TimelineData` in, PNG bytes out (matplotlib, Agg, no display).
+
+Why a module of its own, run in its own process: importing matplotlib takes about 0.35 s here
+(measured by `bench/timeline_render.py`), close to what the whole `newsdesk-bot` command line
+takes to import, and every CLI command and the bot's start would pay it although charts are
+rare. The layer rules forbid deferring an import into a function, so matplotlib is imported at
+this module's top and nothing in the bot imports this module: the bot renders by running
+`python -m bot.chart.draw` (see `bot.chart.process`), which reads the data as JSON on standard
+input and writes the PNG to standard output. Benchmarks and a web page that wants the picture
+in-process import it and call `render_timeline_png`.
+
+What the picture holds, for a phone (1080 px wide): a title; developments per day as stacked bars
+(new, changed) with the number of distinct outlets that day as a line; the three most salient
+developments as numbered markers on their day, explained in words under the chart; one panel per
+figure that changed, a step line labelled with each value and its outlet. Colours are the
+Okabe-Ito palette (safe for the common colour-vision deficiencies), and kinds differ by hatching
+too, so the chart reads in greyscale.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import textwrap
+from datetime import datetime, timedelta
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import DateFormatter, DayLocator, date2num
+from matplotlib.figure import Figure
+
+from bot.understand.timeline_types import StepSeries, TimelineData, day_label, from_json, span_label
+
+WIDTH_PX = 1080
+DPI = 150
+WIDTH_IN = WIDTH_PX / DPI
+# Okabe-Ito
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, BLACK = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                                       "#56B4E9", "#000000")
+SERIES_COLOURS = (GREEN, PURPLE, ORANGE, SKY)
+MAX_SERIES = 4  # figure panels drawn (the alt text names up to as many; the rest are counted there)
+TITLE_IN, BARS_IN, SERIES_IN, CAPTION_LINE_IN, MARGIN_IN = 0.75, 3.4, 1.9, 0.24, 0.25
+CAPTION_WRAP = 74  # characters per caption line at the caption's font size
+CAPTION_LINES = 3  # lines per salient development at most
+FONT = 11
+TICKS = 6  # date labels on an axis at most
+
+
+def _plain(text: str) -> str:
+    """Feed text shown as itself: a `$` would start matplotlib's math mode."""
+    return text.replace("$", r"\$")
+
+
+def _caption_lines(data: TimelineData) -> list[str]:
+    lines: list[str] = []
+    for s in data.salient:
+        head = f"{s.rank}. {day_label(s.when.date())}, {s.outlet or 'a source'}: "
+        wrapped = textwrap.wrap(head + s.text, CAPTION_WRAP, subsequent_indent="    ")
+        if len(wrapped) > CAPTION_LINES:
+            wrapped = wrapped[:CAPTION_LINES]
+            wrapped[-1] = wrapped[-1][:CAPTION_WRAP - 1].rstrip() + "…"
+        lines += wrapped
+    return lines
+
+
+def _date_axis(ax: Axes, data: TimelineData) -> None:
+    days = max(1, len(data.days))
+    ax.set_xlim(date2num(data.since) - 0.5 if days > 1 else date2num(data.since) - 1,
+                date2num(data.since + timedelta(days=days)) - 0.5)
+    ax.xaxis.set_major_locator(DayLocator(interval=max(1, -(-days // TICKS))))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    ax.tick_params(labelsize=FONT - 1)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _bars(ax: Axes, data: TimelineData) -> None:
+    x = [date2num(datetime(d.day.year, d.day.month, d.day.day, 12)) - 0.5 for d in data.days]
+    new = [d.new for d in data.days]
+    changed = [d.changed for d in data.days]
+    ax.bar(x, new, width=0.8, color=BLUE, label="new")
+    ax.bar(x, changed, width=0.8, bottom=new, color=VERMILLION, hatch="///", edgecolor="white", linewidth=0,
+           label="changed")
+    busy = [(xi, d.outlets) for xi, d in zip(x, data.days, strict=True) if d.total]
+    ax.plot([b[0] for b in busy], [b[1] for b in busy], linestyle="none", color=BLACK, marker="D", markersize=5,
+            label="outlets that day")
+    top = max(max(d.total for d in data.days), max(d.outlets for d in data.days), 1)
+    ax.set_ylim(0, top * 1.3 + 1)
+    ax.set_ylabel("developments", fontsize=FONT)
+    stacked: dict[object, int] = {}
+    for s in data.salient:
+        day = s.when.date()
+        at = next((d for d in data.days if d.day == day), None)
+        height = max(at.total, at.outlets) if at else 0
+        xs = date2num(datetime(day.year, day.month, day.day, 12)) - 0.5
+        above = stacked.get(day, 0)  # markers of one day stand one above the other
+        stacked[day] = above + 1
+        ax.annotate(str(s.rank), (xs, height), xytext=(0, 10 + 24 * above), textcoords="offset points", ha="center",
+                    va="bottom", fontsize=FONT, fontweight="bold", color=BLACK,
+                    bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": BLACK, "linewidth": 1.2})
+    handles, labels = ax.get_legend_handles_labels()
+    order = [labels.index(name) for name in ("new", "changed", "outlets that day")]
+    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper left", fontsize=FONT - 1,
+              frameon=False, ncols=3)
+    _date_axis(ax, data)
+    ax.set_title("Developments per day", fontsize=FONT + 1, loc="left")
+
+
+def _series(ax: Axes, data: TimelineData, series: StepSeries, colour: str) -> None:
+    start = date2num(data.since)
+    end = date2num(data.since + timedelta(days=max(1, len(data.days))))
+    xs = [max(start, date2num(p.when)) for p in series.points]
+    ys = [p.number or 0.0 for p in series.points]
+    ax.step(xs + [end], ys + [ys[-1]], where="post", color=colour, linewidth=2.4)
+    ax.plot(xs, ys, linestyle="none", marker="o", markersize=6, color=colour)
+    low, high = min(ys), max(ys)
+    pad = (high - low) * 0.6 or max(abs(high) * 0.3, 1.0)
+    ax.set_ylim(low - pad * 0.4, high + pad)
+    for i, (x, y, p) in enumerate(zip(xs, ys, series.points, strict=True)):
+        ax.annotate(_plain(f"{p.value}\n{p.outlet or 'a source'}"), (x, y), xytext=(4, 6), textcoords="offset points",
+                    fontsize=FONT - 1, ha="left" if i < len(xs) - 1 or x < (start + end) / 2 else "right",
+                    va="bottom", color=BLACK)
+    _date_axis(ax, data)
+    ax.set_title(_plain(series.label), fontsize=FONT + 1, loc="left", color=colour)
+
+
+def render_timeline_png(data: TimelineData) -> bytes:
+    """The chart of `data` as PNG bytes, 1080 px wide (its height grows with the panels it needs).
+
+    Callers answer quiet data (`data.quiet`) with a sentence instead; drawing it anyway gives the
+    empty axes. Deterministic for the same data.
+    """
+    shown = data.series[:MAX_SERIES]
+    captions = _caption_lines(data)
+    caption_in = CAPTION_LINE_IN * len(captions) + (MARGIN_IN if captions else 0)
+    height_in = TITLE_IN + BARS_IN + SERIES_IN * len(shown) + caption_in + MARGIN_IN
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    left, width = 0.11, 0.85
+
+    def box(top_in: float, tall_in: float) -> list[float]:  # an axes' place, from inches below the top
+        return [left, 1 - (top_in + tall_in) / height_in, width, tall_in / height_in]
+
+    fig.text(0.03, 1 - 0.3 / height_in, _plain(data.title), fontsize=FONT + 5, fontweight="bold", va="center")
+    fig.text(0.03, 1 - 0.58 / height_in, _plain(f"{span_label(data)}: {data.total} developments"),
+             fontsize=FONT, va="center", color="#333333")
+    at = TITLE_IN
+    _bars(fig.add_axes(box(at + 0.3, BARS_IN - 0.75)), data)
+    at += BARS_IN
+    for i, series in enumerate(shown):
+        _series(fig.add_axes(box(at + 0.35, SERIES_IN - 0.75)), data, series, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        at += SERIES_IN
+    for i, line in enumerate(captions):
+        fig.text(0.03, 1 - (at + MARGIN_IN * 0.5 + CAPTION_LINE_IN * (i + 0.5)) / height_in, _plain(line),
+                 fontsize=FONT, va="center")
+    out = io.BytesIO()
+    canvas.print_png(out)
+    return out.getvalue()
+
+
+def main() -> int:
+    """`python -m bot.chart.draw`: timeline data as JSON on standard input, the PNG on standard output."""
+    data = from_json(sys.stdin.read())
+    sys.stdout.buffer.write(render_timeline_png(data))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
