@@ -63,26 +63,37 @@ def _caption_lines(data: TimelineData) -> list[str]:
     return lines
 
 
+def _x_range(data: TimelineData) -> tuple[float, float]:
+    """The x-axis span: the window, less its quiet start (a long window of a young story would be
+    mostly empty), a day of margin on each side."""
+    active = [d.day for d in data.days if d.total]
+    first = active[0] if active else data.since.date()
+    start = max(date2num(data.since), date2num(datetime(first.year, first.month, first.day)) - 1)
+    return start - 0.5, date2num(data.since + timedelta(days=max(1, len(data.days)))) - 0.5
+
+
 def _date_axis(ax: Axes, data: TimelineData) -> None:
-    days = max(1, len(data.days))
-    ax.set_xlim(date2num(data.since) - 0.5 if days > 1 else date2num(data.since) - 1,
-                date2num(data.since + timedelta(days=days)) - 0.5)
-    ax.xaxis.set_major_locator(DayLocator(interval=max(1, -(-days // TICKS))))
-    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    start, end = _x_range(data)
+    ax.set_xlim(start, end)
+    span = max(1, round(end - start))
+    ax.xaxis.set_major_locator(DayLocator(interval=max(1, -(-span // TICKS))))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b" if span <= 200 else "%b %Y"))
     ax.tick_params(labelsize=FONT - 1)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
 
 def _bars(ax: Axes, data: TimelineData) -> None:
-    x = [date2num(datetime(d.day.year, d.day.month, d.day.day, 12)) - 0.5 for d in data.days]
-    new = [d.new for d in data.days]
-    changed = [d.changed for d in data.days]
-    ax.bar(x, new, width=0.8, color=BLUE, label="new")
-    ax.bar(x, changed, width=0.8, bottom=new, color=VERMILLION, hatch="///", edgecolor="white", linewidth=0,
+    active = [d for d in data.days if d.total]  # a quiet day draws nothing (a long window stays cheap)
+    x = [date2num(datetime(d.day.year, d.day.month, d.day.day, 12)) - 0.5 for d in active]
+    new = [d.new for d in active]
+    changed = [d.changed for d in active]
+    start, end = _x_range(data)
+    width = max(0.8, (end - start) / 250)  # a bar stays visible however long the window
+    ax.bar(x, new, width=width, color=BLUE, label="new")
+    ax.bar(x, changed, width=width, bottom=new, color=VERMILLION, hatch="///", edgecolor="white", linewidth=0,
            label="changed")
-    busy = [(xi, d.outlets) for xi, d in zip(x, data.days, strict=True) if d.total]
-    ax.plot([b[0] for b in busy], [b[1] for b in busy], linestyle="none", color=BLACK, marker="D", markersize=5,
+    ax.plot(x, [d.outlets for d in active], linestyle="none", color=BLACK, marker="D", markersize=5,
             label="outlets that day")
     top = max(max(d.total for d in data.days), max(d.outlets for d in data.days), 1)
     ax.set_ylim(0, top * 1.3 + 1)
@@ -107,9 +118,8 @@ def _bars(ax: Axes, data: TimelineData) -> None:
 
 
 def _series(ax: Axes, data: TimelineData, series: StepSeries, colour: str) -> None:
-    start = date2num(data.since)
-    end = date2num(data.since + timedelta(days=max(1, len(data.days))))
-    xs = [max(start, date2num(p.when)) for p in series.points]
+    start, end = _x_range(data)
+    xs = [max(start + 0.5, date2num(p.when)) for p in series.points]
     ys = [p.number or 0.0 for p in series.points]
     ax.step(xs + [end], ys + [ys[-1]], where="post", color=colour, linewidth=2.4)
     ax.plot(xs, ys, linestyle="none", marker="o", markersize=6, color=colour)
