@@ -38,10 +38,13 @@ class Subscription:
     disabled_reason: str | None
     created_at: datetime
     last_digest_at: datetime | None
+    chart: bool = False
 
     def describe(self) -> str:
-        """How the subscription reads in chat, e.g. `hostage-talks: daily 08:00 Europe/London`."""
+        """How the subscription reads in chat, e.g. `hostage-talks: daily 08:00 Europe/London chart`."""
         how = "live" if self.mode == "live" else f"daily {self.daily_at} {self.timezone}"
+        if self.chart:
+            how += " chart"
         extra = ""
         if self.only:
             extra += " only:" + ",".join(self.only)
@@ -106,7 +109,7 @@ def _sub(row: Row[Any]) -> Subscription:
     return Subscription(row.id, row.platform, row.channel, row.story_id, row.mode, row.daily_at, row.timezone,
                         tuple(json.loads(row.only_terms or "[]")), tuple(json.loads(row.except_terms or "[]")),
                         bool(row.enabled), row.disabled_reason, utc(row.created_at) or now_utc(),
-                        utc(row.last_digest_at))
+                        utc(row.last_digest_at), bool(row.chart))
 
 
 def _mute_key(platform: str, channel: str, story: str) -> str:
@@ -144,14 +147,16 @@ class RuntimeRepo:
 
     # ---- subscriptions -------------------------------------------------------------------
     def subscribe(self, platform: str, channel: str, story: str, mode: str, daily_at: str | None, timezone: str,
-                  only: Sequence[str] = (), except_: Sequence[str] = (), by: str = "") -> Subscription:
+                  only: Sequence[str] = (), except_: Sequence[str] = (), by: str = "",
+                  chart: bool = False) -> Subscription:
         """Create or replace a channel's subscription to a story in one mode (re-enabling it).
 
         A channel may hold one `live` and one `daily` subscription per story; each replaces only its own mode.
+        `chart` (daily only) sends the story's timeline chart with each digest.
         """
         values = {"daily_at": daily_at, "timezone": timezone, "only_terms": json.dumps(list(only)),
                   "except_terms": json.dumps(list(except_)), "enabled": True, "disabled_reason": None,
-                  "created_by": by}
+                  "created_by": by, "chart": chart}
         where = and_(subscriptions.c.platform == platform, subscriptions.c.channel == channel,
                      subscriptions.c.story_id == story, subscriptions.c.mode == mode)
         with self.engine.begin() as conn:
