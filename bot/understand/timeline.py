@@ -99,12 +99,17 @@ def salient_marks(store: Store, found: Sequence[Update], top: int = SALIENT) -> 
                          u.citation.source or "", u.salience) for i, u in enumerate(ranked, 1))
 
 
-def timeline_data(store: Store, story: Story, since: datetime, now: datetime) -> TimelineData:
-    """The timeline of `story` for articles published in [since, now): what the chart draws.
+def timeline_data(store: Store, story: Story | str, since: datetime, now: datetime) -> TimelineData:
+    """The timeline of `story` (a `Story`, or a tracked story's id) for articles published in
+    [since, now): what the chart draws (`bot.chart.draw.render_timeline_png`, or in a process of
+    its own `bot.chart.process.render_chart`).
 
-    Pure over the store: the same store and window give the same data. A window with no
-    development gives `quiet` data (every day zero), which callers answer with a sentence.
+    Pure over the store: the same store and window give the same data. Days are UTC days. A
+    window with no development gives `quiet` data (every day zero), which callers answer with a
+    sentence (`quiet_sentence`). An id the store does not track raises `KeyError`.
     """
+    if isinstance(story, str):
+        story = next((s for s in store.list_stories() if s.id == story), None) or _unknown(story)
     found = [u for u in window_updates(store, story.id, since, now)
              if u.citation.published is None or _utc(u.citation.published) >= _utc(since)]
     contexts = store.update_context(u.id for u in found if u.id is not None)
@@ -113,6 +118,10 @@ def timeline_data(store: Store, story: Story, since: datetime, now: datetime) ->
     days, undated = day_counts(found, outlets, articles, since, now)
     return TimelineData(story.id, story.title, _utc(since), _utc(now), days,
                         step_series(store, story.id, found, since), salient_marks(store, found), undated)
+
+
+def _unknown(story_id: str) -> Story:
+    raise KeyError(f"no tracked story '{story_id}'")
 
 
 def quiet_sentence(store: Store, story: Story, data: TimelineData, window: str) -> str:

@@ -191,3 +191,9 @@ def test_subscribe_daily_may_ask_for_the_chart() -> None:
         parse_subscribe("hostage-talks live chart", "UTC")
     with pytest.raises(SyntaxProblem, match="A chart comes with a daily digest"):
         parse_subscribe("hostage-talks chart", "UTC")
+
+
+def test_the_data_may_be_asked_for_by_story_id(loaded: Core, talks: TimelineData) -> None:
+    assert timeline_data(loaded.store, "hostage-talks", JAN, APR) == talks
+    with pytest.raises(KeyError):
+        timeline_data(loaded.store, "border-talks", JAN, APR)
