@@ -126,6 +126,23 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
     return out
 
 
+def nationality_phrases(a: Annotated, fit: float) -> list[Candidate]:
+    """Unnamed doers a nationality or country modifies ("a Canadian aircraft", "Israeli negotiators"):
+    for "who" the whole phrase answers, not the adjective alone."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("NORP", "GPE"):
+            continue
+        t = a.tokens[root_of(a, ent.start, ent.end)]
+        head = a.tokens[t.head]
+        if t.dep in ("amod", "compound", "nmod") and head.pos == "NOUN" and not head.ent and head.i > t.i:
+            lo, hi = noun_phrase(a, head.i, with_of=False)
+            cand = make(a, lo, hi, head.i, fit)
+            if cand:
+                out.append(cand)
+    return out
+
+
 def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
     """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses)."""
     out = []

@@ -113,7 +113,8 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
 
 
 def age_candidates(a: Annotated) -> list[Candidate]:
-    """Ages: "Sam Altman, 38," (a bare number in apposition to a person) and "the 38-year-old"."""
+    """Ages: "Sam Altman, 38," (a bare number in apposition to a person), "Altman, who is 38," and
+    "the 38-year-old"."""
     out = []
     for q in a.quantities:
         if quantity_kind(a, q) == "age":
@@ -131,6 +132,14 @@ def age_candidates(a: Annotated) -> list[Candidate]:
                 a.tokens[t.i + 1].text == ","
             if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
                 cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
+                if cand:
+                    out.append(cand)
+        elif t.pos == "NUM" and t.text.isdigit() and 1 <= int(t.text) <= 120 and t.dep in ("attr", "acomp") and \
+                a.tokens[t.head].lemma == "be" and a.tokens[t.head].dep == "relcl" and \
+                not any(c.dep in ("prep", "npadvmod") for c in a.children(t.i)):
+            person = a.tokens[a.tokens[t.head].head]  # "Altman, who is 38, joined ..."
+            if person.ent.endswith("PERSON") or person.pos == "PROPN" or person.lemma.lower() in PERSON_NOUNS:
+                cand = make(a, t.i, t.i + 1, person.i, 1.0, value=t.text)
                 if cand:
                     out.append(cand)
         elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():

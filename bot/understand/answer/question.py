@@ -223,6 +223,8 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
     end = wh + 1
     while end < len(toks) and toks[end].pos in ("NOUN", "PROPN", "ADJ", "DET", "NUM", "PART") and end < rel.i:
         end += 1
+    while end < rel.i and toks[end].pos == "ADV" and toks[end].dep == "advmod":
+        end += 1  # "who first heard", "who eventually led": the adverb is the relation's
     nxt = toks[end] if end < len(toks) else None
     if toks[wh].lower == "whom":
         return "obj"

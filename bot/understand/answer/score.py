@@ -19,6 +19,7 @@ from bot.understand.answer.candidates import (
     entity_candidates,
     is_org_like,
     is_person_like,
+    nationality_phrases,
     noun_phrase,
     object_phrases,
     place_candidates,
@@ -96,6 +97,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
         out += [(c, 0.0) for c in proper_name_candidates(a, W.FIT_UNTAGGED_NAME)]
+        out += [(c, 0.0) for c in nationality_phrases(a, W.FIT_NATIONALITY_PHRASE)]
         if q.role == "subj":  # the doer, when it is a person or a body ("retired crane drivers")
             out += [(c, 0.0) for c in subject_phrases(a, rel, W.FIT_DOER)
                     if a.entity_at(c.head) is not None or is_person_like(a, c) or is_org_like(a, c)]
@@ -193,6 +195,14 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                             hi = max(hi, a.subtree(c.i)[1])
                     c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
                     out.append((c, 0.0))
+            # "three C-130 aircraft and three C-17 transport planes": the whole list the focus noun ends
+            first = t
+            while first.dep == "conj" and a.tokens[first.head].pos in ("NOUN", "PROPN"):
+                first = a.tokens[first.head]
+            if first.i != t.i:
+                lo = noun_phrase(a, first.i, with_of=False)[0]
+                c = Candidate(lo, t.i + 1, a.span(lo, t.i + 1), first.i, 1.0 + W.COORDINATED)
+                out.append((c, 0.0))
             # "a non-voting observer seat": what kind of seat is in its modifiers
             lo, hi = noun_phrase(a, t.i, with_of=False)
             mods = [x for x in a.tokens[lo:t.i] if x.pos in ("ADJ", "NOUN", "PROPN", "VERB") and x.dep != "poss"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --- retrieval ---
 RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE_AGE = 150  # "how old is X": an age is given once, beside any mention of X, so more are read
 RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
 WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
 SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
@@ -32,6 +33,7 @@ TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity 
 FIT_UNTAGGED_NAME = 0.6  # a run of proper nouns the entity tagger left unlabelled
 FIT_ORG_NOUN = 0.4  # an unnamed organisation phrase ("a law firm") for "which company"
 FIT_DOER = 0.5  # the unnamed subject of the relation, a person or body ("retired crane drivers")
+FIT_NATIONALITY_PHRASE = 0.8  # an unnamed doer a nationality modifies ("a Canadian aircraft") for "who"
 FIT_ROLE_NOUN = 0.3  # any unnamed person/body phrase ("officials") for "who"
 FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised safe passage")
 FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
@@ -79,7 +81,7 @@ MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kin
 # Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
 # a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
 MIN_SCORE_BY_KIND = {
-    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
+    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
     "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
