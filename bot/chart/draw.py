@@ -47,6 +47,7 @@ TITLE_IN, BARS_IN, SERIES_IN, CAPTION_LINE_IN, MARGIN_IN = 0.75, 3.4, 1.9, 0.24,
 CAPTION_WRAP = 74  # characters per caption line at the caption's font size
 CAPTION_LINES = 3  # lines per salient development at most
 FONT = 11
+TITLE_CHARS = 60  # a story's title is shortened to fit the picture's width
 TICKS = 6  # date labels on an axis at most
 LABELS_PER_SERIES = 7  # value labels a step line's width holds without overlapping
 PNG_COMPRESSION = 3  # zlib level: a little bigger than the default 6, drawn in less time
@@ -184,7 +185,8 @@ def render_timeline_png(data: TimelineData) -> bytes:
     def box(top_in: float, tall_in: float) -> list[float]:  # an axes' place, from inches below the top
         return [left, 1 - (top_in + tall_in) / height_in, width, tall_in / height_in]
 
-    fig.text(0.03, 1 - 0.3 / height_in, _plain(data.title), fontsize=FONT + 5, fontweight="bold", va="center")
+    fig.text(0.03, 1 - 0.3 / height_in, _plain(textwrap.shorten(data.title, TITLE_CHARS, placeholder="…")),
+             fontsize=FONT + 5, fontweight="bold", va="center")
     fig.text(0.03, 1 - 0.58 / height_in, _plain(f"{span_label(data)}: {data.total} developments"),
              fontsize=FONT, va="center", color="#333333")
     at = TITLE_IN
