@@ -164,7 +164,7 @@ class Runtime:
         with contextlib.suppress(TimeoutError):  # answer from the seeds, not from an empty store at start-up
             await asyncio.wait_for(self.first_scan.wait(), timeout=FIRST_SCAN_WAIT_SECONDS)
         for post in await self.router.handle(message):
-            head = Post(post.heading, post.lines, post.citations)
+            head = Post(post.heading, post.lines, post.citations, image=post.image)
             try:
                 message_id = await _with_rate_limit(functools.partial(port.reply, message, head, post.private))
                 for reply in post.replies:

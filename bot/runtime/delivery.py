@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chart.post import DEFAULT_WINDOW, timeline_chart
+from bot.chart.process import ChartError
 from bot.domain import Post, Story, Update
 from bot.redact import redact_url
 from bot.runtime.core import Core
@@ -202,10 +204,28 @@ class Delivery:
                         sub.story, subscription_id=sub.id)]
         rows += [NewPost(f"{key}:{i}", sub.platform, sub.channel, reply, "digest-reply", sub.story,
                          parent_key=key, subscription_id=sub.id) for i, reply in enumerate(post.replies, 1)]
+        if sub.chart:
+            chart = self._chart(sub, now)
+            if chart is not None:
+                rows.append(NewPost(f"{key}:chart", sub.platform, sub.channel, chart, "digest-chart", sub.story,
+                                    parent_key=key, subscription_id=sub.id))
         added = self.repo.enqueue(rows)
         self.repo.set_last_digest(sub.id, now)
         log.info("event=digest_queued key=%s rows=%d", key, len(added))
         return len(added)
+
+    def _chart(self, sub: Subscription, now: datetime) -> Post | None:
+        """The story's timeline chart of the last 30 days for a digest, or None (a quiet month, or the
+        chart could not be drawn: the digest goes out without it, and the log says why)."""
+        story = next((s for s in self.core.store.list_stories() if s.id == sub.story), None)
+        if story is None:
+            return None
+        try:
+            chart = timeline_chart(self.core.store, story, now - DEFAULT_WINDOW, now, "30 days")
+        except ChartError as exc:
+            log.warning("event=digest_chart_failed subscription=%s story=%s error=%s", sub.id, sub.story, exc)
+            return None
+        return chart.post if chart.post.image is not None else None
 
     # ---- feed health ---------------------------------------------------------------------
     def check_feed_health(self) -> int:

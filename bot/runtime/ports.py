@@ -56,5 +56,5 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
             ports.append(MatrixAdapter(matrix, JsonFileStateStore(matrix.state_path),
                                        on_room_replaced=on_room_replaced))
     if not ports:
-        ports.append(ConsoleAdapter(stdin, stdout))
+        ports.append(ConsoleAdapter(stdin, stdout, image_dir=settings.data_dir / "charts"))
     return ports

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     inspect,
     text,
 )
@@ -192,6 +193,8 @@ subscriptions = Table(
     Column("created_by", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_digest_at", DateTime(timezone=True)),
+    # a daily digest carries the story's timeline chart (migration 8)
+    Column("chart", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("platform", "channel", "story_id", "mode"),  # live and daily may coexist (migration 4)
 )
 
@@ -272,8 +275,9 @@ def _v4_live_and_daily(conn: Connection) -> None:
                           "UNIQUE (platform, channel, story_id, mode)"))
         return
     conn.execute(text("ALTER TABLE subscriptions RENAME TO subscriptions_v3"))
+    had = {c["name"] for c in inspect(conn).get_columns("subscriptions_v3")}
     metadata.create_all(conn, tables=[subscriptions])
-    names = ", ".join(c.name for c in subscriptions.columns)
+    names = ", ".join(c.name for c in subscriptions.columns if c.name in had)  # later migrations add the rest
     conn.execute(text(f"INSERT INTO subscriptions ({names}) SELECT {names} FROM subscriptions_v3"))
     conn.execute(text("DROP TABLE subscriptions_v3"))
 
@@ -290,6 +294,12 @@ def _v6_pending(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE articles ADD COLUMN pending TEXT"))
 
 
+def _v8_subscription_chart(conn: Connection) -> None:
+    """A daily subscription may carry the story's timeline chart (`subscribe STORY daily 07:00 chart`)."""
+    if "chart" not in {c["name"] for c in inspect(conn).get_columns("subscriptions")}:
+        conn.execute(text("ALTER TABLE subscriptions ADD COLUMN chart BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
@@ -297,4 +307,5 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _v4_live_and_daily),
     (5, _v5_fact_index),
     (6, _v6_pending),
+    (8, _v8_subscription_chart),  # 7 is the feed leases' (another branch); numbers need not be contiguous
 ]

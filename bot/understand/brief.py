@@ -42,23 +42,39 @@ def by_publication(found: Sequence[Update]) -> list[Update]:
                                         u.id or 0))
 
 
-def key_numbers(store: Store, found: Sequence[Update]) -> list[str]:
-    """Each figure that changed, with its history: `hostages (hold): 130 (AP, 30 Mar) -> 133 (Reuters, 10 Apr)`."""
+@dataclass(frozen=True)
+class FigureChain:
+    """A figure that changed (`hostages (hold)`) and its values in publication order, each with the
+    citation that gave it; a change continues the chain that ends in its old value."""
+
+    label: str
+    steps: tuple[tuple[str, Citation], ...]
+
+
+def figure_chains(store: Store, found: Sequence[Update]) -> list[FigureChain]:
+    """Each figure that changed among `found`, with its history (read by `key_numbers` and the timeline chart)."""
     changed = [u for u in by_publication(found) if u.kind == "changed" and u.previous is not None]
     contexts = store.update_context(u.id for u in changed if u.id is not None)
-    chains: list[tuple[str, list[tuple[str, str]]]] = []  # a change continues the chain ending in its old value
+    chains: list[tuple[str, list[tuple[str, Citation]]]] = []
     for u in changed:
         found_change = counted_change(u, contexts.get(u.id or 0))
         if found_change is None or u.previous is None:
             continue
         _, label, new = found_change
-        old = (u.previous.value, cite(u.previous.citation))
-        chain = next((c for name, c in chains if name == label and c[-1] == old), None)
+        old = (u.previous.value, u.previous.citation)
+        chain = next((c for name, c in chains if name == label and c[-1][0] == old[0]
+                      and cite(c[-1][1]) == cite(old[1])), None)
         if chain is None:
             chain = [old]
             chains.append((label, chain))
-        chain.append((new, cite(u.citation)))
-    return [f"{label}: " + " -> ".join(f"{value} ({source})" for value, source in chain) for label, chain in chains]
+        chain.append((new, u.citation))
+    return [FigureChain(label, tuple(chain)) for label, chain in chains]
+
+
+def key_numbers(store: Store, found: Sequence[Update]) -> list[str]:
+    """Each figure that changed, with its history: `hostages (hold): 130 (AP, 30 Mar) -> 133 (Reuters, 10 Apr)`."""
+    return [f"{c.label}: " + " -> ".join(f"{value} ({cite(where)})" for value, where in c.steps)
+            for c in figure_chains(store, found)]
 
 
 def actors(sentences: Sequence[StorySentence], limit: int = ACTORS) -> list[tuple[str, int]]:
