@@ -252,6 +252,12 @@ def echo(q: Question, a: Annotated, cand: Candidate) -> float:
     if not q.open and head.dep == "appos" and any(
             a.tokens[head.head].lower == x.text.lower() or a.tokens[head.head].lemma.lower() == x.lemma for x in names):
         return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
+    # "What did X promise the survivors?" is not answered by "the survivors of ...": the question's own
+    # object or recipient heads it
+    arguments = {t.lemma.lower() for t in q.parsed.tokens
+                 if t.dep in ("dobj", "dative") and t.pos == "NOUN" and t.lemma.lower() != q.focus}
+    if q.open and head.pos == "NOUN" and head.lemma.lower() in arguments:
+        return W.ECHO
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or

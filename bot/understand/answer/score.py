@@ -211,13 +211,19 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                             hi = max(hi, a.subtree(c.i)[1])
                     c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
                     out.append((c, 0.0))
-            # "three C-130 aircraft and three C-17 transport planes": the whole list the focus noun ends
+            # "three C-130 aircraft and three C-17 transport planes": the whole list the focus noun is in
             first = t
             while first.dep == "conj" and a.tokens[first.head].pos in ("NOUN", "PROPN"):
                 first = a.tokens[first.head]
-            if first.i != t.i:
+            last = t  # "elderly hostages, women and children": the list the focus noun starts
+            while (nxt := next((c for c in a.children(last.i) if c.dep == "conj" and c.pos in ("NOUN", "PROPN")),
+                               None)) is not None:
+                last = nxt
+            joined_by = {c.lower for x in a.tokens[first.i:last.i + 1] for c in a.children(x.i) if c.dep == "cc"}
+            if (first.i != t.i or last.i != t.i) and joined_by == {"and"}:  # "A, or B" restates A
                 lo = noun_phrase(a, first.i, with_of=False)[0]
-                c = Candidate(lo, t.i + 1, a.span(lo, t.i + 1), first.i, 1.0 + W.COORDINATED)
+                hi = last.i + 1
+                c = Candidate(lo, hi, a.span(lo, hi), first.i, 1.0 + W.COORDINATED)
                 out.append((c, 0.0))
             # "a non-voting observer seat": what kind of seat is in its modifiers
             lo, hi = noun_phrase(a, t.i, with_of=False)
