@@ -1,0 +1,22 @@
+"""Read-only queries a story's page needs beyond the shared `Store`: where its articles came from."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bot.store.schema import article_sources, article_stories, articles
+
+
+def story_origins(engine: Engine, story_id: str) -> dict[str, int]:
+    """For one story: each origin (a feed URL or a file path) and how many of its articles came from there,
+    copies other outlets carried included."""
+    filed = select(article_stories.c.article_id).where(article_stories.c.story_id == story_id).scalar_subquery()
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        for table in (articles, article_sources):
+            key = table.c.id if table is articles else table.c.article_id
+            query = (select(table.c.origin, func.count()).where(key.in_(filed)).group_by(table.c.origin))
+            for origin, n in conn.execute(query):
+                counts[origin or ""] = counts.get(origin or "", 0) + int(n)
+    return counts
