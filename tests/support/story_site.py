@@ -100,9 +100,9 @@ async def story_site(tmp: Path, token: str = "", chart: ChartRenderer | None = N
            "NEWSDESK_FETCH_ALLOW": "127.0.0.1"}
     if token:
         env["NEWSDESK_PAGES_TOKEN"] = token
-    core = make_core(env, seeds_rescan_seconds=0.5)
+    core = make_core(env, seeds_rescan_seconds=2.0)
     channel = ConsoleChannel()
-    runtime = Runtime(core, [channel.adapter], feed_tick_seconds=0.2)
+    runtime = Runtime(core, [channel.adapter], feed_tick_seconds=1.0)
     await runtime.start(start_adapters=False)
     pages_runner = None
     try:
