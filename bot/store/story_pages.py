@@ -1,11 +1,12 @@
-"""Read-only queries a story's page needs beyond the shared `Store`: where its articles came from."""
+"""Read-only queries a story's page needs beyond the shared `Store`: where its articles came from, and a
+cheap version of the story that changes whenever its page would."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot.store.schema import article_sources, article_stories, articles
+from bot.store.schema import article_sources, article_stories, articles, sentence_stories, updates
 
 
 def story_origins(engine: Engine, story_id: str) -> dict[str, int]:
@@ -20,3 +21,14 @@ def story_origins(engine: Engine, story_id: str) -> dict[str, int]:
             for origin, n in conn.execute(query):
                 counts[origin or ""] = counts.get(origin or "", 0) + int(n)
     return counts
+
+
+def story_version(engine: Engine, story_id: str) -> tuple[int, int, int, int]:
+    """What changes whenever a story's page would: its updates (newest id, how many) and its filed sentences
+    (newest id, how many). Cheap: two indexed aggregates."""
+    with engine.connect() as conn:
+        newest_update, found = conn.execute(select(func.max(updates.c.id), func.count())
+                                            .where(updates.c.story_id == story_id)).one()
+        newest_sentence, filed = conn.execute(select(func.max(sentence_stories.c.sentence_id), func.count())
+                                              .where(sentence_stories.c.story_id == story_id)).one()
+    return int(newest_update or 0), int(found), int(newest_sentence or 0), int(filed)

@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from bot.settings import Settings, WebPages
 from bot.store.questions import QuestionLog
 from bot.store.repo import Store
-from bot.web.story_view import long_date, story_lines, story_page
+from bot.web.story_view import StoryPageCache, long_date, story_lines
 
 log = logging.getLogger("bot.web.pages")
 
@@ -59,6 +59,7 @@ class StoryPages:
         self.pages = pages
         self.chart = chart
         self.questions = QuestionLog(store.engine)
+        self.cache = StoryPageCache()
         self.env = page_environment()
         self.stylesheet = resources.files("bot.web").joinpath("static/pages.css").read_bytes()
 
@@ -130,7 +131,7 @@ class StoryPages:
             page = int(request.query.get("page", "1"))
         except ValueError:
             page = 1
-        view = await asyncio.to_thread(story_page, self.store, self.questions, found, page)
+        view = await asyncio.to_thread(self.cache.page, self.store, self.questions, found, page)
         base = f"/stories/{quote(story_id)}"
         response = self.html(
             "story.html", title=found.title, view=view, home=self.link(request, "/stories"),

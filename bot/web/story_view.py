@@ -9,7 +9,11 @@ text: escaping is the templates' job (autoescape), and only http(s) links are ev
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,12 +22,16 @@ from bot.domain import Citation, Story, Update, UpdateContext
 from bot.redact import redact_text, redact_url
 from bot.store.questions import AskedQuestion, QuestionLog
 from bot.store.repo import SourceHealth, Store, StorySummary
-from bot.store.story_pages import story_origins
-from bot.understand.brief import actors, by_publication, citation_of, scheduled, story_sentences
+from bot.store.story_pages import story_origins, story_version
+from bot.understand.brief import Reader, actors, by_publication, citation_of, scheduled, story_sentences
 from bot.understand.digest import counted_change, short_value, whole_sentence
+from bot.understand.language.annotation import Annotated
 
 PAGE_SIZE = 100  # developments per page of a story's timeline, newest first
 QUESTIONS_SHOWN = 30
+CHANGES_SHOWN = 100  # changed figures listed, newest first
+CACHED_PAGES = 64  # page cores kept (story, page), each until its story changes
+READ_ANNOTATIONS = 200_000  # annotations remembered (entities and dates only) before starting afresh
 SAFE_SCHEMES = ("https://", "http://")
 
 
@@ -134,12 +142,13 @@ class StoryPage:
     timeline: list[Development]
     page: int
     pages: int
-    changes: list[Development]
+    changes: list[Change]
     questions: list[Asked]
     feeds: list[FeedHealth]
     seed_articles: int = 0
     seed_files: int = 0
     as_of: str = ""
+    changes_more: int = 0
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,13 @@ def feeds_of(store: Store, story_id: str, origins: Mapping[str, int]) -> tuple[l
 def story_page(store: Store, questions: QuestionLog, story: Story, page: int = 1,
                page_size: int = PAGE_SIZE) -> StoryPage:
     """Gather one story's page (`page` of its timeline, newest first; out-of-range pages show the last)."""
+    return with_fresh_parts(store, questions, story_core(store, story, page, page_size))
+
+
+def story_core(store: Store, story: Story, page: int = 1, page_size: int = PAGE_SIZE,
+               read: Reader = Annotated.from_json) -> StoryPage:
+    """The part of a story's page that changes only when the story does (its updates and filed sentences):
+    the state of play, the timeline page and the changed figures. Questions and feeds are left empty."""
     found = store.list_updates(story=story.id)
     ordered = newest_first(found)
     pages = max(1, math.ceil(len(ordered) / page_size))
@@ -229,20 +245,77 @@ def story_page(store: Store, questions: QuestionLog, story: Story, page: int = 1
         wanted.add(ordered[0].id)
     contexts = store.update_context(wanted)
     timeline = [development(store, u, contexts.get(u.id or 0)) for u in shown]
-    changes = [development(store, u, contexts.get(u.id or 0)) for u in changed]
+    figures = [c for c in (change_of(u, contexts.get(u.id or 0)) for u in changed) if c is not None and c.label]
     sentences = story_sentences(store, story.id)
-    upcoming = [(x.day, x.sentence.text, Source.of(citation_of(x.sentence))) for x in scheduled(sentences)]
-    origins = story_origins(store.engine, story.id)
-    feeds, seed_articles, seed_files = feeds_of(store, story.id, origins)
+    upcoming = [(x.day, x.sentence.text, Source.of(citation_of(x.sentence))) for x in scheduled(sentences, read=read)]
     latest = development(store, ordered[0], contexts.get(ordered[0].id or 0)) if ordered else None
     newest = max((s.published for s in sentences if s.published), default=None)
     return StoryPage(
         story=story, articles=len({s.article_id for s in sentences}), developments_total=len(ordered),
         changes_total=len(changed), latest=latest, key_numbers=key_numbers(found, contexts),
-        people=actors(sentences), upcoming=upcoming, timeline=timeline, page=page, pages=pages,
-        changes=[c for c in changes if c.change is not None],
-        questions=[Asked.of(q) for q in questions.for_story(story.id, QUESTIONS_SHOWN)],
-        feeds=feeds, seed_articles=seed_articles, seed_files=seed_files, as_of=long_date(newest))
+        people=actors(sentences, read=read), upcoming=upcoming, timeline=timeline, page=page, pages=pages,
+        changes=figures[:CHANGES_SHOWN], changes_more=max(0, len(figures) - CHANGES_SHOWN), questions=[],
+        feeds=[], as_of=long_date(newest))
+
+
+def with_fresh_parts(store: Store, questions: QuestionLog, core: StoryPage) -> StoryPage:
+    """A page's core with what changes without the story changing: questions asked and the feeds' health."""
+    origins = story_origins(store.engine, core.story.id)
+    feeds, seed_articles, seed_files = feeds_of(store, core.story.id, origins)
+    asked = [Asked.of(q) for q in questions.for_story(core.story.id, QUESTIONS_SHOWN)]
+    return dataclasses.replace(core, questions=asked, feeds=feeds, seed_articles=seed_articles,
+                               seed_files=seed_files)
+
+
+class SlimReader:
+    """Reads stored annotations keeping only what a page uses (entities and dates), remembering each by its
+    content, so gathering a page again after new articles parses only their sentences. Safe across threads."""
+
+    def __init__(self, size: int = READ_ANNOTATIONS) -> None:
+        self.size = size
+        self._read: dict[bytes, Annotated | None] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, data: str) -> Annotated | None:
+        """The annotation's entities and dates (None when there is no annotation of the current format)."""
+        key = hashlib.blake2b(data.encode(), digest_size=16).digest()
+        with self._lock:
+            if key in self._read:
+                return self._read[key]
+        full = Annotated.from_json(data)
+        slim = None if full is None else Annotated(full.text, [], entities=full.entities, dates=full.dates)
+        with self._lock:
+            if len(self._read) >= self.size:
+                self._read.clear()
+            self._read[key] = slim
+        return slim
+
+
+class StoryPageCache:
+    """The cores of recently shown pages, by story, page and the story's version: a page is gathered again
+    only after the story changed (new or revised articles, new updates). Safe across threads."""
+
+    def __init__(self, size: int = CACHED_PAGES) -> None:
+        self.size = size
+        self._cores: OrderedDict[tuple[object, ...], StoryPage] = OrderedDict()
+        self._lock = threading.Lock()
+        self.reader = SlimReader()
+
+    def page(self, store: Store, questions: QuestionLog, story: Story, page: int = 1,
+             page_size: int = PAGE_SIZE) -> StoryPage:
+        """The story's page, its core from the cache when the story has not changed since it was gathered."""
+        key = (story.id, story.title, story.description, page, page_size, story_version(store.engine, story.id))
+        with self._lock:
+            core = self._cores.get(key)
+            if core is not None:
+                self._cores.move_to_end(key)
+        if core is None:
+            core = story_core(store, story, page, page_size, self.reader)
+            with self._lock:
+                self._cores[key] = core
+                while len(self._cores) > self.size:
+                    self._cores.popitem(last=False)
+        return with_fresh_parts(store, questions, core)
 
 
 def story_lines(store: Store, questions: QuestionLog) -> list[StoryLine]:
