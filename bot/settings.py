@@ -67,7 +67,7 @@ def parse_web_pages(table: Any, path: Path, environ: Mapping[str, str]) -> WebPa
     public = _expect(web.get("public_url", ""), str, f"{path}: key 'web.public_url'", "an https:// URL string")
     public = public.strip().rstrip("/")
     if public and (not re.match(r"^https?://[^\s/?#@]+(/[^\s?#]*)?$", public) or "@" in public):
-        raise ConfigError(f"{path}: key 'web.public_url' must be an http(s) address without user, query or "
+        raise ConfigError(f"{path}: key 'web.public_url': must be an http(s) address without user, query or "
                           f"fragment, such as 'https://news.example.org/desk', not {redact_url(public)!r}.")
     token = environ.get(PAGES_TOKEN_ENV, "")
     if token and (len(token) < MIN_PAGES_TOKEN or any(ch.isspace() or not ch.isprintable() for ch in token)):

@@ -18,7 +18,7 @@ from bot.runtime.core import build_core
 from bot.settings import load_settings
 from bot.web.pages import add_story_pages
 from bot.web.story_view import story_page
-from tests.support.runtime_kit import ConsoleChannel, drop_today, make_core, wait_for
+from tests.support.runtime_kit import ConsoleChannel, drop_seed, drop_today, make_core, wait_for
 from tests.support.story_site import (
     HOSTILE_FEED_TITLE,
     HOSTILE_SENTENCE,
@@ -174,6 +174,26 @@ async def test_the_timeline_pages_through_every_development_once(site: StorySite
             for d in story_page(core.store, site.runtime.questions, story, p, page_size=10).timeline]
     assert len(seen) == len(set(seen)) == total
     assert story_page(core.store, site.runtime.questions, story, 999, page_size=10).page == first.pages
+
+
+async def test_a_page_seen_before_shows_what_arrived_since(site: StorySite) -> None:
+    """Pages are remembered until their story changes: a new article and a new question show at once."""
+    url = f"{site.url}/stories/hostage-talks"
+    before = (await fetch(url))[2]
+    sentence = "A Qatari negotiator said one hostage was freed on Monday, leaving 129 hostages held in Gaza."
+    drop_seed(site.seeds, "zz_new.txt", "# source: https://wire.example/new\n# date: 2024-04-02\n"
+              "# title: Hostage talks: one captive freed as mediators push truce\n\n"
+              "Mediators from Qatar and Egypt said on Tuesday that the hostage talks in Cairo would resume next week."
+              f"\n\n{sentence}\n")
+    assert await wait_for(lambda: any(u.sentence == sentence
+                                      for u in site.runtime.core.store.list_updates(story="hostage-talks")), 30)
+    await site.channel.say(site.runtime, "how many hostages are still held?")
+    after = lxml_html.fromstring((await fetch(url))[2])
+    newest = section(after, "timeline").xpath(".//ol[@class='timeline']/li")[:2]
+    assert sentence in [words(li.xpath(".//p[@class='sentence']")[0]) for li in newest] and sentence not in before
+    assert all(li.xpath(".//p[@class='meta']//a/@href") == ["https://wire.example/new"] for li in newest)
+    asked = section(after, "questions").xpath(".//ol[@class='questions']/li")
+    assert "how many hostages are still held?" in words(asked[0])
 
 
 # ---- access, settings and the chart, on a store with nothing ingested ------------------------------

@@ -59,6 +59,7 @@ class StorySite:
     runtime: Runtime
     channel: ConsoleChannel
     feed: HostileFeed
+    seeds: Path
 
 
 def write_config(folder: Path, feed_url: str, pages: bool = True) -> Path:
@@ -114,7 +115,7 @@ async def story_site(tmp: Path, token: str = "", chart: ChartRenderer | None = N
         app = web.Application()
         assert add_story_pages(app, core.store, core.settings, chart)
         pages_runner, url = await _serve(app)
-        yield StorySite(url, runtime, channel, feed)
+        yield StorySite(url, runtime, channel, feed, seeds)
     finally:
         if pages_runner is not None:
             await pages_runner.cleanup()
