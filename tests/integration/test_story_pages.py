@@ -157,6 +157,15 @@ async def test_an_unknown_story_is_a_404_page_with_its_name_escaped(site: StoryS
     assert "No story is tracked as &#39;&lt;b&gt;nope&lt;/b&gt;&#39;." in body
 
 
+async def test_pages_only_read(site: StorySite) -> None:
+    async with ClientSession() as client:
+        for method in ("POST", "PUT", "DELETE"):
+            async with client.request(method, f"{site.url}/stories/hostage-talks") as response:
+                assert response.status == 405
+        async with client.head(f"{site.url}/stories/hostage-talks") as response:
+            assert response.status == 200 and response.content_type == "text/html"
+
+
 async def test_no_chart_renderer_no_chart(site: StorySite) -> None:
     _, _, body = await fetch(f"{site.url}/stories/hostage-talks")
     assert "<img" not in body
