@@ -32,3 +32,14 @@ def story_version(engine: Engine, story_id: str) -> tuple[int, int, int, int]:
         newest_sentence, filed = conn.execute(select(func.max(sentence_stories.c.sentence_id), func.count())
                                               .where(sentence_stories.c.story_id == story_id)).one()
     return int(newest_update or 0), int(found), int(newest_sentence or 0), int(filed)
+
+
+def latest_update_id(engine: Engine, story_id: str) -> int | None:
+    """The id of a story's newest update by its article's publication (undated articles count as oldest; the
+    later found first among equals), or None when the story has none."""
+    query = (select(updates.c.id).join(articles, articles.c.id == updates.c.article_id)
+             .where(updates.c.story_id == story_id)
+             .order_by(articles.c.published.is_(None), articles.c.published.desc(), updates.c.id.desc()).limit(1))
+    with engine.connect() as conn:
+        found = conn.execute(query).scalar()
+    return int(found) if found is not None else None

@@ -22,7 +22,7 @@ from bot.domain import Citation, Story, Update, UpdateContext
 from bot.redact import redact_text, redact_url
 from bot.store.questions import AskedQuestion, QuestionLog
 from bot.store.repo import SourceHealth, Store, StorySummary
-from bot.store.story_pages import story_origins, story_version
+from bot.store.story_pages import latest_update_id, story_origins, story_version
 from bot.understand.brief import Reader, actors, by_publication, citation_of, scheduled, story_sentences
 from bot.understand.digest import counted_change, short_value, whole_sentence
 from bot.understand.language.annotation import Annotated
@@ -319,16 +319,15 @@ class StoryPageCache:
 
 
 def story_lines(store: Store, questions: QuestionLog) -> list[StoryLine]:
-    """Each story for the index page: its counts and its latest development."""
+    """Each story for the index page: its counts and its latest development (by publication)."""
     summaries = store.story_summaries()
     asked = questions.counts([s.story.id for s in summaries])
     lines = []
     for summary in summaries:
-        found = store.list_updates(story=summary.story.id)
-        ordered = newest_first(found)
+        newest = latest_update_id(store.engine, summary.story.id)
+        found = store.list_updates(story=summary.story.id, after_id=newest - 1, limit=1) if newest else []
         latest = None
-        if ordered:
-            context = store.update_context([ordered[0].id or 0]).get(ordered[0].id or 0)
-            latest = development(store, ordered[0], context)
+        if found:
+            latest = development(store, found[0], store.update_context([newest or 0]).get(newest or 0))
         lines.append(StoryLine(summary, latest, asked.get(summary.story.id, 0)))
     return lines

@@ -72,6 +72,10 @@ async def test_index_lists_each_story_with_counts_and_latest_development(site: S
     # the latest development by publication is from the feed's item of 1 Apr
     latest = words(hostage.xpath(".//p[@class='latest']")[0])
     assert latest.startswith("Latest: ") and latest.endswith(f"{HOSTILE_FEED_TITLE}, 1 Apr 2024")
+    # ... the same development the story's page shows first
+    story = lxml_html.fromstring((await fetch(f"{site.url}/stories/hostage-talks"))[2])
+    first = words(section(story, "timeline").xpath(".//p[@class='sentence']")[0])
+    assert latest == f"Latest: {first} {HOSTILE_FEED_TITLE}, 1 Apr 2024"
 
 
 async def test_story_page_shows_the_change_136_to_130_with_both_sources(site: StorySite) -> None:
