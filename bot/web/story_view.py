@@ -30,6 +30,8 @@ from bot.understand.language.annotation import Annotated
 PAGE_SIZE = 100  # developments per page of a story's timeline, newest first
 QUESTIONS_SHOWN = 30
 CHANGES_SHOWN = 100  # changed figures listed, newest first
+KEY_NUMBERS_SHOWN = 8  # figures in the state of play, the most recently changed
+STEPS_SHOWN = 6  # values of one figure's history in the state of play
 CACHED_PAGES = 64  # page cores kept (story, page), each until its story changes
 READ_ANNOTATIONS = 200_000  # annotations remembered (entities and dates only) before starting afresh
 SAFE_SCHEMES = ("https://", "http://")
@@ -94,6 +96,7 @@ class KeyNumber:
 
     label: str
     steps: tuple[tuple[str, Source], ...]
+    earlier: int = 0  # older values left out
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class StoryPage:
     seed_files: int = 0
     as_of: str = ""
     changes_more: int = 0
+    key_numbers_more: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,8 @@ def newest_first(found: Sequence[Update]) -> list[Update]:
 
 
 def key_numbers(found: Sequence[Update], contexts: Mapping[int, UpdateContext]) -> list[KeyNumber]:
-    """Each figure that changed with its history, oldest first; a change continues the chain ending in its old value."""
+    """Each figure that changed with its history (its last `STEPS_SHOWN` values, oldest first), the most recently
+    changed first; a change continues the chain ending in its old value."""
     chains: list[tuple[str, list[tuple[str, Source]]]] = []
     for u in by_publication(found):
         if u.kind != "changed" or u.previous is None:
@@ -200,7 +205,8 @@ def key_numbers(found: Sequence[Update], contexts: Mapping[int, UpdateContext]) 
             chain = [old]
             chains.append((label, chain))
         chain.append((new, Source.of(u.citation)))
-    return [KeyNumber(label, tuple(chain)) for label, chain in chains]
+    chains.sort(key=lambda c: c[1][-1][1].iso, reverse=True)  # the most recently changed first
+    return [KeyNumber(label, tuple(chain[-STEPS_SHOWN:]), max(0, len(chain) - STEPS_SHOWN)) for label, chain in chains]
 
 
 def feeds_of(store: Store, story_id: str, origins: Mapping[str, int]) -> tuple[list[FeedHealth], int, int]:
@@ -246,13 +252,15 @@ def story_core(store: Store, story: Story, page: int = 1, page_size: int = PAGE_
     contexts = store.update_context(wanted)
     timeline = [development(store, u, contexts.get(u.id or 0)) for u in shown]
     figures = [c for c in (change_of(u, contexts.get(u.id or 0)) for u in changed) if c is not None and c.label]
+    numbers = key_numbers(found, contexts)
     sentences = story_sentences(store, story.id)
     upcoming = [(x.day, x.sentence.text, Source.of(citation_of(x.sentence))) for x in scheduled(sentences, read=read)]
     latest = development(store, ordered[0], contexts.get(ordered[0].id or 0)) if ordered else None
     newest = max((s.published for s in sentences if s.published), default=None)
     return StoryPage(
         story=story, articles=len({s.article_id for s in sentences}), developments_total=len(ordered),
-        changes_total=len(changed), latest=latest, key_numbers=key_numbers(found, contexts),
+        changes_total=len(changed), latest=latest, key_numbers=numbers[:KEY_NUMBERS_SHOWN],
+        key_numbers_more=max(0, len(numbers) - KEY_NUMBERS_SHOWN),
         people=actors(sentences, read=read), upcoming=upcoming, timeline=timeline, page=page, pages=pages,
         changes=figures[:CHANGES_SHOWN], changes_more=max(0, len(figures) - CHANGES_SHOWN), questions=[],
         feeds=[], as_of=long_date(newest))
