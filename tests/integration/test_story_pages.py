@@ -296,6 +296,7 @@ async def test_live_threads_and_digests_link_to_the_full_timeline(bare: dict[str
     try:
         await rt.first_scan.wait()
         await channel.say(rt, "subscribe hostage-talks")
+        await channel.say(rt, "subscribe hostage-talks daily 23:59")
         drop_today(seeds, "001.txt")
         link = f"Full timeline: {PUBLIC_URL}/stories/hostage-talks"
         assert await wait_for(lambda: "Qatar proposes six-week war pause" in channel.text, timeout=20)
@@ -304,6 +305,11 @@ async def test_live_threads_and_digests_link_to_the_full_timeline(bare: dict[str
         assert link in after.split("Qatar proposes six-week war pause")[0]  # in the thread's parent post
         reply = await channel.say(rt, "digest hostage-talks")
         assert link in reply
+        # a daily digest's story reply ends with the link too
+        daily = next(s for s in rt.repo.subscriptions(story="hostage-talks") if s.mode == "daily")
+        assert rt.delivery.queue_digest(daily.id) > 0
+        replies = [r for r in rt.repo.rows() if r.kind == "digest-reply" and r.subscription_id == daily.id]
+        assert replies and replies[0].post.lines[-1] == link
     finally:
         await rt.stop()
         core.close()
