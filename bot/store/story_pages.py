@@ -23,15 +23,17 @@ def story_origins(engine: Engine, story_id: str) -> dict[str, int]:
     return counts
 
 
-def story_version(engine: Engine, story_id: str) -> tuple[int, int, int, int]:
-    """What changes whenever a story's page would: its updates (newest id, how many) and its filed sentences
-    (newest id, how many). Cheap: two indexed aggregates."""
+def story_version(engine: Engine, story_id: str) -> tuple[int, ...]:
+    """What changes whenever a story's page would: its updates (newest id, how many), its filed sentences
+    (newest id, how many) and the newest copy another outlet carried (the "also reported by" counts).
+    Cheap: indexed aggregates."""
     with engine.connect() as conn:
         newest_update, found = conn.execute(select(func.max(updates.c.id), func.count())
                                             .where(updates.c.story_id == story_id)).one()
         newest_sentence, filed = conn.execute(select(func.max(sentence_stories.c.sentence_id), func.count())
                                               .where(sentence_stories.c.story_id == story_id)).one()
-    return int(newest_update or 0), int(found), int(newest_sentence or 0), int(filed)
+        newest_copy = conn.execute(select(func.max(article_sources.c.id))).scalar()
+    return int(newest_update or 0), int(found), int(newest_sentence or 0), int(filed), int(newest_copy or 0)
 
 
 def latest_update_id(engine: Engine, story_id: str) -> int | None:
