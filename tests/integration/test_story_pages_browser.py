@@ -6,6 +6,7 @@ installs them). The phone-width screenshot is kept as a test artifact under test
 
 from __future__ import annotations
 
+import base64
 import re
 import struct
 from pathlib import Path
@@ -75,3 +76,14 @@ async def test_story_page_in_chromium_at_phone_width(tmp_path: Path) -> None:
         width, height = png_size(png)
         assert width == PHONE_WIDTH * 2 and height > 844 * 2  # the whole page at the phone's pixel ratio
         print(f"screenshot: {shot} ({width}x{height})")
+
+        # printable: navigation hidden, sources' links spelled out, and Chromium makes a PDF of it
+        await browser.devtools("Emulation.setEmulatedMedia", {"media": "print"})
+        assert await browser.script("return getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+        first_link = await browser.script("return document.querySelector('li.dev .source a').href")
+        printed = await browser.script(
+            "return getComputedStyle(document.querySelector('li.dev .source a'), '::after').content")
+        assert printed == f'" <{first_link}>"', printed
+        pdf = base64.b64decode((await browser.devtools("Page.printToPDF", {}))["data"])
+        assert pdf.startswith(b"%PDF")
+        (ARTIFACTS / "story-page-print.pdf").write_bytes(pdf)

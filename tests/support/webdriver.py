@@ -91,12 +91,15 @@ class Browser:
             raise
         return True
 
+    async def devtools(self, command: str, params: dict[str, Any] | None = None) -> Any:
+        """A Chromium DevTools command through chromedriver (print media, PDF)."""
+        return await self.call("POST", "/goog/cdp/execute", {"cmd": command, "params": params or {}})
+
     async def screenshot(self, full_page: bool = True) -> bytes:
         """A PNG of the page: the whole page where Chromium's DevTools command is reachable, else the viewport."""
         if full_page:
             try:
-                shot = await self.call("POST", "/goog/cdp/execute", {
-                    "cmd": "Page.captureScreenshot", "params": {"format": "png", "captureBeyondViewport": True}})
+                shot = await self.devtools("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
                 return base64.b64decode(shot["data"])
             except WebDriverError:
                 pass
