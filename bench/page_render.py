@@ -33,7 +33,7 @@ from bot.settings import WebPages, load_settings
 from bot.store.questions import QuestionLog
 from bot.store.schema import article_stories, articles, sentence_stories, sentences, story_facts, updates
 from bot.understand.language.annotation import Annotated
-from bot.web.pages import StoryPages, add_story_pages
+from bot.web.pages import StoryPages, add_story_pages, render_story_page
 from bot.web.story_view import StoryPage, StoryPageCache
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,9 +119,8 @@ def render(pages: StoryPages, cache: StoryPageCache, story: Story) -> tuple[floa
     """One page view as the server makes it (gather, through the cache, and template): ms, view, bytes."""
     started = time.perf_counter()
     view = cache.page(pages.store, pages.questions, story)
-    body = pages.env.get_template("story.html").render(
-        stylesheet="/stories.css", title=story.title, view=view, home="/stories", chart="", newer="",
-        older=f"/stories/{story.id}?page=2")
+    body = render_story_page(pages.env, view, stylesheet="/stories.css", title=story.title, home="/stories",
+                             chart="", newer="", older=f"/stories/{story.id}?page=2")
     return (time.perf_counter() - started) * 1000, view, len(body.encode())
 
 

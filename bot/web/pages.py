@@ -13,6 +13,7 @@ or None for a story with nothing to draw); without one the page shows no chart.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import logging
 import time
@@ -22,11 +23,13 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from bot.domain import Story
 from bot.settings import Settings, WebPages
 from bot.store.questions import QuestionLog
 from bot.store.repo import Store
-from bot.web.story_view import StoryPageCache, long_date, story_lines
+from bot.web.story_view import StoryPage, StoryPageCache, long_date, story_lines
 
 log = logging.getLogger("bot.web.pages")
 
@@ -49,6 +52,18 @@ def page_environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["long_date"] = long_date
     return env
+
+
+CORE_SECTIONS = ("state", "timeline", "changes")  # rendered once per cached page core (story_<name>.html)
+
+
+def render_story_page(env: Environment, view: StoryPage, **context: object) -> str:
+    """A story's page as HTML. The sections that change only with the story are rendered once per page core
+    (kept with it, so the cached core's next views render only questions, feeds and links)."""
+    if not view.fragments:
+        view.fragments.update({name: Markup(env.get_template(f"story_{name}.html").render(view=view))
+                               for name in CORE_SECTIONS})
+    return env.get_template("story.html").render(view=view, **context)
 
 
 class StoryPages:
@@ -88,7 +103,10 @@ class StoryPages:
     # ---- responses -----------------------------------------------------------------------
     def html(self, template: str, status: int = 200, **context: object) -> web.Response:
         """A rendered page with the pages' security headers."""
-        body = self.env.get_template(template).render(stylesheet=STYLESHEET, **context)
+        return self.response(self.env.get_template(template).render(stylesheet=STYLESHEET, **context), status)
+
+    def response(self, body: str, status: int = 200) -> web.Response:
+        """An HTML page with the pages' security headers."""
         return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=HEADERS)
 
     def refused(self) -> web.Response:
@@ -131,16 +149,24 @@ class StoryPages:
             page = int(request.query.get("page", "1"))
         except ValueError:
             page = 1
-        view = await asyncio.to_thread(self.cache.page, self.store, self.questions, found, page)
         base = f"/stories/{quote(story_id)}"
-        response = self.html(
-            "story.html", title=found.title, view=view, home=self.link(request, "/stories"),
-            chart=self.link(request, f"{base}/timeline.png") if self.chart is not None else "",
-            newer=self.link(request, base, page=view.page - 1) if view.page > 1 else "",
-            older=self.link(request, base, page=view.page + 1) if view.page < view.pages else "")
+        view, html = await asyncio.to_thread(
+            self.render_story, found, page, functools.partial(self.link, request, base),
+            {"stylesheet": STYLESHEET, "title": found.title, "home": self.link(request, "/stories"),
+             "chart": self.link(request, f"{base}/timeline.png") if self.chart is not None else ""})
+        response = self.response(html)
         log.info("event=page_served page=story story=%s developments=%d page=%d ms=%.1f", story_id,
                  view.developments_total, view.page, (time.perf_counter() - started) * 1000)
         return response
+
+    def render_story(self, story: Story, page: int, pager: Callable[..., str],
+                     context: dict[str, object]) -> tuple[StoryPage, str]:
+        """Gather (through the cache) and render one page of a story's timeline; `pager(page=n)` links page n,
+        shown only where there is a newer or an older page."""
+        view = self.cache.page(self.store, self.questions, story, page)
+        newer = pager(page=view.page - 1) if view.page > 1 else ""
+        older = pager(page=view.page + 1) if view.page < view.pages else ""
+        return view, render_story_page(self.env, view, newer=newer, older=older, **context)
 
     async def chart_image(self, request: web.Request) -> web.Response:
         """`/stories/<id>/timeline.png`: the injected chart renderer's PNG; 404 without one or for a quiet story."""

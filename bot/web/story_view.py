@@ -15,7 +15,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import Citation, Story, Update, UpdateContext
@@ -153,6 +153,8 @@ class StoryPage:
     as_of: str = ""
     changes_more: int = 0
     key_numbers_more: int = 0
+    # the core's sections as rendered HTML, filled once by the pages (shared by the views of one cached core)
+    fragments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from bot.domain import Citation, Story
 from bot.settings import ConfigError, load_settings
 from bot.store.questions import AskedQuestion
 from bot.store.repo import StorySummary
-from bot.web.pages import page_environment
+from bot.web.pages import page_environment, render_story_page
 from bot.web.story_view import (
     Asked,
     Change,
@@ -95,9 +95,8 @@ def hostile_page() -> StoryPage:
 
 
 def test_every_field_of_a_story_page_is_escaped() -> None:
-    body = page_environment().get_template("story.html").render(
-        stylesheet="/stories.css", title=EVIL, view=hostile_page(), home="/stories", chart="/c.png", newer="",
-        older="")
+    body = render_story_page(page_environment(), hostile_page(), stylesheet="/stories.css", title=EVIL,
+                             home="/stories", chart="/c.png", newer="", older="")
     assert "<script" not in body.lower() and "<img src=x" not in body
     doc = lxml_html.fromstring(body)
     assert doc.xpath("//script") == [] and [i.get("src") for i in doc.xpath("//img")] == ["/c.png"]
