@@ -155,6 +155,8 @@ class StoryPages:
             {"stylesheet": STYLESHEET, "title": found.title, "home": self.link(request, "/stories"),
              "chart": self.link(request, f"{base}/timeline.png") if self.chart is not None else ""})
         response = self.response(html)
+        if "token" not in request.query:  # never compress a page that repeats a secret beside feed text (BREACH)
+            response.enable_compression()
         log.info("event=page_served page=story story=%s developments=%d page=%d ms=%.1f", story_id,
                  view.developments_total, view.page, (time.perf_counter() - started) * 1000)
         return response

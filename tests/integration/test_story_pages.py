@@ -153,6 +153,7 @@ async def test_a_feed_item_holding_markup_shows_as_text(site: StorySite) -> None
     assert "script-src" not in headers["Content-Security-Policy"]
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers.get("Content-Encoding") in ("gzip", "deflate", "br")  # a phone gets the page compressed
 
 
 async def test_an_unknown_story_is_a_404_page_with_its_name_escaped(site: StorySite) -> None:
@@ -244,6 +245,8 @@ async def test_with_a_token_pages_need_it_as_query_or_bearer(bare: dict[str, str
         assert (await fetch(f"{url}/stories/hostage-talks"))[0] == 401
         status, _, body = await fetch(f"{url}/stories?token={token}")
         assert status == 200 and f'href="/stories/hostage-talks?token={token}"' in body
+        status, headers, body = await fetch(f"{url}/stories/hostage-talks?token={token}")
+        assert status == 200 and f"token={token}" in body and "Content-Encoding" not in headers
         status, _, body = await fetch(f"{url}/stories/hostage-talks",
                                       headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and "Hostage-release talks" in body and "token=" not in body
