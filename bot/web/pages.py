@@ -168,6 +168,8 @@ class StoryPages:
         view = self.cache.page(self.store, self.questions, story, page)
         newer = pager(page=view.page - 1) if view.page > 1 else ""
         older = pager(page=view.page + 1) if view.page < view.pages else ""
+        if not view.developments_total:  # nothing to draw: no chart, rather than an empty one
+            context = {**context, "chart": ""}
         return view, render_story_page(self.env, view, newer=newer, older=older, **context)
 
     async def chart_image(self, request: web.Request) -> web.Response:

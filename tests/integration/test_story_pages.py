@@ -18,7 +18,7 @@ from bot.runtime.core import build_core
 from bot.settings import load_settings
 from bot.web.pages import add_story_pages
 from bot.web.story_view import story_page
-from tests.support.runtime_kit import ConsoleChannel, drop_seed, drop_today, make_core, wait_for
+from tests.support.runtime_kit import ARTICLES, ConsoleChannel, drop_seed, drop_today, make_core, wait_for
 from tests.support.story_site import (
     HOSTILE_FEED_TITLE,
     HOSTILE_SENTENCE,
@@ -219,8 +219,9 @@ async def bare(tmp_path: Path) -> AsyncIterator[dict[str, str]]:
            "NEWSDESK_SEEDS_DIR": str(tmp_path / "seeds"), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}
 
 
-async def serve(env: dict[str, str], **kw: object) -> tuple[web.AppRunner, str, bool]:
+async def serve(env: dict[str, str], ingest: tuple[str, ...] = (), **kw: object) -> tuple[web.AppRunner, str, bool]:
     core = build_core(load_settings(env))
+    core.pipeline.ingest_paths([ARTICLES / name for name in ingest])
     app = web.Application()
     added = add_story_pages(app, core.store, core.settings, **kw)  # type: ignore[arg-type]
     app.on_cleanup.append(lambda _: _close(core))
@@ -275,11 +276,13 @@ async def test_an_injected_chart_is_shown_and_served(bare: dict[str, str]) -> No
         asked.append(story)
         return png if story == "hostage-talks" else None
 
-    runner, url, _ = await serve(bare, chart=chart)
+    runner, url, _ = await serve(bare, ingest=("001.txt",), chart=chart)
     try:
         _, _, body = await fetch(f"{url}/stories/hostage-talks")
         img = lxml_html.fromstring(body).xpath("//section[@id='chart']//img")
         assert img and img[0].get("src") == "/stories/hostage-talks/timeline.png" and img[0].get("alt")
+        _, _, quiet = await fetch(f"{url}/stories/rafah-offensive")  # nothing on it yet: no chart at all
+        assert "<img" not in quiet and not lxml_html.fromstring(quiet).xpath("//section[@id='chart']")
         async with ClientSession() as client, client.get(f"{url}/stories/hostage-talks/timeline.png") as response:
             assert response.status == 200 and response.content_type == "image/png"
             assert await response.read() == png
