@@ -17,7 +17,7 @@ import functools
 import hmac
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from urllib.parse import quote, urlencode
 
@@ -117,6 +117,20 @@ class StoryPages:
         response.headers["WWW-Authenticate"] = 'Bearer realm="newsdesk story pages"'
         return response
 
+    def guarded(self, name: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Callable[
+            [web.Request], Awaitable[web.StreamResponse]]:
+        """`handler`, with any failure (a store that cannot be read, say) logged and shown as one sentence."""
+        async def run(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request)
+            except web.HTTPException:
+                raise
+            except Exception:
+                log.exception("event=page_failed page=%s", name)
+                return self.html("message.html", status=500, title="Page unavailable", home="",
+                                 message="This page could not be made just now; the details are in the bot's log.")
+        return run
+
     async def stylesheet_route(self, request: web.Request) -> web.Response:
         """The one stylesheet (no story data in it, so it needs no token)."""
         return web.Response(body=self.stylesheet, content_type="text/css", charset="utf-8",
@@ -196,9 +210,9 @@ def add_story_pages(app: web.Application, store: Store, settings: Settings,
         return False
     pages = StoryPages(store, settings.web_pages, chart)
     app.router.add_get(STYLESHEET, pages.stylesheet_route)
-    app.router.add_get("/stories", pages.index)
-    app.router.add_get("/stories/{story_id}", pages.story)
-    app.router.add_get("/stories/{story_id}/timeline.png", pages.chart_image)
+    app.router.add_get("/stories", pages.guarded("stories", pages.index))
+    app.router.add_get("/stories/{story_id}", pages.guarded("story", pages.story))
+    app.router.add_get("/stories/{story_id}/timeline.png", pages.guarded("chart", pages.chart_image))
     log.info("event=story_pages_on token=%s chart=%s public_url=%s", "yes" if settings.web_pages.token else "no",
              "yes" if chart is not None else "no", settings.web_pages.public_url or "-")
     return True

@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import ClientSession, web
 from lxml import html as lxml_html
+from sqlalchemy import create_engine, text
 
 from bot.runtime.app import Runtime
 from bot.runtime.core import build_core
@@ -252,6 +253,20 @@ async def test_with_a_token_pages_need_it_as_query_or_bearer(bare: dict[str, str
                                       headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and "Hostage-release talks" in body and "token=" not in body
         assert (await fetch(f"{url}/stories.css"))[0] == 200  # the stylesheet holds no story data
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_store_that_cannot_be_read_gives_one_sentence(bare: dict[str, str]) -> None:
+    runner, url, _ = await serve(bare)
+    try:
+        broken = create_engine(bare["NEWSDESK_DATABASE_URL"])
+        with broken.begin() as conn:
+            conn.execute(text("DROP TABLE questions"))
+        broken.dispose()
+        status, _, body = await fetch(f"{url}/stories/hostage-talks")
+        assert status == 500 and "This page could not be made just now" in body and "Traceback" not in body
+        assert (await fetch(f"{url}/stories"))[0] == 500
     finally:
         await runner.cleanup()
 
