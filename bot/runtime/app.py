@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort, DeliveryError, RateLimited, RoomLeaver
 from bot.chat.router import Ask, Router
-from bot.domain import IncomingMessage, Post, RawArticle
+from bot.domain import Answer, IncomingMessage, Post, RawArticle
 from bot.ingest.fetch import Fetcher
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.commands import RuntimeCommands
@@ -30,6 +30,7 @@ from bot.runtime.feeds import fetch_policy, poll_due_feeds
 from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
 from bot.runtime.story_commands import StoryCommands
+from bot.store.questions import QuestionLog
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 
@@ -55,7 +56,9 @@ class Runtime:
         self.delivery = Delivery(core, self.repo, clock)
         self.ports = {p.platform: p for p in ports}
         self.worker = OutboxWorker(self.repo, self.ports, clock)
-        self.router = Router(core, ask)
+        self.questions = QuestionLog(core.store.engine)
+        self._answer = ask or core.ask
+        self.router = Router(core, self._ask_and_record)
         RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply,
                         self.ingest_items, lambda: self.scheduler.running)
         StoryCommands(self.router, core)
@@ -181,6 +184,15 @@ class Runtime:
             except DeliveryError as exc:
                 log.warning("event=leave_failed platform=%s channel=%s reason=%r", message.platform,
                             message.channel, str(exc))
+
+    def _ask_and_record(self, question: str, story: str | None) -> Answer:
+        """Answer a question (on the router's answer threads) and keep it with its answer for the story's page."""
+        answer = self._answer(question, story)
+        try:
+            self.questions.record(answer, story, self.clock())
+        except Exception:  # the person still gets the answer
+            log.exception("event=question_record_failed")
+        return answer
 
     def _leave_after_reply(self, message: IncomingMessage) -> bool:
         port = self.ports.get(message.platform)

@@ -235,7 +235,8 @@ class RuntimeCommands:
         story = self._story(args[0].lower()).id if args else None
         since = now_utc() - timedelta(days=1)
         post = await asyncio.to_thread(build_digest, self.core.store, self.core.store.list_stories(), since, story,
-                                       self.core.settings.digest_top_updates)
+                                       self.core.settings.digest_top_updates,
+                                       page_url=self.core.settings.web_pages.story_url)
         if post is None:
             return [Post(f"Nothing new on {story or 'any story'} in the last 24 hours.")]
         return [post]

@@ -171,10 +171,12 @@ class Delivery:
     def _thread_parent(self, sub: Subscription, story: Story, now: datetime) -> NewPost:
         zone = ZoneInfo(sub.timezone or self.core.settings.timezone)
         day = now.astimezone(zone).date().isoformat()
+        lines = ["New facts on this story today are posted in this thread; ask questions here."]
+        page = self.core.settings.web_pages.story_url(story.id)
+        if page:
+            lines.append(f"Full timeline: {page}")
         return NewPost(f"thread:{sub.platform}:{sub.channel}:{sub.story}:{day}", sub.platform, sub.channel,
-                       Post(f"{story.title}: live updates, {day}",
-                            ["New facts on this story today are posted in this thread; ask questions here."]),
-                       "thread", sub.story, subscription_id=sub.id)
+                       Post(f"{story.title}: live updates, {day}", lines), "thread", sub.story, subscription_id=sub.id)
 
     # ---- digests -------------------------------------------------------------------------
     def queue_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
@@ -194,7 +196,8 @@ class Delivery:
             return 0
         post = build_digest(self.core.store, self.core.store.list_stories(), since, story=sub.story,
                             top=self.core.settings.digest_top_updates,
-                            keep=lambda u: passes(u, sub.only, sub.except_))
+                            keep=lambda u: passes(u, sub.only, sub.except_),
+                            page_url=self.core.settings.web_pages.story_url)
         self.repo.set_state("last_digest", now.isoformat())
         if post is None:
             self.repo.set_last_digest(sub.id, now)

@@ -96,7 +96,8 @@ class StoryCommands:
             raise CommandError(str(exc)) from exc
         story = self._story(story_id)
         post = await asyncio.to_thread(build_digest, self.core.store, [story], now_utc() - window, story.id,
-                                       self.core.settings.digest_top_updates)
+                                       self.core.settings.digest_top_updates,
+                                       page_url=self.core.settings.web_pages.story_url)
         if post is None:
             return [Post(f"Nothing new on {story.id} published in the last {describe_duration(window)}.",
                          [f"Say 'brief {story.id}' for the state of play."])]

@@ -230,6 +230,20 @@ runtime_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# ---- questions asked in chat and the answers given (migration 9), shown on each story's page ----------
+
+questions = Table(
+    "questions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", String(100)),  # the story the question was asked in or answered from; NULL: none
+    Column("question", Text, nullable=False),
+    Column("answer", Text),  # the short answer; NULL when the bot said it did not know
+    Column("reply", Text, nullable=False),  # the whole reply text
+    Column("citations", Text, nullable=False, default="[]"),  # JSON list of the citations given
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_questions_story", questions.c.story_id, questions.c.asked_at)
+
 Migration = Callable[[Connection], None]
 
 
@@ -300,6 +314,11 @@ def _v8_subscription_chart(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE subscriptions ADD COLUMN chart BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _v9_questions(conn: Connection) -> None:
+    """The questions asked in chat and the answers given (shown on the story pages)."""
+    metadata.create_all(conn, tables=[questions])
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
@@ -308,4 +327,5 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (5, _v5_fact_index),
     (6, _v6_pending),
     (8, _v8_subscription_chart),  # 7 is the feed leases' (another branch); numbers need not be contiguous
+    (9, _v9_questions),
 ]
