@@ -290,7 +290,17 @@ def date_candidates(a: Annotated) -> list[Candidate]:
                     value=ref.first if ref and ref.first else "", keep_article=True)
         if cand:
             out.append(cand)
+    for first, second in zip(out, out[1:], strict=False):  # "this week, possibly as early as Tuesday"
+        between = a.tokens[first.end:second.start]
+        if len(between) <= 3 and all(t.lower in _DATE_JOINERS or t.pos == "PUNCT" for t in between):
+            cand = make(a, first.start, second.end, second.head, min(first.fit, second.fit) + W.COORDINATED,
+                        value=second.value, keep_article=True)
+            if cand:
+                out.append(cand)
     return out
+
+
+_DATE_JOINERS = frozenset(["possibly", "perhaps", "maybe", "probably", "or", "and", "likely"])
 
 
 def time_candidates(a: Annotated) -> list[Candidate]:

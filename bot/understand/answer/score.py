@@ -70,6 +70,7 @@ from bot.understand.answer.vocabulary import (
     related,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import LOOKING_AHEAD
 
 
 @dataclass
@@ -259,6 +260,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     a = ev.parsed
     rel = relation_tokens(q, a)
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
+    if q.relation in LOOKING_AHEAD and not any(t.lemma.lower() in LOOKING_AHEAD for t in a.tokens):
+        missing += W.NOT_EXPECTED  # "when was X expected to meet" is not answered by when X met
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
     if rel and asks_present(q) and all(was_once(a, r) for r in rel):
