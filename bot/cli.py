@@ -294,7 +294,7 @@ def _sources(core: Core) -> int:
 
 async def _chat(core: Core) -> int:
     """Chat on this terminal: commands and questions, no scheduler (subscriptions are saved for `run`)."""
-    console = ConsoleAdapter()
+    console = ConsoleAdapter(image_dir=core.settings.data_dir / "charts")
     runtime = Runtime(core, [console])
     await runtime.scan_seeds()  # answer from what seeds/ holds now
     print(strip_controls(welcome_line(core)), flush=True)
@@ -419,6 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _updates(core, args.story, args.since, args.json)
         if args.command == "brief":
             return cli_reading.brief(core, args.story.lower())
+        if args.command == "timeline":
+            return cli_reading.timeline(core, args.story.lower(), args.since, args.out)
         if args.command == "search":
             return cli_reading.search(core, args.words, args.story.lower() if args.story else None)
         if args.command == "chat":

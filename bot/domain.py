@@ -138,13 +138,32 @@ class Answer:
     citations: tuple[Citation, ...] = ()
 
 
+@dataclass(frozen=True)
+class Image:
+    """A picture a post carries (a story's timeline chart), sent each platform's way.
+
+    `data` is the file's bytes (`mimetype`, `width` x `height` pixels); `alt` says in words what it
+    shows (Slack's alt text, Matrix's `body`); `text` is a one-line stand-in where no picture can
+    be shown (the console prints it beside the file's path).
+    """
+
+    name: str
+    data: bytes = field(repr=False)
+    width: int
+    height: int
+    alt: str
+    text: str = ""
+    mimetype: str = "image/png"
+
+
 @dataclass
 class Post:
     """A platform-neutral message: a heading, plain-text lines, citations and thread replies.
 
     Text is plain (no markup); each adapter escapes and formats it in its own idiom. `private`
     marks an answer meant only for the person who asked (a refusal): platforms that can show a
-    message to one person (Slack's ephemeral messages) do so; the others reply as usual.
+    message to one person (Slack's ephemeral messages) do so; the others reply as usual. A post
+    with an `image` is sent as that picture with the heading as its comment (see each adapter).
     """
 
     heading: str
@@ -152,6 +171,7 @@ class Post:
     citations: list[Citation] = field(default_factory=list)
     replies: list[Post] = field(default_factory=list)
     private: bool = False
+    image: Image | None = None
 
 
 class AttachmentError(Exception):

@@ -40,6 +40,42 @@ class FeedConfig:
     interval_seconds: int = 900
 
 
+# ---- story pages ([web] in bot.toml): read-only HTML pages per story (bot/web/pages.py) ---------------
+PAGES_TOKEN_ENV = "NEWSDESK_PAGES_TOKEN"  # optional secret a reader passes as ?token= or a Bearer header
+MIN_PAGES_TOKEN = 16
+
+
+@dataclass(frozen=True)
+class WebPages:
+    """Whether story pages are served, the public address links to them use, and their optional token."""
+
+    enabled: bool = False
+    public_url: str = ""  # e.g. https://news.example.org/desk (no trailing slash); empty: no links are posted
+    token: str = field(default="", repr=False)  # from NEWSDESK_PAGES_TOKEN only; empty: the proxy's auth
+
+    def story_url(self, story_id: str) -> str | None:
+        """The public link to a story's page, or None when pages are off or no public address is set."""
+        return f"{self.public_url}/stories/{story_id}" if self.enabled and self.public_url else None
+
+
+def parse_web_pages(table: Any, path: Path, environ: Mapping[str, str]) -> WebPages:
+    """The [web] table's page settings (`pages`, `public_url`) and the token from the environment.
+
+    Other keys of [web] belong to the HTTP server and are left to it."""
+    web = _expect(table, dict, f"{path}: key 'web'", "a table")
+    enabled = _expect(web.get("pages", False), bool, f"{path}: key 'web.pages'", "true or false")
+    public = _expect(web.get("public_url", ""), str, f"{path}: key 'web.public_url'", "an https:// URL string")
+    public = public.strip().rstrip("/")
+    if public and (not re.match(r"^https?://[^\s/?#@]+(/[^\s?#]*)?$", public) or "@" in public):
+        raise ConfigError(f"{path}: key 'web.public_url': must be an http(s) address without user, query or "
+                          f"fragment, such as 'https://news.example.org/desk', not {redact_url(public)!r}.")
+    token = environ.get(PAGES_TOKEN_ENV, "")
+    if token and (len(token) < MIN_PAGES_TOKEN or any(ch.isspace() or not ch.isprintable() for ch in token)):
+        raise ConfigError(f"{PAGES_TOKEN_ENV}: must be at least {MIN_PAGES_TOKEN} printable characters without "
+                          "spaces (or unset, to rely on the reverse proxy's authentication).")
+    return WebPages(enabled, public, token)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bot is configured with (no secrets)."""
@@ -62,6 +98,7 @@ class Settings:
     max_items_per_feed: int = 200
     fulltext_per_poll: int = 50
     fulltext_per_host: int = 10
+    web_pages: WebPages = field(default_factory=WebPages)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -234,5 +271,6 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
         max_items_per_feed=int(number(polling, "max_items_per_feed", 200, "polling", 100_000)),
         fulltext_per_poll=int(number(polling, "fulltext_per_poll", 50, "polling", 100_000)),
         fulltext_per_host=int(number(polling, "fulltext_per_host", 10, "polling", 100_000)),
+        web_pages=parse_web_pages(bot_cfg.get("web", {}), bot_path, env),
         environ=env,
     )

@@ -3,7 +3,9 @@
 Each input line is a message from the person at the terminal in channel `console`; posts are
 printed as plain text with thread replies indented, so the whole flow can be scripted:
 `printf 'stories\\nwho are the mediators?\\n' | newsdesk-bot chat`. Piped input is echoed (`> stories`)
-before each reply, so a transcript reads as question and answer.
+before each reply, so a transcript reads as question and answer. A post with a picture (a story's
+timeline chart) is written as a file into `image_dir`; the console prints the file's path and the
+picture's one-line text stand-in (a sparkline).
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import tempfile
 import threading
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat.port import MessageHandler
 from bot.chat.render_text import render_text
-from bot.domain import IncomingMessage, Post
+from bot.domain import Image, IncomingMessage, Post
 from bot.redact import redact_text
 from bot.text import strip_controls
 
@@ -30,8 +34,9 @@ class ConsoleAdapter:
     platform = "console"
 
     def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None, prompt: bool | None = None,
-                 echo: bool | None = None) -> None:
+                 echo: bool | None = None, image_dir: Path | None = None) -> None:
         self._in = stdin or sys.stdin
+        self._image_dir = image_dir or Path(tempfile.gettempdir()) / "newsdesk-charts"
         self._out = stdout or sys.stdout
         self._prompt = self._in.isatty() if prompt is None else prompt
         # piped input is not shown by a terminal: each line is echoed (`> who are the mediators?`) before its answer
@@ -92,7 +97,19 @@ class ConsoleAdapter:
         depth = self._threads.get(thread, 0) + 1 if thread else 0
         self._threads[message_id] = depth
         self._write(render_text(post, indent=4 * depth))
+        if post.image is not None:
+            self._write("\n".join(" " * (4 * depth + 2) + line for line in self._save_image(post.image)))
         return message_id
+
+    def _save_image(self, image: Image) -> list[str]:
+        """Write a post's picture to a file; the lines that say where, and its text stand-in."""
+        path = self._image_dir / Path(image.name).name
+        try:
+            self._image_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(image.data)
+        except OSError as exc:
+            return [f"chart not saved ({exc.strerror or exc})", strip_controls(image.text)]
+        return [f"chart: {path} ({image.width}x{image.height} PNG)", strip_controls(image.text)]
 
     async def reply(self, to: IncomingMessage, post: Post, private: bool = False) -> str:
         """Print the answer to a person's message."""

@@ -18,6 +18,10 @@ How it behaves:
 - Exactly once: `send` derives the Matrix transaction id from the outbox key, so a post retried
   after a crash between "the homeserver accepted it" and "the outbox marked it sent" is answered
   with the first event instead of being posted again (same device; Synapse keeps them 24 hours).
+- Pictures (a story's timeline chart): a post with an image is uploaded to the homeserver's
+  media repository, then sent as an `m.image` (alt text as `body`, `info` with w, h, mimetype
+  and size) in the same thread a text post would go to; the transaction id still comes from the
+  outbox key, so a retry never shows the picture twice (it may upload the bytes again).
 - Encrypted rooms: the bot cannot read them, says so once in the room, and refuses to post there.
 - Attached files (for `import opml`): an `m.file` event is remembered as the last file of its
   (room, sender) for 10 minutes (by the events' server timestamps); that person's next addressed
@@ -33,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import io
 import logging
 import re
 from collections import OrderedDict, deque
@@ -57,6 +62,7 @@ from nio import (
     RoomMessagesResponse,
     RoomSendResponse,
     SyncResponse,
+    UploadResponse,
     WhoamiResponse,
 )
 
@@ -71,8 +77,8 @@ from bot.chat.port import (
     RateLimited,
     TransientDeliveryError,
 )
-from bot.chat.render_matrix import edit_content, message_content, notice_content
-from bot.domain import Attachment, AttachmentError, IncomingMessage, Post
+from bot.chat.render_matrix import edit_content, image_content, message_content, notice_content
+from bot.domain import Attachment, AttachmentError, Image, IncomingMessage, Post
 
 __all__ = [
     "ENCRYPTED_ROOM_NOTICE",
@@ -908,7 +914,7 @@ class MatrixAdapter:
         self._check_postable(room_id)
         last = self._thread_last.get((room_id, thread)) if thread else None
         txn_id = transaction_id(key) if key else None
-        event_id = await self._room_send(room_id, message_content(post, thread, last), "send", txn_id)
+        event_id = await self._room_send(room_id, await self._content(post, thread, last), "send", txn_id)
         root = thread or event_id
         self._remember_bot_thread(room_id, root)
         if thread:
@@ -922,13 +928,32 @@ class MatrixAdapter:
         root = to.thread or to.message_id
         if not root:
             return await self.send(room_id, post)
-        content = message_content(post, root, to.message_id)
+        content = await self._content(post, root, to.message_id)
         # the same answer to the same message (a replay after a crash) is the same transaction
         txn_id = transaction_id(f"reply:{room_id}:{to.message_id}:{_digest(content['body'])}")
         event_id = await self._room_send(room_id, content, "reply", txn_id)
         self._remember_bot_thread(room_id, root)
         self._remember_thread_event(room_id, root, event_id)
         return event_id
+
+    async def _content(self, post: Post, thread: str | None, in_reply_to: str | None) -> dict[str, Any]:
+        """An event's content for `post`: an m.notice, or an m.image once its picture is uploaded."""
+        if post.image is None:
+            return message_content(post, thread, in_reply_to)
+        return image_content(post.image, await self._upload(post.image), thread, in_reply_to)
+
+    async def _upload(self, image: Image) -> str:
+        """Upload a picture to the homeserver's media repository; returns its mxc:// URI."""
+        client = self._client_or_fail()
+        try:
+            resp, _ = await client.upload(io.BytesIO(image.data), content_type=image.mimetype, filename=image.name,
+                                          filesize=len(image.data))
+        except _NETWORK_ERRORS as exc:
+            raise TransientDeliveryError(f"upload {image.name}: {exc!r}") from exc
+        if isinstance(resp, UploadResponse):
+            log.info("matrix.uploaded name=%s bytes=%d uri=%s", image.name, len(image.data), resp.content_uri)
+            return str(resp.content_uri)
+        raise delivery_error(resp, f"upload {image.name}")
 
     async def edit(self, channel: str, message_id: str, post: Post) -> None:
         """Replace what `message_id` shows with `post` (an m.replace edit).

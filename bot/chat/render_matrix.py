@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.chat.render_fit import largest_fitting
-from bot.domain import Citation, Post
+from bot.domain import Citation, Image, Post
 
 HTML_FORMAT = "org.matrix.custom.html"
 # Synapse refuses events over 65,536 bytes (M_TOO_LARGE). A post's body and HTML together, as JSON,
@@ -144,12 +144,34 @@ def message_content(
         "m.mentions": {},
     }
     if thread_root:
-        content["m.relates_to"] = {
-            "rel_type": "m.thread",
-            "event_id": thread_root,
-            "is_falling_back": True,
-            "m.in_reply_to": {"event_id": in_reply_to or thread_root},
-        }
+        content["m.relates_to"] = thread_relation(thread_root, in_reply_to)
+    return content
+
+
+def thread_relation(thread_root: str, in_reply_to: str | None = None) -> dict[str, Any]:
+    """`m.relates_to` of an event in the thread `thread_root`, falling back to a reply for old clients."""
+    return {"rel_type": "m.thread", "event_id": thread_root, "is_falling_back": True,
+            "m.in_reply_to": {"event_id": in_reply_to or thread_root}}
+
+
+def image_content(image: Image, mxc: str, thread_root: str | None = None,
+                  in_reply_to: str | None = None) -> dict[str, Any]:
+    """Content of an `m.image` showing `image`, uploaded to the media repository at `mxc`.
+
+    The alt text is the `body` (what screen readers and text-only clients show; with `filename`
+    set, clients show it as the caption) and `info` gives the picture's w, h, mimetype and size.
+    Feed text in the alt text can never ping anyone (`neutralise`).
+    """
+    content: dict[str, Any] = {
+        "msgtype": "m.image",
+        "body": neutralise(image.alt),
+        "filename": image.name,
+        "url": mxc,
+        "info": {"w": image.width, "h": image.height, "mimetype": image.mimetype, "size": len(image.data)},
+        "m.mentions": {},
+    }
+    if thread_root:
+        content["m.relates_to"] = thread_relation(thread_root, in_reply_to)
     return content
 
 

@@ -37,7 +37,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -52,7 +52,7 @@ from bot.chat.port import (
     TransientDeliveryError,
 )
 from bot.chat.render_slack import SlackMessage, plain_from_slack, render_post
-from bot.domain import Attachment, AttachmentError, IncomingMessage, Post
+from bot.domain import Attachment, AttachmentError, Image, IncomingMessage, Post
 
 DEFAULT_API_URL = "https://slack.com/api/"
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
@@ -65,7 +65,10 @@ REQUIRED_SCOPES = {
     "conversations.history": "channels:history",  # groups:history in private channels
     "conversations.replies": "channels:history",
     "files.info": "files:read",  # and downloading url_private of an attached file
+    "files.getUploadURLExternal": "files:write",  # a post's picture (files_upload_v2)
+    "files.completeUploadExternal": "files:write",
 }
+ALT_TEXT_LIMIT = 1000  # characters of alt_txt Slack accepts (alt_txt_too_large beyond)
 SLACK_FILE_HOST = "files.slack.com"
 _REDIRECTS = 3  # redirects followed when downloading a file (each must stay on an allowed host)
 METADATA_EVENT_TYPE = "newsdesk_post"  # message metadata naming the outbox key of a post
@@ -511,7 +514,8 @@ class SlackAdapter:
             error = delivery_error(exc, what)
             self.log.warning("slack.api_error method=%s error=%s", what, error)
             raise error from exc
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except (aiohttp.ClientError, OSError, TimeoutError, SlackRequestError) as exc:
+            # SlackRequestError: files_upload_v2's upload of the bytes was not answered 200
             self.log.warning("slack.api_unreachable method=%s error=%s", what, type(exc).__name__)
             raise TransientDeliveryError(f"slack {what}: {type(exc).__name__}: {exc}") from exc
 
@@ -542,6 +546,8 @@ class SlackAdapter:
         posted twice. With the outbox `key`, every part carries it in its message metadata
         (see `find_sent`).
         """
+        if post.image is not None:
+            return await self._upload(channel, post, post.image, thread)
         messages = render_post(post)
         partial_key = (channel, thread or "", key or _fingerprint(messages))
         sent = self._partial.pop(partial_key, [])
@@ -556,6 +562,24 @@ class SlackAdapter:
             raise
         self.log.info("slack.sent channel=%s ts=%s thread=%s parts=%d", channel, sent[0], thread, len(messages))
         return sent[0]
+
+    async def _upload(self, channel: str, post: Post, image: Image, thread: str | None) -> str:
+        """A post with a picture: the file uploaded the files.uploadV2 way (files.getUploadURLExternal,
+        the bytes to the URL it gives, files.completeUploadExternal with `channel_id` and `thread_ts`),
+        its heading as the message's comment and its words as alt text. Returns the file's id.
+
+        Slack keeps no idempotency key with an upload, so a retry after a timeout may share the
+        picture twice (text posts are checked with `find_sent`; pictures are rare and small).
+        """
+        alt = image.alt if len(image.alt) <= ALT_TEXT_LIMIT else image.alt[:ALT_TEXT_LIMIT - 1] + "…"
+        comment = render_post(Post(post.heading))[0].text
+        response = await self._call("files.uploadV2", self.client.files_upload_v2(
+            content=image.data, filename=image.name, title=post.heading[:250] or image.name, alt_txt=alt,
+            channel=channel, thread_ts=thread, initial_comment=comment))
+        file = response.get("file") or {}
+        file_id = str(file.get("id", ""))
+        self.log.info("slack.uploaded channel=%s file=%s thread=%s bytes=%d", channel, file_id, thread, len(image.data))
+        return file_id
 
     async def find_sent(self, channel: str, thread: str | None, key: str, since: datetime | None = None) -> str | None:
         """The ts of a post already in Slack under outbox `key`, or None when it must be sent.

@@ -25,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort, DeliveryError, RateLimited, RoomLeaver
 from bot.chat.router import Ask, Router
-from bot.domain import IncomingMessage, Post, RawArticle
+from bot.domain import Answer, IncomingMessage, Post, RawArticle
 from bot.ingest.fetch import Fetcher
 from bot.ingest.pipeline import IngestReport
 from bot.runtime.commands import RuntimeCommands
@@ -37,6 +37,7 @@ from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
 from bot.runtime.story_commands import StoryCommands
 from bot.store.cluster import FeedLeases, LeaderLock, is_shared, worker_id
+from bot.store.questions import QuestionLog
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
 
@@ -76,7 +77,9 @@ class Runtime:
             self.leadership = Leadership(LeaderLock(core.store.engine), self.options.retry_seconds)
         self.failed = asyncio.Event()  # set when this worker must stop (it lost the leader lock, ...)
         self.failure = ""
-        self.router = Router(core, ask)
+        self.questions = QuestionLog(core.store.engine)
+        self._answer = ask or core.ask
+        self.router = Router(core, self._ask_and_record)
         RuntimeCommands(self.router, core, self.repo, self._subscription_changed, self._leave_after_reply,
                         self.ingest_items, lambda: self.scheduler.running)
         StoryCommands(self.router, core)
@@ -252,7 +255,7 @@ class Runtime:
         with contextlib.suppress(TimeoutError):  # answer from the seeds, not from an empty store at start-up
             await asyncio.wait_for(self.first_scan.wait(), timeout=FIRST_SCAN_WAIT_SECONDS)
         for post in await self.router.handle(message):
-            head = Post(post.heading, post.lines, post.citations)
+            head = Post(post.heading, post.lines, post.citations, image=post.image)
             try:
                 message_id = await _with_rate_limit(functools.partial(port.reply, message, head, post.private))
                 for reply in post.replies:
@@ -269,6 +272,15 @@ class Runtime:
             except DeliveryError as exc:
                 log.warning("event=leave_failed platform=%s channel=%s reason=%r", message.platform,
                             message.channel, str(exc))
+
+    def _ask_and_record(self, question: str, story: str | None) -> Answer:
+        """Answer a question (on the router's answer threads) and keep it with its answer for the story's page."""
+        answer = self._answer(question, story)
+        try:
+            self.questions.record(answer, story, self.clock())
+        except Exception:  # the person still gets the answer
+            log.exception("event=question_record_failed")
+        return answer
 
     def _leave_after_reply(self, message: IncomingMessage) -> bool:
         port = self.ports.get(message.platform)

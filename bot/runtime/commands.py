@@ -63,7 +63,7 @@ class RuntimeCommands:
         self.leave_after_reply = leave_after_reply
         add = router.register
         add(Command("status", "status", "feeds' health, last poll and digest, posts waiting or failed"), self.status)
-        add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]",
+        add(Command("subscribe", "subscribe STORY [live|daily HH:MM [TZ] [chart]] [only:a,b] [except:x,y]",
                     "post a story's updates here as they come, or a daily digest at a local time"), self.subscribe)
         add(Command("unsubscribe", "unsubscribe STORY [live|daily]",
                     "stop posting a story here (both kinds, or only live posts or only the daily digest)"),
@@ -130,7 +130,7 @@ class RuntimeCommands:
         story = self._story(req.story)
         before = {s.mode: s for s in self.repo.subscriptions(message.platform, message.channel, story.id)}
         sub = await asyncio.to_thread(self.repo.subscribe, message.platform, message.channel, story.id, req.mode,
-                                      req.daily_at, req.timezone, req.only, req.except_, message.sender)
+                                      req.daily_at, req.timezone, req.only, req.except_, message.sender, req.chart)
         if self.on_change:
             self.on_change(sub, None)
         if sub.mode == "live":
@@ -139,6 +139,8 @@ class RuntimeCommands:
             nxt = next_daily(sub.daily_at or "00:00", sub.timezone, now_utc())
             how = (f"a digest will be posted here daily at {sub.daily_at} {sub.timezone} (next: "
                    f"{nxt.strftime('%Y-%m-%d %H:%M %Z')}), nothing on a quiet day")
+            if sub.chart:
+                how += ", with the story's timeline chart of the last 30 days"
         filters = ""
         if sub.only:
             filters += f" Only updates mentioning {', '.join(sub.only)}."
@@ -233,7 +235,8 @@ class RuntimeCommands:
         story = self._story(args[0].lower()).id if args else None
         since = now_utc() - timedelta(days=1)
         post = await asyncio.to_thread(build_digest, self.core.store, self.core.store.list_stories(), since, story,
-                                       self.core.settings.digest_top_updates)
+                                       self.core.settings.digest_top_updates,
+                                       page_url=self.core.settings.web_pages.story_url)
         if post is None:
             return [Post(f"Nothing new on {story or 'any story'} in the last 24 hours.")]
         return [post]

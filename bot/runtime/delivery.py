@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chart.post import DEFAULT_WINDOW, timeline_chart
+from bot.chart.process import ChartError
 from bot.domain import Post, Story, Update
 from bot.redact import redact_url
 from bot.runtime.core import Core
@@ -182,10 +184,12 @@ class Delivery:
     def _thread_parent(self, sub: Subscription, story: Story, now: datetime) -> NewPost:
         zone = ZoneInfo(sub.timezone or self.core.settings.timezone)
         day = now.astimezone(zone).date().isoformat()
+        lines = ["New facts on this story today are posted in this thread; ask questions here."]
+        page = self.core.settings.web_pages.story_url(story.id)
+        if page:
+            lines.append(f"Full timeline: {page}")
         return NewPost(f"thread:{sub.platform}:{sub.channel}:{sub.story}:{day}", sub.platform, sub.channel,
-                       Post(f"{story.title}: live updates, {day}",
-                            ["New facts on this story today are posted in this thread; ask questions here."]),
-                       "thread", sub.story, subscription_id=sub.id)
+                       Post(f"{story.title}: live updates, {day}", lines), "thread", sub.story, subscription_id=sub.id)
 
     # ---- digests -------------------------------------------------------------------------
     def queue_digest(self, sub_id: int, fire_time: datetime | None = None) -> int:
@@ -205,7 +209,8 @@ class Delivery:
             return 0
         post = build_digest(self.core.store, self.core.store.list_stories(), since, story=sub.story,
                             top=self.core.settings.digest_top_updates,
-                            keep=lambda u: passes(u, sub.only, sub.except_))
+                            keep=lambda u: passes(u, sub.only, sub.except_),
+                            page_url=self.core.settings.web_pages.story_url)
         self.repo.set_state("last_digest", now.isoformat())
         if post is None:
             self.repo.set_last_digest(sub.id, now)
@@ -215,10 +220,28 @@ class Delivery:
                         sub.story, subscription_id=sub.id)]
         rows += [NewPost(f"{key}:{i}", sub.platform, sub.channel, reply, "digest-reply", sub.story,
                          parent_key=key, subscription_id=sub.id) for i, reply in enumerate(post.replies, 1)]
+        if sub.chart:
+            chart = self._chart(sub, now)
+            if chart is not None:
+                rows.append(NewPost(f"{key}:chart", sub.platform, sub.channel, chart, "digest-chart", sub.story,
+                                    parent_key=key, subscription_id=sub.id))
         added = self.repo.enqueue(rows)
         self.repo.set_last_digest(sub.id, now)
         log.info("event=digest_queued key=%s rows=%d", key, len(added))
         return len(added)
+
+    def _chart(self, sub: Subscription, now: datetime) -> Post | None:
+        """The story's timeline chart of the last 30 days for a digest, or None (a quiet month, or the
+        chart could not be drawn: the digest goes out without it, and the log says why)."""
+        story = next((s for s in self.core.store.list_stories() if s.id == sub.story), None)
+        if story is None:
+            return None
+        try:
+            chart = timeline_chart(self.core.store, story, now - DEFAULT_WINDOW, now, "30 days")
+        except ChartError as exc:
+            log.warning("event=digest_chart_failed subscription=%s story=%s error=%s", sub.id, sub.story, exc)
+            return None
+        return chart.post if chart.post.image is not None else None
 
     # ---- feed health ---------------------------------------------------------------------
     def check_feed_health(self) -> int:

@@ -59,5 +59,5 @@ def configured_ports(settings: Settings, stdin: TextIO | None = None, stdout: Te
                                        else JsonFileStateStore(matrix.state_path))
             ports.append(MatrixAdapter(matrix, state, on_room_replaced=on_room_replaced))
     if not ports:
-        ports.append(ConsoleAdapter(stdin, stdout))
+        ports.append(ConsoleAdapter(stdin, stdout, image_dir=settings.data_dir / "charts"))
     return ports

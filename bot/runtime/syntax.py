@@ -20,7 +20,7 @@ class SyntaxProblem(Exception):
 
 @dataclass(frozen=True)
 class SubscribeRequest:
-    """What `subscribe STORY [live|daily HH:MM [TZ]] [only:a,b] [except:x,y]` asked for."""
+    """What `subscribe STORY [live|daily HH:MM [TZ] [chart]] [only:a,b] [except:x,y]` asked for."""
 
     story: str
     mode: str
@@ -28,6 +28,7 @@ class SubscribeRequest:
     timezone: str
     only: tuple[str, ...] = ()
     except_: tuple[str, ...] = ()
+    chart: bool = False  # a daily digest carries the story's timeline chart
 
 
 _FILTER = re.compile(r"\b(only|except):", re.IGNORECASE)
@@ -58,7 +59,8 @@ def _check_length(args_text: str, command: str) -> str:
 
 
 def parse_subscribe(args_text: str, default_tz: str) -> SubscribeRequest:
-    """Parse the text after `subscribe`; the zone defaults to the configured one.
+    """Parse the text after `subscribe`; the zone defaults to the configured one. A last word
+    `chart` (daily only) asks for the story's timeline chart with each digest.
 
     `only:` and `except:` take at most `MAX_FILTER_TERMS` words of at most `MAX_TERM_CHARS`
     characters each; the whole text at most `MAX_ARGS_CHARS` characters.
@@ -76,7 +78,12 @@ def parse_subscribe(args_text: str, default_tz: str) -> SubscribeRequest:
         raise SyntaxProblem("Say which story to subscribe to.")
     story = head[0].lower()
     rest = [w.lower() if i == 0 else w for i, w in enumerate(head[1:])]
+    chart = bool(rest) and rest[-1].lower() == "chart"
+    if chart:
+        rest = rest[:-1]
     if not rest or rest[0] == "live":
+        if chart:
+            raise SyntaxProblem("A chart comes with a daily digest; say e.g. 'daily 07:00 chart'.")
         if len(rest) > 1:
             raise SyntaxProblem(f"I didn't understand '{' '.join(head[2:])}' after 'live'.")
         return SubscribeRequest(story, "live", None, default_tz, only, except_)
@@ -92,7 +99,7 @@ def parse_subscribe(args_text: str, default_tz: str) -> SubscribeRequest:
     if len(rest) > 3:
         raise SyntaxProblem(f"I didn't understand '{' '.join(rest[3:])}' after the time zone.")
     check_timezone(tz)
-    return SubscribeRequest(story, "daily", daily_at, tz, only, except_)
+    return SubscribeRequest(story, "daily", daily_at, tz, only, except_, chart)
 
 
 def check_timezone(name: str) -> ZoneInfo:

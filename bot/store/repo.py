@@ -521,6 +521,21 @@ class Store(FactIndexQueries):
                                     tuple(slots.get((r.story_id, r.sentence_id), ())))
                 for r in rows}
 
+    def article_outlets(self, article_ids: Iterable[int]) -> dict[int, set[str]]:
+        """Each article's outlets by name: its own source and those of the copies merged into it
+        (a story's timeline counts distinct outlets per day)."""
+        wanted = list(set(article_ids))
+        found: dict[int, set[str]] = {a: set() for a in wanted}
+        if not wanted:
+            return found
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(articles.c.id, articles.c.source).where(articles.c.id.in_(wanted))):
+                found[row.id].add(row.source or "")
+            for row in conn.execute(select(article_sources.c.article_id, article_sources.c.source)
+                                    .where(article_sources.c.article_id.in_(wanted))):
+                found[row.article_id].add(row.source or "")
+        return {a: {s for s in names if s} or {""} for a, names in found.items()}
+
     # ---- feeds and seeds -----------------------------------------------------------------------
     def upsert_feed(self, url: str, *, title: str = "", story_ids: Sequence[str] = (), fulltext: bool = True,
                     interval_seconds: int = 900, defined_in: str = "config") -> None:

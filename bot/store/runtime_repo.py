@@ -6,6 +6,7 @@ must survive a crash is one transaction; outbox rows are keyed so writing one tw
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Row
 
-from bot.domain import Citation, Post
+from bot.domain import Citation, Image, Post
 from bot.store.repo import now_utc, utc
 from bot.store.schema import handled_messages, outbox, runtime_state, subscriptions
 
@@ -38,10 +39,13 @@ class Subscription:
     disabled_reason: str | None
     created_at: datetime
     last_digest_at: datetime | None
+    chart: bool = False
 
     def describe(self) -> str:
-        """How the subscription reads in chat, e.g. `hostage-talks: daily 08:00 Europe/London`."""
+        """How the subscription reads in chat, e.g. `hostage-talks: daily 08:00 Europe/London chart`."""
         how = "live" if self.mode == "live" else f"daily {self.daily_at} {self.timezone}"
+        if self.chart:
+            how += " chart"
         extra = ""
         if self.only:
             extra += " only:" + ",".join(self.only)
@@ -75,12 +79,17 @@ class OutboxRow:
 
 
 def post_to_json(post: Post) -> str:
-    """A post (without its replies) as JSON for the outbox."""
-    return json.dumps({
+    """A post (without its replies) as JSON for the outbox; an image's bytes go as base64."""
+    raw: dict[str, Any] = {
         "heading": post.heading, "lines": post.lines,
         "citations": [{"title": c.title, "url": c.url, "source": c.source, "sentence": c.sentence,
                        "published": c.published.isoformat() if c.published else None} for c in post.citations],
-    })
+    }
+    if post.image is not None:
+        i = post.image
+        raw["image"] = {"name": i.name, "data": base64.b64encode(i.data).decode(), "width": i.width,
+                        "height": i.height, "alt": i.alt, "text": i.text, "mimetype": i.mimetype}
+    return json.dumps(raw)
 
 
 def post_from_json(data: str) -> Post:
@@ -89,14 +98,19 @@ def post_from_json(data: str) -> Post:
     cites = [Citation(c["title"], c["url"], c["source"],
                       datetime.fromisoformat(c["published"]) if c.get("published") else None, c["sentence"])
              for c in raw.get("citations", [])]
-    return Post(raw.get("heading", ""), list(raw.get("lines", [])), cites)
+    image = None
+    if raw.get("image"):
+        i = raw["image"]
+        image = Image(i["name"], base64.b64decode(i["data"]), int(i["width"]), int(i["height"]), i["alt"],
+                      i.get("text", ""), i.get("mimetype", "image/png"))
+    return Post(raw.get("heading", ""), list(raw.get("lines", [])), cites, image=image)
 
 
 def _sub(row: Row[Any]) -> Subscription:
     return Subscription(row.id, row.platform, row.channel, row.story_id, row.mode, row.daily_at, row.timezone,
                         tuple(json.loads(row.only_terms or "[]")), tuple(json.loads(row.except_terms or "[]")),
                         bool(row.enabled), row.disabled_reason, utc(row.created_at) or now_utc(),
-                        utc(row.last_digest_at))
+                        utc(row.last_digest_at), bool(row.chart))
 
 
 def _insert_new(conn: Connection, table: Table, keys: Sequence[str], values: dict[str, Any]) -> bool:
@@ -146,14 +160,16 @@ class RuntimeRepo:
 
     # ---- subscriptions -------------------------------------------------------------------
     def subscribe(self, platform: str, channel: str, story: str, mode: str, daily_at: str | None, timezone: str,
-                  only: Sequence[str] = (), except_: Sequence[str] = (), by: str = "") -> Subscription:
+                  only: Sequence[str] = (), except_: Sequence[str] = (), by: str = "",
+                  chart: bool = False) -> Subscription:
         """Create or replace a channel's subscription to a story in one mode (re-enabling it).
 
         A channel may hold one `live` and one `daily` subscription per story; each replaces only its own mode.
+        `chart` (daily only) sends the story's timeline chart with each digest.
         """
         values = {"daily_at": daily_at, "timezone": timezone, "only_terms": json.dumps(list(only)),
                   "except_terms": json.dumps(list(except_)), "enabled": True, "disabled_reason": None,
-                  "created_by": by}
+                  "created_by": by, "chart": chart}
         where = and_(subscriptions.c.platform == platform, subscriptions.c.channel == channel,
                      subscriptions.c.story_id == story, subscriptions.c.mode == mode)
         with self.engine.begin() as conn:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     inspect,
     text,
 )
@@ -196,6 +197,8 @@ subscriptions = Table(
     Column("created_by", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_digest_at", DateTime(timezone=True)),
+    # a daily digest carries the story's timeline chart (migration 8)
+    Column("chart", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("platform", "channel", "story_id", "mode"),  # live and daily may coexist (migration 4)
 )
 
@@ -243,6 +246,20 @@ runtime_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# ---- questions asked in chat and the answers given (migration 9), shown on each story's page ----------
+
+questions = Table(
+    "questions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("story_id", String(100)),  # the story the question was asked in or answered from; NULL: none
+    Column("question", Text, nullable=False),
+    Column("answer", Text),  # the short answer; NULL when the bot said it did not know
+    Column("reply", Text, nullable=False),  # the whole reply text
+    Column("citations", Text, nullable=False, default="[]"),  # JSON list of the citations given
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_questions_story", questions.c.story_id, questions.c.asked_at)
+
 Migration = Callable[[Connection], None]
 
 
@@ -288,8 +305,9 @@ def _v4_live_and_daily(conn: Connection) -> None:
                           "UNIQUE (platform, channel, story_id, mode)"))
         return
     conn.execute(text("ALTER TABLE subscriptions RENAME TO subscriptions_v3"))
+    had = {c["name"] for c in inspect(conn).get_columns("subscriptions_v3")}
     metadata.create_all(conn, tables=[subscriptions])
-    names = ", ".join(c.name for c in subscriptions.columns)
+    names = ", ".join(c.name for c in subscriptions.columns if c.name in had)  # later migrations add the rest
     conn.execute(text(f"INSERT INTO subscriptions ({names}) SELECT {names} FROM subscriptions_v3"))
     conn.execute(text("DROP TABLE subscriptions_v3"))
 
@@ -317,6 +335,17 @@ def _v7_workers(conn: Connection) -> None:
     metadata.create_all(conn, tables=[handled_messages])
 
 
+def _v8_subscription_chart(conn: Connection) -> None:
+    """A daily subscription may carry the story's timeline chart (`subscribe STORY daily 07:00 chart`)."""
+    if "chart" not in {c["name"] for c in inspect(conn).get_columns("subscriptions")}:
+        conn.execute(text("ALTER TABLE subscriptions ADD COLUMN chart BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
+def _v9_questions(conn: Connection) -> None:
+    """The questions asked in chat and the answers given (shown on the story pages)."""
+    metadata.create_all(conn, tables=[questions])
+
+
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1_tables),
     (2, _v2_runtime),
@@ -325,4 +354,6 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (5, _v5_fact_index),
     (6, _v6_pending),
     (7, _v7_workers),
+    (8, _v8_subscription_chart),
+    (9, _v9_questions),
 ]

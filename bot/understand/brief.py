@@ -9,7 +9,7 @@ publication date) and the last developments, newest first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain import Citation, Post, Story, StorySentence, Update
@@ -21,6 +21,9 @@ ACTOR_LABELS = ("PERSON", "ORG")
 LATEST = 5  # developments in a brief
 ACTORS = 8  # people and bodies in a brief
 SCHEDULED = 5  # things scheduled next in a brief
+
+Reader = Callable[[str], Annotated | None]
+"""Reads a stored annotation (a story's page passes one that remembers what it read)."""
 
 
 @dataclass(frozen=True)
@@ -42,36 +45,53 @@ def by_publication(found: Sequence[Update]) -> list[Update]:
                                         u.id or 0))
 
 
-def key_numbers(store: Store, found: Sequence[Update]) -> list[str]:
-    """Each figure that changed, with its history: `hostages (hold): 130 (AP, 30 Mar) -> 133 (Reuters, 10 Apr)`."""
+@dataclass(frozen=True)
+class FigureChain:
+    """A figure that changed (`hostages (hold)`) and its values in publication order, each with the
+    citation that gave it; a change continues the chain that ends in its old value."""
+
+    label: str
+    steps: tuple[tuple[str, Citation], ...]
+
+
+def figure_chains(store: Store, found: Sequence[Update]) -> list[FigureChain]:
+    """Each figure that changed among `found`, with its history (read by `key_numbers` and the timeline chart)."""
     changed = [u for u in by_publication(found) if u.kind == "changed" and u.previous is not None]
     contexts = store.update_context(u.id for u in changed if u.id is not None)
-    chains: list[tuple[str, list[tuple[str, str]]]] = []  # a change continues the chain ending in its old value
+    chains: list[tuple[str, list[tuple[str, Citation]]]] = []
     for u in changed:
         found_change = counted_change(u, contexts.get(u.id or 0))
         if found_change is None or u.previous is None:
             continue
         _, label, new = found_change
-        old = (u.previous.value, cite(u.previous.citation))
-        chain = next((c for name, c in chains if name == label and c[-1] == old), None)
+        old = (u.previous.value, u.previous.citation)
+        chain = next((c for name, c in chains if name == label and c[-1][0] == old[0]
+                      and cite(c[-1][1]) == cite(old[1])), None)
         if chain is None:
             chain = [old]
             chains.append((label, chain))
-        chain.append((new, cite(u.citation)))
-    return [f"{label}: " + " -> ".join(f"{value} ({source})" for value, source in chain) for label, chain in chains]
+        chain.append((new, u.citation))
+    return [FigureChain(label, tuple(chain)) for label, chain in chains]
 
 
-def actors(sentences: Sequence[StorySentence], limit: int = ACTORS) -> list[tuple[str, int]]:
+def key_numbers(store: Store, found: Sequence[Update]) -> list[str]:
+    """Each figure that changed, with its history: `hostages (hold): 130 (AP, 30 Mar) -> 133 (Reuters, 10 Apr)`."""
+    return [f"{c.label}: " + " -> ".join(f"{value} ({cite(where)})" for value, where in c.steps)
+            for c in figure_chains(store, found)]
+
+
+def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
+           read: Reader = Annotated.from_json) -> list[tuple[str, int]]:
     """The people and bodies most mentioned in a story's sentences, with how many sentences name them.
 
     A one-word name that ends a longer one ("Netanyahu", "Benjamin Netanyahu") counts for the longer.
     """
     counts: Counter[str] = Counter()
     for s in sentences:
-        read = Annotated.from_json(s.annotation)
-        if read is None:
+        parsed = read(s.annotation)
+        if parsed is None:
             continue
-        counts.update({" ".join(e.text.split()).removeprefix("the ") for e in read.entities
+        counts.update({" ".join(e.text.split()).removeprefix("the ") for e in parsed.entities
                        if e.label in ACTOR_LABELS and e.text.strip()})
     full = sorted(counts, key=len, reverse=True)
     merged: Counter[str] = Counter()
@@ -81,7 +101,8 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS) -> list[tupl
     return merged.most_common(limit)
 
 
-def scheduled(sentences: Sequence[StorySentence], limit: int = SCHEDULED) -> list[Scheduled]:
+def scheduled(sentences: Sequence[StorySentence], limit: int = SCHEDULED,
+              read: Reader = Annotated.from_json) -> list[Scheduled]:
     """Sentences naming a day after the newest article's publication date, soonest first."""
     dated = [s.published for s in sentences if s.published]
     if not dated:
@@ -89,10 +110,10 @@ def scheduled(sentences: Sequence[StorySentence], limit: int = SCHEDULED) -> lis
     today = max(dated).date().isoformat()
     found: dict[str, Scheduled] = {}
     for s in sentences:
-        read = Annotated.from_json(s.annotation)
-        if read is None:
+        parsed = read(s.annotation)
+        if parsed is None:
             continue
-        days = sorted(d.first for d in read.dates if d.first and d.first > today)
+        days = sorted(d.first for d in parsed.dates if d.first and d.first > today)
         if days and s.text not in found:
             found[s.text] = Scheduled(days[0], s)
     return sorted(found.values(), key=lambda x: (x.day, x.sentence.id))[:limit]

@@ -160,8 +160,9 @@ def salient_first(found: Sequence[Update]) -> list[Update]:
 
 
 def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
-                contexts: Mapping[int, UpdateContext]) -> tuple[str, Post]:
-    """A story's headline line for the parent post and its threaded reply of developments."""
+                contexts: Mapping[int, UpdateContext], page_url: str | None = None) -> tuple[str, Post]:
+    """A story's headline line for the parent post and its threaded reply of developments (ending with a
+    link to the story's page when there is one)."""
     ranked = salient_first(found)
     lead = ranked[0]
     headline = f"{story.title}: {whole_sentence(store, lead, contexts.get(lead.id or 0))} ({cite(lead.citation)})"
@@ -171,6 +172,8 @@ def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
     more = len(found) - len(best)
     if more > 0:
         lines.append(f"... and {more} more; say 'updates {story.id}' or 'brief {story.id}' for the rest.")
+    if page_url:
+        lines.append(f"Full timeline: {page_url}")
     cited = {u.citation.url: u.citation for u in best}  # one citation per article
     return headline, Post(story.title, lines, list(cited.values()))
 
@@ -187,12 +190,14 @@ def window_updates(store: Store, story: str, since: datetime, until: datetime | 
 
 
 def build_digest(store: Store, stories: Sequence[Story], since: datetime, story: str | None = None, top: int = 5,
-                 keep: Callable[[Update], bool] | None = None, until: datetime | None = None) -> Post | None:
+                 keep: Callable[[Update], bool] | None = None, until: datetime | None = None,
+                 page_url: Callable[[str], str | None] | None = None) -> Post | None:
     """A digest of the updates whose articles were published in [since, until) (one story or all; see
     `window_updates`), or None when nothing is new.
 
     `keep` narrows which updates count (a subscription's only/except terms); `top` caps the
-    developments shown per story, the most salient, in publication order.
+    developments shown per story, the most salient, in publication order; `page_url` gives a story's
+    page address (None: no link), linked at the end of its reply as "Full timeline".
     """
     heads: list[str] = []
     replies: list[Post] = []
@@ -201,7 +206,7 @@ def build_digest(store: Store, stories: Sequence[Story], since: datetime, story:
         if not found:
             continue
         contexts = store.update_context(u.id for u in found if u.id is not None)
-        headline, reply = story_reply(store, s, found, top, contexts)
+        headline, reply = story_reply(store, s, found, top, contexts, page_url(s.id) if page_url else None)
         heads.append(headline)
         replies.append(reply)
     if not replies:

@@ -22,6 +22,18 @@ so an unmodified slack-bolt app (pointed here through `base_url`) can be driven 
   served at its `url_private` / `url_private_download` on the emulator and only to a request
   carrying the bot token (`Authorization: Bearer`); anything else gets 401. `files.info` answers
   with the file object. Downloads are recorded as calls of "files.download".
+- Uploads by the app (what slack-sdk's `files_upload_v2` does): `files.getUploadURLExternal`
+  (`filename` and `length` required: `invalid_arguments` without a filename, `missing_argument`
+  for a missing or zero length, `alt_txt_too_large` over 1,000 characters) answers an
+  `upload_url` on the emulator and a `file_id`; the bytes are POSTed there (raw, or multipart
+  form encoded; the URL itself is the credential, no token is needed; answered `200 OK - <bytes>`,
+  recorded as calls of "files.upload"); `files.completeUploadExternal` (`files` a JSON array of
+  `{"id", "title"}`, optional `channel_id` or `channels`, `thread_ts`, `initial_comment`) files
+  them: a file never uploaded to is `file_not_found` (the emulator's choice of code), a bad
+  channel fails as chat.postMessage does, and a `thread_ts` that is not a message of the channel
+  is `thread_not_found`. Shared files get a message from the bot (`files`, `upload: true`, the
+  comment as `text`, in the thread when `thread_ts` is given) and are served like people's files,
+  with `alt_txt` and, for PNGs, `original_w` / `original_h` in their file object.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ import hmac
 import itertools
 import json
 import re
+import struct
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -118,6 +131,18 @@ class StoredFile:
 
 
 @dataclass
+class PendingUpload:
+    """A file the app asked to upload (files.getUploadURLExternal), and its bytes once they came."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    content: bytes | None = None
+    completed: bool = False
+
+
+@dataclass
 class Envelope:
     """A Socket Mode envelope pushed (or to be pushed) to the app, with its ack once it comes."""
 
@@ -164,6 +189,8 @@ class SlackEmulator:
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
         self.files: dict[str, StoredFile] = {}
+        self.uploads: dict[str, PendingUpload] = {}  # by file id
+        self._upload_urls: dict[str, str] = {}  # upload URL key -> file id
         self._file_ids = itertools.count(1)
         self._released = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -180,6 +207,7 @@ class SlackEmulator:
         app.router.add_post("/commands/{key}", self._response_url)
         app.router.add_get("/files-pri/{team_file}/{name}", self._file_download)
         app.router.add_get("/files-pri/{team_file}/download/{name}", self._file_download)
+        app.router.add_post("/upload/v1/{key}", self._file_upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -596,6 +624,115 @@ class SlackEmulator:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "file": dict(stored.info), "comments": [], "response_metadata": {"next_cursor": ""}}
 
+    def _get_upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        if not filename:
+            return {"ok": False, "error": "invalid_arguments"}
+        try:
+            length = int(params.get("length") or 0)
+        except (TypeError, ValueError):
+            return {"ok": False, "error": "invalid_arguments"}
+        if length <= 0:
+            return {"ok": False, "error": "missing_argument"}
+        alt = params.get("alt_txt")
+        if alt is not None and len(str(alt)) > 1000:
+            return {"ok": False, "error": "alt_txt_too_large"}
+        file_id = f"F{next(self._file_ids):08d}"
+        key = uuid.uuid4().hex
+        return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{key}", "file_id": file_id,
+                "_pending": PendingUpload(file_id, filename, length, None if alt is None else str(alt)), "_key": key}
+
+    def _remember_upload(self, params: dict[str, Any], answer: dict[str, Any]) -> None:
+        pending: PendingUpload = answer.pop("_pending")
+        self.uploads[pending.file_id] = pending
+        self._upload_urls[answer.pop("_key")] = pending.file_id
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        if isinstance(files, str):
+            try:
+                files = json.loads(files)
+            except json.JSONDecodeError:
+                return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(files, list) or not files or not all(isinstance(f, dict) and f.get("id") for f in files):
+            return {"ok": False, "error": "invalid_arguments"}
+        for f in files:
+            pending = self.uploads.get(str(f["id"]))
+            if pending is None or pending.content is None or pending.completed:
+                return {"ok": False, "error": "file_not_found"}
+        targets = [c for c in str(params.get("channels") or "").split(",") if c]
+        if params.get("channel_id"):
+            targets = [str(params["channel_id"])]
+        thread_ts = str(params.get("thread_ts") or "") or None
+        if thread_ts and len(targets) != 1:
+            return {"ok": False, "error": "invalid_arguments"}
+        for target in targets:
+            chan, error = self._postable(target)
+            if error:
+                return error
+            assert chan is not None
+            if thread_ts and self._find(chan, thread_ts) is None:
+                return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "files": [{"id": str(f["id"]), "title": str(f.get("title") or
+                                                                        self.uploads[str(f["id"])].filename)}
+                                      for f in files], "_targets": targets}
+
+    def _share_uploads(self, params: dict[str, Any], answer: dict[str, Any]) -> None:
+        targets: list[str] = answer.pop("_targets")
+        shared = []
+        for f in answer["files"]:
+            pending = self.uploads[f["id"]]
+            pending.completed = True
+            assert pending.content is not None
+            info = self.upload_file(self.bot_user_id, pending.filename, pending.content, file_id=pending.file_id,
+                                    title=f["title"])
+            if pending.alt_txt is not None:
+                info["alt_txt"] = pending.alt_txt
+            if pending.content[:8] == b"\x89PNG\r\n\x1a\n" and pending.content[12:16] == b"IHDR":
+                info["original_w"], info["original_h"] = struct.unpack(">II", pending.content[16:24])
+            shared.append(info)
+        thread_ts = str(params.get("thread_ts") or "") or None
+        for target in targets:
+            message: dict[str, Any] = {
+                "type": "message", "subtype": "file_share", "user": self.bot_user_id, "bot_id": self.bot_id,
+                "app_id": self.app_id, "team": self.team_id, "text": str(params.get("initial_comment") or ""),
+                "ts": self._new_ts(), "files": [dict(i) for i in shared], "upload": True, "display_as_bot": False,
+            }
+            if thread_ts:
+                parent = self._find(self.channels[target], thread_ts)
+                assert parent is not None
+                message["thread_ts"] = parent.get("thread_ts", parent["ts"])
+            self._store_message(params, {"channel": target, "message": message})
+            for info in shared:
+                where = "private" if self.channels[target].is_private else "public"
+                info.setdefault("shares", {}).setdefault(where, {}).setdefault(target, []).append(
+                    {"ts": message["ts"], **({"thread_ts": message["thread_ts"]} if thread_ts else {})})
+                info.setdefault("channels", []).append(target)
+
+    async def _file_upload(self, request: web.Request) -> web.Response:
+        """POST to an upload URL from files.getUploadURLExternal: the file's bytes, raw or multipart."""
+        file_id = self._upload_urls.get(request.match_info["key"])
+        headers = dict(request.headers)
+        content: bytes | None = None
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            part = next((v for v in form.values() if not isinstance(v, str)), None)
+            content = part.file.read() if part is not None else None  # type: ignore[union-attr]
+        else:
+            content = await request.read()
+        pending = self.uploads.get(file_id or "")
+        if pending is None or pending.completed:
+            status, text = 404, "not_found"
+        elif not content:
+            status, text = 400, "no_file_data"
+        else:
+            pending.content = content
+            status, text = 200, f"OK - {len(content)}"
+        self.calls.append(RecordedCall("files.upload", {"file": file_id, "bytes": len(content or b"")}, headers,
+                                       status, {"ok": status == 200}))
+        await self._notify()
+        return web.Response(status=status, text=text, content_type="text/plain")
+
     def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         ticket = uuid.uuid4().hex
         self._tickets.add(ticket)
@@ -611,11 +748,15 @@ class SlackEmulator:
         "conversations.history": _conversations_history,
         "users.info": _users_info,
         "files.info": _files_info,
+        "files.getUploadURLExternal": _get_upload_url,
+        "files.completeUploadExternal": _complete_upload,
         "apps.connections.open": _connections_open,
     }
     _effects: dict[str, Callable[[SlackEmulator, dict[str, Any], dict[str, Any]], None]] = {
         "chat.postMessage": _store_message,
         "chat.update": _apply_update,
+        "files.getUploadURLExternal": _remember_upload,
+        "files.completeUploadExternal": _share_uploads,
     }
 
     @staticmethod
@@ -652,9 +793,10 @@ class SlackEmulator:
             return web.Response(status=status, body=body, content_type="text/plain")
         return web.Response(body=body, content_type=str(stored.info["mimetype"]))  # type: ignore[union-attr]
 
-    def upload_file(self, user: str, name: str, content: bytes, mimetype: str | None = None) -> dict[str, Any]:
+    def upload_file(self, user: str, name: str, content: bytes, mimetype: str | None = None, *,
+                    file_id: str | None = None, title: str | None = None) -> dict[str, Any]:
         """Store a file `user` uploaded and return Slack's file object for it (as events carry it)."""
-        file_id = f"F{next(self._file_ids):08d}"
+        file_id = file_id or f"F{next(self._file_ids):08d}"
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         kind = mimetype or {"opml": "text/x-opml", "xml": "text/xml", "json": "application/json",
                             "png": "image/png"}.get(suffix, "text/plain")
@@ -664,7 +806,7 @@ class SlackEmulator:
             "created": int(time.time()),
             "timestamp": int(time.time()),
             "name": name,
-            "title": name,
+            "title": title or name,
             "mimetype": kind,
             "filetype": suffix or "text",
             "pretty_type": (suffix or "text").upper(),

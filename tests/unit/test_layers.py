@@ -10,6 +10,9 @@ Layers, from the bottom:
   reaches up into chat, runtime or the CLI; ingest does not depend on understanding;
 - bot.chat: the port, the router, renderers and one adapter per platform; adapters never import
   each other, and the router reaches the core only through `bot.chat.core_port.CorePort`;
+- bot.chart: the timeline chart beside bot.chat (it reads the core, never chat, runtime or the CLI,
+  and the core never imports it); matplotlib is imported by bot/chart/draw.py alone, which nothing
+  in the bot imports: it runs as its own process (`python -m bot.chart.draw`);
 - bot.runtime: the composition root, which may import anything below;
 - bot.cli, imported only by bot/__main__.py.
 """
@@ -33,6 +36,11 @@ DEFERRED_IMPORTS_ALLOWED = {
     ("bot/runtime/ports.py", "bot.chat.slack"): "wraps slack_bolt/slack_sdk: optional, loaded only when configured",
     ("bot/runtime/ports.py", "bot.chat.matrix"): "wraps matrix-nio: optional, loaded only when configured",
 }
+
+# Modules that may import bot/chart/draw.py (and so matplotlib) at their top: only modules that are
+# themselves loaded only when a chart is drawn in-process. None yet: the bot draws through
+# bot.chart.process (`python -m bot.chart.draw`).
+CHART_DRAW_IMPORTERS: frozenset[str] = frozenset()
 
 # bot/chat modules every adapter may share; any other bot/chat module belongs to the adapter named
 # by its file name up to the first underscore (matrix.py, matrix_config.py -> "matrix").
@@ -144,6 +152,20 @@ def test_settings_does_not_import_ingest() -> None:
     """Settings are read before anything is wired, so they depend on no layer that uses them."""
     bad = [i for i in all_imports() if i.file == "bot/settings.py" and _under(i.target, ["bot.ingest", *ABOVE_CORE])]
     assert not bad, _report("bot/settings.py imports a layer that uses it", bad)
+
+
+def test_chart_sits_beside_chat_and_matplotlib_stays_in_the_drawing_process() -> None:
+    """The chart reads the core only; matplotlib loads only where a chart is drawn (see bot/chart/draw.py)."""
+    imports = all_imports()
+    upward = [i for i in imports if _under(_importer(i), ["bot.chart"]) and _under(i.target, ABOVE_CORE)]
+    assert not upward, _report("bot.chart imports chat, runtime or the CLI", upward)
+    core = [i for i in imports if _under(_importer(i), CORE_PACKAGES) and _under(i.target, ["bot.chart"])]
+    assert not core, _report("the core imports bot.chart", core)
+    plotting = [i for i in imports if _under(i.target, ["matplotlib"])]
+    assert plotting and {i.file for i in plotting} == {"bot/chart/draw.py"}, _report("matplotlib outside draw.py",
+                                                                                   plotting)
+    drawn = [i for i in imports if i.target == "bot.chart.draw" and i.file not in CHART_DRAW_IMPORTERS]
+    assert not drawn, _report("bot.chart.draw imported (it runs as its own process)", drawn)
 
 
 def _adapter(module: str) -> str | None:

@@ -126,6 +126,23 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
     return out
 
 
+def nationality_phrases(a: Annotated, fit: float) -> list[Candidate]:
+    """Unnamed doers a nationality or country modifies ("a Canadian aircraft", "Israeli negotiators"):
+    for "who" the whole phrase answers, not the adjective alone."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("NORP", "GPE"):
+            continue
+        t = a.tokens[root_of(a, ent.start, ent.end)]
+        head = a.tokens[t.head]
+        if t.dep in ("amod", "compound", "nmod") and head.pos == "NOUN" and not head.ent and head.i > t.i:
+            lo, hi = noun_phrase(a, head.i, with_of=False)
+            cand = make(a, lo, hi, head.i, fit)
+            if cand:
+                out.append(cand)
+    return out
+
+
 def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
     """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses)."""
     out = []
@@ -232,6 +249,23 @@ def place_candidates(a: Annotated) -> list[Candidate]:
             if cand:
                 out.append(cand)
     out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
+    return out + _place_chains(a, out)
+
+
+def _place_chains(a: Annotated, places: list[Candidate]) -> list[Candidate]:
+    """A place with the larger place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",
+    "the town of Kula" stays as it is."""
+    out = []
+    by_start = {c.start: c for c in places if c.fit >= W.FIT_UNLABELLED_PLACE}
+    for c in places:
+        if c.end + 1 >= len(a.tokens) or a.tokens[c.end].lower not in ("in", ","):
+            continue
+        outer = by_start.get(c.end + 1)
+        if outer is None or a.entity_at(outer.head) is None or a.entity_at(outer.head).label != "GPE":
+            continue
+        chain = make(a, c.start, outer.end, c.head, c.fit + W.COORDINATED)
+        if chain:
+            out.append(chain)
     return out
 
 
@@ -256,7 +290,17 @@ def date_candidates(a: Annotated) -> list[Candidate]:
                     value=ref.first if ref and ref.first else "", keep_article=True)
         if cand:
             out.append(cand)
+    for first, second in zip(out, out[1:], strict=False):  # "this week, possibly as early as Tuesday"
+        between = a.tokens[first.end:second.start]
+        if len(between) <= 3 and all(t.lower in _DATE_JOINERS or t.pos == "PUNCT" for t in between):
+            cand = make(a, first.start, second.end, second.head, min(first.fit, second.fit) + W.COORDINATED,
+                        value=second.value, keep_article=True)
+            if cand:
+                out.append(cand)
     return out
+
+
+_DATE_JOINERS = frozenset(["possibly", "perhaps", "maybe", "probably", "or", "and", "likely"])
 
 
 def time_candidates(a: Annotated) -> list[Candidate]:
@@ -304,6 +348,38 @@ def described(a: Annotated, head: int) -> list[Candidate]:
         if cand:
             out.append(cand)
     return out
+
+
+def job_titles(a: Annotated, head: int) -> list[Candidate]:
+    """A named person's job as the sentence gives it: a description holding a title noun
+    ("the company's chief technology officer"), "X is once again its CTO", "X will return as chief
+    executive", "X is back in his post as president of OpenAI"."""
+    out = [c for c in described(a, head) if _has_title(a, c.start, c.end)]
+    ent = a.entity_at(head)
+    start, end = (ent.start, ent.end) if ent else (head, head + 1)
+    root = root_of(a, start, end)
+    if a.tokens[root].dep not in ("nsubj", "nsubjpass"):
+        return out
+    verb = a.tokens[root].head
+    todo = [verb]
+    while todo:
+        v = todo.pop()
+        for child in a.children(v):
+            if child.dep == "attr" and a.tokens[v].lemma == "be" or child.dep == "pobj" and \
+                    a.tokens[v].lower == "as":
+                lo, hi = noun_phrase(a, child.i)
+                if _has_title(a, lo, hi):
+                    cand = make(a, lo, hi, child.i, 1.0)
+                    if cand:
+                        out.append(cand)
+            elif child.dep in ("prep", "advcl", "xcomp", "conj", "acomp", "advmod") or \
+                    child.dep == "pobj" and child.pos == "NOUN":
+                todo.append(child.i)  # "back in his post as president", "returns as chief executive"
+    return out
+
+
+def _has_title(a: Annotated, start: int, end: int) -> bool:
+    return any(t.lemma.lower() in PERSON_NOUNS and t.pos in ("NOUN", "PROPN") for t in a.tokens[start:end])
 
 
 def title_words(a: Annotated, start: int, end: int) -> set[int]:

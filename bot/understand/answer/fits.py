@@ -22,7 +22,7 @@ from bot.understand.answer.vocabulary import (
     TIME_UNITS,
     related,
 )
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 
@@ -89,13 +89,14 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
 _PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
 _BOUND = frozenset(["maximum", "minimum", "potential", "possible"])
 _EARLIER = frozenset(["earlier", "initially", "previously", "originally"])
+_WANTED = frozenset(["want", "seek", "demand", "urge", "request", "recommend", "propose", "ask", "push"])
 _ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "original", "earlier", "previous",
                            "previously"])
 
 
 def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
     """Penalties for a figure that is not the outcome asked about, unless the question asks for that:
-    a prediction ("that poll had the Lib Dems on 52 seats", "are projected to win"); a record or a bound
+    a prediction or a demand ("that poll had the Lib Dems on 52 seats", "are projected to win"); a record or a bound
     ("the highest turnout since the war was 83.9%", "faces a maximum sentence of 50 years"); a figure
     someone gave before ("last month officials said at least 115 had died, but ...")."""
     asked = {t.lemma.lower() for t in q.parsed.tokens} | {t.lower for t in q.parsed.tokens}
@@ -113,6 +114,15 @@ def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
             if (t.i == owner or q.focus and related(t.lemma.lower(), q.focus)) and any(
                     c.dep == "amod" and (c.tag == "JJS" or c.lemma.lower() in _BOUND) for c in a.children(t.i)):
                 out += W.BOUND
+                break
+    if not asked & _WANTED:  # "they want him to spend as long as 50 years in prison": a demand, not the outcome
+        k = cand.head
+        for _ in range(4):
+            k = a.tokens[k].head
+            if a.tokens[k].lemma.lower() in _WANTED and a.tokens[k].pos == "VERB":
+                out += W.DEMANDED
+                break
+            if a.tokens[k].head == k:
                 break
     if not asked & _ASKS_EARLIER:
         k, seen = cand.head, 0
@@ -242,6 +252,12 @@ def echo(q: Question, a: Annotated, cand: Candidate) -> float:
     if not q.open and head.dep == "appos" and any(
             a.tokens[head.head].lower == x.text.lower() or a.tokens[head.head].lemma.lower() == x.lemma for x in names):
         return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
+    # "What did X promise the survivors?" is not answered by "the survivors of ...": the question's own
+    # object or recipient heads it
+    arguments = {t.lemma.lower() for t in q.parsed.tokens
+                 if t.dep in ("dobj", "dative") and t.pos == "NOUN" and t.lemma.lower() != q.focus}
+    if q.open and head.pos == "NOUN" and head.lemma.lower() in arguments:
+        return W.ECHO
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
@@ -274,7 +290,25 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
             lo, hi = a.subtree(a.tokens[cand.head].head)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
-    around = a.tokens[max(0, cand.start - 4):cand.end + 3]
+    around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)
     # "the death toll rose to 55" counts the people who died
     words = {q.focus, q.relation} - {""}
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2
+
+
+def _subject_of_clause(a: Annotated, i: int) -> list[Tok]:
+    """The subject phrase of the verb a bare number hangs from ("the number of missing people had
+    fallen, from 41 to 31": 31 counts missing people)."""
+    k = i
+    for _ in range(4):
+        k = a.tokens[k].head
+        if a.tokens[k].pos in ("VERB", "AUX"):
+            for verb in (k, a.tokens[k].head if a.tokens[k].dep == "conj" else k):  # a conjoined verb shares it
+                for c in a.children(verb):
+                    if c.dep in ("nsubj", "nsubjpass"):
+                        lo, hi = a.subtree(c.i)
+                        return list(a.tokens[lo:hi])
+            return []
+        if a.tokens[k].head == k:
+            break
+    return []

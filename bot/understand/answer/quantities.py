@@ -6,6 +6,8 @@ and whole ranges ("35 to 40"); the kind comes from the stored quantity's unit an
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import DISTANCE_UNITS, PERSON_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated, Quantity
@@ -45,6 +47,9 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
         if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
             break
         start -= 1
+    if start >= 2 and a.tokens[start].lower == "as" and a.tokens[start - 2].lower == "as" and \
+            a.tokens[start - 1].lower in ("much", "many", "long", "far", "high", "little", "few"):
+        start -= 2  # "as much as 90 million euros", not "as 90 million euros"
     # "between 70 and the full 96 hours", "30 to 35": a range joined to the next number
     for other in a.quantities:
         if q.end <= other.start <= q.end + 3 and _joins(a, q.end, other.start) and not _change(a, q):
@@ -105,6 +110,10 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
         if kind not in kinds or _membership(a, q):
             continue
         start, end, head = quantity_span(a, q)
+        if end + 1 < len(a.tokens) and a.tokens[end].lower in ("per", "an", "a") and \
+                a.tokens[end + 1].lemma.lower() in ("hour", "second", "minute"):
+            end += 2  # "80 miles per hour" is a speed
+            q = replace(q, unit="mph")
         value = f"{q.value:g}{q.unit}"
         cand = make(a, start, end, head, 1.0, value=value, keep_article=False)
         if cand:
@@ -113,14 +122,18 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
 
 
 def age_candidates(a: Annotated) -> list[Candidate]:
-    """Ages: "Sam Altman, 38," (a bare number in apposition to a person) and "the 38-year-old"."""
+    """Ages: "Sam Altman, 38," (a bare number in apposition to a person), "Altman, who is 38," and
+    "the 38-year-old"."""
     out = []
     for q in a.quantities:
         if quantity_kind(a, q) == "age":
             owner = a.tokens[q.end - 1].head
             while a.tokens[owner].pos not in ("NOUN", "PROPN") and a.tokens[owner].head != owner:
                 owner = a.tokens[owner].head
-            cand = make(a, q.start, q.end, owner, 1.0, value=f"{q.value:g}")
+            end = q.end
+            while end < len(a.tokens) and a.tokens[end].lower in ("-", "old"):
+                end += 1  # "150-year-old"
+            cand = make(a, q.start, end, owner, 1.0, value=f"{q.value:g}")
             if cand:
                 out.append(cand)
     for t in a.tokens:
@@ -131,6 +144,14 @@ def age_candidates(a: Annotated) -> list[Candidate]:
                 a.tokens[t.i + 1].text == ","
             if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
                 cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
+                if cand:
+                    out.append(cand)
+        elif t.pos == "NUM" and t.text.isdigit() and 1 <= int(t.text) <= 120 and t.dep in ("attr", "acomp") and \
+                a.tokens[t.head].lemma == "be" and a.tokens[t.head].dep == "relcl" and \
+                not any(c.dep in ("prep", "npadvmod") for c in a.children(t.i)):
+            person = a.tokens[a.tokens[t.head].head]  # "Altman, who is 38, joined ..."
+            if person.ent.endswith("PERSON") or person.pos == "PROPN" or person.lemma.lower() in PERSON_NOUNS:
+                cand = make(a, t.i, t.i + 1, person.i, 1.0, value=t.text)
                 if cand:
                     out.append(cand)
         elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():

@@ -52,11 +52,13 @@ class Kind(Enum):
     YESNO = "yes/no"
     PHRASE = "noun phrase"
     DESCRIBE = "description"
+    TITLE = "job title"
 
 
 NUMERIC = frozenset([Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.AGE, Kind.MEASURE])
 NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
-OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO])
+OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
+TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
 WH = frozenset("who whom whose what which where when why how".split())
 AUX_START = frozenset("""
@@ -223,6 +225,8 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
     end = wh + 1
     while end < len(toks) and toks[end].pos in ("NOUN", "PROPN", "ADJ", "DET", "NUM", "PART") and end < rel.i:
         end += 1
+    while end < rel.i and toks[end].pos == "ADV" and toks[end].dep == "advmod":
+        end += 1  # "who first heard", "who eventually led": the adverb is the relation's
     nxt = toks[end] if end < len(toks) else None
     if toks[wh].lower == "whom":
         return "obj"
@@ -402,6 +406,8 @@ def analyse(text: str) -> Question:
                 kind, focus, named = Kind.PERSON, (of.lemma.lower() if of else ""), True
             elif rel is not None and rel.pos == "NOUN":
                 focus = rel.lemma.lower()
+    if kind is Kind.PHRASE and focus in TITLE_FOCUS and any(t.pos == "PROPN" for t in toks):
+        kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
         kind = Kind.YESNO
     role = _role(a, wh, rel)
@@ -423,6 +429,7 @@ def analyse(text: str) -> Question:
         particle=particle,
         role=role, speaker=speaker, units=units, possessive=word == "whose" or bool(owner),
         speaker_group=kind is Kind.QUOTE and _speaker_is_group(a, rel), named=named, embedded=embedded,
-        anchors=_anchors(a, wh, focus), latest=latest,
+        # a job's own words ("role", "hold") are rarely in the sentence that gives the title
+        anchors=[x for x in _anchors(a, wh, focus) if kind is not Kind.TITLE or x.proper], latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),
     )

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
-from bot.understand.answer.question import Anchor, DateWant, Question
+from bot.understand.answer.question import Anchor, DateWant, Kind, Question
 from bot.understand.answer.vocabulary import ORG_NOUNS, PERSON_NOUNS, PLACE_NOUNS, derivations, related, shares_stem
 from bot.understand.language.annotation import Annotated
 
@@ -79,9 +79,29 @@ def _context_words(hit: SentenceHit) -> set[str]:
     return set(_WORD.findall(" ".join((hit.before or "", s.article_title, s.source, s.article_url)).lower()))
 
 
+_ACRONYM_SKIP = frozenset(["of", "and", "for", "the", "&", "-"])
+
+
+def spelled_out(acronym: str, parsed: Annotated) -> int:
+    """The last token of words whose initials spell an acronym of the question ("ROV": "remotely
+    operated vehicle", "TSB": "Transportation Safety Board"), or -1. Articles often use only one form."""
+    letters = acronym.lower()
+    if not (2 <= len(letters) <= 6 and acronym.isalpha() and acronym.isupper()):
+        return -1
+    words = [t for t in parsed.tokens if t.lower not in _ACRONYM_SKIP and t.pos != "PUNCT"]
+    for i in range(len(words) - len(letters) + 1):
+        run = words[i:i + len(letters)]
+        if all(w.lower[0] == ch for w, ch in zip(run, letters, strict=True)) and \
+                run[-1].i - run[0].i < 2 * len(letters) and any(w.pos in ("NOUN", "PROPN") for w in run):
+            return run[-1].i
+    return -1
+
+
 def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
     best, at = 0.0, -1
     text = anchor.text.lower()
+    if anchor.proper and (spelled := spelled_out(anchor.text, parsed)) >= 0:
+        best, at = W.DERIVED, spelled
     for t in parsed.tokens:
         lemma = t.lemma.lower()
         if lemma == anchor.lemma or t.lower == text:
@@ -163,7 +183,8 @@ def retrieve(q: Question, search: SentenceSearch, story: str | None) -> list[Evi
     plain, wide = query_terms(q)
     if not plain.strip():
         return []
-    hits = list(search.search(plain, story, W.RETRIEVE))
+    # an age sits beside any mention of the person ("Altman, who is 38,"): read more of their sentences
+    hits = list(search.search(plain, story, W.RETRIEVE_AGE if q.kind is Kind.AGE else W.RETRIEVE))
     if wide:
         seen = {h.sentence.id for h in hits}
         hits += [h for h in search.search(wide, story, W.RETRIEVE_WIDE) if h.sentence.id not in seen]

@@ -19,11 +19,14 @@ from bot.understand.answer.candidates import (
     entity_candidates,
     is_org_like,
     is_person_like,
+    job_titles,
+    nationality_phrases,
     noun_phrase,
     object_phrases,
     place_candidates,
     proper_name_candidates,
     role_noun_candidates,
+    root_of,
     subject_phrases,
     time_candidates,
     title_words,
@@ -67,6 +70,7 @@ from bot.understand.answer.vocabulary import (
     related,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import LOOKING_AHEAD
 
 
 @dataclass
@@ -96,6 +100,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.AGENT:
         out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
         out += [(c, 0.0) for c in proper_name_candidates(a, W.FIT_UNTAGGED_NAME)]
+        out += [(c, 0.0) for c in nationality_phrases(a, W.FIT_NATIONALITY_PHRASE)]
         if q.role == "subj":  # the doer, when it is a person or a body ("retired crane drivers")
             out += [(c, 0.0) for c in subject_phrases(a, rel, W.FIT_DOER)
                     if a.entity_at(c.head) is not None or is_person_like(a, c) or is_org_like(a, c)]
@@ -126,10 +131,14 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             out.append((c, fit + shape_of_number(q, ev, c)))
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
+        things = {x.lemma for x in q.anchors if not x.verb and not x.proper}  # "how old is the banyan tree"
         for c in age_candidates(a):
+            if a.tokens[c.head].pos == "NOUN" and a.tokens[c.head].lemma.lower() in things:
+                out.append((c, 0.0))
+                continue
             owner = a.entity_at(c.head)
             words = {w.lower() for w in (owner.text if owner else a.tokens[c.head].text).replace("-", " ").split()}
-            words |= {w.lower() for w in a.tokens[c.head].text.replace("-", " ").split()}
+            words |= {w.lower() for w in a.tokens[c.head].text.replace("-", " ").split()} | {a.tokens[c.head].lemma}
             if names & words or any(n in words for x in names for n in x.replace("-", " ").split()):
                 out.append((c, 0.0))  # an age only counts when it is the asked person's
     elif k is Kind.QUOTE:
@@ -149,11 +158,21 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         # "Why will X not resign?" is answered where X will not resign, and the other way round
         said_not = any(c.dep == "neg" for r in rel for c in a.children(r))
         polarity = 0.0 if not rel or said_not == q.negated else W.POLARITY
-        out += [(c, polarity) for c in reason_candidates(a)]
+        for c in reason_candidates(a):
+            # the reason must be the relation's: "agreed ... because", not "asked not to be named because"
+            governs = a.tokens[root_of(a, c.start, c.end)].head
+            while a.tokens[governs].pos not in ("VERB", "AUX") and a.tokens[governs].head != governs:
+                governs = a.tokens[governs].head  # past "amid", "because of" to the verb they modify
+            attach = (W.REASON_OF_RELATION if governs in rel else W.REASON_ELSEWHERE) if rel else 0.0
+            out.append((c, polarity + attach))
     elif k is Kind.DESCRIBE:
         names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
         for i in names[:1]:
             out += [(c, 0.0) for c in described(a, i)]
+    elif k is Kind.TITLE:
+        names = [i for i, credit in ev.matched.items() if a.tokens[i].pos == "PROPN"]
+        for i in names[:1]:
+            out += [(c, 0.0) for c in job_titles(a, i)]
     elif k is Kind.YESNO:
         for r in rel:
             lo, hi = a.subtree(r)
@@ -193,6 +212,20 @@ def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[C
                             hi = max(hi, a.subtree(c.i)[1])
                     c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
                     out.append((c, 0.0))
+            # "three C-130 aircraft and three C-17 transport planes": the whole list the focus noun is in
+            first = t
+            while first.dep == "conj" and a.tokens[first.head].pos in ("NOUN", "PROPN"):
+                first = a.tokens[first.head]
+            last = t  # "elderly hostages, women and children": the list the focus noun starts
+            while (nxt := next((c for c in a.children(last.i) if c.dep == "conj" and c.pos in ("NOUN", "PROPN")),
+                               None)) is not None:
+                last = nxt
+            joined_by = {c.lower for x in a.tokens[first.i:last.i + 1] for c in a.children(x.i) if c.dep == "cc"}
+            if (first.i != t.i or last.i != t.i) and joined_by == {"and"}:  # "A, or B" restates A
+                lo = noun_phrase(a, first.i, with_of=False)[0]
+                hi = last.i + 1
+                c = Candidate(lo, hi, a.span(lo, hi), first.i, 1.0 + W.COORDINATED)
+                out.append((c, 0.0))
             # "a non-voting observer seat": what kind of seat is in its modifiers
             lo, hi = noun_phrase(a, t.i, with_of=False)
             mods = [x for x in a.tokens[lo:t.i] if x.pos in ("ADJ", "NOUN", "PROPN", "VERB") and x.dep != "poss"]
@@ -227,6 +260,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     a = ev.parsed
     rel = relation_tokens(q, a)
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
+    if q.relation in LOOKING_AHEAD and not any(t.lemma.lower() in LOOKING_AHEAD for t in a.tokens):
+        missing += W.NOT_EXPECTED  # "when was X expected to meet" is not answered by when X met
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
     if rel and asks_present(q) and all(was_once(a, r) for r in rel):
@@ -271,6 +306,7 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
 def accepted(q: Question, best: Scored) -> bool:
     """Whether the best candidate is supported well enough to be given as the answer."""
     floor = {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
+             Kind.TITLE: W.MIN_SCORE_TITLE,
              Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
         q.kind, W.MIN_SCORE_BY_KIND.get(q.kind.name, W.MIN_SCORE))
     return best.score >= floor

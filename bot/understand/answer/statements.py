@@ -78,8 +78,8 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
         low = t.lower
         if low not in REASON_MARKERS and low != "to":
             continue
-        purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and t.i > 0 and \
-            toks[t.i - 1].lower in ("to", ",", "in", "order")
+        purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and (
+            t.i == 0 or toks[t.i - 1].lower in ("to", ",", "in", "order"))  # "To get the deal done, X agreed"
         if low == "to" and not purpose and not (t.i > 0 and toks[t.i - 1].lower == "due"):
             continue
         if low in ("as", "since") and t.dep != "mark":
@@ -89,7 +89,7 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
         start = t.i + 1
         if low == "because" and start < len(toks) and toks[start].lower == "of":
             start += 1
-        if t.dep == "mark":
+        if t.dep == "mark" or purpose:
             lo, hi = a.subtree(t.head)
         else:
             lo, hi = start, max((a.subtree(c.i)[1] for c in a.children(t.i)), default=start)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --- retrieval ---
 RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
+RETRIEVE_AGE = 150  # "how old is X": an age is given once, beside any mention of X, so more are read
 RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
 WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
 SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
@@ -32,6 +33,7 @@ TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity 
 FIT_UNTAGGED_NAME = 0.6  # a run of proper nouns the entity tagger left unlabelled
 FIT_ORG_NOUN = 0.4  # an unnamed organisation phrase ("a law firm") for "which company"
 FIT_DOER = 0.5  # the unnamed subject of the relation, a person or body ("retired crane drivers")
+FIT_NATIONALITY_PHRASE = 0.8  # an unnamed doer a nationality modifies ("a Canadian aircraft") for "who"
 FIT_ROLE_NOUN = 0.3  # any unnamed person/body phrase ("officials") for "who"
 FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised safe passage")
 FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
@@ -53,6 +55,7 @@ FOCUS_FIT = 1.4  # the candidate counts/names the question's focus noun ("hostag
 COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
 CHANGE_AMOUNT = -1.0  # "rose by 2%" is a change, not the level asked for
 PREDICTION = -2.0  # a poll's or forecast's figure, when the question asks what happened
+DEMANDED = -3.0  # a figure someone wants or asks for ("want him to pay as much as"): not what happened
 BOUND = -1.0  # "the highest turnout", "a maximum sentence of": a record or a limit, not the value asked
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
 HISTORIC = -1.0  # a "now/latest" question is not answered by a figure dated years before its report
@@ -66,7 +69,10 @@ MODIFIER = -1.0  # a name that only modifies another phrase ("US" in "US CIA chi
 PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where something happens
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
 RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
+NOT_EXPECTED = -1.0  # the question asks what was expected or planned; the sentence tells nothing ahead
 OTHER_ARGUMENTS = -1.5  # the sentence's verb of the relation has another subject/object than the question's
+REASON_OF_RELATION = 0.8  # the reason clause hangs from the question's own verb ("agreed ... to get the deal done")
+REASON_ELSEWHERE = -0.5  # it hangs from another verb of the sentence ("asked not to be named because ...")
 POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
 SPEECH_VERB_FIT = 0.5  # the sentence has the question's particular speech verb (describe, call, promise)
@@ -79,11 +85,12 @@ MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kin
 # Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
 # a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
 MIN_SCORE_BY_KIND = {
-    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 4.0, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
+    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
     "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
-MIN_SCORE_PHRASE = 5.0  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_PHRASE = 4.8  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
 MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbatim support answers
 

@@ -1,0 +1,87 @@
+"""General rules of English news the answerer applies: acronyms, nationality doers, job titles, ages
+given in a relative clause, a bare number counting its clause's subject, demands that are not outcomes.
+
+Each test uses invented sentences (no eval set's wording) and shows the answer an editor would get.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand.answer import answer_question
+from bot.understand.answer.question import Kind, analyse
+from bot.understand.answer.retrieve import spelled_out
+from bot.understand.language.annotate import annotate_sentences
+from tests.support.memory_search import MemorySearch
+from tests.unit.test_answer_candidates import MONDAY
+
+
+@pytest.fixture(scope="module")
+def ferry() -> MemorySearch:
+    s = MemorySearch()
+    s.add(
+        "The Maritime Accident Board has sent 14 inspectors to the harbour.\n"
+        "A Norwegian helicopter first spotted the life rafts shortly after dawn.\n"
+        "Captain Ilse Varga, who is 54, had sailed the route for twenty years.\n"
+        "Prosecutors want the owner to pay as much as 90 million euros in damages.\n"
+        "The number of passengers still unaccounted for has fallen, from 12 to 7.\n"
+        "To keep the route open, the operator agreed to hire a second crew, said an official who asked not to "
+        "be named because the talks were confidential.\n"
+        "The ferry sank near a 200-year-old lighthouse as gusts reached up to 60 miles per hour.",
+        source="coast-desk.example", title="Ferry inquiry opens", day="2025-04-02", article=21)
+    s.add(
+        "Ilse Varga is back at the company as chief operating officer.",
+        source="coast-desk.example", title="Captain returns", day="2025-05-02", article=22)
+    return s
+
+
+def test_an_acronym_matches_the_words_that_spell_it_out() -> None:
+    a = annotate_sentences(["Divers from the Maritime Accident Board reached the wreck."], MONDAY)[0]
+    assert a.tokens[spelled_out("MAB", a)].text == "Board"
+    assert spelled_out("XYZ", a) == -1
+
+
+def test_question_with_an_acronym_is_answered_from_the_spelled_out_name(ferry: MemorySearch) -> None:
+    got = answer_question("How many inspectors has the MAB sent?", ferry, [])
+    assert got.answer == "14 inspectors"
+
+
+def test_who_gets_the_doer_a_nationality_modifies(ferry: MemorySearch) -> None:
+    q = analyse("Who first spotted the life rafts?")
+    assert q.role == "subj"  # the adverb between "who" and the verb keeps the subject role
+    got = answer_question("Who first spotted the life rafts?", ferry, [])
+    assert got.answer == "Norwegian helicopter"
+
+
+def test_age_given_in_a_relative_clause(ferry: MemorySearch) -> None:
+    assert answer_question("How old is Ilse Varga?", ferry, []).answer == "54"
+
+
+def test_a_persons_job_now_is_the_newest_title(ferry: MemorySearch) -> None:
+    q = analyse("What job does Ilse Varga hold now?")
+    assert q.kind is Kind.TITLE and all(x.proper for x in q.anchors)
+    got = answer_question("What job does Ilse Varga hold now?", ferry, [])
+    assert got.answer == "chief operating officer"
+
+
+def test_a_bare_number_counts_the_subject_of_its_clause(ferry: MemorySearch) -> None:
+    got = answer_question("How many passengers are still unaccounted for?", ferry, [])
+    assert got.answer == "7"
+
+
+def test_a_sum_someone_wants_is_not_given_as_what_was_paid(ferry: MemorySearch) -> None:
+    got = answer_question("How much did the owner pay in damages?", ferry, [])
+    assert got.answer is None
+
+
+def test_a_reason_is_the_one_given_for_the_questions_own_verb(ferry: MemorySearch) -> None:
+    got = answer_question("Why did the operator agree to hire a second crew?", ferry, [])
+    assert got.answer == "keep the route open"
+
+
+def test_how_fast_is_answered_with_a_speed(ferry: MemorySearch) -> None:
+    assert answer_question("How fast were the gusts?", ferry, []).answer == "up to 60 miles per hour"
+
+
+def test_how_old_a_thing_is(ferry: MemorySearch) -> None:
+    assert answer_question("How old is the lighthouse?", ferry, []).answer == "200-year-old"
