@@ -47,6 +47,11 @@ class ChatPort(Protocol):
     """One chat platform, as the runtime sees it."""
 
     platform: str
+    reconnects: int  # times the connection was lost and got back (for /metrics)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the platform can be reached now (for /healthz)."""
 
     async def start(self, on_message: MessageHandler) -> None:
         """Connect and begin delivering incoming messages to `on_message`."""

@@ -1,0 +1,1 @@
+"""The bot's HTTP side: one aiohttp application serving /healthz and /metrics (other modules add routes)."""
