@@ -5,7 +5,7 @@ COPY bot ./bot
 RUN pip install --no-cache-dir '.[postgres]'
 COPY config ./config
 COPY seeds ./seeds
-# /healthz and /metrics on 8080 (unset NEWSDESK_HTTP_LISTEN to turn the HTTP server off)
+# /healthz and /metrics on 8080 (NEWSDESK_HTTP_LISTEN= , empty, turns the HTTP server off)
 ENV NEWSDESK_CONFIG_DIR=/app/config NEWSDESK_SEEDS_DIR=/app/seeds NEWSDESK_DATA_DIR=/app/data \
     NEWSDESK_HTTP_LISTEN=0.0.0.0:8080
 EXPOSE 8080

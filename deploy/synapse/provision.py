@@ -3,8 +3,8 @@
 Run by the `matrix-accounts` service of docker-compose.yml once Synapse is healthy (and by
 tests/integration/test_compose_stack.py against a test Synapse). Accounts are registered with
 Synapse's own `register_new_matrix_user` and the registration shared secret, which it reads from
-the homeserver config (`registration_shared_secret_path`). Safe to run again: an account whose
-password already logs in is left alone, and the room is made once (found again by its alias).
+the homeserver config (`registration_shared_secret_path`). Safe to run again: an account that
+exists is left alone, and the room is made once (found again by its alias).
 Standard library only, so it runs in the Synapse image as it is.
 
 Environment: HOMESERVER_URL, SYNAPSE_CONFIG, BOT_LOCALPART, BOT_PASSWORD, EDITOR_LOCALPART,
@@ -65,11 +65,18 @@ def wait_for_homeserver(base: str, seconds: float) -> None:
 
 
 def login(base: str, localpart: str, password: str) -> dict[str, Any] | None:
-    """The login response (user_id, access_token), or None when the password is refused."""
-    status, body = _call(base, "POST", "/_matrix/client/v3/login", {
-        "type": "m.login.password", "identifier": {"type": "m.id.user", "user": localpart}, "password": password,
-        "initial_device_display_name": "newsdesk provisioning"})
-    return body if status == 200 else None
+    """The login response (user_id, access_token), or None when the password is refused.
+
+    Synapse limits logins per address (a burst of a few): a 429 is waited out as it asks.
+    """
+    for _ in range(10):
+        status, body = _call(base, "POST", "/_matrix/client/v3/login", {
+            "type": "m.login.password", "identifier": {"type": "m.id.user", "user": localpart},
+            "password": password, "initial_device_display_name": "newsdesk provisioning"})
+        if status != 429:
+            return body if status == 200 else None
+        time.sleep(min(30.0, float(body.get("retry_after_ms", 2000)) / 1000 + 0.1))
+    raise ProvisionError(f"the homeserver kept refusing logins for {localpart} as too frequent")
 
 
 def _register_command() -> list[str]:
@@ -77,50 +84,49 @@ def _register_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "synapse._scripts.register_new_matrix_user"]
 
 
-def ensure_account(base: str, config: str, localpart: str, password: str) -> str:
-    """Register `localpart` through the shared secret unless its password already logs in; returns its user id."""
-    known = login(base, localpart, password)
-    if known is None:
-        done = subprocess.run([*_register_command(), "-u", localpart, f"--password={password}", "--no-admin",
-                               "-c", config, base], capture_output=True, text=True, timeout=120)
-        if done.returncode != 0:
-            raise ProvisionError(f"registering {localpart} failed: {(done.stdout + done.stderr).strip()[-400:]}")
-        known = login(base, localpart, password)
-        if known is None:
-            raise ProvisionError(f"{localpart} was registered but cannot log in")
-        print(f"registered {known['user_id']}", flush=True)
-    else:
-        print(f"{known['user_id']} already exists", flush=True)
-    _call(base, "POST", "/_matrix/client/v3/logout", {}, token=known["access_token"])
-    return str(known["user_id"])
+def ensure_account(base: str, config: str, localpart: str, password: str) -> bool:
+    """Register `localpart` through the shared secret; False when it already exists (left as it is).
+
+    No login here: Synapse allows an address only a few logins in a burst, and Element and the
+    bot need theirs.
+    """
+    done = subprocess.run([*_register_command(), "-u", localpart, f"--password={password}", "--no-admin",
+                           "-c", config, base], capture_output=True, text=True, timeout=120)
+    if "User ID already taken" in done.stdout + done.stderr:
+        print(f"{localpart} already exists", flush=True)
+        return False
+    if done.returncode != 0:
+        raise ProvisionError(f"registering {localpart} failed: {(done.stdout + done.stderr).strip()[-400:]}")
+    print(f"registered {localpart}", flush=True)
+    return True
 
 
-def ensure_room(base: str, editor: str, password: str, bot_id: str, alias: str) -> str:
+def logout(base: str, session: dict[str, Any]) -> None:
+    """End a login made here (so provisioning leaves no devices behind)."""
+    _call(base, "POST", "/_matrix/client/v3/logout", {}, token=session["access_token"])
+
+
+def ensure_room(base: str, session: dict[str, Any], bot_id: str, alias: str) -> str:
     """The editor's room with the bot invited (unencrypted: the bot cannot read encrypted rooms); its id."""
-    session = login(base, editor, password)
-    if session is None:
-        raise ProvisionError(f"{editor} cannot log in")
     token = session["access_token"]
     server = str(session["user_id"]).split(":", 1)[1]
     full_alias = f"#{alias}:{server}"
-    try:
-        status, body = _call(base, "GET", "/_matrix/client/v3/directory/room/" + urllib.parse.quote(full_alias),
-                             token=token)
-        if status == 200:
-            room = str(body["room_id"])
-            status, body = _call(base, "POST", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/invite",
-                                 {"user_id": bot_id}, token=token)
-            print(f"room {full_alias} already exists ({room})", flush=True)
-            return room
-        status, body = _call(base, "POST", "/_matrix/client/v3/createRoom", {
-            "name": "Newsdesk", "topic": ROOM_TOPIC, "room_alias_name": alias, "preset": "private_chat",
-            "invite": [bot_id]}, token=token)
-        if status != 200:
-            raise ProvisionError(f"creating {full_alias} failed: HTTP {status} {body.get('error', '')}")
-        print(f"created room {full_alias} ({body['room_id']}) and invited {bot_id}", flush=True)
-        return str(body["room_id"])
-    finally:
-        _call(base, "POST", "/_matrix/client/v3/logout", {}, token=token)
+    status, body = _call(base, "GET", "/_matrix/client/v3/directory/room/" + urllib.parse.quote(full_alias),
+                         token=token)
+    if status == 200:
+        room = str(body["room_id"])
+        # invited again in case the bot left; refused harmlessly when it is already there
+        _call(base, "POST", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/invite", {"user_id": bot_id},
+              token=token)
+        print(f"room {full_alias} already exists ({room})", flush=True)
+        return room
+    status, body = _call(base, "POST", "/_matrix/client/v3/createRoom", {
+        "name": "Newsdesk", "topic": ROOM_TOPIC, "room_alias_name": alias, "preset": "private_chat",
+        "invite": [bot_id]}, token=token)
+    if status != 200:
+        raise ProvisionError(f"creating {full_alias} failed: HTTP {status} {body.get('error', '')}")
+    print(f"created room {full_alias} ({body['room_id']}) and invited {bot_id}", flush=True)
+    return str(body["room_id"])
 
 
 def main(env: dict[str, str]) -> int:
@@ -131,9 +137,17 @@ def main(env: dict[str, str]) -> int:
     try:
         bot_password, editor_password = env["BOT_PASSWORD"], env["EDITOR_PASSWORD"]
         wait_for_homeserver(base, float(env.get("WAIT_SECONDS", "180")))
-        bot_id = ensure_account(base, config, bot, bot_password)
-        editor_id = ensure_account(base, config, editor, editor_password)
-        ensure_room(base, editor, editor_password, bot_id, env.get("ROOM_ALIAS", "newsdesk"))
+        ensure_account(base, config, bot, bot_password)
+        ensure_account(base, config, editor, editor_password)
+        editor_session = login(base, editor, editor_password)
+        if editor_session is None:
+            raise ProvisionError(f"{editor} exists but EDITOR_PASSWORD does not log in")
+        editor_id = str(editor_session["user_id"])
+        bot_id = f"@{bot}:{editor_id.split(':', 1)[1]}"
+        try:
+            ensure_room(base, editor_session, bot_id, env.get("ROOM_ALIAS", "newsdesk"))
+        finally:
+            logout(base, editor_session)
     except KeyError as exc:
         print(f"provision: set {exc.args[0]}", file=sys.stderr)
         return 2
