@@ -21,11 +21,13 @@ from sqlalchemy import create_engine, text
 
 from bot.chat.matrix import MatrixAdapter, MatrixConfig
 from bot.chat.matrix_state import JsonFileStateStore
+from bot.chat.slack import SlackAdapter, SlackConfig
 from bot.runtime.app import AdapterStartError, Runtime
 from bot.store.repo import now_utc
 from tests.support.feed_server import FeedServer
 from tests.support.matrix_people import Person, wait_until
 from tests.support.runtime_kit import ConsoleChannel, make_core, wait_for
+from tests.support.slack_emulator import SlackEmulator, slack_emulator  # noqa: F401  (the fixture)
 from tests.support.synapse_server import SynapseHarness
 
 LOOPBACK_ANY_PORT = "127.0.0.1:0"
@@ -206,6 +208,33 @@ async def test_healthz_is_503_while_the_homeserver_is_down_and_the_reconnect_is_
         await editor.wait_for_event(room, lambda e: e.get("sender") == synapse.bot.user_id
                                     and "Hostage" in str(e.get("content", {}).get("body", "")))
         assert value(await scrape(rt), "newsdesk_answer_seconds_count") >= 1
+    finally:
+        await rt.stop()
+        core.close()
+
+
+async def test_a_slack_socket_cut_is_a_counted_reconnect_and_healthz_stays_truthful(
+        env: dict[str, str], slack_emulator: SlackEmulator) -> None:  # noqa: F811
+    core = make_core({**env, "NEWSDESK_HTTP_LISTEN": LOOPBACK_ANY_PORT})
+    config = SlackConfig(bot_token=slack_emulator.bot_token, app_token=slack_emulator.app_token,
+                         api_url=slack_emulator.api_url)
+    rt = Runtime(core, [SlackAdapter(config)])
+    await rt.start()
+    try:
+        status, body = await health(rt)
+        assert status == 200 and body["adapters"] == {"slack": {"connected": True, "detail": "connected"}}
+        assert value(await scrape(rt), "newsdesk_adapter_reconnects_total", platform="slack") == 0
+        await slack_emulator.drop_connections()  # a network cut: the SDK opens a new connection by itself
+        await slack_emulator.wait_for_connections(2, timeout=20)
+
+        async def reconnected() -> bool:
+            samples = await scrape(rt)
+            return value(samples, "newsdesk_adapter_reconnects_total", platform="slack") == 1 and value(
+                samples, "newsdesk_adapter_connected", platform="slack") == 1
+
+        await wait_until(reconnected, timeout=20, what="the reconnect to be counted")
+        status, body = await health(rt)
+        assert status == 200, body
     finally:
         await rt.stop()
         core.close()
