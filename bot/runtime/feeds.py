@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from bot.ingest.guard import FetchPolicy
 from bot.ingest.pipeline import IngestReport
 from bot.ingest.poll import FeedState, PollOutcome, poll_feed
 from bot.runtime.core import Core
+from bot.runtime.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
 
 
 async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
-                     ingest_lock: asyncio.Lock | None = None) -> IngestReport:
+                     ingest_lock: asyncio.Lock | None = None, metrics: Metrics | None = None) -> IngestReport:
     """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
 
     `ingest_lock`, when given, is held around each ingest (never around fetching), so a feed poll
@@ -64,6 +66,8 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
                  settings.fulltext_per_poll, settings.fulltext_per_host)
     for row, outcome in zip(rows, outcomes, strict=True):
         items_seen = row["items_seen"]
+        if metrics is not None:
+            metrics.feed_polled(row["url"], outcome.error)
         if outcome.error:
             log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
                         outcome.state.error_count, outcome.error)
@@ -71,7 +75,10 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
         elif outcome.items is not None:
             items_seen = len(outcome.items)
             async with lock:
+                began = time.perf_counter()
                 result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+            if metrics is not None:
+                metrics.ingested("feed", result, time.perf_counter() - began)
             log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
                      len(outcome.items), result.added, len(result.updates))
             report.merge(result)
@@ -80,7 +87,8 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
 
 
 async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None,
-                         ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0)) -> IngestReport:
+                         ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
+                         metrics: Metrics | None = None) -> IngestReport:
     """Poll every feed whose next poll time has come (ingesting under `ingest_lock`).
 
     A feed due within `slack` of now counts as due: the runtime passes half its tick, so a feed is
@@ -91,7 +99,7 @@ async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = No
             if row["next_poll"] is None or row["next_poll"] <= moment + slack]
     if not rows:
         return IngestReport()
-    return await poll_feeds(core, fetcher, rows, moment, ingest_lock)
+    return await poll_feeds(core, fetcher, rows, moment, ingest_lock, metrics)
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:
