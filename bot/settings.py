@@ -99,6 +99,7 @@ class Settings:
     fulltext_per_poll: int = 50
     fulltext_per_host: int = 10
     web_pages: WebPages = field(default_factory=WebPages)
+    http_listen: tuple[str, int] | None = None  # (host, port) of /healthz and /metrics; None: no HTTP server
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -213,6 +214,24 @@ def parse_allow(value: str) -> tuple[str, ...]:
         raise ConfigError(str(exc)) from exc
 
 
+HTTP_LISTEN_ENV = "NEWSDESK_HTTP_LISTEN"
+
+
+def parse_listen(value: str, source: str) -> tuple[str, int] | None:
+    """(host, port) from 'HOST:PORT' ('[::1]:8080' for IPv6); None for an empty value (no HTTP server).
+
+    Port 0 asks the system for any free port (tests use it); `source` names where the value came from.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})|([A-Za-z0-9.-]+):(\d{1,5})", text)
+    port = int((match.group(2) or match.group(4)) if match else -1)
+    if match is None or port > 65535:
+        raise ConfigError(f"{source}: {value!r} is not HOST:PORT (for example 127.0.0.1:8080 or 0.0.0.0:8080).")
+    return (match.group(1) or match.group(3)), port
+
+
 def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
     """Read config/*.toml and the environment into one validated Settings object."""
     env = dict(os.environ if environ is None else environ)
@@ -255,6 +274,11 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
                               f"{maximum:g}, not {value!r}.")
         return float(value)
 
+    if env.get(HTTP_LISTEN_ENV) is not None:
+        http_listen = parse_listen(env[HTTP_LISTEN_ENV], HTTP_LISTEN_ENV)
+    else:
+        http_listen = parse_listen(_expect(bot_cfg.get("http_listen", ""), str, f"{bot_path}: key 'http_listen'",
+                                           "a HOST:PORT string"), f"{bot_path}: key 'http_listen'")
     default_poll = int(number(polling, "interval_minutes", 15, "polling", MAX_POLL_MINUTES) * 60)
     stories = parse_stories(_read_toml(stories_path), stories_path)
     feeds = parse_feeds(_read_toml(feeds_path), feeds_path, {s.id for s in stories}, default_poll)
@@ -272,5 +296,6 @@ def load_settings(environ: Mapping[str, str] | None = None, root: Path | None = 
         fulltext_per_poll=int(number(polling, "fulltext_per_poll", 50, "polling", 100_000)),
         fulltext_per_host=int(number(polling, "fulltext_per_host", 10, "polling", 100_000)),
         web_pages=parse_web_pages(bot_cfg.get("web", {}), bot_path, env),
+        http_listen=http_listen,
         environ=env,
     )

@@ -48,3 +48,13 @@ def timeline_chart(store: Store, story: Story, since: datetime, now: datetime, w
                   sparkline(data))
     heading = f"{story.title}: timeline, {span_label(data)}"
     return TimelineChart(data, png, Post(heading, [words], image=image))
+
+
+def page_chart(store: Store, story_id: str, now: datetime) -> bytes | None:
+    """The PNG a story page shows: the last 30 days of the story, or None when that window is quiet
+    or the story is not tracked."""
+    story = next((s for s in store.list_stories() if s.id == story_id), None)
+    if story is None:
+        return None
+    data = timeline_data(store, story, now - DEFAULT_WINDOW, now)
+    return None if data.quiet else render_chart(data)

@@ -44,6 +44,12 @@ class ConsoleAdapter:
         self._ids = itertools.count(1)
         self._threads: dict[str, int] = {}
         self.finished = asyncio.Event()
+        self.reconnects = 0  # a terminal never reconnects
+
+    @property
+    def connected(self) -> bool:
+        """True until the input ends (the console's only connection is its input)."""
+        return not self.finished.is_set()
 
     async def start(self, on_message: MessageHandler) -> None:
         """Read lines until end of input, handing each to `on_message` in turn.

@@ -270,6 +270,8 @@ class MatrixAdapter:
         self._files: OrderedDict[tuple[str, str], _FileRef] = OrderedDict()  # (room, sender) -> last file
         self._handled_unsaved = False
         self.sync_failures = 0
+        self.reconnects = 0  # syncs that succeeded again after failing
+        self._sync_failing = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -277,6 +279,12 @@ class MatrixAdapter:
     def user_id(self) -> str:
         """The bot's Matrix user id."""
         return self.config.user_id
+
+    @property
+    def connected(self) -> bool:
+        """Whether the sync loop runs and its last sync succeeded."""
+        running = self._sync_task is not None and not self._sync_task.done()
+        return running and self._first_sync.is_set() and not self._sync_failing
 
     @property
     def device_id(self) -> str:
@@ -425,7 +433,8 @@ class MatrixAdapter:
                 continue
             if backoff:
                 log.info("matrix.sync_recovered after_failures=%d", self.sync_failures)
-            backoff = 0.0
+                self.reconnects += 1
+            backoff, self._sync_failing = 0.0, False
             full_state = False
             try:
                 self._process(resp, initial, self._sync_token)
@@ -437,6 +446,7 @@ class MatrixAdapter:
 
     async def _sync_failed(self, detail: str, backoff: float) -> float:
         self.sync_failures += 1
+        self._sync_failing = True
         backoff = min(self.config.max_backoff, backoff * 2 if backoff else 0.25)
         log.warning("matrix.sync_failed error=%s retry_in=%.2f", detail, backoff)
         await asyncio.sleep(backoff)

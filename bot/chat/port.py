@@ -48,6 +48,14 @@ class ChatPort(Protocol):
 
     platform: str
 
+    @property
+    def connected(self) -> bool:
+        """Whether the platform can be reached now (for /healthz)."""
+
+    @property
+    def reconnects(self) -> int:
+        """Times the connection was lost and got back (for /metrics)."""
+
     async def start(self, on_message: MessageHandler) -> None:
         """Connect and begin delivering incoming messages to `on_message`."""
 

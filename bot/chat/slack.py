@@ -270,6 +270,20 @@ class SlackAdapter:
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._commands: OrderedDict[str, str] = OrderedDict()  # trigger_id -> response_url
         self._partial: OrderedDict[tuple[str, str, str], list[str]] = OrderedDict()  # parts already posted
+        self._hellos = 0  # Socket Mode greets each new connection with "hello": more than one is a reconnect
+
+    @property
+    def reconnects(self) -> int:
+        """Socket Mode connections opened after the first (the SDK reconnects by itself)."""
+        return max(0, self._hellos - 1)
+
+    @property
+    def connected(self) -> bool:
+        """Socket Mode: the websocket is open; HTTP mode: the listener runs."""
+        if self._socket is not None:
+            client = self._socket.client
+            return not client.closed and client.current_session is not None and not client.current_session.closed
+        return self._runner is not None
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -313,6 +327,7 @@ class SlackAdapter:
             web_client=self.client,
             logger=logging.getLogger("bot.chat.slack.socket"),
         )
+        handler.client.message_listeners.append(self._socket_message)
         try:
             await asyncio.wait_for(handler.connect_async(), self.config.connect_timeout)
         except TimeoutError:
@@ -335,6 +350,12 @@ class SlackAdapter:
         self._runner = runner
         port = runner.addresses[0][1] if runner.addresses else self.config.http_port
         self.http_url = f"http://{self.config.http_host}:{port}{self.config.http_path}"
+
+    async def _socket_message(self, client: Any, message: dict[str, Any], raw: str | None) -> None:
+        if message.get("type") == "hello":
+            self._hellos += 1
+            if self._hellos > 1:
+                self.log.info("slack.reconnected connections=%d", self._hellos)
 
     async def stop(self) -> None:
         """Close the Socket Mode connection or the HTTP listener; safe to call twice."""

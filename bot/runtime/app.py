@@ -17,11 +17,13 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.chart.post import page_chart
 from bot.chat.console import ConsoleAdapter
 from bot.chat.port import ChatPort, DeliveryError, RateLimited, RoomLeaver
 from bot.chat.router import Ask, Router
@@ -32,7 +34,9 @@ from bot.runtime.commands import RuntimeCommands
 from bot.runtime.core import Core
 from bot.runtime.delivery import Delivery
 from bot.runtime.feeds import fetch_policy, poll_claimed_feeds, poll_due_feeds
+from bot.runtime.health import runtime_health
 from bot.runtime.leadership import Leadership, WorkerOptions
+from bot.runtime.metrics import Metrics
 from bot.runtime.outbox import OutboxWorker
 from bot.runtime.schedule import daily_trigger, previous_daily
 from bot.runtime.story_commands import StoryCommands
@@ -40,6 +44,9 @@ from bot.store.cluster import FeedLeases, LeaderLock, is_shared, worker_id
 from bot.store.questions import QuestionLog
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo, Subscription
+from bot.web.health import Health
+from bot.web.pages import add_story_pages
+from bot.web.server import WebServer, WebStartError
 
 log = logging.getLogger("bot.runtime")
 
@@ -68,8 +75,6 @@ class Runtime:
         self.options = options or WorkerOptions(feed_tick_seconds=feed_tick_seconds)
         self.shared = is_shared(core.store.engine)  # several workers may run on this store
         self.worker_id = worker_id()
-        # rows written by followers reach the leader's outbox worker within a second
-        self.worker = OutboxWorker(self.repo, self.ports, clock, idle_seconds=1.0 if self.shared else 5.0)
         self.leases: FeedLeases | None = None
         self.leadership: Leadership | None = None
         if self.shared:
@@ -77,6 +82,14 @@ class Runtime:
             self.leadership = Leadership(LeaderLock(core.store.engine), self.options.retry_seconds)
         self.failed = asyncio.Event()  # set when this worker must stop (it lost the leader lock, ...)
         self.failure = ""
+        self.metrics = Metrics(self._outbox_length, lambda: self.ports)
+        self.web = WebServer(self._health, self.metrics.registry)  # other modules may add routes to web.app
+        add_story_pages(self.web.app, core.store, core.settings,
+                        chart=lambda story_id: page_chart(core.store, story_id, self.clock()))
+        self._feed_tick: float | None = None  # monotonic time the feed tick last started or finished
+        # rows written by followers reach the leader's outbox worker within a second
+        self.worker = OutboxWorker(self.repo, self.ports, clock, self.metrics,
+                                   idle_seconds=1.0 if self.shared else 5.0)
         self.questions = QuestionLog(core.store.engine)
         self._answer = ask or core.ask
         self.router = Router(core, self._ask_and_record)
@@ -107,6 +120,12 @@ class Runtime:
         """Schedule the feed polls; then, when this runtime leads (always on SQLite), the seeds scan,
         the digests, the outbox worker and (optionally) the adapters. A follower keeps trying to lead."""
         self.first_scan.clear()
+        listen = self.core.settings.http_listen
+        if listen is not None:  # first, so /healthz answers (503) while the rest starts
+            try:
+                await self.web.start(*listen)
+            except WebStartError as exc:
+                raise AdapterStartError(f"HTTP server: {exc}") from exc
         await asyncio.to_thread(self.delivery.init_cursor)
         self._fetcher = Fetcher(fetch_policy(self.core))
         await self._fetcher.__aenter__()
@@ -202,6 +221,7 @@ class Runtime:
         if self._fetcher is not None:
             await self._fetcher.close()
             self._fetcher = None
+        await self.web.stop()
         await asyncio.to_thread(self._release_shared)
         log.info("event=runtime_stopped")
 
@@ -252,9 +272,11 @@ class Runtime:
             log.info("event=message_already_handled platform=%s channel=%s message=%s", message.platform,
                      message.channel, message.message_id)
             return
+        began = time.perf_counter()
         with contextlib.suppress(TimeoutError):  # answer from the seeds, not from an empty store at start-up
             await asyncio.wait_for(self.first_scan.wait(), timeout=FIRST_SCAN_WAIT_SECONDS)
-        for post in await self.router.handle(message):
+        posts = await self.router.handle(message)
+        for post in posts:
             head = Post(post.heading, post.lines, post.citations, image=post.image)
             try:
                 message_id = await _with_rate_limit(functools.partial(port.reply, message, head, post.private))
@@ -263,6 +285,8 @@ class Runtime:
             except DeliveryError as exc:
                 log.warning("event=reply_failed platform=%s channel=%s reason=%r", message.platform,
                             message.channel, str(exc))
+        if posts:
+            self.metrics.answered(time.perf_counter() - began)
         leaver = self._leaving.pop((message.platform, message.channel, message.message_id), None)
         if leaver is not None:
             try:
@@ -314,7 +338,9 @@ class Runtime:
         try:
             if seeds.exists():
                 async with self._ingest_lock:
+                    began = time.perf_counter()
                     report = await asyncio.to_thread(self.core.pipeline.ingest_paths, [seeds])
+                self.metrics.ingested("seeds", report, time.perf_counter() - began)
                 if report.added or report.revised or report.failures:
                     log.info("event=seeds_scanned %s", _report_fields(report))
             await asyncio.to_thread(self.repo.set_state, "last_seeds_scan", self.clock().isoformat())
@@ -331,25 +357,30 @@ class Runtime:
         report = IngestReport()
         if self._fetcher is None:
             return report
+        self._feed_tick = time.monotonic()
         try:
             slack = timedelta(seconds=self.feed_tick_seconds / 2)
             if self.leases is not None:
                 report = await poll_claimed_feeds(self.core, self._fetcher, self.leases, self.clock,
-                                                  self._ingest_lock, slack, self.options.claim_batch)
+                                                  self._ingest_lock, slack, self.options.claim_batch, self.metrics)
             else:
-                report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock, slack=slack)
+                report = await poll_due_feeds(self.core, self._fetcher, self.clock(), self._ingest_lock, slack=slack,
+                                              metrics=self.metrics)
             await asyncio.to_thread(self.repo.set_state, "last_feed_poll", self.clock().isoformat())
             await asyncio.to_thread(self.delivery.check_feed_health)
             await self.after_ingest()
         except Exception:
             log.exception("event=feed_poll_failed")
+        self._feed_tick = time.monotonic()
         return report
 
     async def ingest_items(self, items: list[RawArticle]) -> int:
         """Ingest articles read outside a poll (a feed just added) and deliver what they bring; returns how many
         were new."""
         async with self._ingest_lock:
+            began = time.perf_counter()
             report = await asyncio.to_thread(self.core.pipeline.ingest, items)
+        self.metrics.ingested("command", report, time.perf_counter() - began)
         await self.after_ingest()
         return report.added
 
@@ -398,6 +429,17 @@ class Runtime:
         moved = await asyncio.to_thread(self.repo.move_channel, platform, old, new)
         log.info("event=room_replaced platform=%s old=%s new=%s subscriptions=%d", platform, old, new, moved)
         self.worker.wake()
+
+    async def _health(self) -> Health:
+        """What /healthz reports; a follower runs no chat adapters, so it reports none."""
+        role = self.role
+        return await runtime_health(self.core.store.engine, self.scheduler, self._feed_tick, self.feed_tick_seconds,
+                                    role, self.ports if role != "follower" else {})
+
+    def _outbox_length(self) -> int:
+        """Outbox rows still owed (pending or being sent), for the scrape-time gauge."""
+        counts = self.repo.counts()
+        return counts.get("pending", 0) + counts.get("sending", 0)
 
     def _subscription_changed(self, sub: Subscription | None, removed: int | None) -> None:
         if sub is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from bot.ingest.guard import FetchPolicy
 from bot.ingest.pipeline import IngestReport
 from bot.ingest.poll import FeedState, PollOutcome, poll_feed
 from bot.runtime.core import Core
+from bot.runtime.metrics import Metrics
 from bot.store.cluster import FeedLeases
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
 
 
 async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
-                     ingest_lock: asyncio.Lock | None = None,
+                     ingest_lock: asyncio.Lock | None = None, metrics: Metrics | None = None,
                      on_saved: Callable[[str], None] | None = None) -> IngestReport:
     """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
 
@@ -74,6 +76,8 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
     pairs = list(zip(rows, outcomes, strict=True))
     for row, outcome in sorted(pairs, key=lambda pair: pair[1].items is not None and not pair[1].error):
         items_seen = row["items_seen"]
+        if metrics is not None:
+            metrics.feed_polled(row["url"], outcome.error)
         if outcome.error:
             log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
                         outcome.state.error_count, outcome.error)
@@ -81,7 +85,10 @@ async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]
         elif outcome.items is not None:
             items_seen = len(outcome.items)
             async with lock:
+                began = time.perf_counter()
                 result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+            if metrics is not None:
+                metrics.ingested("feed", result, time.perf_counter() - began)
             log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
                      len(outcome.items), result.added, len(result.updates))
             report.merge(result)
@@ -97,7 +104,8 @@ def _save_and_tell(core: Core, url: str, outcome: PollOutcome, items_seen: int,
 
 
 async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None,
-                         ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0)) -> IngestReport:
+                         ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
+                         metrics: Metrics | None = None) -> IngestReport:
     """Poll every feed whose next poll time has come (ingesting under `ingest_lock`).
 
     A feed due within `slack` of now counts as due: the runtime passes half its tick, so a feed is
@@ -108,12 +116,12 @@ async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = No
             if row["next_poll"] is None or row["next_poll"] <= moment + slack]
     if not rows:
         return IngestReport()
-    return await poll_feeds(core, fetcher, rows, moment, ingest_lock)
+    return await poll_feeds(core, fetcher, rows, moment, ingest_lock, metrics)
 
 
 async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, clock: Callable[[], datetime],
                              ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
-                             batch: int = 25) -> IngestReport:
+                             batch: int = 25, metrics: Metrics | None = None) -> IngestReport:
     """Claim due feeds a batch at a time and poll them, until no unclaimed feed is due.
 
     Each feed's outcome (next poll time included) is saved before its lease is let go, so another
@@ -131,7 +139,7 @@ async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, c
         log.info("event=feeds_claimed count=%d worker=%s", len(rows), leases.owner)
         released: set[str] = set()
         try:
-            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock,
+            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock, metrics,
                                           on_saved=functools.partial(_release, leases, released)))
         finally:  # a poll that failed as a whole: hand its feeds back (they are still due)
             for row in rows:

@@ -15,9 +15,9 @@ it is looked up before it is sent again. What holds then, per platform:
   same device and access token (kept in the store on PostgreSQL), so the homeserver answers the
   repeated PUT with the event it already created.
 - Slack: exactly once as far as Slack's history shows it: every message carries its key in its
-  metadata and `find_sent` reads the channel (or thread) back before posting again. A post that
-  Slack accepted but does not show in history yet when the new leader looks (a window of well
-  under a second after a crash, plus the grace time a new leader waits) could be posted twice.
+  metadata and `find_sent` reads the channel (or thread) back before posting again. The new
+  leader looks at least its grace time (two seconds) after the old one died, so only a post that
+  Slack accepted yet still did not show in its history by then could be posted twice.
 - Console: at least once (nothing to look a post up in).
 A leader that lost its lock connection stops this worker at once, and a new leader waits two lock
 checks before starting it, so two leaders never send side by side.
@@ -40,6 +40,7 @@ from bot.chat.port import (
     SentLookup,
     TransientDeliveryError,
 )
+from bot.runtime.metrics import Metrics
 from bot.store.repo import now_utc
 from bot.store.runtime_repo import OutboxRow, RuntimeRepo
 
@@ -59,8 +60,10 @@ class OutboxWorker:
     """Sends due outbox rows through the ports, one platform at a time in row order."""
 
     def __init__(self, repo: RuntimeRepo, ports: Mapping[str, ChatPort],
-                 clock: Callable[[], datetime] = now_utc, idle_seconds: float = 5.0) -> None:
+                 clock: Callable[[], datetime] = now_utc, metrics: Metrics | None = None,
+                 idle_seconds: float = 5.0) -> None:
         self.repo = repo
+        self.metrics = metrics
         self.idle_seconds = idle_seconds  # longest sleep: rows other processes write are seen this soon
         self.ports = dict(ports)
         self.clock = clock
@@ -131,6 +134,7 @@ class OutboxWorker:
                 why = f"its {role} could not be sent" + (f": {needed.error}" if needed and needed.error else "")
                 await asyncio.to_thread(self.repo.mark_failed, row.id, why)
                 log.warning("event=outbox_failed key=%s reason=%r", row.key, why)
+                self._count("failed", row.platform)
                 return 0
             if needed.status != "sent":
                 await asyncio.to_thread(self.repo.postpone, row.id,
@@ -166,15 +170,18 @@ class OutboxWorker:
             await asyncio.to_thread(self.repo.retry_later, row.id, until, f"rate limited: {exc}", False)
             log.warning("event=outbox_rate_limited key=%s platform=%s retry_after=%.1f", row.key, row.platform,
                         exc.retry_after)
+            self._count("retried", row.platform, "rate_limited")
             return 0
         except ContentRefused as exc:  # this post's content, not the channel: the subscription stays on
             why = f"the platform refused this post's content: {exc}"
             await asyncio.to_thread(self.repo.mark_failed, row.id, why)
             log.error("event=outbox_failed key=%s reason=%r subscription=kept", row.key, why)
+            self._count("failed", row.platform)
             return 0
         except PermanentDeliveryError as exc:
             await asyncio.to_thread(self.repo.mark_failed, row.id, str(exc))
             log.error("event=outbox_failed key=%s reason=%r", row.key, str(exc))
+            self._count("failed", row.platform)
             if row.subscription_id is not None:
                 await asyncio.to_thread(self.repo.disable_subscription, row.subscription_id, str(exc))
                 log.error("event=subscription_disabled id=%s platform=%s channel=%s reason=%r",
@@ -186,13 +193,27 @@ class OutboxWorker:
             if attempts >= MAX_ATTEMPTS:
                 await asyncio.to_thread(self.repo.mark_failed, row.id, f"gave up after {attempts} attempts: {why}")
                 log.error("event=outbox_failed key=%s attempts=%d reason=%r", row.key, attempts, why)
+                self._count("failed", row.platform)
             else:
                 when = self.clock() + timedelta(seconds=backoff(attempts))
                 await asyncio.to_thread(self.repo.retry_later, row.id, when, why)
                 log.warning("event=outbox_retry key=%s attempts=%d in=%.0fs reason=%r", row.key, attempts,
                             backoff(attempts), why)
+                self._count("retried", row.platform, "error")
             return 0
         await asyncio.to_thread(self.repo.mark_sent, row.id, message_id)
         log.info("event=outbox_sent key=%s platform=%s channel=%s message=%s", row.key, row.platform, row.channel,
                  message_id)
+        self._count("sent", row.platform)
         return 1
+
+    def _count(self, outcome: str, platform: str, reason: str = "") -> None:
+        """Count a send's outcome in the runtime's metrics (when it has any)."""
+        if self.metrics is None:
+            return
+        if outcome == "sent":
+            self.metrics.post_sent(platform)
+        elif outcome == "retried":
+            self.metrics.post_retried(platform, reason)
+        else:
+            self.metrics.post_failed(platform)

@@ -1,1 +1,1 @@
-"""Read-only web pages for editors: a page per story, served by the bot's HTTP server."""
+"""The bot's HTTP side: one aiohttp application serving /healthz and /metrics, and the read-only story pages."""

@@ -27,7 +27,10 @@ def ferry() -> MemorySearch:
         "The number of passengers still unaccounted for has fallen, from 12 to 7.\n"
         "To keep the route open, the operator agreed to hire a second crew, said an official who asked not to "
         "be named because the talks were confidential.\n"
-        "The ferry sank near a 200-year-old lighthouse as gusts reached up to 60 miles per hour.",
+        "The ferry sank near a 200-year-old lighthouse as gusts reached up to 60 miles per hour.\n"
+        "The minister promised the families a full public inquiry, telling them \"the country stands with you\".\n"
+        "Divers met the harbour master on the quay on March 28.\n"
+        "The divers are expected to return to the wreck this week, possibly as early as Thursday.",
         source="coast-desk.example", title="Ferry inquiry opens", day="2025-04-02", article=21)
     s.add(
         "Ilse Varga is back at the company as chief operating officer.",
@@ -85,3 +88,13 @@ def test_how_fast_is_answered_with_a_speed(ferry: MemorySearch) -> None:
 
 def test_how_old_a_thing_is(ferry: MemorySearch) -> None:
     assert answer_question("How old is the lighthouse?", ferry, []).answer == "200-year-old"
+
+
+def test_what_was_promised_is_not_what_the_same_sentence_says_was_told(ferry: MemorySearch) -> None:
+    got = answer_question("What did the minister promise the families?", ferry, [])
+    assert got.answer == "a full public inquiry"
+
+
+def test_when_something_is_expected_is_answered_from_a_sentence_looking_ahead(ferry: MemorySearch) -> None:
+    got = answer_question("When are the divers expected to return?", ferry, [])
+    assert got.answer == "this week, possibly as early as Thursday"

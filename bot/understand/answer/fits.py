@@ -254,8 +254,9 @@ def echo(q: Question, a: Annotated, cand: Candidate) -> float:
         return W.ECHO  # nor by "a company" in "Halvard Logistics, a company owned by ..."
     # "What did X promise the survivors?" is not answered by "the survivors of ...": the question's own
     # object or recipient heads it
-    arguments = {t.lemma.lower() for t in q.parsed.tokens
-                 if t.dep in ("dobj", "dative") and t.pos == "NOUN" and t.lemma.lower() != q.focus}
+    wh_object = any(t.lower in ("what", "which") and t.dep == "dobj" for t in q.parsed.tokens)
+    arguments = {t.lemma.lower() for t in q.parsed.tokens  # with "what" the object, another is the recipient
+                 if wh_object and t.dep in ("dobj", "dative") and t.pos == "NOUN" and t.lemma.lower() != q.focus}
     if q.open and head.pos == "NOUN" and head.lemma.lower() in arguments:
         return W.ECHO
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens

@@ -405,7 +405,10 @@ def analyse(text: str) -> Question:
                 of = _next_noun(a, rel.i + 1, stop_at_verb=False)
                 kind, focus, named = Kind.PERSON, (of.lemma.lower() if of else ""), True
             elif rel is not None and rel.pos == "NOUN":
-                focus = rel.lemma.lower()
+                head = _next_noun(a, rel.i) or rel  # "what's the maximum prison term": the compound's head
+                focus = head.lemma.lower()
+                if _kind_of_noun(focus, word, right_after=False) in (Kind.DURATION, Kind.MONEY, Kind.PERCENT):
+                    kind = _kind_of_noun(focus, word, right_after=False)
     if kind is Kind.PHRASE and focus in TITLE_FOCUS and any(t.pos == "PROPN" for t in toks):
         kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:

@@ -143,10 +143,18 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 out.append((c, 0.0))  # an age only counts when it is the asked person's
     elif k is Kind.QUOTE:
         verbs = rel if q.relation and q.relation not in SPEECH_VERBS else None
+        # "what did X promise": what X promised, not what the same sentence says X told them
+        particular = bool(rel) and q.relation in SPEECH_VERBS and q.relation not in ("say", "tell")
+
+        def elsewhere(c: Candidate) -> float:
+            head = a.tokens[root_of(a, c.start, c.end)].head
+            return W.OTHER_SPEECH_VERB if particular and head not in rel and a.tokens[head].lemma.lower() in \
+                SPEECH_VERBS else 0.0
+
         for c in quote_candidates(a):
-            out.append((c, speaker_fit(q, ev, c) + W.QUOTE_BONUS))
+            out.append((c, speaker_fit(q, ev, c) + W.QUOTE_BONUS + elsewhere(c)))
         for c in speech_candidates(a, verbs if verbs else None):
-            out.append((c, speaker_fit(q, ev, c)))
+            out.append((c, speaker_fit(q, ev, c) + elsewhere(c)))
         if q.relation and q.relation not in SPEECH_VERBS:
             out += [(c, 0.0) for c in object_phrases(a, rel, W.FIT_RELATION_OBJECT)]
         if rel and q.relation not in ("say", "tell"):

@@ -75,6 +75,7 @@ REASON_OF_RELATION = 0.8  # the reason clause hangs from the question's own verb
 REASON_ELSEWHERE = -0.5  # it hangs from another verb of the sentence ("asked not to be named because ...")
 POLARITY = -1.5  # a reason from a sentence of the other polarity ("will resign" for "why will X not resign")
 QUOTE_BONUS = 0.4  # a quotation is the speaker's own words: preferred to the clause around it
+OTHER_SPEECH_VERB = -1.0  # the sentence has the question's own speech verb, but this is another verb's complement
 SPEECH_VERB_FIT = 0.5  # the sentence has the question's particular speech verb (describe, call, promise)
 PRONOUN_SPEAKER = 0.3  # share of QUOTE_SPEAKER for "he said" when the sentence before names the speaker
 GAP_FIT = 1.5  # the object of the verb the question leaves open ("say the debris pointed to [what]")
