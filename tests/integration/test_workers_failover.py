@@ -16,6 +16,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy import update
@@ -131,6 +133,7 @@ class Worker:
     name: str
     proc: subprocess.Popen[bytes]
     log: Path
+    health: str  # its /healthz address
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -144,14 +147,32 @@ class Worker:
         return "event=leading" in self.text()
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def start_worker(name: str, env: dict[str, str], tmp_path: Path) -> Worker:
     log = tmp_path / f"{name}.log"
     data = tmp_path / f"data-{name}"  # no local files shared between workers
-    full = {**env, "NEWSDESK_DATA_DIR": str(data)}
+    listen = f"127.0.0.1:{free_port()}"
+    full = {**env, "NEWSDESK_DATA_DIR": str(data), "NEWSDESK_HTTP_LISTEN": listen}
     with log.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--forever"], cwd=REPO, env=full,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-    return Worker(name, proc, log)
+    return Worker(name, proc, log, f"http://{listen}/healthz")
+
+
+async def roles(workers: list[Worker]) -> dict[str, tuple[int, str]]:
+    """Each live worker's /healthz status code and the role it reports."""
+    out = {}
+    async with aiohttp.ClientSession() as session:
+        for w in workers:
+            if w.proc.poll() is None:
+                async with session.get(w.health) as response:
+                    out[w.name] = (response.status, (await response.json())["role"])
+    return out
 
 
 async def until(check: Any, timeout: float, what: str) -> None:
@@ -242,6 +263,7 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     leaders = [w for w in workers if w.leading()]
     assert len(leaders) == 1, [w.name for w in leaders]
     first_leader = leaders[0]
+    assert await roles(workers) == {w.name: (200, "leader" if w is first_leader else "follower") for w in workers}
     await until(lambda: any(k.startswith("digest:") for k, _ in keyed(emulator)), 20, "the digest")
 
     # a question answered by the first leader
@@ -273,6 +295,8 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     survivors = [w for w in workers if w is not first_leader]
     await until(lambda: any(w.leading() for w in survivors), 5, "a new leader")
     [second_leader] = [w for w in survivors if w.leading()]
+    assert await roles(survivors) == {w.name: (200, "leader" if w is second_leader else "follower")
+                                      for w in survivors}
     print(f"\ntakeover: leader SIGKILLed -> new Socket Mode connection in {takeover:.2f} s")
     assert takeover < 10
 
