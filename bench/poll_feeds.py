@@ -26,6 +26,7 @@ part of a first cycle <= 1.5x feedparser's parse time of the same bytes.
 
 usage: python -m bench.poll_feeds [--feeds 1000] [--hosts 100] [--repeat 3] [--runs 1] [--store sqlite|postgresql]
                                   [--latency both|off|on] [--max-items 2] [--full-first]
+                                  [--parse-workers N]
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class Cycle:
     fetch_parse_cpu: float = 0.0  # this process's CPU seconds (event loop and parse threads) in that part
     baseline: float | None = None  # feedparser's parse time of the bytes served with 200
     baseline_cpu: float | None = None
+    loop_lag_p95: float = 0.0  # how late a 10 ms timer fired during fetch-and-parse (what a chat message waits)
+    loop_lag_max: float = 0.0
 
     @property
     def ingest(self) -> float:
@@ -186,19 +189,35 @@ def make_core(database_url: str, folder: Path) -> Core:
     return build_core(settings)
 
 
+async def _tick(lags: list[tuple[float, float]]) -> None:
+    """Until cancelled, note (when, how late) for a 10 ms sleep: how long the event loop was held."""
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        after = time.perf_counter()
+        lags.append((after, max(0.0, after - before - 0.01)))
+
+
 async def run_cycle(name: str, core: Core, fetcher: Fetcher, farm: Farm, now: datetime, clock: PollClock,
                     latency: bool) -> Cycle:
     """One `poll_due_feeds` at `now`, timed, with what the farm served."""
     clock.reset()
     farm.ask("statuses")  # clear the farm's counts
+    lags: list[tuple[float, float]] = []
+    ticker = asyncio.create_task(_tick(lags))
     started, cpu = time.perf_counter(), time.process_time()
-    report = await poll_due_feeds(core, fetcher, now)
+    try:
+        report = await poll_due_feeds(core, fetcher, now)
+    finally:
+        ticker.cancel()
     total = time.perf_counter() - started
     served = farm.ask("statuses")
     assert isinstance(served, dict)
     fetch_parse = (clock.last - started) if clock.last else total
     fetch_parse_cpu = (clock.last_cpu - cpu) if clock.last else time.process_time() - cpu
-    return Cycle(name, latency, total, fetch_parse, dict(clock.outcomes), served, report.added, fetch_parse_cpu)
+    during = sorted(lag for when, lag in lags if when <= started + fetch_parse) or [0.0]
+    return Cycle(name, latency, total, fetch_parse, dict(clock.outcomes), served, report.added, fetch_parse_cpu,
+                 loop_lag_p95=during[int(0.95 * (len(during) - 1))], loop_lag_max=during[-1])
 
 
 def forget_validators(core: Core) -> None:
@@ -224,7 +243,7 @@ async def bench_store(database_url: str, folder: Path, farm: Farm, args: argpars
     now = START
     every = list(range(farm.count))
     try:
-        async with Fetcher(fetch_policy(core)) as fetcher:
+        async with Fetcher(fetch_policy(core), parse_workers=args.parse_workers) as fetcher:
             for latency in args.latencies:
                 farm.ask("latency", latency)
                 core.pipeline = full_pipeline if args.full_first else light_pipeline
@@ -265,7 +284,8 @@ def describe(cycle: Cycle) -> str:
     base = (f", feedparser alone {cycle.baseline:.2f} s; CPU {cycle.fetch_parse_cpu:.2f} vs {cycle.baseline_cpu:.2f} s"
             if cycle.baseline is not None else "")
     return (f"  {cycle.name:<11} latency={'50-250ms' if cycle.latency else 'off':<8} total {cycle.total:6.2f} s, "
-            f"fetch+parse {cycle.fetch_parse:6.2f} s, ingest+save {cycle.ingest:6.2f} s{base}; "
+            f"fetch+parse {cycle.fetch_parse:6.2f} s, ingest+save {cycle.ingest:6.2f} s{base}; loop lag p95 "
+            f"{cycle.loop_lag_p95 * 1000:.0f} ms, max {cycle.loop_lag_max * 1000:.0f} ms; "
             f"served {cycle.served}, polls {cycle.outcomes}, articles added {cycle.added}")
 
 
@@ -281,7 +301,9 @@ def summarize(store: str, cycles: list[Cycle], feeds: int) -> list[tuple[str, st
             total = statistics.median(c.total for c in mine)
             fetch_parse = statistics.median(c.fetch_parse for c in mine)
             ingest = statistics.median(c.ingest for c in mine)
-            figure = f"total {total:.2f} s (fetch+parse {fetch_parse:.2f} s, ingest+save {ingest:.2f} s)"
+            lag = statistics.median(c.loop_lag_p95 for c in mine) * 1000
+            figure = (f"total {total:.2f} s (fetch+parse {fetch_parse:.2f} s, ingest+save {ingest:.2f} s, "
+                      f"loop lag p95 {lag:.0f} ms)")
             verdict = ""
             if name in ("first", "refetch"):
                 ratio = statistics.median(c.fetch_parse / c.baseline for c in mine if c.baseline)
@@ -319,6 +341,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--latency", choices=("both", "off", "on"), default="both")
     parser.add_argument("--max-items", type=int, default=2, help="the bot's max_items_per_feed setting")
+    parser.add_argument("--parse-workers", type=int, default=None,
+                        help="the fetcher's parsing processes (default: the bot's; 0: the loop's threads)")
     parser.add_argument("--full-first", action="store_true",
                         help="annotate and find updates in the first cycle's ingest too (slow)")
     args = parser.parse_args(argv)
