@@ -195,11 +195,12 @@ class Fetcher:
             self._parse_pool = ProcessPoolExecutor(max_workers=self.parse_workers)
         return self._parse_pool
 
-    def drop_parse_executor(self) -> None:
-        """Forget a broken pool (a worker died); the next `parse_executor` call starts a new one."""
-        pool, self._parse_pool = self._parse_pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+    def drop_parse_executor(self, broken: Executor) -> None:
+        """Forget a pool that broke (a worker died), unless a new one replaced it already; the next
+        `parse_executor` call starts a new one. Its jobs have failed already: nothing is cancelled."""
+        if broken is self._parse_pool:
+            self._parse_pool = None
+            broken.shutdown(wait=False)
 
     async def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None

@@ -151,10 +151,10 @@ async def _parse(fetcher: Fetcher, result: FetchResult, state: FeedState, execut
         return await parse_feed_async(result.body, result.final_url, source=state.title,
                                       content_type=result.content_type, origin=state.url, executor=pool)
     except BrokenProcessPool:
-        if executor is not None:
+        if pool is None or executor is not None:
             raise
         log.warning("event=parse_pool_broken url=%s", redact(state.url))
-        fetcher.drop_parse_executor()
+        fetcher.drop_parse_executor(pool)
         return await parse_feed_async(result.body, result.final_url, source=state.title,
                                       content_type=result.content_type, origin=state.url)
 

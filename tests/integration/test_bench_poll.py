@@ -4,6 +4,7 @@ what it claims to be (all new, all 304, one feed in ten changed), through the bo
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
 
 import aiohttp
@@ -18,9 +19,9 @@ async def test_the_farm_serves_validators_and_answers_304_until_a_feed_publishes
     try:
         url = f"http://127.0.0.1:{farm.ports[0]}/feed/2.xml"
         async with aiohttp.ClientSession() as client:
-            async def get(headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+            async def get(headers: dict[str, str] | None = None) -> tuple[int, bytes, Mapping[str, str]]:
                 async with client.get(url, headers=headers or {}) as resp:
-                    return resp.status, await resp.read(), dict(resp.headers)
+                    return resp.status, await resp.read(), resp.headers.copy()
 
             status, body, headers = await get()
             again, _, _ = await get({"If-None-Match": headers["ETag"]})
