@@ -9,7 +9,7 @@ on 2 cores, so it is resumable and snapshotted at each size):
   large store;
 * when the store holds a size asked for, it is copied to a snapshot (/tmp/newsdesk-growth-N.db).
 
-Measuring at a size works on a copy of its snapshot: 20 further articles of the same sequence go
+Measuring at a size works on a copy of its snapshot: 60 further articles of the same sequence go
 through the whole pipeline untimed (starting the annotation pool and loading what update finding
 and answering load once), then the next 200 (annotation in the process pool, dedupe, filing,
 update finding) are timed per article; then every question of
@@ -45,7 +45,7 @@ TMP = Path(tempfile.gettempdir())
 STORE = TMP / "newsdesk-growth.db"
 PROGRESS = TMP / "newsdesk-growth.json"
 BATCH = 1000
-WARM = 20
+WARM = 60  # 540 sentences: enough for ingest to start the annotation pool (>= 400)
 PROBE = 200
 
 
