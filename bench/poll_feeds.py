@@ -44,6 +44,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -105,7 +106,7 @@ class Cycle:
     outcomes: dict[str, int]
     served: dict[int, int]
     added: int
-    fetch_parse_cpu: float = 0.0  # this process's CPU seconds (event loop and parse threads) in that part
+    fetch_parse_cpu: float = 0.0  # CPU seconds in that part: this process (loop, threads) and the parsing processes
     baseline: float | None = None  # feedparser's parse time of the bytes served with 200
     baseline_cpu: float | None = None
     loop_lag_p95: float = 0.0  # how late a 10 ms timer fired during fetch-and-parse (what a chat message waits)
@@ -189,6 +190,22 @@ def make_core(database_url: str, folder: Path) -> Core:
     return build_core(settings)
 
 
+def parsing_cpu(fetcher: Fetcher) -> dict[int, float]:
+    """CPU seconds used so far by each of the fetcher's parsing processes (from /proc)."""
+    pool = fetcher.parse_executor()
+    if not isinstance(pool, ProcessPoolExecutor):
+        return {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for pid in list(pool._processes or {}):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return seconds
+
+
 async def _tick(lags: list[tuple[float, float]]) -> None:
     """Until cancelled, note (when, how late) for a 10 ms sleep: how long the event loop was held."""
     while True:
@@ -205,6 +222,7 @@ async def run_cycle(name: str, core: Core, fetcher: Fetcher, farm: Farm, now: da
     farm.ask("statuses")  # clear the farm's counts
     lags: list[tuple[float, float]] = []
     ticker = asyncio.create_task(_tick(lags))
+    workers_before = parsing_cpu(fetcher)
     started, cpu = time.perf_counter(), time.process_time()
     try:
         report = await poll_due_feeds(core, fetcher, now)
@@ -215,6 +233,7 @@ async def run_cycle(name: str, core: Core, fetcher: Fetcher, farm: Farm, now: da
     assert isinstance(served, dict)
     fetch_parse = (clock.last - started) if clock.last else total
     fetch_parse_cpu = (clock.last_cpu - cpu) if clock.last else time.process_time() - cpu
+    fetch_parse_cpu += sum(used - workers_before.get(pid, 0.0) for pid, used in parsing_cpu(fetcher).items())
     during = sorted(lag for when, lag in lags if when <= started + fetch_parse) or [0.0]
     return Cycle(name, latency, total, fetch_parse, dict(clock.outcomes), served, report.added, fetch_parse_cpu,
                  loop_lag_p95=during[int(0.95 * (len(during) - 1))], loop_lag_max=during[-1])
