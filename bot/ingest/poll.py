@@ -11,13 +11,14 @@ import dataclasses
 import hashlib
 import logging
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain import RawArticle
 from bot.ingest.errors import FeedError, FetchError, HTTPStatusError
-from bot.ingest.feeds import parse_feed_async
-from bot.ingest.fetch import Fetcher, redact
+from bot.ingest.feeds import ParsedFeed, parse_feed_async
+from bot.ingest.fetch import Fetcher, FetchResult, redact
 from bot.ingest.fulltext import MIN_CHARS, FulltextBudget, complete_items, newest_first
 
 __all__ = ["MAX_BACKOFF_SECONDS", "MAX_HINT_SECONDS", "FeedState", "PollOutcome", "backoff_seconds",
@@ -99,7 +100,8 @@ async def poll_feed(
 
     A 304, or a 200 whose body hashes the same as last time, yields ``items=None`` without
     parsing. With ``state.fulltext`` short items get their article page's text (`complete_items`).
-    ``executor`` is used for parsing and extraction (default: the loop's thread pool). At most
+    ``executor`` is used for parsing and extraction (default: the fetcher's parsing processes for
+    parsing, the loop's thread pool for extraction). At most
     ``max_items`` items are kept, the newest (the rest are left for good: they are the oldest),
     and full-text fetches draw on ``budget``, shared by the feeds of one poll round.
     """
@@ -121,10 +123,7 @@ async def poll_feed(
     if body_hash == state.body_hash:
         return _unchanged(base, now, result.max_age, "same_body")
     try:
-        parsed = await parse_feed_async(
-            result.body, result.final_url, source=state.title, content_type=result.content_type,
-            origin=state.url, executor=executor,
-        )
+        parsed = await _parse(fetcher, result, state, executor)
     except FeedError as exc:
         return _failed(state, now, str(exc), result.status, None)
     items = parsed.items
@@ -141,6 +140,23 @@ async def poll_feed(
     )
     log.info("poll.parsed url=%s items=%d next_in=%ds", redact(state.url), len(items), delay)
     return PollOutcome(new_state, items, warning=parsed.warning)
+
+
+async def _parse(fetcher: Fetcher, result: FetchResult, state: FeedState, executor: Executor | None) -> ParsedFeed:
+    """Parse a fetched body off the event loop; if the fetcher's pool broke (a worker died), parse
+    in a thread this time and let the fetcher start a new pool for the next feed."""
+    assert result.body is not None
+    pool = executor if executor is not None else fetcher.parse_executor()
+    try:
+        return await parse_feed_async(result.body, result.final_url, source=state.title,
+                                      content_type=result.content_type, origin=state.url, executor=pool)
+    except BrokenProcessPool:
+        if pool is None or executor is not None:
+            raise
+        log.warning("event=parse_pool_broken url=%s", redact(state.url))
+        fetcher.drop_parse_executor(pool)
+        return await parse_feed_async(result.body, result.final_url, source=state.title,
+                                      content_type=result.content_type, origin=state.url)
 
 
 def _unchanged(base: FeedState, now: datetime, max_age: int | None, why: str) -> PollOutcome:
