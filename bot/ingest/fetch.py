@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
 import re
 import time
@@ -193,7 +194,10 @@ class Fetcher:
         if self.parse_workers <= 0:
             return None
         if self._parse_pool is None:
-            self._parse_pool = ProcessPoolExecutor(max_workers=self.parse_workers)
+            # spawned, not forked: a forked worker would inherit this process's sockets (database,
+            # chat) and keep them open after this process is killed, so its locks would never go
+            self._parse_pool = ProcessPoolExecutor(max_workers=self.parse_workers,
+                                                   mp_context=multiprocessing.get_context("spawn"))
         return self._parse_pool
 
     def drop_parse_executor(self, broken: Executor) -> None:

@@ -13,6 +13,7 @@ side was gone when the leader died.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -160,7 +161,8 @@ def start_worker(name: str, env: dict[str, str], tmp_path: Path) -> Worker:
     full = {**env, "NEWSDESK_DATA_DIR": str(data), "NEWSDESK_HTTP_LISTEN": listen}
     with log.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "bot", "run", "--forever"], cwd=REPO, env=full,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                start_new_session=True)  # its own process group, cleaned up as a whole
     return Worker(name, proc, log, f"http://{listen}/healthz")
 
 
@@ -247,11 +249,11 @@ async def test_three_workers_share_the_work_and_survive_the_leader_and_a_poller_
             logs = "\n".join(f"--- {w.name}\n{w.text()[-6000:]}" for w in workers)
             print(f"worker logs in {tmp_path}")
             raise AssertionError(f"{exc}\n{logs}") from exc
-        finally:
+        finally:  # the killed workers' process pools outlive them (like a container's, until it is removed)
             for w in workers:
-                if w.proc.poll() is None:
-                    w.proc.kill()
-                    w.proc.wait()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(w.proc.pid, signal.SIGKILL)
+                w.proc.wait()
 
 
 async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, str], tmp_path: Path,

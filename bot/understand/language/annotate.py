@@ -9,6 +9,7 @@ worker loading the model once.
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -67,7 +68,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """The process pool of this size, started once and kept for later batches (each worker loads the
     model once, not once per batch)."""
     if workers not in _POOLS:
-        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, initializer=english)
+        # spawned, not forked: a forked worker would inherit the process's sockets (database, chat)
+        # and keep them open after the process is killed, so another worker could not take over
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, initializer=english,
+                                              mp_context=multiprocessing.get_context("spawn"))
     return _POOLS[workers]
 
 
