@@ -249,16 +249,17 @@ def place_candidates(a: Annotated) -> list[Candidate]:
             if cand:
                 out.append(cand)
     out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
-    return out + _place_chains(a, out)
+    return out + located(a, out, out)
 
 
-def _place_chains(a: Annotated, places: list[Candidate]) -> list[Candidate]:
-    """A place with the larger place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",
-    "the town of Kula" stays as it is."""
+def located(a: Annotated, cands: list[Candidate], places: list[Candidate], joiners: tuple[str, ...] = ("in", ","),
+            ) -> list[Candidate]:
+    """Each candidate with the place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",
+    "the Coast Guard in Boston" ("the town of Kula" stays as it is)."""
     out = []
     by_start = {c.start: c for c in places if c.fit >= W.FIT_UNLABELLED_PLACE}
-    for c in places:
-        if c.end + 1 >= len(a.tokens) or a.tokens[c.end].lower not in ("in", ","):
+    for c in cands:
+        if c.end + 1 >= len(a.tokens) or a.tokens[c.end].lower not in joiners:
             continue
         outer = by_start.get(c.end + 1)
         if outer is None or a.entity_at(outer.head) is None or a.entity_at(outer.head).label != "GPE":

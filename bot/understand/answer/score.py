@@ -20,6 +20,7 @@ from bot.understand.answer.candidates import (
     is_org_like,
     is_person_like,
     job_titles,
+    located,
     nationality_phrases,
     noun_phrase,
     object_phrases,
@@ -98,7 +99,11 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 out.append((c, title_focus(q, a, c)))
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, W.FIT_ORG_NOUN)]
     elif k is Kind.AGENT:
-        out += [(c, 0.0) for c in entity_candidates(a, AGENT_LABELS)]
+        bodies = entity_candidates(a, AGENT_LABELS)
+        out += [(c, 0.0) for c in bodies]
+        # "the Coast Guard in Boston": a body with the place of its branch
+        out += [(c, 0.0) for c in located(a, [b for b in bodies if a.entity_at(b.head) is not None
+                                               and a.entity_at(b.head).label == "ORG"], place_candidates(a), ("in",))]
         out += [(c, 0.0) for c in proper_name_candidates(a, W.FIT_UNTAGGED_NAME)]
         out += [(c, 0.0) for c in nationality_phrases(a, W.FIT_NATIONALITY_PHRASE)]
         if q.role == "subj":  # the doer, when it is a person or a body ("retired crane drivers")
