@@ -107,12 +107,7 @@ class SessionLock:
             self._drop()
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except SQLAlchemyError:
-                pass
+        discard(self._conn)
         self._conn = None
 
     def close(self) -> None:
@@ -172,13 +167,16 @@ class LeaderLock:
         self._drop()
 
     def _drop(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.invalidate()
-                self._conn.close()
-            except SQLAlchemyError:
-                pass
+        discard(self._conn)
         self._conn = None
+
+
+def discard(conn: Connection | None) -> None:
+    """Throw away a dedicated connection whose session may be broken (its session locks go with it)."""
+    if conn is not None:
+        with suppress(SQLAlchemyError):
+            conn.invalidate()
+            conn.close()
 
 
 def _feed_dict(row: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 from bot.runtime.feeds import ingest_feed_urls
-from tests.support.runtime_kit import make_core
+from tests.support.runtime_kit import make_core, on_loopback
 
 ITEMS = 1_000
 START = datetime(2024, 3, 1, tzinfo=UTC)
@@ -52,15 +52,9 @@ async def many_items() -> AsyncIterator[ManyItems]:
     app = web.Application()
     app.router.add_get("/many.xml", server.feed)
     app.router.add_get("/page/{number}.html", server.page)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
+    async with on_loopback(app) as base:
+        server.base = base
         yield server
-    finally:
-        await runner.cleanup()
 
 
 async def test_a_feed_of_a_thousand_summary_items_costs_at_most_the_capped_fetches_newest_first(

@@ -40,7 +40,7 @@ from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo
 from bot.store.schema import feeds, subscriptions
 from tests.conftest import REPO
-from tests.support.runtime_kit import article, drop_today
+from tests.support.runtime_kit import article, drop_today, on_loopback
 from tests.support.slack_emulator import CHANNEL, EDITOR, SlackEmulator
 from tests.support.slack_emulator import slack_emulator as slack_emulator  # noqa: F401  (the fixture)
 
@@ -103,15 +103,9 @@ async def serve_feeds() -> AsyncIterator[Feeds]:
     served = Feeds()
     app = web.Application()
     app.router.add_get("/feed/{i}.xml", served.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    served.base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
+    async with on_loopback(app) as base:
+        served.base = base
         yield served
-    finally:
-        await runner.cleanup()
 
 
 def worker_config(tmp_path: Path) -> Path:

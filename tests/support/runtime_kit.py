@@ -132,17 +132,23 @@ class ControlledFeed:
 
 
 @asynccontextmanager
+async def on_loopback(app: web.Application) -> AsyncIterator[str]:
+    """Serve an aiohttp application on a free port of 127.0.0.1 for the duration; yields its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
 async def controlled_feed() -> AsyncIterator[ControlledFeed]:
     """Serve a `ControlledFeed` at http://127.0.0.1:<port>/feed.xml for the duration."""
     feed = ControlledFeed()
     app = web.Application()
     app.router.add_get("/feed.xml", feed.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    feed.url = f"http://127.0.0.1:{runner.addresses[0][1]}/feed.xml"
-    try:
+    async with on_loopback(app) as base:
+        feed.url = f"{base}/feed.xml"
         yield feed
-    finally:
-        await runner.cleanup()
