@@ -30,7 +30,8 @@ def ferry() -> MemorySearch:
         "The ferry sank near a 200-year-old lighthouse as gusts reached up to 60 miles per hour.\n"
         "The minister promised the families a full public inquiry, telling them \"the country stands with you\".\n"
         "Divers met the harbour master on the quay on March 28.\n"
-        "The divers are expected to return to the wreck this week, possibly as early as Thursday.",
+        "The divers are expected to return to the wreck this week, possibly as early as Thursday.\n"
+        "It was the inspectors' fourth visit to the wreck since the sinking.",
         source="coast-desk.example", title="Ferry inquiry opens", day="2025-04-02", article=21)
     s.add(
         "Ilse Varga is back at the company as chief operating officer.",
@@ -98,3 +99,8 @@ def test_what_was_promised_is_not_what_the_same_sentence_says_was_told(ferry: Me
 def test_when_something_is_expected_is_answered_from_a_sentence_looking_ahead(ferry: MemorySearch) -> None:
     got = answer_question("When are the divers expected to return?", ferry, [])
     assert got.answer == "this week, possibly as early as Thursday"
+
+
+def test_an_ordinal_of_the_counted_noun_answers_how_many(ferry: MemorySearch) -> None:
+    got = answer_question("How many visits to the wreck have the inspectors made?", ferry, [])
+    assert got.answer == "fourth visit"

@@ -159,3 +159,24 @@ def age_candidates(a: Annotated) -> list[Candidate]:
             if cand:
                 out.append(cand)
     return out
+
+
+ORDINALS = frozenset("""
+    second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
+    fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+""".split())
+
+
+def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
+    """"Her sixth trip to the region" answers "how many trips has she made": the ordinal of the
+    counted noun, with the noun ("sixth emergency trip")."""
+    out = []
+    for t in a.tokens:
+        if t.lower not in ORDINALS or t.dep != "amod":
+            continue
+        head = a.tokens[t.head]
+        if head.pos == "NOUN" and head.lemma.lower() == noun and head.i > t.i:
+            cand = make(a, t.i, head.i + 1, head.i, 1.0, value=t.lower)
+            if cand:
+                out.append(cand)
+    return out

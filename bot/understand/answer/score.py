@@ -47,7 +47,7 @@ from bot.understand.answer.fits import (
     title_focus,
     title_share,
 )
-from bot.understand.answer.quantities import age_candidates, quantity_candidates
+from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.relation import (
     ROLE_FOCUS,
@@ -134,6 +134,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             fit += W.COUNT_ROLE if counts_in_relation(a, c, rel) else 0.0
             fit += other_owner(q, a, c) if k is Kind.COUNT else 0.0
             out.append((c, fit + shape_of_number(q, ev, c)))
+        if k is Kind.COUNT and q.focus:
+            out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
         things = {x.lemma for x in q.anchors if not x.verb and not x.proper}  # "how old is the banyan tree"
