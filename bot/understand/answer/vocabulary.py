@@ -136,6 +136,9 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "replace succeed successor replacement",
     "former ex",
     "official authority",
+    "passenger customer traveller traveler flyer",
+    "machine computer device pc",
+    "resident inhabitant",
 ))
 _GROUP_OF: dict[str, frozenset[str]] = {}
 for _group in RELATED_GROUPS:
