@@ -252,8 +252,8 @@ def place_candidates(a: Annotated) -> list[Candidate]:
     return out + located(a, out, out)
 
 
-def located(a: Annotated, cands: list[Candidate], places: list[Candidate], joiners: tuple[str, ...] = ("in", ","),
-            ) -> list[Candidate]:
+def located(a: Annotated, cands: list[Candidate], places: list[Candidate],
+            joiners: tuple[str, ...] = ("in", ",")) -> list[Candidate]:
     """Each candidate with the place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",
     "the Coast Guard in Boston" ("the town of Kula" stays as it is)."""
     out = []
