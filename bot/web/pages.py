@@ -29,6 +29,7 @@ from bot.domain import Story
 from bot.settings import Settings, WebPages
 from bot.store.questions import QuestionLog
 from bot.store.repo import Store
+from bot.store.story_pages import story_version
 from bot.web.story_view import StoryPage, StoryPageCache, long_date, story_lines
 
 log = logging.getLogger("bot.web.pages")
@@ -75,6 +76,7 @@ class StoryPages:
         self.chart = chart
         self.questions = QuestionLog(store.engine)
         self.cache = StoryPageCache()
+        self.charts: dict[str, tuple[tuple[object, ...], bytes | None]] = {}  # story id -> (version, day), PNG
         self.env = page_environment()
         self.stylesheet = resources.files("bot.web").joinpath("static/pages.css").read_bytes()
 
@@ -194,10 +196,19 @@ class StoryPages:
         known = {s.id for s in await asyncio.to_thread(self.store.list_stories)}
         if self.chart is None or story_id not in known:
             raise web.HTTPNotFound(text="no chart")
-        png = await asyncio.to_thread(self.chart, story_id)
+        png = await asyncio.to_thread(self._drawn, self.chart, story_id)
         if not png:
             raise web.HTTPNotFound(text="nothing to draw for this story yet")
         return web.Response(body=png, content_type="image/png", headers=HEADERS)
+
+    def _drawn(self, chart: ChartRenderer, story_id: str) -> bytes | None:
+        """The story's chart, drawn again only when the story changed or the day turned (drawing starts a
+        process of its own, about a second)."""
+        key = (story_version(self.store.engine, story_id), time.strftime("%Y-%m-%d", time.gmtime()))
+        known = self.charts.get(story_id)
+        if known is None or known[0] != key:
+            known = self.charts[story_id] = (key, chart(story_id))
+        return known[1]
 
 
 def add_story_pages(app: web.Application, store: Store, settings: Settings,

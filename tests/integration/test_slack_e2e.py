@@ -25,7 +25,15 @@ from bot.runtime.app import Runtime
 from bot.store import open_store
 from bot.store.runtime_repo import RuntimeRepo
 from tests.conftest import REPO
-from tests.support.runtime_kit import ARTICLES, controlled_feed, drop_seed, drop_today, make_core, wait_for
+from tests.support.runtime_kit import (
+    ARTICLES,
+    controlled_feed,
+    drop_seed,
+    drop_today,
+    make_core,
+    shipped_config,
+    wait_for,
+)
 from tests.support.slack_emulator import (
     CHANNEL,
     EDITOR,
@@ -327,16 +335,8 @@ def slack_env(env: dict[str, str], emulator: SlackEmulator, config_dir: Path) ->
 
 def quick_config(tmp_path: Path) -> Path:
     """The shipped config with the seeds folder rescanned twice a second."""
-    target = tmp_path / "config"
-    target.mkdir()
-    for item in (REPO / "config").iterdir():
-        if item.is_file():
-            text = item.read_text(encoding="utf-8")
-            if item.name == "bot.toml":
-                text = "\n".join("seeds_rescan_seconds = 0.5" if line.startswith("seeds_rescan_seconds") else line
-                                 for line in text.splitlines())
-            (target / item.name).write_text(text, encoding="utf-8")
-    return target
+    return shipped_config(tmp_path, {"bot.toml": lambda t: "\n".join(
+        "seeds_rescan_seconds = 0.5" if line.startswith("seeds_rescan_seconds") else line for line in t.splitlines())})
 
 
 async def test_newsdesk_bot_run_connects_with_slack_tokens_alone_and_a_kill_mid_post_leaves_exactly_one_message(

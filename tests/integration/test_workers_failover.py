@@ -40,7 +40,7 @@ from bot.store.repo import now_utc
 from bot.store.runtime_repo import RuntimeRepo
 from bot.store.schema import feeds, subscriptions
 from tests.conftest import REPO
-from tests.support.runtime_kit import article, drop_today, on_loopback
+from tests.support.runtime_kit import article, drop_today, on_loopback, shipped_config
 from tests.support.slack_emulator import CHANNEL, EDITOR, SlackEmulator
 from tests.support.slack_emulator import slack_emulator as slack_emulator  # noqa: F401  (the fixture)
 
@@ -110,17 +110,9 @@ async def serve_feeds() -> AsyncIterator[Feeds]:
 
 def worker_config(tmp_path: Path) -> Path:
     """The shipped config with no configured feeds and no folding of live posts within the test."""
-    target = tmp_path / "config"
-    target.mkdir()
-    for item in (REPO / "config").iterdir():
-        if item.is_file():
-            text = item.read_text(encoding="utf-8")
-            if item.name == "bot.toml":
-                text = re.sub(r"(?m)^live_posts_per_window = \d+", "live_posts_per_window = 1000", text)
-            if item.name == "feeds.toml":
-                text = ""
-            (target / item.name).write_text(text, encoding="utf-8")
-    return target
+    return shipped_config(tmp_path, {
+        "bot.toml": lambda t: re.sub(r"(?m)^live_posts_per_window = \d+", "live_posts_per_window = 1000", t),
+        "feeds.toml": lambda t: ""})
 
 
 @dataclass

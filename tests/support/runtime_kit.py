@@ -26,6 +26,7 @@ from bot.runtime.core import Core, build_core
 from bot.settings import load_settings
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "eval" / "articles"
+REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 class ConsoleChannel:
@@ -129,6 +130,17 @@ class ControlledFeed:
         if self.status != 200:
             return web.Response(status=self.status, text="broken")
         return web.Response(body=self.body(), content_type="application/rss+xml")
+
+
+def shipped_config(tmp_path: Path, edits: dict[str, Callable[[str], str]]) -> Path:
+    """A copy of the shipped config folder under `tmp_path`, each file named in `edits` rewritten by its edit."""
+    target = tmp_path / "config"
+    target.mkdir()
+    for item in REPO_CONFIG.iterdir():
+        if item.is_file():
+            text = item.read_text(encoding="utf-8")
+            (target / item.name).write_text(edits.get(item.name, lambda t: t)(text), encoding="utf-8")
+    return target
 
 
 @asynccontextmanager
