@@ -104,3 +104,12 @@ def test_when_something_is_expected_is_answered_from_a_sentence_looking_ahead(fe
 def test_an_ordinal_of_the_counted_noun_answers_how_many(ferry: MemorySearch) -> None:
     got = answer_question("How many visits to the wreck have the inspectors made?", ferry, [])
     assert got.answer == "fourth visit"
+
+
+def test_what_majority_asks_for_a_number() -> None:
+    search = MemorySearch()
+    search.add("The final count gave the governing alliance a majority of 38 in the regional assembly.",
+               source="vote-desk.example", title="Assembly result", day="2025-06-09", article=31)
+    q = analyse("What's the size of the alliance's majority?")
+    assert (q.kind, q.focus) == (Kind.COUNT, "majority")
+    assert answer_question("What's the size of the alliance's majority?", search, []).answer == "38"

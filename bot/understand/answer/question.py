@@ -13,6 +13,7 @@ from enum import Enum
 
 from bot.understand.answer.vocabulary import (
     AMOUNT_NOUNS,
+    COUNT_NOUNS,
     DISTANCE_UNITS,
     DURATION_NOUNS,
     MONEY_NOUNS,
@@ -169,6 +170,8 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
         return Kind.DURATION  # "what prison term", "the most prison time"
     if noun in ("time", "hour", "moment"):
         return Kind.TIME
+    if noun in COUNT_NOUNS:
+        return Kind.COUNT  # "what majority did the poll give Labour": a number of seats
     if noun in AMOUNT_NOUNS:
         return Kind.PERCENT  # "what raise": a percentage or a sum (see score)
     if noun in TIME_NOUNS:
@@ -387,7 +390,7 @@ def analyse(text: str) -> Question:
         else:
             kind = Kind.PHRASE
             # "What is the latest reported number of hostages": a count in disguise
-            num = next((t for t in toks if t.lemma.lower() in ("number", "toll", "total", "count")), None)
+            num = next((t for t in toks if t.lemma.lower() in COUNT_NOUNS), None)
             if num is not None:
                 after = toks[num.i + 1] if num.i + 1 < len(toks) else None
                 of = _next_noun(a, num.i + 2, stop_at_verb=False) if after is not None and after.lower == "of" else None

@@ -173,6 +173,7 @@ ORG_NOUNS = frozenset("""
 PLACE_NOUNS = frozenset("""
     place city country town region area state province capital location site village port
     venue where spot district county island river lake sea mountain street road valley border coast
+    constituency ward neighbourhood neighborhood suburb municipality territory airport hospital prison
 """.split())
 TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
@@ -183,6 +184,7 @@ MONEY_NOUNS = frozenset("""
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
+COUNT_NOUNS = frozenset("number toll total count tally majority".split())  # "what majority": a number
 DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
     square nautical
