@@ -113,3 +113,12 @@ def test_what_majority_asks_for_a_number() -> None:
     q = analyse("What's the size of the alliance's majority?")
     assert (q.kind, q.focus) == (Kind.COUNT, "majority")
     assert answer_question("What's the size of the alliance's majority?", search, []).answer == "38"
+
+
+def test_who_is_scheduled_to_do_something_is_its_doer() -> None:
+    search = MemorySearch()
+    search.add("Chief inspector Mara Holt is due to travel to the harbour next week to press for repairs.",
+               source="coast-desk.example", title="Inspector to visit", day="2025-04-03", article=32)
+    question = "Which inspector was scheduled to visit the harbour to push for repairs?"
+    assert analyse(question).role == "subj"
+    assert answer_question(question, search, []).answer == "Mara Holt"

@@ -59,6 +59,7 @@ class Kind(Enum):
 NUMERIC = frozenset([Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.AGE, Kind.MEASURE])
 NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
 OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
+LOOKING_AHEAD_PASSIVES = frozenset("schedule expect suppose set slate plan mean poise due".split())
 TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
 WH = frozenset("who whom whose what which where when why how".split())
@@ -243,8 +244,9 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
         after = toks[end + 1] if end + 1 < len(toks) else None
         if after is not None and after.i != rel.i and after.lower not in ("been", "being", "not", "n't"):
             return "obj"  # "who has Starmer made chancellor": a subject stands between
-        if nxt.lemma == "be" and rel.tag == "VBN":
-            return "obj"  # passive: "who was taken hostage"
+        if nxt.lemma == "be" and rel.tag == "VBN" and not (
+                rel.lemma.lower() in LOOKING_AHEAD_PASSIVES and any(c.dep == "xcomp" for c in a.children(rel.i))):
+            return "obj"  # passive: "who was taken hostage" (but "who was scheduled to visit" does the visiting)
         return "subj"
     if nxt is not None and nxt.i == rel.i:
         return "subj"
