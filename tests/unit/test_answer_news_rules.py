@@ -122,3 +122,11 @@ def test_who_is_scheduled_to_do_something_is_its_doer() -> None:
     question = "Which inspector was scheduled to visit the harbour to push for repairs?"
     assert analyse(question).role == "subj"
     assert answer_question(question, search, []).answer == "Mara Holt"
+
+
+def test_people_a_disaster_killed_are_its_death_toll() -> None:
+    search = MemorySearch()
+    search.add("The governor declared an emergency after the landslide killed at least 23 people in the valley.",
+               source="hill-desk.example", title="Landslide", day="2025-03-11", article=33)
+    got = answer_question("What was the death toll when the governor declared an emergency?", search, [])
+    assert got.answer == "at least 23 people"

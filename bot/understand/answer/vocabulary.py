@@ -45,6 +45,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "people person",
     "end finish",
     "begin start launch",
+    "launch open initiate",
     "drive pilot steer",
     # common news relations, from general English usage
     "estimate reckon calculate put gauge",
