@@ -377,6 +377,7 @@ def analyse(text: str) -> Question:
         owner = nxt if nxt is not None and wh + 2 < len(toks) and toks[wh + 2].tag == "POS" else None
         if owner is not None:  # "Which company's update ...": the answer is the owner
             noun = owner
+        main = rel if rel is not None and rel.dep != "advcl" else None  # not "when X declared Y"'s verb
         if noun is not None:
             focus = noun.lemma.lower()
             if focus in ("kind", "type", "sort") :
@@ -385,9 +386,9 @@ def analyse(text: str) -> Question:
             kind = _kind_of_noun(focus, word, right_after=noun.i == wh + 1)
             if focus in DISTANCE_UNITS:
                 kind = Kind.MEASURE
-        elif rel is not None and rel.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
+        elif main and main.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
             kind = Kind.QUOTE
-        elif rel is not None and rel.lemma.lower() in MONEY_VERBS:
+        elif main and main.lemma.lower() in MONEY_VERBS:
             kind = Kind.MONEY  # "What did the outage cost the airline?", "What does the firm charge?"
         else:
             kind = Kind.PHRASE
