@@ -130,3 +130,10 @@ def test_people_a_disaster_killed_are_its_death_toll() -> None:
                source="hill-desk.example", title="Landslide", day="2025-03-11", article=33)
     got = answer_question("What was the death toll when the governor declared an emergency?", search, [])
     assert got.answer == "at least 23 people"
+
+
+def test_a_question_in_other_common_words_finds_the_sentence() -> None:
+    search = MemorySearch()
+    search.add("Some 8,000 commuters rely on the ferry link every day.",
+               source="coast-desk.example", title="Ferry link", day="2025-04-04", article=34)
+    assert answer_question("How many commuters depend on the ferry link?", search, []).answer == "Some 8,000 commuters"
