@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.domain import Citation, Post, Story, Update, UpdateContext
 from bot.store.repo import Store
+from bot.understand.prominence import prominences
 
 SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.changes)
 QUOTES = ('"', "“", "”")
@@ -151,19 +152,23 @@ def update_line(update: Update) -> str:
     return update.sentence
 
 
-def salient_first(found: Sequence[Update]) -> list[Update]:
-    """Updates most salient first; ties go to the newer article."""
+def salient_first(found: Sequence[Update], rank: Mapping[int, float] | None = None) -> list[Update]:
+    """Updates most salient first (by `rank`, an update id's prominence, when given: see
+    `bot.understand.prominence`); ties go to the newer article."""
     def key(u: Update) -> tuple[float, float]:
         published = u.citation.published.timestamp() if u.citation.published else 0.0
-        return (-u.salience, -published)
+        score = rank.get(u.id or 0, u.salience) if rank is not None else u.salience
+        return (-score, -published)
     return sorted(found, key=key)
 
 
 def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
                 contexts: Mapping[int, UpdateContext], page_url: str | None = None) -> tuple[str, Post]:
     """A story's headline line for the parent post and its threaded reply of developments (ending with a
-    link to the story's page when there is one)."""
-    ranked = salient_first(found)
+    link to the story's page when there is one). The headline and the developments shown are the most
+    prominent: salience, then a named speaker, a decision, a later date lead; background and a vague
+    figure restated trail (`bot.understand.prominence`)."""
+    ranked = salient_first(found, prominences(store, found, contexts))
     lead = ranked[0]
     headline = f"{story.title}: {whole_sentence(store, lead, contexts.get(lead.id or 0))} ({cite(lead.citation)})"
     best = ranked[:top]
