@@ -24,6 +24,7 @@ QUOTES = ('"', "“", "”")
 MAX_VALUE_CHARS = 40  # a figure longer than this is a phrase, not a value shown compactly
 MAX_JOINED = 3  # sentences joined at most to close a quote that the sentence splitter left open
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?(?: (?:thousand|million|billion))?%?")
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 LATE_GRACE = timedelta(hours=24)  # an article found in a window may be published this long before it
 
@@ -128,9 +129,20 @@ def whole_sentence(store: Store, update: Update, context: UpdateContext | None) 
     return whole_text(store, update.sentence, context.article_id, context.sentence_id)
 
 
+def correction(update: Update, context: UpdateContext | None) -> str:
+    """`corrected from 1.2 million` (or just `corrected`) when a revision of the update's article
+    brought its sentence in place of one it dropped; "" otherwise."""
+    if context is None or not context.corrects:
+        return ""
+    now = [f.group() for f in FIGURE.finditer(update.sentence)]
+    was = [f.group() for f in FIGURE.finditer(context.corrects) if f.group() not in now]
+    return f"corrected from {was[0]}" if was else "corrected"
+
+
 def development_line(store: Store, update: Update, context: UpdateContext | None) -> str:
-    """One development as a line: the compact change or the whole sentence, its outlet and date,
-    and how many other outlets carried the same article."""
+    """One development as a line: the compact change or the whole sentence, its outlet and date (and
+    `corrected` when a revision of its article corrected it), and how many other outlets carried the
+    same article."""
     line = change_line(update, context)
     if line is None:
         line = f"{whole_sentence(store, update, context)} ({cite(update.citation)})"
@@ -138,6 +150,9 @@ def development_line(store: Store, update: Update, context: UpdateContext | None
         if update.kind == "changed" and prev is not None:  # the earlier source, never its whole sentence
             was = f"was {prev.value}, " if short_value(prev.value) else "earlier: "
             line = line[:-1] + f"; {was}{cite(prev.citation)})"
+    corrected = correction(update, context)
+    if corrected:
+        line = line[:-1] + f"; {corrected})"
     others = context.outlets - 1 if context else 0
     if others > 0:
         line += f"; also reported by {others} outlet{'s' if others > 1 else ''}"
@@ -170,7 +185,10 @@ def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
     figure restated trail (`bot.understand.prominence`)."""
     ranked = salient_first(found, prominences(store, found, contexts))
     lead = ranked[0]
-    headline = f"{story.title}: {whole_sentence(store, lead, contexts.get(lead.id or 0))} ({cite(lead.citation)})"
+    lead_context = contexts.get(lead.id or 0)
+    corrected = correction(lead, lead_context)
+    headline = (f"{story.title}: {whole_sentence(store, lead, lead_context)} ({cite(lead.citation)}"
+                + (f"; {corrected})" if corrected else ")"))
     best = ranked[:top]
     best.sort(key=lambda u: (u.citation.published.timestamp() if u.citation.published else 0.0, u.id or 0))
     lines = [f"[{i}] {development_line(store, u, contexts.get(u.id or 0))}" for i, u in enumerate(best, 1)]
