@@ -3,7 +3,7 @@
 Each story's terms, entity names and aliases become token patterns. A sentence belongs to a story
 when it mentions one of its key terms or names (and none of its exclusions); an article belongs
 to a story when enough of its sentences do, with a score that says how strongly. A sentence that
-names another tracked story (one of its names, or two of its terms) and none of the terms of the
+names another tracked story (one of its names, or three of its terms) and none of the terms of the
 stories its article belongs to is filed under that other story, not its article's.
 """
 
@@ -17,7 +17,7 @@ from bot.domain import Story
 
 MIN_STORY_SENTENCES = 2
 MIN_STORY_SHARE = 0.25
-MIN_STRAY_PATTERNS = 2  # distinct patterns of another story a sentence needs when it names none of its names
+MIN_STRAY_PATTERNS = 3  # distinct patterns of another story a sentence needs when it names none of its names
 
 
 _TERM_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # a Unicode word: letters and digits of any script

@@ -75,3 +75,11 @@ def test_the_stray_sentence_reaches_the_other_storys_updates(core: Core, tmp_pat
     talks = [u.sentence for u in core.store.list_updates(story="hostage-talks")]
     assert any("98th Division" in s for s in rafah)
     assert not any("98th Division" in s for s in talks)
+
+
+def test_two_common_words_of_another_story_do_not_move_a_sentence(tracker: StoryTracker) -> None:
+    sentences = ["Israeli tanks pushed deeper into Rafah on Tuesday as civilians fled west.",
+                 "Officials said the talks on a deal had stalled.",
+                 "Aid groups said the evacuation routes out of Rafah were blocked."]
+    assert tracker.sentence_hits(sentences[1]) == {"hostage-talks": 2}
+    assert filed(tracker, sentences)[1] == {"rafah-offensive"}
