@@ -36,8 +36,9 @@ NEWS_AGENCIES = frozenset(["reuters", "ap", "afp", "associated press", "agence f
 LATEST = 5  # developments in a brief
 ACTORS = 8  # people and bodies in a brief
 SCHEDULED = 3  # things scheduled next in a brief
-FUTURE_MODALS = frozenset(["will", "would", "shall", "'ll", "wo"])
-FUTURE_VERBS = frozenset(["expect", "schedule", "due", "set", "plan", "intend", "aim", "prepare"])
+AHEAD = re.compile(r"\b(?:will|would|shall|won't)\b|'ll\b|\b(?:expected|scheduled|due|set|planning|plans?|planned|"
+                   r"intends?|intending|aims?|aiming|preparing) to\b|\b(?:is|are|was|were) to [a-z]+",
+                   re.IGNORECASE)
 WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 Reader = Callable[[str], Annotated | None]
@@ -99,17 +100,23 @@ def key_numbers(store: Store, found: Sequence[Update]) -> list[str]:
 
 
 def _is_dateline(parsed: Annotated, entity: Entity) -> bool:
-    """`JERUSALEM —` opening a report: a capitalised place line, not a body."""
-    follows = parsed.tokens[entity.end].text if entity.end < len(parsed.tokens) else ""
-    return entity.start == 0 and entity.text.isupper() and follows in DATELINE_MARKS
+    """`JERUSALEM —` opening a report: a capitalised place line, not a body. Read from the text, so a
+    reader that keeps only entities and dates (a story page's) sees it too."""
+    text = parsed.text.lstrip()
+    if not entity.text.isupper() or not text.startswith(entity.text):
+        return False
+    rest = text[len(entity.text):].lstrip()
+    return any(rest.startswith(mark) for mark in DATELINE_MARKS)
 
 
 def _is_fragment(parsed: Annotated, entity: Entity) -> bool:
-    """`State` out of "Secretary of State": a name right after a capitalised title word and "of"."""
-    if entity.start < 2 or parsed.tokens[entity.start - 1].lower != "of":
-        return False
-    title = parsed.tokens[entity.start - 2]
-    return title.text[:1].isupper() and parsed.entity_at(title.i) is None
+    """`State` out of "Secretary of State": a name right after a capitalised title word and "of" that
+    no entity holds."""
+    inside = {w for e in parsed.entities for w in e.text.split()}
+    for found in re.finditer(r"\b([A-Z][\w.-]*) of (?:the )?" + re.escape(entity.text) + r"\b", parsed.text):
+        if found.group(1) not in inside:
+            return True
+    return False
 
 
 def _is_outlet(name: str, outlets: Collection[str]) -> bool:
@@ -168,17 +175,9 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
 
 def _ahead(parsed: Annotated) -> bool:
     """Whether a sentence looks ahead: "will", "would" (reported speech), "shall", or "is expected /
-    due / scheduled / set to", "plans to", "is to" followed by a verb."""
-    toks = parsed.tokens
-    for i, t in enumerate(toks):
-        if t.tag == "MD" and t.lower in FUTURE_MODALS:
-            return True
-        after = toks[i + 1:i + 3]
-        if t.lemma.lower() in FUTURE_VERBS and any(x.lower == "to" for x in after):
-            return True
-        if t.lemma.lower() == "be" and len(after) == 2 and after[0].lower == "to" and after[1].pos == "VERB":
-            return True
-    return False
+    due / scheduled / set to", "plans to", "is to" (read from the text, as a story page's reader
+    keeps no tokens)."""
+    return bool(AHEAD.search(parsed.text))
 
 
 def _upcoming_day(ref: DateRef, published: date, ahead: bool, today: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.runtime.core import Core
 from bot.understand.brief import actors, build_brief, scheduled, story_sentences
+from bot.web.story_view import SlimReader
 from tests.conftest import EVAL_ARTICLES
 
 PLANS = {
@@ -73,3 +74,10 @@ def test_people_and_bodies_leave_out_outlets_datelines_fragments_places_and_pass
         assert noise not in talks_named
     assert {"Hamas", "Antony Blinken", "Benjamin Netanyahu", "William Burns", "Osama Hamdan"} <= set(talks_named)
     assert all(n >= 2 for n in talks_named.values())
+
+
+def test_a_story_pages_slim_reader_gives_the_same_people_and_schedule(loaded: Core) -> None:
+    sentences = story_sentences(loaded.store, "hostage-talks")
+    slim = SlimReader()  # keeps entities and dates, no tokens
+    assert actors(sentences, read=slim) == actors(sentences)
+    assert scheduled(sentences, read=slim) == scheduled(sentences)
