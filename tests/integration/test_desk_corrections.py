@@ -9,6 +9,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.runtime.core import build_core
+from bot.settings import load_settings
+from bot.understand.digest import build_digest
 from tests.conftest import REPO
 
 
@@ -23,15 +28,23 @@ def article(url: str, day: datetime, title: str, *sentences: str) -> str:
     return f"# source: {url}\n# date: {day.date().isoformat()}\n# title: {title}\n\n" + "\n".join(sentences) + "\n"
 
 
+def write_earlier(path: Path, today: datetime) -> None:
+    path.write_text(article("https://ap.example/hostage-count", today - timedelta(days=2), "Hostage count",
+                               "Hamas is holding 130 hostages in Gaza, Israeli officials said.",
+                            "Qatar and Egypt are mediating talks on a truce."))
+
+
+def reported(today: datetime) -> str:
+    return article("https://reuters.example/talks-resume", today, "Hostage talks resume in Cairo",
+                    "Hamas is holding 134 hostages in Gaza, the Israeli army said on Monday.",
+                   "Negotiators from Qatar and Egypt met Hamas officials in Cairo for a new round of talks.")
+
+
 def test_a_revised_article_shows_its_corrected_figure_once(env: dict[str, str], tmp_path: Path) -> None:
     today = datetime.now(UTC)
     earlier, report = tmp_path / "earlier.txt", tmp_path / "report.txt"
-    earlier.write_text(article("https://ap.example/hostage-count", today - timedelta(days=2), "Hostage count",
-                               "Hamas is holding 130 hostages in Gaza, Israeli officials said.",
-                               "Qatar and Egypt are mediating talks on a truce."))
-    first = article("https://reuters.example/talks-resume", today, "Hostage talks resume in Cairo",
-                    "Hamas is holding 134 hostages in Gaza, the Israeli army said on Monday.",
-                    "Negotiators from Qatar and Egypt met Hamas officials in Cairo for a new round of talks.")
+    write_earlier(earlier, today)
+    first = reported(today)
     report.write_text(first)
     assert "1 new article" in bot(env, "ingest", str(earlier))
     assert "1 new article" in bot(env, "ingest", str(report))
@@ -55,3 +68,23 @@ def test_a_revised_article_shows_its_corrected_figure_once(env: dict[str, str], 
 
     found = bot(env, "search", "hostages", "holding")
     assert "133 hostages" in found and "134 hostages" not in found
+
+
+@pytest.mark.postgres
+def test_a_correction_reads_the_same_on_postgresql(postgres_url: str, env: dict[str, str], tmp_path: Path) -> None:
+    core = build_core(load_settings({**env, "NEWSDESK_DATABASE_URL": postgres_url}))
+    try:
+        today = datetime.now(UTC)
+        earlier, report = tmp_path / "earlier.txt", tmp_path / "report.txt"
+        write_earlier(earlier, today)
+        report.write_text(reported(today))
+        core.pipeline.ingest_paths([earlier, report])
+        report.write_text(reported(today).replace("134 hostages", "133 hostages"))
+        assert core.pipeline.ingest_paths([report]).revised == 1
+        post = build_digest(core.store, core.store.list_stories(), today - timedelta(hours=24), "hostage-talks")
+        assert post is not None
+        lines = "\n".join([*post.lines, *(line for reply in post.replies for line in reply.lines)])
+        assert "corrected from 134)" in lines and "134" not in lines.replace("corrected from 134)", "")
+        assert [h.sentence.text for h in core.store.search("hostages holding") if "134" in h.sentence.text] == []
+    finally:
+        core.close()
