@@ -104,3 +104,36 @@ def test_when_something_is_expected_is_answered_from_a_sentence_looking_ahead(fe
 def test_an_ordinal_of_the_counted_noun_answers_how_many(ferry: MemorySearch) -> None:
     got = answer_question("How many visits to the wreck have the inspectors made?", ferry, [])
     assert got.answer == "fourth visit"
+
+
+def test_what_majority_asks_for_a_number() -> None:
+    search = MemorySearch()
+    search.add("The final count gave the governing alliance a majority of 38 in the regional assembly.",
+               source="vote-desk.example", title="Assembly result", day="2025-06-09", article=31)
+    q = analyse("What's the size of the alliance's majority?")
+    assert (q.kind, q.focus) == (Kind.COUNT, "majority")
+    assert answer_question("What's the size of the alliance's majority?", search, []).answer == "38"
+
+
+def test_who_is_scheduled_to_do_something_is_its_doer() -> None:
+    search = MemorySearch()
+    search.add("Chief inspector Mara Holt is due to travel to the harbour next week to press for repairs.",
+               source="coast-desk.example", title="Inspector to visit", day="2025-04-03", article=32)
+    question = "Which inspector was scheduled to visit the harbour to push for repairs?"
+    assert analyse(question).role == "subj"
+    assert answer_question(question, search, []).answer == "Mara Holt"
+
+
+def test_people_a_disaster_killed_are_its_death_toll() -> None:
+    search = MemorySearch()
+    search.add("The governor declared an emergency after the landslide killed at least 23 people in the valley.",
+               source="hill-desk.example", title="Landslide", day="2025-03-11", article=33)
+    got = answer_question("What was the death toll when the governor declared an emergency?", search, [])
+    assert got.answer == "at least 23 people"
+
+
+def test_a_question_in_other_common_words_finds_the_sentence() -> None:
+    search = MemorySearch()
+    search.add("Some 8,000 commuters rely on the ferry link every day.",
+               source="coast-desk.example", title="Ferry link", day="2025-04-04", article=34)
+    assert answer_question("How many commuters depend on the ferry link?", search, []).answer == "Some 8,000 commuters"
