@@ -183,7 +183,7 @@ def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
     link to the story's page when there is one). The headline and the developments shown are the most
     prominent: salience, then a named speaker, a decision, a later date lead; background and a vague
     figure restated trail (`bot.understand.prominence`)."""
-    ranked = salient_first(found, prominences(store, found, contexts))
+    ranked = salient_first(found, prominences(store, found, contexts, top))
     lead = ranked[0]
     lead_context = contexts.get(lead.id or 0)
     corrected = correction(lead, lead_context)

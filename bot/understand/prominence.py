@@ -24,6 +24,9 @@ SPEAKER_BONUS = 2.5  # a named person said or wrote it
 DECISION_BONUS = 2.5  # something was decided, announced, ordered, set, convened...
 SCHEDULED_BONUS = 2.0  # it names a day after the article's publication
 BACKGROUND_PENALTY = 2.5  # it recounts what has gone on for months
+MAX_BONUS = SPEAKER_BONUS + DECISION_BONUS + SCHEDULED_BONUS
+MAX_PENALTY = SALIENCE_CHANGE + BACKGROUND_PENALTY
+OUT_OF_REACH = 1000.0  # ranks an update that cannot make the top after every one that can
 
 SPEECH_VERBS = frozenset([
     "say", "tell", "write", "state", "declare", "announce", "warn", "insist", "confirm", "vow", "pledge",
@@ -136,12 +139,22 @@ def prominence(update: Update, parsed: Annotated | None) -> float:
     return round(score, 3)
 
 
-def prominences(store: Store, found: Sequence[Update], contexts: Mapping[int, UpdateContext]) -> dict[int, float]:
-    """Each update's prominence by update id, its sentence's annotation read from the store."""
-    ids = [c.sentence_id for c in contexts.values() if c.sentence_id is not None]
+def prominences(store: Store, found: Sequence[Update], contexts: Mapping[int, UpdateContext],
+                top: int | None = None) -> dict[int, float]:
+    """Each update's prominence by update id, its sentence's annotation read from the store.
+
+    With `top`, only the updates that could be among the `top` most prominent are read (their
+    salience plus every bonus reaches the `top`-th best salience less every penalty); the rest rank
+    after them, by salience, so a long window costs a few reads, not one per update.
+    """
+    wanted = list(found)
+    if top is not None and len(found) > top:
+        floor = sorted((u.salience - MAX_PENALTY for u in found), reverse=True)[top - 1]
+        wanted = [u for u in found if u.salience + MAX_BONUS >= floor]
+    ids = [c.sentence_id for u in wanted if (c := contexts.get(u.id or 0)) is not None and c.sentence_id is not None]
     stored: dict[int, StorySentence] = {s.id: s for s in store.sentences_by_id(ids)} if ids else {}
-    out: dict[int, float] = {}
-    for u in found:
+    out = {u.id or 0: u.salience - OUT_OF_REACH for u in found}
+    for u in wanted:
         context = contexts.get(u.id or 0)
         sentence = stored.get(context.sentence_id) if context and context.sentence_id is not None else None
         out[u.id or 0] = prominence(u, Annotated.from_json(sentence.annotation) if sentence else None)
