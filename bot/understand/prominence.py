@@ -38,9 +38,10 @@ DECISION_VERBS = frozenset([
     "suspend", "authorize", "authorise", "schedule", "veto", "dismiss", "elect", "rule", "unveil", "adopt",
     "endorse", "sanction", "impose", "lift", "recall", "expel", "summon",
 ])
-BACKGROUND = re.compile(
-    r"\b(?:for|over|in) (?:the )?(?:(?:past|last|recent|many|several|two|three|four|six) )?"
-    r"(?:months|weeks|years|decades)\b|\bsince the (?:war|start|beginning|outbreak)\b", re.IGNORECASE)
+BACKGROUND = re.compile(  # "for months", "over the past year", "in recent weeks", "since the war began"
+    r"\b(?:for|over) (?:the )?(?:(?:many|several|two|three|four|six) )?(?:months|weeks|years|decades)\b"
+    r"|\b(?:for|over|in) (?:the )?(?:past|last|recent) (?:\w+ )?(?:months?|weeks?|years?|decades?)\b"
+    r"|\bsince the (?:war|start|beginning|outbreak)\b", re.IGNORECASE)
 LOWER_BOUND = r"(?:more than|over|at least|upwards of|in excess of|above)"
 ABOUT = r"(?:about|around|roughly|some|nearly|almost|approximately|close to|an estimated)"
 NUMBER = re.compile(r"\b(\d[\d,]*(?:\.\d+)?|an?|one)\b\s*(thousand|million|billion)?\b", re.IGNORECASE)
