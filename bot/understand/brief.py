@@ -39,6 +39,9 @@ SCHEDULED = 3  # things scheduled next in a brief
 AHEAD = re.compile(r"\b(?:will|would|shall|won't)\b|'ll\b|\b(?:expected|scheduled|due|set|planning|plans?|planned|"
                    r"intends?|intending|aims?|aiming|preparing) to\b|\b(?:is|are|was|were) to [a-z]+",
                    re.IGNORECASE)
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?:(?<=\s)|^)‘.*?’(?!\w)')
+SAID_ON = (r"\b(?:said|says|told|announced|declared|added|wrote|posted|reported|confirmed|stated|speaking)"
+           r"(?: \w+)?,? (?:on |late |early )?")
 WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 Reader = Callable[[str], Annotated | None]
@@ -128,8 +131,9 @@ def _is_outlet(name: str, outlets: Collection[str]) -> bool:
 
 
 def _readable_name(text: str) -> str:
-    """An entity's text as a name: single spaces, no leading article."""
-    return " ".join(text.split()).removeprefix("the ").removeprefix("The ")
+    """An entity's text as a name: single spaces, no leading article, no possessive ending."""
+    name = " ".join(text.split()).removeprefix("the ").removeprefix("The ")
+    return re.sub(r"['’]s?$", "", name)
 
 
 def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
@@ -138,8 +142,10 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
 
     A name counts when two sentences or two sources name it (a passing mention is not involvement);
     a one-word name that ends a longer one ("Netanyahu", "Benjamin Netanyahu") counts for the
-    longer. Left out: datelines (`JERUSALEM —`), fragments of titles (`State` of "Secretary of
-    State"), pronoun-like tokens, news outlets, and names the parser also reads as places.
+    longer, and so does a first name that starts exactly one ("Keir", "Keir Starmer"); names the
+    parser joined with a comma count apart. Left out: datelines (`JERUSALEM —`), fragments of
+    titles (`State` of "Secretary of State"), pronoun-like tokens, news outlets, and names the
+    parser also reads as places.
     """
     outlets = {src.lower().split(".")[0] for src in (s.source for s in sentences) if src}
     counts: Counter[str] = Counter()
@@ -152,12 +158,13 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
         places.update(_readable_name(e.text) for e in parsed.entities if e.label in PLACE_LABELS)
         named = set()
         for e in parsed.entities:
-            name = _readable_name(e.text)
-            if e.label not in ACTOR_LABELS or len(name) < 2 or name.lower() in PRONOUNS or name.islower():
+            if e.label not in ACTOR_LABELS or _is_dateline(parsed, e) or _is_fragment(parsed, e):
                 continue
-            if _is_dateline(parsed, e) or _is_fragment(parsed, e) or _is_outlet(name, outlets):
-                continue
-            named.add(name)
+            for part in e.text.split(","):  # "Brockman, Altman": two names the parser joined
+                name = _readable_name(part)
+                if len(name) < 2 or name.lower() in PRONOUNS or name.islower() or _is_outlet(name, outlets):
+                    continue
+                named.add(name)
         counts.update(named)
         for name in named:
             sources.setdefault(name, set()).add(s.source or s.article_url)
@@ -165,7 +172,10 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
     merged: Counter[str] = Counter()
     merged_sources: dict[str, set[str]] = {}
     for name, n in counts.items():
-        longer = next((f for f in full if f != name and " " not in name and f.endswith(" " + name)), None)
+        longer = None if " " in name else next((f for f in full if f != name and f.endswith(" " + name)), None)
+        if longer is None and " " not in name:  # "Keir" in "Keir Starmer", when only one full name starts so
+            starts = [f for f in full if f.startswith(name + " ")]
+            longer = starts[0] if len(starts) == 1 else None
         merged[longer or name] += n
         merged_sources.setdefault(longer or name, set()).update(sources.get(name, ()))
     kept = [(name, n) for name, n in merged.most_common()
@@ -175,19 +185,27 @@ def actors(sentences: Sequence[StorySentence], limit: int = ACTORS,
 
 def _ahead(parsed: Annotated) -> bool:
     """Whether a sentence looks ahead: "will", "would" (reported speech), "shall", or "is expected /
-    due / scheduled / set to", "plans to", "is to" (read from the text, as a story page's reader
-    keeps no tokens)."""
-    return bool(AHEAD.search(parsed.text))
+    due / scheduled / set to", "plans to", "is to", outside quotations ("'This underdog will fight',
+    he declared on Wednesday" looks back). Read from the text, as a story page's reader keeps no tokens."""
+    return bool(AHEAD.search(QUOTED.sub(" ", parsed.text)))
 
 
-def _upcoming_day(ref: DateRef, published: date, ahead: bool, today: str) -> str:
+def _reported_on(text: str, ref: DateRef) -> bool:
+    """Whether a weekday is the day something was said ("said on Friday that ... will"), not the day
+    of what is to come."""
+    return bool(re.search(SAID_ON + re.escape(ref.text) + r"\b", text, re.IGNORECASE))
+
+
+def _upcoming_day(ref: DateRef, text: str, published: date, ahead: bool, today: str) -> str:
     """The first day a date expression names when it is after `today` (ISO), else "". A bare weekday
     ("on Sunday") is read from the sentence's own tense: the next one when it looks ahead, else the
-    one on or before publication (a report of what happened, whatever other words it has)."""
+    one on or before publication (a report of what happened, whatever other words it has), and so is
+    the day something was said ("said on Friday")."""
     first = ref.first
     if WEEKDAY.search(ref.text) and not any(ch.isdigit() for ch in ref.text):
         weekday = next(WEEKDAYS[w.lower()] for w in WEEKDAY.findall(ref.text))
-        shift = (weekday - published.weekday()) % 7 if ahead else -((published.weekday() - weekday) % 7)
+        forward = ahead and not _reported_on(text, ref)
+        shift = (weekday - published.weekday()) % 7 if forward else -((published.weekday() - weekday) % 7)
         first = (published + timedelta(days=shift)).isoformat()
     return first if first and first > today else ""
 
@@ -211,7 +229,8 @@ def scheduled(sentences: Sequence[StorySentence], limit: int = SCHEDULED,
         if parsed is None:
             continue
         ahead = _ahead(parsed)
-        days = sorted(d for d in (_upcoming_day(r, s.published.date(), ahead, today) for r in parsed.dates) if d)
+        days = sorted(d for d in (_upcoming_day(r, parsed.text, s.published.date(), ahead, today)
+                                  for r in parsed.dates) if d)
         if days:
             found[s.text] = Scheduled(days[0], s)
     return sorted(found.values(), key=lambda x: (-x.sentence.published.timestamp() if x.sentence.published

@@ -39,10 +39,21 @@ def cite(citation: Citation) -> str:
     return f"{citation.source or 'a source'}, {day(citation.published)}"
 
 
+def plural(noun: str) -> str:
+    """An English noun's regular plural: `hostage` -> `hostages`, `majority` -> `majorities`,
+    `box` -> `boxes`; a noun already ending in s stays."""
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("x", "z", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
 def slot_label(key: str, stored: str) -> str:
     """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
-    noun = key.split(":", 2)[-1].replace("_", " ")
-    noun = noun if noun.endswith("s") else noun + "s"
+    noun = plural(key.split(":", 2)[-1].replace("_", " "))
     context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()]
     return f"{noun} ({', '.join(context[:2])})" if context else noun
 

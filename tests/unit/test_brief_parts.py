@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.domain import StorySentence
 from bot.runtime.core import Core
 from bot.understand.brief import actors, build_brief, scheduled, story_sentences
+from bot.understand.language.annotate import annotate_sentences
 from bot.web.story_view import SlimReader
 from tests.conftest import EVAL_ARTICLES
 
@@ -81,3 +84,32 @@ def test_a_story_pages_slim_reader_gives_the_same_people_and_schedule(loaded: Co
     slim = SlimReader()  # keeps entities and dates, no tokens
     assert actors(sentences, read=slim) == actors(sentences)
     assert scheduled(sentences, read=slim) == scheduled(sentences)
+
+
+def parsed_sentences(texts: list[str], published: datetime, source: str = "wire.example") -> list[StorySentence]:
+    """Sentences of one article as the store keeps them, each with its annotation."""
+    notes = annotate_sentences(texts, published)
+    return [StorySentence(i + 1, 1, i, t, "https://wire.example/a", "A", source, published, n.to_json())
+            for i, (t, n) in enumerate(zip(texts, notes, strict=True))]
+
+
+def test_a_weekday_is_scheduled_only_when_the_sentence_looks_ahead_outside_quotes() -> None:
+    thursday = datetime(2024, 7, 4, 9, tzinfo=UTC)
+    sentences = parsed_sentences([
+        "At his final rally on Wednesday evening, Sunak declared: ‘This underdog will fight to the final whistle’.",
+        "The party said on Tuesday that the leader will resign.",
+        "Counting will resume on Saturday in the last three constituencies.",
+    ], thursday)
+    assert [(x.day, x.sentence.text[:20]) for x in scheduled(sentences)] == [("2024-07-06", "Counting will resume")]
+
+
+def test_people_joined_by_the_parser_count_apart_and_a_first_name_joins_its_full_name() -> None:
+    sentences = parsed_sentences([
+        "Keir Starmer's Labour won a landslide, and Keir Starmer became prime minister.",
+        "Sir Keir promised to rebuild Britain.",
+        "Greg Brockman, Sam Altman and Mira Murati met the board on Sunday.",
+        "Sam Altman said he would return.",
+    ], datetime(2024, 7, 5, 9, tzinfo=UTC))
+    named = dict(actors(sentences))
+    assert "Keir" not in named and named.get("Keir Starmer", 0) >= 2
+    assert not any("," in name for name in named) and named.get("Sam Altman") == 2
