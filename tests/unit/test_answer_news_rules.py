@@ -137,3 +137,20 @@ def test_a_question_in_other_common_words_finds_the_sentence() -> None:
     search.add("Some 8,000 commuters rely on the ferry link every day.",
                source="coast-desk.example", title="Ferry link", day="2025-04-04", article=34)
     assert answer_question("How many commuters depend on the ferry link?", search, []).answer == "Some 8,000 commuters"
+
+
+def test_two_reasons_given_together_are_answered_one_at_a_time() -> None:
+    search = MemorySearch()
+    search.add("The regulator said the fine was deserved because the bank ignored repeated warnings, and because "
+               "it misled customers about the fees.",
+               source="money-desk.example", title="Bank fined", day="2025-02-14", article=35)
+    got = answer_question("Why did the regulator think the fine was warranted?", search, [])
+    assert got.answer == "the bank ignored repeated warnings"
+
+
+def test_who_said_it_is_doing_something_is_the_one_doing_it() -> None:
+    search = MemorySearch()
+    search.add("The Rail Accident Office (RAO) says it is opening an investigation into the signal failure.",
+               source="rail-desk.example", title="Signal failure", day="2025-05-20", article=36)
+    got = answer_question("Which office is investigating the signal failure?", search, [])
+    assert got.answer == "Rail Accident Office"

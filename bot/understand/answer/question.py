@@ -181,6 +181,8 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
         return Kind.PERCENT
     if noun in MONEY_NOUNS:
         return Kind.MONEY
+    if noun in PERSON_NOUNS and noun in ORG_NOUNS:
+        return Kind.AGENT  # "which investor": a fund or a person
     if noun in PERSON_NOUNS:
         return Kind.PERSON
     if noun in ORG_NOUNS:

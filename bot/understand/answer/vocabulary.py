@@ -96,6 +96,8 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "border frontier",
     "expect anticipate",
     "depend rely",
+    "pick choose select",
+    "deserve warrant merit justify",
     "app application",
     "industry market sector",
     "help aid assist",
