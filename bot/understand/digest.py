@@ -53,7 +53,10 @@ def plural(noun: str) -> str:
 
 def slot_label(key: str, stored: str) -> str:
     """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
-    noun = plural(key.split(":", 2)[-1].replace("_", " "))
+    parts = key.split(":")  # s:q:NOUN or s:q:NOUN:UNIT ("s:q:cost:$", "s:q:%:%" for a bare percentage)
+    noun = "percentage" if parts[2:3] == ["%"] else plural(parts[2].replace("_", " ")) if len(parts) > 2 else key
+    if len(parts) > 3 and parts[2] != "%":
+        noun += f" ({parts[3]})"
     context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()]
     return f"{noun} ({', '.join(context[:2])})" if context else noun
 
