@@ -210,6 +210,11 @@ def _upcoming_day(ref: DateRef, text: str, published: date, ahead: bool, today: 
     return first if first and first > today else ""
 
 
+def reported_done(found: Sequence[Update]) -> set[str]:
+    """Sentences a later update changed (an expectation reported done or failed): not "scheduled next"."""
+    return {u.previous.sentence for u in found if u.kind == "changed" and u.previous is not None}
+
+
 def scheduled(sentences: Sequence[StorySentence], limit: int = SCHEDULED,
               read: Reader = Annotated.from_json, done: Collection[str] = ()) -> list[Scheduled]:
     """What is scheduled next: sentences naming a day after the story's newest article (a weekday is
@@ -255,8 +260,7 @@ def build_brief(store: Store, story: Story, latest: int = LATEST) -> Post:
     named = actors(sentences)
     lines += ["- " + ", ".join(f"{name} ({n})" for name, n in named)] if named else ["- none named yet"]
     lines.append("Scheduled next:")
-    done = {u.previous.sentence for u in found if u.kind == "changed" and u.previous is not None}
-    upcoming = scheduled(sentences, done=done)
+    upcoming = scheduled(sentences, done=reported_done(found))
     lines += [f"- {x.day}: {x.sentence.text} ({cite(citation_of(x.sentence))})" for x in upcoming] \
         or ["- nothing dated after the latest article"]
     lines.append(f"Last {latest} developments:")
