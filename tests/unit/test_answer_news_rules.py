@@ -10,7 +10,8 @@ import pytest
 
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
-from bot.understand.answer.retrieve import spelled_out
+from bot.understand.answer.retrieve import retrieve, spelled_out
+from bot.understand.answer.score import rank
 from bot.understand.language.annotate import annotate_sentences
 from tests.support.memory_search import MemorySearch
 from tests.unit.test_answer_candidates import MONDAY
@@ -154,3 +155,19 @@ def test_who_said_it_is_doing_something_is_the_one_doing_it() -> None:
                source="rail-desk.example", title="Signal failure", day="2025-05-20", article=36)
     got = answer_question("Which office is investigating the signal failure?", search, [])
     assert got.answer == "Rail Accident Office"
+
+
+def test_which_noun_offers_a_name_built_on_that_noun() -> None:
+    search = MemorySearch()
+    search.add("Thieves broke into the Ostvik Museum of Maritime History overnight and took two paintings.",
+               source="crime-desk.example", title="Museum raid", day="2025-09-01", article=37)
+    q = analyse("Which museum did the thieves break into?")
+    from_sentence = [s.candidate.text for s in rank(q, retrieve(q, search, None))]
+    assert "Ostvik Museum of Maritime History" in " | ".join(from_sentence)
+
+
+def test_caught_and_detained_are_one_relation() -> None:
+    search = MemorySearch()
+    search.add("The two suspects were detained on Friday at a flat in Lowmere, a market town, police said.",
+               source="crime-desk.example", title="Arrests", day="2025-09-03", article=38)
+    assert answer_question("In which town were the suspects caught?", search, []).answer == "Lowmere"

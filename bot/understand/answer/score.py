@@ -211,6 +211,9 @@ def _gap_candidates(q: Question, a: Annotated) -> list[tuple[Candidate, float]]:
 def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
     out: list[tuple[Candidate, float]] = []
     if q.focus:
+        for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History"
+            if any(related(t.lemma.lower(), q.focus) for t in a.tokens[ent.start + 1:ent.end]):
+                out.append((Candidate(ent.start, ent.end, ent.text, ent.end - 1, 1.0), 0.0))
         for t in a.tokens:
             if not related(t.lemma.lower(), q.focus):
                 continue

@@ -57,7 +57,8 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "sign signatory",
     "criticise criticize condemn slam blast attack rebuke",
     "resign quit step",
-    "arrest detain custody",
+    "arrest detain custody catch capture apprehend",
+    "steal theft thief rob robbery burgle burglary heist loot",
     "convict guilty conviction",
     "acquit acquittal",
     "accuse allege allegation accusation",
@@ -200,7 +201,8 @@ PERSON_NOUNS = frozenset("""
     representative governor mayor commander general adviser advisor aide employee worker engineer
     scientist doctor victim survivor passenger customer candidate politician ambassador king queen
     prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
-    son daughter wife husband brother sister child children friend cabinet
+    son daughter wife husband brother sister child children friend cabinet detective inspector sergeant
+    constable curator guard thief suspect driver firefighter nurse teacher student farmer deputy
 """.split())
 ORG_NOUNS = frozenset("""
     company firm organisation organization agency body group outlet newspaper paper channel network
