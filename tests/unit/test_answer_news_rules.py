@@ -11,7 +11,7 @@ import pytest
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
 from bot.understand.answer.retrieve import retrieve, spelled_out
-from bot.understand.answer.score import rank
+from bot.understand.answer.score import accepted, rank
 from bot.understand.language.annotate import annotate_sentences
 from tests.support.memory_search import MemorySearch
 from tests.unit.test_answer_candidates import MONDAY
@@ -171,3 +171,12 @@ def test_caught_and_detained_are_one_relation() -> None:
     search.add("The two suspects were detained on Friday at a flat in Lowmere, a market town, police said.",
                source="crime-desk.example", title="Arrests", day="2025-09-03", article=38)
     assert answer_question("In which town were the suspects caught?", search, []).answer == "Lowmere"
+
+
+def test_the_subject_of_two_joined_verbs_does_both() -> None:
+    search = MemorySearch()
+    search.add("Lena Marsh was named interim chief and will run the clinic until a new board is chosen.",
+               source="health-desk.example", title="Clinic chief", day="2025-09-05", article=39)
+    q = analyse("Who will run the clinic?")
+    best = rank(q, retrieve(q, search, None))[0]
+    assert best.candidate.text == "Lena Marsh" and accepted(q, best)

@@ -134,9 +134,14 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
     h = cand.head
     seen = 0
+    # "X was named acting director and will run the museum": X is the subject of "run" too
+    shared = {a.tokens[r].head for r in rel if a.tokens[r].dep == "conj" and a.tokens[r].pos in ("VERB", "AUX")
+              and not any(c.dep in _SUBJ | {"nsubjpass"} for c in a.children(r))}
     while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
         t = a.tokens[h]
         head = a.tokens[t.head]
+        if t.head in shared and t.dep in _SUBJ | {"nsubjpass"}:
+            return "subj"
         if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
             return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
         if t.head in rel or (head.dep == "agent" and head.head in rel):
