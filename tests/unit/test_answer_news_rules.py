@@ -180,3 +180,10 @@ def test_the_subject_of_two_joined_verbs_does_both() -> None:
     q = analyse("Who will run the clinic?")
     best = rank(q, retrieve(q, search, None))[0]
     assert best.candidate.text == "Lena Marsh" and accepted(q, best)
+
+
+def test_which_newspaper_offers_the_name_right_after_the_noun() -> None:
+    search = MemorySearch()
+    search.add("The harbour master, Ilse Brand, told the regional daily Nordposten that the quay would reopen soon.",
+               source="coast-desk.example", title="Quay", day="2025-06-02", article=40)
+    assert answer_question("Which newspaper did Brand speak to?", search, []).answer == "Nordposten"

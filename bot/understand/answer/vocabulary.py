@@ -97,6 +97,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "border frontier",
     "expect anticipate",
     "depend rely",
+    "newspaper paper daily tabloid",
     "pick choose select",
     "deserve warrant merit justify",
     "app application",
