@@ -187,3 +187,11 @@ def test_which_newspaper_offers_the_name_right_after_the_noun() -> None:
     search.add("The harbour master, Ilse Brand, told the regional daily Nordposten that the quay would reopen soon.",
                source="coast-desk.example", title="Quay", day="2025-06-02", article=40)
     assert answer_question("Which newspaper did Brand speak to?", search, []).answer == "Nordposten"
+
+
+def test_a_phrasal_verb_in_the_question_matches_the_single_verb_of_the_text() -> None:
+    search = MemorySearch()
+    search.add("Detective Sergeant Rhea Moss, who is leading the inquiry, appealed for witnesses.",
+               source="crime-desk.example", title="Appeal", day="2025-06-03", article=41)
+    assert analyse("Which detective is in charge of the inquiry?").relation == "lead"
+    assert "Rhea Moss" in (answer_question("Which detective is in charge of the inquiry?", search, []).answer or "")
