@@ -195,3 +195,10 @@ def test_a_phrasal_verb_in_the_question_matches_the_single_verb_of_the_text() ->
                source="crime-desk.example", title="Appeal", day="2025-06-03", article=41)
     assert analyse("Which detective is in charge of the inquiry?").relation == "lead"
     assert "Rhea Moss" in (answer_question("Which detective is in charge of the inquiry?", search, []).answer or "")
+
+
+def test_how_much_was_offered_may_be_a_percentage() -> None:
+    search = MemorySearch()
+    search.add("The operator said it had offered 6 percent and called the stoppage unnecessary.",
+               source="rail-desk.example", title="Pay offer", day="2025-06-04", article=42)
+    assert answer_question("How much did the operator offer?", search, []).answer == "6 percent"

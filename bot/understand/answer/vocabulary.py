@@ -215,6 +215,7 @@ PLACE_NOUNS = frozenset("""
     place city country town region area state province capital location site village port
     venue where spot district county island river lake sea mountain street road valley border coast
     constituency ward neighbourhood neighborhood suburb municipality territory airport hospital prison
+    hall headquarters premises
 """.split())
 TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
