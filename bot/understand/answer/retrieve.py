@@ -18,7 +18,15 @@ from typing import Protocol, runtime_checkable
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
 from bot.understand.answer.question import Anchor, DateWant, Kind, Question
-from bot.understand.answer.vocabulary import ORG_NOUNS, PERSON_NOUNS, PLACE_NOUNS, derivations, related, shares_stem
+from bot.understand.answer.vocabulary import (
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    derivations,
+    related,
+    shares_stem,
+    synonyms,
+)
 from bot.understand.language.annotation import Annotated
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -50,8 +58,11 @@ def query_terms(q: Question) -> tuple[str, str]:
     """The plain query (the question's words and lemmas) and the widened one (derivations, synonyms)."""
     plain = [x for a in q.anchors for x in (a.text, a.lemma)]
     # the store's stemmer already finds "mediators" for "mediate"; only words of another stem widen it
-    wide = [d for a in q.anchors if not a.proper for d in sorted(derivations(a.lemma))
-            if d[:5] != a.lemma[:5]][:W.WIDE_TERMS]
+    # listed synonyms first (real words), then suffix derivations (some are not words: "nextal")
+    words = [a.lemma for a in q.anchors if not a.proper]
+    pairs = [(w, d) for w in words for d in sorted(synonyms(w))] + \
+        [(w, d) for w in words for d in sorted(derivations(w) - synonyms(w))]
+    wide = list(dict.fromkeys(d for w, d in pairs if not d.startswith(w[:5])))[:W.WIDE_TERMS]
     if q.focus:
         plain.append(q.focus)
     return " ".join(dict.fromkeys(plain)), " ".join(dict.fromkeys(wide))

@@ -244,6 +244,11 @@ NOW_PHRASES = ("so far", "at the latest count", "to date", "at present", "most r
                "as it stands", "these days", "end up", "ended up", "in the end")
 
 
+def synonyms(lemma: str) -> frozenset[str]:
+    """The words listed with `lemma` in a group of words news copy uses interchangeably."""
+    return _GROUP_OF.get(lemma.lower(), frozenset())
+
+
 @functools.cache
 def derivations(lemma: str) -> frozenset[str]:
     """Words derived from `lemma` or it from them by a common English suffix, plus its synonym group."""
