@@ -10,7 +10,7 @@ import pytest
 
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
-from bot.understand.answer.retrieve import retrieve, spelled_out
+from bot.understand.answer.retrieve import query_terms, retrieve, spelled_out
 from bot.understand.answer.score import accepted, rank
 from bot.understand.language.annotate import annotate_sentences
 from tests.support.memory_search import MemorySearch
@@ -202,3 +202,8 @@ def test_how_much_was_offered_may_be_a_percentage() -> None:
     search.add("The operator said it had offered 6 percent and called the stoppage unnecessary.",
                source="rail-desk.example", title="Pay offer", day="2025-06-04", article=42)
     assert answer_question("How much did the operator offer?", search, []).answer == "6 percent"
+
+
+def test_the_widened_query_holds_synonyms_not_made_up_words() -> None:
+    _, wide = query_terms(analyse("When is the next round of talks?"))
+    assert "meeting" in wide.split() and not any(w.startswith("next") for w in wide.split())
