@@ -246,8 +246,12 @@ class FeedLeases:
         waiting = select(func.count()).select_from(counted).where(waiting_in(counted)).scalar_subquery()
         smaller = func.least if is_shared(self.engine) else func.min  # SQLite's two-argument min()
         take = smaller(max(1, limit), (waiting + (share - 1)) // share)  # a share rounded up: >= 1 when any is due
+        # among feeds due alike, a hash of the URL orders them: the feeds of one host (next to each
+        # other by URL) spread over the batches, where the fetcher's two requests a host would
+        # otherwise hold a whole batch up
+        spread = func.md5(pick.c.url) if is_shared(self.engine) else pick.c.url
         chosen = (select(pick.c.url).where(waiting_in(pick))
-                  .order_by(pick.c.next_poll.nulls_first(), pick.c.url).limit(take)
+                  .order_by(pick.c.next_poll.nulls_first(), spread, pick.c.url).limit(take)
                   .with_for_update(skip_locked=True))
         claim = (update(feeds).where(feeds.c.url.in_(chosen))
                  .values(lease_owner=self.owner, lease_until=moment + self.lease).returning(*feeds.c))
