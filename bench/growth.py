@@ -15,8 +15,9 @@ pool and loading what update finding and answering load once), then the next 200
 the process pool, dedupe, filing, update finding) are timed per article; then every question of
 the eval set is asked twice (after one warm-up question) and the p50/p95 of the 172 timings printed.
 
-Measured here: 1k and 10k. 100k was not reached: on the shared 2-core machine the store grew at
-3-4 articles/s while other work ran (about 7 hours for 100k); the build resumes where it stopped.
+Measured here (load average 3.3-3.5 on 2 cores): ingest 58 / 59 / 61 ms an article at 1k / 10k / 100k
+stored (24-26 ms of the main process's CPU), `ask` p95 52 / 195 / 331 ms. The 100k store took about an
+hour to grow (20-50 articles/s).
 
 usage: python -m bench.growth [SIZE ...]          build (or reuse) and measure each size (default 1000 10000 100000)
        python -m bench.growth --build-only SIZE   grow the store and snapshot it, measure nothing

@@ -38,7 +38,7 @@ from bot.store.cluster import is_shared
 from bot.store.db import single_run_lock
 from bot.store.runtime_repo import RuntimeRepo
 from bot.text import strip_controls
-from bot.understand.digest import build_digest
+from bot.understand.digest import build_digest, correction
 from bot.understand.language.model import ModelMissing
 
 log = logging.getLogger("bot")
@@ -203,6 +203,7 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
         return 0
     if not found:
         print("No updates yet.")
+    contexts = core.store.update_context(u.id for u in found if u.id is not None)
     current = None
     for update in found:
         if update.story != current:
@@ -215,6 +216,9 @@ def _updates(core: Core, story: str | None, since: str | None, as_json: bool) ->
             prev = update.previous.citation
             when = prev.published.date().isoformat() if prev.published else "undated"
             print(strip_controls(f"    was: {update.previous.value} ({prev.source}, {when})"))
+        corrected = correction(update, contexts.get(update.id or 0))
+        if corrected:
+            print(f"    {corrected} (the article was revised)")
     return 0
 
 

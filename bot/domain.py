@@ -118,12 +118,14 @@ class Update:
 @dataclass(frozen=True)
 class UpdateContext:
     """What a reader needs beside an update: its article and sentence, how many outlets carried
-    the article (itself included) and the slots (key, stored value) its sentence gives a value for."""
+    the article (itself included), the slots (key, stored value) its sentence gives a value for and,
+    when a revision of the article brought the sentence in place of one it dropped, that one's text."""
 
     article_id: int
     sentence_id: int | None
     outlets: int = 1
     slots: tuple[tuple[str, str], ...] = ()
+    corrects: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, text, update
+from sqlalchemy import delete, exists, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import TextClause
 
@@ -60,12 +60,14 @@ class FactIndexQueries:
             published = conn.execute(select(articles.c.published).where(articles.c.id == article_id)).scalar()
             if published is None:
                 return []
+            # driven by the publication-time index (the story's own list of articles grows without
+            # bound; the articles published after a new one are few), each probed for the story
+            of_story = exists().where(article_stories.c.article_id == articles.c.id,
+                                      article_stories.c.story_id == story)
             rows = conn.execute(
                 select(articles.c.id, articles.c.published)
-                .join(article_stories, article_stories.c.article_id == articles.c.id)
-                .where(article_stories.c.story_id == story, articles.c.id != article_id,
-                       or_(articles.c.published > published,
-                           and_(articles.c.published == published, articles.c.id > article_id)))
+                .where(articles.c.published >= published, articles.c.id != article_id, of_story,
+                       or_(articles.c.published > published, articles.c.id > article_id))
                 .order_by(articles.c.published, articles.c.id)).all()
         return [row.id for row in rows]
 

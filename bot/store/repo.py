@@ -57,6 +57,7 @@ def now_utc() -> datetime:
 
 _FTS_WORD = re.compile(r"[A-Za-z0-9]+")
 SEARCH_WINDOW = 20_000  # matching sentences ranked per search, newest first
+CORRECTION_OVERLAP = 0.5  # shared words that make a revised sentence the correction of one its revision dropped
 
 
 @dataclass(frozen=True)
@@ -336,9 +337,10 @@ class Store(FactIndexQueries):
             last_id = ids[-1]
 
     def story_sentences_by_article(self, story_id: str) -> list[tuple[int, list[StorySentence]]]:
-        """Each article filed under a story (oldest id first) with its sentences filed under it, in order."""
+        """Each article filed under a story (oldest id first) with its current sentences filed under it, in
+        order (not those a revision of the article dropped)."""
         query = (_sentence_query().join(sentence_stories, sentence_stories.c.sentence_id == sentences.c.id)
-                 .where(sentence_stories.c.story_id == story_id)
+                 .where(sentence_stories.c.story_id == story_id, sentences.c.retired.is_(False))
                  .order_by(sentences.c.article_id, sentences.c.position))
         grouped: dict[int, list[StorySentence]] = {}
         with self.engine.connect() as conn:
@@ -363,7 +365,8 @@ class Store(FactIndexQueries):
         """Sentences matching any word of `query`, best (BM25) first.
 
         `story` limits the search to one story's sentences; `before_article` to articles stored
-        before that one (what the story had said when it arrived). Ranking looks at the newest
+        before that one (what the story had said when it arrived). Sentences a revision of their
+        article dropped are not found: the correction supersedes them. Ranking looks at the newest
         `SEARCH_WINDOW` matching sentences, so a question costs the same on a store of any size.
         """
         # function words would match nearly every sentence and only slow the ranking down
@@ -380,6 +383,7 @@ class Store(FactIndexQueries):
         else:
             source = "to_tsquery('english', :match) q CROSS JOIN sentences s "
             where, score, key = ["s.tsv @@ q"], "ts_rank(s.tsv, q)", "s.id"
+        where.append("NOT s.retired")  # a sentence a revision of its article dropped is superseded
         if before_article is not None:
             where.append("s.article_id < :before")
             params["before"] = before_article
@@ -477,9 +481,12 @@ class Store(FactIndexQueries):
 
         `published_since`/`published_until` window by the article's publication time (the time it
         was found when the article has none), so a backfill of old articles is not today's news.
+        An update from a sentence that a revision of its article dropped is superseded and left out.
         """
         query = (select(updates, articles.c.url, articles.c.title, articles.c.source, articles.c.published)
-                 .join(articles, articles.c.id == updates.c.article_id))
+                 .join(articles, articles.c.id == updates.c.article_id)
+                 .outerjoin(sentences, sentences.c.id == updates.c.sentence_id)
+                 .where(or_(sentences.c.id.is_(None), sentences.c.retired.is_(False))))
         if story:
             query = query.where(updates.c.story_id == story)
         if since is not None:
@@ -517,9 +524,33 @@ class Store(FactIndexQueries):
                                   .where(story_facts.c.sentence_id.in_(sentence_ids),
                                          story_facts.c.key.like("s:%")).order_by(story_facts.c.id)):
                 slots.setdefault((f.story_id, f.sentence_id), []).append((f.key, f.value))
+            corrects = self._corrected(conn, sentence_ids)
         return {r.id: UpdateContext(r.article_id, r.sentence_id, 1 + int(copies.get(r.article_id, 0)),
-                                    tuple(slots.get((r.story_id, r.sentence_id), ())))
+                                    tuple(slots.get((r.story_id, r.sentence_id), ())),
+                                    corrects.get(r.sentence_id or 0, ""))
                 for r in rows}
+
+    def _corrected(self, conn: Connection, sentence_ids: Sequence[int]) -> dict[int, str]:
+        """For each of these sentences that a revision of its article brought in place of one it dropped,
+        the dropped sentence's text: the dropped sentence of the same article, stored before it, that
+        shares the most words with it (at least `CORRECTION_OVERLAP` of them)."""
+        if not sentence_ids:
+            return {}
+        mine = conn.execute(select(sentences.c.id, sentences.c.article_id, sentences.c.position, sentences.c.text)
+                            .where(sentences.c.id.in_(list(sentence_ids)))).all()
+        gone: dict[int, list[tuple[int, str]]] = {}
+        for row in conn.execute(select(sentences.c.article_id, sentences.c.position, sentences.c.text)
+                                .where(sentences.c.article_id.in_({r.article_id for r in mine}),
+                                       sentences.c.retired.is_(True))):
+            gone.setdefault(row.article_id, []).append((row.position, row.text))
+        found: dict[int, str] = {}
+        for r in mine:
+            own = set(words(r.text))
+            best = max(((_overlap(own, set(words(t))), t) for pos, t in gone.get(r.article_id, ()) if pos < r.position),
+                       default=(0.0, ""))
+            if best[0] >= CORRECTION_OVERLAP:
+                found[r.id] = best[1]
+        return found
 
     def article_outlets(self, article_ids: Iterable[int]) -> dict[int, set[str]]:
         """Each article's outlets by name: its own source and those of the copies merged into it
@@ -609,6 +640,11 @@ def _story_from_row(row: Row[Any]) -> Story:
                  terms=tuple(definition.get("terms", ())),
                  entities={k: tuple(v) for k, v in definition.get("entities", {}).items()},
                  exclude=tuple(definition.get("exclude", ())), defined_in=row.defined_in)
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Shared words as a share of all words of two sentences (Jaccard)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _sentence_query():  # type: ignore[no-untyped-def]

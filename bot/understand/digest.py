@@ -17,12 +17,14 @@ from datetime import datetime, timedelta
 
 from bot.domain import Citation, Post, Story, Update, UpdateContext
 from bot.store.repo import Store
+from bot.understand.prominence import prominences
 
 SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.changes)
 QUOTES = ('"', "“", "”")
 MAX_VALUE_CHARS = 40  # a figure longer than this is a phrase, not a value shown compactly
 MAX_JOINED = 3  # sentences joined at most to close a quote that the sentence splitter left open
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?(?: (?:thousand|million|billion))?%?")
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 LATE_GRACE = timedelta(hours=24)  # an article found in a window may be published this long before it
 
@@ -37,10 +39,24 @@ def cite(citation: Citation) -> str:
     return f"{citation.source or 'a source'}, {day(citation.published)}"
 
 
+def plural(noun: str) -> str:
+    """An English noun's regular plural: `hostage` -> `hostages`, `majority` -> `majorities`,
+    `box` -> `boxes`; a noun already ending in s stays."""
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    if noun.endswith(("x", "z", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
 def slot_label(key: str, stored: str) -> str:
     """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
-    noun = key.split(":", 2)[-1].replace("_", " ")
-    noun = noun if noun.endswith("s") else noun + "s"
+    parts = key.split(":")  # s:q:NOUN or s:q:NOUN:UNIT ("s:q:cost:$", "s:q:%:%" for a bare percentage)
+    noun = "percentage" if parts[2:3] == ["%"] else plural(parts[2].replace("_", " ")) if len(parts) > 2 else key
+    if len(parts) > 3 and parts[2] != "%":
+        noun += f" ({parts[3]})"
     context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()]
     return f"{noun} ({', '.join(context[:2])})" if context else noun
 
@@ -127,9 +143,20 @@ def whole_sentence(store: Store, update: Update, context: UpdateContext | None) 
     return whole_text(store, update.sentence, context.article_id, context.sentence_id)
 
 
+def correction(update: Update, context: UpdateContext | None) -> str:
+    """`corrected from 1.2 million` (or just `corrected`) when a revision of the update's article
+    brought its sentence in place of one it dropped; "" otherwise."""
+    if context is None or not context.corrects:
+        return ""
+    now = [f.group() for f in FIGURE.finditer(update.sentence)]
+    was = [f.group() for f in FIGURE.finditer(context.corrects) if f.group() not in now]
+    return f"corrected from {was[0]}" if was else "corrected"
+
+
 def development_line(store: Store, update: Update, context: UpdateContext | None) -> str:
-    """One development as a line: the compact change or the whole sentence, its outlet and date,
-    and how many other outlets carried the same article."""
+    """One development as a line: the compact change or the whole sentence, its outlet and date (and
+    `corrected` when a revision of its article corrected it), and how many other outlets carried the
+    same article."""
     line = change_line(update, context)
     if line is None:
         line = f"{whole_sentence(store, update, context)} ({cite(update.citation)})"
@@ -137,6 +164,9 @@ def development_line(store: Store, update: Update, context: UpdateContext | None
         if update.kind == "changed" and prev is not None:  # the earlier source, never its whole sentence
             was = f"was {prev.value}, " if short_value(prev.value) else "earlier: "
             line = line[:-1] + f"; {was}{cite(prev.citation)})"
+    corrected = correction(update, context)
+    if corrected:
+        line = line[:-1] + f"; {corrected})"
     others = context.outlets - 1 if context else 0
     if others > 0:
         line += f"; also reported by {others} outlet{'s' if others > 1 else ''}"
@@ -151,21 +181,28 @@ def update_line(update: Update) -> str:
     return update.sentence
 
 
-def salient_first(found: Sequence[Update]) -> list[Update]:
-    """Updates most salient first; ties go to the newer article."""
+def salient_first(found: Sequence[Update], rank: Mapping[int, float] | None = None) -> list[Update]:
+    """Updates most salient first (by `rank`, an update id's prominence, when given: see
+    `bot.understand.prominence`); ties go to the newer article."""
     def key(u: Update) -> tuple[float, float]:
         published = u.citation.published.timestamp() if u.citation.published else 0.0
-        return (-u.salience, -published)
+        score = rank.get(u.id or 0, u.salience) if rank is not None else u.salience
+        return (-score, -published)
     return sorted(found, key=key)
 
 
 def story_reply(store: Store, story: Story, found: Sequence[Update], top: int,
                 contexts: Mapping[int, UpdateContext], page_url: str | None = None) -> tuple[str, Post]:
     """A story's headline line for the parent post and its threaded reply of developments (ending with a
-    link to the story's page when there is one)."""
-    ranked = salient_first(found)
+    link to the story's page when there is one). The headline and the developments shown are the most
+    prominent: salience, then a named speaker, a decision, a later date lead; background and a vague
+    figure restated trail (`bot.understand.prominence`)."""
+    ranked = salient_first(found, prominences(store, found, contexts, top))
     lead = ranked[0]
-    headline = f"{story.title}: {whole_sentence(store, lead, contexts.get(lead.id or 0))} ({cite(lead.citation)})"
+    lead_context = contexts.get(lead.id or 0)
+    corrected = correction(lead, lead_context)
+    headline = (f"{story.title}: {whole_sentence(store, lead, lead_context)} ({cite(lead.citation)}"
+                + (f"; {corrected})" if corrected else ")"))
     best = ranked[:top]
     best.sort(key=lambda u: (u.citation.published.timestamp() if u.citation.published else 0.0, u.id or 0))
     lines = [f"[{i}] {development_line(store, u, contexts.get(u.id or 0))}" for i, u in enumerate(best, 1)]

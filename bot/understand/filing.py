@@ -2,7 +2,9 @@
 
 Each story's terms, entity names and aliases become token patterns. A sentence belongs to a story
 when it mentions one of its key terms or names (and none of its exclusions); an article belongs
-to a story when enough of its sentences do, with a score that says how strongly.
+to a story when enough of its sentences do, with a score that says how strongly. A sentence that
+names another tracked story (one of its names, or three of its terms) and none of the terms of the
+stories its article belongs to is filed under that other story, not its article's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.domain import Story
 
 MIN_STORY_SENTENCES = 2
 MIN_STORY_SHARE = 0.25
+MIN_STRAY_PATTERNS = 3  # distinct patterns of another story a sentence needs when it names none of its names
 
 
 _TERM_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # a Unicode word: letters and digits of any script
@@ -41,6 +44,14 @@ def _compile(phrase: str) -> re.Pattern[str]:
     tail = r"\w*" if prefix else (r"(?:s|es|'s|’s)?" if latin else "")
     head = _ARABIC_PREFIX if _ARABIC.search(phrase) else ""
     return re.compile(r"(?<!\w)" + head + r"[\W_]+".join(tokens) + tail + r"(?!\w)", re.IGNORECASE)
+
+
+def name_like(phrase: str) -> bool:
+    """Whether a story term reads as a name rather than a common word: written with a capital letter
+    (`Khan Younis`, `Rafah`) or of several words (`ground operation`); a lone lower-case or uncased
+    word (`sheltering`, `deal`) is too common to pull a sentence away from its article's story."""
+    words = term_words(phrase.rstrip("*"))
+    return len(words) > 1 or any(ch.isupper() for ch in phrase)
 
 
 def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
@@ -71,6 +82,11 @@ class StoryTracker:
         self._any = {sid: _any_of(patterns) for sid, patterns in self._patterns.items()}
         self._excludes = {s.id: _any_of([_compile(p) for p in s.exclude if term_words(p.rstrip("*"))])
                           for s in self._stories}
+        self._names = {  # the patterns of each story that name something (see `name_like`)
+            s.id: [_compile(p) for p in (*s.terms, *s.entities, *(a for al in s.entities.values() for a in al))
+                   if term_words(p.rstrip("*")) and (name_like(p) or p not in s.terms)]
+            for s in self._stories
+        }
 
     @property
     def stories(self) -> list[Story]:
@@ -99,7 +115,7 @@ class StoryTracker:
         """
         per_sentence = [self.sentence_hits(s) for s in sentences]
         title_hits = self.sentence_hits(title) if title else {}
-        matches = []
+        matches: list[StoryMatch] = []
         for story in self._stories:
             marked = [i for i, hits in enumerate(per_sentence) if story.id in hits]
             if not marked:
@@ -116,4 +132,28 @@ class StoryTracker:
                     chosen.add(i)
             score = round(min(1.0, share) * 0.6 + min(1.0, strength / 20) * 0.4, 3)
             matches.append(StoryMatch(story.id, score, tuple(sorted(chosen))))
-        return sorted(matches, key=lambda m: -m.score)
+        matches.sort(key=lambda m: -m.score)
+        return matches + self._strays(sentences, per_sentence, matches)
+
+    def _strays(self, sentences: Sequence[str], per_sentence: Sequence[dict[str, int]],
+                matches: Sequence[StoryMatch]) -> list[StoryMatch]:
+        """Sentences that name another tracked story and none of the terms of the stories the article
+        belongs to, as matches of that other story (after the article's own, weakest first).
+
+        "withdrew its 98th Division from Khan Younis" in an article on the hostage talks belongs to
+        the story whose terms name Khan Younis; a sentence that only shares a common word with
+        another story (`sheltering`) stays with its article's story.
+        """
+        owned = {m.story for m in matches}
+        if not owned:
+            return []
+        stray: dict[str, list[int]] = {}
+        for i, hits in enumerate(per_sentence):
+            if set(hits) & owned:
+                continue
+            for story_id, n in hits.items():
+                if n >= MIN_STRAY_PATTERNS or any(p.search(sentences[i]) for p in self._names[story_id]):
+                    stray.setdefault(story_id, []).append(i)
+        found = [StoryMatch(sid, round(len(marked) / max(1, len(sentences)) * 0.6, 3), tuple(marked))
+                 for sid, marked in stray.items()]
+        return sorted(found, key=lambda m: -m.score)

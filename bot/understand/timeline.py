@@ -24,6 +24,7 @@ from bot.understand.digest import (
     whole_sentence,
     window_updates,
 )
+from bot.understand.prominence import prominences
 from bot.understand.timeline_types import (
     DayCount,
     Salient,
@@ -92,9 +93,11 @@ def step_series(store: Store, story: str, found: Sequence[Update], since: dateti
 
 
 def salient_marks(store: Store, found: Sequence[Update], top: int = SALIENT) -> tuple[Salient, ...]:
-    """The `top` most salient dated developments (ties to the newer), each with its whole sentence."""
-    ranked = [u for u in salient_first(found) if u.citation.published is not None][:top]
-    contexts = store.update_context(u.id for u in ranked if u.id is not None)
+    """The `top` most salient dated developments, ranked as the digest ranks them (ties to the newer),
+    each with its whole sentence."""
+    dated = [u for u in found if u.citation.published is not None]
+    contexts = store.update_context(u.id for u in dated if u.id is not None)
+    ranked = salient_first(dated, prominences(store, dated, contexts, top))[:top]
     return tuple(Salient(i, _utc(u.citation.published), whole_sentence(store, u, contexts.get(u.id or 0)),  # type: ignore[arg-type]
                          u.citation.source or "", u.salience) for i, u in enumerate(ranked, 1))
 

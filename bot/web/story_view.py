@@ -23,7 +23,15 @@ from bot.redact import redact_text, redact_url
 from bot.store.questions import AskedQuestion, QuestionLog
 from bot.store.repo import SourceHealth, Store, StorySummary
 from bot.store.story_pages import latest_update_id, story_origins, story_version
-from bot.understand.brief import Reader, actors, by_publication, citation_of, scheduled, story_sentences
+from bot.understand.brief import (
+    Reader,
+    actors,
+    by_publication,
+    citation_of,
+    reported_done,
+    scheduled,
+    story_sentences,
+)
 from bot.understand.digest import counted_change, short_value, whole_sentence
 from bot.understand.language.annotation import Annotated
 
@@ -256,7 +264,8 @@ def story_core(store: Store, story: Story, page: int = 1, page_size: int = PAGE_
     figures = [c for c in (change_of(u, contexts.get(u.id or 0)) for u in changed) if c is not None and c.label]
     numbers = key_numbers(found, contexts)
     sentences = story_sentences(store, story.id)
-    upcoming = [(x.day, x.sentence.text, Source.of(citation_of(x.sentence))) for x in scheduled(sentences, read=read)]
+    upcoming = [(x.day, x.sentence.text, Source.of(citation_of(x.sentence)))
+                for x in scheduled(sentences, read=read, done=reported_done(found))]
     latest = development(store, ordered[0], contexts.get(ordered[0].id or 0)) if ordered else None
     newest = max((s.published for s in sentences if s.published), default=None)
     return StoryPage(

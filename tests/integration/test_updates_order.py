@@ -90,7 +90,8 @@ def test_a_revised_articles_superseded_fact_leaves_the_digest(env: dict[str, str
         assert digest is not None
         text = "\n".join(line for reply in digest.replies for line in reply.lines)
         assert "-> 133 (news.test" in text  # the change, compactly
-        assert "134" not in text
+        assert "134" not in text.replace("corrected from 134)", "")  # the superseded figure is no fact of its own
+        assert text.count("corrected from 134)") == 1  # the correction says what it corrected, once
     finally:
         core.close()
 

@@ -10,7 +10,8 @@ import pytest
 
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
-from bot.understand.answer.retrieve import spelled_out
+from bot.understand.answer.retrieve import retrieve, spelled_out
+from bot.understand.answer.score import accepted, rank
 from bot.understand.language.annotate import annotate_sentences
 from tests.support.memory_search import MemorySearch
 from tests.unit.test_answer_candidates import MONDAY
@@ -104,3 +105,85 @@ def test_when_something_is_expected_is_answered_from_a_sentence_looking_ahead(fe
 def test_an_ordinal_of_the_counted_noun_answers_how_many(ferry: MemorySearch) -> None:
     got = answer_question("How many visits to the wreck have the inspectors made?", ferry, [])
     assert got.answer == "fourth visit"
+
+
+def test_what_majority_asks_for_a_number() -> None:
+    search = MemorySearch()
+    search.add("The final count gave the governing alliance a majority of 38 in the regional assembly.",
+               source="vote-desk.example", title="Assembly result", day="2025-06-09", article=31)
+    q = analyse("What's the size of the alliance's majority?")
+    assert (q.kind, q.focus) == (Kind.COUNT, "majority")
+    assert answer_question("What's the size of the alliance's majority?", search, []).answer == "38"
+
+
+def test_who_is_scheduled_to_do_something_is_its_doer() -> None:
+    search = MemorySearch()
+    search.add("Chief inspector Mara Holt is due to travel to the harbour next week to press for repairs.",
+               source="coast-desk.example", title="Inspector to visit", day="2025-04-03", article=32)
+    question = "Which inspector was scheduled to visit the harbour to push for repairs?"
+    assert analyse(question).role == "subj"
+    assert answer_question(question, search, []).answer == "Mara Holt"
+
+
+def test_people_a_disaster_killed_are_its_death_toll() -> None:
+    search = MemorySearch()
+    search.add("The governor declared an emergency after the landslide killed at least 23 people in the valley.",
+               source="hill-desk.example", title="Landslide", day="2025-03-11", article=33)
+    got = answer_question("What was the death toll when the governor declared an emergency?", search, [])
+    assert got.answer == "at least 23 people"
+
+
+def test_a_question_in_other_common_words_finds_the_sentence() -> None:
+    search = MemorySearch()
+    search.add("Some 8,000 commuters rely on the ferry link every day.",
+               source="coast-desk.example", title="Ferry link", day="2025-04-04", article=34)
+    assert answer_question("How many commuters depend on the ferry link?", search, []).answer == "Some 8,000 commuters"
+
+
+def test_two_reasons_given_together_are_answered_one_at_a_time() -> None:
+    search = MemorySearch()
+    search.add("The regulator said the fine was deserved because the bank ignored repeated warnings, and because "
+               "it misled customers about the fees.",
+               source="money-desk.example", title="Bank fined", day="2025-02-14", article=35)
+    got = answer_question("Why did the regulator think the fine was warranted?", search, [])
+    assert got.answer == "the bank ignored repeated warnings"
+
+
+def test_who_said_it_is_doing_something_is_the_one_doing_it() -> None:
+    search = MemorySearch()
+    search.add("The Rail Accident Office (RAO) says it is opening an investigation into the signal failure.",
+               source="rail-desk.example", title="Signal failure", day="2025-05-20", article=36)
+    got = answer_question("Which office is investigating the signal failure?", search, [])
+    assert got.answer == "Rail Accident Office"
+
+
+def test_which_noun_offers_a_name_built_on_that_noun() -> None:
+    search = MemorySearch()
+    search.add("Thieves broke into the Ostvik Museum of Maritime History overnight and took two paintings.",
+               source="crime-desk.example", title="Museum raid", day="2025-09-01", article=37)
+    q = analyse("Which museum did the thieves break into?")
+    from_sentence = [s.candidate.text for s in rank(q, retrieve(q, search, None))]
+    assert "Ostvik Museum of Maritime History" in " | ".join(from_sentence)
+
+
+def test_caught_and_detained_are_one_relation() -> None:
+    search = MemorySearch()
+    search.add("The two suspects were detained on Friday at a flat in Lowmere, a market town, police said.",
+               source="crime-desk.example", title="Arrests", day="2025-09-03", article=38)
+    assert answer_question("In which town were the suspects caught?", search, []).answer == "Lowmere"
+
+
+def test_the_subject_of_two_joined_verbs_does_both() -> None:
+    search = MemorySearch()
+    search.add("Lena Marsh was named interim chief and will run the clinic until a new board is chosen.",
+               source="health-desk.example", title="Clinic chief", day="2025-09-05", article=39)
+    q = analyse("Who will run the clinic?")
+    best = rank(q, retrieve(q, search, None))[0]
+    assert best.candidate.text == "Lena Marsh" and accepted(q, best)
+
+
+def test_which_newspaper_offers_the_name_right_after_the_noun() -> None:
+    search = MemorySearch()
+    search.add("The harbour master, Ilse Brand, told the regional daily Nordposten that the quay would reopen soon.",
+               source="coast-desk.example", title="Quay", day="2025-06-02", article=40)
+    assert answer_question("Which newspaper did Brand speak to?", search, []).answer == "Nordposten"

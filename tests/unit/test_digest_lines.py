@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain import Citation, PreviousValue, RawArticle, Update, UpdateContext
 from bot.runtime.core import Core
-from bot.understand.digest import build_digest, change_line, development_line, open_quote, whole_text
+from bot.understand.digest import build_digest, change_line, development_line, open_quote, slot_label, whole_text
 
 APR10 = datetime(2024, 4, 10, 9, tzinfo=UTC)
 MAR30 = datetime(2024, 3, 30, 9, tzinfo=UTC)
@@ -68,3 +68,11 @@ def test_a_sentence_counting_a_noun_twice_changes_the_nearer_figure() -> None:
     update = changed("136")  # "40 of the 130 hostages" after "the remaining 136 hostages"
     context = UpdateContext(1, 2, 1, (("s:q:hostage", "40\t40\tl:release"), ("s:q:hostage", "130\t130\tl:hold")))
     assert change_line(update, context) == "hostages (hold): 136 -> 130 (Reuters, 10 Apr; was 136, AP, 30 Mar)"
+
+
+def test_a_counted_noun_reads_in_its_plural() -> None:
+    assert slot_label("s:q:majority", "179\t179\tl:declare") == "majorities (declare)"
+    assert slot_label("s:q:hostage", "130\t130\tl:hold") == "hostages (hold)"
+    assert slot_label("s:q:%:%", "59.9\t59.9%\t") == "percentage"
+    assert slot_label("s:q:cost:$", "500000000\t$500 million\t") == "costs ($)"
+    assert slot_label("s:q:box", "3\t3\t") == "boxes" and slot_label("s:q:day", "3\t3\t") == "days"

@@ -30,6 +30,7 @@ from bot.settings import load_settings
 from bot.store.runtime_repo import post_from_json, post_to_json
 from bot.understand.brief import key_numbers
 from bot.understand.digest import salient_first, window_updates
+from bot.understand.prominence import prominences
 from bot.understand.timeline import quiet_sentence, timeline_data
 from bot.understand.timeline_types import TimelineData, alt_text, from_json, sparkline, to_json
 from tests.conftest import EVAL_ARTICLES, REPO
@@ -94,11 +95,13 @@ def test_a_changed_figure_is_a_step_series_of_its_values_and_outlets(loaded: Cor
 
 
 def test_the_three_marked_developments_are_the_digests_most_salient(loaded: Core, talks: TimelineData) -> None:
-    ranked = salient_first(window_updates(loaded.store, "hostage-talks", JAN, APR))[:3]
+    found = window_updates(loaded.store, "hostage-talks", JAN, APR)
+    contexts = loaded.store.update_context(u.id for u in found if u.id is not None)
+    ranked = salient_first(found, prominences(loaded.store, found, contexts))[:3]
     assert [s.rank for s in talks.salient] == [1, 2, 3]
     assert [(s.outlet, s.salience) for s in talks.salient] == [(u.citation.source, u.salience) for u in ranked]
     assert all(s.text.startswith(u.sentence.strip()[:60]) for s, u in zip(talks.salient, ranked, strict=True))
-    assert talks.salient[0].outlet == "newsmax.com" and "130 hostages" in talks.salient[0].text
+    assert any(s.outlet == "newsmax.com" and "130 hostages" in s.text for s in talks.salient)
 
 
 def test_a_quiet_window_is_quiet_and_says_when_the_story_last_moved(loaded: Core) -> None:
@@ -122,7 +125,7 @@ def test_the_words_say_what_the_chart_shows(talks: TimelineData) -> None:
     assert words.startswith(f"Timeline chart of Hostage-release talks, 1 Jan to 31 Mar 2024: {talks.total} "
                             f"developments ({new} new, {changed} changed)")
     assert "hostages (hold): 136 (project seed document, 11 Feb), then 130 (newsmax.com, 30 Mar)" in words
-    assert "Marker 1, 30 Mar, newsmax.com:" in words and "Marker 3," in words
+    assert "Marker 1, 11 Feb, project seed document:" in words and "Marker 3," in words
     line = sparkline(talks)
     bars = line[line.index("|") + 1:line.rindex("|")]
     assert line.startswith("1 Jan |") and f"({talks.total} developments, one mark per 2 days)" in line

@@ -51,6 +51,20 @@ def test_count_slots_name_the_noun_and_deaths_share_one_slot() -> None:
     assert comparable(toll[0], killed[0])
 
 
+def counts(text: str) -> list[tuple[str, str]]:
+    return [(s.key, s.value) for s in slots_of(annotate_sentences([text], DAY)[0]) if s.key.startswith("s:q:")]
+
+
+def test_a_toll_put_at_a_figure_and_people_said_to_have_died_are_one_death_count() -> None:
+    assert ("s:q:dead", "89") in counts("Officials now put the death toll from the fires at 89, the most in a century.")
+    assert counts("Officials say at least 97 people are confirmed to have died in the fires.") == [("s:q:dead", "97")]
+
+
+def test_a_number_of_a_noun_counts_that_noun() -> None:
+    assert counts("That would give the party a majority of 170.") == [("s:q:majority", "170")]
+    assert counts("The police said the number of missing people had fallen to 31.") == [("s:q:people", "31")]
+
+
 def test_counts_far_apart_are_different_quantities() -> None:
     a = slots_of(annotate_sentences(["Some 40 hostages would be released."], DAY)[0])[0]
     b = slots_of(annotate_sentences(["Some 1,300 hostages would be released."], DAY)[0])[0]

@@ -54,6 +54,9 @@ def _clean_span(a: Annotated, start: int, end: int) -> tuple[int, int]:
 def make(a: Annotated, start: int, end: int, head: int, fit: float, value: str = "", speaker: str = "",
          keep_article: bool = False) -> Candidate | None:
     """A candidate for tokens [start, end) with leading articles and trailing punctuation cut off."""
+    opened = [t.i for t in a.tokens[start:end] if t.text == "("]
+    if len(opened) > sum(t.text == ")" for t in a.tokens[start:end]) and opened[-1] > start:
+        end = opened[-1]  # "Transportation Safety Board of Canada (TSB": the name without a half-open bracket
     if not keep_article:
         start, end = _clean_span(a, start, end)
     else:

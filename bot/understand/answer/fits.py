@@ -288,7 +288,10 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
     if noun:
         if noun in ("people", "person") and q.focus not in TIME_UNITS:
             # "30 to 35 people" may be the hostages asked about, if the clause says so
-            lo, hi = a.subtree(a.tokens[cand.head].head)
+            verb = a.tokens[a.tokens[cand.head].head]
+            if verb.pos == "VERB" and related(verb.lemma.lower(), q.focus):
+                return W.FOCUS_FIT  # "killed at least 36 people" is the death toll
+            lo, hi = a.subtree(verb.i)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
     around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)

@@ -13,6 +13,7 @@ from enum import Enum
 
 from bot.understand.answer.vocabulary import (
     AMOUNT_NOUNS,
+    COUNT_NOUNS,
     DISTANCE_UNITS,
     DURATION_NOUNS,
     MONEY_NOUNS,
@@ -58,6 +59,7 @@ class Kind(Enum):
 NUMERIC = frozenset([Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.AGE, Kind.MEASURE])
 NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
 OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
+LOOKING_AHEAD_PASSIVES = frozenset("schedule expect suppose set slate plan mean poise due".split())
 TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
 WH = frozenset("who whom whose what which where when why how".split())
@@ -169,6 +171,8 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
         return Kind.DURATION  # "what prison term", "the most prison time"
     if noun in ("time", "hour", "moment"):
         return Kind.TIME
+    if noun in COUNT_NOUNS:
+        return Kind.COUNT  # "what majority did the poll give Labour": a number of seats
     if noun in AMOUNT_NOUNS:
         return Kind.PERCENT  # "what raise": a percentage or a sum (see score)
     if noun in TIME_NOUNS:
@@ -177,6 +181,8 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
         return Kind.PERCENT
     if noun in MONEY_NOUNS:
         return Kind.MONEY
+    if noun in PERSON_NOUNS and noun in ORG_NOUNS:
+        return Kind.AGENT  # "which investor": a fund or a person
     if noun in PERSON_NOUNS:
         return Kind.PERSON
     if noun in ORG_NOUNS:
@@ -240,8 +246,9 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
         after = toks[end + 1] if end + 1 < len(toks) else None
         if after is not None and after.i != rel.i and after.lower not in ("been", "being", "not", "n't"):
             return "obj"  # "who has Starmer made chancellor": a subject stands between
-        if nxt.lemma == "be" and rel.tag == "VBN":
-            return "obj"  # passive: "who was taken hostage"
+        if nxt.lemma == "be" and rel.tag == "VBN" and not (
+                rel.lemma.lower() in LOOKING_AHEAD_PASSIVES and any(c.dep == "xcomp" for c in a.children(rel.i))):
+            return "obj"  # passive: "who was taken hostage" (but "who was scheduled to visit" does the visiting)
         return "subj"
     if nxt is not None and nxt.i == rel.i:
         return "subj"
@@ -372,6 +379,7 @@ def analyse(text: str) -> Question:
         owner = nxt if nxt is not None and wh + 2 < len(toks) and toks[wh + 2].tag == "POS" else None
         if owner is not None:  # "Which company's update ...": the answer is the owner
             noun = owner
+        main = rel if rel is not None and rel.dep != "advcl" else None  # not "when X declared Y"'s verb
         if noun is not None:
             focus = noun.lemma.lower()
             if focus in ("kind", "type", "sort") :
@@ -380,14 +388,14 @@ def analyse(text: str) -> Question:
             kind = _kind_of_noun(focus, word, right_after=noun.i == wh + 1)
             if focus in DISTANCE_UNITS:
                 kind = Kind.MEASURE
-        elif rel is not None and rel.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
+        elif main and main.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
             kind = Kind.QUOTE
-        elif rel is not None and rel.lemma.lower() in MONEY_VERBS:
+        elif main and main.lemma.lower() in MONEY_VERBS:
             kind = Kind.MONEY  # "What did the outage cost the airline?", "What does the firm charge?"
         else:
             kind = Kind.PHRASE
             # "What is the latest reported number of hostages": a count in disguise
-            num = next((t for t in toks if t.lemma.lower() in ("number", "toll", "total", "count")), None)
+            num = next((t for t in toks if t.lemma.lower() in COUNT_NOUNS), None)
             if num is not None:
                 after = toks[num.i + 1] if num.i + 1 < len(toks) else None
                 of = _next_noun(a, num.i + 2, stop_at_verb=False) if after is not None and after.lower == "of" else None

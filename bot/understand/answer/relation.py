@@ -10,6 +10,7 @@ from bot.understand.answer.candidates import (
 from bot.understand.answer.question import LIGHT_VERBS, Kind, Question
 from bot.understand.answer.vocabulary import (
     PERSON_NOUNS,
+    SPEECH_VERBS,
     derivations,
     related,
 )
@@ -133,9 +134,14 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
     h = cand.head
     seen = 0
+    # "X was named acting director and will run the museum": X is the subject of "run" too
+    shared = {a.tokens[r].head for r in rel if a.tokens[r].dep == "conj" and a.tokens[r].pos in ("VERB", "AUX")
+              and not any(c.dep in _SUBJ | {"nsubjpass"} for c in a.children(r))}
     while seen < 3:  # climb through coordination and apposition: "A and B", "X, the head of Y"
         t = a.tokens[h]
         head = a.tokens[t.head]
+        if t.head in shared and t.dep in _SUBJ | {"nsubjpass"}:
+            return "subj"
         if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
             return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
         if t.head in rel or (head.dep == "agent" and head.head in rel):
@@ -151,12 +157,35 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
             seen += 1
             continue
         break
+    if _reports_own_doing(a, h, rel):
+        return "subj"
     if title_words(a, cand.start, cand.end) & rel:
         return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
     for r in rel:
         if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
             return "subj"
     return ""
+
+
+_PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "we"])
+
+
+def _reports_own_doing(a: Annotated, h: int, rel: set[int]) -> bool:
+    """The speaker of "X said it is opening an investigation" does what the reported clause says: the
+    clause's pronoun subject is the speaker (token h)."""
+    speaker = a.tokens[h]
+    if speaker.dep not in _SUBJ or a.tokens[speaker.head].lemma.lower() not in SPEECH_VERBS:
+        return False
+    for r in rel:
+        verb = a.tokens[r]
+        for _ in range(3):  # "opening an investigation": from the relation noun up to its verb
+            if verb.pos in ("VERB", "AUX") or verb.head == verb.i:
+                break
+            verb = a.tokens[verb.head]
+        if verb.dep == "ccomp" and verb.head == speaker.head and any(
+                c.dep in _SUBJ and c.lower in _PRONOUN_SUBJECTS for c in a.children(verb.i)):
+            return True
+    return False
 
 
 _ONCE = frozenset(["once", "formerly", "previously", "briefly", "initially", "originally"])

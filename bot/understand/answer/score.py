@@ -98,6 +98,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                        for i in title_words(a, c.start, c.end)):
                 out.append((c, title_focus(q, a, c)))
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, W.FIT_ORG_NOUN)]
+        if q.focus:  # "which newspaper": "the newspaper Il Corriere Alpino", tagged or not
+            out += [(c, 0.0) for c in named_beside_focus(q, a) if a.tokens[c.head].pos == "PROPN"]
     elif k is Kind.AGENT:
         bodies = entity_candidates(a, AGENT_LABELS)
         out += [(c, 0.0) for c in bodies]
@@ -208,25 +210,42 @@ def _gap_candidates(q: Question, a: Annotated) -> list[tuple[Candidate, float]]:
     return [(c, W.GAP_FIT) for c in object_phrases(a, verbs, 1.0)]
 
 
+def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
+    """The name beside the question's focus noun: "the ship Polar Prince", "Polar Prince, the ship",
+    "the newspaper Il Corriere Alpino"."""
+    out: list[Candidate] = []
+    for t in a.tokens:
+        if not related(t.lemma.lower(), q.focus):
+            continue
+        hi = t.i + 1  # "the business daily Finanzbote": a name right after the noun, however it was parsed
+        while hi < len(a.tokens) and a.tokens[hi].pos == "PROPN":
+            hi += 1
+        if hi > t.i + 1:
+            out.append(Candidate(t.i + 1, hi, a.span(t.i + 1, hi), hi - 1, 1.0))
+        for other in a.tokens:
+            if other.head == t.i and other.dep in ("appos", "compound") or t.head == other.i and t.dep in (
+                    "appos", "compound"):
+                ent = a.entity_at(other.i)
+                lo, hi = (ent.start, ent.end) if ent else noun_phrase(a, other.i, with_of=False)
+                if lo <= t.i < hi:
+                    continue
+                for c in a.children(other.i):  # "bidders, Corvane Rail and the Tessaly Group"
+                    if c.dep == "conj":
+                        hi = max(hi, a.subtree(c.i)[1])
+                out.append(Candidate(lo, hi, a.span(lo, hi), other.i, 1.0))
+    return out
+
+
 def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
     out: list[tuple[Candidate, float]] = []
     if q.focus:
+        for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History"
+            if any(related(t.lemma.lower(), q.focus) for t in a.tokens[ent.start + 1:ent.end]):
+                out.append((Candidate(ent.start, ent.end, ent.text, ent.end - 1, 1.0), 0.0))
+        out += [(c, 0.0) for c in named_beside_focus(q, a)]
         for t in a.tokens:
             if not related(t.lemma.lower(), q.focus):
                 continue
-            # "the ship Polar Prince" / "Polar Prince, the ship": the name beside the focus noun
-            for other in a.tokens:
-                if other.head == t.i and other.dep in ("appos", "compound") or t.head == other.i and t.dep in (
-                        "appos", "compound"):
-                    ent = a.entity_at(other.i)
-                    lo, hi = (ent.start, ent.end) if ent else noun_phrase(a, other.i, with_of=False)
-                    if lo <= t.i < hi:
-                        continue
-                    for c in a.children(other.i):  # "bidders, Corvane Rail and the Tessaly Group"
-                        if c.dep == "conj":
-                            hi = max(hi, a.subtree(c.i)[1])
-                    c = Candidate(lo, hi, a.span(lo, hi), other.i, 1.0)
-                    out.append((c, 0.0))
             # "three C-130 aircraft and three C-17 transport planes": the whole list the focus noun is in
             first = t
             while first.dep == "conj" and a.tokens[first.head].pos in ("NOUN", "PROPN"):

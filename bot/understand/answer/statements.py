@@ -96,6 +96,9 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
             if low == "because" and start < len(toks) and toks[t.i + 1].lower == "of":
                 hi = max(hi, max((a.subtree(c.i)[1] for c in a.children(t.i + 1)), default=start))
         lo = max(lo, start)
+        hi = next((j for j in range(lo + 1, hi) if toks[j].lower == "because"), hi)  # "because A, and because B"
+        while hi > lo + 1 and toks[hi - 1].lower in (",", ";", "and"):
+            hi -= 1
         fit = 1.0 if low in ("because", "due", "citing") else W.FIT_WEAK_REASON
         cand = make(a, lo, hi, lo, fit, keep_article=True)
         if cand:

@@ -20,7 +20,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "hostage captive",
     "meet meeting talk talks hold",
     "cost loss lose expense bill",
-    "say tell state add claim announce report",
+    "say tell state add claim announce report speak",
     "fire oust remove dismiss ouster dismissal firing sack",
     "hire appoint name",
     "sentence jail prison",
@@ -45,6 +45,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "people person",
     "end finish",
     "begin start launch",
+    "launch open initiate",
     "drive pilot steer",
     # common news relations, from general English usage
     "estimate reckon calculate put gauge",
@@ -56,7 +57,8 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "sign signatory",
     "criticise criticize condemn slam blast attack rebuke",
     "resign quit step",
-    "arrest detain custody",
+    "arrest detain custody catch capture apprehend",
+    "steal theft thief rob robbery burgle burglary heist loot",
     "convict guilty conviction",
     "acquit acquittal",
     "accuse allege allegation accusation",
@@ -94,6 +96,44 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "bomb bombing airstrike",
     "border frontier",
     "expect anticipate",
+    "depend rely",
+    "newspaper paper daily tabloid",
+    "pick choose select",
+    "deserve warrant merit justify",
+    "app application",
+    "industry market sector",
+    "help aid assist",
+    "negotiate negotiation talks bargain",
+    "venue location",
+    "ask request",
+    "want seek",
+    "increase raise hike boost",
+    "cut reduce lower slash trim",
+    "repair fix mend restore",
+    "complete finish",
+    "extinguish douse",
+    "cross span",
+    "offer bid",
+    "wage salary pay",
+    "strike stoppage",
+    "inspect inspection examine check",
+    "survey poll",
+    "candidate contender",
+    "hire nominate",
+    "ceasefire truce armistice",
+    "prisoner detainee inmate",
+    "exchange swap",
+    "withdraw withdrawal retreat pullout",
+    "invade invasion incursion",
+    "aid relief assistance",
+    "famine hunger starvation",
+    "refugee evacuee",
+    "fighter militant gunman",
+    "shelter refuge",
+    "fraud scam",
+    "schedule due slate",
+    "visit travel trip tour",
+    "push press urge lobby",
     "plan intend aim",
     "employ employee staff worker",
     "strike walkout",
@@ -162,7 +202,8 @@ PERSON_NOUNS = frozenset("""
     representative governor mayor commander general adviser advisor aide employee worker engineer
     scientist doctor victim survivor passenger customer candidate politician ambassador king queen
     prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
-    son daughter wife husband brother sister child children friend cabinet
+    son daughter wife husband brother sister child children friend cabinet detective inspector sergeant
+    constable curator guard thief suspect driver firefighter nurse teacher student farmer deputy
 """.split())
 ORG_NOUNS = frozenset("""
     company firm organisation organization agency body group outlet newspaper paper channel network
@@ -173,6 +214,7 @@ ORG_NOUNS = frozenset("""
 PLACE_NOUNS = frozenset("""
     place city country town region area state province capital location site village port
     venue where spot district county island river lake sea mountain street road valley border coast
+    constituency ward neighbourhood neighborhood suburb municipality territory airport hospital prison
 """.split())
 TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
@@ -183,6 +225,7 @@ MONEY_NOUNS = frozenset("""
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
+COUNT_NOUNS = frozenset("number toll total count tally majority".split())  # "what majority": a number
 DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
     square nautical

@@ -57,7 +57,11 @@ def _is_number(t: Tok) -> bool:
 
 def _date_number(a: Annotated, t: Tok) -> bool:
     """A number that belongs to a calendar date (a day of the month, a year), not a quantity."""
-    return t.ent.endswith(("-DATE", "-TIME")) and not _followed_by_time_unit(a, t.i)
+    if not t.ent.endswith(("-DATE", "-TIME")) or _followed_by_time_unit(a, t.i):
+        return False
+    ent = a.entity_at(t.i)
+    lone = ent is not None and ent.end - ent.start == 1 and t.text.isdigit() and len(t.text) < 4
+    return not (lone and t.ent.endswith("-DATE"))  # a lone "89" tagged a date ("put the toll at 89") counts
 
 
 def _followed_by_time_unit(a: Annotated, i: int) -> bool:

@@ -49,6 +49,7 @@ MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", 
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
+COUNT_WORDS = frozenset(["number", "count", "total", "tally", "figure"])  # "the number of X" counts X
 PLACE_LABELS = ("-GPE", "-LOC", "-FAC")
 PLACE_PREPS = frozenset(["in", "to", "at"])
 FORMER = frozenset(["former", "ex", "previous", "late", "onetime", "then"])
@@ -78,8 +79,9 @@ class Slot:
 # ---- counts and measures --------------------------------------------------------------------------
 
 def _counted(a: Annotated, q: Quantity) -> str:
-    """The noun a quantity counts: the annotation's, else the subject of the verb it is the goal of
-    ("the death toll rose to 93" -> toll)."""
+    """The noun a quantity counts: the annotation's, else the noun it is "of" ("a majority of 170"),
+    else the object or subject of the verb it is the goal of ("officials put the death toll at 89",
+    "the death toll rose to 93" -> toll); "the number of missing people" counts people."""
     if q.noun:
         after = a.tokens[q.end] if q.end < len(a.tokens) else None
         if q.noun in PEOPLE or after is not None and after.lemma.lower() == q.noun and after.ent.endswith("-NORP"):
@@ -87,16 +89,31 @@ def _counted(a: Annotated, q: Quantity) -> str:
         return q.noun
     head = a.tokens[q.end - 1]
     up = a.tokens[head.head]
-    if head.dep == "pobj" and up.lemma.lower() in ("to", "at", "from", "by"):
+    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not q.unit:
+        return _noun_counted(a, up.head)
+    if head.dep == "pobj" and up.lemma.lower() in ("to", "at", "from", "by", "on"):
         verb = a.tokens[up.head]
-        for c in a.children(verb.i):
-            if c.dep in ("nsubj", "nsubjpass") and c.pos == "NOUN":
-                return c.lemma.lower()
+        for dep in ("dobj", "nsubj", "nsubjpass"):
+            for c in a.children(verb.i):
+                if c.dep == dep and c.pos == "NOUN":
+                    return _noun_counted(a, c.i)
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
-                return c.lemma.lower()
+                return _noun_counted(a, c.i)
     return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
+
+
+def _noun_counted(a: Annotated, i: int) -> str:
+    """The noun at token i, or what it is the number of ("the number of missing people" -> people)."""
+    noun = a.tokens[i].lemma.lower()
+    if noun in COUNT_WORDS:
+        for prep in a.children(i):
+            if prep.dep == "prep" and prep.lower == "of":
+                for obj in a.children(prep.i):
+                    if obj.dep == "pobj" and obj.pos == "NOUN":
+                        return "people" if obj.lemma.lower() in PEOPLE else obj.lemma.lower()
+    return noun
 
 
 def _context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
@@ -112,7 +129,8 @@ def _context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
         node = a.tokens[node.head]
         seen += 1
         if node.pos == "VERB" and (lemma := content_lemma(node)):
-            found.add(lemma)
+            found.add(lemma)  # and what it is said to have done: "97 people are confirmed to have died"
+            found |= {x for c in a.children(node.i) if c.dep == "xcomp" and (x := content_lemma(c))}
             break
     return frozenset(found - {"l:" + noun})
 
