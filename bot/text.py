@@ -41,7 +41,7 @@ def strip_controls(text: str) -> str:
     A carriage return becomes a newline (a lone one could overwrite a printed line); an escape
     sequence goes with its payload (an OSC 8 hyperlink's URL, a window title).
     """
-    if not text:
+    if not text or not _CONTROL_CHAR.search(text):  # every sequence starts with ESC or a C1 control, CR too
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_SEQUENCE.sub("", text)

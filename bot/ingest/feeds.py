@@ -7,8 +7,9 @@ What this adds to feedparser:
 * documents declaring XML entities (the billion-laughs pattern) are refused before parsing;
 * a web page served where a feed was expected raises `NotAFeed`;
 * broken XML keeps the items that were complete before the break, else raises `MalformedFeed`;
-* links are resolved against the feed URL, HTML becomes clean paragraph text, missing dates are
-  tolerated and ``dd/mm/yyyy`` dates are read;
+* links are resolved against the feed URL, HTML becomes clean paragraph text (by
+  `bot.ingest.html_text`, the only cleaning: feedparser's own sanitizer is off, since no markup is
+  kept), missing dates are tolerated and ``dd/mm/yyyy`` dates are read;
 * every item gets an identity: its guid, else its link, else a hash of its content.
 
 `parse_feed_async` runs the CPU-bound parse in an executor so a big feed never stalls the loop.
@@ -85,7 +86,11 @@ def parse_feed(
     if _HTML_START.match(body[:_PROLOG_LIMIT]):
         raise NotAFeed(url, f"{url} returned an HTML web page, not an RSS or Atom feed.")
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    # Items are kept as plain text (html_to_text drops scripts, styles, frames and every tag and
+    # attribute), so feedparser's HTML sanitizer and its rewriting of links inside the markup are
+    # work thrown away: about a quarter of its parse time on news feeds.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
     entries: list[Any] = list(parsed.entries)
     warning: str | None = None
     if not parsed.version and not entries:
@@ -236,7 +241,7 @@ def _item(entry: Mapping[str, Any], base: str, feed_url: str, source: str) -> Ra
         title=title or clip_title(text.split("\n", 1)[0], 120),
         text=text or title,
         source=source,
-        published=_published(dict(entry)),
+        published=_published(dict(entry)),  # a plain dict: no FeedParserDict key aliases or warnings
         origin=feed_url,
         guid=guid,
         summary=summary if summary != text else "",

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from bot.text import strip_controls
 
 _SKIP = frozenset({
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "applet", "svg", "math",
     "canvas", "head", "title", "select", "button", "form", "audio", "video",
 })
 _BLOCK = frozenset({
@@ -26,6 +26,7 @@ _BLOCK = frozenset({
 })
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "base", "col"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")  # a break with the blanks around it (and empty lines)
 _LEFTOVER_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 
@@ -75,8 +76,7 @@ def html_to_text(fragment: str) -> str:
     if _LEFTOVER_ENTITY.search(text):
         text = html.unescape(text)
     text = strip_controls(text)  # a feed may carry terminal escapes, raw or as &#27;
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()  # one line per paragraph, none blank
 
 
 def plain_title(value: str, is_html: bool) -> str:

@@ -253,9 +253,10 @@ class Delivery:
         written = 0
         threshold = self.core.settings.feed_failure_alert_after
         subs = self.repo.subscriptions(enabled_only=True)
+        alerts = self.repo.states_under("feed_alert:")  # one query, not one a feed: this runs after every poll tick
         for feed in self.core.store.feed_rows():
             state_key = f"feed_alert:{feed['url']}"
-            state = self.repo.get_state(state_key) or "ok:0"
+            state = alerts.get(state_key) or "ok:0"
             status, _, seq = state.partition(":")
             name = feed["title"] or redact_url(feed["url"])
             if feed["error_count"] >= threshold and status == "ok":

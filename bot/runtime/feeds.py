@@ -3,8 +3,9 @@
 Fetches run concurrently (each feed's own limits apply inside the fetcher); ingest runs one
 feed at a time in a worker thread, so the store sees one writer and the event loop never blocks.
 With several workers on one PostgreSQL, `poll_claimed_feeds` polls only the feeds this worker
-claimed (`FeedLeases`: SKIP LOCKED and a lease), a batch at a time, so the workers share the feeds
-and none is polled by two at once.
+claimed (`FeedLeases`: SKIP LOCKED and a lease), in overlapping batches, so the workers share the
+feeds and none is polled by two at once. Recording polls and letting leases go is batched: one
+statement for every feed of a batch that brought nothing new.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +26,7 @@ from bot.ingest.pipeline import IngestReport
 from bot.ingest.poll import FeedState, PollOutcome, poll_feed
 from bot.runtime.core import Core
 from bot.runtime.metrics import Metrics
-from bot.store.cluster import FeedLeases
+from bot.store.cluster import FeedLeases, save_polls
 
 log = logging.getLogger(__name__)
 
@@ -41,66 +43,96 @@ def _state_of(row: dict[str, Any]) -> FeedState:
                      title=row["title"] or None, fulltext=row["fulltext"])
 
 
-def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
-    """Record how a poll went; a feed without a configured title keeps the title the feed gives itself."""
+def poll_record(outcome: PollOutcome, items_seen: int) -> dict[str, Any]:
+    """The feed columns a poll sets (for `save_polls`); a feed without a configured title keeps the
+    title the feed gives itself (``title`` None: the stored one stays)."""
     state = outcome.state
     status = "error" if outcome.error else ("ok" if outcome.items is not None else "ok, unchanged")
-    named = {"title": state.title} if state.title and not outcome.error else {}
-    core.store.save_feed_state(
-        state.url, etag=state.etag, last_modified=state.last_modified, body_hash=state.body_hash,
-        last_status=status, error_count=state.error_count,
-        last_error=outcome.error, last_polled=state.last_polled, next_poll=state.next_poll, items_seen=items_seen,
-        **named)
+    return {"url": state.url, "etag": state.etag, "last_modified": state.last_modified, "body_hash": state.body_hash,
+            "last_status": status, "error_count": state.error_count, "last_error": outcome.error,
+            "last_polled": state.last_polled, "next_poll": state.next_poll, "items_seen": items_seen,
+            "title": state.title if state.title and not outcome.error else None}
 
 
-async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
-                     ingest_lock: asyncio.Lock | None = None, metrics: Metrics | None = None,
-                     on_saved: Callable[[str], None] | None = None) -> IngestReport:
-    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
+def save_outcome(core: Core, outcome: PollOutcome, items_seen: int) -> None:
+    """Record how one poll went (see `poll_record`)."""
+    save_polls(core.store.engine, [poll_record(outcome, items_seen)])
 
-    `ingest_lock`, when given, is held around each ingest (never around fetching), so a feed poll
-    and a seeds scan never write to the store at once and updates are committed in id order.
-    Feeds that brought nothing new (or failed) are recorded first, then the changed ones are
-    ingested one by one; `on_saved(url)` runs (in a worker thread) right after each feed's outcome
-    is recorded, so a claimed feed can be handed back without waiting for the others' ingest.
-    """
-    lock = ingest_lock or asyncio.Lock()
-    report = IngestReport()
+
+def _changed(outcome: PollOutcome) -> bool:
+    return outcome.items is not None and not outcome.error
+
+
+async def _fetch_all(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
+                     on_fetched: Callable[[PollOutcome], None] | None = None) -> list[PollOutcome]:
+    """Poll these feeds concurrently (the fetcher's limits apply); `on_fetched` hears of each as it ends."""
     settings = core.settings
     budget = FulltextBudget(settings.fulltext_per_poll, settings.fulltext_per_host)
-    outcomes = await asyncio.gather(*(poll_feed(fetcher, _state_of(row), now, max_items=settings.max_items_per_feed,
-                                                budget=budget) for row in rows))
+
+    async def one(row: dict[str, Any]) -> PollOutcome:
+        outcome = await poll_feed(fetcher, _state_of(row), now, max_items=settings.max_items_per_feed, budget=budget)
+        if on_fetched is not None:
+            on_fetched(outcome)
+        return outcome
+
+    outcomes = await asyncio.gather(*(one(row) for row in rows))
     if budget.refused:
         log.info("event=fulltext_capped skipped=%d per_poll=%d per_host=%d", budget.refused,
                  settings.fulltext_per_poll, settings.fulltext_per_host)
+    return outcomes
+
+
+async def _record_and_ingest(core: Core, rows: Sequence[dict[str, Any]], outcomes: Sequence[PollOutcome],
+                             lock: asyncio.Lock, metrics: Metrics | None, record: Callable[[list[dict[str, Any]]], Any],
+                             on_ingested: Callable[[], None] | None = None) -> IngestReport:
+    """Record the feeds that brought nothing new (or failed) in one statement, then ingest the
+    changed ones one by one, each recorded right after its ingest."""
+    report = IngestReport()
     pairs = list(zip(rows, outcomes, strict=True))
-    for row, outcome in sorted(pairs, key=lambda pair: pair[1].items is not None and not pair[1].error):
-        items_seen = row["items_seen"]
+    quiet: list[dict[str, Any]] = []
+    for row, outcome in pairs:
+        if _changed(outcome):
+            continue
         if metrics is not None:
             metrics.feed_polled(row["url"], outcome.error)
         if outcome.error:
             log.warning("event=feed_failed url=%s failures=%d error=%r", redact(row["url"]),
                         outcome.state.error_count, outcome.error)
             report.failures.append(f"{row['url']}: {outcome.error}")
-        elif outcome.items is not None:
-            items_seen = len(outcome.items)
-            async with lock:
-                began = time.perf_counter()
-                result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
-            if metrics is not None:
-                metrics.ingested("feed", result, time.perf_counter() - began)
-            log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
-                     len(outcome.items), result.added, len(result.updates))
-            report.merge(result)
-        await asyncio.to_thread(_save_and_tell, core, row["url"], outcome, items_seen, on_saved)
+        quiet.append(poll_record(outcome, row["items_seen"]))
+    if quiet:
+        await asyncio.to_thread(record, quiet)
+    for row, outcome in pairs:
+        if not _changed(outcome) or outcome.items is None:
+            continue
+        if metrics is not None:
+            metrics.feed_polled(row["url"], None)
+        async with lock:
+            began = time.perf_counter()
+            result = await asyncio.to_thread(core.pipeline.ingest, outcome.items)
+        if metrics is not None:
+            metrics.ingested("feed", result, time.perf_counter() - began)
+        log.info("event=feed_ingested url=%s items=%d added=%d updates=%d", redact(row["url"]),
+                 len(outcome.items), result.added, len(result.updates))
+        report.merge(result)
+        await asyncio.to_thread(record, [poll_record(outcome, len(outcome.items))])
+        if on_ingested is not None:
+            on_ingested()
     return report
 
 
-def _save_and_tell(core: Core, url: str, outcome: PollOutcome, items_seen: int,
-                   on_saved: Callable[[str], None] | None) -> None:
-    save_outcome(core, outcome, items_seen)
-    if on_saved is not None:
-        on_saved(url)
+async def poll_feeds(core: Core, fetcher: Fetcher, rows: Sequence[dict[str, Any]], now: datetime,
+                     ingest_lock: asyncio.Lock | None = None, metrics: Metrics | None = None) -> IngestReport:
+    """Poll the given feeds now and ingest whatever changed; failures are recorded, never raised.
+
+    `ingest_lock`, when given, is held around each ingest (never around fetching), so a feed poll
+    and a seeds scan never write to the store at once and updates are committed in id order.
+    Feeds that brought nothing new (or failed) are recorded first, all in one statement, then the
+    changed ones are ingested one by one, each recorded right after.
+    """
+    outcomes = await _fetch_all(core, fetcher, rows, now)
+    return await _record_and_ingest(core, rows, outcomes, ingest_lock or asyncio.Lock(), metrics,
+                                    functools.partial(save_polls, core.store.engine))
 
 
 async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = None,
@@ -119,37 +151,98 @@ async def poll_due_feeds(core: Core, fetcher: Fetcher, now: datetime | None = No
     return await poll_feeds(core, fetcher, rows, moment, ingest_lock, metrics)
 
 
+@dataclass
+class _Pace:
+    """What one worker's claimed polls are doing, so `poll_claimed_feeds` knows when to claim more."""
+
+    fetching: int = 0  # claimed feeds whose fetch has not ended
+    to_ingest: int = 0  # fetched feeds that changed and wait for (or are in) their ingest
+    batches: int = 0  # claimed batches not finished
+    ready: bool = True  # may claim: a fetch ended since the last claim (a batch ended, after a claim found none)
+    dry: bool = False  # the last claim found nothing due
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def claimed(self, count: int) -> None:
+        self.fetching += count
+        self.batches += 1 if count else 0
+        self.ready, self.dry = False, not count
+
+    def fetched(self, outcome: PollOutcome) -> None:
+        self.fetching -= 1
+        self.ready = self.ready or not self.dry
+        if _changed(outcome):
+            self.to_ingest += 1
+        self.wake.set()
+
+    def ingested(self) -> None:
+        self.to_ingest -= 1
+        self.wake.set()
+
+
 async def poll_claimed_feeds(core: Core, fetcher: Fetcher, leases: FeedLeases, clock: Callable[[], datetime],
                              ingest_lock: asyncio.Lock | None = None, slack: timedelta = timedelta(0),
-                             batch: int = 25, metrics: Metrics | None = None) -> IngestReport:
+                             batch: int = 25, metrics: Metrics | None = None,
+                             in_flight: int | None = None) -> IngestReport:
     """Claim due feeds a batch at a time and poll them, until no unclaimed feed is due.
 
-    Each feed's outcome (next poll time included) is saved before its lease is let go, so another
-    worker never sees it due again in between. A batch bounds how much one worker takes while the
-    others are free; the lease of a worker that dies mid-poll expires and the feed is polled again.
-    Each batch reads the clock afresh: the next poll is counted from when the poll really ran, not
-    from when an earlier (slow) batch started.
+    Each feed's outcome (next poll time included) is saved in the statement that lets its lease go
+    (`FeedLeases.finish`, one statement for all the feeds of a batch that brought nothing new), so
+    another worker never sees it due again in between. Batches overlap: another is claimed (one
+    statement) once a fetch of the last one has ended and up to `in_flight` feeds (default four
+    batches) are being fetched, so one slow feed does not hold up the rest; but not while feeds
+    this worker fetched wait for their ingest, which another worker may as well do. The lease of
+    a worker that dies mid-poll expires and the feed is polled again. Each claim reads the clock
+    afresh: the next poll is counted from when the poll really ran.
     """
+    lock = ingest_lock or asyncio.Lock()
+    most = max(1, in_flight or 4 * batch)
     report = IngestReport()
-    while True:
-        now = clock()
-        rows = await asyncio.to_thread(leases.claim_due, now, slack, batch)
-        if not rows:
-            return report
-        log.info("event=feeds_claimed count=%d worker=%s", len(rows), leases.owner)
-        released: set[str] = set()
-        try:
-            report.merge(await poll_feeds(core, fetcher, rows, now, ingest_lock, metrics,
-                                          on_saved=functools.partial(_release, leases, released)))
-        finally:  # a poll that failed as a whole: hand its feeds back (they are still due)
-            for row in rows:
-                if row["url"] not in released:
-                    await asyncio.to_thread(leases.release, row["url"])
+    pace = _Pace()
+    async with asyncio.TaskGroup() as group:
+        while True:
+            pace.wake.clear()
+            room = most - pace.fetching
+            if pace.ready and not pace.to_ingest and room >= max(1, min(batch, most) // 2):
+                now = clock()
+                rows = await asyncio.to_thread(leases.claim_due, now, slack, min(batch, room))
+                pace.claimed(len(rows))
+                if rows:
+                    log.info("event=feeds_claimed count=%d worker=%s", len(rows), leases.owner)
+                    group.create_task(_poll_batch(core, fetcher, leases, rows, now, lock, metrics, pace, report))
+                    continue
+            if not pace.batches:
+                return report
+            await pace.wake.wait()
 
 
-def _release(leases: FeedLeases, released: set[str], url: str) -> None:
-    leases.release(url)
-    released.add(url)
+async def _poll_batch(core: Core, fetcher: Fetcher, leases: FeedLeases, rows: list[dict[str, Any]], now: datetime,
+                      lock: asyncio.Lock, metrics: Metrics | None, pace: _Pace, report: IngestReport) -> None:
+    """One claimed batch: fetch, record, ingest; a batch that failed as a whole hands its feeds back
+    (those not recorded are still due)."""
+    fetched: list[PollOutcome] = []
+    ingested = 0
+
+    def on_fetched(outcome: PollOutcome) -> None:
+        fetched.append(outcome)
+        pace.fetched(outcome)
+
+    def on_ingested() -> None:
+        nonlocal ingested
+        ingested += 1
+        pace.ingested()
+
+    try:
+        outcomes = await _fetch_all(core, fetcher, rows, now, on_fetched)
+        report.merge(await _record_and_ingest(core, rows, outcomes, lock, metrics, leases.finish, on_ingested))
+    except BaseException:
+        await asyncio.to_thread(leases.release_many, [row["url"] for row in rows])
+        raise
+    finally:
+        pace.fetching -= len(rows) - len(fetched)
+        pace.to_ingest -= sum(1 for o in fetched if _changed(o)) - ingested
+        pace.batches -= 1
+        pace.ready = True
+        pace.wake.set()
 
 
 async def ingest_feed_urls(core: Core, urls: Sequence[str]) -> IngestReport:

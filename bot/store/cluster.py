@@ -9,7 +9,8 @@ what one process needs: in-process locks, leadership always held, leases that no
 - `LeaderLock`: `pg_try_advisory_lock` on a dedicated connection, held for the process's life.
 - `FeedLeases`: due feeds claimed with `SELECT ... FOR UPDATE SKIP LOCKED` and a lease (owner and
   expiry) renewed while the poll runs, so no feed is polled by two workers at once and the claim
-  of a worker that died expires after `lease_seconds`.
+  of a worker that died expires after `lease_seconds`. A claim is one statement for many feeds,
+  and so is recording their polls and giving them back (`save_polls`, `FeedLeases.finish`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -187,6 +188,35 @@ def _feed_dict(row: Any) -> dict[str, Any]:
     return item
 
 
+POLL_COLUMNS = ("etag", "last_modified", "body_hash", "last_status", "error_count", "last_error", "last_polled",
+                "next_poll", "items_seen")
+
+
+def save_polls(engine: Engine, polls: Sequence[Mapping[str, Any]], owner: str | None = None) -> int:
+    """Record how many feeds' polls went, in one statement run for every feed in one batch and one
+    transaction (psycopg pipelines it: about one round trip whatever the count); returns how many.
+
+    Each poll is a mapping with ``url``, the `POLL_COLUMNS` and an optional ``title`` (None keeps
+    the stored one). With `owner`, the same statement gives back each feed's lease if `owner`
+    still holds it, so a feed's next poll time is never visible without its lease being let go or
+    the other way round. A lease another worker took meanwhile (ours had expired) is left alone.
+    """
+    if not polls:
+        return 0
+    values: dict[str, Any] = {column: bindparam(f"p_{column}", type_=feeds.c[column].type) for column in POLL_COLUMNS}
+    values["title"] = func.coalesce(bindparam("p_title", type_=feeds.c.title.type), feeds.c.title)
+    if owner is not None:
+        mine = feeds.c.lease_owner == owner
+        values["lease_owner"] = case((mine, null()), else_=feeds.c.lease_owner)
+        values["lease_until"] = case((mine, null()), else_=feeds.c.lease_until)
+    statement = update(feeds).where(feeds.c.url == bindparam("p_url")).values(**values)
+    rows = [{"p_url": poll["url"], "p_title": poll.get("title") or None,
+             **{f"p_{column}": poll.get(column) for column in POLL_COLUMNS}} for poll in polls]
+    with engine.begin() as conn:
+        conn.execute(statement, rows)
+    return len(rows)
+
+
 class FeedLeases:
     """Claims due feeds for one worker (see module docstring)."""
 
@@ -198,27 +228,36 @@ class FeedLeases:
     def claim_due(self, now: datetime, slack: timedelta = timedelta(0), limit: int = 50,
                   share: int = SHARE) -> list[dict[str, Any]]:
         """Claim feeds due by `now + slack` that nobody holds a live lease on; returns their rows
-        (as `Store.feed_rows` gives them). Rows another worker is claiming right now are skipped,
-        not waited for. At most `limit`, and at most 1/`share` of what is due (at least one), so
-        a few due feeds are spread over several workers instead of all going to the first."""
+        (as `Store.feed_rows` gives them), by URL. Rows another worker is claiming right now are
+        skipped, not waited for. At most `limit`, and at most 1/`share` of what is due (at least
+        one), so a few due feeds are spread over several workers instead of all going to the first.
+
+        One statement, one round trip: an UPDATE of the rows a ``SELECT ... FOR UPDATE SKIP LOCKED
+        LIMIT n`` picks (n counted in the same statement), returning them.
+        """
         moment = now_utc()
-        due = or_(feeds.c.next_poll.is_(None), feeds.c.next_poll <= now + slack)
-        free = or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < moment)
+        pick, counted = feeds.alias("pick"), feeds.alias("counted")
+
+        def waiting_in(table: Any) -> Any:
+            due = or_(table.c.next_poll.is_(None), table.c.next_poll <= now + slack)
+            return and_(due, or_(table.c.lease_until.is_(None), table.c.lease_until < moment))
+
+        share = max(1, share)
+        waiting = select(func.count()).select_from(counted).where(waiting_in(counted)).scalar_subquery()
+        smaller = func.least if is_shared(self.engine) else func.min  # SQLite's two-argument min()
+        take = smaller(max(1, limit), (waiting + (share - 1)) // share)  # a share rounded up: >= 1 when any is due
+        # among feeds due alike, a hash of the URL orders them: the feeds of one host (next to each
+        # other by URL) spread over the batches, where the fetcher's two requests a host would
+        # otherwise hold a whole batch up
+        spread = func.md5(pick.c.url) if is_shared(self.engine) else pick.c.url
+        chosen = (select(pick.c.url).where(waiting_in(pick))
+                  .order_by(pick.c.next_poll.nulls_first(), spread, pick.c.url).limit(take)
+                  .with_for_update(skip_locked=True))
+        claim = (update(feeds).where(feeds.c.url.in_(chosen))
+                 .values(lease_owner=self.owner, lease_until=moment + self.lease).returning(*feeds.c))
         with self.engine.begin() as conn:
-            waiting = int(conn.execute(select(func.count()).select_from(feeds).where(and_(due, free))).scalar() or 0)
-            if not waiting:
-                return []
-            take = max(1, min(limit, -(-waiting // max(1, share))))
-            urls = list(conn.execute(
-                select(feeds.c.url).where(and_(due, free))
-                .order_by(feeds.c.next_poll.nulls_first(), feeds.c.url).limit(take)
-                .with_for_update(skip_locked=True)).scalars())
-            if not urls:
-                return []
-            conn.execute(update(feeds).where(feeds.c.url.in_(urls))
-                         .values(lease_owner=self.owner, lease_until=moment + self.lease))
-            rows = conn.execute(select(feeds).where(feeds.c.url.in_(urls)).order_by(feeds.c.url)).mappings().all()
-        return [_feed_dict(r) for r in rows]
+            rows = conn.execute(claim).mappings().all()
+        return sorted((_feed_dict(r) for r in rows), key=lambda row: row["url"])
 
     def renew(self) -> int:
         """Push back the expiry of every lease this worker holds; returns how many it holds."""
@@ -226,10 +265,20 @@ class FeedLeases:
             return int(conn.execute(update(feeds).where(feeds.c.lease_owner == self.owner)
                                     .values(lease_until=now_utc() + self.lease)).rowcount)
 
+    def finish(self, polls: Sequence[Mapping[str, Any]]) -> int:
+        """Record these polls and give their feeds back, in one statement (see `save_polls`)."""
+        return save_polls(self.engine, polls, self.owner)
+
     def release(self, url: str) -> None:
         """Give a polled feed back (its next poll time was saved first)."""
+        self.release_many([url])
+
+    def release_many(self, urls: Sequence[str]) -> None:
+        """Give these feeds back unpolled or already recorded (those still ours), in one statement."""
+        if not urls:
+            return
         with self.engine.begin() as conn:
-            conn.execute(update(feeds).where(and_(feeds.c.url == url, feeds.c.lease_owner == self.owner))
+            conn.execute(update(feeds).where(and_(feeds.c.url.in_(list(urls)), feeds.c.lease_owner == self.owner))
                          .values(lease_owner=None, lease_until=None))
 
     def release_all(self) -> int:

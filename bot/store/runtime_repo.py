@@ -432,6 +432,13 @@ class RuntimeRepo:
         with self.engine.connect() as conn:
             return conn.execute(select(runtime_state.c.value).where(runtime_state.c.key == key)).scalar()
 
+    def states_under(self, prefix: str) -> dict[str, str]:
+        """Every runtime value whose key starts with `prefix`, in one query (e.g. each feed's alert state)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(runtime_state.c.key, runtime_state.c.value)
+                                .where(runtime_state.c.key.startswith(prefix, autoescape=True)))
+            return {key: value for key, value in rows}
+
     def set_state(self, key: str, value: str) -> None:
         """Store a small runtime value (an upsert: two workers setting it at once cannot collide)."""
         with self.engine.begin() as conn:

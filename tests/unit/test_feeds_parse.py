@@ -167,3 +167,31 @@ def test_oversized_item_title_and_text_are_clipped_at_parse_with_a_note() -> Non
     assert len(item.text) <= MAX_TEXT_CHARS + 200
     assert item.text.endswith("characters; the first 99,989 are kept.]")
     assert "[Clipped: the original text was 299,999 characters" in item.text
+
+
+HOSTILE = ('<p onclick="steal()">Talks resume <a href="javascript:alert(1)">in Cairo</a>.</p>'
+           "<script>document.write('injected')</script><style>p{display:block}</style>"
+           "<applet code='x.class'>applet fallback</applet><iframe src='https://evil.example/'>frame text</iframe>"
+           "<object data='x.swf'>object text</object><!-- <p>hidden comment</p> -->"
+           '<img src="https://t.example/pixel.gif" onerror="steal()"><svg><text>vector text</text></svg>'
+           "<p>Both sides <b>agreed</b> to meet again.</p>")
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_hostile_markup_in_items_leaves_only_the_text_a_reader_sees(kind: str) -> None:
+    # feedparser's own sanitizer is off (the bot keeps text only): this is the line of defence
+    escaped = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if kind == "rss":
+        body = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Desk</title><item>"
+                "<title>Talks &lt;script&gt;x()&lt;/script&gt;resume</title><link>https://x.example/1</link>"
+                f"<description>{escaped}</description></item></channel></rss>")
+    else:
+        body = ("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>Desk</title><entry>"
+                "<title type='html'>Talks &lt;script&gt;x()&lt;/script&gt;resume</title>"
+                "<link href='https://x.example/1'/><id>tag:x,1</id>"
+                f"<content type='html'>{escaped}</content></entry></feed>")
+    item = parse_feed(body.encode(), "https://x.example/feed").items[0]
+    assert item.text == "Talks resume in Cairo.\nBoth sides agreed to meet again."
+    # an RSS title is plain text (shown as written, escaped where rendered); an Atom html title is markup
+    assert item.title == ("Talks <script>x()</script>resume" if kind == "rss" else "Talks resume")
+    assert item.url == "https://x.example/1"
