@@ -26,6 +26,7 @@ from bot.understand.answer.vocabulary import (
     SPEECH_VERBS,
     TIME_NOUNS,
     TIME_UNITS,
+    plain_verbs,
 )
 from bot.understand.language.annotate import annotate_doc
 from bot.understand.language.annotation import Annotated, Tok
@@ -318,29 +319,9 @@ def _speaker_is_group(a: Annotated, rel: Tok | None) -> bool:
         and any(t.pos == "PROPN" for t in between) and not any(t.ent.endswith("-PERSON") for t in between)
 
 
-# Phrasal verbs and idioms an editor asks with, as the single verb news copy often uses instead
-# ("who is in charge of the inquiry" -> "who is leading the inquiry"); the verb's own synonyms follow.
-PLAIN_VERBS = {
-    "in charge of": "leading", "looking into": "investigating", "look into": "investigate",
-    "looked into": "investigated", "putting up": "offering", "put up": "offer", "broke into": "burgled",
-    "break into": "burgle", "broken into": "burgled", "called off": "cancelled", "call off": "cancel",
-    "stepped down": "resigned", "step down": "resign", "stepping down": "resigning",
-    "pulled out of": "withdrew from", "pull out of": "withdraw from", "turned down": "rejected",
-    "turn down": "reject", "went after": "criticised", "go after": "criticise", "signed off on": "approved",
-    "sign off on": "approve", "set off": "triggered",
-}
-_PLAIN_VERBS = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
-                          re.IGNORECASE)
-
-
-def _plain_verbs(question: str) -> str:
-    """The question with its phrasal verbs said as single verbs."""
-    return _PLAIN_VERBS.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question)
-
-
 def analyse(text: str) -> Question:
     """Parse a question and decide its expected answer type, relation, role, anchors and time intent."""
-    clean = _plain_verbs(text.strip())
+    clean = plain_verbs(text.strip())
     a = annotate_doc(english()(clean), None)
     toks = a.tokens
     low = clean.lower()

@@ -8,6 +8,7 @@ ordinary suffix rules (mediate ~ mediator ~ mediation, negotiate ~ negotiator, l
 from __future__ import annotations
 
 import functools
+import re
 
 from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
 
@@ -282,3 +283,23 @@ def shares_stem(a: str, b: str) -> bool:
             break
         n += 1
     return n >= 5 and n >= min(len(a), len(b)) - 3
+
+
+# Phrasal verbs and idioms an editor asks with, as the single verb news copy often uses instead
+# ("who is in charge of the inquiry" -> "who is leading the inquiry"); the verb's own synonyms follow.
+PLAIN_VERBS = {
+    "in charge of": "leading", "looking into": "investigating", "look into": "investigate",
+    "looked into": "investigated", "putting up": "offering", "put up": "offer", "broke into": "burgled",
+    "break into": "burgle", "broken into": "burgled", "called off": "cancelled", "call off": "cancel",
+    "stepped down": "resigned", "step down": "resign", "stepping down": "resigning",
+    "pulled out of": "withdrew from", "pull out of": "withdraw from", "turned down": "rejected",
+    "turn down": "reject", "went after": "criticised", "go after": "criticise", "signed off on": "approved",
+    "sign off on": "approve", "set off": "triggered",
+}
+_PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+def plain_verbs(question: str) -> str:
+    """The question with its phrasal verbs said as single verbs."""
+    return _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question)
