@@ -207,3 +207,10 @@ def test_how_much_was_offered_may_be_a_percentage() -> None:
 def test_the_widened_query_holds_synonyms_not_made_up_words() -> None:
     _, wide = query_terms(analyse("When is the next round of talks?"))
     assert "meeting" in wide.split() and not any(w.startswith("next") for w in wide.split())
+
+
+def test_how_long_something_takes_is_how_long_it_lasts() -> None:
+    search = MemorySearch()
+    search.add("The engineer said building work would last four years and create 900 jobs.",
+               source="valley-desk.example", title="Dam plan", day="2025-06-05", article=43)
+    assert answer_question("How long would construction take?", search, []).answer == "four years"

@@ -62,7 +62,7 @@ def _joins(a: Annotated, start: int, end: int) -> bool:
     not a list of different things ("411 constituencies, or 63.7 per cent")."""
     between = a.tokens[start:end]
     return any(t.lower in ("and", "to", "-", "or") for t in between) and not any(
-        t.pos in ("NOUN", "PROPN") or t.text == "," for t in between)
+        t.pos in ("NOUN", "PROPN", "VERB") or t.text == "," for t in between)  # not "five years and create 1,500"
 
 
 def _per_cent(a: Annotated, i: int) -> bool:

@@ -141,7 +141,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "protest demonstration rally",
     "shut close closure shutdown",
     "open reopen",
-    "build construct construction",
+    "build construct construction building",
     "fund funding finance",
     "grow growth rise increase",
     "fall drop decline decrease",
@@ -300,6 +300,14 @@ _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS
                       re.IGNORECASE)
 
 
+# "How long would construction take / will the bridge stay closed": news copy says how long it lasts
+_HOW_LONG = re.compile(r"^(how long (?:will|would|did|does|do|is|was|has|have|had|can|could)\b.*?\b)"
+                       r"(take|took|stay|stayed|remain|remained)(?=\s*\?*\s*$|\s+(?:closed|open|shut)\b)",
+                       re.IGNORECASE)
+
+
 def plain_verbs(question: str) -> str:
-    """The question with its phrasal verbs said as single verbs."""
-    return _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question)
+    """The question with its phrasal verbs said as single verbs, and "how long will X take/stay" as
+    "how long will X last"."""
+    plain = _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question)
+    return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)
