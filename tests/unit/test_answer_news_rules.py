@@ -214,3 +214,13 @@ def test_how_long_something_takes_is_how_long_it_lasts() -> None:
     search.add("The engineer said building work would last four years and create 900 jobs.",
                source="valley-desk.example", title="Dam plan", day="2025-06-05", article=43)
     assert answer_question("How long would construction take?", search, []).answer == "four years"
+
+
+def test_who_runs_it_now_is_not_the_chief_placed_on_leave() -> None:
+    search = MemorySearch()
+    search.add("Omar Hale, the clinic's director, said the clinic would stay open.",
+               source="health-desk.example", title="Clinic", day="2025-06-01", article=44)
+    search.add("Clinic director Omar Hale has been placed on leave after the audit.\n"
+               "Nina Park, his deputy, was named acting director and will run the clinic during the review.",
+               source="health-desk.example", title="Clinic chief on leave", day="2025-06-09", article=45)
+    assert answer_question("Who's running the clinic now?", search, []).answer == "Nina Park"

@@ -212,6 +212,21 @@ def _gap_candidates(q: Question, a: Annotated) -> list[tuple[Candidate, float]]:
     return [(c, W.GAP_FIT) for c in object_phrases(a, verbs, 1.0)]
 
 
+DEPARTURES = frozenset("resign quit oust fire dismiss sack suspend replace remove depart retire".split())
+
+
+def has_left(a: Annotated, cand: Candidate) -> bool:
+    """The sentence says the candidate left the post: the verb it is the subject of is a departure
+    ("X resigned", "X was ousted", "X has been placed on leave")."""
+    verb = a.tokens[a.tokens[cand.head].head]
+    if a.tokens[cand.head].dep not in ("nsubj", "nsubjpass") or verb.pos not in ("VERB", "AUX"):
+        return False
+    if verb.lemma.lower() in DEPARTURES:
+        return True
+    return verb.lemma.lower() == "place" and any(  # "placed on leave"
+        c.lower == "on" and any(o.lower == "leave" for o in a.children(c.i)) for c in a.children(verb.i))
+
+
 def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
     """The name beside the question's focus noun: "the ship Polar Prince", "Polar Prince, the ship",
     "the newspaper Il Corriere Alpino"."""
@@ -308,6 +323,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             continue
         if q.open:
             extra += W.LONG * max(0, cand.end - cand.start - W.LONG_FROM)
+        if asks_present(q) and q.kind in (Kind.PERSON, Kind.AGENT) and has_left(a, cand):
+            extra += W.STALE  # "who runs it now": not the director "placed on leave" in the same breath
         role = role_of(a, cand, rel) if q.role and q.kind in ROLE_KINDS else ""
         if role == "title":
             role_score = W.ROLE_FIT * title_share(ev, cand, rel) if q.role == "subj" else 0.0
