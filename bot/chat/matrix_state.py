@@ -66,6 +66,16 @@ def foreign_state(saved: MatrixState, user_id: str, homeserver: str) -> str | No
     return None
 
 
+def parse_state(raw: str, where: str) -> MatrixState | None:
+    """Saved state from its JSON text; unreadable text is reported (`where` says which) and ignored."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        log.warning("matrix.state_unreadable %s", where)
+        return None
+    return MatrixState.from_dict(data) if isinstance(data, dict) else None
+
+
 class MatrixStateStore(Protocol):
     """Loads and saves the adapter's state (a file today; the database later)."""
 
@@ -88,12 +98,7 @@ class JsonFileStateStore:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            log.warning("matrix.state_unreadable path=%s", self.path)
-            return None
-        return MatrixState.from_dict(data) if isinstance(data, dict) else None
+        return parse_state(raw, f"path={self.path}")
 
     def save(self, state: MatrixState) -> None:
         """Write via a temporary file and rename, so a crash never leaves half a file."""
@@ -136,14 +141,7 @@ class DatabaseStateStore:
     def load(self) -> MatrixState | None:
         """The saved state, or None when nothing was saved yet (or it cannot be read)."""
         raw = self.values.get_state(self.key)
-        if raw is None:
-            return None
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
-            log.warning("matrix.state_unreadable key=%s", self.key)
-            return None
-        return MatrixState.from_dict(data) if isinstance(data, dict) else None
+        return None if raw is None else parse_state(raw, f"key={self.key}")
 
     def save(self, state: MatrixState) -> None:
         """Write the whole state in one statement (an upsert)."""
