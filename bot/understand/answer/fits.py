@@ -77,6 +77,7 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "from" and after is not None and after.lower == "to":
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31": 41 is what it was
     out += not_the_outcome(q, a, cand)
+    out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published
     if q.latest and published is not None:
         for ref in a.dates:
@@ -92,6 +93,41 @@ _EARLIER = frozenset(["earlier", "initially", "previously", "originally"])
 _WANTED = frozenset(["want", "seek", "demand", "urge", "request", "recommend", "propose", "ask", "push"])
 _ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "original", "earlier", "previous",
                            "previously"])
+
+
+_PERIODS = frozenset(["day", "week", "month", "year", "hour", "night", "minute"])
+_TOTAL = frozenset(["total", "altogether", "overall", "cumulative", "combined"])
+
+
+def _rate_after(a: Annotated, end: int) -> str:
+    """The unit of a rate written after a figure ("$3 million a day", "per worker", "each year"), or ""."""
+    words = [t.lower for t in a.tokens[end:end + 3]]
+    if len(words) >= 2 and words[0] in ("a", "an", "per", "each", "every") and words[1] not in ("few", "lot", "number"):
+        return a.tokens[end + 1].lemma.lower()
+    if words and words[0] in ("daily", "weekly", "monthly", "annually", "yearly", "apiece", "each"):
+        return words[0]
+    return ""
+
+
+def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
+    """A figure given per day or per head does not answer a question about a total ("the total cost",
+    "over three years"), and a question about a rate ("a day") is not answered by another period's."""
+    rate = _rate_after(a, cand.end)
+    words = [t.lower for t in q.parsed.tokens]
+    asked_rate = ""
+    for i, w in enumerate(words):
+        if w in ("a", "an", "per", "each", "every") and i + 1 < len(words) and \
+                q.parsed.tokens[i + 1].lemma.lower() in _PERIODS:
+            asked_rate = q.parsed.tokens[i + 1].lemma.lower()
+        elif w in ("daily", "weekly", "monthly", "annually", "yearly"):
+            asked_rate = w
+    over_period = any(w == "over" and i + 2 < len(words) and q.parsed.tokens[i + 2].lemma.lower() in _PERIODS
+                      for i, w in enumerate(words))
+    if rate and not asked_rate and (_TOTAL & set(words) or over_period or "so far" in q.text.lower()):
+        return W.RATE_NOT_TOTAL
+    if asked_rate and rate and rate in _PERIODS and asked_rate in _PERIODS and rate != asked_rate:
+        return W.RATE_NOT_TOTAL
+    return 0.0
 
 
 def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
@@ -155,6 +191,21 @@ def other_day(q: Question, a: Annotated, cand: Candidate) -> float:
             any(w in WEEKDAYS for w in words) and not any(w.weekday >= 0 for w in q.dates):
         return W.FOCUS_MISS  # a weekday or another month, when the question names the day
     return 0.0
+
+
+_REPORTING = frozenset("say tell add state report note confirm announce".split())
+
+
+def when_said(q: Question, a: Annotated, cand: Candidate, rel: set[int]) -> float:
+    """The day a thing was said ("..., the union said late on Sunday") is not the day the asked event
+    happens, unless the question asks about the saying."""
+    k = cand.head
+    for _ in range(3):
+        k = a.tokens[k].head
+        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
+            break
+    said = a.tokens[k].lemma.lower() in _REPORTING and a.tokens[k].pos == "VERB"
+    return W.WHEN_SAID if said and k not in rel and q.relation not in _REPORTING else 0.0
 
 
 def proper_words(a: Annotated, i: int) -> set[str]:

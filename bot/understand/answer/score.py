@@ -46,6 +46,7 @@ from bot.understand.answer.fits import (
     speaker_fit,
     title_focus,
     title_share,
+    when_said,
 )
 from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates
 from bot.understand.answer.question import Kind, Question
@@ -115,7 +116,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
     elif k is Kind.DATE:
-        out += [(c, other_day(q, a, c)) for c in date_candidates(a)]
+        out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)]
     elif k is Kind.TIME:
         out += [(c, other_day(q, a, c)) for c in time_candidates(a)]
     elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):

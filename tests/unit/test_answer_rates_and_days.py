@@ -1,0 +1,43 @@
+"""Figures given per day or per head, and days that only date a statement: rules of English news the
+answerer applies so that a rate is not offered as a total and "X said on Sunday" is not when X happens.
+
+Each test uses invented sentences (no eval set's wording) and shows the answer an editor would get.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import MemorySearch
+
+
+@pytest.fixture(scope="module")
+def lockout() -> MemorySearch:
+    s = MemorySearch()
+    s.add(
+        "The Dorrin Harbour lockout is costing shippers about $4 million a day in idle cargo, the port council "
+        "estimated.\n"
+        "Members of the dockers' guild backed the settlement by 900 votes to 120, the guild said late on "
+        "Friday.\n"
+        "The dockers' guild will hold a second vote on Monday and Tuesday, with the count due on Tuesday night.",
+        source="quay-desk.example", title="Dock lockout", day="2025-06-05", article=31)
+    return s
+
+
+def test_a_figure_per_day_is_not_given_as_a_total(lockout: MemorySearch) -> None:
+    assert answer_question("What was the total cost of the lockout to shippers?", lockout, []).answer is None
+
+
+def test_a_figure_per_day_is_not_given_for_a_cost_over_years(lockout: MemorySearch) -> None:
+    assert answer_question("How much will the lockout cost shippers over two years?", lockout, []).answer is None
+
+
+def test_a_figure_per_day_answers_a_question_about_a_day(lockout: MemorySearch) -> None:
+    got = answer_question("How much is the lockout costing shippers a day?", lockout, [])
+    assert got.answer == "about $4 million"
+
+
+def test_the_day_a_result_was_announced_is_not_the_day_of_the_vote(lockout: MemorySearch) -> None:
+    got = answer_question("When are the guild's members voting?", lockout, [])
+    assert got.answer == "Monday and Tuesday"
