@@ -41,3 +41,24 @@ def test_a_figure_per_day_answers_a_question_about_a_day(lockout: MemorySearch) 
 def test_the_day_a_result_was_announced_is_not_the_day_of_the_vote(lockout: MemorySearch) -> None:
     got = answer_question("When are the guild's members voting?", lockout, [])
     assert got.answer == "Monday and Tuesday"
+
+
+@pytest.fixture(scope="module")
+def bridge() -> MemorySearch:
+    s = MemorySearch()
+    s.add(
+        "Transport Minister Edda Lorne said on Tuesday that her department had opened an inquiry into the "
+        "collapse of the Vell bridge.\n"
+        "Engineers said the cables pointed to years of neglect.",
+        source="river-desk.example", title="Bridge inquiry", day="2025-03-04", article=41)
+    return s
+
+
+def test_a_verb_with_its_object_in_the_question_leaves_no_gap(bridge: MemorySearch) -> None:
+    got = answer_question("What did the minister say about opening an inquiry?", bridge, [])
+    assert got.answer is not None and "opened an inquiry" in got.answer
+
+
+def test_a_verb_without_its_object_leaves_the_gap_to_fill(bridge: MemorySearch) -> None:
+    got = answer_question("What did engineers say the cables pointed to?", bridge, [])
+    assert got.answer == "years of neglect"

@@ -429,8 +429,12 @@ def analyse(text: str) -> Question:
     if rel is not None and kind in (Kind.QUOTE, Kind.PHRASE):
         later = [t for t in toks if t.i > rel.i and t.pos in ("VERB", "AUX") and t.tag != "MD" and t.dep != "relcl"
                  and t.lemma.lower() not in ("be", "have", "do", "will", "would")]
-        if later:
-            embedded = later[-1].lemma.lower()
+        # the gap is left open only when that verb lacks its object ("say about opening the probe" has one)
+        last = later[-1] if later else None
+        if last is not None and last.dep != "pcomp" and not (
+                any(c.dep == "dobj" for c in a.children(last.i))
+                and not any(c.lemma.lower() == "do" for c in a.children(last.i))):  # "ask them to do"
+            embedded = last.lemma.lower()
     speaker = _speaker(a, rel) if kind is Kind.QUOTE else ()
     latest = any(t.lower in NOW_WORDS for t in toks) or any(p in low for p in NOW_PHRASES)
     return Question(
