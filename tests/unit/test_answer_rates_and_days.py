@@ -62,3 +62,20 @@ def test_a_verb_with_its_object_in_the_question_leaves_no_gap(bridge: MemorySear
 def test_a_verb_without_its_object_leaves_the_gap_to_fill(bridge: MemorySearch) -> None:
     got = answer_question("What did engineers say the cables pointed to?", bridge, [])
     assert got.answer == "years of neglect"
+
+
+@pytest.fixture(scope="module")
+def refinery() -> MemorySearch:
+    s = MemorySearch()
+    s.add("Three crew members were killed and 14 other people were treated for burns after an explosion at "
+          "the Dravik refinery on Friday.", source="gulf-desk.example", title="Refinery blast", day="2025-02-07",
+          article=51)
+    s.add("A welder hurt in the Dravik refinery explosion has died, raising the death toll from the blast to "
+          "four, the regional hospital said.", source="gulf-desk.example", title="Toll rises", day="2025-02-10",
+          article=52)
+    return s
+
+
+def test_people_counted_by_another_verb_are_not_the_dead(refinery: MemorySearch) -> None:
+    got = answer_question("How many people have died in the Dravik refinery explosion?", refinery, [])
+    assert got.answer == "four"

@@ -342,6 +342,10 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
             verb = a.tokens[a.tokens[cand.head].head]
             if verb.pos == "VERB" and related(verb.lemma.lower(), q.focus):
                 return W.FOCUS_FIT  # "killed at least 36 people" is the death toll
+            if q.focus in ("people", "person"):  # "how many people died": people the relation's verb counts
+                verbs = [verb] + [c for c in a.children(verb.i) if c.dep == "xcomp"]  # "confirmed to have died"
+                fits = q.relation and any(related(v.lemma.lower(), q.relation) for v in verbs)
+                return W.FOCUS_FIT if fits else 0.0
             lo, hi = a.subtree(verb.i)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
@@ -361,6 +365,10 @@ def _subject_of_clause(a: Annotated, i: int) -> list[Tok]:
             for verb in (k, a.tokens[k].head if a.tokens[k].dep == "conj" else k):  # a conjoined verb shares it
                 for c in a.children(verb):
                     if c.dep in ("nsubj", "nsubjpass"):
+                        lo, hi = a.subtree(c.i)
+                        return list(a.tokens[lo:hi])
+                for c in a.children(verb):  # "raising the death toll ... to four": the object it changes
+                    if c.dep == "dobj" and not c.i <= i < a.subtree(c.i)[1]:
                         lo, hi = a.subtree(c.i)
                         return list(a.tokens[lo:hi])
             return []
