@@ -79,3 +79,20 @@ def refinery() -> MemorySearch:
 def test_people_counted_by_another_verb_are_not_the_dead(refinery: MemorySearch) -> None:
     got = answer_question("How many people have died in the Dravik refinery explosion?", refinery, [])
     assert got.answer == "four"
+
+
+@pytest.fixture(scope="module")
+def walkout() -> MemorySearch:
+    s = MemorySearch()
+    s.add("Clinics across the Orvel district closed on Monday after about 1,200 nurses went on strike, leaving "
+          "thousands of patients without appointments.", source="health-desk.example", title="Nurses strike",
+          day="2025-09-01", article=61)
+    s.add("Around 1,350 nurses took part in the walkout, according to their union.", source="health-desk.example",
+          title="Orvel strike grows", day="2025-09-03", article=62)
+    return s
+
+
+def test_a_present_tense_figure_comes_from_the_newest_source(walkout: MemorySearch) -> None:
+    got = answer_question("How many Orvel nurses are out on strike?", walkout, [])
+    assert got.answer == "Around 1,350 nurses"
+    assert "1,200" in got.text  # the older figure is named with its source

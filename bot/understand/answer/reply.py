@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
-from bot.understand.answer.relation import relation_tokens, was_once
+from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
 from bot.understand.answer.score import Scored, accepted, negated, rank
 
@@ -60,7 +60,9 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
         return best, []  # a named date or source picks the report; statements do not "change"
     changing = q.latest or q.kind in NUMERIC
-    margin = W.RIVAL_MARGIN_LATEST if q.latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
+    # "how many workers are on strike": a present-tense figure is the newest source's, as "now" is
+    latest = q.latest or q.kind in NUMERIC and asks_present(q)
+    margin = W.RIVAL_MARGIN_LATEST if latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
     per_article: dict[int, Scored] = {}
     for s in scored:
         if s.score < best.score - margin:
@@ -72,7 +74,7 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
         return best, []
     if not changing and len({g.candidate.value for g in group}) < 2:
         return best, []
-    lead = group[0] if changing or q.latest else best
+    lead = group[0] if changing or latest else best
     older: list[Scored] = []
     seen = {lead.candidate.value}
     for g in group:
