@@ -96,3 +96,11 @@ def test_a_present_tense_figure_comes_from_the_newest_source(walkout: MemorySear
     got = answer_question("How many Orvel nurses are out on strike?", walkout, [])
     assert got.answer == "Around 1,350 nurses"
     assert "1,200" in got.text  # the older figure is named with its source
+
+
+def test_a_number_that_ends_a_name_stays_with_it() -> None:
+    s = MemorySearch()
+    s.add("Crane operators represented by Dock Workers Union Local 77 refused to unload ships on Monday.",
+          source="quay-desk.example", title="Cranes idle", day="2025-06-02", article=71)
+    got = answer_question("Which union represents the crane operators?", s, [])
+    assert got.answer == "Dock Workers Union Local 77"

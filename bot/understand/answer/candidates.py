@@ -115,6 +115,10 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
         stop = ent.end
         while stop < len(a.tokens) and a.tokens[stop].pos == "PROPN" and not a.tokens[stop].ent:
             stop += 1  # "Abbas" tagged, "Kamel" after it not
+        last = a.tokens[stop - 1]
+        if stop < len(a.tokens) and last.pos == "PROPN" and a.tokens[stop].pos == "NUM" and \
+                a.tokens[stop].dep == "nummod" and a.tokens[stop].head == last.i:
+            stop += 1  # "Union Local 640", "Apollo 11": the number is part of the name
         if stop > ent.end:
             ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
         start, end = _coordinated(a, ent, labels)

@@ -238,7 +238,7 @@ def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
         hi = t.i + 1  # "the business daily Finanzbote": a name right after the noun, however it was parsed
         while hi < len(a.tokens) and a.tokens[hi].pos == "PROPN":
             hi += 1
-        if hi > t.i + 1:
+        if hi > t.i + 1 and t.pos != "PROPN":  # in "Operators Union Local 640" the noun is part of the name
             out.append(Candidate(t.i + 1, hi, a.span(t.i + 1, hi), hi - 1, 1.0))
         for other in a.tokens:
             if other.head == t.i and other.dep in ("appos", "compound") or t.head == other.i and t.dep in (
