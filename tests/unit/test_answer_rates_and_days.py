@@ -104,3 +104,12 @@ def test_a_number_that_ends_a_name_stays_with_it() -> None:
           source="quay-desk.example", title="Cranes idle", day="2025-06-02", article=71)
     got = answer_question("Which union represents the crane operators?", s, [])
     assert got.answer == "Dock Workers Union Local 77"
+
+
+def test_where_in_a_place_is_a_part_of_it_not_the_town_it_is_in() -> None:
+    s = MemorySearch()
+    s.add("The fire at the Tervik grain warehouse started late on Friday in the warehouse's loading bay.\n"
+          "The Tervik grain warehouse stands on the edge of Tervik.",
+          source="plains-desk.example", title="Warehouse fire", day="2025-08-02", article=81)
+    got = answer_question("Where in the warehouse did the fire start?", s, [])
+    assert got.answer == "warehouse's loading bay"

@@ -259,6 +259,30 @@ def place_candidates(a: Annotated) -> list[Candidate]:
     return out + located(a, out, out)
 
 
+def part_candidates(a: Annotated, whole: str) -> list[Candidate]:
+    """Parts of a place for "where in the plant": an unnamed place after in/at/on/inside ("in the
+    plant's tank farm"), never the town or country the whole place is in."""
+    out = []
+    for t in a.tokens:
+        if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() != whole and \
+                a.tokens[t.head].lower in ("in", "at", "on", "inside", "near", "beneath", "under"):
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            cand = make(a, lo, hi, t.i, W.FIT_PART)
+            if cand and whole in {x.lemma.lower() for x in a.tokens[lo:hi]} | _of_whole(a, t.i):
+                out.append(cand)
+    return out
+
+
+def _of_whole(a: Annotated, i: int) -> set[str]:
+    """Lemmas of the "of" phrase after a noun ("the tank farm of the plant")."""
+    out: set[str] = set()
+    for c in a.children(i):
+        if c.dep == "prep" and c.lower == "of":
+            lo, hi = a.subtree(c.i)
+            out |= {x.lemma.lower() for x in a.tokens[lo:hi]}
+    return out
+
+
 def located(a: Annotated, cands: list[Candidate], places: list[Candidate],
             joiners: tuple[str, ...] = ("in", ",")) -> list[Candidate]:
     """Each candidate with the place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",

@@ -132,6 +132,7 @@ class Question:
     named: bool = False  # "what is the name of the N": the answer's title must name N
     units: frozenset[str] = frozenset()  # for measures: the units that answer ("how far": miles, km...)
     embedded: str = ""  # a verb after the relation whose object is left open ("say the debris pointed to")
+    within: str = ""  # "where in the plant": the answer is a part of this noun, not where the noun is
     latest: bool = False  # the question asks for the current state ("now", "latest", "still")
     dates: list[DateWant] = field(default_factory=list)
     negated: bool = False
@@ -140,6 +141,18 @@ class Question:
     def open(self) -> bool:
         """Whether the answer is an open phrase (easier to get wrong than a typed entity or number)."""
         return self.kind in OPEN
+
+
+def _within(toks: list[Tok]) -> str:
+    """The noun of "where in/on/at the N": the question asks for a part of N."""
+    words = [t for t in toks if t.pos != "PUNCT"]
+    if len(words) > 3 and words[0].lower == "where" and words[1].lower in ("in", "on", "at", "inside", "within"):
+        for t in words[2:5]:
+            if t.pos == "NOUN":
+                return t.lemma.lower()
+            if t.pos not in ("DET", "ADJ", "PRON"):
+                break
+    return ""
 
 
 def _wh_index(a: Annotated) -> int:
@@ -445,6 +458,7 @@ def analyse(text: str) -> Question:
         particle=particle,
         role=role, speaker=speaker, units=units, possessive=word == "whose" or bool(owner),
         speaker_group=kind is Kind.QUOTE and _speaker_is_group(a, rel), named=named, embedded=embedded,
+        within=_within(toks) if kind is Kind.PLACE else "",
         # a job's own words ("role", "hold") are rarely in the sentence that gives the title
         anchors=[x for x in _anchors(a, wh, focus) if kind is not Kind.TITLE or x.proper], latest=latest,
         dates=_dates(a), negated=any(t.lower in ("not", "n't", "never") for t in toks),

@@ -24,6 +24,7 @@ from bot.understand.answer.candidates import (
     nationality_phrases,
     noun_phrase,
     object_phrases,
+    part_candidates,
     place_candidates,
     proper_name_candidates,
     role_noun_candidates,
@@ -113,6 +114,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             out += [(c, 0.0) for c in subject_phrases(a, rel, W.FIT_DOER)
                     if a.entity_at(c.head) is not None or is_person_like(a, c) or is_org_like(a, c)]
         out += [(c, 0.0) for c in role_noun_candidates(a, PERSON_NOUNS | ORG_NOUNS, W.FIT_ROLE_NOUN)]
+    elif k is Kind.PLACE and q.within:
+        out += [(c, 0.0) for c in part_candidates(a, q.within)]
     elif k is Kind.PLACE:
         out += [(c, 0.0) for c in place_candidates(a)]
     elif k is Kind.DATE:
