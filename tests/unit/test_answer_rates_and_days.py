@@ -113,3 +113,10 @@ def test_where_in_a_place_is_a_part_of_it_not_the_town_it_is_in() -> None:
           source="plains-desk.example", title="Warehouse fire", day="2025-08-02", article=81)
     got = answer_question("Where in the warehouse did the fire start?", s, [])
     assert got.answer == "warehouse's loading bay"
+
+
+def test_a_copular_question_is_about_its_head_noun_and_the_type_its_compound_names() -> None:
+    from bot.understand.answer.question import Kind, analyse
+    assert analyse("When is the safety board hearing?").relation == "hearing"
+    q = analyse("What was the final turnout figure?")
+    assert (q.kind, q.focus) == (Kind.PERCENT, "turnout")

@@ -143,6 +143,14 @@ class Question:
         return self.kind in OPEN
 
 
+def _typed_noun(a: Annotated, rel: Tok | None, nouns: frozenset[str]) -> Tok | None:
+    """The copular question's noun, or a noun compounded with it, that names a type ("the turnout figure")."""
+    if rel is None or rel.pos != "NOUN":
+        return None
+    words = [rel] + [c for c in a.children(rel.i) if c.dep == "compound" and c.pos == "NOUN"]
+    return next((t for t in words if t.lemma.lower() in nouns), None)
+
+
 def _within(toks: list[Tok]) -> str:
     """The noun of "where in/on/at the N": the question asks for a part of N."""
     words = [t for t in toks if t.pos != "PUNCT"]
@@ -226,8 +234,9 @@ def _relation(a: Annotated, wh: int) -> Tok | None:
     copula = next((t for t in toks if t.lemma == "be"), None)
     if copula is not None:
         nouns = [t for t in toks if t.pos == "NOUN" and t.i != wh]
-        if nouns:
-            return nouns[0]
+        heads = [t for t in nouns if t.dep != "compound"]  # "the safety board hearing": the hearing
+        if heads or nouns:
+            return (heads or nouns)[0]
     return None
 
 
@@ -416,10 +425,10 @@ def analyse(text: str) -> Question:
                 kind, focus = Kind.COUNT, (of.lemma.lower() if of else num.lemma.lower())
                 if focus == "toll":
                     focus = "death"  # a toll counts the dead
-            elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in PERCENT_NOUNS:
-                kind, focus = Kind.PERCENT, rel.lemma.lower()
-            elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in MONEY_NOUNS:
-                kind, focus = Kind.MONEY, rel.lemma.lower()
+            elif (noun := _typed_noun(a, rel, PERCENT_NOUNS)) is not None:
+                kind, focus = Kind.PERCENT, noun.lemma.lower()
+            elif (noun := _typed_noun(a, rel, MONEY_NOUNS)) is not None:
+                kind, focus = Kind.MONEY, noun.lemma.lower()
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("age",):
                 kind = Kind.AGE
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("name",):
