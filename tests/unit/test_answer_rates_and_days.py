@@ -120,3 +120,28 @@ def test_a_copular_question_is_about_its_head_noun_and_the_type_its_compound_nam
     assert analyse("When is the safety board hearing?").relation == "hearing"
     q = analyse("What was the final turnout figure?")
     assert (q.kind, q.focus) == (Kind.PERCENT, "turnout")
+
+
+@pytest.fixture(scope="module")
+def ferries() -> MemorySearch:
+    s = MemorySearch()
+    s.add("The Skarn Ferry Board appointed Oda Brenning on Tuesday to mediate the pay dispute.\n"
+          "The harbour ferries came back into service on Friday after inspections.\n"
+          "The night ferries are scheduled to return on Sunday.",
+          source="fjord-desk.example", title="Ferry dispute", day="2025-10-07", article=91)
+    return s
+
+
+def test_a_phrasal_verb_in_the_question_is_read_as_the_verb_news_copy_uses(ferries: MemorySearch) -> None:
+    got = answer_question("Who has been brought in to mediate the pay dispute?", ferries, [])
+    assert got.answer == "Oda Brenning"
+
+
+def test_a_phrasal_verb_in_the_text_answers_the_single_verb(ferries: MemorySearch) -> None:
+    got = answer_question("When did the harbour ferries return?", ferries, [])
+    assert got.answer == "Friday"
+
+
+def test_scheduled_to_return_is_a_question_about_returning() -> None:
+    from bot.understand.answer.question import analyse
+    assert analyse("When are the night ferries scheduled to return?").relation == "return"

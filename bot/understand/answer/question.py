@@ -221,6 +221,9 @@ def _relation(a: Annotated, wh: int) -> Tok | None:
              t.lemma.lower() not in ("be", "do", "have", "get") or any(_is_particle(c) for c in a.children(t.i)))]
     main = [t for t in verbs if t.dep not in ("amod", "compound")]  # "the latest reported number": a modifier
     if main:
+        if main[0].lemma.lower() in LOOKING_AHEAD_PASSIVES:  # "supposed to return": the relation is returning
+            return next((c for c in a.children(main[0].i) if c.dep == "xcomp" and c.pos == "VERB"
+                         and c.lemma.lower() != "be"), main[0])
         return main[0]
     if verbs:
         return verbs[0]
@@ -269,7 +272,8 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
         after = toks[end + 1] if end + 1 < len(toks) else None
         if after is not None and after.i != rel.i and after.lower not in ("been", "being", "not", "n't"):
             return "obj"  # "who has Starmer made chancellor": a subject stands between
-        if nxt.lemma == "be" and rel.tag == "VBN" and not (
+        passive = nxt.lemma == "be" or after is not None and after.lower == "been"  # "who has been named"
+        if passive and rel.tag == "VBN" and not (
                 rel.lemma.lower() in LOOKING_AHEAD_PASSIVES and any(c.dep == "xcomp" for c in a.children(rel.i))):
             return "obj"  # passive: "who was taken hostage" (but "who was scheduled to visit" does the visiting)
         return "subj"

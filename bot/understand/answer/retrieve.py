@@ -23,6 +23,7 @@ from bot.understand.answer.vocabulary import (
     PERSON_NOUNS,
     PLACE_NOUNS,
     derivations,
+    phrasal_lemma,
     related,
     shares_stem,
     synonyms,
@@ -119,8 +120,9 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
             return W.EXACT, t.i
         if t.pos in ("PUNCT", "DET", "ADP", "CCONJ", "PRON", "AUX"):
             continue
-        if not anchor.proper and best < W.DERIVED and related(anchor.lemma, lemma):
-            best, at = W.DERIVED, t.i
+        if not anchor.proper and best < W.DERIVED and (related(anchor.lemma, lemma) or t.pos == "VERB" and any(
+                phrasal_lemma(lemma, c.lower) == anchor.lemma for c in parsed.children(t.i))):
+            best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i
         elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):

@@ -295,6 +295,10 @@ PLAIN_VERBS = {
     "pulled out of": "withdrew from", "pull out of": "withdraw from", "turned down": "rejected",
     "turn down": "reject", "went after": "criticised", "go after": "criticise", "signed off on": "approved",
     "sign off on": "approve", "set off": "triggered",
+    "come back": "return", "came back": "returned", "coming back": "returning",
+    "brought in": "appointed", "bring in": "appoint", "shut down": "closed", "set up": "established",
+    "carry out": "conduct", "carried out": "conducted", "find out": "discover", "found out": "discovered",
+    "rule out": "reject", "ruled out": "rejected", "wiped out": "destroyed", "wipe out": "destroy",
 }
 _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)
@@ -304,6 +308,15 @@ _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS
 _HOW_LONG = re.compile(r"^(how long (?:will|would|did|does|do|is|was|has|have|had|can|could)\b.*?\b)"
                        r"(take|took|stay|stayed|remain|remained)(?=\s*\?*\s*$|\s+(?:closed|open|shut)\b)",
                        re.IGNORECASE)
+
+
+# ("come", "back") -> "return": a phrasal verb of a stored sentence read as the single verb a question may use
+_PHRASAL_LEMMAS = {tuple(k.split()): v for k, v in PLAIN_VERBS.items() if len(k.split()) == 2}
+
+
+def phrasal_lemma(verb: str, particle: str) -> str:
+    """The single verb a phrasal verb means ("come back" -> "return"), or ""."""
+    return _PHRASAL_LEMMAS.get((verb, particle), "")
 
 
 def plain_verbs(question: str) -> str:
