@@ -145,3 +145,24 @@ def test_a_phrasal_verb_in_the_text_answers_the_single_verb(ferries: MemorySearc
 def test_scheduled_to_return_is_a_question_about_returning() -> None:
     from bot.understand.answer.question import analyse
     assert analyse("When are the night ferries scheduled to return?").relation == "return"
+
+
+@pytest.fixture(scope="module")
+def relief() -> MemorySearch:
+    s = MemorySearch()
+    s.add("Velder Mining set up a $2 million relief fund for families near the collapsed tailings dam.",
+          source="ore-desk.example", title="Dam collapse", day="2025-04-01", article=101)
+    s.add("The company raised its relief fund to $7 million from $2 million after protests in Osk.\n"
+          "Ferries across the lake will be free until Friday, April 11, the county said.",
+          source="ore-desk.example", title="Velder raises its fund", day="2025-04-04", article=102)
+    return s
+
+
+def test_how_big_a_fund_is_asks_for_money_and_the_raised_figure_leads(relief: MemorySearch) -> None:
+    got = answer_question("How big is Velder's relief fund now?", relief, [])
+    assert got.answer == "$7 million"
+
+
+def test_how_long_a_state_lasts_may_be_answered_by_when_it_ends(relief: MemorySearch) -> None:
+    got = answer_question("How long will the ferries be free?", relief, [])
+    assert got.answer == "until Friday, April 11"

@@ -335,6 +335,18 @@ def date_candidates(a: Annotated) -> list[Candidate]:
 _DATE_JOINERS = frozenset(["possibly", "perhaps", "maybe", "probably", "or", "and", "likely"])
 
 
+def until_candidates(a: Annotated) -> list[Candidate]:
+    """The end of a state for "how long": "free until Sunday, October 25" (the date with its "until")."""
+    out = []
+    for ref in a.dates:
+        before = a.tokens[ref.start - 1] if ref.start > 0 else None
+        if before is not None and before.lower in ("until", "till", "through") and before.pos in ("ADP", "SCONJ"):
+            cand = make(a, ref.start - 1, ref.end, ref.end - 1, W.FIT_UNTIL)
+            if cand:
+                out.append(cand)
+    return out
+
+
 def time_candidates(a: Annotated) -> list[Candidate]:
     """Clock times: TIME entities, best those with digits ("6:10 pm", "10am")."""
     out = []

@@ -74,8 +74,9 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if a.tokens[cand.head].dep == "dobj" and verb.lemma.lower() in ("gain", "lose") and \
             q.relation not in CHANGE_VERBS:
         out += W.CHANGE_AMOUNT  # "gained 63 seats to finish on 71": 63 is the change
-    if before is not None and before.lower == "from" and after is not None and after.lower == "to":
-        out += W.CHANGE_AMOUNT  # "fell from 41 to 31": 41 is what it was
+    if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
+            c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
+        out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published

@@ -43,7 +43,8 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
             start = other.start
     while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
             not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
-            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")):
+            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")) and \
+            not (a.tokens[start - 1].lower == "up" and a.tokens[start].lower != "to"):  # "set up a $2 million fund"
         if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
             break
         start -= 1

@@ -317,6 +317,8 @@ def _anchors(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
             continue
         if _is_date_token(t) or not re.search(r"[a-z0-9]", lemma):
             continue
+        if t.i > 0 and a.tokens[t.i - 1].lower == "how" and lemma in _MEASURE_ADJ:
+            continue  # "how big": the wh-phrase, not a word the sentence must carry
         if lemma in seen:
             continue
         seen.add(lemma)
@@ -382,6 +384,8 @@ def analyse(text: str) -> Question:
             after = toks[wh + 2:wh + 4]
             article = bool(after) and after[0].lower in ("a", "an")
             noun = next((t for t in after if t.pos == "NOUN"), None) if article else None
+            if noun is None and n in ("big", "large", "high") and after and after[0].lemma == "be":
+                noun = _next_noun(a, wh + 3)  # "how big is the relief fund": the subject's noun
             focus = noun.lemma.lower() if noun else ""
             kind = Kind.MONEY if focus in MONEY_NOUNS else Kind.MEASURE
             units = MEASURE_UNITS.get(n, frozenset())

@@ -32,6 +32,7 @@ from bot.understand.answer.candidates import (
     subject_phrases,
     time_candidates,
     title_words,
+    until_candidates,
 )
 from bot.understand.answer.fits import (
     counts_in_relation,
@@ -144,6 +145,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             out.append((c, fit + shape_of_number(q, ev, c)))
         if k is Kind.COUNT and q.focus:
             out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]
+        if k is Kind.DURATION and q.focus not in TIME_UNITS:  # "how long will rides be free": until when
+            out += [(c, 0.0) for c in until_candidates(a)]
     elif k is Kind.AGE:
         names = {x.lemma for x in q.anchors if x.proper} | {x.text.lower() for x in q.anchors if x.proper}
         things = {x.lemma for x in q.anchors if not x.verb and not x.proper}  # "how old is the banyan tree"

@@ -222,7 +222,7 @@ TIME_NOUNS = frozenset("time date day year month week hour moment point".split()
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
 MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
-    investment valuation sum amount payment charge penalty budget profit income
+    investment valuation sum amount payment charge penalty budget profit income bonus payout grant donation
 """.split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
