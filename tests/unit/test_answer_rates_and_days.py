@@ -166,3 +166,20 @@ def test_how_big_a_fund_is_asks_for_money_and_the_raised_figure_leads(relief: Me
 def test_how_long_a_state_lasts_may_be_answered_by_when_it_ends(relief: MemorySearch) -> None:
     got = answer_question("How long will the ferries be free?", relief, [])
     assert got.answer == "until Friday, April 11"
+
+
+@pytest.fixture(scope="module")
+def guild() -> MemorySearch:
+    s = MemorySearch()
+    s.add("Guild president Ines Marr said her members would vote on Friday.\n"
+          "Norvian President Teodor Halle met the Norvian customs chief, Piet Oster, in Brell on Monday.",
+          source="port-desk.example", title="Guild vote", day="2025-05-05", article=111)
+    return s
+
+
+def test_a_president_of_the_body_asked_about_leads_it(guild: MemorySearch) -> None:
+    assert answer_question("Who leads the guild?", guild, []).answer == "Ines Marr"
+
+
+def test_a_title_of_something_else_does_not_lead_what_is_asked(guild: MemorySearch) -> None:
+    assert answer_question("Who heads Norvian customs?", guild, []).answer != "Teodor Halle"

@@ -269,6 +269,9 @@ def title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
     matched = [i for i in ev.matched if i not in rel]
     if not matched:
         return 0.5
+    nouns = [i for i in matched if a.tokens[i].pos in ("NOUN", "PROPN")]
+    if nouns and not any(i in words for i in nouns):
+        return 0.0  # "Egyptian President X ... intelligence": the title is of something else than asked
     inside = sum(1 for i in matched if i in words)
     return 0.5 + inside / len(matched)
 

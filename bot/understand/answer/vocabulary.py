@@ -14,7 +14,7 @@ from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
 
 # Groups of words used interchangeably in news copy for one relation or thing.
 RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
-    "head lead run chair direct helm boss chief leader chairman chairwoman chairperson director",
+    "head lead run chair direct helm boss chief leader chairman chairwoman chairperson director president",
     "mediate mediator mediation broker intermediary",
     "kill dead death die toll fatality",
     "free release freed",
