@@ -183,3 +183,11 @@ def test_a_president_of_the_body_asked_about_leads_it(guild: MemorySearch) -> No
 
 def test_a_title_of_something_else_does_not_lead_what_is_asked(guild: MemorySearch) -> None:
     assert answer_question("Who heads Norvian customs?", guild, []).answer != "Teodor Halle"
+
+
+def test_the_noun_naming_the_answer_type_need_not_be_in_the_sentence() -> None:
+    s = MemorySearch()
+    s.add("The order was lifted at 6 am, after inspectors found no cracks in the bridge's cables, a city "
+          "engineer told reporters outside the town hall.",
+          source="city-desk.example", title="Bridge reopens", day="2025-11-03", article=121)
+    assert answer_question("What time was the order lifted?", s, []).answer == "6 am"

@@ -61,6 +61,7 @@ NUMERIC = frozenset([Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.A
 NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
 OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
 LOOKING_AHEAD_PASSIVES = frozenset("schedule expect suppose set slate plan mean poise due".split())
+TYPE_NOUNS = frozenset("time date day year month hour percentage proportion".split())  # name the answer's type
 TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
 WH = frozenset("who whom whose what which where when why how".split())
@@ -319,6 +320,8 @@ def _anchors(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
             continue
         if t.i > 0 and a.tokens[t.i - 1].lower == "how" and lemma in _MEASURE_ADJ:
             continue  # "how big": the wh-phrase, not a word the sentence must carry
+        if 0 <= wh_end < t.i <= wh_end + 2 and lemma == focus and lemma in TYPE_NOUNS:
+            continue  # "what time", "which year": the type of the answer, rarely written beside it
         if lemma in seen:
             continue
         seen.add(lemma)
