@@ -191,3 +191,11 @@ def test_the_noun_naming_the_answer_type_need_not_be_in_the_sentence() -> None:
           "engineer told reporters outside the town hall.",
           source="city-desk.example", title="Bridge reopens", day="2025-11-03", article=121)
     assert answer_question("What time was the order lifted?", s, []).answer == "6 am"
+
+
+def test_people_doing_what_is_asked_may_be_the_noun_asked_about() -> None:
+    s = MemorySearch()
+    s.add("About 40,000 people cross the Tarn ferry link on a busy summer day.",
+          source="coast-desk.example", title="Ferry link", day="2025-07-03", article=131)
+    assert answer_question("How many passengers cross the ferry link on a summer day?", s, []).answer == \
+        "About 40,000 people"

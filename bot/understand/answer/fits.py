@@ -350,6 +350,8 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
                 verbs = [verb] + [c for c in a.children(verb.i) if c.dep == "xcomp"]  # "confirmed to have died"
                 fits = q.relation and any(related(v.lemma.lower(), q.relation) for v in verbs)
                 return W.FOCUS_FIT if fits else 0.0
+            if q.relation and related(verb.lemma.lower(), q.relation) and verb.lemma.lower() not in ("be", "have"):
+                return W.FOCUS_FIT / 2  # "185,000 people use the system" for "how many riders use it"
             lo, hi = a.subtree(verb.i)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
