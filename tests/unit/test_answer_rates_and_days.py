@@ -199,3 +199,11 @@ def test_people_doing_what_is_asked_may_be_the_noun_asked_about() -> None:
           source="coast-desk.example", title="Ferry link", day="2025-07-03", article=131)
     assert answer_question("How many passengers cross the ferry link on a summer day?", s, []).answer == \
         "About 40,000 people"
+
+
+def test_a_person_named_by_surname_alone_is_the_person_asked_about() -> None:
+    s = MemorySearch()
+    s.add("Defence lawyers for Marta Keller questioned the harbour master on Monday.\n"
+          "The testimony of Keller, 41, lasted most of the afternoon.",
+          source="court-desk.example", title="Harbour trial", day="2025-10-14", article=141)
+    assert answer_question("How old is Marta Keller?", s, []).answer == "41"

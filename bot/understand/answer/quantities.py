@@ -143,7 +143,9 @@ def age_candidates(a: Annotated) -> list[Candidate]:
             person = a.entity_at(head.i)
             commas = t.i > 0 and a.tokens[t.i - 1].text == "," and t.i + 1 < len(a.tokens) and \
                 a.tokens[t.i + 1].text == ","
-            if commas and (person is not None and person.label == "PERSON" or head.lemma.lower() in PERSON_NOUNS):
+            # "Keller, 41,": the tagger may call an unfamiliar surname a place; the question's name decides
+            if commas and (person is not None and person.label == "PERSON" or head.pos == "PROPN"
+                           or head.lemma.lower() in PERSON_NOUNS):
                 cand = make(a, t.i, t.i + 1, head.i, 1.0, value=t.text)
                 if cand:
                     out.append(cand)

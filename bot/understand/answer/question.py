@@ -102,6 +102,7 @@ class Anchor:
     proper: bool
     weight: float = 1.0
     verb: bool = False
+    given_name: bool = False  # a person's first name before their surname ("Caroline" of "Caroline Ellison")
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,8 @@ def _role(a: Annotated, wh: int, rel: Tok | None) -> str:
     toks = a.tokens
     if wh < 0 or rel is None:
         return ""
+    if rel.dep == "xcomp" and toks[rel.head].lemma.lower() in LOOKING_AHEAD_PASSIVES:
+        rel = toks[rel.head]  # "who was scheduled to visit": the role is read off "scheduled"
     # end of the wh-phrase: "which Hamas official", "how many hostages"
     end = wh + 1
     while end < len(toks) and toks[end].pos in ("NOUN", "PROPN", "ADJ", "DET", "NUM", "PART") and end < rel.i:
@@ -326,7 +329,11 @@ def _anchors(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
             continue
         seen.add(lemma)
         proper = t.pos == "PROPN" or t.ent.endswith(("-PERSON", "-ORG", "-GPE"))
-        out.append(Anchor(lemma, t.text, proper, verb=t.pos == "VERB" and not proper))
+        nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
+        last = nxt is not None and (nxt.i + 1 == len(a.tokens) or a.tokens[nxt.i + 1].pos != "PROPN")
+        given = t.pos == "PROPN" and nxt is not None and nxt.pos == "PROPN" and last and t.ent[2:] == nxt.ent[2:] \
+            and t.ent[2:] in ("PERSON", "ORG", "")  # the tagger often calls an unknown person an organisation
+        out.append(Anchor(lemma, t.text, proper, verb=t.pos == "VERB" and not proper, given_name=given))
     return out
 
 
@@ -465,7 +472,7 @@ def analyse(text: str) -> Question:
         # the gap is left open only when that verb lacks its object ("say about opening the probe" has one)
         last = later[-1] if later else None
         if last is not None and last.dep != "pcomp" and not (
-                any(c.dep == "dobj" for c in a.children(last.i))
+                any(c.dep == "dobj" and c.lower not in WH for c in a.children(last.i))
                 and not any(c.lemma.lower() == "do" for c in a.children(last.i))):  # "ask them to do"
             embedded = last.lemma.lower()
     speaker = _speaker(a, rel) if kind is Kind.QUOTE else ()

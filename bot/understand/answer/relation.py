@@ -130,6 +130,18 @@ def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
     return True
 
 
+def _controlled(a: Annotated, verb: int) -> set[int]:
+    """Verbs whose subject is the subject of `verb`: its xcomp ("agreed to pay"), also past an
+    adjective or preposition ("is due to travel", "is expected to visit")."""
+    out: set[int] = set()
+    for c in a.children(verb):
+        if c.dep == "xcomp":
+            out.add(c.i)
+        elif c.dep in ("acomp", "prep", "attr"):
+            out |= {g.i for g in a.children(c.i) if g.dep == "xcomp"}
+    return out
+
+
 def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
     """'subj' or 'obj' when the candidate fills that role of a relation token, else ''."""
     h = cand.head
@@ -149,6 +161,8 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
                 return "subj"
             if t.dep in _OBJ or head.dep == "prep":
                 return "obj"
+        if t.dep in _SUBJ | {"nsubjpass"} and _controlled(a, t.head) & rel:
+            return "subj"  # "X is due to travel", "X agreed to pay": X does what the verb after "to" says
         # copula: "Qatar and Egypt have been the mediators"
         if t.dep in _SUBJ and any(c.i in rel and c.dep in ("attr", "acomp") for c in a.children(t.head)):
             return "subj"

@@ -82,7 +82,7 @@ def anchor_weights(q: Question, search: SentenceSearch) -> list[Anchor]:
             weight *= W.NAME_BOOST
         elif a.verb:
             weight *= W.VERB_WEIGHT
-        out.append(Anchor(a.lemma, a.text, a.proper, weight, a.verb))
+        out.append(Anchor(a.lemma, a.text, a.proper, weight, a.verb, a.given_name))
     return out
 
 
@@ -165,9 +165,12 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
     """Fill in how much of the question the evidence sentence carries (0..1) and where."""
     total = got = 0.0
     context: set[str] | None = None
-    for anchor in anchors:
+    for k, anchor in enumerate(anchors):
         total += anchor.weight
         credit, at = _credit(anchor, ev.parsed)
+        if credit == 0.0 and anchor.given_name and k + 1 < len(anchors) and \
+                _credit(anchors[k + 1], ev.parsed)[0] == W.EXACT:
+            credit = W.SURNAME_ONLY  # "Ellison, 29,": news copy names a person by surname after the first mention
         if credit == 0.0:
             if context is None:
                 context = _context_words(ev.hit)

@@ -18,6 +18,7 @@ SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
 EXACT = 1.0  # credit for a question word found in the sentence with the same lemma
 DERIVED = 0.8  # credit for a derivation or listed synonym (mediate ~ mediator, head ~ lead)
 PREFIX = 0.6  # credit for a shared stem of 5+ letters not covered by the rules (negotiate ~ negotiator)
+SURNAME_ONLY = 0.8  # credit for a person's first name when the sentence gives the surname alone
 CONTEXT = 0.6  # credit for a question word found only in the sentence before, the title or the source
 DATE_MATCH = 1.0  # credit for a date the question names that matches the sentence's or its article's date
 MIN_IDF = 0.3  # floor of a question word's weight (very common words still count a little)
