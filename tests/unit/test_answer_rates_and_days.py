@@ -207,3 +207,10 @@ def test_a_person_named_by_surname_alone_is_the_person_asked_about() -> None:
           "The testimony of Keller, 41, lasted most of the afternoon.",
           source="court-desk.example", title="Harbour trial", day="2025-10-14", article=141)
     assert answer_question("How old is Marta Keller?", s, []).answer == "41"
+
+
+def test_seats_another_party_is_forecast_to_win_are_not_the_party_asked_about() -> None:
+    s = MemorySearch()
+    s.add("The Harbour Party, led by Ilse Brant, is forecast to win 14 seats in the Norvik assembly.",
+          source="vote-desk.example", title="Norvik poll", day="2025-05-01", article=151)
+    assert answer_question("How many Green seats is the Norvik poll forecasting?", s, []).answer is None

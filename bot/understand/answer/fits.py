@@ -236,9 +236,23 @@ def other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
             for g in a.children(c.i):
                 if g.dep == "pobj":
                     got |= proper_words(a, g.i)
+    if not got and noun.dep == "dobj":  # "Reform UK is forecast to win 13 seats": the winner owns them
+        verb = a.tokens[noun.head]
+        for subject in _subject_of_verb(a, verb.i):
+            got |= {t.lemma.lower() for t in a.tokens[subject.i:subject.i + 1]
+                    if t.pos == "PROPN" or t.ent.endswith(("NORP", "ORG", "GPE"))} | proper_words(a, subject.i)
     if got and not any(w == x or related(w, x) for w in want for x in got):
         return W.FOCUS_MISS
     return 0.0
+
+
+def _subject_of_verb(a: Annotated, verb: int) -> list[Tok]:
+    """The verb's subject, or for "is forecast to win" the subject of the verb controlling it."""
+    for k in (verb, a.tokens[verb].head if a.tokens[verb].dep == "xcomp" else verb):
+        subjects = [c for c in a.children(k) if c.dep in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects
+    return []
 
 
 def counts_in_relation(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
