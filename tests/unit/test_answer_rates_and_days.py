@@ -214,3 +214,13 @@ def test_seats_another_party_is_forecast_to_win_are_not_the_party_asked_about() 
     s.add("The Harbour Party, led by Ilse Brant, is forecast to win 14 seats in the Norvik assembly.",
           source="vote-desk.example", title="Norvik poll", day="2025-05-01", article=151)
     assert answer_question("How many Green seats is the Norvik poll forecasting?", s, []).answer is None
+
+
+def test_what_someone_reckons_a_thing_costs_is_a_sum() -> None:
+    from bot.understand.answer.question import Kind, analyse
+    assert analyse("What does the hotel association think the blockade is costing hotels?").kind is Kind.MONEY
+    s = MemorySearch()
+    s.add("The Orla hotel association estimated that the blockade was costing hotels about €2 million a week "
+          "in cancelled bookings.", source="alps-desk.example", title="Blockade", day="2025-02-11", article=161)
+    got = answer_question("What does the hotel association think the blockade is costing hotels?", s, [])
+    assert got.answer == "about €2 million"

@@ -429,6 +429,9 @@ def analyse(text: str) -> Question:
             kind = _kind_of_noun(focus, word, right_after=noun.i == wh + 1)
             if focus in DISTANCE_UNITS:
                 kind = Kind.MEASURE
+        elif main and any(t.i > main.i and t.pos == "VERB" and t.dep == "ccomp" and t.lemma.lower() in MONEY_VERBS
+                          for t in toks):
+            kind = Kind.MONEY  # "what does X reckon the strike is costing businesses": a sum, whoever reckons it
         elif main and main.lemma.lower() in SPEECH_VERBS | {"promise", "post", "pledge", "accuse", "admit"}:
             kind = Kind.QUOTE
         elif main and main.lemma.lower() in MONEY_VERBS:
