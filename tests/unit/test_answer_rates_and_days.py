@@ -224,3 +224,17 @@ def test_what_someone_reckons_a_thing_costs_is_a_sum() -> None:
           "in cancelled bookings.", source="alps-desk.example", title="Blockade", day="2025-02-11", article=161)
     got = answer_question("What does the hotel association think the blockade is costing hotels?", s, [])
     assert got.answer == "about €2 million"
+
+
+def test_a_name_that_starts_with_a_kind_of_the_noun_asked_for_is_offered() -> None:
+    s = MemorySearch()
+    s.add("Hurricane Lenna flattened the harbour wall at Corrin on Sunday night.",
+          source="storm-desk.example", title="Harbour wall", day="2025-09-15", article=171)
+    assert answer_question("Which storm flattened the harbour wall at Corrin?", s, []).answer == "Hurricane Lenna"
+
+
+def test_the_dead_identified_are_the_victims_identified() -> None:
+    s = MemorySearch()
+    s.add("So far 31 of the dead have been formally identified, the coroner in Velm said.",
+          source="quake-desk.example", title="Velm quake", day="2025-03-22", article=181)
+    assert answer_question("How many victims have been identified in Velm?", s, []).answer == "31"

@@ -263,8 +263,9 @@ def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
 def _phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
     out: list[tuple[Candidate, float]] = []
     if q.focus:
-        for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History"
-            if any(related(t.lemma.lower(), q.focus) for t in a.tokens[ent.start + 1:ent.end]):
+        for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History", "Hurricane Dora"
+            words = a.tokens[ent.start + (0 if ent.end - ent.start > 1 else 1):ent.end]
+            if any(related(t.lemma.lower(), q.focus) for t in words):
                 out.append((Candidate(ent.start, ent.end, ent.text, ent.end - 1, 1.0), 0.0))
         out += [(c, 0.0) for c in named_beside_focus(q, a)]
         for t in a.tokens:
