@@ -118,6 +118,7 @@ def test_where_in_a_place_is_a_part_of_it_not_the_town_it_is_in() -> None:
 def test_a_copular_question_is_about_its_head_noun_and_the_type_its_compound_names() -> None:
     from bot.understand.answer.question import Kind, analyse
     assert analyse("When is the safety board hearing?").relation == "hearing"
+    assert analyse("What was the council's vote on the permit?").relation == "vote"
     q = analyse("What was the final turnout figure?")
     assert (q.kind, q.focus) == (Kind.PERCENT, "turnout")
 

@@ -239,7 +239,7 @@ def _relation(a: Annotated, wh: int) -> Tok | None:
     copula = next((t for t in toks if t.lemma == "be"), None)
     if copula is not None:
         nouns = [t for t in toks if t.pos == "NOUN" and t.i != wh]
-        heads = [t for t in nouns if t.dep != "compound"]  # "the safety board hearing": the hearing
+        heads = [t for t in nouns if t.dep not in ("compound", "poss")]  # "the safety board hearing": the hearing
         if heads or nouns:
             return (heads or nouns)[0]
     return None
