@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.understand.answer import candidates as C
+from bot.understand.answer import places_times as PT
 from bot.understand.answer import quantities as Q
 from bot.understand.answer import statements as S
 from bot.understand.answer.vocabulary import derivations, related
@@ -38,19 +39,19 @@ def test_entity_candidates_skip_titles_tagged_as_names() -> None:
 
 def test_place_candidates_are_places() -> None:
     a = one("The next round of talks will be held in Lisbon on Thursday.")
-    got = texts(C.place_candidates(a))
+    got = texts(PT.place_candidates(a))
     assert "Lisbon" in got and "Thursday" not in got
 
 
 def test_date_candidates_name_days_not_durations() -> None:
     a = one("The strike began on Monday and has lasted six weeks.")
-    got = texts(C.date_candidates(a))
+    got = texts(PT.date_candidates(a))
     assert "Monday" in got and "six weeks" not in got
 
 
 def test_time_candidates_are_clock_times() -> None:
     a = one("The ferry left the quay at 6:10 pm on Sunday.")
-    assert any("6:10" in t for t in texts(C.time_candidates(a)))
+    assert any("6:10" in t for t in texts(PT.time_candidates(a)))
 
 
 def test_quantity_candidates_by_kind_with_approximators_and_counted_noun() -> None:

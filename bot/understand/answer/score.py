@@ -14,25 +14,19 @@ from bot.understand.answer.candidates import (
     ORG_LABELS,
     PERSON_LABELS,
     Candidate,
-    date_candidates,
     described,
     entity_candidates,
     is_org_like,
     is_person_like,
     job_titles,
-    located,
     nationality_phrases,
     noun_phrase,
     object_phrases,
-    part_candidates,
-    place_candidates,
     proper_name_candidates,
     role_noun_candidates,
     root_of,
     subject_phrases,
-    time_candidates,
     title_words,
-    until_candidates,
 )
 from bot.understand.answer.fits import (
     counts_in_relation,
@@ -49,6 +43,14 @@ from bot.understand.answer.fits import (
     title_focus,
     title_share,
     when_said,
+)
+from bot.understand.answer.places_times import (
+    date_candidates,
+    located,
+    part_candidates,
+    place_candidates,
+    time_candidates,
+    until_candidates,
 )
 from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates
 from bot.understand.answer.question import Kind, Question

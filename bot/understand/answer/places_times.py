@@ -1,0 +1,137 @@
+"""Places and times as answers: named places, a part of a place ("the plant's tank farm"), a body
+with the place of its branch, calendar dates, the end of a state ("until Sunday") and times of day."""
+
+from __future__ import annotations
+
+from bot.understand.answer import weights as W
+from bot.understand.answer.candidates import (
+    PLACE_LABELS,
+    Candidate,
+    entity_candidates,
+    make,
+    noun_phrase,
+    role_noun_candidates,
+    root_of,
+)
+from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
+from bot.understand.language.annotation import Annotated
+
+
+def place_candidates(a: Annotated) -> list[Candidate]:
+    """Places: GPE/LOC/FAC entities, and names after "in/at/to" the tagger left unlabelled."""
+    out = entity_candidates(a, PLACE_LABELS)
+    for t in a.tokens:
+        if t.dep == "pobj" and t.pos == "PROPN" and a.tokens[t.head].lower in ("in", "at", "to") and (
+                not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):
+            ent = a.entity_at(t.i)
+            if ent is not None:
+                cand = make(a, ent.start, ent.end, t.i, W.FIT_MISLABELLED_PLACE)
+                if cand:
+                    out.append(cand)
+                continue
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            cand = make(a, lo, hi, t.i, W.FIT_UNLABELLED_PLACE)
+            if cand:
+                out.append(cand)
+    out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
+    return out + located(a, out, out)
+
+
+def part_candidates(a: Annotated, whole: str) -> list[Candidate]:
+    """Parts of a place for "where in the plant": an unnamed place after in/at/on/inside ("in the
+    plant's tank farm"), never the town or country the whole place is in."""
+    out = []
+    for t in a.tokens:
+        if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() != whole and \
+                a.tokens[t.head].lower in ("in", "at", "on", "inside", "near", "beneath", "under"):
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            cand = make(a, lo, hi, t.i, W.FIT_PART)
+            if cand and whole in {x.lemma.lower() for x in a.tokens[lo:hi]} | _of_whole(a, t.i):
+                out.append(cand)
+    return out
+
+
+def _of_whole(a: Annotated, i: int) -> set[str]:
+    """Lemmas of the "of" phrase after a noun ("the tank farm of the plant")."""
+    out: set[str] = set()
+    for c in a.children(i):
+        if c.dep == "prep" and c.lower == "of":
+            lo, hi = a.subtree(c.i)
+            out |= {x.lemma.lower() for x in a.tokens[lo:hi]}
+    return out
+
+
+def located(a: Annotated, cands: list[Candidate], places: list[Candidate],
+            joiners: tuple[str, ...] = ("in", ",")) -> list[Candidate]:
+    """Each candidate with the place that locates it: "Kirby Hall in Northallerton", "Austin, Texas",
+    "the Coast Guard in Boston" ("the town of Kula" stays as it is)."""
+    out = []
+    by_start = {c.start: c for c in places if c.fit >= W.FIT_UNLABELLED_PLACE}
+    for c in cands:
+        if c.end + 1 >= len(a.tokens) or a.tokens[c.end].lower not in joiners:
+            continue
+        outer = by_start.get(c.end + 1)
+        if outer is None or a.entity_at(outer.head) is None or a.entity_at(outer.head).label != "GPE":
+            continue
+        chain = make(a, c.start, outer.end, c.head, c.fit + W.COORDINATED)
+        if chain:
+            out.append(chain)
+    return out
+
+
+def _is_duration_text(a: Annotated, start: int, end: int) -> bool:
+    words = {t.lemma.lower() for t in a.tokens[start:end]}
+    has_number = any(t.pos == "NUM" or t.lower in ("a", "an", "few", "several") for t in a.tokens[start:end])
+    return bool(words & TIME_UNITS) and has_number and not any(d.first for d in a.dates
+                                                                 if d.start <= start < d.end)
+
+
+def date_candidates(a: Annotated) -> list[Candidate]:
+    """Dates and times of day: DATE/TIME entities that name a day or moment (not a duration)."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("DATE", "TIME"):
+            continue
+        if _is_duration_text(a, ent.start, ent.end) and "ago" not in ent.text.lower():
+            continue
+        ref = next((d for d in a.dates if d.start == ent.start), None)
+        fit = 1.0 if (ref and ref.first) or ent.label == "TIME" else W.FIT_UNRESOLVED_DATE
+        cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), fit,
+                    value=ref.first if ref and ref.first else "", keep_article=True)
+        if cand:
+            out.append(cand)
+    for first, second in zip(out, out[1:], strict=False):  # "this week, possibly as early as Tuesday"
+        between = a.tokens[first.end:second.start]
+        if len(between) <= 3 and all(t.lower in _DATE_JOINERS or t.pos == "PUNCT" for t in between):
+            cand = make(a, first.start, second.end, second.head, min(first.fit, second.fit) + W.COORDINATED,
+                        value=second.value, keep_article=True)
+            if cand:
+                out.append(cand)
+    return out
+
+
+_DATE_JOINERS = frozenset(["possibly", "perhaps", "maybe", "probably", "or", "and", "likely"])
+
+
+def until_candidates(a: Annotated) -> list[Candidate]:
+    """The end of a state for "how long": "free until Sunday, October 25" (the date with its "until")."""
+    out = []
+    for ref in a.dates:
+        before = a.tokens[ref.start - 1] if ref.start > 0 else None
+        if before is not None and before.lower in ("until", "till", "through") and before.pos in ("ADP", "SCONJ"):
+            cand = make(a, ref.start - 1, ref.end, ref.end - 1, W.FIT_UNTIL)
+            if cand:
+                out.append(cand)
+    return out
+
+
+def time_candidates(a: Annotated) -> list[Candidate]:
+    """Clock times: TIME entities, best those with digits ("6:10 pm", "10am")."""
+    out = []
+    for ent in a.entities:
+        if ent.label in ("TIME", "DATE") and any(ch.isdigit() for ch in ent.text) and (
+                ":" in ent.text or "am" in ent.text.lower() or "pm" in ent.text.lower() or ent.label == "TIME"):
+            cand = make(a, ent.start, ent.end, root_of(a, ent.start, ent.end), 1.0, keep_article=True)
+            if cand:
+                out.append(cand)
+    return out
