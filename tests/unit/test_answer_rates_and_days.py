@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.understand.answer import answer_question
+from bot.understand.answer.question import Kind, analyse
 from tests.support.memory_search import MemorySearch
 
 
@@ -116,7 +117,6 @@ def test_where_in_a_place_is_a_part_of_it_not_the_town_it_is_in() -> None:
 
 
 def test_a_copular_question_is_about_its_head_noun_and_the_type_its_compound_names() -> None:
-    from bot.understand.answer.question import Kind, analyse
     assert analyse("When is the safety board hearing?").relation == "hearing"
     assert analyse("What was the council's vote on the permit?").relation == "vote"
     q = analyse("What was the final turnout figure?")
@@ -144,7 +144,6 @@ def test_a_phrasal_verb_in_the_text_answers_the_single_verb(ferries: MemorySearc
 
 
 def test_scheduled_to_return_is_a_question_about_returning() -> None:
-    from bot.understand.answer.question import analyse
     assert analyse("When are the night ferries scheduled to return?").relation == "return"
 
 
@@ -218,7 +217,6 @@ def test_seats_another_party_is_forecast_to_win_are_not_the_party_asked_about() 
 
 
 def test_what_someone_reckons_a_thing_costs_is_a_sum() -> None:
-    from bot.understand.answer.question import Kind, analyse
     assert analyse("What does the hotel association think the blockade is costing hotels?").kind is Kind.MONEY
     s = MemorySearch()
     s.add("The Orla hotel association estimated that the blockade was costing hotels about €2 million a week "

@@ -7,7 +7,8 @@ from bot.understand.answer.candidates import (
     Candidate,
     title_words,
 )
-from bot.understand.answer.question import LIGHT_VERBS, Kind, Question
+from bot.understand.answer.question import Kind, Question
+from bot.understand.answer.question_parts import LIGHT_VERBS
 from bot.understand.answer.vocabulary import (
     PERSON_NOUNS,
     SPEECH_VERBS,

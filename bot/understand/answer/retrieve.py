@@ -17,7 +17,8 @@ from typing import Protocol, runtime_checkable
 
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
-from bot.understand.answer.question import Anchor, DateWant, Kind, Question
+from bot.understand.answer.question import Kind, Question
+from bot.understand.answer.question_parts import Anchor, DateWant
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
     PERSON_NOUNS,

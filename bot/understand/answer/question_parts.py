@@ -1,0 +1,272 @@
+"""The parts of a question read off its parse: the wh-word, the relation verb and its particle,
+the role the wh-phrase fills, the words a supporting sentence must carry (anchors), the dates it
+names and the speaker of "what did X say". `question.analyse` puts them together."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.understand.answer.vocabulary import NOW_WORDS
+from bot.understand.language.annotation import Annotated, Tok
+from bot.understand.language.dates import MONTHS, WEEKDAYS
+
+LOOKING_AHEAD_PASSIVES = frozenset("schedule expect suppose set slate plan mean poise due".split())
+
+
+TYPE_NOUNS = frozenset("time date day year month hour percentage proportion".split())  # name the answer's type
+
+
+WH = frozenset("who whom whose what which where when why how".split())
+
+
+AUX_START = frozenset("""
+    did do does is was were are has have had will would can could should may might must shall
+""".split())
+
+
+# Lemmas that carry no content of their own in a question.
+QUESTION_STOP = frozenset("""
+    be do have get happen go the a an of and or to in on at for by with from as that this these those
+    it its he she they them their his her him we our you your i not so than there here which who whom
+    whose what when where why how if any some such many much long old far there 's 'll 've 'd
+    according accord per kind type sort exactly actually number own other new total whole
+""".split()) | NOW_WORDS
+
+
+PARTICLES = frozenset("back up out off down over away in on".split())
+
+
+# verbs too light to demand in a supporting sentence ("what did X say", "how long did it take")
+LIGHT_VERBS = frozenset("""
+    be have do get go make take say tell happen come put give need suppose expect mean look carry keep set
+    turn bring run stand
+""".split())
+
+
+MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
+
+
+_LENGTH = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
+
+
+MEASURE_UNITS = {
+    "far": _LENGTH, "close": _LENGTH, "deep": _LENGTH, "high": _LENGTH, "tall": _LENGTH, "low": _LENGTH,
+    "wide": _LENGTH, "large": frozenset("square acre hectare sq".split()),
+    "big": frozenset("square acre hectare".split()),
+    "heavy": frozenset("kg kilogram kilogramme tonne ton pound lb".split()), "fast": frozenset("mph knot kph".split()),
+}
+
+
+_DATE_WORDS = frozenset(list(MONTHS) + list(WEEKDAYS) + ["early", "mid", "late", "end", "start", "beginning"])
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A question word that a supporting sentence must carry: its lemma and how much it weighs."""
+
+    lemma: str
+    text: str
+    proper: bool
+    weight: float = 1.0
+    verb: bool = False
+    given_name: bool = False  # a person's first name before their surname ("Caroline" of "Caroline Ellison")
+
+
+@dataclass(frozen=True)
+class DateWant:
+    """A date the question names: month (1-12 or 0), day of month (or 0), weekday (0-6 or -1)."""
+
+    text: str
+    month: int = 0
+    day: int = 0
+    weekday: int = -1
+
+
+def typed_noun(a: Annotated, rel: Tok | None, nouns: frozenset[str]) -> Tok | None:
+    """The copular question's noun, or a noun compounded with it, that names a type ("the turnout figure")."""
+    if rel is None or rel.pos != "NOUN":
+        return None
+    words = [rel] + [c for c in a.children(rel.i) if c.dep == "compound" and c.pos == "NOUN"]
+    return next((t for t in words if t.lemma.lower() in nouns), None)
+
+
+def within_noun(toks: list[Tok]) -> str:
+    """The noun of "where in/on/at the N": the question asks for a part of N."""
+    words = [t for t in toks if t.pos != "PUNCT"]
+    if len(words) > 3 and words[0].lower == "where" and words[1].lower in ("in", "on", "at", "inside", "within"):
+        for t in words[2:5]:
+            if t.pos == "NOUN":
+                return t.lemma.lower()
+            if t.pos not in ("DET", "ADJ", "PRON"):
+                break
+    return ""
+
+
+def wh_index(a: Annotated) -> int:
+    """Where the question's wh-word is (-1 when it has none: "Is the order still in force?")."""
+    for t in a.tokens:
+        if t.lower in WH and (t.tag in ("WP", "WDT", "WRB", "WP$") or t.i == 0):
+            return t.i
+    return -1
+
+
+def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None:
+    """The first noun from token `start` on, skipping adjectives and determiners."""
+    for t in a.tokens[start:]:
+        if t.dep == "poss" or t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].tag == "POS":
+            continue  # "how many of Delta's own computers": the owner is not the counted noun
+        if t.pos in ("NOUN", "PROPN"):
+            # a compound's head is the last noun in the run ("prison time", "the interim board")
+            nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
+            if nxt is not None and nxt.pos == "NOUN" and t.dep == "compound":
+                continue
+            return t
+        if t.lower == "of":
+            continue
+        if stop_at_verb and (t.pos in ("VERB", "AUX") or t.text in "?,"):
+            return None
+    return None
+
+
+def relation_word(a: Annotated, wh: int) -> Tok | None:
+    """The question's main content verb (or the noun of a copular question: "who are the mediators")."""
+    toks = a.tokens
+    verbs = [t for t in toks if t.i > wh and t.tag.startswith("VB") and t.dep not in ("aux", "auxpass") and (
+             t.lemma.lower() not in ("be", "do", "have", "get") or any(is_particle(c) for c in a.children(t.i)))]
+    main = [t for t in verbs if t.dep not in ("amod", "compound")]  # "the latest reported number": a modifier
+    if main:
+        if main[0].lemma.lower() in LOOKING_AHEAD_PASSIVES:  # "supposed to return": the relation is returning
+            return next((c for c in a.children(main[0].i) if c.dep == "xcomp" and c.pos == "VERB"
+                         and c.lemma.lower() != "be"), main[0])
+        return main[0]
+    if verbs:
+        return verbs[0]
+    # "Whom did Yair Lapid meet": the parser took the verb for a noun; after do-support the last word
+    # of the subject run that is not a name is the verb
+    after_do = next((t for t in toks if t.i > wh and t.lower in ("did", "does", "do", "will", "would", "can")), None)
+    if after_do is not None:
+        for t in toks[after_do.i + 1:]:
+            if t.pos in ("NOUN", "VERB") and t.ent == "":
+                return t
+    copula = next((t for t in toks if t.lemma == "be"), None)
+    if copula is not None:
+        nouns = [t for t in toks if t.pos == "NOUN" and t.i != wh]
+        heads = [t for t in nouns if t.dep not in ("compound", "poss")]  # "the safety board hearing": the hearing
+        if heads or nouns:
+            return (heads or nouns)[0]
+    return None
+
+
+def is_particle(t: Tok) -> bool:
+    """A verb particle ("back" in "got back"), whether parsed as a particle or an adverb."""
+    return t.dep == "prt" or t.dep == "advmod" and t.lower in PARTICLES
+
+
+def wh_role(a: Annotated, wh: int, rel: Tok | None) -> str:
+    """Whether the wh-phrase is the relation's subject ("who led") or its object ("whom did X meet")."""
+    toks = a.tokens
+    if wh < 0 or rel is None:
+        return ""
+    if rel.dep == "xcomp" and toks[rel.head].lemma.lower() in LOOKING_AHEAD_PASSIVES:
+        rel = toks[rel.head]  # "who was scheduled to visit": the role is read off "scheduled"
+    # end of the wh-phrase: "which Hamas official", "how many hostages"
+    end = wh + 1
+    while end < len(toks) and toks[end].pos in ("NOUN", "PROPN", "ADJ", "DET", "NUM", "PART") and end < rel.i:
+        end += 1
+    while end < rel.i and toks[end].pos == "ADV" and toks[end].dep == "advmod":
+        end += 1  # "who first heard", "who eventually led": the adverb is the relation's
+    nxt = toks[end] if end < len(toks) else None
+    if toks[wh].lower == "whom":
+        return "obj"
+    if nxt is not None and nxt.lower in ("will", "would", "can", "could", "should", "may", "might", "must"):
+        after = toks[end + 1] if end + 1 < len(toks) else None
+        # "who would go free": the modal is the subject's; "what would Hamas release": the object's
+        return "subj" if after is not None and (after.i == rel.i or after.lemma == "be") else "obj"
+    if nxt is not None and nxt.lower in ("did", "does", "do"):
+        return "obj"
+    if nxt is not None and nxt.lemma in ("be", "have") and rel.tag in ("VBG", "VBN"):
+        after = toks[end + 1] if end + 1 < len(toks) else None
+        if after is not None and after.i != rel.i and after.lower not in ("been", "being", "not", "n't"):
+            return "obj"  # "who has Starmer made chancellor": a subject stands between
+        passive = nxt.lemma == "be" or after is not None and after.lower == "been"  # "who has been named"
+        if passive and rel.tag == "VBN" and not (
+                rel.lemma.lower() in LOOKING_AHEAD_PASSIVES and any(c.dep == "xcomp" for c in a.children(rel.i))):
+            return "obj"  # passive: "who was taken hostage" (but "who was scheduled to visit" does the visiting)
+        return "subj"
+    if nxt is not None and nxt.i == rel.i:
+        return "subj"
+    return "subj" if rel.pos == "NOUN" else ""
+
+
+def named_dates(a: Annotated) -> list[DateWant]:
+    """The dates the question names ("on Feb 24", "on Sunday"): the supporting report must match them."""
+    out = []
+    for ent in a.entities:
+        if ent.label not in ("DATE", "TIME"):
+            continue
+        words = [w.lower().strip(".") for w in re.findall(r"[A-Za-z]+|\d+", ent.text)]
+        month = next((MONTHS[w] for w in words if w in MONTHS and w != "may"), 0)
+        day = next((int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31), 0)
+        weekday = next((WEEKDAYS[w] for w in words if w in WEEKDAYS), -1)
+        if month or weekday >= 0:
+            out.append(DateWant(ent.text, month, day, weekday))
+    # "late-January framework": a month word the entity tagger missed
+    for t in a.tokens:
+        w = t.lower.strip(".")
+        if w in MONTHS and w != "may" and not t.ent.endswith(("DATE", "TIME")) and t.pos == "PROPN":
+            out.append(DateWant(t.text, MONTHS[w]))
+    return out
+
+
+def _is_date_token(t: Tok) -> bool:
+    return t.ent.endswith(("-DATE", "-TIME")) or t.lower.strip(".") in _DATE_WORDS
+
+
+def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
+    """The question's content words a supporting sentence should carry (not its wh-phrase or type noun)."""
+    out: list[Anchor] = []
+    seen: set[str] = set()
+    for t in a.tokens:
+        lemma = t.lemma.lower()
+        if t.pos not in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "X") or lemma in QUESTION_STOP or \
+                t.lower in QUESTION_STOP:
+            continue
+        if t.pos == "ADV" and lemma not in ("first", "last", "again", "back", "early", "directly"):
+            continue
+        if _is_date_token(t) or not re.search(r"[a-z0-9]", lemma):
+            continue
+        if t.i > 0 and a.tokens[t.i - 1].lower == "how" and lemma in MEASURE_ADJ:
+            continue  # "how big": the wh-phrase, not a word the sentence must carry
+        if 0 <= wh_end < t.i <= wh_end + 2 and lemma == focus and lemma in TYPE_NOUNS:
+            continue  # "what time", "which year": the type of the answer, rarely written beside it
+        if lemma in seen:
+            continue
+        seen.add(lemma)
+        proper = t.pos == "PROPN" or t.ent.endswith(("-PERSON", "-ORG", "-GPE"))
+        nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
+        last = nxt is not None and (nxt.i + 1 == len(a.tokens) or a.tokens[nxt.i + 1].pos != "PROPN")
+        given = t.pos == "PROPN" and nxt is not None and nxt.pos == "PROPN" and last and t.ent[2:] == nxt.ent[2:] \
+            and t.ent[2:] in ("PERSON", "ORG", "")  # the tagger often calls an unknown person an organisation
+        out.append(Anchor(lemma, t.text, proper, verb=t.pos == "VERB" and not proper, given_name=given))
+    return out
+
+
+def speaker_words(a: Annotated, rel: Tok | None) -> tuple[str, ...]:
+    """The words between do-support and the speech verb: "What did [the senior official] say"."""
+    if rel is None:
+        return ()
+    toks = a.tokens
+    start = next((t.i for t in toks if t.i < rel.i and t.lower in AUX_START), -1)
+    words = [t.lemma.lower() for t in toks[start + 1:rel.i] if t.pos in ("PROPN", "NOUN", "ADJ")]
+    return tuple(words)
+
+
+def speaker_is_group(a: Annotated, rel: Tok | None) -> bool:
+    """Whether the speaker asked about is an organisation or country, who is never "he" or "she"."""
+    if rel is None:
+        return False
+    start = next((t.i for t in a.tokens if t.i < rel.i and t.lower in AUX_START), -1)
+    between = a.tokens[start + 1:rel.i]
+    return bool(between) and all(t.ent.endswith(("-ORG", "-GPE", "-NORP")) for t in between if t.pos == "PROPN") \
+        and any(t.pos == "PROPN" for t in between) and not any(t.ent.endswith("-PERSON") for t in between)
