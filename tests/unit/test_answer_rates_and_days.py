@@ -237,3 +237,12 @@ def test_the_dead_identified_are_the_victims_identified() -> None:
     s.add("So far 31 of the dead have been formally identified, the coroner in Velm said.",
           source="quake-desk.example", title="Velm quake", day="2025-03-22", article=181)
     assert answer_question("How many victims have been identified in Velm?", s, []).answer == "31"
+
+
+def test_a_question_word_said_another_way_in_the_sentence_before_supports_the_answer() -> None:
+    s = MemorySearch()
+    s.add("Rescue teams widened the hunt for the missing trawler off Vask on Monday.\n"
+          "The Norvik Coast Guard is leading it, with help from two navy ships.",
+          source="sea-desk.example", title="Trawler missing", day="2025-01-13", article=191)
+    assert answer_question("Who is leading the search for the missing trawler?", s, []).answer == \
+        "Norvik Coast Guard"

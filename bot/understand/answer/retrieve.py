@@ -175,7 +175,8 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
         if credit == 0.0:
             if context is None:
                 context = _context_words(ev.hit)
-            if anchor.lemma in context or anchor.text.lower() in context:
+            if anchor.lemma in context or anchor.text.lower() in context or not anchor.proper and any(
+                    related(anchor.lemma, w) for w in context):
                 credit = W.CONTEXT
                 if anchor.proper:  # "UNRWA ..." then "Lazzarini, who heads the agency": the agency stands for it
                     stand_in = _stand_in(ev.parsed, ev.matched, context)
