@@ -246,3 +246,14 @@ def test_a_question_word_said_another_way_in_the_sentence_before_supports_the_an
           source="sea-desk.example", title="Trawler missing", day="2025-01-13", article=191)
     assert answer_question("Who is leading the search for the missing trawler?", s, []).answer == \
         "Norvik Coast Guard"
+
+
+def test_an_acronym_the_tagger_did_not_call_a_name_is_still_spelled_out() -> None:
+    s = MemorySearch()
+    s.add("Deputy Prime Minister Oskar Lind chaired the Varn cabinet meeting on Monday.",
+          source="gov-desk.example", title="Cabinet", day="2025-06-02", article=201)
+    assert answer_question("Who is the Varn deputy PM?", s, []).answer == "Oskar Lind"
+
+
+def test_how_much_money_does_not_need_the_word_money() -> None:
+    assert [x.lemma for x in analyse("How much money has the council set aside?").anchors] == ["council", "set"]

@@ -14,7 +14,7 @@ from bot.understand.language.dates import MONTHS, WEEKDAYS
 LOOKING_AHEAD_PASSIVES = frozenset("schedule expect suppose set slate plan mean poise due".split())
 
 
-TYPE_NOUNS = frozenset("time date day year month hour percentage proportion".split())  # name the answer's type
+TYPE_NOUNS = frozenset("time date day year month hour percentage proportion money".split())  # name the answer's type
 
 
 WH = frozenset("who whom whose what which where when why how".split())

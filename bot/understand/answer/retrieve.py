@@ -113,7 +113,7 @@ def spelled_out(acronym: str, parsed: Annotated) -> int:
 def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
     best, at = 0.0, -1
     text = anchor.text.lower()
-    if anchor.proper and (spelled := spelled_out(anchor.text, parsed)) >= 0:
+    if (anchor.proper or anchor.text.isupper()) and (spelled := spelled_out(anchor.text, parsed)) >= 0:
         best, at = W.DERIVED, spelled
     for t in parsed.tokens:
         lemma = t.lemma.lower()
