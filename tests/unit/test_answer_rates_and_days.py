@@ -257,3 +257,10 @@ def test_an_acronym_the_tagger_did_not_call_a_name_is_still_spelled_out() -> Non
 
 def test_how_much_money_does_not_need_the_word_money() -> None:
     assert [x.lemma for x in analyse("How much money has the council set aside?").anchors] == ["council", "set"]
+
+
+def test_when_the_next_meeting_is_is_not_answered_by_when_they_last_met() -> None:
+    s = MemorySearch()
+    s.add("Negotiators for the dockers and the port authority met on Thursday at the Dorrin town hall.",
+          source="quay-desk.example", title="Port talks", day="2025-06-06", article=211)
+    assert answer_question("When is the next meeting at the Dorrin town hall?", s, []).answer is None

@@ -321,8 +321,10 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     a = ev.parsed
     rel = relation_tokens(q, a)
     missing = W.RELATION_MISSING if q.relation_verb and not rel and not q.open else 0.0
-    if q.relation in LOOKING_AHEAD and not any(t.lemma.lower() in LOOKING_AHEAD for t in a.tokens):
-        missing += W.NOT_EXPECTED  # "when was X expected to meet" is not answered by when X met
+    ahead = q.relation in LOOKING_AHEAD or any(t.lower in ("next", "upcoming") for t in q.parsed.tokens) and \
+        not any(t.tag in ("VBD", "VBN") and t.dep != "amod" for t in q.parsed.tokens)
+    if ahead and not any(t.lemma.lower() in LOOKING_AHEAD | {"would"} for t in a.tokens):
+        missing += W.NOT_EXPECTED  # "when is the next round" is not answered by when they last met
     if rel and other_arguments(q, a, rel):
         missing += W.OTHER_ARGUMENTS
     if rel and asks_present(q) and all(was_once(a, r) for r in rel):
