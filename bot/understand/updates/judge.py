@@ -27,7 +27,7 @@ from bot.understand.updates.changes import (
     same_context,
     slots_of,
 )
-from bot.understand.updates.facts import Facts, facts_of, units_text, weighed_by_frequency
+from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
     PriorFacts,
@@ -38,6 +38,7 @@ from bot.understand.updates.novelty import (
     is_repeat,
     syndicated_origin,
 )
+from bot.understand.updates.revisions import Revision, revisions
 
 log = logging.getLogger(__name__)
 GENERIC_COUNT = "s:q:people"
@@ -136,6 +137,19 @@ def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]
     return max(found, key=lambda item: item[0]) if found else None
 
 
+def _revised(found: Sequence[Revision], pool: dict[int, frozenset[str]],
+             hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+    """The earlier sentence that gave the figure this sentence says it revises ("to 4.5 percent
+    from 3 percent"): the closest one by content that gave it without the new figure, else the latest."""
+    for r in found:
+        new_key = "n:" + number_text(r.new.value)
+        said = [sid for sid, _ in hits.get(r.old_key, ()) if new_key not in pool.get(sid, ())]
+        if said:
+            sid = next((s for s in pool if s in said), said[0])
+            return sid, Slot("s:q:revised", number_text(r.old.value), r.old.text)
+    return None
+
+
 def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
     """Every name, number and quotation of the sentence was said before, and nearly all its words:
     a restatement spread over several earlier sentences (background told again)."""
@@ -170,16 +184,19 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
     all_slots = [slots_of(a) if f is not None and f.is_fact else []
                  for a, f in zip(notes, all_facts, strict=True)]
+    all_revisions = [revisions(a) if f is not None and f.is_fact else []
+                     for a, f in zip(notes, all_facts, strict=True)]
     pools, article_of = candidate_pools(all_facts, prior)
     wanted = {k for slots in all_slots for s in slots if not s.key.startswith("s:x:")
               for k in (s.key, *_broader(s.key))}  # counts, posts, places
+    wanted |= {r.old_key for found in all_revisions for r in found}  # figures said to be revised
     wanted |= {"s:x:" + n[2:] for f in all_facts if f is not None and f.is_fact and not f.expects for n in f.names}
     hits: dict[str, list[tuple[int, Slot]]] = {}
     for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
         hits.setdefault(key, []).append((sid, Slot.parse(key, value)))
     judgements: list[Judgement] = []
     kept: list[frozenset[str]] = []
-    for s, f, slots, pool in zip(sentences, all_facts, all_slots, pools, strict=True):
+    for s, f, slots, pool, revised in zip(sentences, all_facts, all_slots, pools, all_revisions, strict=True):
         if f is None:
             judgements.append(Judgement(s, "boilerplate"))
             continue
@@ -196,6 +213,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:
             j.verdict = "duplicate"
+        elif revised and (change := _revised(revised, pool, hits)) is not None:
+            j.verdict, j.previous = "changed", change
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
             covered = set().union(*(pool[i] for i in cover.sources)) if cover.sources else set()

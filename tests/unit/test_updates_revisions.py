@@ -1,0 +1,47 @@
+"""Changes a sentence states itself (old figure beside the new one) and what is not news
+(no-comment lines, restated background). Every sentence here is invented for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.updates.revisions import revisions
+from tests.unit.test_updates import article, feed
+
+DAY = datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def revised(text: str) -> list[tuple[float, float]]:
+    return [(r.new.value, r.old.value) for r in revisions(annotate_sentences([text], DAY)[0])]
+
+
+def test_old_figure_is_marked_by_from_not_or_than() -> None:
+    assert revised("The council raised the library budget to $52 million from $40 million.") == [(52e6, 40e6)]
+    assert revised("The number of closed schools dropped from 14 to 9 by Friday.") == [(9, 14)]
+    assert revised("The utility says 1,450 homes lost power, not the 1,200 it gave on Tuesday.") == [(1450, 1200)]
+    assert revised("Organisers counted 8,300 marchers, more than the 6,000 the police estimated.") == [(8300, 6000)]
+
+
+def test_ranges_and_rounded_figures_are_not_revisions() -> None:
+    assert revised("Repairs usually take from 6 to 10 weeks, engineers said.") == []
+    assert revised("More than 300 volunteers joined 40 firefighters at the scene.") == []
+
+
+def test_a_figure_said_to_replace_an_earlier_one_is_a_change_whatever_noun_counted_it() -> None:
+    earlier = article("The city council set aside $40 million for the new central library in Halbrook.")
+    later = article("After bids came in high, councillors raised the library budget to $52 million from "
+                    "$40 million on Thursday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "$40 million"
+    assert "set aside $40 million" in updates[0].previous.sentence
+
+
+def test_a_corrected_figure_names_the_sentence_it_corrects() -> None:
+    earlier = article("Storm damage cut electricity to 1,200 households across Dunmore County, the utility said.")
+    later = article("The utility now says the storm left 1,450 homes without power, not the 1,200 it gave on "
+                    "Tuesday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "1,200 households" in updates[0].previous.sentence
