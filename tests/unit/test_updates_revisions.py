@@ -45,3 +45,13 @@ def test_a_corrected_figure_names_the_sentence_it_corrects() -> None:
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and "1,200 households" in updates[0].previous.sentence
+
+
+def test_a_line_saying_only_that_someone_would_not_comment_is_not_news() -> None:
+    text = ("The ferry operator declined to comment.\n"
+            "A spokeswoman for the port authority could not be reached for comment on Sunday.\n"
+            "The harbour master did not return calls from reporters.\n"
+            "Inspectors said the ramp would reopen on Friday and declined to comment further.\n"
+            "Two ferries were taken out of service after the ramp collapsed at Kellsport.")
+    _, (updates,) = feed(article(text))
+    assert sorted(u.sentence[:20] for u in updates) == ["Inspectors said the ", "Two ferries were tak"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.understand.language.annotation import Annotated
+
 _PATTERNS = [
     r"\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b",
     r"\b(?:additional )?reporting by\b",
@@ -34,3 +36,28 @@ _BYLINE = re.compile(r"^By\s+[A-Z][\w.'-]+(?:\s+(?:and\s+)?[A-Z][\w.'-]+){1,4}\s
 def is_boilerplate(sentence: str) -> bool:
     """True when a sentence is page furniture (credit, byline, notice, link text), not news."""
     return bool(_BOILERPLATE.search(sentence) or _BYLINE.match(sentence.strip()))
+
+
+# "X declined to comment", "X could not be reached for comment", "X did not return a call": the
+# reporter's attempt to get a reply, which says nothing about the story.
+_NO_REPLY_VERBS = frozenset(["reach", "return", "answer", "respond", "reply"])
+_REFUSING = frozenset(["decline", "refuse"])
+_ASKING = frozenset(["comment", "call", "request", "message", "email", "inquiry", "query"])
+_OTHER_CLAUSES = frozenset(["ccomp", "advcl", "parataxis"])
+
+
+def says_no_comment(a: Annotated) -> bool:
+    """True when the whole sentence says only that someone declined or could not be asked to
+    comment; a sentence that also reports something ("said the talks would go on and declined to
+    comment further", "declined to comment, although it voiced disappointment") is kept."""
+    root = a.tokens[a.root]
+    kids = list(a.children(root.i))
+    if any(c.dep in _OTHER_CLAUSES or c.dep == "conj" and c.lemma.lower() != "do" for c in kids):
+        return False
+    lemma = root.lemma.lower()
+    if lemma in _REFUSING:
+        return any(c.dep == "xcomp" and c.lemma.lower() == "comment" for c in kids)
+    if lemma not in _NO_REPLY_VERBS or not any(c.dep == "neg" for c in kids):
+        return False
+    lo, hi = a.subtree(root.i)
+    return any(a.tokens[i].lemma.lower() in _ASKING for i in range(lo, hi) if i != root.i)
