@@ -55,3 +55,12 @@ def test_a_line_saying_only_that_someone_would_not_comment_is_not_news() -> None
             "Two ferries were taken out of service after the ramp collapsed at Kellsport.")
     _, (updates,) = feed(article(text))
     assert sorted(u.sentence[:20] for u in updates) == ["Inspectors said the ", "Two ferries were tak"]
+
+
+def test_what_members_of_the_public_said_is_colour_but_an_officials_word_is_news() -> None:
+    text = ("Shopkeeper Maria Lindqvist, who lives above the flooded bakery, said she had lost her whole stock.\n"
+            "Some stranded commuters said their journeys had taken three hours.\n"
+            "Passenger Tom Akers said he slept on the platform.\n"
+            "The rail operator said 14 stations along the Brenn valley line would stay shut until Friday.")
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["The rail operator sa"]

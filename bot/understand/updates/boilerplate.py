@@ -61,3 +61,38 @@ def says_no_comment(a: Annotated) -> bool:
         return False
     lo, hi = a.subtree(root.i)
     return any(a.tokens[i].lemma.lower() in _ASKING for i in range(lo, hi) if i != root.i)
+
+
+# Members of the public quoted for colour: what a commuter or a resident went through is the
+# texture of a story, not a development in it.
+_PUBLIC = frozenset("""
+    resident commuter rider student neighbour neighbor passenger shopper villager onlooker
+    bystander traveller traveler pedestrian motorist homeowner tenant
+""".split())
+_TELLING = frozenset(["say", "tell", "describe", "recall", "complain", "add"])
+
+
+def _member_of_public(a: Annotated, i: int) -> bool:
+    """The word at i is a member of the public: "residents", "rider Helen Marchetti", "Janet
+    Okoro, who lives on Mill Lane"."""
+    t = a.tokens[i]
+    if t.pos == "NOUN" and t.lemma.lower() in _PUBLIC:
+        return True
+    if not t.ent.endswith("-PERSON"):
+        return False
+    for c in a.children(i):
+        if c.dep in ("compound", "appos", "nmod") and not c.ent and c.lower in _PUBLIC:
+            return True
+        if c.dep == "relcl" and c.lemma.lower() == "live":
+            return True
+    return False
+
+
+def quotes_the_public(a: Annotated) -> bool:
+    """True when the sentence only reports what a member of the public said ("Some returning
+    residents said the smell still hung over the streets")."""
+    root = a.tokens[a.root]
+    if root.lemma.lower() not in _TELLING:
+        return False
+    subject = next((c for c in a.children(root.i) if c.dep == "nsubj"), None)
+    return subject is not None and _member_of_public(a, subject.i)

@@ -17,7 +17,7 @@ from bot.text import words
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
-from bot.understand.updates.boilerplate import is_boilerplate, says_no_comment
+from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import (
     Slot,
     comparable,
@@ -177,7 +177,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     if not sentences:
         return []
     notes = read_annotations(sentences)
-    all_facts: list[Facts | None] = [None if is_boilerplate(s.text) or says_no_comment(a) else facts_of(a)
+    all_facts: list[Facts | None] = [None if is_boilerplate(s.text) or says_no_comment(a) or quotes_the_public(a)
+                                     else facts_of(a)
                                      for s, a in zip(sentences, notes, strict=True)]
     common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
     seen = prior.counts(common, weights.COUNT_CAP) if common else {}
