@@ -64,3 +64,13 @@ def test_what_members_of_the_public_said_is_colour_but_an_officials_word_is_news
             "The rail operator said 14 stations along the Brenn valley line would stay shut until Friday.")
     _, (updates,) = feed(article(text))
     assert [u.sentence[:20] for u in updates] == ["The rail operator sa"]
+
+
+def test_saying_what_a_named_subject_is_is_background_but_what_it_did_is_news() -> None:
+    text = ("Brightwater Ferries is a company based in Oslo.\n"
+            "Henrik Dahl, 54, is a Norwegian engineer who once ran the port of Bergen.\n"
+            "Brightwater Ferries named Henrik Dahl its chief executive on Monday.\n"
+            "The new route is due to open in May, a sign that demand has recovered.")
+    _, (updates,) = feed(article(text))
+    assert sorted(u.sentence[:20] for u in updates) == ["Brightwater Ferries ", "The new route is due"]
+    assert all("named" in u.sentence or "due" in u.sentence for u in updates)

@@ -17,6 +17,7 @@ from bot.text import words
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
+from bot.understand.updates.background import defines
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import (
     Slot,
@@ -158,6 +159,11 @@ def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
     return coverage(facts, pool.values()) >= weights.REPEAT_SCATTERED
 
 
+def _not_news(sentence: StorySentence, a: Annotated) -> bool:
+    """Page furniture, a no-comment line, a member of the public's word, a definition: never an update."""
+    return is_boilerplate(sentence.text) or says_no_comment(a) or quotes_the_public(a) or defines(a)
+
+
 def salience(facts: Facts, cover_units: set[str], story: Story, changed: bool) -> float:
     """How much an editor wants to see this first: new numbers, names and quotations, the story's
     own terms, changes above all; with diminishing returns."""
@@ -177,8 +183,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     if not sentences:
         return []
     notes = read_annotations(sentences)
-    all_facts: list[Facts | None] = [None if is_boilerplate(s.text) or says_no_comment(a) or quotes_the_public(a)
-                                     else facts_of(a)
+    all_facts: list[Facts | None] = [None if _not_news(s, a) else facts_of(a)
                                      for s, a in zip(sentences, notes, strict=True)]
     common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
     seen = prior.counts(common, weights.COUNT_CAP) if common else {}
