@@ -74,3 +74,14 @@ def test_saying_what_a_named_subject_is_is_background_but_what_it_did_is_news() 
     _, (updates,) = feed(article(text))
     assert sorted(u.sentence[:20] for u in updates) == ["Brightwater Ferries ", "The new route is due"]
     assert all("named" in u.sentence or "due" in u.sentence for u in updates)
+
+
+def test_one_more_of_a_noun_said_with_an_ordinal_changes_its_count() -> None:
+    earlier = article("Two climbers were injured when a rockfall hit the north face of Mount Calder on Saturday.")
+    later = article("A third climber has been injured on Mount Calder, rangers said on Monday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "Two"
+    _, (_, ranked) = feed(earlier, article("Rangers closed the north face of Mount Calder for the second day "
+                                           "running on Monday.", day=3))
+    assert [u.kind for u in ranked] == ["new"]
