@@ -85,3 +85,11 @@ def test_one_more_of_a_noun_said_with_an_ordinal_changes_its_count() -> None:
     _, (_, ranked) = feed(earlier, article("Rangers closed the north face of Mount Calder for the second day "
                                            "running on Monday.", day=3))
     assert [u.kind for u in ranked] == ["new"]
+
+
+def test_a_stated_fall_from_a_figure_never_reported_changes_the_latest_count() -> None:
+    earlier = article("Officials said 400 people were missing after the landslide in Verano.")
+    later = article("Police in Verano said the number of missing people had fallen from 48 to 35 on Friday.", day=6)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "400"

@@ -138,16 +138,25 @@ def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]
     return max(found, key=lambda item: item[0]) if found else None
 
 
-def _revised(found: Sequence[Revision], pool: dict[int, frozenset[str]],
+def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, frozenset[str]],
              hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
     """The earlier sentence that gave the figure this sentence says it revises ("to 4.5 percent
-    from 3 percent"): the closest one by content that gave it without the new figure, else the latest."""
+    from 3 percent"): the closest one by content that gave it without the new figure, else the latest.
+    When no earlier sentence gave the old figure ("fell from 41 to 31"), the latest earlier value of
+    the count either figure is given for: the sentence itself says the figure moved."""
     for r in found:
         new_key = "n:" + number_text(r.new.value)
         said = [sid for sid, _ in hits.get(r.old_key, ()) if new_key not in pool.get(sid, ())]
         if said:
             sid = next((s for s in pool if s in said), said[0])
             return sid, Slot("s:q:revised", number_text(r.old.value), r.old.text)
+    for r in found:
+        for slot in mine:
+            figures = (number_text(r.new.value), number_text(r.old.value))
+            if slot.key.startswith("s:q:") and slot.value in figures:
+                latest = next((h for h in hits.get(slot.key, ()) if h[1].value != figures[0]), None)
+                if latest is not None:
+                    return latest
     return None
 
 
@@ -219,7 +228,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:
             j.verdict = "duplicate"
-        elif revised and (change := _revised(revised, pool, hits)) is not None:
+        elif revised and (change := _revised(revised, slots, pool, hits)) is not None:
             j.verdict, j.previous = "changed", change
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
