@@ -93,3 +93,12 @@ def test_a_stated_fall_from_a_figure_never_reported_changes_the_latest_count() -
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and updates[0].previous.value == "400"
+
+
+def test_a_line_saying_only_what_was_not_explained_is_not_news() -> None:
+    text = ("The airline did not explain why the engine had failed.\n"
+            "The manufacturer has given no explanation for the fault.\n"
+            "The regulator declined to say how many jets were affected.\n"
+            "The airline grounded 12 jets on Tuesday and did not say when they would fly again.")
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["The airline grounded"]
