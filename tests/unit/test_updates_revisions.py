@@ -102,3 +102,12 @@ def test_a_line_saying_only_what_was_not_explained_is_not_news() -> None:
             "The airline grounded 12 jets on Tuesday and did not say when they would fly again.")
     _, (updates,) = feed(article(text))
     assert [u.sentence[:20] for u in updates] == ["The airline grounded"]
+
+
+def test_a_figure_the_latest_article_already_reached_is_not_a_change_again() -> None:
+    earlier = article("Rescuers said 12 miners were trapped underground at the Harlow pit on Monday.\n"
+                      "By Monday night the company said 15 miners were trapped underground.")
+    later = article("Fifteen miners are still trapped underground at the Harlow pit, the company said on "
+                    "Tuesday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] != ["changed"]

@@ -78,8 +78,12 @@ def read_annotations(sentences: Sequence[StorySentence]) -> list[Annotated]:
     return [a for a in notes if a is not None]
 
 
-def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
-    """The latest earlier value of one of the sentence's count or post slots that it changes."""
+def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]],
+                   article_of: dict[int, int] | None = None) -> tuple[int, Slot] | None:
+    """The latest earlier value of one of the sentence's count or post slots that it changes. When
+    the article that gave it also gave this sentence's value (for the same count, in the same words
+    around it), that article already reported the change."""
+    article_of = article_of or {}
     for slot in mine:
         if slot.key.startswith("s:p:"):
             latest = next(iter(hits.get(slot.key, ())), None)
@@ -96,6 +100,10 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
                 continue
             if any(s.value == latest[1].value for s in same_key):
                 break  # the latest comparable value is the one this sentence gives: no change
+            home = article_of.get(latest[0])
+            if home is not None and any(article_of.get(sid) == home and e.value == slot.value
+                                        and same_context(slot, e) for sid, e in sizes):
+                break
             return latest
     return None
 
@@ -209,6 +217,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     hits: dict[str, list[tuple[int, Slot]]] = {}
     for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
         hits.setdefault(key, []).append((sid, Slot.parse(key, value)))
+    counted = sorted({sid for key, found in hits.items() if key.startswith("s:q:") for sid, _ in found})
+    hit_article = {sid: art for sid, (art, _) in prior.units(counted).items()} if counted else {}
     judgements: list[Judgement] = []
     kept: list[frozenset[str]] = []
     for s, f, slots, pool, revised in zip(sentences, all_facts, all_slots, pools, all_revisions, strict=True):
@@ -220,7 +230,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
-        change = _latest_change(slots, hits) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
+        change = _latest_change(slots, hits, hit_article) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
         elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
