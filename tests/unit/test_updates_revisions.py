@@ -111,3 +111,11 @@ def test_a_figure_the_latest_article_already_reached_is_not_a_change_again() -> 
                     "Tuesday.", day=3)
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] != ["changed"]
+
+
+def test_a_count_of_those_in_a_state_changes_with_the_next_count() -> None:
+    earlier = article("Of the 20 passengers taken to hospital, four were in serious condition, doctors said.")
+    later = article("Two of the passengers remain in serious condition, the hospital said on Thursday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "four"

@@ -82,6 +82,9 @@ def _counted(a: Annotated, q: Quantity) -> str:
     """The noun a quantity counts: the annotation's, else the noun it is "of" ("a majority of 170"),
     else the object or subject of the verb it is the goal of ("officials put the death toll at 89",
     "the death toll rose to 93" -> toll); "the number of missing people" counts people."""
+    state = _state_counted(a, q)
+    if state:
+        return state
     if q.noun:
         after = a.tokens[q.end] if q.end < len(a.tokens) else None
         if q.noun in PEOPLE or after is not None and after.lemma.lower() == q.noun and after.ent.endswith("-NORP"):
@@ -102,6 +105,20 @@ def _counted(a: Annotated, q: Quantity) -> str:
             if c.dep == "nsubj" and c.pos == "NOUN":
                 return _noun_counted(a, c.i)
     return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
+
+
+def _state_counted(a: Annotated, q: Quantity) -> str:
+    """"Three were in critical condition", "two of the passengers remain in serious condition": the
+    subject counts those in a state, named by the noun after "in"."""
+    head = a.tokens[q.end - 1]
+    if q.unit or head.dep not in ("nsubj", "nsubjpass"):
+        return ""
+    for prep in a.children(head.head):
+        if prep.dep == "prep" and prep.lower == "in":
+            state = next((o for o in a.children(prep.i) if o.dep == "pobj" and o.pos == "NOUN"), None)
+            if state is not None:
+                return state.lemma.lower()
+    return ""
 
 
 def _noun_counted(a: Annotated, i: int) -> str:
