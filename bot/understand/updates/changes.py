@@ -133,7 +133,7 @@ def _noun_counted(a: Annotated, i: int) -> str:
     return noun
 
 
-def _context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
+def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     """The words that say which count it is: the governing verb, verbs and modifiers on the noun."""
     found: set[str] = set()
     anchor = next((t for t in a.tokens[q.start:q.end + 2] if t.lemma.lower() == noun), a.tokens[q.end - 1])
@@ -161,36 +161,12 @@ def count_slots(a: Annotated) -> list[Slot]:
             continue
         unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
-        context = _context(a, q, noun)
+        context = count_context(a, q, noun)
         value = q.value
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
         elif noun in HOURS:
             key, value = "s:q:time", q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
-        out.append(Slot(key, number_text(value), q.text, context))
-    return out
-
-
-ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-            "tenth": 10, "eleventh": 11, "twelfth": 12}
-
-
-def ordinal_slots(a: Annotated) -> list[Slot]:
-    """"A third worker has died", "won a fifth seat": one more of a noun, so the count is now that
-    number (only with "a"/"another": "the second day" ranks, it does not count)."""
-    out: list[Slot] = []
-    for t in a.tokens:
-        value = ORDINALS.get(t.lower)
-        if value is None or t.dep != "amod":
-            continue
-        noun = a.tokens[t.head]
-        if noun.pos != "NOUN" or not any(c.dep == "det" and c.lower in ("a", "an", "another")
-                                         for c in a.children(noun.i)):
-            continue
-        lemma = noun.lemma.lower()
-        q = Quantity(t.i, t.i + 1, float(value), "", lemma, a.span(t.i, noun.i + 1))
-        context = _context(a, q, lemma)
-        key = "s:q:dead" if lemma in DEATH_NOUNS or lemma in PEOPLE and context & DEATH_VERBS else f"s:q:{lemma}"
         out.append(Slot(key, number_text(value), q.text, context))
     return out
 
@@ -399,4 +375,4 @@ def _related(a: str, b: str) -> bool:
 
 def slots_of(a: Annotated) -> list[Slot]:
     """Every slot value the sentence gives (counts, posts, expectations)."""
-    return count_slots(a) + ordinal_slots(a) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)
+    return count_slots(a) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)

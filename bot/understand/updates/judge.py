@@ -39,7 +39,7 @@ from bot.understand.updates.novelty import (
     is_repeat,
     syndicated_origin,
 )
-from bot.understand.updates.revisions import Revision, revisions
+from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
 
 log = logging.getLogger(__name__)
 GENERIC_COUNT = "s:q:people"
@@ -205,7 +205,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
     seen = prior.counts(common, weights.COUNT_CAP) if common else {}
     all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
-    all_slots = [slots_of(a) if f is not None and f.is_fact else []
+    all_slots = [slots_of(a) + ordinal_slots(a) if f is not None and f.is_fact else []
                  for a, f in zip(notes, all_facts, strict=True)]
     all_revisions = [revisions(a) if f is not None and f.is_fact else []
                      for a, f in zip(notes, all_facts, strict=True)]

@@ -7,7 +7,7 @@ names the old figure beside the new one says outright which earlier value it rev
 nouns either sentence counted with. The old figure is marked by the words before it ("from",
 "not", "more than", "instead of"), read from the stored annotation; a "from" counts only in a
 sentence that says something moved (a verb or adverb of change), so a range ("from 8 to 12
-hours") is not a revision.
+hours") is not a revision. "A third worker has died" says a count moved too: one more of the noun.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.understand.language.annotation import Annotated, Quantity
 from bot.understand.updates import weights
+from bot.understand.updates.changes import DEATH_NOUNS, DEATH_VERBS, PEOPLE, Slot, count_context
 from bot.understand.updates.facts import number_text
 
 # Words between a cue and the old figure: "from earlier estimates of about 1,000", "not the 60,000".
@@ -97,3 +98,27 @@ def revisions(a: Annotated) -> list[Revision]:
             new = min(others, key=lambda q: abs(q.start - old.start))
             found.append(Revision(new, old))
     return found
+
+
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+            "tenth": 10, "eleventh": 11, "twelfth": 12}
+
+
+def ordinal_slots(a: Annotated) -> list[Slot]:
+    """"A third worker has died", "won a fifth seat": one more of a noun, so the count is now that
+    number (only with "a"/"another": "the second day" ranks, it does not count)."""
+    out: list[Slot] = []
+    for t in a.tokens:
+        value = ORDINALS.get(t.lower)
+        if value is None or t.dep != "amod":
+            continue
+        noun = a.tokens[t.head]
+        if noun.pos != "NOUN" or not any(c.dep == "det" and c.lower in ("a", "an", "another")
+                                         for c in a.children(noun.i)):
+            continue
+        lemma = noun.lemma.lower()
+        q = Quantity(t.i, t.i + 1, float(value), "", lemma, a.span(t.i, noun.i + 1))
+        context = count_context(a, q, lemma)
+        key = "s:q:dead" if lemma in DEATH_NOUNS or lemma in PEOPLE and context & DEATH_VERBS else f"s:q:{lemma}"
+        out.append(Slot(key, number_text(value), q.text, context))
+    return out
