@@ -119,3 +119,11 @@ def test_a_count_of_those_in_a_state_changes_with_the_next_count() -> None:
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and updates[0].previous.value == "four"
+
+
+def test_a_restatement_with_another_word_for_the_same_event_is_not_new() -> None:
+    earlier = article("Dockworkers at the port of Elmsby began a strike over pay on Monday.")
+    later = article("The walkout by dockworkers at the port of Elmsby over pay started on Monday.\n"
+                    "Shipping lines diverted 14 vessels to other ports on Wednesday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.sentence[:20] for u in updates] == ["Shipping lines diver"]
