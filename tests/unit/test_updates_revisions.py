@@ -127,3 +127,9 @@ def test_a_restatement_with_another_word_for_the_same_event_is_not_new() -> None
                     "Shipping lines diverted 14 vessels to other ports on Wednesday.", day=4)
     _, (_, updates) = feed(earlier, later)
     assert [u.sentence[:20] for u in updates] == ["Shipping lines diver"]
+
+
+def test_the_part_someone_plays_in_the_story_is_news_not_a_definition() -> None:
+    text = "Dana Whitlock, 41, is a suspect in the Harlow warehouse fire.\nWhitlock is a nurse from Elmsby."
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["Dana Whitlock, 41, i"]

@@ -12,6 +12,11 @@ from bot.understand.language.annotation import Annotated
 
 _PERSONAL = frozenset(["he", "she", "it", "they"])
 _INDEFINITE = frozenset(["a", "an"])
+# A part someone plays in the story is news, not a definition: "X is a suspect in the shooting".
+_ROLES = frozenset("""
+    suspect target candidate defendant victim witness nominee finalist contender frontrunner favourite
+    favorite subject plaintiff party signatory survivor casualty
+""".split())
 
 
 def _named_or_generic(a: Annotated, i: int) -> bool:
@@ -37,5 +42,7 @@ def defines(a: Annotated) -> bool:
     subject = next((c for c in kids if c.dep == "nsubj"), None)
     complement = next((c for c in kids if c.dep == "attr" and c.pos == "NOUN"), None)
     if subject is None or complement is None or not _named_or_generic(a, subject.i):
+        return False
+    if complement.lemma.lower() in _ROLES:
         return False
     return any(c.dep == "det" and c.lower in _INDEFINITE for c in a.children(complement.i))
