@@ -133,3 +133,8 @@ def test_the_part_someone_plays_in_the_story_is_news_not_a_definition() -> None:
     text = "Dana Whitlock, 41, is a suspect in the Harlow warehouse fire.\nWhitlock is a nurse from Elmsby."
     _, (updates,) = feed(article(text))
     assert [u.sentence[:20] for u in updates] == ["Dana Whitlock, 41, i"]
+
+
+def test_a_no_comment_line_that_carries_a_figure_is_kept() -> None:
+    _, (updates,) = feed(article("Police declined to comment on the arrest of two men in Elmsby on Sunday."))
+    assert len(updates) == 1

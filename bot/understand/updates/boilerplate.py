@@ -62,6 +62,8 @@ def says_no_comment(a: Annotated) -> bool:
     comment, or that something was not explained; a sentence that also reports something ("said the
     talks would go on and declined to comment further", "declined to comment, although it voiced
     disappointment") is kept."""
+    if a.quantities:
+        return False  # "declined to comment on the arrest of two men": a figure is a fact
     root = a.tokens[a.root]
     kids = list(a.children(root.i))
     lemma = root.lemma.lower()
