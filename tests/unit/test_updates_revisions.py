@@ -26,6 +26,8 @@ def test_old_figure_is_marked_by_from_not_or_than() -> None:
 def test_ranges_and_rounded_figures_are_not_revisions() -> None:
     assert revised("Repairs usually take from 6 to 10 weeks, engineers said.") == []
     assert revised("More than 300 volunteers joined 40 firefighters at the scene.") == []
+    assert revised("Officials put the toll at 89, the most from any fire in more than a hundred years.") == []
+    assert revised("Support for the party rose 17 points, while its rival dropped from 48 seats to nine.") == []
 
 
 def test_a_figure_said_to_replace_an_earlier_one_is_a_change_whatever_noun_counted_it() -> None:

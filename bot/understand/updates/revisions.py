@@ -67,15 +67,24 @@ def _cue_before(a: Annotated, q: Quantity) -> str:
     return ""
 
 
+def _after_to(a: Annotated, q: Quantity) -> bool:
+    """The figure is what something moved to ("to four", "to $52 million", "to about 850")."""
+    i = q.start - 1
+    while i >= 0 and a.tokens[i].lower in APPROXIMATE | {"a", "an", "the"}:
+        i -= 1
+    return i >= 0 and a.tokens[i].lower == "to"
+
+
 def _named(a: Annotated, start: int, end: int) -> bool:
     """The words before a figure point at one figure ("than the 2,300", "than its estimate of"),
     unlike the bare "more than 500 people", which only rounds a figure."""
-    return any(a.tokens[i].lower not in APPROXIMATE for i in range(start, end))
+    return any(a.tokens[i].lower not in APPROXIMATE | {"a", "an"} for i in range(start, end))
 
 
 def _kind(q: Quantity) -> str:
-    """What a figure measures, as far as comparing two of them goes: money, percent or a count."""
-    return q.unit if q.unit in ("$", "£", "€", "%") else "#"
+    """What a figure measures, as far as comparing two of them goes: its unit (money, percent,
+    years, miles) or, without one, a count."""
+    return q.unit or "#"
 
 
 def _comparable(new: Quantity, old: Quantity) -> bool:
@@ -93,10 +102,12 @@ def revisions(a: Annotated) -> list[Revision]:
         cue = _cue_before(a, old)
         if not cue or cue == "from" and not moved:
             continue
-        others = [q for q in a.quantities if q is not old and _comparable(q, old) and not _cue_before(a, q)]
-        if others:
+        targets = [q for q in a.quantities if q is not old and _after_to(a, q)]
+        others = targets or [q for q in a.quantities if q is not old and not _cue_before(a, q)]
+        if others:  # "from 48 seats to nine": the figure after "to" is the new one, comparable or not
             new = min(others, key=lambda q: abs(q.start - old.start))
-            found.append(Revision(new, old))
+            if _comparable(new, old):
+                found.append(Revision(new, old))
     return found
 
 
