@@ -140,3 +140,14 @@ def test_the_part_someone_plays_in_the_story_is_news_not_a_definition() -> None:
 def test_a_no_comment_line_that_carries_a_figure_is_kept() -> None:
     _, (updates,) = feed(article("Police declined to comment on the arrest of two men in Elmsby on Sunday."))
     assert len(updates) == 1
+
+
+def test_the_start_of_the_story_told_again_is_not_new_but_a_new_start_is() -> None:
+    first = article("Dockworkers at the port of Elmsby walked out on Monday over pay, the union said.",
+                    published=datetime(2024, 3, 4))
+    later = article("The dispute at the Elmsby docks began early on Monday, March 4.\n"
+                    "The union's president began talks with the port authority on Wednesday.\n"
+                    "A second strike broke out at the port of Harlow on Wednesday.",
+                    published=datetime(2024, 3, 7))
+    _, (_, updates) = feed(first, later)
+    assert sorted(u.sentence[:20] for u in updates) == ["A second strike brok", "The union's presiden"]

@@ -46,3 +46,21 @@ def defines(a: Annotated) -> bool:
     if complement.lemma.lower() in _ROLES:
         return False
     return any(c.dep == "det" and c.lower in _INDEFINITE for c in a.children(complement.i))
+
+
+_ONSET = frozenset(["begin", "start", "erupt", "break"])
+
+
+def tells_onset(a: Annotated) -> bool:
+    """True when the sentence's main clause says when the story's event began ("The strike began on
+    October 5", "The fire broke out late on Sunday"): told again in later articles as background."""
+    root = a.tokens[a.root]
+    lemma = root.lemma.lower()
+    if lemma not in _ONSET or not a.dates:
+        return False
+    kids = list(a.children(root.i))
+    if any(c.dep in ("xcomp", "dobj", "ccomp") for c in kids):
+        return False  # "began searching", "started the fire", "began naming his cabinet"
+    if lemma == "break" and not any(c.lower == "out" for c in kids):
+        return False
+    return any(c.dep in ("nsubj", "nsubjpass") and c.pos in ("NOUN", "PROPN") for c in kids)

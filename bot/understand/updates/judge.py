@@ -17,7 +17,7 @@ from bot.text import words
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
-from bot.understand.updates.background import defines
+from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import (
     Slot,
@@ -168,6 +168,13 @@ def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, fr
     return None
 
 
+def _dates_said(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
+    """The sentence names a calendar day, and every day it names was given before."""
+    days = [u for u in facts.units if u.startswith("d:")]
+    seen: set[str] = set().union(*pool.values()) if pool else set()
+    return bool(days) and all(d in seen for d in days)
+
+
 def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
     """Every name, number and quotation of the sentence was said before, and nearly all its words:
     a restatement spread over several earlier sentences (background told again)."""
@@ -221,7 +228,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     hit_article = {sid: art for sid, (art, _) in prior.units(counted).items()} if counted else {}
     judgements: list[Judgement] = []
     kept: list[frozenset[str]] = []
-    for s, f, slots, pool, revised in zip(sentences, all_facts, all_slots, pools, all_revisions, strict=True):
+    for s, note, f, slots, pool, revised in zip(sentences, notes, all_facts, all_slots, pools, all_revisions,
+                                               strict=True):
         if f is None:
             judgements.append(Judgement(s, "boilerplate"))
             continue
@@ -230,6 +238,9 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
+        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
+            judgements.append(Judgement(s, "repeat", f, cover, slots))  # the story's start told again
+            continue
         change = _latest_change(slots, hits, hit_article) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
