@@ -151,3 +151,11 @@ def test_the_start_of_the_story_told_again_is_not_new_but_a_new_start_is() -> No
                     published=datetime(2024, 3, 7))
     _, (_, updates) = feed(first, later)
     assert sorted(u.sentence[:20] for u in updates) == ["A second strike brok", "The union's presiden"]
+
+
+def test_a_sentence_the_earlier_ones_already_hold_figures_and_all_is_no_change() -> None:
+    first = article("The faulty update crashed about 8 million computers, Microsoft said.")
+    second = article("By one estimate the faulty update knocked 8.5 million Windows machines offline.", day=3)
+    third = article("About 8.5 million computers running Windows were crashed by the faulty update.", day=6)
+    _, (_, _, updates) = feed(first, second, third)
+    assert updates == []

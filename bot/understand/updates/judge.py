@@ -238,7 +238,9 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
-        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
+        holders = [pool[i] for i in cover.sources if i in pool]
+        if is_repeat(cover) and not brings_fresh(f, holders) or \
+                tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
             judgements.append(Judgement(s, "repeat", f, cover, slots))  # the story's start told again
             continue
         change = _latest_change(slots, hits, hit_article) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
