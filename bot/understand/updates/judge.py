@@ -238,12 +238,14 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
-        holders = [pool[i] for i in cover.sources if i in pool]
-        if is_repeat(cover) and not brings_fresh(f, holders) or \
-                tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
+        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
             judgements.append(Judgement(s, "repeat", f, cover, slots))  # the story's start told again
             continue
-        change = _latest_change(slots, hits, hit_article) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
+        change = _latest_change(slots, hits, hit_article)
+        if change is not None and is_repeat(cover) and \
+                not brings_fresh(f, [pool[i] for i in cover.sources if i in pool]):
+            change = None  # the sentences holding it gave every name and figure: that change was reported
+        change = change or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
         elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
