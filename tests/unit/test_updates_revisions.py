@@ -159,3 +159,12 @@ def test_a_sentence_the_earlier_ones_already_hold_figures_and_all_is_no_change()
     third = article("About 8.5 million computers running Windows were crashed by the faulty update.", day=6)
     _, (_, _, updates) = feed(first, second, third)
     assert updates == []
+
+
+def test_the_start_told_again_with_the_time_since_is_still_not_new() -> None:
+    first = article("Dockworkers at the port of Elmsby walked out on Monday over pay, the union said.",
+                    published=datetime(2024, 3, 4))
+    later = article("The dispute at the Elmsby docks began early on Monday, March 4, and has shut the port for "
+                    "six days.", published=datetime(2024, 3, 10))
+    _, (_, updates) = feed(first, later)
+    assert updates == []

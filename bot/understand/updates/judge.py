@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.domain import Citation, FactEntry, Findings, PreviousValue, Story, StorySentence, Update
 from bot.text import words
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
@@ -168,6 +169,13 @@ def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, fr
     return None
 
 
+def _without_durations(facts: Facts, a: Annotated) -> Facts:
+    """The sentence's facts without its durations: "has shut the network for 11 days" after the
+    start it tells again is time passing, not a new figure."""
+    spans = {"n:" + number_text(q.value) for q in a.quantities if q.unit in TIME_UNITS}
+    return replace(facts, units={u: w for u, w in facts.units.items() if u not in spans})
+
+
 def _dates_said(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
     """The sentence names a calendar day, and every day it names was given before."""
     days = [u for u in facts.units if u.startswith("d:")]
@@ -238,7 +246,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
-        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(f, pool.values()):
+        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(_without_durations(f, note), pool.values()):
             judgements.append(Judgement(s, "repeat", f, cover, slots))  # the story's start told again
             continue
         change = _latest_change(slots, hits, hit_article)
