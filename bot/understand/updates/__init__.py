@@ -2,9 +2,13 @@
 
 - `facts.py` the weighted fact units of a sentence, from its stored annotation;
 - `changes.py` slots (counts, posts, expectations) and when a value changes;
+- `revisions.py` figures a sentence itself says moved ("to 4.5 percent from 3 percent", "not the
+  1,200", "a third worker has died");
 - `novelty.py` candidates from the story's fact index, coverage, the new/repeat decision;
 - `judge.py` one article's verdicts, its updates and its index entries (`find_updates`);
-- `boilerplate.py` page furniture that is never news; `weights.py` every weight and threshold;
+- `boilerplate.py` page furniture, no-comment lines and members of the public quoted for colour,
+  never news; `background.py` definitions ("X is a company based in Y"); `weights.py` every weight
+  and threshold;
 - `memory.py` an in-memory index with the store's semantics, for tests and harnesses.
 """
 

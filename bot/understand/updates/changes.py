@@ -82,6 +82,9 @@ def _counted(a: Annotated, q: Quantity) -> str:
     """The noun a quantity counts: the annotation's, else the noun it is "of" ("a majority of 170"),
     else the object or subject of the verb it is the goal of ("officials put the death toll at 89",
     "the death toll rose to 93" -> toll); "the number of missing people" counts people."""
+    state = _state_counted(a, q)
+    if state:
+        return state
     if q.noun:
         after = a.tokens[q.end] if q.end < len(a.tokens) else None
         if q.noun in PEOPLE or after is not None and after.lemma.lower() == q.noun and after.ent.endswith("-NORP"):
@@ -104,6 +107,20 @@ def _counted(a: Annotated, q: Quantity) -> str:
     return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
 
 
+def _state_counted(a: Annotated, q: Quantity) -> str:
+    """"Three were in critical condition", "two of the passengers remain in serious condition": the
+    subject counts those in a state, named by the noun after "in"."""
+    head = a.tokens[q.end - 1]
+    if q.unit or head.dep not in ("nsubj", "nsubjpass"):
+        return ""
+    for prep in a.children(head.head):
+        if prep.dep == "prep" and prep.lower == "in":
+            state = next((o for o in a.children(prep.i) if o.dep == "pobj" and o.pos == "NOUN"), None)
+            if state is not None:
+                return state.lemma.lower()
+    return ""
+
+
 def _noun_counted(a: Annotated, i: int) -> str:
     """The noun at token i, or what it is the number of ("the number of missing people" -> people)."""
     noun = a.tokens[i].lemma.lower()
@@ -116,7 +133,7 @@ def _noun_counted(a: Annotated, i: int) -> str:
     return noun
 
 
-def _context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
+def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     """The words that say which count it is: the governing verb, verbs and modifiers on the noun."""
     found: set[str] = set()
     anchor = next((t for t in a.tokens[q.start:q.end + 2] if t.lemma.lower() == noun), a.tokens[q.end - 1])
@@ -144,7 +161,7 @@ def count_slots(a: Annotated) -> list[Slot]:
             continue
         unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
-        context = _context(a, q, noun)
+        context = count_context(a, q, noun)
         value = q.value
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"

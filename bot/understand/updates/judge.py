@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.domain import Citation, FactEntry, Findings, PreviousValue, Story, StorySentence, Update
 from bot.text import words
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
-from bot.understand.updates.boilerplate import is_boilerplate
+from bot.understand.updates.background import defines, tells_onset
+from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import (
     Slot,
     comparable,
@@ -27,7 +29,7 @@ from bot.understand.updates.changes import (
     same_context,
     slots_of,
 )
-from bot.understand.updates.facts import Facts, facts_of, units_text, weighed_by_frequency
+from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
     PriorFacts,
@@ -38,6 +40,7 @@ from bot.understand.updates.novelty import (
     is_repeat,
     syndicated_origin,
 )
+from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
 
 log = logging.getLogger(__name__)
 GENERIC_COUNT = "s:q:people"
@@ -76,8 +79,12 @@ def read_annotations(sentences: Sequence[StorySentence]) -> list[Annotated]:
     return [a for a in notes if a is not None]
 
 
-def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
-    """The latest earlier value of one of the sentence's count or post slots that it changes."""
+def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]],
+                   article_of: dict[int, int] | None = None) -> tuple[int, Slot] | None:
+    """The latest earlier value of one of the sentence's count or post slots that it changes. When
+    the article that gave it also gave this sentence's value (for the same count, in the same words
+    around it), that article already reported the change."""
+    article_of = article_of or {}
     for slot in mine:
         if slot.key.startswith("s:p:"):
             latest = next(iter(hits.get(slot.key, ())), None)
@@ -94,6 +101,10 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
                 continue
             if any(s.value == latest[1].value for s in same_key):
                 break  # the latest comparable value is the one this sentence gives: no change
+            home = article_of.get(latest[0])
+            if home is not None and any(article_of.get(sid) == home and e.value == slot.value
+                                        and same_context(slot, e) for sid, e in sizes):
+                break
             return latest
     return None
 
@@ -136,12 +147,53 @@ def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]
     return max(found, key=lambda item: item[0]) if found else None
 
 
+def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, frozenset[str]],
+             hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+    """The earlier sentence that gave the figure this sentence says it revises ("to 4.5 percent
+    from 3 percent"): the closest one by content that gave it without the new figure, else the latest.
+    When no earlier sentence gave the old figure ("fell from 41 to 31"), the latest earlier value of
+    the count either figure is given for: the sentence itself says the figure moved."""
+    for r in found:
+        new_key = "n:" + number_text(r.new.value)
+        said = [sid for sid, _ in hits.get(r.old_key, ()) if new_key not in pool.get(sid, ())]
+        if said:
+            sid = next((s for s in pool if s in said), said[0])
+            return sid, Slot("s:q:revised", number_text(r.old.value), r.old.text)
+    for r in found:
+        for slot in mine:
+            figures = (number_text(r.new.value), number_text(r.old.value))
+            if slot.key.startswith("s:q:") and slot.value in figures:
+                latest = next((h for h in hits.get(slot.key, ()) if h[1].value != figures[0]), None)
+                if latest is not None:
+                    return latest
+    return None
+
+
+def _without_durations(facts: Facts, a: Annotated) -> Facts:
+    """The sentence's facts without its durations: "has shut the network for 11 days" after the
+    start it tells again is time passing, not a new figure."""
+    spans = {"n:" + number_text(q.value) for q in a.quantities if q.unit in TIME_UNITS}
+    return replace(facts, units={u: w for u, w in facts.units.items() if u not in spans})
+
+
+def _dates_said(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
+    """The sentence names a calendar day, and every day it names was given before."""
+    days = [u for u in facts.units if u.startswith("d:")]
+    seen: set[str] = set().union(*pool.values()) if pool else set()
+    return bool(days) and all(d in seen for d in days)
+
+
 def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
     """Every name, number and quotation of the sentence was said before, and nearly all its words:
     a restatement spread over several earlier sentences (background told again)."""
     if not pool or not brings_fresh(facts, []) or brings_fresh(facts, pool.values()):
         return False
     return coverage(facts, pool.values()) >= weights.REPEAT_SCATTERED
+
+
+def _not_news(sentence: StorySentence, a: Annotated) -> bool:
+    """Page furniture, a no-comment line, a member of the public's word, a definition: never an update."""
+    return is_boilerplate(sentence.text) or says_no_comment(a) or quotes_the_public(a) or defines(a)
 
 
 def salience(facts: Facts, cover_units: set[str], story: Story, changed: bool) -> float:
@@ -163,23 +215,29 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     if not sentences:
         return []
     notes = read_annotations(sentences)
-    all_facts: list[Facts | None] = [None if is_boilerplate(s.text) else facts_of(a)
+    all_facts: list[Facts | None] = [None if _not_news(s, a) else facts_of(a)
                                      for s, a in zip(sentences, notes, strict=True)]
     common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
     seen = prior.counts(common, weights.COUNT_CAP) if common else {}
     all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
-    all_slots = [slots_of(a) if f is not None and f.is_fact else []
+    all_slots = [slots_of(a) + ordinal_slots(a) if f is not None and f.is_fact else []
                  for a, f in zip(notes, all_facts, strict=True)]
+    all_revisions = [revisions(a) if f is not None and f.is_fact else []
+                     for a, f in zip(notes, all_facts, strict=True)]
     pools, article_of = candidate_pools(all_facts, prior)
     wanted = {k for slots in all_slots for s in slots if not s.key.startswith("s:x:")
               for k in (s.key, *_broader(s.key))}  # counts, posts, places
+    wanted |= {r.old_key for found in all_revisions for r in found}  # figures said to be revised
     wanted |= {"s:x:" + n[2:] for f in all_facts if f is not None and f.is_fact and not f.expects for n in f.names}
     hits: dict[str, list[tuple[int, Slot]]] = {}
     for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
         hits.setdefault(key, []).append((sid, Slot.parse(key, value)))
+    counted = sorted({sid for key, found in hits.items() if key.startswith("s:q:") for sid, _ in found})
+    hit_article = {sid: art for sid, (art, _) in prior.units(counted).items()} if counted else {}
     judgements: list[Judgement] = []
     kept: list[frozenset[str]] = []
-    for s, f, slots, pool in zip(sentences, all_facts, all_slots, pools, strict=True):
+    for s, note, f, slots, pool, revised in zip(sentences, notes, all_facts, all_slots, pools, all_revisions,
+                                               strict=True):
         if f is None:
             judgements.append(Judgement(s, "boilerplate"))
             continue
@@ -188,7 +246,14 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         cover = best_cover(f, pool)
         j = Judgement(s, "new", f, cover, slots)
-        change = _latest_change(slots, hits) or _moved(slots, cover, hits) or _resolved(f, cover, hits)
+        if tells_onset(note) and _dates_said(f, pool) and not brings_fresh(_without_durations(f, note), pool.values()):
+            judgements.append(Judgement(s, "repeat", f, cover, slots))  # the story's start told again
+            continue
+        change = _latest_change(slots, hits, hit_article)
+        if change is not None and is_repeat(cover) and \
+                not brings_fresh(f, [pool[i] for i in cover.sources if i in pool]):
+            change = None  # the sentences holding it gave every name and figure: that change was reported
+        change = change or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
         elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
@@ -196,6 +261,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:
             j.verdict = "duplicate"
+        elif revised and (change := _revised(revised, slots, pool, hits)) is not None:
+            j.verdict, j.previous = "changed", change
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
             covered = set().union(*(pool[i] for i in cover.sources)) if cover.sources else set()

@@ -71,7 +71,24 @@ def coverage(facts: Facts, pool: Iterable[frozenset[str]]) -> float:
             names = names if names is not None else [u for u in seen if u.startswith("e:")]
             if any(same_name(unit, other) for other in names):
                 got += weight
+        elif unit in _VARIANT_OF and _VARIANT_OF[unit] & seen:
+            got += weight
     return got / total
+
+
+# Words news copy uses in turn for one thing, so that a restatement in other words is still seen.
+VARIANTS: tuple[frozenset[str], ...] = tuple(frozenset("l:" + w for w in g.split()) for g in (
+    "strike walkout stoppage",
+    "fire blaze flame inferno",
+    "kill die dead death",
+    "injure hurt wound",
+    "deal agreement accord pact",
+    "talk negotiation",
+    "begin start",
+    "end finish conclude",
+    "company firm",
+))
+_VARIANT_OF = {w: g for g in VARIANTS for w in g}
 
 
 def same_name(a: str, b: str) -> bool:

@@ -42,6 +42,7 @@ SLOT_CONTEXT = 1  # context lemmas two counts of the same noun must share to be 
 VALUE_RATIO = 3.0  # two counts further apart than this factor are different quantities, not a revision
 PLACE_COVER = 0.5  # share of a sentence its earlier version must hold for another place to be a move
 ACTOR_SAME = 0.5  # share of complement words two statements about one actor and predicate share to be the same
+REVISION_FILLER = 5  # words allowed between "from"/"not"/"than" and the old figure ("from earlier estimates of about")
 EXPECT_ANCHORS = 2  # lemmas/names an outcome must share with an expectation to resolve it
 
 # ---- salience: what an editor wants to see first ---------------------------------------------------

@@ -1,0 +1,170 @@
+"""Changes a sentence states itself (old figure beside the new one) and what is not news
+(no-comment lines, restated background). Every sentence here is invented for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.understand.language.annotate import annotate_sentences
+from bot.understand.updates.revisions import revisions
+from tests.unit.test_updates import article, feed
+
+DAY = datetime(2024, 2, 1, tzinfo=UTC)
+
+
+def revised(text: str) -> list[tuple[float, float]]:
+    return [(r.new.value, r.old.value) for r in revisions(annotate_sentences([text], DAY)[0])]
+
+
+def test_old_figure_is_marked_by_from_not_or_than() -> None:
+    assert revised("The council raised the library budget to $52 million from $40 million.") == [(52e6, 40e6)]
+    assert revised("The number of closed schools dropped from 14 to 9 by Friday.") == [(9, 14)]
+    assert revised("The utility says 1,450 homes lost power, not the 1,200 it gave on Tuesday.") == [(1450, 1200)]
+    assert revised("Organisers counted 8,300 marchers, more than the 6,000 the police estimated.") == [(8300, 6000)]
+
+
+def test_ranges_and_rounded_figures_are_not_revisions() -> None:
+    assert revised("Repairs usually take from 6 to 10 weeks, engineers said.") == []
+    assert revised("More than 300 volunteers joined 40 firefighters at the scene.") == []
+    assert revised("Officials put the toll at 89, the most from any fire in more than a hundred years.") == []
+    assert revised("Support for the party rose 17 points, while its rival dropped from 48 seats to nine.") == []
+
+
+def test_a_figure_said_to_replace_an_earlier_one_is_a_change_whatever_noun_counted_it() -> None:
+    earlier = article("The city council set aside $40 million for the new central library in Halbrook.")
+    later = article("After bids came in high, councillors raised the library budget to $52 million from "
+                    "$40 million on Thursday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "$40 million"
+    assert "set aside $40 million" in updates[0].previous.sentence
+
+
+def test_a_corrected_figure_names_the_sentence_it_corrects() -> None:
+    earlier = article("Storm damage cut electricity to 1,200 households across Dunmore County, the utility said.")
+    later = article("The utility now says the storm left 1,450 homes without power, not the 1,200 it gave on "
+                    "Tuesday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "1,200 households" in updates[0].previous.sentence
+
+
+def test_a_line_saying_only_that_someone_would_not_comment_is_not_news() -> None:
+    text = ("The ferry operator declined to comment.\n"
+            "A spokeswoman for the port authority could not be reached for comment on Sunday.\n"
+            "The harbour master did not return calls from reporters.\n"
+            "Inspectors said the ramp would reopen on Friday and declined to comment further.\n"
+            "Two ferries were taken out of service after the ramp collapsed at Kellsport.")
+    _, (updates,) = feed(article(text))
+    assert sorted(u.sentence[:20] for u in updates) == ["Inspectors said the ", "Two ferries were tak"]
+
+
+def test_what_members_of_the_public_said_is_colour_but_an_officials_word_is_news() -> None:
+    text = ("Shopkeeper Maria Lindqvist, who lives above the flooded bakery, said she had lost her whole stock.\n"
+            "Some stranded commuters said their journeys had taken three hours.\n"
+            "Passenger Tom Akers said he slept on the platform.\n"
+            "The rail operator said 14 stations along the Brenn valley line would stay shut until Friday.")
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["The rail operator sa"]
+
+
+def test_saying_what_a_named_subject_is_is_background_but_what_it_did_is_news() -> None:
+    text = ("Brightwater Ferries is a company based in Oslo.\n"
+            "Henrik Dahl, 54, is a Norwegian engineer who once ran the port of Bergen.\n"
+            "Brightwater Ferries named Henrik Dahl its chief executive on Monday.\n"
+            "The new route is due to open in May, a sign that demand has recovered.")
+    _, (updates,) = feed(article(text))
+    assert sorted(u.sentence[:20] for u in updates) == ["Brightwater Ferries ", "The new route is due"]
+    assert all("named" in u.sentence or "due" in u.sentence for u in updates)
+
+
+def test_one_more_of_a_noun_said_with_an_ordinal_changes_its_count() -> None:
+    earlier = article("Two climbers were injured when a rockfall hit the north face of Mount Calder on Saturday.")
+    later = article("A third climber has been injured on Mount Calder, rangers said on Monday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "Two"
+    _, (_, ranked) = feed(earlier, article("Rangers closed the north face of Mount Calder for the second day "
+                                           "running on Monday.", day=3))
+    assert [u.kind for u in ranked] == ["new"]
+
+
+def test_a_stated_fall_from_a_figure_never_reported_changes_the_latest_count() -> None:
+    earlier = article("Officials said 400 people were missing after the landslide in Verano.")
+    later = article("Police in Verano said the number of missing people had fallen from 48 to 35 on Friday.", day=6)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "400"
+
+
+def test_a_line_saying_only_what_was_not_explained_is_not_news() -> None:
+    text = ("The airline did not explain why the engine had failed.\n"
+            "The manufacturer has given no explanation for the fault.\n"
+            "The regulator declined to say how many jets were affected.\n"
+            "The airline grounded 12 jets on Tuesday and did not say when they would fly again.")
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["The airline grounded"]
+
+
+def test_a_figure_the_latest_article_already_reached_is_not_a_change_again() -> None:
+    earlier = article("Rescuers said 12 miners were trapped underground at the Harlow pit on Monday.\n"
+                      "By Monday night the company said 15 miners were trapped underground.")
+    later = article("Fifteen miners are still trapped underground at the Harlow pit, the company said on "
+                    "Tuesday.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] != ["changed"]
+
+
+def test_a_count_of_those_in_a_state_changes_with_the_next_count() -> None:
+    earlier = article("Of the 20 passengers taken to hospital, four were in serious condition, doctors said.")
+    later = article("Two of the passengers remain in serious condition, the hospital said on Thursday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "four"
+
+
+def test_a_restatement_with_another_word_for_the_same_event_is_not_new() -> None:
+    earlier = article("Dockworkers at the port of Elmsby began a strike over pay on Monday.")
+    later = article("The walkout by dockworkers at the port of Elmsby over pay started on Monday.\n"
+                    "Shipping lines diverted 14 vessels to other ports on Wednesday.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.sentence[:20] for u in updates] == ["Shipping lines diver"]
+
+
+def test_the_part_someone_plays_in_the_story_is_news_not_a_definition() -> None:
+    text = "Dana Whitlock, 41, is a suspect in the Harlow warehouse fire.\nWhitlock is a nurse from Elmsby."
+    _, (updates,) = feed(article(text))
+    assert [u.sentence[:20] for u in updates] == ["Dana Whitlock, 41, i"]
+
+
+def test_a_no_comment_line_that_carries_a_figure_is_kept() -> None:
+    _, (updates,) = feed(article("Police declined to comment on the arrest of two men in Elmsby on Sunday."))
+    assert len(updates) == 1
+
+
+def test_the_start_of_the_story_told_again_is_not_new_but_a_new_start_is() -> None:
+    first = article("Dockworkers at the port of Elmsby walked out on Monday over pay, the union said.",
+                    published=datetime(2024, 3, 4))
+    later = article("The dispute at the Elmsby docks began early on Monday, March 4.\n"
+                    "The union's president began talks with the port authority on Wednesday.\n"
+                    "A second strike broke out at the port of Harlow on Wednesday.",
+                    published=datetime(2024, 3, 7))
+    _, (_, updates) = feed(first, later)
+    assert sorted(u.sentence[:20] for u in updates) == ["A second strike brok", "The union's presiden"]
+
+
+def test_a_sentence_the_earlier_ones_already_hold_figures_and_all_is_no_change() -> None:
+    first = article("The faulty update crashed about 8 million computers, Microsoft said.")
+    second = article("By one estimate the faulty update knocked 8.5 million Windows machines offline.", day=3)
+    third = article("About 8.5 million computers running Windows were crashed by the faulty update.", day=6)
+    _, (_, _, updates) = feed(first, second, third)
+    assert updates == []
+
+
+def test_the_start_told_again_with_the_time_since_is_still_not_new() -> None:
+    first = article("Dockworkers at the port of Elmsby walked out on Monday over pay, the union said.",
+                    published=datetime(2024, 3, 4))
+    later = article("The dispute at the Elmsby docks began early on Monday, March 4, and has shut the port for "
+                    "six days.", published=datetime(2024, 3, 10))
+    _, (_, updates) = feed(first, later)
+    assert updates == []
