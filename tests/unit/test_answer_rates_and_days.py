@@ -264,3 +264,33 @@ def test_when_the_next_meeting_is_is_not_answered_by_when_they_last_met() -> Non
     s.add("Negotiators for the dockers and the port authority met on Thursday at the Dorrin town hall.",
           source="quay-desk.example", title="Port talks", day="2025-06-06", article=211)
     assert answer_question("When is the next meeting at the Dorrin town hall?", s, []).answer is None
+
+
+def test_a_date_on_the_asked_verb_beats_a_date_on_another_verb() -> None:
+    assert analyse("When is the council's review due to report?").relation == "report"
+    s = MemorySearch()
+    s.add("Mayor Ilka Dorn said the review she ordered on Monday would look at the harbour accounts.\n"
+          "Mayor Ilka Dorn said the council's own review, which is also examining the harbour accounts, would "
+          "report by the end of March.", source="town-desk.example", title="Harbour review", day="2025-01-15",
+          article=221)
+    assert answer_question("When is the council's review due to report?", s, []).answer == "the end of March"
+
+
+@pytest.fixture(scope="module")
+def quarry() -> MemorySearch:
+    s = MemorySearch()
+    s.add("Nine people were killed when the Tolle quarry wall collapsed on May 4.\n"
+          "It was the worst quarry accident in the region since 1987, when 12 people died in a blast at Vorn.",
+          source="hill-desk.example", title="Quarry collapse", day="2025-05-12", article=231)
+    s.add("Officials have corrected the death toll from the Tolle quarry collapse to eight people, saying one "
+          "victim had been counted twice.", source="hill-desk.example", title="Toll corrected", day="2025-05-20",
+          article=232)
+    return s
+
+
+def test_a_figure_its_clause_dates_decades_back_is_not_the_story_figure(quarry: MemorySearch) -> None:
+    assert answer_question("How many people died in the quarry collapse?", quarry, []).answer != "12 people"
+
+
+def test_a_corrected_figure_is_the_one_that_stands(quarry: MemorySearch) -> None:
+    assert answer_question("How many people died in the quarry collapse?", quarry, []).answer == "eight people"

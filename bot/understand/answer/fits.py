@@ -80,12 +80,37 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published
-    if q.latest and published is not None:
+    if published is not None and not q.dates:
+        verb = _verb_of(a, cand.head)  # "since 1994, when 23 people died": a figure of years before
         for ref in a.dates:
-            if ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365:
+            old = ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365
+            dated = _verb_of(a, ref.end - 1) == verb or a.tokens[verb].dep == "relcl" and \
+                ref.start <= a.tokens[verb].head < ref.end
+            if old and (q.latest or dated):
                 out += W.HISTORIC
                 break
+    if sets_corrected_figure(a, cand):
+        out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
     return out
+
+
+_REVISING = frozenset("correct revise amend adjust update lower".split())
+
+
+def sets_corrected_figure(a: Annotated, cand: Candidate) -> bool:
+    """The figure is what a correction or revision set ("corrected the toll to 16 people")."""
+    before = a.tokens[cand.start - 1] if cand.start > 0 else None
+    return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING
+
+
+def _verb_of(a: Annotated, i: int) -> int:
+    """The verb whose clause a token belongs to (the token itself when it is a verb or the root)."""
+    k = i
+    for _ in range(6):
+        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
+            break
+        k = a.tokens[k].head
+    return k
 
 
 _PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
@@ -199,14 +224,16 @@ _REPORTING = frozenset("say tell add state report note confirm announce".split()
 
 def when_said(q: Question, a: Annotated, cand: Candidate, rel: set[int]) -> float:
     """The day a thing was said ("..., the union said late on Sunday") is not the day the asked event
-    happens, unless the question asks about the saying."""
+    happens, unless the question asks about the saying; a day the asked verb itself carries is."""
     k = cand.head
     for _ in range(3):
         k = a.tokens[k].head
         if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
             break
+    if k in rel:
+        return W.WHEN_OF_RELATION  # "would report by the end of January": the date of the asked event
     said = a.tokens[k].lemma.lower() in _REPORTING and a.tokens[k].pos == "VERB"
-    return W.WHEN_SAID if said and k not in rel and q.relation not in _REPORTING else 0.0
+    return W.WHEN_SAID if said and q.relation not in _REPORTING else 0.0
 
 
 def proper_words(a: Annotated, i: int) -> set[str]:
@@ -361,7 +388,8 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
             if verb.pos == "VERB" and related(verb.lemma.lower(), q.focus):
                 return W.FOCUS_FIT  # "killed at least 36 people" is the death toll
             if q.focus in ("people", "person"):  # "how many people died": people the relation's verb counts
-                verbs = [verb] + [c for c in a.children(verb.i) if c.dep == "xcomp"]  # "confirmed to have died"
+                verbs = [verb] + [c for c in a.children(verb.i) if c.dep in ("xcomp", "dobj")]  # "confirmed to
+                # have died"; "corrected the death toll to 16 people": the toll the verb moves counts the dead
                 fits = q.relation and any(related(v.lemma.lower(), q.relation) for v in verbs)
                 return W.FOCUS_FIT if fits else 0.0
             if q.relation and related(verb.lemma.lower(), q.relation) and verb.lemma.lower() not in ("be", "have"):

@@ -149,6 +149,11 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
         for t in toks[after_do.i + 1:]:
             if t.pos in ("NOUN", "VERB") and t.ent == "":
                 return t
+    for t in toks:  # "is the inquiry due to report": the parser read "due to" as a preposition, "report" as a noun
+        nxt = toks[t.i + 1] if t.i + 1 < len(toks) else None
+        if t.lower == "to" and t.i > wh and toks[t.i - 1].lemma.lower() in LOOKING_AHEAD_PASSIVES and \
+                nxt is not None and nxt.pos in ("NOUN", "VERB") and nxt.tag in ("NN", "VB", "VBP"):
+            return nxt
     copula = next((t for t in toks if t.lemma == "be"), None)
     if copula is not None:
         nouns = [t for t in toks if t.pos == "NOUN" and t.i != wh]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
+from bot.understand.answer.fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
@@ -61,7 +62,9 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
         return best, []  # a named date or source picks the report; statements do not "change"
     changing = q.latest or q.kind in NUMERIC
     # "how many workers are on strike": a present-tense figure is the newest source's, as "now" is
-    latest = q.latest or q.kind in NUMERIC and asks_present(q)
+    latest = q.latest or q.kind in NUMERIC and (asks_present(q) or any(  # a correction supersedes what came before
+        sets_corrected_figure(s.evidence.parsed, s.candidate) for s in scored
+        if s.score >= best.score - W.RIVAL_MARGIN_LATEST and _published(s) > _published(best)))
     margin = W.RIVAL_MARGIN_LATEST if latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
     per_article: dict[int, Scored] = {}
     for s in scored:

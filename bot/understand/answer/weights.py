@@ -61,9 +61,12 @@ PREDICTION = -2.0  # a poll's or forecast's figure, when the question asks what 
 DEMANDED = -3.0  # a figure someone wants or asks for ("want him to pay as much as"): not what happened
 BOUND = -1.0  # "the highest turnout", "a maximum sentence of": a record or a limit, not the value asked
 RATE_NOT_TOTAL = -3.0  # "$3 million a day" for "what was the total cost" (or a day's figure for "a year")
+WHEN_OF_RELATION = 0.4  # the date hangs from the question's own verb ("would report by the end of January")
 WHEN_SAID = -1.0  # the day of "..., the union said on Sunday" for when the event itself happens
+CORRECTED = 1.0  # "corrected the toll to 16": the figure a correction or revision sets
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
-HISTORIC = -1.0  # a "now/latest" question is not answered by a figure dated years before its report
+HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 1994, when 23 died"); for
+# "now/latest" questions any such date in the sentence
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
 NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
 NEAR_SPAN = 4.0  # words over which the closeness bonus halves
