@@ -1,22 +1,21 @@
-"""How well one candidate fits the question beyond its type: focus noun, title, share, number
-shape, speaker, closeness, echoes, and figures that are not the outcome asked about."""
+"""How well one candidate fits the question beyond its type: focus noun, title, share, owner of a
+count, the day of a date, speaker, closeness and echoes. How a figure fits (a change, a rate, a
+revision, an outcome or not) is in `number_fits.py`."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     Candidate,
     title_words,
 )
+from bot.understand.answer.number_fits import verb_of
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.relation import (
     PRONOUNS,
 )
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import (
-    CHANGE_VERBS,
     ORG_NOUNS,
     PERSON_NOUNS,
     TIME_UNITS,
@@ -61,146 +60,6 @@ def share_of(q: Question, a: Annotated, cand: Candidate) -> float:
     return W.FOCUS_FIT / 2 if any(related(whole.lemma.lower(), x) for x in lemmas) else W.FOCUS_MISS / 2
 
 
-def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
-    """Penalties for a number that is a change ("rose by 2%") or, for "now/latest" questions, a
-    figure from long before its report ("the highest turnout since the war was 83.9% in 1950")."""
-    a = ev.parsed
-    out = 0.0
-    before = a.tokens[cand.start - 1] if cand.start > 0 else None
-    if before is not None and before.lower == "by" and a.tokens[before.head].lemma.lower() in CHANGE_VERBS:
-        out += W.CHANGE_AMOUNT
-    after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
-    verb = a.tokens[a.tokens[cand.head].head]
-    if a.tokens[cand.head].dep == "dobj" and verb.lemma.lower() in ("gain", "lose") and \
-            q.relation not in CHANGE_VERBS:
-        out += W.CHANGE_AMOUNT  # "gained 63 seats to finish on 71": 63 is the change
-    if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
-            c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
-        out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
-    out += not_the_outcome(q, a, cand)
-    out += rate_mismatch(q, a, cand)
-    published = ev.hit.sentence.published
-    if published is not None and not q.dates:
-        verb = _verb_of(a, cand.head)  # "since 1994, when 23 people died": a figure of years before
-        for ref in a.dates:
-            old = ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365
-            dated = _verb_of(a, ref.end - 1) == verb or a.tokens[verb].dep == "relcl" and \
-                ref.start <= a.tokens[verb].head < ref.end
-            if old and (q.latest or dated):
-                out += W.HISTORIC
-                break
-    if sets_corrected_figure(a, cand):
-        out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
-    return out
-
-
-_REVISING = frozenset("correct revise amend adjust update lower".split())
-
-
-def sets_corrected_figure(a: Annotated, cand: Candidate) -> bool:
-    """The figure is what a correction or revision set ("corrected the toll to 16 people")."""
-    before = a.tokens[cand.start - 1] if cand.start > 0 else None
-    return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING
-
-
-def _verb_of(a: Annotated, i: int) -> int:
-    """The verb whose clause a token belongs to (the token itself when it is a verb or the root)."""
-    k = i
-    for _ in range(6):
-        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
-            break
-        k = a.tokens[k].head
-    return k
-
-
-_PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
-_BOUND = frozenset(["maximum", "minimum", "potential", "possible"])
-_EARLIER = frozenset(["earlier", "initially", "previously", "originally"])
-_WANTED = frozenset(["want", "seek", "demand", "urge", "request", "recommend", "propose", "ask", "push"])
-_ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "original", "earlier", "previous",
-                           "previously"])
-
-
-_PERIODS = frozenset(["day", "week", "month", "year", "hour", "night", "minute"])
-_TOTAL = frozenset(["total", "altogether", "overall", "cumulative", "combined"])
-
-
-def _rate_after(a: Annotated, end: int) -> str:
-    """The unit of a rate written after a figure ("$3 million a day", "per worker", "each year"), or ""."""
-    words = [t.lower for t in a.tokens[end:end + 3]]
-    if len(words) >= 2 and words[0] in ("a", "an", "per", "each", "every") and words[1] not in ("few", "lot", "number"):
-        return a.tokens[end + 1].lemma.lower()
-    if words and words[0] in ("daily", "weekly", "monthly", "annually", "yearly", "apiece", "each"):
-        return words[0]
-    return ""
-
-
-def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
-    """A figure given per day or per head does not answer a question about a total ("the total cost",
-    "over three years"), and a question about a rate ("a day") is not answered by another period's."""
-    rate = _rate_after(a, cand.end)
-    words = [t.lower for t in q.parsed.tokens]
-    asked_rate = ""
-    for i, w in enumerate(words):
-        if w in ("a", "an", "per", "each", "every") and i + 1 < len(words) and \
-                q.parsed.tokens[i + 1].lemma.lower() in _PERIODS:
-            asked_rate = q.parsed.tokens[i + 1].lemma.lower()
-        elif w in ("daily", "weekly", "monthly", "annually", "yearly"):
-            asked_rate = w
-    over_period = any(w == "over" and i + 2 < len(words) and q.parsed.tokens[i + 2].lemma.lower() in _PERIODS
-                      for i, w in enumerate(words))
-    if rate and not asked_rate and (_TOTAL & set(words) or over_period or "so far" in q.text.lower()):
-        return W.RATE_NOT_TOTAL
-    if asked_rate and rate and rate in _PERIODS and asked_rate in _PERIODS and rate != asked_rate:
-        return W.RATE_NOT_TOTAL
-    return 0.0
-
-
-def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
-    """Penalties for a figure that is not the outcome asked about, unless the question asks for that:
-    a prediction or a demand ("that poll had the Lib Dems on 52 seats", "are projected to win"); a record or a bound
-    ("the highest turnout since the war was 83.9%", "faces a maximum sentence of 50 years"); a figure
-    someone gave before ("last month officials said at least 115 had died, but ...")."""
-    asked = {t.lemma.lower() for t in q.parsed.tokens} | {t.lower for t in q.parsed.tokens}
-    future = any(t.lower in ("will", "would", "expect", "expected") for t in q.parsed.tokens)
-    out = 0.0
-    predicted = any(t.lemma.lower() in _PREDICTION or t.lemma.lower() == "project" and t.pos == "VERB"
-                    for t in a.tokens)
-    if predicted and not future and not asked & (_PREDICTION | {"project", "projected"}):
-        out += W.PREDICTION
-    if not any(t.tag in ("JJS", "RBS") or t.lemma.lower() in _BOUND for t in q.parsed.tokens):
-        owner = a.tokens[cand.head].head  # "a maximum sentence of 50 years": the noun the figure is of
-        if a.tokens[owner].lower == "of":
-            owner = a.tokens[owner].head
-        for t in a.tokens:
-            if (t.i == owner or q.focus and related(t.lemma.lower(), q.focus)) and any(
-                    c.dep == "amod" and (c.tag == "JJS" or c.lemma.lower() in _BOUND) for c in a.children(t.i)):
-                out += W.BOUND
-                break
-    if not asked & _WANTED:  # "they want him to spend as long as 50 years in prison": a demand, not the outcome
-        k = cand.head
-        for _ in range(4):
-            k = a.tokens[k].head
-            if a.tokens[k].lemma.lower() in _WANTED and a.tokens[k].pos == "VERB":
-                out += W.DEMANDED
-                break
-            if a.tokens[k].head == k:
-                break
-    if not asked & _ASKS_EARLIER:
-        k, seen = cand.head, 0
-        while seen < 8:
-            t = a.tokens[k]
-            if t.pos in ("VERB", "AUX") and any(
-                    c.lower in _EARLIER or c.dep == "npadvmod" and c.lemma.lower() in ("month", "week", "year")
-                    and any(d.lower == "last" for d in a.children(c.i)) for c in a.children(k)):
-                out += W.STALE
-                break
-            if t.head == k or t.pos in ("VERB", "AUX") and t.dep == "conj":
-                break  # "..., but on Friday they said": a conjoined clause has its own time
-            k, seen = t.head, seen + 1
-    return out
-
-
 def other_day(q: Question, a: Annotated, cand: Candidate) -> float:
     """"When on August 8 did X happen" is not answered by a day that is not August 8."""
     days = [(w.month, w.day) for w in q.dates if w.month and w.day]
@@ -225,11 +84,7 @@ _REPORTING = frozenset("say tell add state report note confirm announce".split()
 def when_said(q: Question, a: Annotated, cand: Candidate, rel: set[int]) -> float:
     """The day a thing was said ("..., the union said late on Sunday") is not the day the asked event
     happens, unless the question asks about the saying; a day the asked verb itself carries is."""
-    k = cand.head
-    for _ in range(3):
-        k = a.tokens[k].head
-        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
-            break
+    k = verb_of(a, a.tokens[cand.head].head)
     if k in rel:
         return W.WHEN_OF_RELATION  # "would report by the end of January": the date of the asked event
     said = a.tokens[k].lemma.lower() in _REPORTING and a.tokens[k].pos == "VERB"
@@ -266,8 +121,7 @@ def other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
     if not got and noun.dep == "dobj":  # "Reform UK is forecast to win 13 seats": the winner owns them
         verb = a.tokens[noun.head]
         for subject in _subject_of_verb(a, verb.i):
-            got |= {t.lemma.lower() for t in a.tokens[subject.i:subject.i + 1]
-                    if t.pos == "PROPN" or t.ent.endswith(("NORP", "ORG", "GPE"))} | proper_words(a, subject.i)
+            got |= proper_words(a, subject.i)
     if got and not any(w == x or related(w, x) for w in want for x in got):
         return W.FOCUS_MISS
     return 0.0

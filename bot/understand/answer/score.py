@@ -37,13 +37,13 @@ from bot.understand.answer.fits import (
     other_day,
     other_owner,
     shape,
-    shape_of_number,
     share_of,
     speaker_fit,
     title_focus,
     title_share,
     when_said,
 )
+from bot.understand.answer.number_fits import shape_of_number
 from bot.understand.answer.places_times import (
     date_candidates,
     located,
