@@ -77,6 +77,14 @@ def root_of(a: Annotated, start: int, end: int) -> int:
     return end - 1
 
 
+def verb_of(a: Annotated, i: int) -> int:
+    """The verb whose clause a token belongs to (the token itself when it is a verb, else the root)."""
+    k = i
+    while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
+        k = a.tokens[k].head
+    return k
+
+
 def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int, int]:
     """Extend an entity over entities coordinated with it ("Qatar and Egypt", "A, B and C")."""
     end = ent.end

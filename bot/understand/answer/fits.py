@@ -8,8 +8,8 @@ from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     Candidate,
     title_words,
+    verb_of,
 )
-from bot.understand.answer.number_fits import verb_of
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.relation import (
     PRONOUNS,

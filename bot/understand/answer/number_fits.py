@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.understand.answer import weights as W
-from bot.understand.answer.candidates import Candidate
+from bot.understand.answer.candidates import Candidate, verb_of
 from bot.understand.answer.question import Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
@@ -54,16 +54,6 @@ def sets_corrected_figure(a: Annotated, cand: Candidate) -> bool:
     """The figure is what a correction or revision set ("corrected the toll to 16 people")."""
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
     return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING
-
-
-def verb_of(a: Annotated, i: int) -> int:
-    """The verb whose clause a token belongs to (the token itself when it is a verb or the root)."""
-    k = i
-    for _ in range(6):
-        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
-            break
-        k = a.tokens[k].head
-    return k
 
 
 _PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])

@@ -27,6 +27,7 @@ from bot.understand.answer.candidates import (
     root_of,
     subject_phrases,
     title_words,
+    verb_of,
 )
 from bot.understand.answer.fits import (
     counts_in_relation,
@@ -188,9 +189,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         polarity = 0.0 if not rel or said_not == q.negated else W.POLARITY
         for c in reason_candidates(a):
             # the reason must be the relation's: "agreed ... because", not "asked not to be named because"
-            governs = a.tokens[root_of(a, c.start, c.end)].head
-            while a.tokens[governs].pos not in ("VERB", "AUX") and a.tokens[governs].head != governs:
-                governs = a.tokens[governs].head  # past "amid", "because of" to the verb they modify
+            # past "amid", "because of" to the verb they modify
+            governs = verb_of(a, a.tokens[root_of(a, c.start, c.end)].head)
             attach = (W.REASON_OF_RELATION if governs in rel else W.REASON_ELSEWHERE) if rel else 0.0
             out.append((c, polarity + attach))
     elif k is Kind.DESCRIBE:
