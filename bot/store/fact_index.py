@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, or_, select, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import TextClause
 
-from bot.domain import Findings, StorySentence, Update
+from bot.domain import Findings, SentenceHit, StorySentence, Update
 from bot.store.schema import (
     article_stories,
     articles,
@@ -47,6 +47,7 @@ class FactIndexQueries:
     """Reads and writes of the fact index (mixed into `Store`)."""
 
     engine: Engine
+    _hits: Callable[[Connection, list[tuple[int, float]]], list[SentenceHit]]  # Store's hit builder
 
     def article_moment(self, article_id: int) -> str:
         """The article's publication moment."""
@@ -114,6 +115,22 @@ class FactIndexQueries:
             with self.engine.connect() as conn:
                 out.update((row[0], row[1]) for row in conn.execute(_count_sql(len(chunk), after), params) if row[1])
         return out
+
+    def changes_after(self, story: str, published: datetime, limit: int) -> list[tuple[SentenceHit, str, str]]:
+        """Sentences the update finder judged to change an earlier value of the story, from articles
+        published after `published` (oldest first, at most `limit`), each with the value it replaced
+        and the sentence that gave it: the answerer follows them so that a superseded figure does not
+        lead its reply."""
+        query = (select(updates.c.sentence_id, updates.c.previous)
+                 .join(articles, articles.c.id == updates.c.article_id)
+                 .where(updates.c.story_id == story, updates.c.kind == "changed",
+                        updates.c.sentence_id.is_not(None), articles.c.published > published)
+                 .order_by(articles.c.published, articles.c.id).limit(limit))
+        with self.engine.connect() as conn:
+            rows = [(row.sentence_id, json.loads(row.previous or "{}")) for row in conn.execute(query)]
+            hits = {h.sentence.id: h for h in self._hits(conn, [(sid, 0.0) for sid, _ in rows])}
+        return [(hits[sid], old.get("value", ""), old.get("sentence", "")) for sid, old in rows
+                if sid in hits and old.get("value")]
 
     def units_of(self, sentence_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
         """Article id and stored fact units of these sentences."""

@@ -10,7 +10,7 @@ import pytest
 
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
-from bot.understand.answer.retrieve import query_terms, retrieve, spelled_out
+from bot.understand.answer.retrieve import anchor_weights, query_terms, retrieve, spelled_out
 from bot.understand.answer.score import accepted, rank
 from bot.understand.language.annotate import annotate_sentences
 from tests.support.memory_search import MemorySearch
@@ -162,7 +162,7 @@ def test_which_noun_offers_a_name_built_on_that_noun() -> None:
     search.add("Thieves broke into the Ostvik Museum of Maritime History overnight and took two paintings.",
                source="crime-desk.example", title="Museum raid", day="2025-09-01", article=37)
     q = analyse("Which museum did the thieves break into?")
-    from_sentence = [s.candidate.text for s in rank(q, retrieve(q, search, None))]
+    from_sentence = [s.candidate.text for s in rank(q, retrieve(q, search, None, anchor_weights(q, search)))]
     assert "Ostvik Museum of Maritime History" in " | ".join(from_sentence)
 
 
@@ -178,7 +178,7 @@ def test_the_subject_of_two_joined_verbs_does_both() -> None:
     search.add("Lena Marsh was named interim chief and will run the clinic until a new board is chosen.",
                source="health-desk.example", title="Clinic chief", day="2025-09-05", article=39)
     q = analyse("Who will run the clinic?")
-    best = rank(q, retrieve(q, search, None))[0]
+    best = rank(q, retrieve(q, search, None, anchor_weights(q, search)))[0]
     assert best.candidate.text == "Lena Marsh" and accepted(q, best)
 
 

@@ -214,6 +214,16 @@ def asks_present(q: Question) -> bool:
     return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN", "MD"}
 
 
+def asks_so_far(q: Question) -> bool:
+    """Whether the question asks the state up to now: the present tense, or the present perfect
+    ("in how many hospitals have cases been found")."""
+    if asks_present(q):
+        return True
+    tags = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
+    perfect = any(t.lemma == "have" and t.tag in ("VBZ", "VBP") and t.dep in ("aux", "pcomp") for t in q.parsed.tokens)
+    return perfect and not tags & {"VBD", "MD"}
+
+
 def was_once(a: Annotated, r: int) -> bool:
     """Whether the sentence tells relation r as a past state: "an icebreaker once run by X", "before being
     briefly named interim CEO", "formerly ran Twitch"."""

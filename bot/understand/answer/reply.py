@@ -17,7 +17,8 @@ from bot.understand.answer import weights as W
 from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
-from bot.understand.answer.retrieve import Evidence, SentenceSearch, retrieve
+from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
+from bot.understand.answer.revised import follow_revisions
 from bot.understand.answer.score import Scored, accepted, negated, rank
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -28,11 +29,12 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
                     story: str | None = None) -> Answer:
     """Answer an editor's question from stored sentences, citing them, or say it does not know."""
     q = analyse(question)
-    evidence = retrieve(q, search, story)
+    anchors = anchor_weights(q, search)
+    evidence = retrieve(q, search, story, anchors)
     scored = rank(q, evidence)
     if not scored or not accepted(q, scored[0]):
         return abstain(question, evidence, story or _guess_story(stories, question))
-    lead, earlier = order_by_time(q, scored)
+    lead, earlier = follow_revisions(q, *order_by_time(q, scored), search, anchors)
     hit = lead.evidence.hit
     chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
     also = corroboration(lead, earlier, scored)

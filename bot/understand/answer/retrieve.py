@@ -43,6 +43,11 @@ class SentenceSearch(Protocol):
         """Sentences matching any word of the query, best first."""
         ...
 
+    def changes_after(self, story: str, published: datetime, limit: int) -> list[tuple[SentenceHit, str, str]]:
+        """Sentences judged to change an earlier value of the story, published after a moment, with
+        the value each replaced and the sentence that gave it (oldest first)."""
+        ...
+
 
 @dataclass
 class Evidence:
@@ -196,8 +201,10 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
     ev.support = got / total if total else 0.0
 
 
-def retrieve(q: Question, search: SentenceSearch, story: str | None) -> list[Evidence]:
-    """The question's candidate sentences, each measured for support (best BM25 first)."""
+def retrieve(q: Question, search: SentenceSearch, story: str | None,
+             anchors: Sequence[Anchor]) -> list[Evidence]:
+    """The question's candidate sentences, each measured for support against the weighted anchors
+    (best BM25 first)."""
     plain, wide = query_terms(q)
     if not plain.strip():
         return []
@@ -206,7 +213,6 @@ def retrieve(q: Question, search: SentenceSearch, story: str | None) -> list[Evi
     if wide:
         seen = {h.sentence.id for h in hits}
         hits += [h for h in search.search(wide, story, W.RETRIEVE_WIDE) if h.sentence.id not in seen]
-    anchors = anchor_weights(q, search)
     out = []
     for rank, hit in enumerate(hits):
         parsed = Annotated.from_json(hit.sentence.annotation)

@@ -232,7 +232,7 @@ MONEY_NOUNS = frozenset("""
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
-COUNT_NOUNS = frozenset("number toll total count tally majority".split())  # "what majority": a number
+COUNT_NOUNS = frozenset("number toll total count tally majority margin".split())  # "what majority": a number
 DISTANCE_UNITS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
     square nautical

@@ -107,6 +107,7 @@ MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbati
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
 RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer source's value leads from further behind
 MAX_EARLIER = 2  # older values named after the newest one
+REVISIONS_READ = 50  # stored changes of a story read, per step, when following a figure's revisions
 
 # --- spans ---
 MAX_SPAN = 14  # words in a short answer cut from a clause (the rest stays in the quoted sentence)

@@ -1,0 +1,94 @@
+"""Figures the update finder saw change: a reply never leads with a value a later source replaced.
+
+When the lead answer is a figure and a later article of its story was judged to change exactly
+that value ("cases had now been identified in 14 hospitals, up from six"), the newer figure of the
+same noun and unit leads, and the replaced one is named as what an earlier source said. The chain
+is followed to its end, each step bounded by `W.REVISIONS_READ` stored changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.understand.answer import weights as W
+from bot.understand.answer.question import NUMERIC, Question
+from bot.understand.answer.question_parts import Anchor
+from bot.understand.answer.relation import asks_so_far, relation_tokens
+from bot.understand.answer.retrieve import Evidence, SentenceSearch, measure
+from bot.understand.answer.score import Scored, score_evidence
+from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.numbers import number_value
+
+_ANCHORING = frozenset("according initially originally first earlier".split())
+_CLAUSE_TIMES = frozenset("when before after until".split())
+_STEPS = 5  # revisions of one figure followed at most (each is a later article)
+
+
+def figure_of(s: Scored) -> Quantity | None:
+    """The number a candidate gives, with its unit and counted noun."""
+    inside = [x for x in s.evidence.parsed.quantities if s.candidate.start <= x.start < s.candidate.end]
+    return inside[0] if inside else None
+
+
+def leading_number(text: str) -> float | None:
+    """The value a stored "previous" text starts with ("six", "18,400", "23 patients")."""
+    words = text.replace("$", " ").replace("%", " ").split()
+    for cut in range(len(words), 0, -1):
+        value = number_value(words[:cut])
+        if value is not None:
+            return value
+    return None
+
+
+def anchored(q: Question) -> bool:
+    """Whether the question ties the figure to a source or a moment ("according to the first report",
+    "when Biden signed", "at first"): then it is that figure, not its latest revision."""
+    for t in q.parsed.tokens:
+        if t.lower in _ANCHORING or t.lower in _CLAUSE_TIMES and t.dep in ("advmod", "mark", "prep") and \
+                q.parsed.tokens[t.head].dep in ("advcl", "pcomp", "ROOT") and t.head != t.i and t.i > 1:
+            return True
+    return False
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+
+
+def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: SentenceSearch,
+                     anchors: Sequence[Anchor]) -> tuple[Scored, list[Scored]]:
+    """The newest value of the lead's figure, following changes the update finder recorded, with
+    the values it replaced named as earlier ones."""
+    if q.kind not in NUMERIC or q.dates or not asks_so_far(q) or anchored(q):
+        return lead, earlier
+    for _ in range(_STEPS):
+        newer = _revision_of(q, lead, search, anchors)
+        if newer is None:
+            break
+        replaced = (lead.candidate.value, newer.candidate.value)
+        earlier = [lead] + [e for e in earlier if e.candidate.value not in replaced]
+        lead = newer
+    return lead, earlier[:W.MAX_EARLIER]
+
+
+def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Sequence[Anchor]) -> Scored | None:
+    fig = figure_of(lead)
+    hit = lead.evidence.hit
+    if fig is None or not hit.stories or hit.sentence.published is None:
+        return None
+    for later, replaced, said in search.changes_after(hit.stories[0], hit.sentence.published, W.REVISIONS_READ):
+        old = leading_number(replaced)
+        parsed = Annotated.from_json(later.sentence.annotation)
+        if old is None or not _same(old, fig.value) or parsed is None or later.sentence.id == hit.sentence.id:
+            continue
+        ev = Evidence(later, parsed, 0)
+        measure(q, anchors, ev)
+        if not fig.noun and ev.support < W.MIN_SUPPORT:
+            continue  # a bare figure ("rose to 31") is the same slot only if the sentence is on the question
+        direct = said == hit.sentence.text  # the change names the lead's own sentence as what it replaced
+        if not direct and relation_tokens(q, lead.evidence.parsed) and not relation_tokens(q, parsed):
+            continue  # the lead states the question's relation; a figure of another one does not replace it
+        same_kind = [s for s in score_evidence(q, ev) if (f := figure_of(s)) is not None and f.unit == fig.unit
+                     and f.noun == fig.noun and not _same(f.value, fig.value)]
+        if same_kind:
+            return max(same_kind, key=lambda s: s.score)
+    return None

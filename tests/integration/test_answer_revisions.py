@@ -1,0 +1,63 @@
+"""A figure a later source changed does not lead a reply: the answerer follows the changes the update
+finder recorded to the newest value, and names the replaced one. Real SQLite store, real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain import RawArticle
+from bot.runtime.core import Core, build_core
+from bot.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+STORY = """[[story]]
+id = "antibiotic-recall"
+title = "Antibiotic recall"
+description = "The recall of a contaminated antibiotic."
+terms = ["antibiotic*", "recall*", "infection*", "vial*", "contaminat*"]
+exclude = []
+"""
+BODIES = [
+    "A batch of an injectable antibiotic has been recalled after 23 patients in six hospitals developed "
+    "bloodstream infections, the medicines authority said on Monday.\n"
+    "About 18,400 vials from the batch were shipped across the country in late September.\n"
+    "Doctors found the first infections in six hospitals late last month, the authority said.",
+    "The medicines authority said cases had now been identified in 14 hospitals, up from six when the "
+    "recall began.\n"
+    "Recalled vials had been delivered to 64 hospitals and clinics in total, it said.",
+]
+START = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def recall_core(tmp_path: Path) -> Core:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    (config / "stories.toml").write_text(STORY)
+    core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+                                     "NEWSDESK_CONFIG_DIR": str(config), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}))
+    for day, body in enumerate(BODIES):
+        core.pipeline.ingest([RawArticle(url=f"https://health.test/recall/{day}", title=f"Recall, day {day}",
+                                         text=body, source="health.test", published=START + timedelta(days=day * 7),
+                                         origin="test")])
+    yield core
+    core.close()
+
+
+def test_how_many_so_far_is_answered_with_the_figure_that_replaced_the_first_one(recall_core: Core) -> None:
+    changed = [u for u in recall_core.store.list_updates() if u.kind == "changed" and "14 hospitals" in u.sentence]
+    assert changed and changed[0].previous is not None  # the update finder saw six become 14
+    reply = recall_core.ask("In how many hospitals have infections been found?")
+    assert reply.answer == "14 hospitals"
+    assert "An earlier source said six hospitals" in reply.text, reply.text
+    assert [c.url for c in reply.citations][:2] == ["https://health.test/recall/1", "https://health.test/recall/0"]
+
+
+def test_a_question_tied_to_the_first_report_keeps_that_reports_figure(recall_core: Core) -> None:
+    reply = recall_core.ask("In how many hospitals had infections been found, according to the first report?")
+    assert reply.answer != "14 hospitals"
+

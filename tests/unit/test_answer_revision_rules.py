@@ -1,0 +1,40 @@
+"""When the answerer may replace a figure by its later revision: only for questions about the state
+so far, never for one tied to a source or moment."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand.answer.question import analyse
+from bot.understand.answer.relation import asks_so_far
+from bot.understand.answer.revised import anchored, leading_number
+
+
+@pytest.mark.parametrize("question", [
+    "In how many hospitals have infections been found?",
+    "How many people are still missing?",
+    "What is the latest death toll?",
+])
+def test_questions_about_the_state_so_far_may_take_the_revised_figure(question: str) -> None:
+    q = analyse(question)
+    assert asks_so_far(q) and not anchored(q)
+
+
+@pytest.mark.parametrize("question", [
+    "What was the death toll when the president signed the declaration?",
+    "How many hostages were held according to the first report?",
+    "How many vials were recalled initially?",
+])
+def test_a_figure_tied_to_a_moment_or_source_is_not_replaced(question: str) -> None:
+    q = analyse(question)
+    assert anchored(q) or not asks_so_far(q)
+
+
+def test_a_past_figure_question_does_not_ask_the_state_so_far() -> None:
+    assert not asks_so_far(analyse("How many seats did the party win in 2019?"))
+
+
+def test_the_replaced_value_is_read_from_its_stored_text() -> None:
+    assert leading_number("six") == 6
+    assert leading_number("18,400 vials") == 18400
+    assert leading_number("second patient") is None
