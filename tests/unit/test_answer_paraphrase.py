@@ -1,0 +1,35 @@
+"""Editors ask in other words than the copy: everyday synonyms of news English carry a question to
+the sentence that answers it."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from bot.understand.answer.vocabulary import plain_verbs, related
+from tests.support.memory_search import MemorySearch
+
+
+def test_youngsters_stuck_in_a_cave_finds_the_boys_trapped_there() -> None:
+    search = MemorySearch()
+    search.add("Rescuers were searching on Monday for 12 boys who are believed to be trapped in a flooded cave.\n"
+               "Heavy rain had blocked the entrance, officials said.",
+               source="asia-desk.example", title="Cave search", day="2025-06-25", article=71)
+    got = answer_question("How many youngsters got stuck in the cave?", search, [])
+    assert got.answer == "12 boys"
+
+
+def test_lads_who_became_monks_are_the_boys_ordained() -> None:
+    search = MemorySearch()
+    search.add("In late July, 11 of the boys became novice monks at a temple near the cave.",
+               source="asia-desk.example", title="Ordination", day="2025-07-25", article=72)
+    got = answer_question("How many of the lads actually became novice monks?", search, [])
+    assert got.answer == "11"
+
+
+def test_everyday_synonyms_of_news_copy_are_related() -> None:
+    assert related("youngster", "boy") and related("kid", "child") and related("perish", "die")
+    assert related("trapped", "stuck") and related("wreckage", "debris") and related("impound", "seize")
+    assert not related("boy", "monk")
+
+
+def test_lost_their_lives_is_read_as_died() -> None:
+    assert plain_verbs("How many rescuers lost their lives?") == "How many rescuers died?"
