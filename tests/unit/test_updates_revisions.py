@@ -168,3 +168,13 @@ def test_the_start_told_again_with_the_time_since_is_still_not_new() -> None:
                     "six days.", published=datetime(2024, 3, 10))
     _, (_, updates) = feed(first, later)
     assert updates == []
+
+
+def test_a_sentence_saying_what_a_figure_went_from_is_a_change_though_the_old_figure_was_never_reported() -> None:
+    earlier = article("Mediators met in Doha on Monday for a new round of truce talks, officials said.")
+    later = article("The number of aid trucks allowed in each day during the truce rose from 40 to 120, "
+                    "officials said on Friday.", day=5)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "40"
+    assert updates[0].previous.sentence == updates[0].sentence  # the sentence itself gives the old figure

@@ -169,6 +169,14 @@ def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, fr
     return None
 
 
+def _self_stated(found: Sequence[Revision], sentence_id: int) -> tuple[int, Slot] | None:
+    """A sentence that says outright what a figure was before ("the Greens went from one MP to
+    four") reports a change even when the story never carried the old figure: the sentence itself is
+    the source of the old value."""
+    r = found[0]
+    return sentence_id, Slot("s:q:revised", number_text(r.old.value), r.old.text)
+
+
 def _without_durations(facts: Facts, a: Annotated) -> Facts:
     """The sentence's facts without its durations: "has shut the network for 11 days" after the
     start it tells again is time passing, not a new figure."""
@@ -261,7 +269,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
         elif kept and coverage(f, kept) >= weights.REPEAT_SINGLE and \
                 max(coverage(f, [k]) for k in kept) >= weights.REPEAT_SINGLE:
             j.verdict = "duplicate"
-        elif revised and (change := _revised(revised, slots, pool, hits)) is not None:
+        elif revised and (change := _revised(revised, slots, pool, hits) or _self_stated(revised, s.id)):
             j.verdict, j.previous = "changed", change
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
@@ -312,6 +320,7 @@ def find_updates(story: Story, sentences: list[StorySentence], prior: PriorFacts
     judgements = judge_article(story, sentences, prior)
     previous_ids = sorted({j.previous[0] for j in judgements if j.previous is not None})
     earlier = prior.sentences(previous_ids) if previous_ids else {}
+    earlier.update((s.id, s) for s in sentences if s.id in previous_ids)  # a sentence giving its own old figure
     updates: list[Update] = []
     for j in judgements:
         if j.verdict not in ("new", "changed"):
