@@ -33,3 +33,12 @@ def test_everyday_synonyms_of_news_copy_are_related() -> None:
 
 def test_lost_their_lives_is_read_as_died() -> None:
     assert plain_verbs("How many rescuers lost their lives?") == "How many rescuers died?"
+
+
+def test_which_rescuer_asks_for_a_person() -> None:
+    search = MemorySearch()
+    search.add("Tomas Rell, 41, a volunteer diver, died on Friday after his own air supply ran out while he "
+               "was laying spare tanks along the flooded passage, officials said.",
+               source="asia-desk.example", title="Diver dies", day="2025-07-06", article=73)
+    got = answer_question("Which rescuer lost his life laying tanks in the passage?", search, [])
+    assert got.answer == "Tomas Rell"

@@ -242,6 +242,10 @@ PERSON_NOUNS = frozenset("""
     prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
     son daughter wife husband brother sister child children friend cabinet detective inspector sergeant
     constable curator guard thief suspect driver firefighter nurse teacher student farmer deputy
+    rescuer diver volunteer soldier sailor protester activist miner climber defendant plaintiff medic
+    paramedic surgeon
+    physician priest monk author writer researcher professor economist banker trader pilot crewman
+    fisherman officer trooper agent hacker whistleblower campaigner organiser organizer
 """.split())
 ORG_NOUNS = frozenset("""
     company firm organisation organization agency body group outlet newspaper paper channel network
