@@ -77,3 +77,9 @@ def test_measure_questions_name_their_units() -> None:
 
 def test_the_object_left_open_inside_a_reported_clause() -> None:
     assert analyse("What did the mayor say the fire destroyed?").embedded == "destroy"
+
+
+def test_the_asked_verb_is_the_main_clauses_not_the_once_clauses() -> None:
+    # the parser reads "post" as a noun; the verb of "once everyone was out" is not what is asked
+    assert analyse("What did the Navy SEALs post once everyone was out?").relation == "post"
+    assert analyse("What did the police say after the raid was over?").relation == "say"

@@ -135,6 +135,13 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
     verbs = [t for t in toks if t.i > wh and t.tag.startswith("VB") and t.dep not in ("aux", "auxpass") and (
              t.lemma.lower() not in ("be", "do", "have", "get") or any(is_particle(c) for c in a.children(t.i)))]
     main = [t for t in verbs if t.dep not in ("amod", "compound")]  # "the latest reported number": a modifier
+    after_do = next((t for t in toks if t.i > wh and t.lower in ("did", "does", "do", "will", "would", "can")), None)
+    if main and after_do is not None and all(_subordinate(a, t) for t in main):
+        # "What did the SEALs post once everyone was out": the parser took the main verb for a noun;
+        # the verb of the "once" clause is not what is asked
+        verb = _verb_after_do(a, after_do)
+        if verb is not None:
+            return verb
     if main:
         if main[0].lemma.lower() in LOOKING_AHEAD_PASSIVES:  # "supposed to return": the relation is returning
             return next((c for c in a.children(main[0].i) if c.dep == "xcomp" and c.pos == "VERB"
@@ -142,13 +149,9 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
         return main[0]
     if verbs:
         return verbs[0]
-    # "Whom did Yair Lapid meet": the parser took the verb for a noun; after do-support the last word
-    # of the subject run that is not a name is the verb
-    after_do = next((t for t in toks if t.i > wh and t.lower in ("did", "does", "do", "will", "would", "can")), None)
-    if after_do is not None:
-        for t in toks[after_do.i + 1:]:
-            if t.pos in ("NOUN", "VERB") and t.ent == "":
-                return t
+    # "Whom did Yair Lapid meet": the parser took the verb for a noun
+    if after_do is not None and (verb := _verb_after_do(a, after_do)) is not None:
+        return verb
     for t in toks:  # "is the inquiry due to report": the parser read "due to" as a preposition, "report" as a noun
         nxt = toks[t.i + 1] if t.i + 1 < len(toks) else None
         if t.lower == "to" and t.i > wh and toks[t.i - 1].lemma.lower() in LOOKING_AHEAD_PASSIVES and \
@@ -161,6 +164,25 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
         if heads or nouns:
             return (heads or nouns)[0]
     return None
+
+
+def _verb_after_do(a: Annotated, after_do: Tok) -> Tok | None:
+    """After do-support, the first noun or verb of the subject run that is not a name: the verb the
+    parser mistook for a noun."""
+    for t in a.tokens[after_do.i + 1:]:
+        if t.pos in ("NOUN", "VERB") and t.ent == "" and t.dep not in ("compound",):
+            return t
+    return None
+
+
+def _subordinate(a: Annotated, t: Tok) -> bool:
+    """Whether a verb sits in a subordinate clause ("once everyone was out", "who died")."""
+    k, seen = t.i, 0
+    while a.tokens[k].head != k and seen < 8:
+        if a.tokens[k].dep in ("advcl", "relcl", "acl"):
+            return True
+        k, seen = a.tokens[k].head, seen + 1
+    return False
 
 
 def is_particle(t: Tok) -> bool:
