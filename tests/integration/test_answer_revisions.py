@@ -61,3 +61,25 @@ def test_a_question_tied_to_the_first_report_keeps_that_reports_figure(recall_co
     reply = recall_core.ask("In how many hospitals had infections been found, according to the first report?")
     assert reply.answer != "14 hospitals"
 
+
+
+def test_a_date_a_later_source_moved_is_answered_with_the_new_date(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    (config / "stories.toml").write_text(STORY.replace('"vial*"', '"vial*", "line", "reopen*"'))
+    core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+                                     "NEWSDESK_CONFIG_DIR": str(config), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}))
+    try:
+        bodies = ["The company said repairs would allow the line between Arden and Selby to reopen on November 9.\n"
+                  "The antibiotic shipments on the line were halted after the recall.",
+                  "The company said the line would now reopen on November 23, two weeks later than it had planned.\n"
+                  "Inspectors found more damage to the antibiotic depot near the line, it said."]
+        for day, body in enumerate(bodies):
+            core.pipeline.ingest([RawArticle(url=f"https://rail.test/line/{day}", title=f"Line, day {day}", text=body,
+                                             source="rail.test", published=START + timedelta(days=day * 5),
+                                             origin="test")])
+        reply = core.ask("When does the Arden to Selby line reopen?")
+        assert reply.answer is not None and reply.answer.startswith("November 23"), reply.text
+        assert "November 9" in reply.text  # the replaced date is named with its source
+    finally:
+        core.close()

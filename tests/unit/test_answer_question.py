@@ -83,3 +83,8 @@ def test_the_asked_verb_is_the_main_clauses_not_the_once_clauses() -> None:
     # the parser reads "post" as a noun; the verb of "once everyone was out" is not what is asked
     assert analyse("What did the Navy SEALs post once everyone was out?").relation == "post"
     assert analyse("What did the police say after the raid was over?").relation == "say"
+
+
+def test_after_do_support_the_last_word_before_the_clause_ends_is_the_verb_the_parser_missed() -> None:
+    assert analyse("When does the Halberg to Port Ellin line reopen?").relation == "reopen"
+    assert analyse("Whom did Yair Lapid meet in Lisbon?").relation == "meet"

@@ -178,3 +178,23 @@ def test_a_sentence_saying_what_a_figure_went_from_is_a_change_though_the_old_fi
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and updates[0].previous.value == "40"
     assert updates[0].previous.sentence == updates[0].sentence  # the sentence itself gives the old figure
+
+
+def test_a_clause_saying_its_subject_now_does_otherwise_changes_what_was_said_of_it() -> None:
+    earlier = article("Repairs to the track would allow the truce corridor line to reopen on November 9, the "
+                      "operator said.")
+    later = article("The operator said the truce corridor line would now reopen on November 23, two weeks later "
+                    "than planned, after inspectors found more damage.", day=6)
+    _, (_, updates) = feed(earlier, later)
+    changed = [u for u in updates if u.kind == "changed"]
+    assert changed and changed[0].previous is not None
+    assert "reopen on November 9" in changed[0].previous.sentence
+
+
+def test_time_passing_or_a_quoted_now_is_no_change_of_state() -> None:
+    earlier = article("Twelve hostages and their guard were trapped in the tunnel after the truce talks collapsed.")
+    later = article("The twelve hostages and their guard have now been trapped for five days, as truce talks "
+                    "stall.", day=5)
+    quoted = article('The mediator told reporters: "The hostages are now our first concern in these talks."', day=6)
+    _, (_, second, third) = feed(earlier, later, quoted)
+    assert all(u.kind != "changed" for u in second + third)

@@ -167,12 +167,16 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
 
 
 def _verb_after_do(a: Annotated, after_do: Tok) -> Tok | None:
-    """After do-support, the first noun or verb of the subject run that is not a name: the verb the
-    parser mistook for a noun."""
+    """After do-support, the verb the parser mistook for a noun: the last word of the clause that is
+    not part of a name ("When does the Halberg to Port Ellin line reopen", "What did the SEALs post
+    once ...")."""
+    found = None
     for t in a.tokens[after_do.i + 1:]:
-        if t.pos in ("NOUN", "VERB") and t.ent == "" and t.dep not in ("compound",):
-            return t
-    return None
+        if t.pos in ("PUNCT", "SCONJ") or t.dep == "mark" or t.pos == "PART" and t.dep == "aux":
+            break  # "... post once everyone was out", "... charter to take the sub out"
+        if t.pos in ("NOUN", "VERB", "PROPN") and t.ent == "" and t.dep != "compound":
+            found = t
+    return found
 
 
 def _subordinate(a: Annotated, t: Tok) -> bool:

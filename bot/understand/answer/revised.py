@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.understand.answer import weights as W
-from bot.understand.answer.question import NUMERIC, Question
+from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.question_parts import Anchor
 from bot.understand.answer.relation import asks_so_far, relation_tokens
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, measure
@@ -58,7 +58,7 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
                      anchors: Sequence[Anchor]) -> tuple[Scored, list[Scored]]:
     """The newest value of the lead's figure, following changes the update finder recorded, with
     the values it replaced named as earlier ones."""
-    if q.kind not in NUMERIC or q.dates or not asks_so_far(q) or anchored(q):
+    if q.kind not in NUMERIC | {Kind.DATE} or q.dates or not asks_so_far(q) or anchored(q):
         return lead, earlier
     for _ in range(_STEPS):
         newer = _revision_of(q, lead, search, anchors)
@@ -71,6 +71,8 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
 
 
 def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Sequence[Anchor]) -> Scored | None:
+    if q.kind is Kind.DATE:
+        return _new_date(q, lead, search, anchors)
     fig = figure_of(lead)
     hit = lead.evidence.hit
     if fig is None or not hit.stories or hit.sentence.published is None:
@@ -91,4 +93,23 @@ def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Seq
                      and f.noun == fig.noun and not _same(f.value, fig.value)]
         if same_kind:
             return max(same_kind, key=lambda s: s.score)
+    return None
+
+
+def _new_date(q: Question, lead: Scored, search: SentenceSearch, anchors: Sequence[Anchor]) -> Scored | None:
+    """A date the update finder saw moved ("the line would now reopen on November 23" after "would
+    reopen on November 9"): only a change that names the lead's own sentence as what it replaced, and
+    a date of the question's relation in the later one."""
+    hit = lead.evidence.hit
+    if not hit.stories or hit.sentence.published is None:
+        return None
+    for later, _, said in search.changes_after(hit.stories[0], hit.sentence.published, W.REVISIONS_READ):
+        parsed = Annotated.from_json(later.sentence.annotation)
+        if said != hit.sentence.text or parsed is None or not relation_tokens(q, parsed):
+            continue
+        ev = Evidence(later, parsed, 0)
+        measure(q, anchors, ev)
+        moved = [s for s in score_evidence(q, ev) if s.candidate.value != lead.candidate.value]
+        if moved:
+            return max(moved, key=lambda s: s.score)
     return None

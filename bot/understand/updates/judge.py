@@ -41,6 +41,7 @@ from bot.understand.updates.novelty import (
     syndicated_origin,
 )
 from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
+from bot.understand.updates.states import moved_state
 
 log = logging.getLogger(__name__)
 GENERIC_COUNT = "s:q:people"
@@ -169,6 +170,26 @@ def _revised(found: Sequence[Revision], mine: Sequence[Slot], pool: dict[int, fr
     return None
 
 
+def _state_before(facts: Facts, a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
+    """The earlier sentence about the subject whose state this one says moved on ("the line would now
+    reopen on November 23"): among those naming the subject and what is said of it, the one holding
+    most of this sentence. Time passing alone ("have now been missing for five days") moves nothing."""
+    subject, said = moved_state(a)
+    fresh = set(_without_durations(facts, a).units) - set().union(frozenset(), *pool.values())
+    if not subject or not said or not fresh:
+        return None
+    about = [sid for sid, units in pool.items() if subject <= units and said & units]  # same subject, same matter
+    if not about:
+        return None
+    return max(about, key=lambda sid: (len(set(facts.units) & pool[sid]), sid))
+
+
+def _gist(sentence: str) -> str:
+    """A state's earlier report in a few words, for "was: ..." lines."""
+    cut = sentence.split()
+    return " ".join(cut[:weights.GIST_WORDS]) + ("…" if len(cut) > weights.GIST_WORDS else "")
+
+
 def _self_stated(found: Sequence[Revision], sentence_id: int) -> tuple[int, Slot] | None:
     """A sentence that says outright what a figure was before ("the Greens went from one MP to
     four") reports a change even when the story never carried the old figure: the sentence itself is
@@ -271,6 +292,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             j.verdict = "duplicate"
         elif revised and (change := _revised(revised, slots, pool, hits) or _self_stated(revised, s.id)):
             j.verdict, j.previous = "changed", change
+        elif (state := _state_before(f, note, pool)) is not None:
+            j.verdict, j.previous = "changed", (state, Slot("s:n:state", "", ""))
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
             covered = set().union(*(pool[i] for i in cover.sources)) if cover.sources else set()
@@ -328,7 +351,8 @@ def find_updates(story: Story, sentences: list[StorySentence], prior: PriorFacts
         previous = None
         if j.previous is not None and j.previous[0] in earlier:
             before = earlier[j.previous[0]]
-            previous = PreviousValue(before.text, j.previous[1].text or j.previous[1].value, citation_for(before))
+            said = j.previous[1].text or j.previous[1].value or _gist(before.text)
+            previous = PreviousValue(before.text, said, citation_for(before))
         kind = "changed" if previous is not None else "new"
         updates.append(Update(story.id, kind, j.sentence.text, citation_for(j.sentence), j.salience, previous))
     quiet: set[str] = set()
