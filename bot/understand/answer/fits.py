@@ -120,10 +120,13 @@ def other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
                     got |= proper_words(a, g.i)
     if not got and noun.dep == "dobj":  # "Reform UK is forecast to win 13 seats": the winner owns them
         verb = a.tokens[noun.head]
-        for subject in _subject_of_verb(a, verb.i):
+        for c in a.children(verb.i):  # "forecasts 10 seats for the Greens", "for" read as the verb's
+            if c.dep == "prep" and c.lower == "for" and c.i == cand.end:
+                got |= {w for g in a.children(c.i) if g.dep == "pobj" for w in proper_words(a, g.i)}
+        for subject in ([] if got else _subject_of_verb(a, verb.i)):
             got |= proper_words(a, subject.i)
     if got and not any(w == x or related(w, x) for w in want for x in got):
-        return W.FOCUS_MISS
+        return W.OTHER_OWNER
     return 0.0
 
 

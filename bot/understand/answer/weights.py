@@ -68,6 +68,7 @@ STALE = -1.0  # a figure someone gave before ("last month ... said", "initially 
 HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 1994, when 23 died"); for
 # "now/latest" questions any such date in the sentence
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
+OTHER_OWNER = -4.0  # "10 seats for the Greens" for "how many Unionist seats": the count is another party's
 NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
 NEAR_SPAN = 4.0  # words over which the closeness bonus halves
 ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be the answer
