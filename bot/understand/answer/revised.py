@@ -62,8 +62,8 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
         return lead, earlier
     for _ in range(_STEPS):
         newer = _revision_of(q, lead, search, anchors)
-        if newer is None:
-            break
+        if newer is None or newer.score < lead.score - W.REVISION_MARGIN:
+            break  # a "revision" that reads far worse than the lead ("they want him to serve 50 years") is not one
         replaced = (lead.candidate.value, newer.candidate.value)
         earlier = [lead] + [e for e in earlier if e.candidate.value not in replaced]
         lead = newer
