@@ -42,3 +42,12 @@ def test_which_rescuer_asks_for_a_person() -> None:
                source="asia-desk.example", title="Diver dies", day="2025-07-06", article=73)
     got = answer_question("Which rescuer lost his life laying tanks in the passage?", search, [])
     assert got.answer == "Tomas Rell"
+
+
+def test_which_river_takes_the_place_named_as_a_river_not_another_place_nearby() -> None:
+    search = MemorySearch()
+    search.add("The freight train from Arnsby derailed on Monday as it came into the bend before the viaduct "
+               "over the River Severn, the operator said.",
+               source="rail-desk.example", title="Derailment", day="2025-10-13", article=74)
+    got = answer_question("Which river does the viaduct cross?", search, [])
+    assert got.answer == "River Severn"

@@ -47,6 +47,18 @@ def title_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     return W.FOCUS_MISS if q.named else 0.0
 
 
+def place_focus(q: Question, a: Annotated, cand: Candidate) -> float:
+    """For "which river/town": a place whose own name carries that noun ("the River Sallow") or that
+    the noun introduces ("the town of Varnholm") is the kind asked for."""
+    if not q.focus:
+        return 0.0
+    around = set(range(cand.start, cand.end))
+    head = a.tokens[cand.head]
+    if head.dep == "pobj" and a.tokens[head.head].lower == "of" and a.tokens[head.head].head != head.head:
+        around.add(a.tokens[head.head].head)
+    return W.FOCUS_FIT / 2 if any(related(a.tokens[i].lemma.lower(), q.focus) for i in around) else 0.0
+
+
 def share_of(q: Question, a: Annotated, cand: Candidate) -> float:
     """"63.7 per cent of the seats" is a share of seats: it answers a share of the vote only if the
     question speaks of seats."""
@@ -214,6 +226,9 @@ def echo(q: Question, a: Annotated, cand: Candidate) -> float:
         return W.ECHO
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
+    rest = [t for t in words if t.lemma.lower() != q.focus]
+    if not q.open and q.focus and any(t.pos == "PROPN" for t in rest):
+        words = rest  # "River Sallow" for "which river": in a name the type word is no echo
     echoed = sum(1 for t in words if t.lemma.lower() in lemmas or t.lower in lemmas or
                  any(related(t.lemma.lower(), x) for x in lemmas))
     share = echoed / len(words)

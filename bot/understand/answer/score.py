@@ -37,6 +37,7 @@ from bot.understand.answer.fits import (
     near,
     other_day,
     other_owner,
+    place_focus,
     shape,
     share_of,
     speaker_fit,
@@ -121,7 +122,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PLACE and q.within:
         out += [(c, 0.0) for c in part_candidates(a, q.within)]
     elif k is Kind.PLACE:
-        out += [(c, 0.0) for c in place_candidates(a)]
+        out += [(c, place_focus(q, a, c)) for c in place_candidates(a)]
     elif k is Kind.DATE:
         out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)]
     elif k is Kind.TIME:
