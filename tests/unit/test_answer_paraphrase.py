@@ -51,3 +51,11 @@ def test_which_river_takes_the_place_named_as_a_river_not_another_place_nearby()
                source="rail-desk.example", title="Derailment", day="2025-10-13", article=74)
     got = answer_question("Which river does the viaduct cross?", search, [])
     assert got.answer == "River Severn"
+
+
+def test_what_a_speaker_has_no_evidence_for_is_not_given_as_the_answer() -> None:
+    search = MemorySearch()
+    search.add('"We have no evidence yet that the other two lots are contaminated," the regulator\'s director said.',
+               source="health-desk.example", title="Recall", day="2025-11-04", article=75)
+    got = answer_question("Which lot was contaminated?", search, [])
+    assert got.answer is None or "other two" not in got.answer

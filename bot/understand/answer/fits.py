@@ -59,6 +59,31 @@ def place_focus(q: Question, a: Annotated, cand: Candidate) -> float:
     return W.FOCUS_FIT / 2 if any(related(a.tokens[i].lemma.lower(), q.focus) for i in around) else 0.0
 
 
+_DOUBTED_NOUNS = frozenset("evidence sign indication proof suggestion".split())
+_DOUBTING_VERBS = frozenset("deny doubt dispute".split())
+_UNSAID_VERBS = frozenset("know say confirm believe find show think".split())
+
+
+def not_asserted(a: Annotated, cand: Candidate) -> float:
+    """"We have no evidence that the other two batches are contaminated", "denied that he ordered
+    it", "did not say whether...": the clause holding the candidate is not asserted."""
+    k, seen = cand.head, 0
+    while a.tokens[k].head != k and seen < 8:
+        tok = a.tokens[k]
+        if tok.dep in ("ccomp", "acl", "advcl") and tok.head != k:
+            governor = a.tokens[tok.head]
+            kids = list(a.children(governor.i))
+            lemma = governor.lemma.lower()
+            doubted = [governor] + [c for c in kids if c.dep in ("dobj", "attr")]  # "have no evidence that"
+            if any(d.lemma.lower() in _DOUBTED_NOUNS and any(c.lower == "no" or c.dep == "neg"
+                                                             for c in a.children(d.i)) for d in doubted) or \
+                    lemma in _DOUBTING_VERBS or \
+                    lemma in _UNSAID_VERBS and any(c.dep == "neg" for c in kids):
+                return W.NOT_ASSERTED
+        k, seen = tok.head, seen + 1
+    return 0.0
+
+
 def share_of(q: Question, a: Annotated, cand: Candidate) -> float:
     """"63.7 per cent of the seats" is a share of seats: it answers a share of the vote only if the
     question speaks of seats."""

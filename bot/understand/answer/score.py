@@ -35,6 +35,7 @@ from bot.understand.answer.fits import (
     focus_fit,
     has_content,
     near,
+    not_asserted,
     other_day,
     other_owner,
     place_focus,
@@ -351,6 +352,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         if q.kind is Kind.PLACE and a.tokens[cand.head].dep == "pobj" and \
                 a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
             extra += W.PLACE_PREP
+        if q.kind is not Kind.YESNO:
+            extra += not_asserted(a, cand)
         total = (missing + W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + near(ev, cand)
                  + echo(q, a, cand) + extra - W.RANK_DECAY * ev.rank)
         out.append(Scored(ev, cand, total))
