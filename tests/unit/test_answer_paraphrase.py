@@ -59,3 +59,11 @@ def test_what_a_speaker_has_no_evidence_for_is_not_given_as_the_answer() -> None
                source="health-desk.example", title="Recall", day="2025-11-04", article=75)
     got = answer_question("Which lot was contaminated?", search, [])
     assert got.answer is None or "other two" not in got.answer
+
+
+def test_the_name_of_a_thing_is_never_an_unnamed_phrase() -> None:
+    search = MemorySearch()
+    search.add("The emergency coordinator said a navy vessel would carry medical supplies to the outer islands "
+               "from Wednesday.", source="coast-desk.example", title="Supplies", day="2025-02-03", article=76)
+    got = answer_question("What is the name of the navy vessel carrying supplies?", search, [])
+    assert got.answer is None

@@ -88,3 +88,8 @@ def test_the_asked_verb_is_the_main_clauses_not_the_once_clauses() -> None:
 def test_after_do_support_the_last_word_before_the_clause_ends_is_the_verb_the_parser_missed() -> None:
     assert analyse("When does the Halberg to Port Ellin line reopen?").relation == "reopen"
     assert analyse("Whom did Yair Lapid meet in Lisbon?").relation == "meet"
+
+
+def test_the_name_of_question_keeps_its_noun_when_a_verb_follows() -> None:
+    q = analyse("What is the name of the navy vessel carrying supplies?")
+    assert q.named and q.focus == "vessel"

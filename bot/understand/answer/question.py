@@ -48,7 +48,7 @@ from bot.understand.answer.vocabulary import (
     plain_verbs,
 )
 from bot.understand.language.annotate import annotate_doc
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.model import english
 
 
@@ -137,6 +137,18 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
     if noun in PLACE_NOUNS:
         return Kind.PLACE
     return Kind.PHRASE
+
+
+def _name_of(a: Annotated, rel: Tok | None) -> Tok | None:
+    """The noun "name" of "what is the name of the N" (the relation word, or the subject of the copula
+    when the parser took a later verb for the relation)."""
+    if rel is not None and rel.pos == "NOUN" and rel.lemma.lower() == "name":
+        return rel
+    for t in a.tokens:
+        if t.lemma.lower() == "name" and t.pos == "NOUN" and t.dep in ("attr", "nsubj") and \
+                t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].lower == "of":
+            return t
+    return None
 
 
 def analyse(text: str) -> Question:
@@ -234,10 +246,13 @@ def analyse(text: str) -> Question:
                 kind, focus = Kind.MONEY, noun.lemma.lower()
             elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("age",):
                 kind = Kind.AGE
-            elif rel is not None and rel.pos == "NOUN" and rel.lemma.lower() in ("name",):
-                # "What is the name of the government spokesperson?": a person whose title says so
-                of = next_noun(a, rel.i + 1, stop_at_verb=False)
-                kind, focus, named = Kind.PERSON, (of.lemma.lower() if of else ""), True
+            elif (name := _name_of(a, rel)) is not None:
+                # "What is the name of the government spokesperson?": a person whose title says so;
+                # "the name of the navy vessel carrying supplies": a name, whatever verb follows
+                of = next_noun(a, name.i + 1, stop_at_verb=False)
+                focus, named = (of.lemma.lower() if of else ""), True
+                kind = Kind.PERSON if of is None or _kind_of_noun(focus, word) in (Kind.PERSON, Kind.AGENT) \
+                    else _kind_of_noun(focus, word)
             elif rel is not None and rel.pos == "NOUN":
                 head = next_noun(a, rel.i) or rel  # "what's the maximum prison term": the compound's head
                 focus = head.lemma.lower()

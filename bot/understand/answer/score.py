@@ -354,6 +354,9 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             extra += W.PLACE_PREP
         if q.kind is not Kind.YESNO:
             extra += not_asserted(a, cand)
+        if q.named and not any(t.pos == "PROPN" or t.text[:1].isupper() and t.i > 0
+                               for t in a.tokens[cand.start:cand.end]):
+            extra += W.NOT_A_NAME  # "the name of the navy vessel" is not "medical supplies"
         total = (missing + W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + near(ev, cand)
                  + echo(q, a, cand) + extra - W.RANK_DECAY * ev.rank)
         out.append(Scored(ev, cand, total))

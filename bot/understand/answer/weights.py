@@ -64,6 +64,7 @@ RATE_NOT_TOTAL = -3.0  # "$3 million a day" for "what was the total cost" (or a 
 WHEN_OF_RELATION = 0.4  # the date hangs from the question's own verb ("would report by the end of January")
 WHEN_SAID = -1.0  # the day of "..., the union said on Sunday" for when the event itself happens
 CORRECTED = 1.0  # "corrected the toll to 16": the figure a correction or revision sets
+NOT_A_NAME = -2.0  # "what is the name of the N": a phrase with no capitalised word names nothing
 NOT_ASSERTED = -2.0  # the clause is not asserted: "no evidence that ...", "denied that ...", "did not say ..."
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
 HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 1994, when 23 died"); for
