@@ -67,3 +67,11 @@ def test_the_name_of_a_thing_is_never_an_unnamed_phrase() -> None:
                "from Wednesday.", source="coast-desk.example", title="Supplies", day="2025-02-03", article=76)
     got = answer_question("What is the name of the navy vessel carrying supplies?", search, [])
     assert got.answer is None
+
+
+def test_the_director_of_a_project_does_not_head_the_company() -> None:
+    search = MemorySearch()
+    search.add("Velkraft's project director, Ola Brenne, said talks with landowners would start in January.",
+               source="energy-desk.example", title="Dam talks", day="2025-12-01", article=77)
+    got = answer_question("Who heads Velkraft?", search, [])
+    assert got.answer is None

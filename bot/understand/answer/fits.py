@@ -194,13 +194,20 @@ def has_content(a: Annotated, cand: Candidate) -> bool:
     return any(t.pos in ("NOUN", "PROPN", "NUM", "ADJ", "VERB") for t in a.tokens[cand.start:cand.end])
 
 
+def other_title(ev: Evidence, rel: set[int]) -> bool:
+    """The sentence gives the relation only as a title of something else: "the project director" (an
+    unasked noun before it) does not head the company."""
+    a = ev.parsed
+    return bool(rel) and all(a.tokens[r].pos == "NOUN" and any(
+        c.dep == "compound" and c.pos == "NOUN" and c.i not in ev.matched for c in a.children(r)) for r in rel)
+
+
 def title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
     """How much of the question's other words sit in the title that names the relation (0.5..1.5)."""
     a = ev.parsed
     words = title_words(a, cand.start, cand.end)
-    for r in rel & words:  # "the project director" does not head the company; "the intelligence chief" does
-        if any(c.dep == "compound" and c.pos == "NOUN" and c.i not in ev.matched for c in a.children(r)):
-            return 0.0
+    if other_title(ev, rel & words):  # "the project director" does not head the company; "the intelligence chief" does
+        return 0.0
     matched = [i for i in ev.matched if i not in rel]
     if not matched:
         return 0.5

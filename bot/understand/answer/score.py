@@ -38,6 +38,7 @@ from bot.understand.answer.fits import (
     not_asserted,
     other_day,
     other_owner,
+    other_title,
     place_focus,
     shape,
     share_of,
@@ -346,6 +347,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             role_score = W.ROLE_FIT if role == q.role else W.ROLE_WRONG
         else:  # the sentence has the relation but this name plays no part in it
             role_score = W.ROLE_NONE if rel and q.role and q.kind in ROLE_KINDS else 0.0
+        if role and q.role == "subj" and q.kind in (Kind.PERSON, Kind.AGENT) and other_title(ev, rel):
+            role_score = W.OTHER_TITLE  # "Nordkraft's project director, X" does not head Nordkraft
         if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE) and not (
                 q.possessive and a.tokens[cand.head].dep == "poss"):  # "whose ROV": the owner is the answer
             extra += shape(a, cand)
