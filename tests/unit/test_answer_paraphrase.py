@@ -75,3 +75,11 @@ def test_the_director_of_a_project_does_not_head_the_company() -> None:
                source="energy-desk.example", title="Dam talks", day="2025-12-01", article=77)
     got = answer_question("Who heads Velkraft?", search, [])
     assert got.answer is None
+
+
+def test_which_towns_is_not_answered_by_the_river_nor_by_the_question_again() -> None:
+    search = MemorySearch()
+    search.add("The levee on the Marro river gave way on Thursday night, flooding three lowland towns, "
+               "officials said.", source="flood-desk.example", title="Levee fails", day="2025-04-03", article=78)
+    got = answer_question("Which towns were flooded?", search, [])
+    assert got.answer is None

@@ -18,6 +18,7 @@ from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
     PERSON_NOUNS,
+    PLACE_NOUNS,
     TIME_UNITS,
     related,
 )
@@ -223,7 +224,7 @@ def shape(a: Annotated, cand: Candidate) -> float:
     t = a.tokens[cand.head]
     head = a.tokens[t.head]
     if t.dep in ("compound", "nmod", "poss", "amod") and not cand.start <= t.head < cand.end and (
-            head.pos == "PROPN" or head.ent or head.lemma.lower() in PERSON_NOUNS | ORG_NOUNS):
+            head.pos == "PROPN" or head.ent or head.lemma.lower() in PERSON_NOUNS | ORG_NOUNS | PLACE_NOUNS):
         return W.MODIFIER
     return 0.0
 
@@ -258,6 +259,8 @@ def echo(q: Question, a: Annotated, cand: Candidate) -> float:
         return W.ECHO
     lemmas = {x.lemma for x in q.anchors} | {t.lemma.lower() for t in q.parsed.tokens
                                              if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "ADV")}
+    if not q.open and q.focus and head.lemma.lower() == q.focus and not any(t.pos == "PROPN" for t in words):
+        return W.ECHO  # "three lowland towns" for "which towns": the question's noun again, no name
     rest = [t for t in words if t.lemma.lower() != q.focus]
     if not q.open and q.focus and any(t.pos == "PROPN" for t in rest):
         words = rest  # "River Sallow" for "which river": in a name the type word is no echo
