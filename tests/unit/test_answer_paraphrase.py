@@ -83,3 +83,11 @@ def test_which_towns_is_not_answered_by_the_river_nor_by_the_question_again() ->
                "officials said.", source="flood-desk.example", title="Levee fails", day="2025-04-03", article=78)
     got = answer_question("Which towns were flooded?", search, [])
     assert got.answer is None
+
+
+def test_a_figure_of_how_the_story_began_is_not_the_toll_so_far() -> None:
+    search = MemorySearch()
+    search.add("The unrest began with the March 3 riots in the capital, when some 40 people were killed.",
+               source="world-desk.example", title="Unrest", day="2025-06-01", article=79)
+    got = answer_question("What is the death toll in the unrest so far?", search, [])
+    assert got.answer is None

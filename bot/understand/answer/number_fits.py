@@ -30,6 +30,8 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
             c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
+    if q.latest and a.tokens[a.root].lemma.lower() in _ONSET:
+        out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published
@@ -47,6 +49,7 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     return out
 
 
+_ONSET = frozenset(["begin", "start", "erupt"])  # a sentence telling how the story began
 _REVISING = frozenset("correct revise amend adjust update lower".split())
 
 
