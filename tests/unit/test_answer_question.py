@@ -93,3 +93,10 @@ def test_after_do_support_the_last_word_before_the_clause_ends_is_the_verb_the_p
 def test_the_name_of_question_keeps_its_noun_when_a_verb_follows() -> None:
     q = analyse("What is the name of the navy vessel carrying supplies?")
     assert q.named and q.focus == "vessel"
+
+
+def test_a_capitalised_name_the_tagger_misreads_stays_a_name_and_owns_is_the_relation() -> None:
+    q = analyse("Which firm actually owns the Ever Given?")
+    assert q.relation == "own"
+    anchors = {a.lemma: a for a in q.anchors}
+    assert anchors["given"].proper and anchors["ever"].proper and "own" in anchors

@@ -260,10 +260,16 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
     seen: set[str] = set()
     for t in a.tokens:
         lemma = t.lemma.lower()
-        if t.pos not in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "X") or lemma in QUESTION_STOP or \
-                t.lower in QUESTION_STOP:
-            continue
-        if t.pos == "ADV" and lemma not in ("first", "last", "again", "back", "early", "directly"):
+        # a capitalised word inside the question is part of a name, whatever the tagger made of it
+        # ("the Ever Given": an adverb and a verb to the tagger)
+        capitalised = t.i > 0 and t.text[:1].isupper() and t.pos in ("ADV", "VERB", "ADJ", "NOUN") and \
+            a.tokens[t.i - 1].text not in (":", '"', "\u201c")
+        if capitalised:
+            lemma = t.lower
+        if t.pos not in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "X") or \
+                (lemma in QUESTION_STOP or t.lower in QUESTION_STOP) and not (t.pos == "VERB" and lemma == "own"):
+            continue  # "own" is a stop word in "his own vote", the relation in "who owns the ship"
+        if t.pos == "ADV" and lemma not in ("first", "last", "again", "back", "early", "directly") and not capitalised:
             continue
         if _is_date_token(t) or not re.search(r"[a-z0-9]", lemma):
             continue
@@ -274,7 +280,7 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
         if lemma in seen:
             continue
         seen.add(lemma)
-        proper = t.pos == "PROPN" or t.ent.endswith(("-PERSON", "-ORG", "-GPE"))
+        proper = t.pos == "PROPN" or t.ent.endswith(("-PERSON", "-ORG", "-GPE")) or capitalised
         nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
         last = nxt is not None and (nxt.i + 1 == len(a.tokens) or a.tokens[nxt.i + 1].pos != "PROPN")
         given = t.pos == "PROPN" and nxt is not None and nxt.pos == "PROPN" and last and t.ent[2:] == nxt.ent[2:] \
