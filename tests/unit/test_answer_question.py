@@ -100,3 +100,7 @@ def test_a_capitalised_name_the_tagger_misreads_stays_a_name_and_owns_is_the_rel
     assert q.relation == "own"
     anchors = {a.lemma: a for a in q.anchors}
     assert anchors["given"].proper and anchors["ever"].proper and "own" in anchors
+
+
+def test_a_verb_the_parser_made_the_root_noun_is_the_relation() -> None:
+    assert analyse("What did the operator first blame for the grounding?").relation == "blame"

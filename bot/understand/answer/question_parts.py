@@ -170,6 +170,9 @@ def _verb_after_do(a: Annotated, after_do: Tok) -> Tok | None:
     """After do-support, the verb the parser mistook for a noun: the last word of the clause that is
     not part of a name ("When does the Halberg to Port Ellin line reopen", "What did the SEALs post
     once ...")."""
+    root = a.tokens[a.root]
+    if root.i > after_do.i and root.pos in ("NOUN", "PROPN") and root.ent == "":
+        return root  # "What did the operator first blame for ...": the parse hangs the clause on it
     found = None
     for t in a.tokens[after_do.i + 1:]:
         if t.pos in ("PUNCT", "SCONJ") or t.dep == "mark" or t.pos == "PART" and t.dep == "aux":
