@@ -104,3 +104,8 @@ def test_a_capitalised_name_the_tagger_misreads_stays_a_name_and_owns_is_the_rel
 
 def test_a_verb_the_parser_made_the_root_noun_is_the_relation() -> None:
     assert analyse("What did the operator first blame for the grounding?").relation == "blame"
+
+
+def test_a_type_noun_compounded_with_the_copulas_noun_sets_the_type_whatever_verb_follows() -> None:
+    q = analyse("What's the latest compensation figure the canal authority has publicly asked for?")
+    assert q.kind is Kind.MONEY and q.latest

@@ -85,8 +85,11 @@ class DateWant:
 
 def typed_noun(a: Annotated, rel: Tok | None, nouns: frozenset[str]) -> Tok | None:
     """The copular question's noun, or a noun compounded with it, that names a type ("the turnout figure")."""
-    if rel is None or rel.pos != "NOUN":
-        return None
+    if rel is None or rel.pos != "NOUN":  # "what's the latest compensation figure [X has asked for]"
+        rel = next((t for t in a.tokens if t.pos == "NOUN" and t.dep in ("attr", "nsubj")
+                    and a.tokens[t.head].lemma == "be"), None)
+        if rel is None:
+            return None
     words = [rel] + [c for c in a.children(rel.i) if c.dep == "compound" and c.pos == "NOUN"]
     return next((t for t in words if t.lemma.lower() in nouns), None)
 
