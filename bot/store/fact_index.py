@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, or_, select, text, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import TextClause
 
@@ -125,10 +125,13 @@ class FactIndexQueries:
 
     def story_sentences(self, article_id: int, story: str) -> list[StorySentence]:
         """The article's current (not retired) sentences filed under the story, in order."""
-        filed = select(sentence_stories.c.sentence_id).where(sentence_stories.c.story_id == story)
+        # joined on the (sentence, story) key, so the cost is the article's, not the story's (an IN over
+        # the story's filed sentences listed every one of them)
+        filed = sentence_stories.c.sentence_id == sentences.c.id
         with self.engine.connect() as conn:
-            ids = [row[0] for row in conn.execute(select(sentences.c.id).where(
-                sentences.c.article_id == article_id, sentences.c.retired.is_(False), sentences.c.id.in_(filed)))]
+            ids = [row[0] for row in conn.execute(
+                select(sentences.c.id).join(sentence_stories, and_(filed, sentence_stories.c.story_id == story))
+                .where(sentences.c.article_id == article_id, sentences.c.retired.is_(False)))]
         return self.article_sentences(article_id, ids) if ids else []
 
     def article_sentences(self, article_id: int, ids: Sequence[int] | None = None) -> list[StorySentence]:
@@ -146,7 +149,8 @@ class FactIndexQueries:
             if gone:
                 conn.execute(update(sentences).where(sentences.c.id.in_(gone)).values(retired=True))
                 conn.execute(delete(updates).where(updates.c.sentence_id.in_(gone)))
-                conn.execute(delete(story_facts).where(story_facts.c.sentence_id.in_(gone)))
+                conn.execute(delete(story_facts).where(story_facts.c.article_id == article_id,
+                                                       story_facts.c.sentence_id.in_(gone)))
                 conn.execute(delete(sentence_units).where(sentence_units.c.sentence_id.in_(gone)))
         return gone
 
@@ -156,10 +160,13 @@ class FactIndexQueries:
         drop those no longer found, correct kind and previous value of the rest, add new ones."""
         wanted = {sentence_ids.get(u.sentence): u for u in found}
         added: list[Update] = []
+        # by the (story, sentence) key over the article's sentences: the story's updates are not scanned
+        of_article = select(sentences.c.id).where(sentences.c.article_id == article_id)
         with self.engine.begin() as conn:
             have = {row.sentence_id: row.id for row in conn.execute(
-                select(updates.c.id, updates.c.sentence_id).where(updates.c.story_id == story,
-                                                                  updates.c.article_id == article_id))}
+                select(updates.c.id, updates.c.sentence_id).where(
+                    updates.c.story_id == story, updates.c.sentence_id.in_(of_article),
+                    updates.c.article_id == article_id))}
             gone = [uid for sid, uid in have.items() if sid not in wanted]
             if gone:
                 conn.execute(delete(updates).where(updates.c.id.in_(gone)))
