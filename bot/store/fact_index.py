@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,22 +54,31 @@ class FactIndexQueries:
             published = conn.execute(select(articles.c.published).where(articles.c.id == article_id)).scalar()
         return moment(published, article_id)
 
-    def story_articles_after(self, story: str, article_id: int) -> list[int]:
-        """Articles of the story published after this one (later moment), in publication order."""
+    def story_has_article_after(self, story: str, article_id: int) -> bool:
+        """Whether an article of the story published after this one (later moment) is stored."""
         with self.engine.connect() as conn:
             published = conn.execute(select(articles.c.published).where(articles.c.id == article_id)).scalar()
             if published is None:
-                return []
+                return False
             # driven by the publication-time index (the story's own list of articles grows without
-            # bound; the articles published after a new one are few), each probed for the story
+            # bound), each article probed for the story, stopping at the first
             of_story = exists().where(article_stories.c.article_id == articles.c.id,
                                       article_stories.c.story_id == story)
-            rows = conn.execute(
-                select(articles.c.id, articles.c.published)
+            found = conn.execute(
+                select(articles.c.id)
                 .where(articles.c.published >= published, articles.c.id != article_id, of_story,
                        or_(articles.c.published > published, articles.c.id > article_id))
-                .order_by(articles.c.published, articles.c.id)).all()
-        return [row.id for row in rows]
+                .order_by(articles.c.published, articles.c.id).limit(1)).first()
+        return found is not None
+
+    def in_publication_order(self, article_ids: Iterable[int]) -> list[int]:
+        """These articles, oldest publication first (undated last, then by id, as `moment` sorts)."""
+        wanted = list(article_ids)
+        if not wanted:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.published).where(articles.c.id.in_(wanted))).all()
+        return [row.id for row in sorted(rows, key=lambda row: moment(row.published, row.id))]
 
     def index_facts(self, story: str, article_id: int, at: str, findings: Findings) -> None:
         """Record what one article said for a story (its sentences' units and index entries)."""
@@ -138,21 +147,27 @@ class FactIndexQueries:
         """The sentences of one article in order (implemented by `Store`)."""
         raise NotImplementedError
 
-    def retire_missing(self, article_id: int, current_texts: Sequence[str]) -> list[int]:
+    def retire_missing(self, article_id: int, current_texts: Sequence[str]) -> tuple[list[int], dict[str, list[str]]]:
         """Mark the article's sentences that a revision no longer has as retired and withdraw their
-        updates and index entries (they stay stored: the store remembers what was said)."""
+        updates and index entries (they stay stored: the store remembers what was said). Returns the
+        retired sentences and, per story, the index keys withdrawn with them (later articles judged
+        against those entries are judged again)."""
         keep = {_normal(t) for t in current_texts}
+        withdrawn: dict[str, list[str]] = {}
         with self.engine.begin() as conn:
             rows = conn.execute(select(sentences.c.id, sentences.c.text).where(
                 sentences.c.article_id == article_id, sentences.c.retired.is_(False))).all()
             gone = [row.id for row in rows if _normal(row.text) not in keep]
             if gone:
+                of_gone = and_(story_facts.c.article_id == article_id, story_facts.c.sentence_id.in_(gone))
+                for row in conn.execute(select(story_facts.c.story_id, story_facts.c.key).distinct()
+                                        .where(of_gone).order_by(story_facts.c.story_id, story_facts.c.key)):
+                    withdrawn.setdefault(row.story_id, []).append(row.key)
                 conn.execute(update(sentences).where(sentences.c.id.in_(gone)).values(retired=True))
                 conn.execute(delete(updates).where(updates.c.sentence_id.in_(gone)))
-                conn.execute(delete(story_facts).where(story_facts.c.article_id == article_id,
-                                                       story_facts.c.sentence_id.in_(gone)))
+                conn.execute(delete(story_facts).where(of_gone))
                 conn.execute(delete(sentence_units).where(sentence_units.c.sentence_id.in_(gone)))
-        return gone
+        return gone, withdrawn
 
     def replace_updates(self, story: str, article_id: int, found: Sequence[Update],
                         sentence_ids: dict[str, int], stamp: datetime) -> list[Update]:
