@@ -236,9 +236,12 @@ class Findings:
     `units` is each judged sentence's fact units (stored form), `facts` the index entries (look-up
     keys and slot values); `quiet` holds updates that later-published articles had already reported
     (an old article ingested late): stored, so the story reads as in publication order, not announced.
+    `affected` (an old article ingested late, too) is the story's later-published articles whose
+    judgement its facts can change, found through the fact index: only these are judged again.
     """
 
     updates: list[Update] = field(default_factory=list)
     facts: list[FactEntry] = field(default_factory=list)
     units: dict[int, str] = field(default_factory=dict)
     quiet: set[str] = field(default_factory=set)
+    affected: set[int] = field(default_factory=set)

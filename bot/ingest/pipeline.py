@@ -42,8 +42,9 @@ class PriorFacts(Protocol):
 
 
 # (story, the article's sentences for it, what was published before it, what was published after it
-# when it arrived late) -> its updates and what to index
-UpdateFinder = Callable[[Story, list[StorySentence], PriorFacts, PriorFacts | None], Findings]
+# when it arrived late, index keys a revision of it withdrew) -> its updates, what to index and which
+# later articles to judge again
+UpdateFinder = Callable[[Story, list[StorySentence], PriorFacts, PriorFacts | None, Sequence[str]], Findings]
 # Parses many articles' sentences at once: [(sentences, published)] -> each sentence's stored annotation
 Annotator = Callable[[Sequence[tuple[Sequence[str], datetime | None]]], list[list[str]]]
 
@@ -212,13 +213,13 @@ class Pipeline:
         if known and known[1] == "revised":
             article_id = known[0]
             new_ids = self.store.revise_article(article_id, raw, digest, sig, sentence_texts, annotations)
-            retired = self.store.retire_missing(article_id, sentence_texts)
+            retired, withdrawn = self.store.retire_missing(article_id, sentence_texts)
             report.revised += 1
             if retired:
                 log.info("event=sentences_retired article=%s count=%d", article_id, len(retired))
             log.info("event=article_revised article=%s new_sentences=%d", article_id, len(new_ids))
-            if new_ids:
-                self._file_and_detect(article_id, raw.title, new_ids, report)
+            if new_ids or withdrawn:
+                self._file_and_detect(article_id, raw.title, new_ids, report, withdrawn)
             self.store.finish_article(article_id)
             return
         duplicate_of = closest_duplicate(raw.text, self.store.near_duplicate_candidates(raw.published))
@@ -247,11 +248,16 @@ class Pipeline:
                 report.failures.append(f"article {article_id}: {exc.__class__.__name__}: {exc}")
 
     def _file_and_detect(self, article_id: int, title: str, only_ids: list[int] | None,
-                         report: IngestReport) -> None:
+                         report: IngestReport, withdrawn: Mapping[str, Sequence[str]] | None = None) -> None:
+        """File the article's sentences under stories and judge them (only `only_ids` for a revision,
+        whose dropped sentences' index keys per story are `withdrawn`)."""
+        withdrawn = withdrawn or {}
         every = self.store.article_sentences(article_id)
         matches = self.tracker.match(title, [s.text for s in every])
+        stories = {s.id: s for s in self.tracker.stories}
         if not matches:
             self.store.link_stories(article_id, {}, {})
+            self._withdraw(article_id, withdrawn, set(), stories, report)
             return
         links: dict[int, set[str]] = {s.id: set() for s in every}
         for m in matches:
@@ -263,26 +269,39 @@ class Pipeline:
         self.store.link_stories(article_id, {m.story: m.score for m in matches}, links)
         if self._find_updates is None:
             return
-        stories = {s.id: s for s in self.tracker.stories}
         wanted = set(only_ids) if only_ids is not None else None
         for m in matches:
             mine = [s for s in every if m.story in links[s.id] and (wanted is None or s.id in wanted)]
-            if mine and m.story in stories:
-                self._detect(stories[m.story], article_id, mine, report)
+            if (mine or withdrawn.get(m.story)) and m.story in stories:
+                self._detect(stories[m.story], article_id, mine, report, withdrawn.get(m.story, ()))
+        self._withdraw(article_id, withdrawn, {m.story for m in matches}, stories, report)
 
-    def _detect(self, story: Story, article_id: int, mine: list[StorySentence], report: IngestReport) -> None:
+    def _withdraw(self, article_id: int, withdrawn: Mapping[str, Sequence[str]], done: set[str],
+                  stories: Mapping[str, Story], report: IngestReport) -> None:
+        """Judge again the later articles of the stories a revision took facts from but no longer
+        belongs to (the ones it still belongs to were handled with its new sentences)."""
+        if self._find_updates is None:
+            return
+        for story_id, keys in withdrawn.items():
+            if story_id not in done and story_id in stories and keys:
+                self._detect(stories[story_id], article_id, [], report, keys)
+
+    def _detect(self, story: Story, article_id: int, mine: list[StorySentence], report: IngestReport,
+                withdrawn: Sequence[str] = ()) -> None:
         """Find the article's updates against what was published before it; when articles published
-        after it are already stored (it arrived late), judge those again in publication order, so
-        the story's updates end up as if everything had arrived in date order."""
+        after it are already stored (it arrived late, or was revised), judge again those its facts
+        (and the facts it withdrew) can change, in publication order, so the story's updates end up
+        as if everything had arrived in date order. Which ones the update finder says, through the
+        fact index with bounded look-ups: the cost does not grow with the story."""
         assert self._find_updates is not None
         at = self.store.article_moment(article_id)
-        later = self.store.story_articles_after(story.id, article_id)
-        after = StorePrior(self.store, story.id, at, after=True) if later else None
-        found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), after)
+        late = self.store.story_has_article_after(story.id, article_id)
+        after = StorePrior(self.store, story.id, at, after=True) if late else None
+        found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), after, withdrawn)
         self.store.index_facts(story.id, article_id, at, found)
         added = self.store.add_updates(article_id, found.updates, {s.text: s.id for s in mine})
         report.updates.extend(u for u in added if u.sentence not in found.quiet)
-        for later_id in later:
+        for later_id in self.store.in_publication_order(found.affected - {article_id}):
             self._rejudge(story, later_id)
 
     def _rejudge(self, story: Story, article_id: int) -> None:
@@ -293,7 +312,7 @@ class Pipeline:
         if not sentences:
             return
         at = self.store.article_moment(article_id)
-        found = self._find_updates(story, sentences, StorePrior(self.store, story.id, at), None)
+        found = self._find_updates(story, sentences, StorePrior(self.store, story.id, at), None, ())
         self.store.index_facts(story.id, article_id, at, found)
         changed = self.store.replace_updates(story.id, article_id, found.updates,
                                              {s.text: s.id for s in sentences}, datetime.now(UTC))
@@ -343,7 +362,7 @@ class Pipeline:
         moments = {article_id: self.store.article_moment(article_id) for article_id, _ in filed}
         for article_id, mine in sorted(filed, key=lambda pair: moments[pair[0]]):
             at = moments[article_id]
-            found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), None)
+            found = self._find_updates(story, mine, StorePrior(self.store, story.id, at), None, ())
             self.store.index_facts(story.id, article_id, at, found)
             recorded += self.store.add_updates(article_id, found.updates, {s.text: s.id for s in mine})
         return recorded

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, or_, select, text, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import TextClause
 
@@ -55,22 +55,31 @@ class FactIndexQueries:
             published = conn.execute(select(articles.c.published).where(articles.c.id == article_id)).scalar()
         return moment(published, article_id)
 
-    def story_articles_after(self, story: str, article_id: int) -> list[int]:
-        """Articles of the story published after this one (later moment), in publication order."""
+    def story_has_article_after(self, story: str, article_id: int) -> bool:
+        """Whether an article of the story published after this one (later moment) is stored."""
         with self.engine.connect() as conn:
             published = conn.execute(select(articles.c.published).where(articles.c.id == article_id)).scalar()
             if published is None:
-                return []
+                return False
             # driven by the publication-time index (the story's own list of articles grows without
-            # bound; the articles published after a new one are few), each probed for the story
+            # bound), each article probed for the story, stopping at the first
             of_story = exists().where(article_stories.c.article_id == articles.c.id,
                                       article_stories.c.story_id == story)
-            rows = conn.execute(
-                select(articles.c.id, articles.c.published)
+            found = conn.execute(
+                select(articles.c.id)
                 .where(articles.c.published >= published, articles.c.id != article_id, of_story,
                        or_(articles.c.published > published, articles.c.id > article_id))
-                .order_by(articles.c.published, articles.c.id)).all()
-        return [row.id for row in rows]
+                .order_by(articles.c.published, articles.c.id).limit(1)).first()
+        return found is not None
+
+    def in_publication_order(self, article_ids: Iterable[int]) -> list[int]:
+        """These articles, oldest publication first (undated last, then by id, as `moment` sorts)."""
+        wanted = list(article_ids)
+        if not wanted:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.id, articles.c.published).where(articles.c.id.in_(wanted))).all()
+        return [row.id for row in sorted(rows, key=lambda row: moment(row.published, row.id))]
 
     def index_facts(self, story: str, article_id: int, at: str, findings: Findings) -> None:
         """Record what one article said for a story (its sentences' units and index entries)."""
@@ -142,30 +151,40 @@ class FactIndexQueries:
 
     def story_sentences(self, article_id: int, story: str) -> list[StorySentence]:
         """The article's current (not retired) sentences filed under the story, in order."""
-        filed = select(sentence_stories.c.sentence_id).where(sentence_stories.c.story_id == story)
+        # joined on the (sentence, story) key, so the cost is the article's, not the story's (an IN over
+        # the story's filed sentences listed every one of them)
+        filed = sentence_stories.c.sentence_id == sentences.c.id
         with self.engine.connect() as conn:
-            ids = [row[0] for row in conn.execute(select(sentences.c.id).where(
-                sentences.c.article_id == article_id, sentences.c.retired.is_(False), sentences.c.id.in_(filed)))]
+            ids = [row[0] for row in conn.execute(
+                select(sentences.c.id).join(sentence_stories, and_(filed, sentence_stories.c.story_id == story))
+                .where(sentences.c.article_id == article_id, sentences.c.retired.is_(False)))]
         return self.article_sentences(article_id, ids) if ids else []
 
     def article_sentences(self, article_id: int, ids: Sequence[int] | None = None) -> list[StorySentence]:
         """The sentences of one article in order (implemented by `Store`)."""
         raise NotImplementedError
 
-    def retire_missing(self, article_id: int, current_texts: Sequence[str]) -> list[int]:
+    def retire_missing(self, article_id: int, current_texts: Sequence[str]) -> tuple[list[int], dict[str, list[str]]]:
         """Mark the article's sentences that a revision no longer has as retired and withdraw their
-        updates and index entries (they stay stored: the store remembers what was said)."""
+        updates and index entries (they stay stored: the store remembers what was said). Returns the
+        retired sentences and, per story, the index keys withdrawn with them (later articles judged
+        against those entries are judged again)."""
         keep = {_normal(t) for t in current_texts}
+        withdrawn: dict[str, list[str]] = {}
         with self.engine.begin() as conn:
             rows = conn.execute(select(sentences.c.id, sentences.c.text).where(
                 sentences.c.article_id == article_id, sentences.c.retired.is_(False))).all()
             gone = [row.id for row in rows if _normal(row.text) not in keep]
             if gone:
+                of_gone = and_(story_facts.c.article_id == article_id, story_facts.c.sentence_id.in_(gone))
+                for row in conn.execute(select(story_facts.c.story_id, story_facts.c.key).distinct()
+                                        .where(of_gone).order_by(story_facts.c.story_id, story_facts.c.key)):
+                    withdrawn.setdefault(row.story_id, []).append(row.key)
                 conn.execute(update(sentences).where(sentences.c.id.in_(gone)).values(retired=True))
                 conn.execute(delete(updates).where(updates.c.sentence_id.in_(gone)))
-                conn.execute(delete(story_facts).where(story_facts.c.sentence_id.in_(gone)))
+                conn.execute(delete(story_facts).where(of_gone))
                 conn.execute(delete(sentence_units).where(sentence_units.c.sentence_id.in_(gone)))
-        return gone
+        return gone, withdrawn
 
     def replace_updates(self, story: str, article_id: int, found: Sequence[Update],
                         sentence_ids: dict[str, int], stamp: datetime) -> list[Update]:
@@ -173,10 +192,13 @@ class FactIndexQueries:
         drop those no longer found, correct kind and previous value of the rest, add new ones."""
         wanted = {sentence_ids.get(u.sentence): u for u in found}
         added: list[Update] = []
+        # by the (story, sentence) key over the article's sentences: the story's updates are not scanned
+        of_article = select(sentences.c.id).where(sentences.c.article_id == article_id)
         with self.engine.begin() as conn:
             have = {row.sentence_id: row.id for row in conn.execute(
-                select(updates.c.id, updates.c.sentence_id).where(updates.c.story_id == story,
-                                                                  updates.c.article_id == article_id))}
+                select(updates.c.id, updates.c.sentence_id).where(
+                    updates.c.story_id == story, updates.c.sentence_id.in_(of_article),
+                    updates.c.article_id == article_id))}
             gone = [uid for sid, uid in have.items() if sid not in wanted]
             if gone:
                 conn.execute(delete(updates).where(updates.c.id.in_(gone)))

@@ -457,7 +457,8 @@ class Store(FactIndexQueries):
             return stored
         with self.engine.begin() as conn:
             have = {(row.story_id, row.sentence_id) for row in conn.execute(
-                select(updates.c.story_id, updates.c.sentence_id).where(
+                select(updates.c.story_id, updates.c.sentence_id).where(  # on the (story, sentence) key
+                    updates.c.story_id.in_(sorted({u.story for u in found})),
                     updates.c.sentence_id.in_([sentence_ids.get(u.sentence) for u in found])))}
             stamp = now_utc()
             for item in found:

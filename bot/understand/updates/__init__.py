@@ -6,6 +6,8 @@
   1,200", "a third worker has died");
 - `novelty.py` candidates from the story's fact index, coverage, the new/repeat decision;
 - `judge.py` one article's verdicts, its updates and its index entries (`find_updates`);
+- `reach.py` the later articles an article that arrived late (or was revised) can change, found in
+  the index with bounded look-ups: only those are judged again;
 - `boilerplate.py` page furniture, no-comment lines and members of the public quoted for colour,
   never news; `background.py` definitions ("X is a company based in Y"); `weights.py` every weight
   and threshold;

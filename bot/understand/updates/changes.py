@@ -171,6 +171,9 @@ def count_slots(a: Annotated) -> list[Slot]:
     return out
 
 
+GENERIC_COUNT = "s:q:people"  # a count of some kind of people may revise an earlier count of "people"
+
+
 def counts_people(key: str) -> bool:
     """A count slot that may count people (not a measure, a duration or deaths)."""
     noun = key[4:]

@@ -21,6 +21,7 @@ from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import (
+    GENERIC_COUNT,
     Slot,
     comparable,
     counts_people,
@@ -40,11 +41,11 @@ from bot.understand.updates.novelty import (
     is_repeat,
     syndicated_origin,
 )
+from bot.understand.updates.reach import affected_articles, markers
 from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
 from bot.understand.updates.states import moved_state
 
 log = logging.getLogger(__name__)
-GENERIC_COUNT = "s:q:people"
 
 
 @dataclass
@@ -329,16 +330,19 @@ def index_entries(judgements: Sequence[Judgement]) -> tuple[list[FactEntry], dic
         units[sid] = units_text(j.facts)
         entries.extend(FactEntry(sid, key) for key in j.facts.units)
         entries.extend(FactEntry(sid, slot.key, slot.stored()) for slot in j.slots)
+        entries.extend(FactEntry(sid, key) for key in markers(j.slots))
     return entries, units
 
 
 def find_updates(story: Story, sentences: list[StorySentence], prior: PriorFacts,
-                 later: PriorFacts | None = None) -> Findings:
+                 later: PriorFacts | None = None, withdrawn: Sequence[str] = ()) -> Findings:
     """The new and changed facts of ONE article for `story`, most salient first, and its index entries.
 
     `prior` holds what the story's articles published before this one said; `later`, given when
     articles published after it are already stored (it arrived late), what they said: updates they
-    had already reported are recorded but marked quiet (not announced again).
+    had already reported are recorded but marked quiet (not announced again), and the later articles
+    whose judgement its facts can change are named (`Findings.affected`, see `reach.py`), together
+    with those that relied on the index keys in `withdrawn` (what a revision of it no longer says).
     """
     judgements = judge_article(story, sentences, prior)
     previous_ids = sorted({j.previous[0] for j in judgements if j.previous is not None})
@@ -362,9 +366,11 @@ def find_updates(story: Story, sentences: list[StorySentence], prior: PriorFacts
         quiet = {j.sentence.text for j, pool in zip(fresh, pools, strict=True)
                  if j.facts is not None and is_repeat(best_cover(j.facts, pool))}
     entries, units = index_entries(judgements)
+    affected = (affected_articles([*(e.key for e in entries), *withdrawn], prior, later)
+                if later is not None else set())
     counts = Counter(j.verdict for j in judgements)
     log.info("event=updates_judged story=%s article=%s sentences=%d %s", story.id,
              sentences[0].article_id if sentences else None, len(sentences),
              " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     updates.sort(key=lambda u: -u.salience)
-    return Findings(updates, entries, units, quiet)
+    return Findings(updates, entries, units, quiet, affected)
