@@ -1,9 +1,12 @@
-"""Figures the update finder saw change: a reply never leads with a value a later source replaced.
+"""Figures and dates the update finder saw change: a reply never leads with a value a later source
+replaced.
 
 When the lead answer is a figure and a later article of its story was judged to change exactly
 that value ("cases had now been identified in 14 hospitals, up from six"), the newer figure of the
-same noun and unit leads, and the replaced one is named as what an earlier source said. The chain
-is followed to its end, each step bounded by `W.REVISIONS_READ` stored changes.
+same noun and unit leads, and the replaced one is named as what an earlier source said; a date
+likewise, when the change names the lead's own sentence ("the line would now reopen on November
+23"). The chain is followed to its end (at most `W.REVISION_STEPS` steps), each step bounded by
+`W.REVISIONS_READ` stored changes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from bot.understand.language.numbers import number_value
 
 _ANCHORING = frozenset("according initially originally first earlier".split())
 _CLAUSE_TIMES = frozenset("when before after until".split())
-_STEPS = 5  # revisions of one figure followed at most (each is a later article)
 
 
 def figure_of(s: Scored) -> Quantity | None:
@@ -60,7 +62,7 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
     the values it replaced named as earlier ones."""
     if q.kind not in NUMERIC | {Kind.DATE} or q.dates or not asks_so_far(q) or anchored(q):
         return lead, earlier
-    for _ in range(_STEPS):
+    for _ in range(W.REVISION_STEPS):
         newer = _revision_of(q, lead, search, anchors)
         if newer is None or newer.score < lead.score - W.REVISION_MARGIN:
             break  # a "revision" that reads far worse than the lead ("they want him to serve 50 years") is not one

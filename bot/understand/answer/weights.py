@@ -114,6 +114,7 @@ RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when s
 RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer source's value leads from further behind
 MAX_EARLIER = 2  # older values named after the newest one
 REVISION_MARGIN = 3.0  # a recorded revision leads unless it scores this much below the value it replaces
+REVISION_STEPS = 5  # revisions of one value followed at most (each a later article)
 REVISIONS_READ = 50  # stored changes of a story read, per step, when following a figure's revisions
 
 # --- spans ---
