@@ -191,7 +191,7 @@ def _gist(sentence: str) -> str:
     return " ".join(cut[:weights.GIST_WORDS]) + ("…" if len(cut) > weights.GIST_WORDS else "")
 
 
-def _self_stated(found: Sequence[Revision], sentence_id: int) -> tuple[int, Slot] | None:
+def _self_stated(found: Sequence[Revision], sentence_id: int) -> tuple[int, Slot]:
     """A sentence that says outright what a figure was before ("the Greens went from one MP to
     four") reports a change even when the story never carried the old figure: the sentence itself is
     the source of the old value."""

@@ -1,10 +1,11 @@
-"""A state that moved on: "Officials now believe all five aboard are dead", "67 people are now known
-to have died", "the road is no longer closed".
+"""A state that moved on: "the line would now reopen on November 23", "the road is no longer closed".
 
 Counts and places have slots; a state told in words has none. A sentence whose main clause marks its
 predicate with "now" or "no longer" says the state of its subject has changed since the story last
-spoke of that subject; the earlier sentence about the same subject is what it changes. Only a named
-or nominal subject counts (not "he", "everyone"), and never a "now" inside a quotation.
+spoke of it; the earlier sentence that names the same subject and says the same matter of it (the
+clause's verb or complement: "reopen") is what it changes. Only a named or nominal subject counts
+(not "he", "everyone"), never a "now" inside a quotation, and never time passing ("have now been
+missing for five days").
 """
 
 from __future__ import annotations
