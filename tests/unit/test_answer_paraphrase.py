@@ -91,3 +91,12 @@ def test_a_figure_of_how_the_story_began_is_not_the_toll_so_far() -> None:
                source="world-desk.example", title="Unrest", day="2025-06-01", article=79)
     got = answer_question("What is the death toll in the unrest so far?", search, [])
     assert got.answer is None
+
+
+def test_a_country_before_an_organisations_name_is_part_of_the_name() -> None:
+    search = MemorySearch()
+    search.add("The vessel's insurer, the UK P&I Club, said on June 21 that the two parties had reached a deal in "
+               "principle.",
+               source="sea-desk.example", title="Deal", day="2021-06-24", article=80)
+    got = answer_question("Which insurer said the two sides had a deal in principle?", search, [])
+    assert got.answer == "UK P&I Club"

@@ -126,8 +126,13 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
         if stop < len(a.tokens) and last.pos == "PROPN" and a.tokens[stop].pos == "NUM" and \
                 a.tokens[stop].dep == "nummod" and a.tokens[stop].head == last.i:
             stop += 1  # "Union Local 640", "Apollo 11": the number is part of the name
-        if stop > ent.end:
-            ent = Entity(ent.start, stop, ent.label, a.span(ent.start, stop))
+        begin = ent.start
+        before = a.entity_at(ent.start - 1) if ent.start > 0 else None
+        if ent.label == "ORG" and before is not None and before.label == "GPE" and before.end == ent.start and \
+                ent.start <= a.tokens[ent.start - 1].head < stop:
+            begin = before.start  # "the UK P&I Club", "the US Coast Guard": the country is part of the name
+        if stop > ent.end or begin < ent.start:
+            ent = Entity(begin, stop, ent.label, a.span(begin, stop))
         start, end = _coordinated(a, ent, labels)
         if end > ent.end:
             cand = make(a, start, end, root_of(a, ent.start, ent.end), fit + W.COORDINATED)
