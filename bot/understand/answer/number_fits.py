@@ -12,6 +12,7 @@ from bot.understand.answer.question import Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import ONSET_VERBS
 
 
 def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
@@ -30,7 +31,7 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
             c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
-    if q.latest and a.tokens[a.root].lemma.lower() in _ONSET:
+    if q.latest and a.tokens[a.root].lemma.lower() in ONSET_VERBS:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
@@ -49,7 +50,6 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     return out
 
 
-_ONSET = frozenset(["begin", "start", "erupt"])  # a sentence telling how the story began
 _REVISING = frozenset("correct revise amend adjust update lower".split())
 
 

@@ -19,6 +19,7 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+ONSET_VERBS = frozenset(["begin", "start", "erupt"])  # main verbs of a sentence telling how a story began
 LOOKING_AHEAD = frozenset(["will", "expect", "due", "schedule", "plan", "set", "upcoming", "next", "shall", "later"])
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 

@@ -9,6 +9,7 @@ is an indefinite noun ("a company", "an economist").
 from __future__ import annotations
 
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import ONSET_VERBS
 
 _PERSONAL = frozenset(["he", "she", "it", "they"])
 _INDEFINITE = frozenset(["a", "an"])
@@ -48,7 +49,7 @@ def defines(a: Annotated) -> bool:
     return any(c.dep == "det" and c.lower in _INDEFINITE for c in a.children(complement.i))
 
 
-_ONSET = frozenset(["begin", "start", "erupt", "break"])
+_ONSET = ONSET_VERBS | {"break"}  # "broke out"
 
 
 def tells_onset(a: Annotated) -> bool:
