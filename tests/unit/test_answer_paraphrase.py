@@ -100,3 +100,20 @@ def test_a_country_before_an_organisations_name_is_part_of_the_name() -> None:
                source="sea-desk.example", title="Deal", day="2021-06-24", article=80)
     got = answer_question("Which insurer said the two sides had a deal in principle?", search, [])
     assert got.answer == "UK P&I Club"
+
+
+def test_a_queue_that_built_up_answers_how_many_piled_up() -> None:
+    search = MemorySearch()
+    search.add("Some 40 barges at the lock were sent back to port on Monday.\n"
+               "The blockage caused 260 barges to build up at the lock, the operator said.",
+               source="river-desk.example", title="Lock blocked", day="2025-05-02", article=81)
+    got = answer_question("How many barges piled up at the lock?", search, [])
+    assert got.answer == "260 barges"
+
+
+def test_a_pay_increase_asked_for_may_be_a_percentage() -> None:
+    search = MemorySearch()
+    search.add("The cabin crews' union, led by Orla Feeney, wants an 8 percent rise over two years.",
+               source="air-desk.example", title="Crew dispute", day="2025-08-04", article=82)
+    got = answer_question("How big a pay increase is the union asking for?", search, [])
+    assert got.answer == "8 percent"

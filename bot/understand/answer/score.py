@@ -133,8 +133,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
         wanted = frozenset([kinds, "money"]) if q.focus in AMOUNT_NOUNS else frozenset([kinds])
-        if k is Kind.MONEY and not q.focus:
-            wanted |= {"percent"}  # "how much did the company offer": 4 percent
+        if k is Kind.MONEY and (not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
+            wanted |= {"percent"}  # "how much did the company offer", "the latest pay rise": 4 percent
         for c, quantity in quantity_candidates(a, wanted):
             if k is Kind.MEASURE and q.units and quantity.unit not in q.units and quantity.noun not in q.units:
                 continue  # "how far" wants a distance, not a weight

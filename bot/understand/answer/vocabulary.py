@@ -343,6 +343,11 @@ PLAIN_VERBS = {
     "take part in": "participate in", "taking part in": "participating in", "lost his life": "died",
     "lost her life": "died", "lost their lives": "died", "lose their lives": "die", "got stuck": "were trapped",
     "get stuck": "be trapped", "wiped out": "destroyed", "wipe out": "destroy",
+    "ask for": "seek", "asks for": "seeks", "asking for": "seeking", "asked for": "sought",
+    "put out": "extinguish", "putting out": "extinguishing", "put off": "postpone", "held up": "delayed",
+    "hold up": "delay", "break out": "start", "broke out": "started", "breaking out": "starting",
+    "pile up": "accumulate", "piled up": "accumulated", "build up": "accumulate", "built up": "accumulated",
+    "set free": "release", "go up": "rise", "went up": "rose", "gone up": "risen",
 }
 _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)
