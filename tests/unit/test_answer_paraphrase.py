@@ -117,3 +117,11 @@ def test_a_pay_increase_asked_for_may_be_a_percentage() -> None:
                source="air-desk.example", title="Crew dispute", day="2025-08-04", article=82)
     got = answer_question("How big a pay increase is the union asking for?", search, [])
     assert got.answer == "8 percent"
+
+
+def test_a_company_the_tagger_took_for_a_person_can_answer_which_firm() -> None:
+    search = MemorySearch()
+    search.add("Its Norwegian owner, Halvorsen Brekke, confirmed on Tuesday that the Stella Nord belongs to it.",
+               source="sea-desk.example", title="Owner", day="2025-03-24", article=83)
+    got = answer_question("Which firm owns the Stella Nord?", search, [])
+    assert got.answer == "Halvorsen Brekke"

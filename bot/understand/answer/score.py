@@ -107,6 +107,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                        for i in title_words(a, c.start, c.end)):
                 out.append((c, title_focus(q, a, c)))
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, W.FIT_ORG_NOUN)]
+        out += [(c, 0.0) for c in entity_candidates(a, PERSON_LABELS, W.FIT_ORG_AS_PERSON)]
         if q.focus:  # "which newspaper": "the newspaper Il Corriere Alpino", tagged or not
             out += [(c, 0.0) for c in named_beside_focus(q, a) if a.tokens[c.head].pos == "PROPN"]
     elif k is Kind.AGENT:

@@ -32,6 +32,7 @@ SUPPORT = 4.0  # weight of sentence support in a candidate's score
 TYPE_EXACT = 1.0  # the candidate is exactly the expected type (a PERSON entity for "who")
 # type fits of looser candidates (TYPE_EXACT times these)
 FIT_UNTAGGED_NAME = 0.6  # a run of proper nouns the entity tagger left unlabelled
+FIT_ORG_AS_PERSON = 0.6  # a name the tagger called a person, for "which firm" (it often misses companies)
 FIT_ORG_NOUN = 0.4  # an unnamed organisation phrase ("a law firm") for "which company"
 FIT_DOER = 0.5  # the unnamed subject of the relation, a person or body ("retired crane drivers")
 FIT_NATIONALITY_PHRASE = 0.8  # an unnamed doer a nationality modifies ("a Canadian aircraft") for "who"
