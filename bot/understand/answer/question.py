@@ -19,6 +19,7 @@ from bot.understand.answer.question_parts import (
     Anchor,
     DateWant,
     anchors_of,
+    in_adverbial_clause,
     is_particle,
     named_dates,
     next_noun,
@@ -271,7 +272,7 @@ def analyse(text: str) -> Question:
                  and t.lemma.lower() not in ("be", "have", "do", "will", "would")]
         # the gap is left open only when that verb lacks its object ("say about opening the probe" has one)
         last = later[-1] if later else None
-        if last is not None and last.dep != "pcomp" and not (
+        if last is not None and last.dep != "pcomp" and not in_adverbial_clause(a, last) and not (
                 any(c.dep == "dobj" and c.lower not in WH for c in a.children(last.i))
                 and not any(c.lemma.lower() == "do" for c in a.children(last.i))):  # "ask them to do"
             embedded = last.lemma.lower()

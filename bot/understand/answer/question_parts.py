@@ -185,14 +185,20 @@ def _verb_after_do(a: Annotated, after_do: Tok) -> Tok | None:
     return found
 
 
-def _subordinate(a: Annotated, t: Tok) -> bool:
+def _subordinate(a: Annotated, t: Tok, deps: tuple[str, ...] = ("advcl", "relcl", "acl")) -> bool:
     """Whether a verb sits in a subordinate clause ("once everyone was out", "who died")."""
     k, seen = t.i, 0
     while a.tokens[k].head != k and seen < 8:
-        if a.tokens[k].dep in ("advcl", "relcl", "acl"):
+        if a.tokens[k].dep in deps:
             return True
         k, seen = a.tokens[k].head, seen + 1
     return False
+
+
+def in_adverbial_clause(a: Annotated, t: Tok) -> bool:
+    """Whether a word sits in an adverbial clause ("when he spoke near Detroit"): the clause tells
+    when or why, it leaves no gap for the question to fill."""
+    return _subordinate(a, t, ("advcl",))
 
 
 def is_particle(t: Tok) -> bool:
