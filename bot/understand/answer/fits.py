@@ -19,6 +19,7 @@ from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
     PERSON_NOUNS,
     PLACE_NOUNS,
+    SPEECH_VERBS,
     TIME_UNITS,
     related,
 )
@@ -165,6 +166,46 @@ def other_owner(q: Question, a: Annotated, cand: Candidate) -> float:
             got |= proper_words(a, subject.i)
     if got and not any(w == x or related(w, x) for w in want for x in got):
         return W.OTHER_OWNER
+    return 0.0
+
+
+def _named_doer(a: Annotated, verb: int) -> list[str]:
+    """The name that is the active subject of a verb, word by word ("Toyota raised pay"; none for "the
+    strike by the UAW", whose head is no name)."""
+    if any(c.dep == "auxpass" for c in a.children(verb)):
+        return []  # "was Verrow fined": the subject is who it was done to
+    for s in (c for c in a.children(verb) if c.dep == "nsubj"):
+        if s.pos == "PROPN" or s.ent.endswith(("ORG", "PERSON", "GPE", "NORP")):
+            words = [c for c in a.children(s.i) if c.dep == "compound" and c.pos == "PROPN"] + [s]
+            return [t.lower for t in sorted(words, key=lambda t: t.i)]
+    return []
+
+
+def _same_name(one: list[str], other: list[str]) -> bool:
+    initials = "".join(w[0] for w in other if w not in ("of", "and", "the"))
+    return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == initials
+
+
+def other_actor(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"What raise did Ford agree to" is not answered by "Toyota said it would raise pay by 9%": the
+    clause that gives the figure has another named doer than the question's."""
+    verb = next((t for t in q.parsed.tokens if t.lemma.lower() == q.relation and t.pos in ("VERB", "AUX")), None)
+    if verb is None or q.relation in SPEECH_VERBS:
+        return 0.0  # "how much did Ellison say Alameda took": the figure is not the speaker's
+    want = _named_doer(q.parsed, verb.i)
+    if not want:
+        return 0.0
+    k = cand.head
+    for _ in range(6):  # the clause the figure sits in
+        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
+            break
+        k = a.tokens[k].head
+    got = _named_doer(a, k)
+    pronoun = any(c.dep == "nsubj" and c.pos == "PRON" for c in a.children(k))
+    if not got and pronoun and a.tokens[k].dep in ("ccomp", "xcomp", "conj"):
+        got = _named_doer(a, a.tokens[k].head)  # "Toyota said it would ...": who "it" is
+    if got and not _same_name(want, got) and not _same_name(got, want):
+        return W.OTHER_ACTOR
     return 0.0
 
 

@@ -36,6 +36,7 @@ from bot.understand.answer.fits import (
     has_content,
     near,
     not_asserted,
+    other_actor,
     other_day,
     other_owner,
     other_title,
@@ -149,6 +150,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 fit += share_of(q, a, c)
             fit += W.COUNT_ROLE if counts_in_relation(a, c, rel) else 0.0
             fit += other_owner(q, a, c) if k is Kind.COUNT else 0.0
+            fit += other_actor(q, a, c)
             out.append((c, fit + shape_of_number(q, ev, c)))
         if k is Kind.COUNT and q.focus:
             out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]

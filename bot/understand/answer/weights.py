@@ -54,7 +54,6 @@ FIT_WEAK_REASON = 0.6  # a reason after after/amid/over/as/since/to rather than 
 COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
 ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
 ROLE_NONE = -0.5  # the sentence states the relation but the candidate is neither its subject nor object
-OTHER_TITLE = -1.5  # the title that carries the relation word is of something else ("project director")
 OTHER_TITLE = -1.5  # the relation word is only a title of something else ("project director" for "heads")
 ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
 FOCUS_FIT = 1.4  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
@@ -75,6 +74,7 @@ HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 19
 # "now/latest" questions any such date in the sentence
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
 OTHER_OWNER = -4.0  # "10 seats for the Greens" for "how many Unionist seats": the count is another party's
+OTHER_ACTOR = -2.0  # "Toyota said it would raise pay by 9%" for "what raise did Ford agree": another doer's figure
 NEAR = 0.8  # closeness bonus scale: NEAR / (1 + distance to the nearest matched question word / NEAR_SPAN)
 NEAR_SPAN = 4.0  # words over which the closeness bonus halves
 ECHO = -2.5  # the candidate is (mostly) the question's own words: it cannot be the answer

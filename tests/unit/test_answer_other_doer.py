@@ -1,0 +1,27 @@
+"""Answers come from what the question asks about: what was said (not when or where the speaking
+happened), and a figure of the doer the question names (not of another named doer)."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import MemorySearch
+
+
+def test_the_time_of_a_speech_is_not_what_was_said() -> None:
+    search = MemorySearch()
+    search.add("Former governor Dana Pike, who is running for the Senate, is due to speak on Thursday evening "
+               "at a glass factory near Arnholt.",
+               source="vote-desk.example", title="Campaign", day="2025-09-24", article=91)
+    got = answer_question("What did Pike tell the workers when she spoke near Arnholt?", search, [])
+    assert got.answer is None
+
+
+def test_a_figure_another_named_company_gave_does_not_answer_for_the_one_asked_about() -> None:
+    search = MemorySearch()
+    search.add("The deal Brannock agreed on Sunday gives workers a 14% rise in base pay over the contract.",
+               source="auto-desk.example", title="Brannock deal", day="2025-10-26", article=92)
+    search.add("Kestrel Motors said on Tuesday it would raise base pay for its factory workers by about 6%, a "
+               "move analysts linked to the Brannock deal.",
+               source="auto-desk.example", title="Rival move", day="2025-11-04", article=93)
+    got = answer_question("What raise in base pay did Brannock finally agree to?", search, [])
+    assert got.answer == "14%"
