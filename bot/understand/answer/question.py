@@ -182,6 +182,8 @@ def analyse(text: str) -> Question:
                     Kind.MEASURE if focus and focus not in MONEY_NOUNS and focus != "money" else Kind.MONEY)
         elif n == "long":
             kind = Kind.DURATION
+            if any(t.dep == "ROOT" and t.lemma == "be" for t in toks):
+                units = MEASURE_UNITS["far"]  # "how long is the bridge": a length, if a sentence gives one
         elif n == "old":
             kind = Kind.AGE
         elif n in MEASURE_ADJ:

@@ -57,7 +57,7 @@ from bot.understand.answer.places_times import (
     time_candidates,
     until_candidates,
 )
-from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates
+from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates, quantity_kind
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.relation import (
     ROLE_FOCUS,
@@ -135,10 +135,15 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         kinds = {Kind.COUNT: "count", Kind.MONEY: "money", Kind.PERCENT: "percent",
                  Kind.DURATION: "duration", Kind.MEASURE: "measure"}[k]
         wanted = frozenset([kinds, "money"]) if q.focus in AMOUNT_NOUNS else frozenset([kinds])
+        how_adjective = next((t.lower for t in q.parsed.tokens if t.i > 0 and q.parsed.tokens[t.i - 1].lower == "how"
+                              and t.pos in ("ADJ", "ADV")), "")
+        if k is Kind.DURATION and q.units:
+            wanted |= {"measure"}
         if k is Kind.MONEY and (not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
             wanted |= {"percent"}  # "how much did the company offer", "the latest pay rise": 4 percent
         for c, quantity in quantity_candidates(a, wanted):
-            if k is Kind.MEASURE and q.units and quantity.unit not in q.units and quantity.noun not in q.units:
+            if (k is Kind.MEASURE or quantity_kind(a, quantity) == "measure") and q.units and \
+                    quantity.unit not in q.units and quantity.noun not in q.units:
                 continue  # "how far" wants a distance, not a weight
             head = a.tokens[c.head]  # "42 container ships" counts ships; "58 of the 70 sirens" sirens
             noun = (head.lemma.lower() if head.pos == "NOUN" else quantity.noun) if k is Kind.COUNT else ""
@@ -151,6 +156,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             fit += W.COUNT_ROLE if counts_in_relation(a, c, rel) else 0.0
             fit += other_owner(q, a, c) if k is Kind.COUNT else 0.0
             fit += other_actor(q, a, c)
+            if c.end < len(a.tokens) and a.tokens[c.end].lower == how_adjective:
+                fit += W.SAME_ADJECTIVE  # "how long was the stretch": "about 200 metres long"
             out.append((c, fit + shape_of_number(q, ev, c)))
         if k is Kind.COUNT and q.focus:
             out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]

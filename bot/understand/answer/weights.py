@@ -57,6 +57,7 @@ ROLE_NONE = -0.5  # the sentence states the relation but the candidate is neithe
 OTHER_TITLE = -1.5  # the relation word is only a title of something else ("project director" for "heads")
 ROLE_WRONG = -1.5  # the candidate fills the opposite role (the object of "led" for "who led")
 FOCUS_FIT = 1.4  # the candidate counts/names the question's focus noun ("hostages" for "how many hostages")
+SAME_ADJECTIVE = 1.0  # the figure is followed by the question's own "how" adjective ("200 metres long")
 COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
 CHANGE_AMOUNT = -1.0  # "rose by 2%" is a change, not the level asked for
 PREDICTION = -2.0  # a poll's or forecast's figure, when the question asks what happened

@@ -1,0 +1,24 @@
+""""How long is the bridge" asks for a length, "how long was the strike" for a time: the copular
+question takes whichever the sentence gives, and a figure followed by the question's own adjective
+("120 metres long") is the one asked about."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import MemorySearch
+
+
+def test_how_long_a_thing_is_answered_with_its_length_not_how_far_it_fell() -> None:
+    search = MemorySearch()
+    search.add("A section of the road about 120 metres long fell some 30 metres into the river on Monday, "
+               "the fire service said.", source="road-desk.example", title="Road falls", day="2025-05-03", article=94)
+    got = answer_question("How long was the section of road that fell?", search, [])
+    assert got.answer == "about 120 metres"
+
+
+def test_how_long_an_event_lasted_is_still_a_time() -> None:
+    search = MemorySearch()
+    search.add("The strike at the Arle plant lasted 46 days, the union said.",
+               source="labour-desk.example", title="Strike ends", day="2025-11-01", article=95)
+    got = answer_question("How long was the strike at the Arle plant?", search, [])
+    assert got.answer == "46 days"
