@@ -125,3 +125,12 @@ def test_a_company_the_tagger_took_for_a_person_can_answer_which_firm() -> None:
                source="sea-desk.example", title="Owner", day="2025-03-24", article=83)
     got = answer_question("Which firm owns the Stella Nord?", search, [])
     assert got.answer == "Halvorsen Brekke"
+
+
+def test_what_time_of_day_a_bridge_failed_is_when_it_gave_way() -> None:
+    search = MemorySearch()
+    search.add("The old viaduct over the Arle gave way at about 6:40 pm on Friday during a storm, officials said.\n"
+               "Rescuers worked through the night at the viaduct.",
+               source="road-desk.example", title="Viaduct falls", day="2025-05-03", article=84)
+    got = answer_question("What time of day did the viaduct fail?", search, [])
+    assert got.answer == "about 6:40 pm"

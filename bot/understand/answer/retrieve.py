@@ -127,7 +127,8 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
         if t.pos in ("PUNCT", "DET", "ADP", "CCONJ", "PRON", "AUX"):
             continue
         if not anchor.proper and best < W.DERIVED and (related(anchor.lemma, lemma) or t.pos == "VERB" and any(
-                phrasal_lemma(lemma, c.lower) == anchor.lemma for c in parsed.children(t.i))):
+                (plain := phrasal_lemma(lemma, c.lower)) and (plain == anchor.lemma or related(anchor.lemma, plain))
+                for c in parsed.children(t.i))):
             best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i

@@ -113,6 +113,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "repair fix mend restore",
     "complete finish",
     "extinguish douse",
+    "collapse fail",
     "cross span",
     "offer bid",
     "wage salary pay",
@@ -348,6 +349,8 @@ PLAIN_VERBS = {
     "hold up": "delay", "break out": "start", "broke out": "started", "breaking out": "starting",
     "pile up": "accumulate", "piled up": "accumulated", "build up": "accumulate", "built up": "accumulated",
     "set free": "release", "go up": "rise", "went up": "rose", "gone up": "risen",
+    "presided over": "led", "preside over": "lead", "presides over": "leads", "presiding over": "leading",
+    "gave way": "collapsed", "give way": "collapse", "given way": "collapsed", "giving way": "collapsing",
 }
 _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)
