@@ -23,7 +23,7 @@ def _facts(row: dict, key: str) -> list[str]:
 def run_timeline(setdir: Path) -> list[dict]:
     """Ingest the set's articles one at a time in timeline order via the CLI; the reported updates."""
     timeline = sorted(read_jsonl(setdir / "updates.jsonl"), key=lambda r: r["order"])
-    bot = BotRunner()
+    bot = BotRunner(setdir / "config" if (setdir / "config").is_dir() else None)  # a set's own stories
     try:
         for row in timeline:
             bot.run("ingest", str(setdir / "articles" / row["file"]))
@@ -61,6 +61,8 @@ def score(setdir: Path, reported: list[dict]) -> UpdateScores:
     wanted = [(r["file"], s) for r in timeline[1:]
               for s in dict.fromkeys(_facts(r, "new_facts") + _facts(r, "updates"))]
     changes = [(r["file"], s) for r in timeline[1:] for s in dict.fromkeys(_facts(r, "updates"))]
+    earlier_of = {(r["file"], u["sentence"]): [e["sentence"] for e in u.get("earlier", [])]
+                  for r in timeline for us in (r.get("updates") or {}).values() for u in us}
     texts = {f: scorer_sentences((articles / f).read_text()) for f in order}
 
     def home(u: dict) -> str | None:
@@ -74,6 +76,17 @@ def score(setdir: Path, reported: list[dict]) -> UpdateScores:
     found = [(f, s) for f, s in wanted if any(belongs(u, f) and similarity(s, u["sentence"]) >= 0.7 for u in reported)]
     flagged = [(f, s) for f, s in changes if any(belongs(u, f) and u.get("kind") == "changed"
                                                  and similarity(s, u["sentence"]) >= 0.7 for u in reported)]
+
+    def right_previous(f: str, s: str, u: dict) -> bool:
+        """The reported change names a labelled earlier sentence, or says the old value itself."""
+        said = (u.get("previous") or {}).get("sentence", "")
+        return any(similarity(said, e) >= 0.7 for e in earlier_of.get((f, s), [])) or similarity(said, s) >= 0.7
+
+    with_previous = [(f, s) for f, s in changes if any(
+        belongs(u, f) and u.get("kind") == "changed" and similarity(s, u["sentence"]) >= 0.7
+        and right_previous(f, s, u) for u in reported)]
+    false_changes = [u for u in reported if u.get("kind") == "changed" and not any(
+        belongs(u, f) and similarity(s, u["sentence"]) >= 0.7 for f, s in changes)]
     repeats = []
     for u in reported:
         if u.get("kind") == "changed":
@@ -97,8 +110,19 @@ def score(setdir: Path, reported: list[dict]) -> UpdateScores:
     lines.append(f"{'repeats':<18}{len(repeats):>5}/{len(reported):<4}{len(repeats) / n:>8.0%}{'<= 5%':>9}")
     flagged_share = len(flagged) / max(1, len(changes))
     lines.append(f"{'changes flagged':<18}{len(flagged):>5}/{len(changes):<4}{flagged_share:>8.0%}{'>= 70%':>9}")
+    # stricter than the shared scorer: the flag must name the labelled earlier sentence (or the old
+    # value in the sentence itself); and how many reported changes are no labelled change at all
+    right_share = len(with_previous) / max(1, len(changes))
+    lines.append(f"{'  right previous':<18}{len(with_previous):>5}/{len(changes):<4}{right_share:>8.0%}")
+    changed_n = sum(1 for u in reported if u.get("kind") == "changed")
+    lines.append(f"{'  false changes':<18}{len(false_changes):>5}/{changed_n:<4}"
+                 f"{len(false_changes) / max(1, changed_n):>8.0%}")
     details = ["missed:", *[f"  {f}: {s[:100]}" for f, s in wanted if (f, s) not in found],
                "changes not flagged:", *[f"  {f}: {s[:100]}" for f, s in changes if (f, s) not in flagged],
+               "changes without the right previous:", *[f"  {f}: {s[:100]}" for f, s in flagged
+                                                         if (f, s) not in with_previous],
+               "false changes:", *[f"  {u['sentence'][:90]} | was: {(u.get('previous') or {}).get('value', '')}"
+                                   for u in false_changes],
                "repeats:", *[f"  {r}" for r in repeats],
                "off target:", *[f"  {u['sentence'][:100]}" for u in reported if u not in on_target]]
     return UpdateScores(recall, len(on_target) / n, len(repeats) / n, len(flagged) / max(1, len(changes)),

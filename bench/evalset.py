@@ -36,10 +36,10 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 class BotRunner:
     """Runs `newsdesk-bot` commands against a fresh store in a temporary folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: Path | None = None) -> None:
         self._tmp = tempfile.TemporaryDirectory()
         self.env = {**os.environ, "NEWSDESK_DATABASE_URL": f"sqlite:///{self._tmp.name}/eval.db",
-                    "NEWSDESK_CONFIG_DIR": str(REPO / "config"), "NEWSDESK_DATA_DIR": self._tmp.name}
+                    "NEWSDESK_CONFIG_DIR": str(config or REPO / "config"), "NEWSDESK_DATA_DIR": self._tmp.name}
 
     def run(self, *args: str, stdin: str | None = None) -> str:
         """Run one command; raise with its error output if it fails."""

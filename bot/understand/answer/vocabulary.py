@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.understand.language.people import PERSON_NOUNS  # noqa: F401  (shared with the update finder)
 from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
 
 # Groups of words used interchangeably in news copy for one relation or thing.
@@ -233,21 +234,6 @@ _SUFFIX_PAIRS = (
 )
 
 # Nouns that name people by role: "which official", "the union leader".
-PERSON_NOUNS = frozenset("""
-    person people man woman men women official leader chief head minister president secretary
-    spokesman spokeswoman spokesperson founder executive ceo officer director chairman chair
-    chairwoman cto cfo coo prosecutor lawyer attorney judge juror witness investor member boss captain pilot
-    journalist reporter analyst expert negotiator mediator envoy diplomat senator lawmaker
-    representative governor mayor commander general adviser advisor aide employee worker engineer
-    scientist doctor victim survivor passenger customer candidate politician ambassador king queen
-    prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
-    son daughter wife husband brother sister child children friend cabinet detective inspector sergeant
-    constable curator guard thief suspect driver firefighter nurse teacher student farmer deputy
-    rescuer diver volunteer soldier sailor protester activist miner climber defendant plaintiff medic
-    paramedic surgeon
-    physician priest monk author writer researcher professor economist banker trader pilot crewman
-    fisherman officer trooper agent hacker whistleblower campaigner organiser organizer
-""".split())
 ORG_NOUNS = frozenset("""
     company firm organisation organization agency body group outlet newspaper paper channel network
     broadcaster station bank party union court government ministry department investor fund

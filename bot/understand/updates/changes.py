@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
 from bot.understand.updates.facts import (
     EXPECTING,
@@ -96,6 +97,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
         return _noun_counted(a, up.head)
     if head.dep == "pobj" and up.lemma.lower() in ("to", "at", "from", "by", "on"):
         verb = a.tokens[up.head]
+        if verb.dep in ("prt", "advmod") and verb.pos in ("ADP", "ADV", "PART"):
+            verb = a.tokens[verb.head]  # "revised the death toll down to 38"
         for dep in ("dobj", "nsubj", "nsubjpass"):
             for c in a.children(verb.i):
                 if c.dep == dep and c.pos == "NOUN":
@@ -175,9 +178,9 @@ GENERIC_COUNT = "s:q:people"  # a count of some kind of people may revise an ear
 
 
 def counts_people(key: str) -> bool:
-    """A count slot that may count people (not a measure, a duration or deaths)."""
+    """A count slot of some kind of people ("hostages", "workers"; not bids, vehicles or days)."""
     noun = key[4:]
-    return key.startswith("s:q:") and ":" not in noun and noun not in MEASURES | {"time", "dead", "people"}
+    return key.startswith("s:q:") and noun in COUNTED_PEOPLE and noun not in ("people", "person")
 
 
 def comparable(mine: Slot, earlier: Slot) -> bool:

@@ -1,0 +1,28 @@
+"""Nouns that name people, for the answerer ("which official": a person) and the update finder
+(a count of hostages may revise a count of people; a count of bids may not)."""
+
+from __future__ import annotations
+
+# roles, posts and relations: a noun that asks for a person, or stands for one
+PERSON_NOUNS = frozenset("""
+    person people man woman men women official leader chief head minister president secretary
+    spokesman spokeswoman spokesperson founder executive ceo officer director chairman chair
+    chairwoman cto cfo coo prosecutor lawyer attorney judge juror witness investor member boss captain pilot
+    journalist reporter analyst expert negotiator mediator envoy diplomat senator lawmaker
+    representative governor mayor commander general adviser advisor aide employee worker engineer
+    scientist doctor victim survivor passenger customer candidate politician ambassador king queen
+    prince premier chancellor cofounder co-founder partner owner manager staff staffer father mother
+    son daughter wife husband brother sister child children friend cabinet detective inspector sergeant
+    constable curator guard thief suspect driver firefighter nurse teacher student farmer deputy
+    rescuer diver volunteer soldier sailor protester activist miner climber defendant plaintiff medic
+    paramedic surgeon
+    physician priest monk author writer researcher professor economist banker trader pilot crewman
+    fisherman officer trooper agent hacker whistleblower campaigner organiser organizer
+""".split())
+# whom news copy counts, beyond roles: a count of these may revise an earlier count of "people"
+COUNTED_PEOPLE = PERSON_NOUNS | frozenset("""
+    hostage resident civilian prisoner detainee refugee migrant patient boy girl kid youngster adult
+    teenager voter striker evacuee inhabitant pupil fan tourist visitor crew casualty mourner
+    spectator pilgrim citizen national immigrant captive inmate occupant traveller traveler rider
+    commuter shopper homeowner tenant member delegate participant
+""".split())
