@@ -100,3 +100,30 @@ def test_repeat_decision_uses_the_best_earlier_sentence() -> None:
     again = facts("Egypt and Qatar mediated truce talks in Cairo on Tuesday.")
     pools, _ = candidate_pools([again], MemoryView(index, STORY.id, (datetime(2024, 3, 1, tzinfo=UTC), 99)))
     assert is_repeat(best_cover(again, pools[0]))
+
+
+def test_a_toll_revised_down_to_a_figure_is_the_death_count() -> None:
+    assert ("s:q:dead", "38") in counts("Officials revised the death toll down to 38 on Thursday, saying one "
+                                        "victim had been counted twice.")
+
+
+def test_ages_and_figures_dated_years_back_are_no_values_the_story_revises() -> None:
+    a = annotate_sentences(["The 28-year-old engineer faces up to 50 years in prison."], DAY)[0]
+    assert [s.value for s in slots_of(a, DAY) if s.key.startswith("s:q:")] == ["50"]
+    old = annotate_sentences(["The toll exceeds the 85 people killed in 2018 in the Paradise fire."], DAY)[0]
+    assert not [s for s in slots_of(old, DAY) if s.value == "85"]
+
+
+def test_posts_a_cabinet_has_many_of_are_told_apart() -> None:
+    def posts(text: str) -> list[str]:
+        return [s.key for s in slots_of(annotate_sentences([text], DAY)[0]) if s.key.startswith("s:t:")]
+
+    education = posts("Bridget Phillipson has been appointed education secretary.")
+    health = posts("Wes Streeting has been appointed health secretary.")
+    assert education and health and education != health
+
+
+def test_only_a_count_of_people_may_revise_a_count_of_people() -> None:
+    from bot.understand.updates.changes import counts_people
+    assert counts_people("s:q:hostage") and counts_people("s:q:worker")
+    assert not counts_people("s:q:bid") and not counts_people("s:q:vehicle")

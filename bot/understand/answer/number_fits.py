@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.understand.answer import weights as W
-from bot.understand.answer.candidates import Candidate, verb_of
+from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
 from bot.understand.language.annotation import Annotated
-from bot.understand.language.dates import ONSET_VERBS
+from bot.understand.language.dates import ONSET_VERBS, dated_years_back
 
 
 def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
@@ -36,15 +36,10 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published
-    if published is not None and not q.dates:
-        verb = verb_of(a, cand.head)  # "since 1994, when 23 people died": a figure of years before
-        for ref in a.dates:
-            old = ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365
-            dated = verb_of(a, ref.end - 1) == verb or a.tokens[verb].dep == "relcl" and \
-                ref.start <= a.tokens[verb].head < ref.end
-            if old and (q.latest or dated):
-                out += W.HISTORIC
-                break
+    # "since 1994, when 23 people died": a figure of years before; for "now" any date that old
+    if published is not None and not q.dates and (dated_years_back(a, cand.head, published) or q.latest and any(
+            ref.last and (published.date() - date.fromisoformat(ref.last)).days > 365 for ref in a.dates)):
+        out += W.HISTORIC
     if sets_corrected_figure(a, cand):
         out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
     return out

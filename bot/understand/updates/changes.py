@@ -18,8 +18,10 @@ and `previous` names that value and its source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.dates import dated_years_back
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
 from bot.understand.updates.facts import (
@@ -43,6 +45,8 @@ TITLES = {
     "spokesperson": "spokesperson", "secretary": "secretary", "minister": "minister", "governor": "governor",
     "mayor": "mayor", "commissioner": "commissioner", "chief": "chief", "judge": "judge",
 }
+# posts a government or company has many of: the post is only known with what it is of
+GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
 MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "yard", "pound",
                       "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon", "degree",
@@ -155,12 +159,19 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     return frozenset(found - {"l:" + noun})
 
 
-def count_slots(a: Annotated) -> list[Slot]:
-    """Counts and measures of nouns in the sentence, one slot value each."""
+def _age(a: Annotated, q: Quantity) -> bool:
+    """"the 28-year-old", "a 150-year-old tree": an age, never a duration the story keeps revising."""
+    after = [t.lower for t in a.tokens[q.end:q.end + 3]]
+    return q.unit in ("year", "month") and "old" in after
+
+
+def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
+    """Counts and measures of nouns in the sentence, one slot value each; not ages, and not figures
+    its own clause dates years before the report ("the 85 people killed in 2018")."""
     out: list[Slot] = []
     for q in a.quantities:
         noun = _counted(a, q)
-        if not noun or is_label(a, q):
+        if not noun or is_label(a, q) or _age(a, q) or dated_years_back(a, q.end - 1, published):
             continue
         unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
@@ -283,7 +294,12 @@ def _title_at(a: Annotated, i: int) -> str | None:
     for start in range(len(words_)):
         phrase = " ".join(words_[start:])
         if phrase in TITLES:
-            return TITLES[phrase]
+            if TITLES[phrase] not in GENERIC_TITLES:
+                return TITLES[phrase]
+            # "education secretary", "secretary of state for energy": one post among many of its kind
+            what = words_[:start] + [o.lemma.lower() for p in a.children(i) if p.dep == "prep" and p.lower in (
+                "of", "for") for o in a.children(p.i) if o.dep == "pobj" and not is_name(a, o)]
+            return f"{TITLES[phrase]}:{'-'.join(what)}" if what else None
     return None
 
 
@@ -379,6 +395,6 @@ def _related(a: str, b: str) -> bool:
     return len(stem) >= 4 and long.startswith(stem)
 
 
-def slots_of(a: Annotated) -> list[Slot]:
+def slots_of(a: Annotated, published: datetime | None = None) -> list[Slot]:
     """Every slot value the sentence gives (counts, posts, expectations)."""
-    return count_slots(a) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)
+    return count_slots(a, published) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)

@@ -250,8 +250,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     common = sorted({u for f in all_facts if f is not None for u in f.units if u.startswith(("e:", "l:"))})
     seen = prior.counts(common, weights.COUNT_CAP) if common else {}
     all_facts = [weighed_by_frequency(f, seen) if f is not None else None for f in all_facts]
-    all_slots = [slots_of(a) + ordinal_slots(a) if f is not None and f.is_fact else []
-                 for a, f in zip(notes, all_facts, strict=True)]
+    all_slots = [slots_of(a, s.published) + ordinal_slots(a) if f is not None and f.is_fact else []
+                 for s, a, f in zip(sentences, notes, all_facts, strict=True)]
     all_revisions = [revisions(a) if f is not None and f.is_fact else []
                      for a, f in zip(notes, all_facts, strict=True)]
     pools, article_of = candidate_pools(all_facts, prior)
