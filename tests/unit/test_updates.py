@@ -112,6 +112,15 @@ def test_expected_meeting_that_took_place_is_a_change() -> None:
     assert "expected to travel to Paris" in updates[0].previous.value
 
 
+def test_a_later_sentence_sharing_only_the_setting_of_an_expectation_does_not_change_it() -> None:
+    earlier = article("A senior Hamas leader warned that any Israeli ground offensive in Rafah on the Gaza border "
+                      "will blow up the hostage exchange negotiations.")
+    later = article("Such an offensive in Rafah would kill more civilians and deepen the humanitarian crisis in "
+                    "Gaza, the Israeli official said of the hostage talks.", day=5)
+    _, (_, updates) = feed(earlier, later)
+    assert updates and all(u.kind == "new" for u in updates)
+
+
 def test_genuinely_new_fact_is_reported_among_repeated_background() -> None:
     follow_up = article(
         "Mediators from Qatar and Egypt met Hamas envoys in Cairo on Tuesday to discuss a truce. "

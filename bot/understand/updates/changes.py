@@ -375,17 +375,25 @@ def expectation_slots(a: Annotated) -> list[Slot]:
     lemmas = frozenset(u for i in clause if (u := content_lemma(a.tokens[i])))
     names = {name_key(a.tokens[i]) for i in clause if is_name(a, a.tokens[i])}
     text = a.span(lo, hi)
-    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, lemmas | frozenset(names)) for n in names]
+    # what the verb acts on: its object or prepositional object ("decided on a proposed deal"), with
+    # the words that make it that thing ("proposed")
+    heads = [c for c in a.children(verb) if c.dep in ("dobj", "attr", "oprd")] + [
+        o for p in a.children(verb) if p.dep == "prep" for o in a.children(p.i) if o.dep == "pobj"]
+    objects = frozenset("o:" + t.lemma.lower() for h in heads for t in (h, *a.children(h.i))
+                        if t is h or t.dep in ("amod", "compound"))
+    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, lemmas | frozenset(names) | objects)
+            for n in names]
 
 
 def resolves(units: set[str], expectation: Slot) -> bool:
     """A sentence (its units) reports what an earlier expectation was about: it shares the expected
-    verb or its object and enough other names and words."""
+    verb or its object ("hold another meeting": "met") and enough other names and words; sharing
+    only the setting ("an offensive in Rafah ... will blow up the talks") resolves nothing."""
     shared = units & expectation.context
     lemmas = [u for u in units if u.startswith("l:") and u not in shared]
     related = {e for e in expectation.context - shared if e.startswith("l:") and any(_related(e, u) for u in lemmas)}
-    verb_or_object = {u for u in shared | related if u.startswith("l:")}
-    return bool(verb_or_object) and len(shared | related) >= weights.EXPECT_ANCHORS + 1
+    core = {"l:" + expectation.value} | {"l:" + c[2:] for c in expectation.context if c.startswith("o:")}
+    return bool((shared | related) & core) and len(shared | related) >= weights.EXPECT_ANCHORS + 1
 
 
 def _related(a: str, b: str) -> bool:
