@@ -1,6 +1,6 @@
 """"How long is the bridge" asks for a length, "how long was the strike" for a time: the copular
 question takes whichever the sentence gives, and a figure followed by the question's own adjective
-("120 metres long") is the one asked about."""
+("120 metres long") is the one asked about; a rate ("a year") does not answer for one particular day."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ def test_how_long_an_event_lasted_is_still_a_time() -> None:
                source="labour-desk.example", title="Strike ends", day="2025-11-01", article=95)
     got = answer_question("How long was the strike at the Arle plant?", search, [])
     assert got.answer == "46 days"
+
+
+def test_a_yearly_rate_does_not_answer_what_happened_on_one_day() -> None:
+    search = MemorySearch()
+    search.add("The old viaduct carried about 12 million vehicles a year before it was closed.",
+               source="road-desk.example", title="Viaduct", day="2025-05-03", article=96)
+    got = answer_question("How many vehicles crossed the new viaduct on its first day?", search, [])
+    assert got.answer is None

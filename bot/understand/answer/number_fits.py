@@ -104,6 +104,11 @@ def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
         return W.RATE_NOT_TOTAL
     if asked_rate and rate and rate in _PERIODS and asked_rate in _PERIODS and rate != asked_rate:
         return W.RATE_NOT_TOTAL
+    one_period = any(t.lemma.lower() in _PERIODS and any(
+        c.lower in ("first", "last", "that", "one", "opening", "final") or c.tag == "JJ" and c.lower.endswith("th")
+        for c in q.parsed.children(t.i)) for t in q.parsed.tokens)
+    if rate and not asked_rate and one_period:
+        return W.RATE_NOT_TOTAL  # "on its first day" is one day, not "25 million vehicles a year"
     return 0.0
 
 
