@@ -25,3 +25,11 @@ def test_a_figure_another_named_company_gave_does_not_answer_for_the_one_asked_a
                source="auto-desk.example", title="Rival move", day="2025-11-04", article=93)
     got = answer_question("What raise in base pay did Brannock finally agree to?", search, [])
     assert got.answer == "14%"
+
+
+def test_a_share_given_for_another_named_party_does_not_answer_for_the_one_asked_about() -> None:
+    search = MemorySearch()
+    search.add("The Brannock agreement was approved by about 71% of voters, the union said on Friday.",
+               source="auto-desk.example", title="Kestrel contract vote", day="2025-11-14", article=97)
+    got = answer_question("What share of Kestrel voters approved their contract?", search, [])
+    assert got.answer is None

@@ -4,6 +4,8 @@ revision, an outcome or not) is in `number_fits.py`."""
 
 from __future__ import annotations
 
+import re
+
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     Candidate,
@@ -184,6 +186,42 @@ def _named_doer(a: Annotated, verb: int) -> list[str]:
 def _same_name(one: list[str], other: list[str]) -> bool:
     initials = "".join(w[0] for w in other if w not in ("of", "and", "the"))
     return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == initials
+
+
+def _names_in_clause(a: Annotated, verb: int) -> set[str]:
+    """The names of organisations, people and places in one clause (not in clauses below it)."""
+    out: set[str] = set()
+    for t in a.tokens:
+        k = t.i
+        while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
+            k = a.tokens[k].head
+        if k == verb and t.ent.endswith(("ORG", "PERSON", "GPE")):
+            out.add(t.lower)
+    return out
+
+
+def other_named(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"What share of GM voters approved" is not answered by "the Ford agreement was approved by
+    69%": the figure's clause names another party and the sentence never names the one asked about."""
+    asked = {x.text.lower() for x in q.anchors if x.proper}
+    if not asked:
+        return 0.0
+    k = cand.head
+    while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
+        k = a.tokens[k].head
+    named = _names_in_clause(a, k)
+    words = {t.lower for t in a.tokens}
+    # an initialism ("SBF") may be a name the sentence spells out ("Bankman-Fried": the last letters)
+    words |= {"".join(w[0] for w in re.split(r"[\s-]+", e.text.lower()) if w and w not in ("of", "and", "the"))
+              for e in a.entities}
+
+    def near(w: str, x: str) -> bool:
+        return w == x or related(w, x) or min(len(w), len(x)) >= 4 and (w.startswith(x) or x.startswith(w)) or \
+            len(x) >= 2 and w.endswith(x) and w.isalpha() and len(w) <= 5
+
+    if named and not any(near(w, x) for w in asked for x in words):
+        return W.OTHER_ACTOR
+    return 0.0
 
 
 def other_actor(q: Question, a: Annotated, cand: Candidate) -> float:

@@ -38,6 +38,7 @@ from bot.understand.answer.fits import (
     not_asserted,
     other_actor,
     other_day,
+    other_named,
     other_owner,
     other_title,
     place_focus,
@@ -155,7 +156,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 fit += share_of(q, a, c)
             fit += W.COUNT_ROLE if counts_in_relation(a, c, rel) else 0.0
             fit += other_owner(q, a, c) if k is Kind.COUNT else 0.0
-            fit += other_actor(q, a, c)
+            fit += other_actor(q, a, c) or other_named(q, a, c)
             if c.end < len(a.tokens) and a.tokens[c.end].lower == how_adjective:
                 fit += W.SAME_ADJECTIVE  # "how long was the stretch": "about 200 metres long"
             out.append((c, fit + shape_of_number(q, ev, c)))
