@@ -189,13 +189,13 @@ def _same_name(one: list[str], other: list[str]) -> bool:
 
 
 def _names_in_clause(a: Annotated, verb: int) -> set[str]:
-    """The names of organisations, people and places in one clause (not in clauses below it)."""
+    """The names of organisations and people in one clause (not in clauses below it)."""
     out: set[str] = set()
     for t in a.tokens:
         k = t.i
         while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
             k = a.tokens[k].head
-        if k == verb and t.ent.endswith(("ORG", "PERSON", "GPE")):
+        if k == verb and t.ent.endswith(("ORG", "PERSON")):  # a place in the clause is no party
             out.add(t.lower)
     return out
 
