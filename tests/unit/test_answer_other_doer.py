@@ -33,3 +33,11 @@ def test_a_share_given_for_another_named_party_does_not_answer_for_the_one_asked
                source="auto-desk.example", title="Kestrel contract vote", day="2025-11-14", article=97)
     got = answer_question("What share of Kestrel voters approved their contract?", search, [])
     assert got.answer is None
+
+
+def test_a_count_for_the_party_a_sentence_names_is_not_another_partys() -> None:
+    search = MemorySearch()
+    search.add("A Harbour Research poll published on Wednesday forecast a Green majority of 40, with the party "
+               "on 120 seats.", source="vote-desk.example", title="Polls", day="2025-07-03", article=98)
+    got = answer_question("How many Liberal seats did the poll forecast?", search, [])
+    assert got.answer is None

@@ -203,7 +203,7 @@ def _names_in_clause(a: Annotated, verb: int) -> set[str]:
 def other_named(q: Question, a: Annotated, cand: Candidate) -> float:
     """"What share of GM voters approved" is not answered by "the Ford agreement was approved by
     69%": the figure's clause names another party and the sentence never names the one asked about."""
-    asked = {x.text.lower() for x in q.anchors if x.proper}
+    asked = {x.text.lower() for x in q.anchors if x.proper and x.text[:1].isupper()}
     if not asked:
         return 0.0
     k = cand.head
