@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from bot.understand.answer import weights as W
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
-    PERSON_NOUNS,
 )
 from bot.understand.language.annotation import Annotated, Entity
+from bot.understand.language.people import PERSON_NOUNS
 
 PERSON_LABELS = frozenset(["PERSON"])
 ORG_LABELS = frozenset(["ORG"])
@@ -79,10 +79,7 @@ def root_of(a: Annotated, start: int, end: int) -> int:
 
 def verb_of(a: Annotated, i: int) -> int:
     """The verb whose clause a token belongs to (the token itself when it is a verb, else the root)."""
-    k = i
-    while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
-        k = a.tokens[k].head
-    return k
+    return a.clause_verb(i)
 
 
 def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int, int]:

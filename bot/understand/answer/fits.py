@@ -19,7 +19,6 @@ from bot.understand.answer.relation import (
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
-    PERSON_NOUNS,
     PLACE_NOUNS,
     SPEECH_VERBS,
     TIME_UNITS,
@@ -27,6 +26,7 @@ from bot.understand.answer.vocabulary import (
 )
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
+from bot.understand.language.people import PERSON_NOUNS
 
 
 def ev_matched(a: Annotated, q: Question) -> list[tuple[int, str]]:
@@ -183,21 +183,18 @@ def _named_doer(a: Annotated, verb: int) -> list[str]:
     return []
 
 
+def _initials(words: list[str]) -> str:
+    """"Marine Accident Board" -> "mab", "Bankman-Fried" -> "bf"."""
+    return "".join(w[0] for w in words if w and w not in ("of", "and", "the"))
+
+
 def _same_name(one: list[str], other: list[str]) -> bool:
-    initials = "".join(w[0] for w in other if w not in ("of", "and", "the"))
-    return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == initials
+    return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == _initials(other)
 
 
 def _names_in_clause(a: Annotated, verb: int) -> set[str]:
     """The names of organisations and people in one clause (not in clauses below it)."""
-    out: set[str] = set()
-    for t in a.tokens:
-        k = t.i
-        while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
-            k = a.tokens[k].head
-        if k == verb and t.ent.endswith(("ORG", "PERSON")):  # a place in the clause is no party
-            out.add(t.lower)
-    return out
+    return {t.lower for t in a.tokens if a.clause_verb(t.i) == verb and t.ent.endswith(("ORG", "PERSON"))}
 
 
 def other_named(q: Question, a: Annotated, cand: Candidate) -> float:
@@ -206,14 +203,10 @@ def other_named(q: Question, a: Annotated, cand: Candidate) -> float:
     asked = {x.text.lower() for x in q.anchors if x.proper and x.text[:1].isupper()}
     if not asked:
         return 0.0
-    k = cand.head
-    while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
-        k = a.tokens[k].head
-    named = _names_in_clause(a, k)
+    named = _names_in_clause(a, a.clause_verb(cand.head))
     words = {t.lower for t in a.tokens}
     # an initialism ("SBF") may be a name the sentence spells out ("Bankman-Fried": the last letters)
-    words |= {"".join(w[0] for w in re.split(r"[\s-]+", e.text.lower()) if w and w not in ("of", "and", "the"))
-              for e in a.entities}
+    words |= {_initials(re.split(r"[\s-]+", e.text.lower())) for e in a.entities}
 
     def near(w: str, x: str) -> bool:
         return w == x or related(w, x) or min(len(w), len(x)) >= 4 and (w.startswith(x) or x.startswith(w)) or \
@@ -233,11 +226,7 @@ def other_actor(q: Question, a: Annotated, cand: Candidate) -> float:
     want = _named_doer(q.parsed, verb.i)
     if not want:
         return 0.0
-    k = cand.head
-    for _ in range(6):  # the clause the figure sits in
-        if a.tokens[k].pos in ("VERB", "AUX") or a.tokens[k].head == k:
-            break
-        k = a.tokens[k].head
+    k = a.clause_verb(cand.head)  # the clause the figure sits in
     got = _named_doer(a, k)
     pronoun = any(c.dep == "nsubj" and c.pos == "PRON" for c in a.children(k))
     if not got and pronoun and a.tokens[k].dep in ("ccomp", "xcomp", "conj"):

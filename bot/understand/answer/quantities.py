@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.understand.answer.candidates import Candidate, make
-from bot.understand.answer.vocabulary import DISTANCE_UNITS, PERSON_NOUNS, TIME_UNITS
+from bot.understand.answer.vocabulary import DISTANCE_UNITS, TIME_UNITS
 from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.people import PERSON_NOUNS
 
 APPROX = frozenset("""
     about around nearly almost roughly some more less than over under up to at least most just only

@@ -41,7 +41,6 @@ from bot.understand.answer.vocabulary import (
     NOW_WORDS,
     ORG_NOUNS,
     PERCENT_NOUNS,
-    PERSON_NOUNS,
     PLACE_NOUNS,
     SPEECH_VERBS,
     TIME_NOUNS,
@@ -51,6 +50,7 @@ from bot.understand.answer.vocabulary import (
 from bot.understand.language.annotate import annotate_doc
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.model import english
+from bot.understand.language.people import PERSON_NOUNS
 
 
 class Kind(Enum):

@@ -10,12 +10,12 @@ from bot.understand.answer.candidates import (
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.question_parts import LIGHT_VERBS
 from bot.understand.answer.vocabulary import (
-    PERSON_NOUNS,
     SPEECH_VERBS,
     derivations,
     related,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.people import PERSON_NOUNS
 
 _SUBJ = frozenset(["nsubj", "csubj"])
 _OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])

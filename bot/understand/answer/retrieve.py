@@ -21,7 +21,6 @@ from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.question_parts import Anchor, DateWant
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
-    PERSON_NOUNS,
     PLACE_NOUNS,
     derivations,
     phrasal_lemma,
@@ -30,6 +29,7 @@ from bot.understand.answer.vocabulary import (
     synonyms,
 )
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.people import PERSON_NOUNS
 
 _WORD = re.compile(r"[a-z0-9]+")
 STAND_IN_NOUNS = ORG_NOUNS | PERSON_NOUNS | PLACE_NOUNS

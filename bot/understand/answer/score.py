@@ -75,7 +75,6 @@ from bot.understand.answer.vocabulary import (
     AMOUNT_NOUNS,
     NEGATIONS,
     ORG_NOUNS,
-    PERSON_NOUNS,
     SPEECH_VERBS,
     TIME_UNITS,
     derivations,
@@ -83,6 +82,7 @@ from bot.understand.answer.vocabulary import (
 )
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import LOOKING_AHEAD
+from bot.understand.language.people import PERSON_NOUNS
 
 
 @dataclass

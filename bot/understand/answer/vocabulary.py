@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.understand.language.people import PERSON_NOUNS  # noqa: F401  (shared with the update finder)
 from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
 
 # Groups of words used interchangeably in news copy for one relation or thing.

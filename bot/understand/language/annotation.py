@@ -98,6 +98,13 @@ class Annotated:
         last = self.tokens[end - 1]
         return self.text[self.tokens[start].idx:last.idx + len(last.text)]
 
+    def clause_verb(self, i: int) -> int:
+        """The verb whose clause token i belongs to (the token itself when it is a verb, else the root)."""
+        k = i
+        while self.tokens[k].pos not in ("VERB", "AUX") and self.tokens[k].head != k:
+            k = self.tokens[k].head
+        return k
+
     def children(self, i: int) -> Iterator[Tok]:
         """Tokens whose head is token i."""
         return (t for t in self.tokens if t.head == i and t.i != i)

@@ -118,24 +118,17 @@ def resolve_dates(a: Annotated, published: datetime | None) -> list[DateRef]:
     return out
 
 
-def _clause_verb(a: Annotated, i: int) -> int:
-    k = i
-    while a.tokens[k].pos not in ("VERB", "AUX") and a.tokens[k].head != k:
-        k = a.tokens[k].head
-    return k
-
-
 def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:
     """Whether the clause of token i carries a date more than a year before the report: "the 85
     people killed in 2018", "since 1994, when 23 people died". Such a figure is history, not the
     story's current value."""
     if published is None:
         return False
-    verb = _clause_verb(a, i)
+    verb = a.clause_verb(i)
     for ref in a.dates:
         if not ref.last or (published.date() - date.fromisoformat(ref.last)).days <= 365:
             continue
-        dated = _clause_verb(a, ref.end - 1)
+        dated = a.clause_verb(ref.end - 1)
         if dated == verb or a.tokens[verb].dep == "relcl" and ref.start <= a.tokens[verb].head < ref.end or \
                 a.tokens[dated].dep in ("acl", "relcl") and a.tokens[dated].head in (i, a.tokens[i].head):
             return True  # "the 85 people killed in 2018": the date is on what the figure counts
