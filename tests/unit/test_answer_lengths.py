@@ -30,3 +30,19 @@ def test_a_yearly_rate_does_not_answer_what_happened_on_one_day() -> None:
                source="road-desk.example", title="Viaduct", day="2025-05-03", article=96)
     got = answer_question("How many vehicles crossed the new viaduct on its first day?", search, [])
     assert got.answer is None
+
+
+def test_how_much_a_year_asks_for_a_sum_per_year_not_a_length_of_time() -> None:
+    search = MemorySearch()
+    search.add("The union said the deal was worth about $48 million a year over a three-year contract.",
+               source="labour-desk.example", title="Deal", day="2025-09-27", article=99)
+    got = answer_question("How much a year is the deal worth?", search, [])
+    assert got.answer == "about $48 million"
+
+
+def test_a_daily_rate_does_not_answer_what_happened_once() -> None:
+    search = MemorySearch()
+    search.add("The bridge over the Arle estuary was used by about 18,000 vehicles a day before it fell.",
+               source="road-desk.example", title="Bridge", day="2025-03-26", article=100)
+    got = answer_question("How many vehicles fell into the estuary with the bridge?", search, [])
+    assert got.answer is None

@@ -109,6 +109,9 @@ def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
         for c in q.parsed.children(t.i)) for t in q.parsed.tokens)
     if rate and not asked_rate and one_period:
         return W.RATE_NOT_TOTAL  # "on its first day" is one day, not "25 million vehicles a year"
+    tenses = {t.tag for t in q.parsed.tokens if t.pos in ("VERB", "AUX")}
+    if rate and not asked_rate and "VBD" in tenses and not tenses & {"VBZ", "VBP", "MD"}:
+        return W.RATE_NOT_TOTAL  # "how many vehicles went into the river": what happened, not "30,000 a day"
     return 0.0
 
 

@@ -178,6 +178,8 @@ def analyse(text: str) -> Question:
                 kind = Kind.DURATION
         elif n == "much":
             focus = noun.lemma.lower() if noun else ""
+            if wh + 2 < len(toks) and toks[wh + 2].lower in ("a", "an", "per") and focus in TIME_UNITS:
+                focus = ""  # "how much a year": a sum per year, not a length of time
             kind = (Kind.DURATION if focus in ("time", *TIME_UNITS) else
                     Kind.MEASURE if focus and focus not in MONEY_NOUNS and focus != "money" else Kind.MONEY)
         elif n == "long":
