@@ -290,7 +290,7 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
         if 0 <= wh_end < t.i <= wh_end + 2 and lemma == focus and lemma in TYPE_NOUNS:
             continue  # "what time", "which year": the type of the answer, rarely written beside it
         if t.i > 1 and lemma in ("day", "year") and a.tokens[t.i - 1].lower == "of" and \
-                a.tokens[t.i - 2].lemma.lower() in ("time", "date") and a.tokens[t.i - 2].lemma.lower() == focus:
+                a.tokens[t.i - 2].lemma.lower() == focus in ("time", "date"):
             continue  # "what time of day", "what date of year": still the answer's type
         if lemma in seen:
             continue
