@@ -31,7 +31,7 @@ from sqlalchemy import and_, bindparam, case, func, null, or_, select, text, upd
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store.repo import now_utc, utc
+from bot.store.clock import now_utc, utc
 from bot.store.schema import feeds
 
 log = logging.getLogger("bot.store.cluster")

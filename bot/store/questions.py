@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from bot.domain import Answer, Citation
-from bot.store.repo import now_utc, utc
+from bot.store.clock import now_utc, utc
 from bot.store.schema import questions
 
 MAX_KEPT_CHARS = 4000  # a reply longer than this is clipped in the log (the chat got it whole)
