@@ -21,6 +21,7 @@ from bot.understand.answer.question_parts import (
     anchors_of,
     in_adverbial_clause,
     is_particle,
+    measure_asked,
     named_dates,
     next_noun,
     relation_word,
@@ -81,6 +82,8 @@ NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
 OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
 TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
+# verbs whose object is a value of their subject ("what did the toll reach": a number of dead)
+REACH_VERBS = frozenset("reach hit total top exceed surpass".split())
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
 
 
@@ -138,6 +141,31 @@ def _kind_of_noun(noun: str, wh: str, right_after: bool = True) -> Kind:
     if noun in PLACE_NOUNS:
         return Kind.PLACE
     return Kind.PHRASE
+
+
+def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
+                      units: frozenset[str]) -> tuple[Kind, str, frozenset[str]]:
+    """The type an open "what" question still gives away: a measure ("the speed limit", "the deepest
+    route"), a sum ("what are they worth", "the hourly rate"), or the type of what a figure "reached"."""
+    toks = a.tokens
+    asked = next_noun(a, wh + 1) if wh + 1 < len(toks) and toks[wh + 1].pos in ("NOUN", "ADJ", "NUM") else None
+    if asked is None:  # "what is the speed limit": the copula's noun
+        asked = next((t for t in toks if t.pos == "NOUN" and t.dep in ("attr", "nsubj") and t.i > wh
+                      and toks[t.head].lemma == "be"), None)
+    if asked is not None and (measure := measure_asked(a, asked)):
+        return Kind.MEASURE, asked.lemma.lower(), MEASURE_UNITS[measure]
+    if any(t.lower == "worth" and t.pos == "ADJ" for t in toks):
+        return Kind.MONEY, focus, units  # "what are the stolen objects worth"
+    if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate
+        subject = next((c for c in a.children(rel.i) if c.dep == "nsubj" and c.pos == "NOUN"), None)
+        if subject is not None:
+            lemma = subject.lemma.lower()
+            if any(c.lower in ("hourly", "weekly") for c in a.children(subject.i)):
+                return Kind.MONEY, lemma, units  # pay by the hour or week is a sum
+            kind = _kind_of_noun(lemma, "what", right_after=False)
+            if kind in NUMERIC:
+                return kind, lemma, units
+    return Kind.PHRASE, focus, units
 
 
 def _name_of(a: Annotated, rel: Tok | None) -> Tok | None:
@@ -263,6 +291,8 @@ def analyse(text: str) -> Question:
                 focus = head.lemma.lower()
                 if _kind_of_noun(focus, word, right_after=False) in (Kind.DURATION, Kind.MONEY, Kind.PERCENT):
                     kind = _kind_of_noun(focus, word, right_after=False)
+    if kind is Kind.PHRASE and word in ("what", "which"):
+        kind, focus, units = _typed_by_wording(a, wh, rel, focus, units)
     if kind is Kind.PHRASE and focus in TITLE_FOCUS and any(t.pos == "PROPN" for t in toks):
         kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:

@@ -54,8 +54,27 @@ MEASURE_UNITS = {
     "far": _LENGTH, "close": _LENGTH, "deep": _LENGTH, "high": _LENGTH, "tall": _LENGTH, "low": _LENGTH,
     "wide": _LENGTH, "large": frozenset("square acre hectare sq".split()),
     "big": frozenset("square acre hectare".split()),
-    "heavy": frozenset("kg kilogram kilogramme tonne ton pound lb".split()), "fast": frozenset("mph knot kph".split()),
+    "heavy": frozenset("kg kilogram kilogramme tonne ton pound lb".split()),
+    "fast": frozenset("mph knot kph km kilometre kilometer mile".split()),  # "80 km/h", "60 miles an hour"
 }
+
+
+# nouns that name a measure, with the "how" adjective whose units answer them ("the speed limit": mph)
+MEASURE_NOUNS = {"depth": "deep", "height": "high", "width": "wide", "distance": "far", "weight": "heavy",
+                 "speed": "fast", "altitude": "high"}
+
+
+def measure_asked(a: Annotated, noun: Tok) -> str:
+    """The measure adjective a question's noun asks for ("the speed limit", "the deepest route"), or ""."""
+    words = [noun] + [c for c in a.children(noun.i) if c.dep in ("compound", "amod")]
+    for t in words:
+        lemma = t.lemma.lower()
+        if lemma in MEASURE_NOUNS:
+            return MEASURE_NOUNS[lemma]
+        # a superlative of a dimension; not "largest"/"biggest", which rank anything ("the biggest concern")
+        if t.tag == "JJS" and lemma in ("deep", "tall", "wide", "fast", "heavy", "far"):
+            return lemma
+    return ""
 
 
 _DATE_WORDS = frozenset(list(MONTHS) + list(WEEKDAYS) + ["early", "mid", "late", "end", "start", "beginning"])
@@ -122,8 +141,8 @@ def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None
         if t.pos in ("NOUN", "PROPN"):
             # a compound's head is the last noun in the run ("prison time", "the interim board")
             nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
-            if nxt is not None and nxt.pos == "NOUN" and t.dep == "compound":
-                continue
+            if nxt is not None and nxt.pos == "NOUN" and t.dep in ("compound", "amod") and t.head > t.i:
+                continue  # ... and a noun used as an adjective ("what minimum pay increase")
             return t
         if t.lower == "of":
             continue

@@ -250,6 +250,7 @@ TIME_UNITS = frozenset("second minute hour day night week month year decade cent
 MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
     investment valuation sum amount payment charge penalty budget profit income bonus payout grant donation
+    value worth wage ransom rent
 """.split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
@@ -347,6 +348,10 @@ _HOW_LONG = re.compile(r"^(how long (?:will|would|did|does|do|is|was|has|have|ha
                        re.IGNORECASE)
 
 
+# "What is the union after?": what it is seeking (the preposition closes the question)
+_BE_AFTER = re.compile(r"^(.*\b(?:is|are|was|were)\b.*?)\bafter(\s*\?*\s*)$", re.IGNORECASE)
+
+
 # ("come", "back") -> "return": a phrasal verb of a stored sentence read as the single verb a question may use
 _PHRASAL_LEMMAS = {tuple(k.split()): v for k, v in PLAIN_VERBS.items() if len(k.split()) == 2}
 
@@ -357,7 +362,7 @@ def phrasal_lemma(verb: str, particle: str) -> str:
 
 
 def plain_verbs(question: str) -> str:
-    """The question with its phrasal verbs said as single verbs, and "how long will X take/stay" as
-    "how long will X last"."""
-    plain = _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question)
+    """The question with its phrasal verbs said as single verbs, "what is X after" as "what is X
+    seeking", and "how long will X take/stay" as "how long will X last"."""
+    plain = _BE_AFTER.sub(r"\1seeking\2", _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question))
     return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)

@@ -1,0 +1,58 @@
+"""An open "what" question that still names its answer's type: a measure ("the speed limit", "the
+deepest channel"), a sum ("what are they worth", "what value of goods", "the hourly rate"), a pay
+rise behind a noun used as an adjective ("what minimum pay increase"), and "what is X after" as
+what X is seeking."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from bot.understand.answer.question import Kind, analyse
+from tests.support.memory_search import MemorySearch
+
+
+def _one(sentence: str, question: str) -> str | None:
+    search = MemorySearch()
+    search.add(sentence, source="desk.example", title="Report", day="2025-06-02", article=301)
+    return answer_question(question, search, []).answer
+
+
+def test_a_speed_limit_is_answered_with_a_speed() -> None:
+    got = _one("The tram left the rails on a bend near Orlen Square that has a speed limit of 40 km/h, "
+               "inspectors said on Monday.", "What is the speed limit on the bend near Orlen Square?")
+    assert got == "40 km"
+
+
+def test_the_deepest_channel_is_answered_with_a_depth() -> None:
+    got = _one("The temporary channel past the wreck, 300 feet wide and 35 feet deep, opened to barges on Friday.",
+               "What's the deepest channel past the wreck that barges can use?")
+    assert got == "35 feet"
+
+
+def test_what_things_are_worth_asks_for_a_sum() -> None:
+    got = _one("Insurers now put the value of the paintings taken from the Halden gallery at 2.4 million euros.",
+               "What are the paintings taken from the Halden gallery worth?")
+    assert got == "2.4 million euros"
+
+
+def test_what_value_of_goods_asks_for_a_sum() -> None:
+    got = _one("Each day the port stayed shut held up an estimated $310 million of goods, the chamber of "
+               "commerce said.", "What value of goods did each day of the port closure hold up?")
+    assert got is not None and "$310 million" in got
+
+
+def test_what_an_hourly_rate_will_reach_is_a_sum() -> None:
+    assert analyse("What will the top hourly rate at Brenn Motors reach?").kind is Kind.MONEY
+    got = _one("Under the deal the top hourly rate at Brenn Motors will rise to $38 an hour by 2027, "
+               "the union said.", "What will the top hourly rate at Brenn Motors reach?")
+    assert got == "$38 an hour"
+
+
+def test_a_noun_used_as_an_adjective_does_not_hide_the_pay_rise() -> None:
+    q = analyse("What minimum pay increase do nurses get under the Calder deal?")
+    assert q.kind is Kind.PERCENT and q.focus == "increase"
+
+
+def test_what_a_union_is_after_is_what_it_is_seeking() -> None:
+    got = _one("The Calder nurses' union is seeking a pay rise of 14% over three years, its leaders said.",
+               "How large a wage increase is the Calder nurses' union after?")
+    assert got == "14%"
