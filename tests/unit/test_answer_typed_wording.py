@@ -56,3 +56,9 @@ def test_what_a_union_is_after_is_what_it_is_seeking() -> None:
     got = _one("The Calder nurses' union is seeking a pay rise of 14% over three years, its leaders said.",
                "How large a wage increase is the Calder nurses' union after?")
     assert got == "14%"
+
+
+def test_which_series_is_answered_with_the_name_after_its_kind() -> None:
+    got = _one("Filming of several shows has stopped, and the makers of the Lumen drama Quiet Harbour said work "
+               "on its final season could not go on.", "Which Lumen series had to halt work on its final season?")
+    assert got == "Quiet Harbour"

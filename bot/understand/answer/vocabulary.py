@@ -128,6 +128,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "withdraw withdrawal retreat pullout",
     "invade invasion incursion",
     "aid relief assistance",
+    "series show programme program drama sitcom",
     "famine hunger starvation",
     "refugee evacuee",
     "fighter militant gunman",
