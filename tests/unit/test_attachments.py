@@ -9,7 +9,7 @@ from bot.chat.attachments import MAX_ATTACHMENT_BYTES, decode_text, looks_textua
 from bot.chat.matrix import FILE_MEMORY_MS, file_caption, file_still_attached, parse_mxc
 from bot.chat.slack import file_url_allowed
 from bot.domain import Attachment, AttachmentError
-from bot.runtime.commands import opml_attachment, parse_opml
+from bot.runtime.opml import opml_attachment, parse_opml
 
 
 @pytest.mark.parametrize(("name", "mimetype"), [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.chat.router import Router
 from bot.domain import IncomingMessage
-from bot.runtime.commands import parse_opml
+from bot.runtime.opml import parse_opml
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track
 from bot.settings import ConfigError, Settings, load_settings
 from tests.unit.test_router_limits import FakeCore

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.runtime.commands import export_opml, parse_opml
+from bot.runtime.opml import export_opml, parse_opml
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe, parse_track, text_after
 
 
