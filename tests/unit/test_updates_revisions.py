@@ -198,3 +198,15 @@ def test_time_passing_or_a_quoted_now_is_no_change_of_state() -> None:
     quoted = article('The mediator told reporters: "The hostages are now our first concern in these talks."', day=6)
     _, (_, second, third) = feed(earlier, later, quoted)
     assert all(u.kind != "changed" for u in second + third)
+
+
+def test_a_depth_never_revises_a_depth_of_water_or_a_length_but_a_new_depth_does() -> None:
+    earlier = article("Divers found the van in about 25 feet of water near the wreck at Orlen Point.")
+    channel = article("A temporary channel past the wreck at Orlen Point, 12 feet deep, opened on Monday.", day=2)
+    ship = article("The freighter stuck at Orlen Point is nearly 900 feet long.", day=3)
+    deeper = article("A second channel past the wreck at Orlen Point opened on Friday, 20 feet deep.", day=4)
+    _, (_, first, length, second) = feed(earlier, channel, ship, deeper)
+    assert [u.kind for u in first] == ["new"]
+    assert [u.kind for u in length] == ["new"]
+    assert [u.kind for u in second] == ["changed"]
+    assert second[0].previous is not None and "12 feet deep" in second[0].previous.sentence

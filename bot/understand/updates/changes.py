@@ -48,9 +48,11 @@ TITLES = {
 # posts a government or company has many of: the post is only known with what it is of
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
+# units of size and weight, and the adjectives that say which dimension a size is of
 MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "yard", "pound",
-                      "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon", "degree",
-                      "month", "year", "decade", "time", "percent", "%"])
+                      "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon"])
+DIMENSIONS = frozenset(["deep", "wide", "long", "high", "tall", "thick", "across", "away", "off", "north", "south",
+                        "east", "west", "northeast", "northwest", "southeast", "southwest"])
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
@@ -165,6 +167,17 @@ def _age(a: Annotated, q: Quantity) -> bool:
     return q.unit in ("year", "month") and "old" in after
 
 
+def _dimension(a: Annotated, q: Quantity) -> str:
+    """What a measure measures: "35 feet deep" a depth, "280 feet wide" a width, "25 feet of water"
+    water; so that a channel's depth is never revised by its width."""
+    for t in a.tokens[q.end:q.end + 3]:
+        if t.lemma.lower() in DIMENSIONS:
+            return t.lemma.lower()
+        if t.lower == "of" and t.i + 1 < len(a.tokens):
+            return next((x.lemma.lower() for x in a.tokens[t.i + 1:t.i + 3] if x.pos == "NOUN"), "")
+    return ""
+
+
 def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
     """Counts and measures of nouns in the sentence, one slot value each; not ages, and not figures
     its own clause dates years before the report ("the 85 people killed in 2018")."""
@@ -173,7 +186,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
         noun = _counted(a, q)
         if not noun or is_label(a, q) or _age(a, q) or dated_years_back(a, q.end - 1, published):
             continue
-        unit = q.unit if q.unit in ("$", "£", "€", "%") else ""
+        unit = q.unit if q.unit in ("$", "£", "€", "%") else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
         context = count_context(a, q, noun)
         value = q.value
