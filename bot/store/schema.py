@@ -167,7 +167,7 @@ story_facts = Table(
     Column("at", String(40), nullable=False),
     Column("sentence_id", Integer, ForeignKey("sentences.id", ondelete="CASCADE"), nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Column("value", Text, nullable=False, default=""),  # a slot's value (understand.updates.changes)
+    Column("value", Text, nullable=False, default=""),  # a slot's value (understand.updates.slot)
 )
 Index("ix_story_facts_lookup", story_facts.c.story_id, story_facts.c.key, story_facts.c.at)
 Index("ix_story_facts_article", story_facts.c.article_id, story_facts.c.story_id)

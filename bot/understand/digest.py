@@ -19,7 +19,7 @@ from bot.domain import Citation, Post, Story, Update, UpdateContext
 from bot.store.repo import Store
 from bot.understand.prominence import prominences
 
-SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.changes)
+SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.slot)
 QUOTES = ('"', "“", "”")
 MAX_VALUE_CHARS = 40  # a figure longer than this is a phrase, not a value shown compactly
 MAX_JOINED = 3  # sentences joined at most to close a quote that the sentence splitter left open

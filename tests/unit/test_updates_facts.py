@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from bot.domain import StorySentence
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.updates import MemoryIndex
-from bot.understand.updates.changes import comparable, slots_of
+from bot.understand.updates.changes import slots_of
+from bot.understand.updates.counts import comparable, counts_people
 from bot.understand.updates.facts import facts_of
 from bot.understand.updates.memory import MemoryView
 from bot.understand.updates.novelty import best_cover, candidate_pools, coverage, is_repeat
@@ -124,6 +125,5 @@ def test_posts_a_cabinet_has_many_of_are_told_apart() -> None:
 
 
 def test_only_a_count_of_people_may_revise_a_count_of_people() -> None:
-    from bot.understand.updates.changes import counts_people
     assert counts_people("s:q:hostage") and counts_people("s:q:worker")
     assert not counts_people("s:q:bid") and not counts_people("s:q:vehicle")

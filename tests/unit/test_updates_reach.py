@@ -13,9 +13,9 @@ from itertools import count
 from bot.domain import RawArticle, StorySentence
 from bot.text import split_sentences
 from bot.understand.updates import MemoryIndex, find_updates
-from bot.understand.updates.changes import Slot
 from bot.understand.updates.memory import MemoryView, moment_of
 from bot.understand.updates.reach import PEOPLE_COUNTS, markers, reached_keys
+from bot.understand.updates.slot import Slot
 from tests.support.late_story import STORY, story_articles
 
 _ids = count(1)

@@ -1,7 +1,8 @@
 """What is new or changed on a story: fact keys, a bounded novelty index, slot values, by publication time.
 
 - `facts.py` the weighted fact units of a sentence, from its stored annotation;
-- `changes.py` slots (counts, posts, expectations) and when a value changes;
+- `slot.py` a slot value; `counts.py` count and measure slots ("130 hostages", "35 feet deep");
+  `changes.py` the other slots (posts, places, actors, expectations) and when a value changes;
 - `revisions.py` figures a sentence itself says moved ("to 4.5 percent from 3 percent", "not the
   1,200", "a third worker has died");
 - `novelty.py` candidates from the story's fact index, coverage, the new/repeat decision;

@@ -3,9 +3,7 @@
 A slot is one thing a story keeps reporting a value for. Three kinds, all read from the stored
 annotation:
 
-- `s:q:NOUN` a count or measure of a noun ("130 hostages", "the death toll rose to 93"); its value
-  is the number, with the words around it (the verb that governs it, the noun's modifiers) so that
-  "40 hostages released" and "130 hostages held" stay different quantities;
+- `s:q:NOUN` a count or measure of a noun ("130 hostages", "the death toll rose to 93"; `counts.py`);
 - `s:t:TITLE` who holds a post ("its new chief executive, Emmett Shear", "Altman will return as
   chief executive"); the value is the holder's surname;
 - `s:x:NAME` what a sentence expected a named actor to do ("Burns is expected to hold another
@@ -17,22 +15,19 @@ and `previous` names that value and its source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.understand.language.annotation import Annotated, Quantity
-from bot.understand.language.dates import dated_years_back
-from bot.understand.language.people import COUNTED_PEOPLE
+from bot.understand.language.annotation import Annotated
 from bot.understand.updates import weights
+from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
     EXPECTING,
     FUTURE_AUX,
     content_lemma,
-    is_label,
     is_name,
     name_key,
-    number_text,
 )
+from bot.understand.updates.slot import Slot
 
 TITLES = {
     "ceo": "chief executive", "chief executive officer": "chief executive", "chief executive": "chief executive",
@@ -47,182 +42,9 @@ TITLES = {
 }
 # posts a government or company has many of: the post is only known with what it is of
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
-HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
-# units of size and weight, and the adjectives that say which dimension a size is of
-MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "yard", "pound",
-                      "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon"])
-DIMENSIONS = frozenset(["deep", "wide", "long", "high", "tall", "thick", "across", "away", "off", "north", "south",
-                        "east", "west", "northeast", "northwest", "southeast", "southwest"])
-DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
-DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
-PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
-COUNT_WORDS = frozenset(["number", "count", "total", "tally", "figure"])  # "the number of X" counts X
 PLACE_LABELS = ("-GPE", "-LOC", "-FAC")
 PLACE_PREPS = frozenset(["in", "to", "at"])
 FORMER = frozenset(["former", "ex", "previous", "late", "onetime", "then"])
-SEP = "\t"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One value a sentence gives for a slot: the slot key, the value, and how the text put it."""
-
-    key: str
-    value: str
-    text: str
-    context: frozenset[str] = frozenset()
-
-    def stored(self) -> str:
-        """The stored form of the value (value, surface text, context lemmas)."""
-        return SEP.join([self.value, self.text, " ".join(sorted(self.context))])
-
-    @classmethod
-    def parse(cls, key: str, stored: str) -> Slot:
-        """A slot value back from its stored form."""
-        value, text, context = (stored.split(SEP) + ["", ""])[:3]
-        return cls(key, value, text, frozenset(context.split()))
-
-
-# ---- counts and measures --------------------------------------------------------------------------
-
-def _counted(a: Annotated, q: Quantity) -> str:
-    """The noun a quantity counts: the annotation's, else the noun it is "of" ("a majority of 170"),
-    else the object or subject of the verb it is the goal of ("officials put the death toll at 89",
-    "the death toll rose to 93" -> toll); "the number of missing people" counts people."""
-    state = _state_counted(a, q)
-    if state:
-        return state
-    if q.noun:
-        after = a.tokens[q.end] if q.end < len(a.tokens) else None
-        if q.noun in PEOPLE or after is not None and after.lemma.lower() == q.noun and after.ent.endswith("-NORP"):
-            return "people"  # "1.3 million Palestinians", "a million civilians": counts of people
-        return q.noun
-    head = a.tokens[q.end - 1]
-    up = a.tokens[head.head]
-    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not q.unit:
-        return _noun_counted(a, up.head)
-    if head.dep == "pobj" and up.lemma.lower() in ("to", "at", "from", "by", "on"):
-        verb = a.tokens[up.head]
-        if verb.dep in ("prt", "advmod") and verb.pos in ("ADP", "ADV", "PART"):
-            verb = a.tokens[verb.head]  # "revised the death toll down to 38"
-        for dep in ("dobj", "nsubj", "nsubjpass"):
-            for c in a.children(verb.i):
-                if c.dep == dep and c.pos == "NOUN":
-                    return _noun_counted(a, c.i)
-    if head.dep == "attr":
-        for c in a.children(head.head):
-            if c.dep == "nsubj" and c.pos == "NOUN":
-                return _noun_counted(a, c.i)
-    return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
-
-
-def _state_counted(a: Annotated, q: Quantity) -> str:
-    """"Three were in critical condition", "two of the passengers remain in serious condition": the
-    subject counts those in a state, named by the noun after "in"."""
-    head = a.tokens[q.end - 1]
-    if q.unit or head.dep not in ("nsubj", "nsubjpass"):
-        return ""
-    for prep in a.children(head.head):
-        if prep.dep == "prep" and prep.lower == "in":
-            state = next((o for o in a.children(prep.i) if o.dep == "pobj" and o.pos == "NOUN"), None)
-            if state is not None:
-                return state.lemma.lower()
-    return ""
-
-
-def _noun_counted(a: Annotated, i: int) -> str:
-    """The noun at token i, or what it is the number of ("the number of missing people" -> people)."""
-    noun = a.tokens[i].lemma.lower()
-    if noun in COUNT_WORDS:
-        for prep in a.children(i):
-            if prep.dep == "prep" and prep.lower == "of":
-                for obj in a.children(prep.i):
-                    if obj.dep == "pobj" and obj.pos == "NOUN":
-                        return "people" if obj.lemma.lower() in PEOPLE else obj.lemma.lower()
-    return noun
-
-
-def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
-    """The words that say which count it is: the governing verb, verbs and modifiers on the noun."""
-    found: set[str] = set()
-    anchor = next((t for t in a.tokens[q.start:q.end + 2] if t.lemma.lower() == noun), a.tokens[q.end - 1])
-    for c in a.children(anchor.i):
-        if c.dep in ("amod", "compound", "acl", "relcl") and (lemma := content_lemma(c)):
-            found.add(lemma)
-    seen = 0
-    node = anchor
-    while node.head != node.i and seen < 6:
-        node = a.tokens[node.head]
-        seen += 1
-        if node.pos == "VERB" and (lemma := content_lemma(node)):
-            found.add(lemma)  # and what it is said to have done: "97 people are confirmed to have died"
-            found |= {x for c in a.children(node.i) if c.dep == "xcomp" and (x := content_lemma(c))}
-            break
-    return frozenset(found - {"l:" + noun})
-
-
-def _age(a: Annotated, q: Quantity) -> bool:
-    """"the 28-year-old", "a 150-year-old tree": an age, never a duration the story keeps revising."""
-    after = [t.lower for t in a.tokens[q.end:q.end + 3]]
-    return q.unit in ("year", "month") and "old" in after
-
-
-def _dimension(a: Annotated, q: Quantity) -> str:
-    """What a measure measures: "35 feet deep" a depth, "280 feet wide" a width, "25 feet of water"
-    water; so that a channel's depth is never revised by its width."""
-    for t in a.tokens[q.end:q.end + 3]:
-        if t.lemma.lower() in DIMENSIONS:
-            return t.lemma.lower()
-        if t.lower == "of" and t.i + 1 < len(a.tokens):
-            return next((x.lemma.lower() for x in a.tokens[t.i + 1:t.i + 3] if x.pos == "NOUN"), "")
-    return ""
-
-
-def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
-    """Counts and measures of nouns in the sentence, one slot value each; not ages, and not figures
-    its own clause dates years before the report ("the 85 people killed in 2018")."""
-    out: list[Slot] = []
-    for q in a.quantities:
-        noun = _counted(a, q)
-        if not noun or is_label(a, q) or _age(a, q) or dated_years_back(a, q.end - 1, published):
-            continue
-        unit = q.unit if q.unit in ("$", "£", "€", "%") else _dimension(a, q) if noun in MEASURES else ""
-        key = f"s:q:{noun}" + (f":{unit}" if unit else "")
-        context = count_context(a, q, noun)
-        value = q.value
-        if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
-            key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
-        elif noun in HOURS:
-            key, value = "s:q:time", q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
-        out.append(Slot(key, number_text(value), q.text, context))
-    return out
-
-
-GENERIC_COUNT = "s:q:people"  # a count of some kind of people may revise an earlier count of "people"
-
-
-def counts_people(key: str) -> bool:
-    """A count slot of some kind of people ("hostages", "workers"; not bids, vehicles or days)."""
-    noun = key[4:]
-    return key.startswith("s:q:") and noun in COUNTED_PEOPLE and noun not in ("people", "person")
-
-
-def comparable(mine: Slot, earlier: Slot) -> bool:
-    """Two values of a count slot could be one quantity revised: sizes a revision could move between."""
-    if mine.key.startswith("s:q:"):
-        try:
-            a, b = sorted((float(mine.value), float(earlier.value)))
-        except ValueError:
-            return False
-        if a > 0 and b / a > weights.VALUE_RATIO or a <= 0 < b:
-            return False
-    return True
-
-
-def same_context(mine: Slot, earlier: Slot) -> bool:
-    """Two counts of one noun said in the same words around them (the verb, the noun's modifiers):
-    preferred over a merely more recent count when looking for the value a count revises."""
-    return not mine.context or not earlier.context or len(mine.context & earlier.context) >= weights.SLOT_CONTEXT
 
 
 # ---- places ---------------------------------------------------------------------------------------

@@ -20,16 +20,8 @@ from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
-from bot.understand.updates.changes import (
-    GENERIC_COUNT,
-    Slot,
-    comparable,
-    counts_people,
-    differs,
-    resolves,
-    same_context,
-    slots_of,
-)
+from bot.understand.updates.changes import differs, resolves, slots_of
+from bot.understand.updates.counts import GENERIC_COUNT, comparable, counts_people, same_context
 from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
@@ -43,6 +35,7 @@ from bot.understand.updates.novelty import (
 )
 from bot.understand.updates.reach import affected_articles, markers
 from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
+from bot.understand.updates.slot import Slot
 from bot.understand.updates.states import moved_state
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.understand.updates import weights
-from bot.understand.updates.changes import GENERIC_COUNT, Slot, counts_people
+from bot.understand.updates.counts import GENERIC_COUNT, counts_people
 from bot.understand.updates.novelty import PriorFacts
+from bot.understand.updates.slot import Slot
 
 MARKER = "w:"  # index keys held only to be found here, never looked up in judging
 PEOPLE_COUNTS = MARKER + "people-count"  # the sentence counts some kind of people: it looks up GENERIC_COUNT too

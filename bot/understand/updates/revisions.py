@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from bot.understand.language.annotation import Annotated, Quantity
 from bot.understand.updates import weights
-from bot.understand.updates.changes import DEATH_NOUNS, DEATH_VERBS, PEOPLE, Slot, count_context
+from bot.understand.updates.counts import DEATH_NOUNS, DEATH_VERBS, PEOPLE, count_context
 from bot.understand.updates.facts import number_text
+from bot.understand.updates.slot import Slot
 
 # Words between a cue and the old figure: "from earlier estimates of about 1,000", "not the 60,000".
 FILLER = frozenset("""
