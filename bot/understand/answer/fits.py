@@ -306,8 +306,8 @@ def near(ev: Evidence, cand: Candidate) -> float:
 
 
 def echo(q: Question, a: Annotated, cand: Candidate) -> float:
-    if q.kind in NUMERIC or q.kind in (Kind.DATE, Kind.TIME):
-        return 0.0  # "42 container ships" repeats the counted noun by design
+    if q.kind in NUMERIC or q.kind in (Kind.DATE, Kind.TIME, Kind.YESNO):
+        return 0.0  # "42 container ships" repeats the counted noun by design, a yes/no clause the question
     words = [t for t in a.tokens[cand.start:cand.end] if t.pos in ("NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV")]
     if not words:
         return 0.0

@@ -19,7 +19,7 @@ from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
 from bot.understand.answer.revised import follow_revisions
-from bot.understand.answer.score import Scored, accepted, negated, rank
+from bot.understand.answer.score import Scored, accepted, rank
 
 _WORD = re.compile(r"[a-z0-9]+")
 _OLDEST = datetime.min
@@ -60,9 +60,9 @@ def _published(s: Scored) -> datetime:
 def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
     """The lead answer and the older values to name: newest source first when sources differ."""
     best = scored[0]
-    if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
+    if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE):
         return best, []  # a named date or source picks the report; statements do not "change"
-    changing = q.latest or q.kind in NUMERIC
+    changing = q.latest or q.kind in NUMERIC or q.kind is Kind.YESNO  # "not yet approved", then "approved"
     # "how many workers are on strike": a present-tense figure is the newest source's, as "now" is
     latest = q.latest or q.kind in NUMERIC and (asks_present(q) or any(  # a correction supersedes what came before
         sets_corrected_figure(s.evidence.parsed, s.candidate) for s in scored
@@ -104,7 +104,7 @@ def short_answer(q: Question, s: Scored) -> str:
     if len(words) > W.MAX_SPAN:
         text = " ".join(words[:W.MAX_SPAN]) + "…"
     if q.kind is Kind.YESNO:
-        return ("No: " if negated(s.evidence.parsed, s.candidate) else "Yes: ") + text
+        return ("No: " if s.candidate.value == "no" else "Yes: ") + text
     return text
 
 

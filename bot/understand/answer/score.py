@@ -72,12 +72,12 @@ from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.statements import quote_candidates, reason_candidates, speech_candidates
 from bot.understand.answer.vocabulary import (
     AMOUNT_NOUNS,
-    NEGATIONS,
     ORG_NOUNS,
     SPEECH_VERBS,
     TIME_UNITS,
     derivations,
 )
+from bot.understand.answer.yesno import yes_no_candidates
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import LOOKING_AHEAD
 from bot.understand.language.people import PERSON_NOUNS
@@ -214,10 +214,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for i in names[:1]:
             out += [(c, 0.0) for c in job_titles(a, i)]
     elif k is Kind.YESNO:
-        for r in rel:
-            lo, hi = a.subtree(r)
-            c = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, speaker="")
-            out.append((c, 0.0))
+        out += yes_no_candidates(q, a, rel)
     elif k is Kind.PHRASE:
         out += phrase_candidates(q, a, rel)
     return out
@@ -297,7 +294,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
 
 def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
     """All candidates from sufficiently supported sentences, best first."""
-    floor = W.MIN_SUPPORT_OPEN if q.open else W.MIN_SUPPORT
+    floor = W.MIN_SUPPORT_YESNO if q.kind is Kind.YESNO else W.MIN_SUPPORT_OPEN if q.open else W.MIN_SUPPORT
     out: list[Scored] = []
     for ev in evidence:
         if ev.support < floor:
@@ -314,8 +311,3 @@ def accepted(q: Question, best: Scored) -> bool:
              Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
         q.kind, W.MIN_SCORE_BY_KIND.get(q.kind.name, W.MIN_SCORE))
     return best.score >= floor
-
-
-def negated(a: Annotated, cand: Candidate) -> bool:
-    """Whether the candidate's clause is negated (for yes/no answers)."""
-    return any(t.lower in NEGATIONS or t.dep == "neg" for t in a.tokens[cand.start:cand.end])

@@ -266,7 +266,6 @@ DISTANCE_UNITS = frozenset("""
 SPEECH_VERBS = (QUOTE_SPEECH_VERBS - {"ask"}) | {"accuse", "pledge"}
 CHANGE_VERBS = frozenset("rise fall grow drop increase decrease climb cut jump slip shrink gain lose swell".split())
 REASON_MARKERS = frozenset("because since as after amid over due citing following".split())
-NEGATIONS = frozenset("not no never n't without nor none".split())
 # Words that make a question about the present state ("now", "still", "latest").
 NOW_WORDS = frozenset("now latest currently current still recent recently newest today updated final finally "
                       "eventually ultimately".split())

@@ -24,6 +24,7 @@ DATE_MATCH = 1.0  # credit for a date the question names that matches the senten
 MIN_IDF = 0.3  # floor of a question word's weight (very common words still count a little)
 NAME_BOOST = 2.0  # proper names in the question weigh this much more: a sentence must be about them
 MIN_SUPPORT = 0.35  # share of the question's weighted words a sentence must carry to answer from it
+MIN_SUPPORT_YESNO = 0.75  # yes/no: a wrong polarity misleads, so the sentence must carry nearly all the question
 MIN_SUPPORT_OPEN = 0.45  # the same for open answers (statements, reasons, phrases): stricter, they are easier to fake
 VERB_WEIGHT = 0.6  # verbs are paraphrased more often than nouns and names ("knocked out" ~ "crashed")
 
@@ -41,6 +42,7 @@ FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised
 FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
 FIT_KIND_MODIFIERS = 0.7  # the modifiers of the focus noun ("non-voting observer" seat) for "what kind of"
 FIT_YESNO_CLAUSE = 0.8  # the clause of the relation verb offered for a yes/no question
+YESNO_INDIRECT = -0.3  # ... when the relation word sits in a clause modifying a noun ("no information pointing to")
 FIT_PREP_OBJECT = 0.7  # share of an object fit for a prepositional object ("put it at $5bn")
 FIT_MISLABELLED_PLACE = 0.6  # a name after in/at/to that the tagger called a person or organisation
 FIT_UNLABELLED_PLACE = 0.5  # a proper noun after in/at/to with no entity label
@@ -109,7 +111,7 @@ MIN_SCORE_QUOTE = 5.45  # statements ("what did X say"): the speaker and topic m
 MIN_SCORE_PHRASE = 4.8  # noun phrases for "what/which NOUN" and open "what" questions
 MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
-MIN_SCORE_YESNO = 6.5  # yes/no: a wrong polarity misleads, so only near-verbatim support answers
+MIN_SCORE_YESNO = 3.9  # yes/no: an asserted clause of the relation, in a sentence carrying the question (below)
 
 # --- time ---
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best

@@ -1,0 +1,115 @@
+"""Yes/no questions: whether a sentence asserts the question's proposition, or its negation.
+
+"Was this a hack?" is answered by "the outage was not a cyberattack": the clause that holds the
+question's relation word, asserted (not "had the outage been", "could have been", "if ..."), its
+polarity read from its own negation ("not", "no arrests", "without any breakthrough", "refused to").
+The candidate's value is "yes" or "no" (against the question's own negation); its text is that
+clause, cut to its core so the reply stays short.
+"""
+
+from __future__ import annotations
+
+from bot.understand.answer import weights as W
+from bot.understand.answer.candidates import Candidate
+from bot.understand.answer.question import Question
+from bot.understand.language.annotation import Annotated
+
+# auxiliaries and markers that make a clause a possibility, a condition or a question, not a fact
+HYPOTHETICAL_AUX = frozenset("could would might may should must".split())
+CONDITIONAL_MARKS = frozenset("if whether unless".split())
+# verbs whose complement did not happen ("refused to approve", "failed to reach")
+FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
+# parts of a clause left out of the short answer: other clauses joined to it, and attribution
+_DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
+MAX_WORDS = 10  # words in the clause offered as the answer
+STATE_WORDS = frozenset("still yet anymore longer back over".split())  # "is X over yet", "are they back"
+# what may come before the verb in the short answer: its subject, auxiliaries and negation
+_BEFORE_VERB = frozenset("nsubj nsubjpass aux auxpass neg expl".split())
+
+
+def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
+    """One candidate per clause holding the relation, with a penalty when it is not asserted. None
+    for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
+    sentence that answers it says what changed ("the order was lifted"), not the question's words."""
+    if asks_state_now(q):
+        return []
+    out: list[tuple[Candidate, float]] = []
+    seen: set[int] = set()
+    for r in sorted(rel):
+        verb = a.clause_verb(r)
+        if verb in seen:
+            continue
+        seen.add(verb)
+        negative = _negative(a, verb, r)
+        main = verb  # "it had no information [pointing to an attack]": the clause the noun is in
+        while a.tokens[main].dep in ("acl", "relcl") and a.clause_verb(a.tokens[main].head) != main:
+            main = a.clause_verb(a.tokens[main].head)
+        lo, hi = _core(a, main, r)
+        value = "no" if negative != q.negated else "yes"
+        cand = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, value=value)
+        indirect = W.YESNO_INDIRECT if main != verb else 0.0  # the relation only modifies a noun
+        out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb) else 0.0) + indirect))
+    return out
+
+
+def asks_state_now(q: Question) -> bool:
+    """Whether a yes/no question asks whether a state still holds or has ended."""
+    return q.latest or any(t.lower in STATE_WORDS for t in q.parsed.tokens)
+
+
+def _hypothetical(a: Annotated, verb: int) -> bool:
+    """The clause, or one it sits in, is a possibility, condition or inverted conditional
+    ("could have been", "if it had", "had the outage been")."""
+    k, steps = verb, 0
+    while steps < 4:
+        kids = list(a.children(k))
+        if any(c.dep == "aux" and c.lower in HYPOTHETICAL_AUX for c in kids):
+            return True
+        if any(c.dep == "mark" and c.lower in CONDITIONAL_MARKS for c in kids):
+            return True
+        subject = next((c.i for c in kids if c.dep in ("nsubj", "nsubjpass")), None)
+        if subject is not None and any(c.dep in ("aux", "auxpass") and c.i < subject and c.lower in ("had", "were")
+                                       for c in kids):
+            return True
+        if a.tokens[k].head == k or a.tokens[k].dep not in ("xcomp", "ccomp", "conj", "advcl"):
+            return False
+        k, steps = a.tokens[k].head, steps + 1
+    return False
+
+
+def _negative(a: Annotated, verb: int, r: int) -> bool:
+    """Whether the clause denies the relation: "not", "never", "no arrests", "without any
+    breakthrough", "refused to approve"."""
+    if any(c.dep == "neg" or c.lower in ("never", "no") and c.dep in ("advmod", "det") for c in a.children(verb)):
+        return True
+    if any(c.dep == "det" and c.lower in ("no", "neither") for c in a.children(r)):
+        return True
+    k = r
+    while k != verb and a.tokens[k].head != k:  # "came home without any breakthrough"
+        if a.tokens[k].dep == "pobj" and a.tokens[a.tokens[k].head].lower == "without":
+            return True
+        k = a.tokens[k].head
+    head = a.tokens[verb]
+    if head.dep in ("acl", "relcl") and any(c.dep == "det" and c.lower == "no" for c in a.children(head.head)):
+        return True  # "had no information pointing to an attack"
+    return head.dep == "xcomp" and a.tokens[head.head].lemma.lower() in FAILING_VERBS
+
+
+def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
+    """The clause without the clauses joined to it, cut to MAX_WORDS around the relation."""
+    keep = [verb]
+    for c in a.children(verb):
+        if c.dep in _DROPPED or c.dep == "ccomp" and not _inside(a, r, c.i) or c.i < verb and c.dep not in _BEFORE_VERB:
+            continue  # not "Within the debris," before "crews found ..."
+        lo, hi = a.subtree(c.i)
+        keep += [lo, hi - 1]
+    lo, hi = min(keep), max(keep) + 1
+    if hi - lo > MAX_WORDS:  # from the subject on, as far as the relation word and a little after
+        lo = max(lo, max(verb, r) - MAX_WORDS + 3)
+        hi = lo + MAX_WORDS
+    return lo, hi
+
+
+def _inside(a: Annotated, i: int, root: int) -> bool:
+    lo, hi = a.subtree(root)
+    return lo <= i < hi

@@ -1,0 +1,54 @@
+"""Yes/no questions: Yes or No with the clause that says it, read from the clause's own negation;
+never from a possibility or a condition, never for a state that may have changed since ("still"),
+and the newest source leads when the answer changed. Every sentence here is invented."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import MemorySearch
+
+
+def _search(*sentences: tuple[str, str]) -> MemorySearch:
+    search = MemorySearch()
+    for n, (day, text) in enumerate(sentences):
+        search.add(text, source="desk.example", title="Report", day=day, article=400 + n)
+    return search
+
+
+def test_a_denied_relation_is_answered_no_with_the_clause() -> None:
+    search = _search(("2025-03-02", "The grid operator stressed that the blackout in Velden was not a cyberattack."))
+    got = answer_question("Was the blackout in Velden a cyberattack?", search, [])
+    assert got.answer == "No: the blackout in Velden was not a cyberattack"
+
+
+def test_no_before_the_noun_answers_no() -> None:
+    search = _search(("2025-03-02", "Police said no arrests had been made at the Velden port blockade."))
+    got = answer_question("Were there any arrests at the Velden port blockade?", search, [])
+    assert got.answer is not None and got.answer.startswith("No: no arrests")
+
+
+def test_an_asserted_relation_is_answered_yes() -> None:
+    search = _search(("2025-03-02", "Divers found the missing Velden ferry's data recorder on Tuesday, the "
+                                    "coastguard said."))
+    got = answer_question("Have divers found the Velden ferry's data recorder?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: Divers found")
+
+
+def test_a_possibility_is_no_answer() -> None:
+    search = _search(("2025-03-02", "Losses could have been far higher had the Velden blackout been a cyberattack."))
+    got = answer_question("Was the Velden blackout a cyberattack?", search, [])
+    assert got.answer is None
+
+
+def test_a_state_that_may_have_changed_is_not_answered_from_the_question_s_words() -> None:
+    search = _search(("2025-03-02", "The Velden evacuation order was lifted on Thursday, officials said."))
+    got = answer_question("Is the Velden evacuation order still in force?", search, [])
+    assert got.answer is None
+
+
+def test_when_the_answer_changed_the_newest_source_leads_and_names_the_older_one() -> None:
+    search = _search(("2025-01-10", "The Velden council has not yet approved the money for the new ferry pier."),
+                     ("2025-04-02", "The Velden council approved the money for the new ferry pier in March."))
+    got = answer_question("Has the Velden council approved the money for the ferry pier?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: The Velden council approved")
+    assert "has not yet approved" in got.text
