@@ -52,3 +52,10 @@ def test_when_the_answer_changed_the_newest_source_leads_and_names_the_older_one
     got = answer_question("Has the Velden council approved the money for the ferry pier?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: The Velden council approved")
     assert "has not yet approved" in got.text
+
+
+def test_a_long_clause_ending_the_sentence_is_cut_inside_it() -> None:
+    search = _search(("2025-03-02", "The data recorder of the Velden ferry that sank in the storm off the north "
+                                    "coast last month was found."))
+    got = answer_question("Was the data recorder of the Velden ferry found?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: ") and got.answer.endswith("was found")

@@ -106,7 +106,9 @@ def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
     lo, hi = min(keep), max(keep) + 1
     if hi - lo > MAX_WORDS:  # from the subject on, as far as the relation word and a little after
         lo = max(lo, max(verb, r) - MAX_WORDS + 3)
-        hi = lo + MAX_WORDS
+        hi = min(hi, lo + MAX_WORDS)
+    while hi - 1 > max(verb, r) and a.tokens[hi - 1].pos in ("ADP", "DET", "CCONJ", "PUNCT", "SCONJ"):
+        hi -= 1  # not "... the federal money that"
     return lo, hi
 
 
