@@ -59,3 +59,11 @@ def test_a_long_clause_ending_the_sentence_is_cut_inside_it() -> None:
                                     "coast last month was found."))
     got = answer_question("Was the data recorder of the Velden ferry found?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: ") and got.answer.endswith("was found")
+
+
+def test_a_plan_does_not_answer_whether_someone_is_staying_on() -> None:
+    search = _search(("2025-01-10", "Marta Oyelaran will remain chief executive of Velden Ferries after the merger."))
+    got = answer_question("Is Marta Oyelaran staying on to run Velden Ferries?", search, [])
+    assert got.answer is None
+    got = answer_question("Will Marta Oyelaran be chief executive of Velden Ferries after the merger?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: ")

@@ -14,8 +14,9 @@ from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
 from bot.understand.language.annotation import Annotated
 
-# auxiliaries and markers that make a clause a possibility, a condition or a question, not a fact
-HYPOTHETICAL_AUX = frozenset("could would might may should must".split())
+# auxiliaries and markers that make a clause a possibility, a plan, a condition or a question, not a fact
+HYPOTHETICAL_AUX = frozenset("could would might may should must will shall".split())
+FUTURE = frozenset(["will", "shall"])
 CONDITIONAL_MARKS = frozenset("if whether unless".split())
 # verbs whose complement did not happen ("refused to approve", "failed to reach")
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
@@ -23,6 +24,7 @@ FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
 MAX_WORDS = 10  # words in the clause offered as the answer
 STATE_WORDS = frozenset("still yet anymore longer back over".split())  # "is X over yet", "are they back"
+STATE_VERBS = frozenset("stay remain continue keep".split())  # "is X staying on": whether it still holds
 # what may come before the verb in the short answer: its subject, auxiliaries and negation
 _BEFORE_VERB = frozenset("nsubj nsubjpass aux auxpass neg expl".split())
 
@@ -48,22 +50,24 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         value = "no" if negative != q.negated else "yes"
         cand = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, value=value)
         indirect = W.YESNO_INDIRECT if main != verb else 0.0  # the relation only modifies a noun
-        out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb) else 0.0) + indirect))
+        planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
+        out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb, planned) else 0.0) + indirect))
     return out
 
 
 def asks_state_now(q: Question) -> bool:
-    """Whether a yes/no question asks whether a state still holds or has ended."""
-    return q.latest or any(t.lower in STATE_WORDS for t in q.parsed.tokens)
+    """Whether a yes/no question asks whether a state still holds or has ended ("is X staying on?")."""
+    return q.latest or q.relation in STATE_VERBS or any(t.lower in STATE_WORDS for t in q.parsed.tokens)
 
 
-def _hypothetical(a: Annotated, verb: int) -> bool:
-    """The clause, or one it sits in, is a possibility, condition or inverted conditional
-    ("could have been", "if it had", "had the outage been")."""
+def _hypothetical(a: Annotated, verb: int, planned: bool = False) -> bool:
+    """The clause, or one it sits in, is a possibility, a plan (unless the question asks about
+    one), a condition or an inverted conditional ("could have been", "will remain", "if it had",
+    "had the outage been")."""
     k, steps = verb, 0
     while steps < 4:
         kids = list(a.children(k))
-        if any(c.dep == "aux" and c.lower in HYPOTHETICAL_AUX for c in kids):
+        if any(c.dep == "aux" and c.lower in HYPOTHETICAL_AUX and not (planned and c.lower in FUTURE) for c in kids):
             return True
         if any(c.dep == "mark" and c.lower in CONDITIONAL_MARKS for c in kids):
             return True
