@@ -47,6 +47,11 @@ def test_what_an_hourly_rate_will_reach_is_a_sum() -> None:
     assert got == "$38 an hour"
 
 
+def test_a_deadline_is_a_date_and_aid_a_sum() -> None:
+    assert analyse("What's the deadline for closing the Brenn Motors sale?").kind is Kind.DATE
+    assert analyse("How much aid has the Calder council committed?").kind is Kind.MONEY
+
+
 def test_a_noun_used_as_an_adjective_does_not_hide_the_pay_rise() -> None:
     q = analyse("What minimum pay increase do nurses get under the Calder deal?")
     assert q.kind is Kind.PERCENT and q.focus == "increase"

@@ -25,6 +25,11 @@ def test_scaled_money_and_durations_get_value_and_unit():
     assert (2.5e9, "$") in got and (6, "week") in got and (45, "minute") in got
 
 
+def test_money_written_with_its_scale_in_one_word_is_a_quantity():
+    a = one("The break-up fee rises to as much as $4.5bn, and the buyer pledged £68.7bn in all.")
+    assert {(q.value, q.unit) for q in a.quantities} == {(4.5e9, "$"), (68.7e9, "£")}
+
+
 def test_relative_dates_resolve_against_publication():
     a = one("Burns met officials last month and is expected in Cairo as early as Tuesday.")
     days = {d.text: (d.first, d.last) for d in a.dates}

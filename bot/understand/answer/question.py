@@ -154,6 +154,9 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
                       and toks[t.head].lemma == "be"), None)
     if asked is not None and (measure := measure_asked(a, asked)):
         return Kind.MEASURE, asked.lemma.lower(), MEASURE_UNITS[measure]
+    if asked is not None and (kind := _kind_of_noun(asked.lemma.lower(), "what", right_after=False)) in (
+            Kind.DATE, Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION):
+        return kind, asked.lemma.lower(), units  # "what's the deadline for ...": a date
     if any(t.lower == "worth" and t.pos == "ADJ" for t in toks):
         return Kind.MONEY, focus, units  # "what are the stolen objects worth"
     if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate

@@ -246,15 +246,16 @@ PLACE_NOUNS = frozenset("""
     constituency ward neighbourhood neighborhood suburb municipality territory airport hospital prison
     hall headquarters premises
 """.split())
-TIME_NOUNS = frozenset("time date day year month week hour moment point".split())
+TIME_NOUNS = frozenset("time date day year month week hour moment point deadline".split())
 TIME_UNITS = frozenset("second minute hour day night week month year decade century".split())
 MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
     investment valuation sum amount payment charge penalty budget profit income bonus payout grant donation
-    value worth wage ransom rent
+    value worth wage ransom rent aid
 """.split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
-AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay".split())  # a change given as a percentage or a sum
+# a change given as a percentage or a sum
+AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay premium discount".split())
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
 COUNT_NOUNS = frozenset("number toll total count tally majority margin".split())  # "what majority": a number
 DISTANCE_UNITS = frozenset("""

@@ -24,6 +24,9 @@ CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "pound": "£", "e
 PERCENT = frozenset(["%", "percent", "per cent", "percentage"])
 MEASURE_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"])
 _NUMERIC = re.compile(r"^[0-9][0-9,]*(?:\.[0-9]+)?$")
+# a figure written with its scale in one word, as money is in news copy ("$4.5bn", "£68.7m", "2tn")
+_SCALED = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)(bn|m|tn|k)$")
+_SCALED_BY = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
 
 
 def number_value(words: list[str]) -> float | None:
@@ -34,6 +37,8 @@ def number_value(words: list[str]) -> float | None:
         word = raw.lower().replace(",", "")
         if _NUMERIC.match(word):
             current = (current or 0) + float(word)
+        elif scaled := _SCALED.match(word):
+            total += float(scaled.group(1)) * _SCALED_BY[scaled.group(2)]
         elif word in SMALL:
             current = (current or 0) + SMALL[word]
         elif word in SCALE and current is not None:
@@ -52,7 +57,7 @@ def number_value(words: list[str]) -> float | None:
 
 
 def _is_number(t: Tok) -> bool:
-    return t.tag == "CD" or (t.pos == "NUM") or t.lower in SCALE and t.i > 0
+    return t.tag == "CD" or (t.pos == "NUM") or t.lower in SCALE and t.i > 0 or bool(_SCALED.match(t.lower))
 
 
 def _date_number(a: Annotated, t: Tok) -> bool:
