@@ -67,3 +67,9 @@ def test_which_series_is_answered_with_the_name_after_its_kind() -> None:
     got = _one("Filming of several shows has stopped, and the makers of the Lumen drama Quiet Harbour said work "
                "on its final season could not go on.", "Which Lumen series had to halt work on its final season?")
     assert got == "Quiet Harbour"
+
+
+def test_lorries_are_trucks() -> None:
+    got = _one("The first aid convoy crossed into Velden on Thursday with six trucks of tents and blankets.",
+               "How many lorries were in the first aid convoy into Velden?")
+    assert got == "six trucks"

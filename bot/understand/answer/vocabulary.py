@@ -219,6 +219,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "arrive reach",
     "ill sick unwell",
     "home house",
+    "lorry truck",
 ))
 _GROUP_OF: dict[str, frozenset[str]] = {}
 for _group in RELATED_GROUPS:
