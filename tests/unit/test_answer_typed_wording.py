@@ -73,3 +73,10 @@ def test_lorries_are_trucks() -> None:
     got = _one("The first aid convoy crossed into Velden on Thursday with six trucks of tents and blankets.",
                "How many lorries were in the first aid convoy into Velden?")
     assert got == "six trucks"
+
+
+def test_what_the_doer_said_while_acting_is_its_reason() -> None:
+    got = _one("The coastguard called off the search for the Velden trawler on Tuesday, saying that after two "
+               "days in the storm there was no longer any chance of finding the crew alive.",
+               "Why did the coastguard call off the search for the Velden trawler?")
+    assert got is not None and got.startswith("after two days in the storm there was no longer any chance")

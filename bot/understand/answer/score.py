@@ -202,7 +202,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         for c in reason_candidates(a):
             # the reason must be the relation's: "agreed ... because", not "asked not to be named because"
             # past "amid", "because of" to the verb they modify
-            governs = verb_of(a, a.tokens[root_of(a, c.start, c.end)].head)
+            head = a.tokens[root_of(a, c.start, c.end)].head
+            if a.tokens[head].lower == "saying" and a.tokens[head].dep == "advcl":
+                head = a.tokens[head].head  # "X stopped, saying ...": the reason is X's stopping's
+            governs = verb_of(a, head)
             attach = (W.REASON_OF_RELATION if governs in rel else W.REASON_ELSEWHERE) if rel else 0.0
             out.append((c, polarity + attach))
     elif k is Kind.DESCRIBE:

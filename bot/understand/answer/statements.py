@@ -70,12 +70,24 @@ def speech_candidates(a: Annotated, verbs: set[int] | None = None) -> list[Candi
     return out
 
 
+def _said_reason(a: Annotated, clause: int) -> Candidate | None:
+    """What the doer said while acting, as its stated reason (without the "that" before it)."""
+    lo, hi = a.subtree(clause)
+    while lo < hi and a.tokens[lo].dep == "mark":
+        lo += 1
+    return make(a, lo, hi, clause, W.FIT_SAID_REASON, keep_article=True)
+
+
 def reason_candidates(a: Annotated) -> list[Candidate]:
-    """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since"."""
+    """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since",
+    and what the doer said while acting ("..., saying that ...")."""
     out = []
     toks = a.tokens
     for t in toks:
         low = t.lower
+        if low == "saying" and t.dep == "advcl":  # "called off the search, saying there was no chance"
+            out += [c for k in a.children(t.i) if k.dep == "ccomp" and (c := _said_reason(a, k.i))]
+            continue
         if low not in REASON_MARKERS and low != "to":
             continue
         purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and (

@@ -52,6 +52,7 @@ FIT_PLACE_NOUN = 0.2  # an unnamed place phrase ("the town hall")
 FIT_UNRESOLVED_DATE = 0.6  # a date expression that names no calendar day
 FIT_DESCRIPTION = 0.9  # a relative clause, title or apposition describing a name ("who is X")
 FIT_WEAK_STATEMENT = 0.7  # what was said, when it is an open complement or "about" phrase, not a clause
+FIT_SAID_REASON = 0.8  # what the doer said while acting ("called off the search, saying ..."), as its reason
 FIT_WEAK_REASON = 0.6  # a reason after after/amid/over/as/since/to rather than because/due to/citing
 COORDINATED = 0.3  # a list of names ("A, B and C") is preferred to one of its members
 ROLE_FIT = 1.2  # the candidate fills the question's role (subject of "led" for "who led")
