@@ -81,14 +81,14 @@ def _said_reason(a: Annotated, clause: int) -> Candidate | None:
 def reason_candidates(a: Annotated) -> list[Candidate]:
     """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since",
     and what the doer said while acting ("..., saying that ...")."""
-    out = []
     toks = a.tokens
+    # "called off the search, saying [that after two days there was no chance]": the whole said clause
+    out = [c for t in toks if t.lower == "saying" and t.dep == "advcl"
+           for k in a.children(t.i) if k.dep == "ccomp" and (c := _said_reason(a, k.i))]
+    said = [(c.start, c.end) for c in out]
     for t in toks:
         low = t.lower
-        if low == "saying" and t.dep == "advcl":  # "called off the search, saying there was no chance"
-            out += [c for k in a.children(t.i) if k.dep == "ccomp" and (c := _said_reason(a, k.i))]
-            continue
-        if low not in REASON_MARKERS and low != "to":
+        if low not in REASON_MARKERS and low != "to" or low != "because" and any(lo <= t.i < hi for lo, hi in said):
             continue
         purpose = t.dep == "aux" and toks[t.head].dep == "advcl" and (
             t.i == 0 or toks[t.i - 1].lower in ("to", ",", "in", "order"))  # "To get the deal done, X agreed"
