@@ -22,7 +22,6 @@ CONDITIONAL_MARKS = frozenset("if whether unless".split())
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
-MAX_WORDS = 10  # words in the clause offered as the answer
 STATE_WORDS = frozenset("still yet anymore longer back over".split())  # "is X over yet", "are they back"
 STATE_VERBS = frozenset("stay remain continue keep".split())  # "is X staying on": whether it still holds
 # what may come before the verb in the short answer: its subject, auxiliaries and negation
@@ -37,6 +36,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         return []
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
+    planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
     for r in sorted(rel):
         verb = a.clause_verb(r)
         if verb in seen:
@@ -50,7 +50,6 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         value = "no" if negative != q.negated else "yes"
         cand = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, value=value)
         indirect = W.YESNO_INDIRECT if main != verb else 0.0  # the relation only modifies a noun
-        planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
         out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb, planned) else 0.0) + indirect))
     return out
 
@@ -100,7 +99,7 @@ def _negative(a: Annotated, verb: int, r: int) -> bool:
 
 
 def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
-    """The clause without the clauses joined to it, cut to MAX_WORDS around the relation."""
+    """The clause without the clauses joined to it, cut to a few words around the relation."""
     keep = [verb]
     for c in a.children(verb):
         if c.dep in _DROPPED or c.dep == "ccomp" and not _inside(a, r, c.i) or c.i < verb and c.dep not in _BEFORE_VERB:
@@ -108,9 +107,9 @@ def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
         lo, hi = a.subtree(c.i)
         keep += [lo, hi - 1]
     lo, hi = min(keep), max(keep) + 1
-    if hi - lo > MAX_WORDS:  # from the subject on, as far as the relation word and a little after
-        lo = max(lo, max(verb, r) - MAX_WORDS + 3)
-        hi = min(hi, lo + MAX_WORDS)
+    if hi - lo > W.YESNO_WORDS:  # from the subject on, as far as the relation word and a little after
+        lo = max(lo, max(verb, r) - W.YESNO_WORDS + 3)
+        hi = min(hi, lo + W.YESNO_WORDS)
     while hi - 1 > max(verb, r) and a.tokens[hi - 1].pos in ("ADP", "DET", "CCONJ", "PUNCT", "SCONJ"):
         hi -= 1  # not "... the federal money that"
     return lo, hi
