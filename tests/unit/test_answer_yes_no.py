@@ -40,10 +40,19 @@ def test_a_possibility_is_no_answer() -> None:
     assert got.answer is None
 
 
-def test_a_state_that_may_have_changed_is_not_answered_from_the_question_s_words() -> None:
-    search = _search(("2025-03-02", "The Velden evacuation order was lifted on Thursday, officials said."))
+def test_whether_a_state_still_holds_is_answered_by_what_changed_as_said() -> None:
+    search = _search(("2025-03-02", "The Velden evacuation order was imposed on Monday as the fire spread."),
+                     ("2025-03-06", "The Velden evacuation order was lifted on Thursday, officials said."))
     got = answer_question("Is the Velden evacuation order still in force?", search, [])
-    assert got.answer is None
+    assert got.answer == "The Velden evacuation order was lifted on Thursday"
+
+
+def test_a_change_of_something_else_does_not_answer_whether_a_state_still_holds() -> None:
+    search = _search(("2025-03-06", "The Velden road closure was lifted on Thursday as the evacuation order "
+                                    "stayed in force, officials said."),
+                     ("2025-03-07", "The Velden dock strike has shut down the port's two container terminals."))
+    assert answer_question("Is the Velden evacuation order still in force?", search, []).answer is None
+    assert answer_question("Is the Velden dock strike still going on?", search, []).answer is None
 
 
 def test_when_the_answer_changed_the_newest_source_leads_and_names_the_older_one() -> None:

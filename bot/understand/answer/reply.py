@@ -47,7 +47,8 @@ def corroboration(lead: Scored, earlier: list[Scored], scored: list[Scored]) -> 
     for s in scored:
         if s.score < lead.score - W.RIVAL_MARGIN:
             break
-        if s.evidence.hit.sentence.article_id not in used and s.candidate.value == lead.candidate.value:
+        if s.evidence.hit.sentence.article_id not in used and s.candidate.value and \
+                s.candidate.value == lead.candidate.value:
             return s
     return None
 
@@ -104,7 +105,7 @@ def short_answer(q: Question, s: Scored) -> str:
     if len(words) > W.MAX_SPAN:
         text = " ".join(words[:W.MAX_SPAN]) + "…"
     if q.kind is Kind.YESNO:
-        return ("No: " if s.candidate.value == "no" else "Yes: ") + text
+        return {"no": "No: ", "yes": "Yes: "}.get(s.candidate.value, "") + text  # a change of state: as said
     return text
 
 

@@ -77,7 +77,7 @@ from bot.understand.answer.vocabulary import (
     TIME_UNITS,
     derivations,
 )
-from bot.understand.answer.yesno import yes_no_candidates
+from bot.understand.answer.yesno import asks_state_now, yes_no_candidates
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import LOOKING_AHEAD
 from bot.understand.language.people import PERSON_NOUNS
@@ -297,7 +297,9 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
 
 def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
     """All candidates from sufficiently supported sentences, best first."""
-    floor = W.MIN_SUPPORT_YESNO if q.kind is Kind.YESNO else W.MIN_SUPPORT_OPEN if q.open else W.MIN_SUPPORT
+    floor = W.MIN_SUPPORT_OPEN if q.open else W.MIN_SUPPORT
+    if q.kind is Kind.YESNO and not asks_state_now(q):  # (a newer change of state may carry less of it)
+        floor = W.MIN_SUPPORT_YESNO
     out: list[Scored] = []
     for ev in evidence:
         if ev.support < floor:

@@ -5,6 +5,10 @@ question's relation word, asserted (not "had the outage been", "could have been"
 polarity read from its own negation ("not", "no arrests", "without any breakthrough", "refused to").
 The candidate's value is "yes" or "no" (against the question's own negation); its text is that
 clause, cut to its core so the reply stays short.
+
+A question whether a state still holds ("is the order still in force?", "is the jam over yet?") is
+answered by what changed ("the evacuation order was lifted"), newest first, said as the sentence
+says it: no Yes or No, which would need to know whether the change ends the state asked about.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
+from bot.understand.answer.vocabulary import related
 from bot.understand.language.annotation import Annotated
 
 # auxiliaries and markers that make a clause a possibility, a plan, a condition or a question, not a fact
@@ -22,6 +27,15 @@ CONDITIONAL_MARKS = frozenset("if whether unless".split())
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
+# verbs that report a state changing: what answers "is X still ...?"
+CHANGE_VERBS = frozenset("""
+    end lift clear finish conclude reopen resume return restore leave sail depart free release grant approve
+    ratify settle sign withdraw cancel scrap drop halt suspend stop close shut refloat repair recover rescue
+    resign quit expire collapse abandon dissolve
+""".split())
+MOVING_VERBS = frozenset("leave depart quit sail exit".split())  # "left Niamey": a change of the subject's state
+_LOOSE_ENDS = frozenset("ADP DET CCONJ PUNCT SCONJ PART".split())  # words a cut answer may not end on
+_NAME_PARTS = frozenset("det compound amod poss nummod case".split())  # "the US Federal Aviation Administration"
 STATE_WORDS = frozenset("still yet anymore longer back over".split())  # "is X over yet", "are they back"
 STATE_VERBS = frozenset("stay remain continue keep".split())  # "is X staying on": whether it still holds
 # what may come before the verb in the short answer: its subject, auxiliaries and negation
@@ -33,7 +47,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
-        return []
+        return _changes_of_state(a, _asked_about(q))
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -52,6 +66,54 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         indirect = W.YESNO_INDIRECT if main != verb else 0.0  # the relation only modifies a noun
         out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb, planned) else 0.0) + indirect))
     return out
+
+
+def _asked_about(q: Question) -> set[str]:
+    """The words naming what a state question asks about: its subject and the nouns compounded with it."""
+    a = q.parsed
+    subject = next((t for t in a.tokens if t.dep in ("nsubj", "nsubjpass") and t.pos in ("NOUN", "PROPN")), None)
+    if subject is None:
+        return set()
+    return {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
+
+
+def _changes_of_state(a: Annotated, asked: set[str]) -> list[tuple[Candidate, float]]:
+    """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks about."""
+    out: list[tuple[Candidate, float]] = []
+    for t in a.tokens:
+        if t.pos != "VERB" or t.lemma.lower() not in CHANGE_VERBS or t.tag not in ("VBD", "VBN") or \
+                t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i) or \
+                any(c.dep == "neg" for c in a.children(t.i)):
+            continue
+        # what changed must be what the question asks about: what was acted on ("lifted the order", "the
+        # order was lifted"), or what acted with no other thing acted on ("the strike ended"; not "the
+        # strike has shut down productions"), or what moved ("the ambassador left Niamey")
+        kids = list(a.children(t.i))
+        acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
+        held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
+        if not any(related(x.lemma.lower(), w) for x in held for w in asked):
+            continue
+        out.append((_said_change(a, t.i), 0.0))
+    return out
+
+
+def _said_change(a: Annotated, verb: int) -> Candidate:
+    """"The strike ended at 12:01 am on Wednesday": the subject's own words (not its clauses), the verb
+    with its auxiliaries, and what follows it, to STATE_WORDS words in all."""
+    subject = next((c for c in a.children(verb) if c.dep in ("nsubj", "nsubjpass")), None)
+    parts: list[tuple[int, int]] = []
+    if subject is not None:
+        left = [c.i for c in a.children(subject.i) if c.i < subject.i and c.dep in _NAME_PARTS]
+        parts.append((min(left + [subject.i]), subject.i + 1))
+    lo = min([c.i for c in a.children(verb) if c.i < verb and c.dep in ("aux", "auxpass", "neg")] + [verb])
+    _, hi = _core(a, verb, verb, words=len(a.tokens))
+    room = W.STATE_WORDS - sum(e - s for s, e in parts)
+    hi = max(verb + 1, min(hi, lo + room))
+    while hi - 1 > verb and a.tokens[hi - 1].pos in _LOOSE_ENDS:
+        hi -= 1
+    parts.append((lo, hi))
+    text = " ".join(a.span(s, e) for s, e in parts)
+    return Candidate(parts[0][0], parts[-1][1], text, verb, W.FIT_YESNO_CLAUSE, value=text.lower())
 
 
 def asks_state_now(q: Question) -> bool:
@@ -98,7 +160,7 @@ def _negative(a: Annotated, verb: int, r: int) -> bool:
     return head.dep == "xcomp" and a.tokens[head.head].lemma.lower() in FAILING_VERBS
 
 
-def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
+def _core(a: Annotated, verb: int, r: int, words: int = W.YESNO_WORDS) -> tuple[int, int]:
     """The clause without the clauses joined to it, cut to a few words around the relation."""
     keep = [verb]
     for c in a.children(verb):
@@ -107,10 +169,10 @@ def _core(a: Annotated, verb: int, r: int) -> tuple[int, int]:
         lo, hi = a.subtree(c.i)
         keep += [lo, hi - 1]
     lo, hi = min(keep), max(keep) + 1
-    if hi - lo > W.YESNO_WORDS:  # from the subject on, as far as the relation word and a little after
-        lo = max(lo, max(verb, r) - W.YESNO_WORDS + 3)
-        hi = min(hi, lo + W.YESNO_WORDS)
-    while hi - 1 > max(verb, r) and a.tokens[hi - 1].pos in ("ADP", "DET", "CCONJ", "PUNCT", "SCONJ"):
+    if hi - lo > words:  # from the subject on, as far as the relation word and a little after
+        lo = max(lo, max(verb, r) - words + 3)
+        hi = min(hi, lo + words)
+    while hi - 1 > max(verb, r) and a.tokens[hi - 1].pos in _LOOSE_ENDS:
         hi -= 1  # not "... the federal money that"
     return lo, hi
 
