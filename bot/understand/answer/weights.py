@@ -110,7 +110,7 @@ MIN_SCORE_BY_KIND = {
     "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
     "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
-MIN_SCORE_QUOTE = 5.45  # statements ("what did X say"): the speaker and topic must both be clear
+MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
 MIN_SCORE_PHRASE = 4.8  # noun phrases for "what/which NOUN" and open "what" questions
 MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
