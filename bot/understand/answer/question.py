@@ -19,6 +19,7 @@ from bot.understand.answer.question_parts import (
     Anchor,
     DateWant,
     anchors_of,
+    copular_noun,
     in_adverbial_clause,
     is_particle,
     measure_asked,
@@ -150,8 +151,7 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
     toks = a.tokens
     asked = next_noun(a, wh + 1) if wh + 1 < len(toks) and toks[wh + 1].pos in ("NOUN", "ADJ", "NUM") else None
     if asked is None:  # "what is the speed limit": the copula's noun
-        asked = next((t for t in toks if t.pos == "NOUN" and t.dep in ("attr", "nsubj") and t.i > wh
-                      and toks[t.head].lemma == "be"), None)
+        asked = copular_noun(a, wh)
     if asked is not None and (measure := measure_asked(a, asked)):
         return Kind.MEASURE, asked.lemma.lower(), MEASURE_UNITS[measure]
     if asked is not None and (kind := _kind_of_noun(asked.lemma.lower(), "what", right_after=False)) in (

@@ -102,11 +102,16 @@ class DateWant:
     weekday: int = -1
 
 
+def copular_noun(a: Annotated, after: int = -1) -> Tok | None:
+    """The noun a copular question asks about ("what is the speed limit": limit), after token `after`."""
+    return next((t for t in a.tokens if t.pos == "NOUN" and t.dep in ("attr", "nsubj") and t.i > after
+                 and a.tokens[t.head].lemma == "be"), None)
+
+
 def typed_noun(a: Annotated, rel: Tok | None, nouns: frozenset[str]) -> Tok | None:
     """The copular question's noun, or a noun compounded with it, that names a type ("the turnout figure")."""
     if rel is None or rel.pos != "NOUN":  # "what's the latest compensation figure [X has asked for]"
-        rel = next((t for t in a.tokens if t.pos == "NOUN" and t.dep in ("attr", "nsubj")
-                    and a.tokens[t.head].lemma == "be"), None)
+        rel = copular_noun(a)
         if rel is None:
             return None
     words = [rel] + [c for c in a.children(rel.i) if c.dep == "compound" and c.pos == "NOUN"]

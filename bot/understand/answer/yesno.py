@@ -108,10 +108,7 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
     lo = min([c.i for c in a.children(verb) if c.i < verb and c.dep in ("aux", "auxpass", "neg")] + [verb])
     _, hi = _core(a, verb, verb, words=len(a.tokens))
     room = W.STATE_WORDS - sum(e - s for s, e in parts)
-    hi = max(verb + 1, min(hi, lo + room))
-    while hi - 1 > verb and a.tokens[hi - 1].pos in _LOOSE_ENDS:
-        hi -= 1
-    parts.append((lo, hi))
+    parts.append((lo, _trimmed(a, max(verb + 1, min(hi, lo + room)), verb)))
     text = " ".join(a.span(s, e) for s, e in parts)
     return Candidate(parts[0][0], parts[-1][1], text, verb, W.FIT_YESNO_CLAUSE, value=text.lower())
 
@@ -172,9 +169,14 @@ def _core(a: Annotated, verb: int, r: int, words: int = W.YESNO_WORDS) -> tuple[
     if hi - lo > words:  # from the subject on, as far as the relation word and a little after
         lo = max(lo, max(verb, r) - words + 3)
         hi = min(hi, lo + words)
-    while hi - 1 > max(verb, r) and a.tokens[hi - 1].pos in _LOOSE_ENDS:
-        hi -= 1  # not "... the federal money that"
-    return lo, hi
+    return lo, _trimmed(a, hi, max(verb, r))
+
+
+def _trimmed(a: Annotated, hi: int, keep: int) -> int:
+    """The end of a cut span, not on a preposition, article or conjunction ("... the federal money that")."""
+    while hi - 1 > keep and a.tokens[hi - 1].pos in _LOOSE_ENDS:
+        hi -= 1
+    return hi
 
 
 def _inside(a: Annotated, i: int, root: int) -> bool:
