@@ -191,6 +191,19 @@ def test_a_clause_saying_its_subject_now_does_otherwise_changes_what_was_said_of
     assert "reopen on November 9" in changed[0].previous.sentence
 
 
+def test_a_clause_undoing_what_an_earlier_one_did_to_the_same_thing_changes_it() -> None:
+    closed = article("The military council closed the border crossing at Rafah on Sunday, citing the truce talks.")
+    other = article("Mediators met hostage families in Doha on Monday to discuss the truce talks.", day=2)
+    reopened = article("Officials said on Thursday that they had reopened the border crossing at Rafah to aid "
+                       "convoys as truce talks resumed.", day=4)
+    kept = article("The council did not reopen the airport, officials said of the truce talks.", day=5)
+    _, (_, _, changed, not_undone) = feed(closed, other, reopened, kept)
+    flagged = [u for u in changed if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None
+    assert "closed the border crossing" in flagged[0].previous.sentence
+    assert all(u.kind != "changed" for u in not_undone)  # denied, and about another thing
+
+
 def test_time_passing_or_a_quoted_now_is_no_change_of_state() -> None:
     earlier = article("Twelve hostages and their guard were trapped in the tunnel after the truce talks collapsed.")
     later = article("The twelve hostages and their guard have now been trapped for five days, as truce talks "

@@ -6,6 +6,10 @@ spoke of it; the earlier sentence that names the same subject and says the same 
 clause's verb or complement: "reopen") is what it changes. Only a named or nominal subject counts
 (not "he", "everyone"), never a "now" inside a quotation, and never time passing ("have now been
 missing for five days").
+
+A state can also move on without "now": a clause whose verb undoes what an earlier clause did to
+the same thing ("reopened its airspace" after "closed the country's airspace", "released" after
+"detained") changes that earlier sentence.
 """
 
 from __future__ import annotations
@@ -79,3 +83,46 @@ def moved_state(a: Annotated) -> tuple[frozenset[str], frozenset[str]]:
             return frozenset([lemma]), said
         break
     return frozenset(), frozenset()
+
+
+# verbs that undo one another, as two sides: a clause with a verb of one side changes an earlier
+# clause that did a verb of the other side to the same thing
+REVERSALS = (
+    (frozenset(["close", "shut", "seal", "shutter"]), frozenset(["reopen", "open"])),
+    (frozenset(["suspend", "halt", "pause", "freeze", "stop"]),
+     frozenset(["resume", "restart", "unfreeze"])),
+    (frozenset(["impose", "introduce", "ban", "ground", "bar"]), frozenset(["lift", "scrap", "unground", "clear"])),
+    (frozenset(["detain", "arrest", "seize", "capture", "kidnap", "abduct", "jail"]), frozenset(["release", "free"])),
+)
+
+
+def _undone_thing(a: Annotated, verb: Tok) -> frozenset[str]:
+    """The units of what the verb acts on: its object, or the subject of a passive ("was released")."""
+    deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in a.children(verb.i)) else ("dobj",)
+    thing = next((c for c in a.children(verb.i) if c.dep in deps), None)
+    if thing is None or thing.pos not in ("NOUN", "PROPN"):
+        return frozenset()
+    if is_name(a, thing):
+        words = [x for x in a.children(thing.i) if x.dep == "compound" and is_name(a, x)] + [thing]
+        return frozenset(name_key(x) for x in words)
+    lemma = content_lemma(thing)
+    return frozenset([lemma]) if lemma else frozenset()
+
+
+def reversed_states(a: Annotated) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """For each main clause whose verb undoes something (reopen, resume, lift, release) or does what
+    another verb undoes, the units of the thing acted on and the units of the opposite verbs an
+    earlier sentence about it would hold."""
+    main = {a.root} | {c.i for c in a.children(a.root) if c.dep in _CLAUSES}
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    for i in sorted(main):
+        verb = a.tokens[i]
+        if verb.pos != "VERB" or _quoted(a, i) or any(c.dep == "neg" for c in a.children(i)):
+            continue
+        lemma = verb.lemma.lower()
+        for one, other in REVERSALS:
+            opposite = other if lemma in one else one if lemma in other else None
+            thing = _undone_thing(a, verb) if opposite else frozenset()
+            if opposite and thing:
+                out.append((thing, frozenset("l:" + v for v in opposite)))
+    return out
