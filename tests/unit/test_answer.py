@@ -161,6 +161,17 @@ def test_a_rising_toll_leads_with_the_newest_figure_and_names_the_older_one() ->
     assert "36 people" in ans.text and "old.example" in ans.text
 
 
+def test_a_newer_figure_for_a_wider_area_does_not_replace_the_asked_places_figure() -> None:
+    s = MemorySearch()
+    s.add("The floods have killed 410 people in Portugal, officials said on Monday.", source="old.example",
+          title="Portugal floods", day="2025-03-01", article=1, stories=("flood",))
+    s.add("Rescuers in Portugal searched for survivors. Together, the floods have killed more than 900 people "
+          "across the region, officials said.", source="new.example", title="Portugal floods: day nine",
+          day="2025-03-09", article=2, stories=("flood",))
+    ans = answer_question("What is the flood death toll in Portugal now?", s, [])
+    assert ans.answer == "410 people"
+
+
 def test_who_is_x_is_answered_with_what_the_report_says_x_is() -> None:
     s = MemorySearch()
     s.add("Tomas Brandt, the port director, said the harbour would reopen on Friday.", source="a.example",

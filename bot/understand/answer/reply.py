@@ -69,10 +69,13 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
         sets_corrected_figure(s.evidence.parsed, s.candidate) for s in scored
         if s.score >= best.score - W.RIVAL_MARGIN_LATEST and _published(s) > _published(best)))
     margin = W.RIVAL_MARGIN_LATEST if latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
+    places = _asked_places(q)
     per_article: dict[int, Scored] = {}
     for s in scored:
         if s.score < best.score - margin:
             break  # (a newer rival this close to an accepted best is itself good enough to name)
+        if places - _places_said(places, s) and not places - _places_said(places, best):
+            continue  # "in the two countries" for "the toll in Turkey": a value of something wider
         if s is best or accepted(q, s) or not _told_as_past(q, s):
             per_article.setdefault(s.evidence.hit.sentence.article_id, s)
     group = sorted(per_article.values(), key=_published, reverse=True)
@@ -88,6 +91,18 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             seen.add(g.candidate.value)
             older.append(g)
     return lead, older[:W.MAX_EARLIER]
+
+
+def _asked_places(q: Question) -> frozenset[str]:
+    """The places a question confines its answer to ("the death toll in Turkey"): named objects of
+    "in", "across", "inside" or "within"."""
+    a = q.parsed
+    return frozenset(t.lower for t in a.tokens if t.dep == "pobj" and t.pos == "PROPN" and
+                     a.tokens[t.head].lower in ("in", "across", "inside", "within"))
+
+
+def _places_said(places: frozenset[str], s: Scored) -> frozenset[str]:
+    return places & {t.lower for t in s.evidence.parsed.tokens}
 
 
 def _told_as_past(q: Question, s: Scored) -> bool:
