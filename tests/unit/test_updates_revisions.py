@@ -204,6 +204,14 @@ def test_a_clause_undoing_what_an_earlier_one_did_to_the_same_thing_changes_it()
     assert all(u.kind != "changed" for u in not_undone)  # denied, and about another thing
 
 
+def test_a_thing_that_ends_or_reopens_of_itself_changes_the_sentence_that_began_or_closed_it() -> None:
+    began = article("The dockers' strike at the truce port began on Monday after hostage talks stalled.")
+    ended = article("The dockers' strike at the truce port ended on Friday, union officials said.", day=5)
+    _, (_, updates) = feed(began, ended)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "began on Monday" in flagged[0].previous.sentence
+
+
 def test_time_passing_or_a_quoted_now_is_no_change_of_state() -> None:
     earlier = article("Twelve hostages and their guard were trapped in the tunnel after the truce talks collapsed.")
     later = article("The twelve hostages and their guard have now been trapped for five days, as truce talks "

@@ -23,7 +23,7 @@ _CLAUSES = ("ccomp", "xcomp", "conj")
 
 
 def _quoted(a: Annotated, i: int) -> bool:
-    return sum(1 for t in a.tokens[:i] if t.text in _QUOTE_MARKS) % 2 == 1
+    return sum(1 for t in a.tokens[:i] if t.text in _QUOTE_MARKS and t.dep != "case") % 2 == 1  # not "dockers'"
 
 
 def _marks_change(a: Annotated, t: Tok) -> bool:
@@ -93,13 +93,19 @@ REVERSALS = (
      frozenset(["resume", "restart", "unfreeze"])),
     (frozenset(["impose", "introduce", "ban", "ground", "bar"]), frozenset(["lift", "scrap", "unground", "clear"])),
     (frozenset(["detain", "arrest", "seize", "capture", "kidnap", "abduct", "jail"]), frozenset(["release", "free"])),
+    (frozenset(["begin", "start", "launch"]), frozenset(["end", "conclude", "finish"])),
 )
+# verbs of those whose subject is what undergoes them when they have no object ("the port reopened")
+ERGATIVE = frozenset(["close", "shut", "reopen", "open", "halt", "pause", "stop", "resume", "restart", "begin",
+                      "start", "end", "conclude", "finish"])
 
 
 def _undone_thing(a: Annotated, verb: Tok) -> frozenset[str]:
     """The units of what the verb acts on: its object, or the subject of a passive ("was released")."""
     deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in a.children(verb.i)) else ("dobj",)
     thing = next((c for c in a.children(verb.i) if c.dep in deps), None)
+    if thing is None and verb.lemma.lower() in ERGATIVE:
+        thing = next((c for c in a.children(verb.i) if c.dep == "nsubj"), None)
     if thing is None or thing.pos not in ("NOUN", "PROPN"):
         return frozenset()
     if is_name(a, thing):
