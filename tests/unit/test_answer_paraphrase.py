@@ -4,6 +4,7 @@ the sentence that answers it."""
 from __future__ import annotations
 
 from bot.understand.answer import answer_question
+from bot.understand.answer.nations import same_nation
 from bot.understand.answer.vocabulary import plain_verbs, related
 from tests.support.memory_search import MemorySearch
 
@@ -134,3 +135,18 @@ def test_what_time_of_day_a_bridge_failed_is_when_it_gave_way() -> None:
                source="road-desk.example", title="Viaduct falls", day="2025-05-03", article=84)
     got = answer_question("What time of day did the viaduct fail?", search, [])
     assert got.answer == "about 6:40 pm"
+
+
+def test_a_country_asked_by_its_short_name_or_people_finds_the_report_using_another_form() -> None:
+    search = MemorySearch()
+    search.add("Britain's competition regulator blocked the merger of the two chipmakers on Tuesday.\n"
+               "The French ambassador left the capital on 27 September, officials said.",
+               source="desk.example", title="Merger blocked", day="2025-06-25", article=73)
+    assert answer_question("When did the UK regulator block the chipmakers' merger?", search, []).answer == "Tuesday"
+    assert answer_question("When did France's ambassador leave the capital?", search, []).answer == "27 September"
+
+
+def test_a_capital_in_the_report_is_a_place_not_its_country() -> None:
+    assert same_nation("Washington", "American") and same_nation("UK", "Britain's")
+    assert not same_nation("US", "Washington")  # "meet in Washington" answers "where", it does not say "US"
+    assert not same_nation("Niger", "Nigeria")

@@ -17,6 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
+from bot.understand.answer.nations import same_nation
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.question_parts import Anchor, DateWant
 from bot.understand.answer.vocabulary import (
@@ -132,6 +133,8 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
             best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i
+        elif anchor.proper and best < W.DERIVED and same_nation(text, t.lower):
+            best, at = W.DERIVED, t.i  # "the UK regulator": "Britain's regulator"
         elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):
             best, at = W.PREFIX, t.i  # "Hamas's", "Netanyahu's" split differently
     return best, at

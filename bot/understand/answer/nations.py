@@ -1,0 +1,57 @@
+"""The words news copy uses for one country: its name, short forms, the adjective and people, and the
+capital a question may use for its government ("Does Washington call it a coup").
+
+A question may say "the UK regulator" where the report says "Britain's regulator", or "Does
+Washington call it a coup" where the report says "The United States formally declared". Each group
+is common English usage; a word in two groups (Brussels: Belgium and the EU) is in neither.
+"""
+
+from __future__ import annotations
+
+_GROUPS = (
+    "us usa america american americans washington",
+    "uk britain british briton britons london",
+    "france french paris", "germany german germans berlin", "italy italian italians rome",
+    "spain spanish madrid", "russia russian russians moscow kremlin", "china chinese beijing",
+    "japan japanese tokyo", "india indian indians delhi", "turkey turkish turks turk ankara",
+    "syria syrian syrians damascus", "egypt egyptian egyptians cairo", "israel israeli israelis",
+    "iran iranian iranians tehran", "iraq iraqi iraqis baghdad", "ukraine ukrainian ukrainians kyiv kiev",
+    "qatar qatari qataris doha", "canada canadian canadians ottawa", "australia australian australians canberra",
+    "mexico mexican mexicans", "brazil brazilian brazilians brasilia", "nigeria nigerian nigerians abuja",
+    "niger nigerien nigeriens niamey", "ethiopia ethiopian ethiopians", "kenya kenyan kenyans nairobi",
+    "pakistan pakistani pakistanis islamabad", "afghanistan afghan afghans kabul", "greece greek greeks athens",
+    "poland polish poles warsaw", "netherlands dutch", "thailand thai thais bangkok",
+    "indonesia indonesian indonesians jakarta", "philippines filipino filipinos manila",
+    "taiwan taiwanese taipei", "ireland irish dublin", "switzerland swiss bern", "sweden swedish swedes stockholm",
+    "norway norwegian norwegians oslo", "denmark danish danes copenhagen", "austria austrian austrians vienna",
+    "portugal portuguese lisbon", "lebanon lebanese beirut", "jordan jordanian jordanians amman",
+    "mali malian malians bamako", "chad chadian chadians", "sudan sudanese khartoum", "libya libyan libyans",
+    "algeria algerian algerians algiers", "morocco moroccan moroccans rabat", "venezuela venezuelan caracas",
+    "argentina argentine argentinian", "colombia colombian colombians bogota", "chile chilean chileans santiago",
+    "peru peruvian peruvians lima", "cuba cuban cubans havana", "haiti haitian haitians", "scotland scottish scots",
+    "wales welsh", "hungary hungarian hungarians budapest", "romania romanian romanians bucharest",
+    "vietnam vietnamese hanoi", "bangladesh bangladeshi dhaka", "ghana ghanaian accra", "senegal senegalese dakar",
+)
+
+_FORMS: dict[str, frozenset[str]] = {}
+for _group in _GROUPS:
+    _words = frozenset(_group.split())
+    for _word in _words:
+        _FORMS[_word] = _FORMS.get(_word, frozenset()) | _words
+
+
+# capitals (and seats of government): a question may use one for its country, but a report's capital is
+# also a place in its own right ("officials will meet in Washington" answers "where", not "the US")
+_CAPITALS = frozenset("""
+    washington london paris berlin rome madrid moscow kremlin beijing tokyo delhi ankara damascus cairo tehran
+    baghdad kyiv kiev doha ottawa canberra brasilia abuja niamey nairobi islamabad kabul athens warsaw bangkok
+    jakarta manila taipei dublin bern stockholm oslo copenhagen vienna lisbon beirut amman bamako khartoum
+    algiers rabat caracas bogota santiago lima havana budapest bucharest hanoi dhaka accra dakar
+""".split())
+
+
+def same_nation(asked: str, said: str) -> bool:
+    """Whether a report's word names the country a question's word names ("UK" and "Britain's",
+    "Washington" and "American"); a capital in the report is a place, not its country."""
+    asked, said = asked.lower().removesuffix("'s"), said.lower().removesuffix("'s")
+    return asked != said and said not in _CAPITALS and said in _FORMS.get(asked, frozenset())
