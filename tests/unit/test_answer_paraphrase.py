@@ -29,6 +29,8 @@ def test_lads_who_became_monks_are_the_boys_ordained() -> None:
 def test_everyday_synonyms_of_news_copy_are_related() -> None:
     assert related("youngster", "boy") and related("kid", "child") and related("perish", "die")
     assert related("trapped", "stuck") and related("wreckage", "debris") and related("impound", "seize")
+    assert related("tv", "television") and related("envoy", "ambassador") and related("lender", "bank")
+    assert related("stick", "trapped") and related("flat", "apartment") and related("grab", "seize")
     assert not related("boy", "monk")
 
 

@@ -220,6 +220,12 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "ill sick unwell",
     "home house",
     "lorry truck",
+    "tv television",
+    "envoy ambassador",
+    "lender bank",
+    "flat apartment",
+    "grab seize",
+    "stick trap",
 ))
 _GROUP_OF: dict[str, frozenset[str]] = {}
 for _group in RELATED_GROUPS:
