@@ -212,6 +212,15 @@ def test_a_thing_that_ends_or_reopens_of_itself_changes_the_sentence_that_began_
     assert flagged and flagged[0].previous is not None and "began on Monday" in flagged[0].previous.sentence
 
 
+def test_a_post_changing_hands_is_the_change_reported_not_a_figure_beside_it() -> None:
+    resigned = article("Ben Dale resigned as home secretary after three days of hostage talks in Cairo.")
+    appointed = article("Ann Cole, the former trade secretary, was appointed home secretary in his place.", day=2)
+    returned = article("Ben Dale returned as home secretary, six days after resigning from the post.", day=8)
+    _, (_, _, back) = feed(resigned, appointed, returned)
+    flagged = [u for u in back if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "Ann Cole" in flagged[0].previous.value
+
+
 def test_time_passing_or_a_quoted_now_is_no_change_of_state() -> None:
     earlier = article("Twelve hostages and their guard were trapped in the tunnel after the truce talks collapsed.")
     later = article("The twelve hostages and their guard have now been trapped for five days, as truce talks "

@@ -239,5 +239,6 @@ def _related(a: str, b: str) -> bool:
 
 
 def slots_of(a: Annotated, published: datetime | None = None) -> list[Slot]:
-    """Every slot value the sentence gives (counts, posts, expectations)."""
-    return count_slots(a, published) + title_slots(a) + place_slots(a) + actor_slots(a) + expectation_slots(a)
+    """Every slot value the sentence gives (posts first: a post changing hands is the change to report,
+    not a figure beside it; then counts, places, what named actors did, expectations)."""
+    return title_slots(a) + count_slots(a, published) + place_slots(a) + actor_slots(a) + expectation_slots(a)
