@@ -3,7 +3,8 @@ capital a question may use for its government ("Does Washington call it a coup")
 
 A question may say "the UK regulator" where the report says "Britain's regulator", or "Does
 Washington call it a coup" where the report says "The United States formally declared". Each group
-is common English usage; a word in two groups (Brussels: Belgium and the EU) is in neither.
+is common English usage; a city that stands for more than one thing (Brussels: Belgium and the EU)
+is in none.
 """
 
 from __future__ import annotations

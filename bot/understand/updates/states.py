@@ -63,24 +63,35 @@ def _predicate_units(a: Annotated, verb: int) -> frozenset[str]:
     return frozenset(u for u in (content_lemma(w) for w in words) if u)
 
 
+def _main_clauses(a: Annotated) -> set[int]:
+    """The root and the clauses hanging from it ("X said [that Y reopened]")."""
+    return {a.root} | {c.i for c in a.children(a.root) if c.dep in _CLAUSES}
+
+
+def _thing_units(a: Annotated, thing: Tok) -> frozenset[str]:
+    """The fact units that name a subject or object: a name's own words ("Brockman", "Hawaiian
+    Electric"), else the head noun's lemma ("a statue of X": the statue, not X)."""
+    if is_name(a, thing):
+        words = [x for x in a.children(thing.i) if x.dep == "compound" and is_name(a, x)] + [thing]
+        return frozenset(name_key(x) for x in words)
+    lemma = content_lemma(thing)
+    return frozenset([lemma]) if lemma else frozenset()
+
+
 def moved_state(a: Annotated) -> tuple[frozenset[str], frozenset[str]]:
     """The fact units of the subject whose state the main clause says moved on (name words or the
     head noun's lemma) and of what is said of it, or two empty sets when the sentence says no such
     thing."""
-    main = {a.root} | {c.i for c in a.children(a.root) if c.dep in _CLAUSES}
+    main = _main_clauses(a)
     for t in a.tokens:
         if not _marks_change(a, t) or t.head not in main:
             continue
         subject = _subject(a, t.head)
         if subject is None or subject.pos not in ("NOUN", "PROPN") or _passing_time(a, t.head):
             break
-        said = _predicate_units(a, subject.head)
-        if is_name(a, subject):  # "Brockman", "Hawaiian Electric": the name's own words
-            words = [x for x in a.children(subject.i) if x.dep == "compound" and is_name(a, x)] + [subject]
-            return frozenset(name_key(x) for x in words), said
-        lemma = content_lemma(subject)  # "a statue of X now stands": the statue, not X
-        if lemma:
-            return frozenset([lemma]), said
+        units = _thing_units(a, subject)
+        if units:
+            return units, _predicate_units(a, subject.head)
         break
     return frozenset(), frozenset()
 
@@ -89,8 +100,7 @@ def moved_state(a: Annotated) -> tuple[frozenset[str], frozenset[str]]:
 # clause that did a verb of the other side to the same thing
 REVERSALS = (
     (frozenset(["close", "shut", "seal", "shutter"]), frozenset(["reopen", "open"])),
-    (frozenset(["suspend", "halt", "pause", "freeze", "stop"]),
-     frozenset(["resume", "restart", "unfreeze"])),
+    (frozenset(["suspend", "halt", "pause", "freeze", "stop"]), frozenset(["resume", "restart", "unfreeze"])),
     (frozenset(["impose", "introduce", "ban", "ground", "bar"]), frozenset(["lift", "scrap", "unground", "clear"])),
     (frozenset(["detain", "arrest", "seize", "capture", "kidnap", "abduct", "jail"]), frozenset(["release", "free"])),
     (frozenset(["begin", "start", "launch"]), frozenset(["end", "conclude", "finish"])),
@@ -108,20 +118,15 @@ def _undone_thing(a: Annotated, verb: Tok) -> frozenset[str]:
         thing = next((c for c in a.children(verb.i) if c.dep == "nsubj"), None)
     if thing is None or thing.pos not in ("NOUN", "PROPN"):
         return frozenset()
-    if is_name(a, thing):
-        words = [x for x in a.children(thing.i) if x.dep == "compound" and is_name(a, x)] + [thing]
-        return frozenset(name_key(x) for x in words)
-    lemma = content_lemma(thing)
-    return frozenset([lemma]) if lemma else frozenset()
+    return _thing_units(a, thing)
 
 
 def reversed_states(a: Annotated) -> list[tuple[frozenset[str], frozenset[str]]]:
     """For each main clause whose verb undoes something (reopen, resume, lift, release) or does what
     another verb undoes, the units of the thing acted on and the units of the opposite verbs an
     earlier sentence about it would hold."""
-    main = {a.root} | {c.i for c in a.children(a.root) if c.dep in _CLAUSES}
     out: list[tuple[frozenset[str], frozenset[str]]] = []
-    for i in sorted(main):
+    for i in sorted(_main_clauses(a)):
         verb = a.tokens[i]
         if verb.pos != "VERB" or _quoted(a, i) or any(c.dep == "neg" for c in a.children(i)):
             continue
