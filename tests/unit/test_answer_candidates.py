@@ -73,6 +73,12 @@ def test_age_candidates_take_the_number_beside_a_name() -> None:
     assert texts(Q.age_candidates(a)) == ["47"]
 
 
+def test_an_age_opening_the_sentence_is_its_subjects_age() -> None:
+    a = one("At 39, Quintal is the youngest leader the dockers' union has had.")
+    assert texts(Q.age_candidates(a)) == ["39"]
+    assert texts(Q.age_candidates(one("At 10, the talks resumed in the port."))) == []
+
+
 def test_quote_candidates_carry_their_speaker() -> None:
     a = one('"The offer is an insult to every family," Quintal said.')
     quotes = S.quote_candidates(a)

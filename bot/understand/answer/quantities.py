@@ -124,8 +124,8 @@ def quantity_candidates(a: Annotated, kinds: frozenset[str]) -> list[tuple[Candi
 
 
 def age_candidates(a: Annotated) -> list[Candidate]:
-    """Ages: "Sam Altman, 38," (a bare number in apposition to a person), "Altman, who is 38," and
-    "the 38-year-old"."""
+    """Ages: "Sam Altman, 38," (a bare number in apposition to a person), "Altman, who is 38,", "the
+    38-year-old" and "At 42, Sunak is ..." (an age opening the sentence about its subject)."""
     out = []
     for q in a.quantities:
         if quantity_kind(a, q) == "age":
@@ -158,6 +158,12 @@ def age_candidates(a: Annotated) -> list[Candidate]:
                 cand = make(a, t.i, t.i + 1, person.i, 1.0, value=t.text)
                 if cand:
                     out.append(cand)
+        elif t.lower == "at" and t.i == 0 and len(a.tokens) > 3 and a.tokens[1].text.isdigit() and \
+                1 <= int(a.tokens[1].text) <= 120 and a.tokens[2].text == "," and \
+                (a.tokens[3].pos == "PROPN" or a.tokens[3].lower in ("he", "she")):
+            cand = make(a, 1, 2, 3, 1.0, value=a.tokens[1].text)  # "At 42, Sunak is the youngest ..."
+            if cand:
+                out.append(cand)
         elif t.lower == "aged" and t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].text.isdigit():
             cand = make(a, t.i + 1, t.i + 2, t.i + 1, 1.0, value=a.tokens[t.i + 1].text)
             if cand:
