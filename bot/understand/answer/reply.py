@@ -70,11 +70,12 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
         if s.score >= best.score - W.RIVAL_MARGIN_LATEST and _published(s) > _published(best)))
     margin = W.RIVAL_MARGIN_LATEST if latest else W.RIVAL_MARGIN if changing else W.RIVAL_MARGIN / 2
     places = _asked_places(q)
+    confined = bool(places) and _places_said(places, best) == places  # the best gives the asked place
     per_article: dict[int, Scored] = {}
     for s in scored:
         if s.score < best.score - margin:
             break  # (a newer rival this close to an accepted best is itself good enough to name)
-        if places - _places_said(places, s) and not places - _places_said(places, best):
+        if confined and _places_said(places, s) != places:
             continue  # "in the two countries" for "the toll in Turkey": a value of something wider
         if s is best or accepted(q, s) or not _told_as_past(q, s):
             per_article.setdefault(s.evidence.hit.sentence.article_id, s)

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.domain import SentenceHit
 from bot.understand.answer import weights as W
-from bot.understand.answer.nations import same_nation
+from bot.understand.answer.nations import other_forms
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.question_parts import Anchor, DateWant
 from bot.understand.answer.vocabulary import (
@@ -119,6 +119,7 @@ def spelled_out(acronym: str, parsed: Annotated) -> int:
 def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
     best, at = 0.0, -1
     text = anchor.text.lower()
+    nation = other_forms(text) if anchor.proper else frozenset()  # "UK": britain, british ...
     if (anchor.proper or anchor.text.isupper()) and (spelled := spelled_out(anchor.text, parsed)) >= 0:
         best, at = W.DERIVED, spelled
     for t in parsed.tokens:
@@ -133,7 +134,7 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
             best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i
-        elif anchor.proper and best < W.DERIVED and same_nation(text, t.lower):
+        elif best < W.DERIVED and t.lower.removesuffix("'s") in nation:
             best, at = W.DERIVED, t.i  # "the UK regulator": "Britain's regulator"
         elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):
             best, at = W.PREFIX, t.i  # "Hamas's", "Netanyahu's" split differently

@@ -28,7 +28,7 @@ FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
 # verbs that report a state changing: what answers "is X still ...?"
-CHANGE_VERBS = frozenset("""
+STATE_CHANGES = frozenset("""
     end lift clear finish conclude reopen resume return restore leave sail depart free release grant approve
     ratify settle sign withdraw cancel scrap drop halt suspend stop close shut refloat repair recover rescue
     resign quit expire collapse abandon dissolve
@@ -81,7 +81,7 @@ def _changes_of_state(a: Annotated, asked: set[str]) -> list[tuple[Candidate, fl
     """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks about."""
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
-        if t.pos != "VERB" or t.lemma.lower() not in CHANGE_VERBS or t.tag not in ("VBD", "VBN") or \
+        if t.pos != "VERB" or t.lemma.lower() not in STATE_CHANGES or t.tag not in ("VBD", "VBN") or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
