@@ -80,3 +80,35 @@ def test_what_the_doer_said_while_acting_is_its_reason() -> None:
                "days in the storm there was no longer any chance of finding the crew alive.",
                "Why did the coastguard call off the search for the Velden trawler?")
     assert got is not None and got.startswith("after two days in the storm there was no longer any chance")
+
+
+def test_what_a_contract_was_worth_is_a_sum_when_worth_ends_the_question() -> None:
+    got = _one("It emerged on Monday that the ministry had handed Credifax a contract worth $4.1 million to "
+               "check the identities of claimants.", "What was the ministry contract with Credifax worth?")
+    assert got == "$4.1 million"
+
+
+def test_the_lowest_a_figure_has_gone_asks_for_the_figure() -> None:
+    got = _one("The krona fell to a record low of 11.92 to the euro on Tuesday, traders in Stockholm said.",
+               "What's the lowest the krona has gone against the euro?")
+    assert got == "11.92"
+
+
+def test_what_a_rate_was_running_at_asks_for_the_rate() -> None:
+    got = _one("Figures showed on Thursday that inflation in Norland had reached 8.4% in March, "
+               "the highest in 30 years.", "What was inflation in Norland running at in March?")
+    assert got == "8.4%"
+
+
+def test_how_big_a_fund_is_may_be_a_sum_but_not_a_count_of_funds() -> None:
+    got = _one("The Calder council now runs three relief funds; the biggest, set up after the floods, holds "
+               "4.5 million euros.", "How big is the Calder flood fund?")
+    assert got is None or "three" not in got
+    assert _one("Officials said the Calder relief effort had grown to 4.5 million euros by Friday.",
+                "How big is the Calder relief effort?") == "4.5 million euros"
+
+
+def test_how_big_a_premium_is_a_percentage() -> None:
+    got = _one("Brenn's offer values each share at a premium of about 45% to Friday's close, analysts said.",
+               "How big a premium is Brenn's offer over Friday's close?")
+    assert got == "about 45%"

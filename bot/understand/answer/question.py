@@ -85,6 +85,10 @@ TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's 
 
 # verbs whose object is a value of their subject ("what did the toll reach": a number of dead)
 REACH_VERBS = frozenset("reach hit total top exceed surpass".split())
+# verbs that say where a figure stands ("what was inflation running at", "what does the toll stand at")
+LEVEL_VERBS = frozenset("run stand sit be".split())
+# the kinds of figure an untyped "how big" or "what's the highest" question takes
+ANY_FIGURE = frozenset("money count percent measure".split())
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
 
 
@@ -106,6 +110,8 @@ class Question:
     possessive: bool = False  # "whose ROV", "which company's update": the answer owns something
     named: bool = False  # "what is the name of the N": the answer's title must name N
     units: frozenset[str] = frozenset()  # for measures: the units that answer ("how far": miles, km...)
+    # other kinds of figure that answer too ("how big is the lawsuit": a sum; "what's the lowest ...": any)
+    also: frozenset[str] = frozenset()
     embedded: str = ""  # a verb after the relation whose object is left open ("say the debris pointed to")
     within: str = ""  # "where in the plant": the answer is a part of this noun, not where the noun is
     latest: bool = False  # the question asks for the current state ("now", "latest", "still")
@@ -157,8 +163,8 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
     if asked is not None and (kind := _kind_of_noun(asked.lemma.lower(), "what", right_after=False)) in (
             Kind.DATE, Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION):
         return kind, asked.lemma.lower(), units  # "what's the deadline for ...": a date
-    if any(t.lower == "worth" and t.pos == "ADJ" for t in toks):
-        return Kind.MONEY, focus, units  # "what are the stolen objects worth"
+    if any(t.lower == "worth" and t.i > wh + 1 for t in toks):
+        return Kind.MONEY, focus, units  # "what are the stolen objects worth", "what was the deal worth"
     if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate
         subject = next((c for c in a.children(rel.i) if c.dep == "nsubj" and c.pos == "NOUN"), None)
         if subject is not None:
@@ -169,6 +175,18 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
             if kind in NUMERIC:
                 return kind, lemma, units
     return Kind.PHRASE, focus, units
+
+
+def _figure_asked(a: Annotated, wh: int, rel: Tok | None) -> bool:
+    """Whether a "what" question asks for a figure its words leave untyped: a superlative with a clause
+    ("what's the lowest the pound has gone", "the most a person can recover") or a level ("what was
+    inflation running at")."""
+    toks = a.tokens
+    if any(t.tag == "JJS" and t.dep in ("attr", "nsubj") and a.tokens[t.head].lemma == "be" and t.i > wh
+           and any(c.dep == "relcl" for c in a.children(t.i)) for t in toks):
+        return True
+    return rel is not None and rel.lemma.lower() in LEVEL_VERBS and any(
+        c.lower == "at" and not any(g.dep == "pobj" for g in a.children(c.i)) for c in a.children(rel.i))
 
 
 def _name_of(a: Annotated, rel: Tok | None) -> Tok | None:
@@ -195,6 +213,7 @@ def analyse(text: str) -> Question:
     named = False
     owner = None
     units: frozenset[str] = frozenset()
+    also: frozenset[str] = frozenset()
     kind = Kind.PHRASE
     word = toks[wh].lower if wh >= 0 else ""
     nxt = toks[wh + 1] if 0 <= wh < len(toks) - 1 else None
@@ -227,8 +246,10 @@ def analyse(text: str) -> Question:
             if noun is None and n in ("big", "large", "high") and after and after[0].lemma == "be":
                 noun = next_noun(a, wh + 3)  # "how big is the relief fund": the subject's noun
             focus = noun.lemma.lower() if noun else ""
-            kind = Kind.MONEY if focus in MONEY_NOUNS else Kind.MEASURE
-            units = MEASURE_UNITS.get(n, frozenset())
+            kind = Kind.MONEY if focus in MONEY_NOUNS else Kind.PERCENT if focus in AMOUNT_NOUNS else Kind.MEASURE
+            units = MEASURE_UNITS.get(n, frozenset()) if kind is Kind.MEASURE else frozenset()
+            if kind is Kind.MEASURE and n in ("big", "large"):
+                also = ANY_FIGURE  # "how big is the lawsuit": a sum; "the membership": a count
         elif rel is not None and rel.lemma.lower() in ("describe", "characterize", "call", "react", "respond"):
             kind = Kind.QUOTE
         else:
@@ -296,6 +317,8 @@ def analyse(text: str) -> Question:
                     kind = _kind_of_noun(focus, word, right_after=False)
     if kind is Kind.PHRASE and word in ("what", "which"):
         kind, focus, units = _typed_by_wording(a, wh, rel, focus, units)
+    if kind is Kind.PHRASE and word == "what" and _figure_asked(a, wh, rel):
+        kind, also = Kind.MEASURE, ANY_FIGURE
     if kind is Kind.PHRASE and focus in TITLE_FOCUS and any(t.pos == "PROPN" for t in toks):
         kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
@@ -321,7 +344,7 @@ def analyse(text: str) -> Question:
         relation_verb=rel is not None and rel.pos == "VERB" and (rel.lemma.lower() not in LIGHT_VERBS or
                                                                    bool(particle)),
         particle=particle,
-        role=role, speaker=speaker, units=units, possessive=word == "whose" or bool(owner),
+        role=role, speaker=speaker, units=units, also=also, possessive=word == "whose" or bool(owner),
         speaker_group=kind is Kind.QUOTE and speaker_is_group(a, rel), named=named, embedded=embedded,
         within=within_noun(toks) if kind is Kind.PLACE else "",
         # a job's own words ("role", "hold") are rarely in the sentence that gives the title

@@ -140,10 +140,15 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             wanted |= {"measure"}
         if k is Kind.MONEY and (not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
             wanted |= {"percent"}  # "how much did the company offer", "the latest pay rise": 4 percent
+        wanted |= q.also
         for c, quantity in quantity_candidates(a, wanted):
-            if (k is Kind.MEASURE or quantity_kind(a, quantity) == "measure") and q.units and \
+            kind_here = quantity_kind(a, quantity)
+            if (kind_here == "measure" or k is Kind.MEASURE and kind_here not in q.also) and q.units and \
                     quantity.unit not in q.units and quantity.noun not in q.units:
                 continue  # "how far" wants a distance, not a weight
+            if k is Kind.MEASURE and kind_here == "count" and q.focus and \
+                    q.focus in (quantity.noun, a.tokens[c.head].lemma.lower()):
+                continue  # "how big is the lawsuit" is not answered by "more than 30 lawsuits"
             head = a.tokens[c.head]  # "42 container ships" counts ships; "58 of the 70 sirens" sirens
             noun = (head.lemma.lower() if head.pos == "NOUN" else quantity.noun) if k is Kind.COUNT else ""
             if k is Kind.DURATION and q.focus in TIME_UNITS:  # "how many days": the unit must agree
