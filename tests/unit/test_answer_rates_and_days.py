@@ -294,3 +294,17 @@ def test_a_figure_its_clause_dates_decades_back_is_not_the_story_figure(quarry: 
 
 def test_a_corrected_figure_is_the_one_that_stands(quarry: MemorySearch) -> None:
     assert answer_question("How many people died in the quarry collapse?", quarry, []).answer == "eight people"
+
+
+def test_an_increment_is_not_the_count_and_the_total_it_brings_is() -> None:
+    search = MemorySearch()
+    search.add("On Friday Norvia Bank said it had found 1.2 million more customers whose account numbers had "
+               "been taken, bringing the total to 9.6 million.", source="desk.example", title="Report",
+               day="2025-06-02", article=301)
+    assert answer_question("How many customers had account numbers taken?", search, []).answer == "9.6 million"
+    search = MemorySearch()
+    search.add("Norvia Bank said on Friday that hackers had reached the accounts of 1.2 million more customers "
+               "than it first thought.", source="desk.example", title="Report", day="2025-06-02", article=301)
+    assert answer_question("How many customers had their accounts reached by hackers?", search, []).answer is None
+    assert answer_question("How many more customers did hackers reach than Norvia first thought?",
+                           search, []).answer == "1.2 million"

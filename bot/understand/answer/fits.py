@@ -375,6 +375,8 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
     around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)
     # "the death toll rose to 55" counts the people who died
     words = {q.focus, q.relation} - {""}
+    if any(t.lemma.lower() in ("total", "tally") for t in around):
+        around = a.tokens  # "found 2.4 million more Americans, bringing the total to 147.9 million": of them
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2
 
 

@@ -31,6 +31,8 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
             c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
+    if is_increment(a, cand) and not any(t.lower in _INCREMENT for t in q.parsed.tokens):
+        out += W.INCREMENT  # "2.4 million more Americans" adds to a count; it is not the count
     if q.latest and a.tokens[a.root].lemma.lower() in ONSET_VERBS:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
     out += not_the_outcome(q, a, cand)
@@ -43,6 +45,17 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if sets_corrected_figure(a, cand):
         out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
     return out
+
+
+_INCREMENT = frozenset("more additional extra further".split())
+
+
+def is_increment(a: Annotated, cand: Candidate) -> bool:
+    """The figure is an addition to an earlier one: "2.4 million more Americans", "a further 300
+    jobs", "an additional 2,000 troops"."""
+    after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
+    inside = {t.lower for t in a.tokens[max(0, cand.start - 1):cand.end]}
+    return after is not None and after.lower in ("more", "fewer") or bool(inside & (_INCREMENT - {"more"}))
 
 
 _REVISING = frozenset("correct revise amend adjust update lower".split())
