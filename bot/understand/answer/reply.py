@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
 from bot.understand.answer.number_fits import sets_corrected_figure
+from bot.understand.answer.holders import since_left
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
@@ -35,6 +36,9 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
     if not scored or not accepted(q, scored[0]):
         return abstain(question, evidence, story or _guess_story(stories, question))
     lead, earlier = follow_revisions(q, *order_by_time(q, scored), search, anchors)
+    left = since_left(q, lead, search, story)
+    if left is not None:  # "who runs X now": the person named has since stepped down
+        return abstain(question, evidence, story or _guess_story(stories, question), first=left)
     hit = lead.evidence.hit
     chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
     also = corroboration(lead, earlier, scored)
@@ -164,14 +168,17 @@ def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], stor
                   citations=tuple(cites))
 
 
-def abstain(question: str, evidence: list[Evidence], story: str | None) -> Answer:
-    """No supported answer: say so and show the one or two closest sentences with their sources."""
+def abstain(question: str, evidence: list[Evidence], story: str | None, first: SentenceHit | None = None) -> Answer:
+    """No supported answer: say so and show the one or two closest sentences with their sources
+    (`first`, when given, before them: the sentence that overturned the best answer)."""
     lines = ["I don't know: I can't find a supported answer to that in the stored sources."]
-    closest = sorted((e for e in evidence if e.support > 0), key=lambda e: (-e.support, e.rank))[:W.SHOW_CLOSEST]
-    if closest:
+    closest = [e.hit for e in sorted((e for e in evidence if e.support > 0), key=lambda e: (-e.support, e.rank))
+               if first is None or e.hit.sentence.id != first.sentence.id][:W.SHOW_CLOSEST]
+    shown = ([first] if first is not None else []) + closest[:W.SHOW_CLOSEST - (first is not None)]
+    if shown:
         lines.append("The closest sentences I found:")
-        for e in closest:
-            lines.append(f"\u201c{e.hit.sentence.text}\u201d {_source_line(e.hit)}")
+        for hit in shown:
+            lines.append(f"\u201c{hit.sentence.text}\u201d {_source_line(hit)}")
     return Answer(question=question, answer=None, text="\n".join(lines), story=story, as_of=None)
 
 

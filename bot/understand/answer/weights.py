@@ -123,6 +123,7 @@ RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer sou
 MAX_EARLIER = 2  # older values named after the newest one
 REVISION_MARGIN = 3.0  # a recorded revision leads unless it scores this much below the value it replaces
 REVISION_STEPS = 5  # revisions of one value followed at most (each a later article)
+HOLDER_READ = 30  # sentences read for a later departure of the person a "who is X now" answer names
 REVISIONS_READ = 50  # stored changes of a story read, per step, when following a figure's revisions
 
 # --- spans ---

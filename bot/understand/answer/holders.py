@@ -1,0 +1,111 @@
+"""A holder who has since left: "who is running Boeing now?" is not answered with the chief
+executive of an older report when a later one says he stepped down (unless a still later one brings
+him back).
+
+Only the answer's own surname is looked up: sentences where that name is the subject of a verb of
+leaving ("resigned", "stepped down") or the object of one of removal ("ousted", "was fired"),
+asserted (not negated, not in a quotation, not "refused to resign"), and sentences where it is
+brought back ("was reappointed", "returned as").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import SentenceHit
+from bot.understand.answer import weights as W
+from bot.understand.answer.question import Kind, Question
+from bot.understand.answer.relation import asks_present
+from bot.understand.answer.retrieve import SentenceSearch
+from bot.understand.answer.score import Scored
+from bot.understand.language.annotation import Annotated, Tok
+
+# verbs whose subject leaves a post; "step"/"stand" only with "down"
+LEAVING = frozenset("resign quit retire leave depart step stand".split())
+# verbs whose object is removed from a post
+REMOVING = frozenset("oust fire sack dismiss remove depose topple replace unseat".split())
+# verbs that put someone (back) in a post: object, or subject of "return"/"rejoin"
+RESTORING = frozenset("reappoint reinstate rehire appoint name".split())
+RETURNING = frozenset("return rejoin".split())
+_QUOTE_MARKS = frozenset(['"', "“", "”"])
+_HEDGES = frozenset("would could might may should if whether".split())
+
+
+def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | None) -> SentenceHit | None:
+    """The newer sentence saying the lead answer's person left the post, when the question asks who
+    holds it now and no still newer sentence brings them back; else None."""
+    if q.kind not in (Kind.PERSON, Kind.AGENT) or not asks_present(q):
+        return None
+    a = lead.evidence.parsed
+    names = []  # the first run of proper nouns ("Penny Mordaunt, the leader of the Commons": Penny Mordaunt)
+    for t in a.tokens[lead.candidate.start:lead.candidate.end]:
+        if t.pos == "PROPN":
+            names.append(t)
+        elif names:
+            break
+    if not names or (e := a.entity_at(names[-1].i)) is not None and e.label not in ("PERSON", "GPE", "NORP"):
+        return None  # a person's name (the tagger takes some surnames for places); not a company's
+    surname = names[-1].text
+    since = _when(lead.evidence.hit)
+    query = " ".join([surname, *sorted(LEAVING | REMOVING)])
+    left: tuple[datetime, SentenceHit] | None = None
+    back: datetime | None = None
+    for hit in search.search(query, story, W.HOLDER_READ):
+        parsed = Annotated.from_json(hit.sentence.annotation)
+        if parsed is None or hit.sentence.id == lead.evidence.hit.sentence.id:
+            continue
+        for t in parsed.tokens:
+            if t.text != surname:
+                continue
+            when = _when(hit)
+            if _leaves(parsed, t) and when >= since and (left is None or when > left[0]):
+                left = (when, hit)
+            elif _restored(parsed, t) and (back is None or when > back):
+                back = when
+    if left is None or back is not None and back > left[0]:
+        return None
+    return left[1]
+
+
+def _when(hit: SentenceHit) -> datetime:
+    published = hit.sentence.published
+    return published.replace(tzinfo=None) if published else datetime.min
+
+
+def _name_head(a: Annotated, t: Tok) -> Tok:
+    """The head of the name the token is part of ("Dennis Muilenburg": Muilenburg)."""
+    while t.dep in ("compound", "flat") and a.tokens[t.head].pos == "PROPN":
+        t = a.tokens[t.head]
+    return t
+
+
+def _asserted(a: Annotated, verb: Tok) -> bool:
+    """Neither negated, hedged, quoted, nor wanted by someone else ("refused to resign", "urged to quit")."""
+    children = a.children(verb.i)
+    if any(c.dep == "neg" or c.lower in _HEDGES for c in children):
+        return False
+    return verb.dep != "xcomp" and sum(1 for x in a.tokens[:verb.i] if x.text in _QUOTE_MARKS) % 2 == 0
+
+
+def _leaves(a: Annotated, t: Tok) -> bool:
+    name = _name_head(a, t)
+    verb = a.tokens[name.head]
+    lemma = verb.lemma.lower()
+    if verb.pos != "VERB" or not _asserted(a, verb):
+        return False
+    if name.dep == "nsubj" and lemma in ("step", "stand"):
+        return any(c.lower == "down" for c in a.children(verb.i))
+    if name.dep == "nsubj" and lemma in LEAVING:  # not "left Cairo on Tuesday": a trip, not the post
+        return not any(c.dep == "dobj" and (e := a.entity_at(c.i)) is not None and e.label in ("GPE", "LOC", "FAC")
+                       for c in a.children(verb.i))
+    return name.dep in ("dobj", "nsubjpass") and lemma in REMOVING
+
+
+def _restored(a: Annotated, t: Tok) -> bool:
+    name = _name_head(a, t)
+    verb = a.tokens[name.head]
+    if verb.pos != "VERB" or not _asserted(a, verb):
+        return False
+    # the small model lemmatises some of these badly ("reappointed" -> "reappointe"): the form counts too
+    restoring = verb.lemma.lower() in RESTORING or any(verb.lower.startswith(v) for v in RESTORING if len(v) > 5)
+    return name.dep == "nsubj" and verb.lemma.lower() in RETURNING or name.dep in ("dobj", "nsubjpass") and restoring

@@ -1,0 +1,48 @@
+""""Who runs X now" is not answered with a person a later report says left the post: the bot says it
+does not know and shows that report, unless a still later one brings the person back."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import MemorySearch
+
+_FIRST = ("Drellco chief executive Harlan Voss apologised on Tuesday for the recall of 40,000 heaters. "
+          "Voss said the company would pay for every repair.")
+
+
+def _desk(*later: tuple[str, str]) -> MemorySearch:
+    search = MemorySearch()
+    search.add(_FIRST, source="desk.example", title="Recall", day="2025-03-04", article=401)
+    for n, (day, text) in enumerate(later):
+        search.add(text, source="wire.example", title="Drellco", day=day, article=402 + n)
+    return search
+
+
+def test_a_chief_who_stepped_down_since_is_not_who_runs_the_company_now() -> None:
+    search = _desk(("2025-05-12", "Drellco said on Monday that Harlan Voss had stepped down as chief executive "
+                                  "with immediate effect. The board met for four hours."))
+    reply = answer_question("Who is running Drellco now?", search, [])
+    assert reply.answer is None
+    assert "had stepped down as chief executive" in reply.text
+
+
+def test_a_chief_who_refused_to_resign_still_runs_the_company() -> None:
+    search = _desk(("2025-05-12", "Harlan Voss refused to resign on Monday, telling shareholders the recall "
+                                  "was under control."))
+    assert answer_question("Who is running Drellco now?", search, []).answer == "Harlan Voss"
+
+
+def test_a_chief_brought_back_later_runs_the_company_again() -> None:
+    search = _desk(("2025-05-12", "Drellco said on Monday that Harlan Voss had stepped down as chief executive."),
+                   ("2025-06-20", "Harlan Voss was reappointed chief executive of Drellco on Friday."))
+    assert answer_question("Who is running Drellco now?", search, []).answer == "Harlan Voss"
+
+
+def test_a_past_question_is_still_answered_with_who_ran_it_then() -> None:
+    search = _desk(("2025-05-12", "Drellco said on Monday that Harlan Voss had stepped down as chief executive."))
+    assert answer_question("Who apologised for the Drellco heater recall?", search, []).answer == "Harlan Voss"
+
+
+def test_a_chief_who_left_a_city_has_not_left_the_post() -> None:
+    search = _desk(("2025-05-12", "Harlan Voss left Berlin on Monday after two days of talks with regulators."))
+    assert answer_question("Who is running Drellco now?", search, []).answer == "Harlan Voss"
