@@ -14,8 +14,8 @@ from datetime import datetime
 
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
-from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.holders import since_left
+from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
