@@ -308,3 +308,12 @@ def test_an_increment_is_not_the_count_and_the_total_it_brings_is() -> None:
     assert answer_question("How many customers had their accounts reached by hackers?", search, []).answer is None
     assert answer_question("How many more customers did hackers reach than Norvia first thought?",
                            search, []).answer == "1.2 million"
+
+
+def test_another_batch_of_layoffs_is_not_the_number_laid_off() -> None:
+    search = MemorySearch()
+    search.add("Brenn Motors said on Tuesday that it had laid off another 330 workers at its stamping plant.",
+               source="desk.example", title="Report", day="2025-06-02", article=301)
+    search.add("Brenn Motors said on Friday that it had laid off about 90 more workers at its engine plant.",
+               source="desk.example", title="Report", day="2025-06-03", article=302)
+    assert answer_question("How many workers has Brenn Motors laid off?", search, []).answer is None

@@ -47,15 +47,15 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     return out
 
 
-_INCREMENT = frozenset("more additional extra further".split())
+_INCREMENT = frozenset("more additional extra further another".split())
 
 
 def is_increment(a: Annotated, cand: Candidate) -> bool:
     """The figure is an addition to an earlier one: "2.4 million more Americans", "a further 300
-    jobs", "an additional 2,000 troops"."""
-    after = a.tokens[cand.end] if cand.end < len(a.tokens) else None
-    inside = {t.lower for t in a.tokens[max(0, cand.start - 1):cand.end]}
-    return after is not None and after.lower in ("more", "fewer") or bool(inside & (_INCREMENT - {"more"}))
+    jobs", "another 330 workers", "an additional 2,000 troops"."""
+    span = a.tokens[max(0, cand.start - 1):cand.end + 1]  # with the word either side
+    return any(t.lower in _INCREMENT - {"more"} or t.lower in ("more", "fewer") and t.i > 0 and
+               a.tokens[t.i - 1].pos == "NUM" for t in span)
 
 
 _REVISING = frozenset("correct revise amend adjust update lower".split())
