@@ -148,6 +148,15 @@ def test_a_country_asked_by_its_short_name_or_people_finds_the_report_using_anot
     assert answer_question("When did France's ambassador leave the capital?", search, []).answer == "27 September"
 
 
+def test_a_country_asked_by_its_adjective_finds_its_two_word_name() -> None:
+    search = MemorySearch()
+    search.add("The United States closed its drone base near Arlit on 5 August, the Pentagon said.",
+               source="desk.example", title="Base closed", day="2025-08-06", article=74)
+    search.add("France closed its own drone base near Arlit on 9 August.",
+               source="desk.example", title="Base closed", day="2025-08-10", article=75)
+    assert answer_question("When did the American drone base near Arlit close?", search, []).answer == "5 August"
+
+
 def test_a_capital_in_the_report_is_a_place_not_its_country() -> None:
     assert same_nation("Washington", "American") and same_nation("UK", "Britain's")
     assert not same_nation("US", "Washington")  # "meet in Washington" answers "where", it does not say "US"

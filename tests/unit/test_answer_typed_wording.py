@@ -112,3 +112,7 @@ def test_how_big_a_premium_is_a_percentage() -> None:
     got = _one("Brenn's offer values each share at a premium of about 45% to Friday's close, analysts said.",
                "How big a premium is Brenn's offer over Friday's close?")
     assert got == "about 45%"
+
+
+def test_what_something_cost_to_build_asks_for_a_sum() -> None:
+    assert analyse("What did the drone base near Arlit cost to build?").kind is Kind.MONEY

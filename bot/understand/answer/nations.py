@@ -9,11 +9,12 @@ is in none.
 
 from __future__ import annotations
 
-# each country: its names, then after "|" its capital (or seat of government). A question may use the
-# capital for its country, but in a report the capital is a place in its own right ("officials will
-# meet in Washington" answers "where", it does not say "the US").
+# each country: its names ("_" joins the words of one: united_states), then after "|" its capital (or
+# seat of government). A question may use the capital for its country, but in a report the capital is
+# a place in its own right ("officials will meet in Washington" answers "where", not "the US").
 _GROUPS = (
-    "us usa america american americans | washington", "uk britain british briton britons | london",
+    "us usa america american americans united_states | washington",
+    "uk britain british briton britons united_kingdom | london",
     "france french | paris", "germany german germans | berlin", "italy italian italians | rome",
     "spain spanish | madrid", "russia russian russians | moscow kremlin", "china chinese | beijing",
     "japan japanese | tokyo", "india indian indians | delhi", "turkey turkish turks turk | ankara",
@@ -44,7 +45,7 @@ _CAPITALS: set[str] = set()
 for _group in _GROUPS:
     _names, _, _capitals = _group.partition("|")
     _CAPITALS |= set(_capitals.split())
-    _words = frozenset(_names.split()) | frozenset(_capitals.split())
+    _words = frozenset(n.replace("_", " ") for n in _names.split()) | frozenset(_capitals.split())
     for _word in _words:
         _FORMS[_word] = _FORMS.get(_word, frozenset()) | _words
 _SAID = {word: frozenset(forms - _CAPITALS - {word}) for word, forms in _FORMS.items()}

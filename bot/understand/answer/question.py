@@ -165,6 +165,8 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
         return kind, asked.lemma.lower(), units  # "what's the deadline for ...": a date
     if any(t.lower == "worth" and t.i > wh + 1 for t in toks):
         return Kind.MONEY, focus, units  # "what are the stolen objects worth", "what was the deal worth"
+    if wh + 1 < len(toks) and toks[wh + 1].lemma == "do" and any(t.lower in ("cost", "costs") for t in toks):
+        return Kind.MONEY, focus, units  # "what did the base cost to build" (the parser takes "cost" for a noun)
     if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate
         subject = next((c for c in a.children(rel.i) if c.dep == "nsubj" and c.pos == "NOUN"), None)
         if subject is not None:

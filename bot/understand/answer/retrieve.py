@@ -134,8 +134,9 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
             best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i
-        elif best < W.DERIVED and t.lower.removesuffix("'s") in nation:
-            best, at = W.DERIVED, t.i  # "the UK regulator": "Britain's regulator"
+        elif best < W.DERIVED and (t.lower.removesuffix("'s") in nation or t.i > 0 and
+                                   f"{parsed.tokens[t.i - 1].lower} {t.lower.removesuffix(chr(39) + 's')}" in nation):
+            best, at = W.DERIVED, t.i  # "the UK regulator": "Britain's regulator"; "American": "the United States"
         elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):
             best, at = W.PREFIX, t.i  # "Hamas's", "Netanyahu's" split differently
     return best, at
