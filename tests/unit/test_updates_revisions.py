@@ -240,3 +240,41 @@ def test_a_depth_never_revises_a_depth_of_water_or_a_length_but_a_new_depth_does
     assert [u.kind for u in length] == ["new"]
     assert [u.kind for u in second] == ["changed"]
     assert second[0].previous is not None and "12 feet deep" in second[0].previous.sentence
+
+
+def test_a_level_a_currency_falls_to_changes_its_last_level_even_one_dated_since_long_ago() -> None:
+    earlier = article("The shekel fell on Friday to below $0.27, its lowest level since 2012, as hostage talks "
+                      "stalled.")
+    later = article("The shekel fell to a record low of $0.25 on Monday as the hostage talks broke down.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "below $0.27" in flagged[0].previous.sentence
+
+
+def test_a_holder_leaving_the_post_changes_who_was_said_to_hold_it() -> None:
+    earlier = article("The home secretary, Ben Dale, told a rally that the hostage talks must go on.")
+    left = article("Ben Dale resigned as home secretary on Wednesday after the hostage talks collapsed.", day=3)
+    kept = article("Ben Dale refused to step down as home secretary as hostage talks resumed.", day=3)
+    _, (_, updates) = feed(earlier, left)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None
+    assert "The home secretary, Ben Dale" in flagged[0].previous.sentence
+    _, (_, updates) = feed(article("The home secretary, Ben Dale, told a rally that the hostage talks must go on."),
+                           kept)
+    assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_rate_of_one_kind_never_revises_a_rate_of_another() -> None:
+    interest = article("The central bank raised its main interest rate to 2.25% on Thursday as hostage talks stalled.")
+    jobless = article("The unemployment rate fell to 3.5% in March, the lowest since 1974, as hostage talks resumed.",
+                      day=3)
+    _, (_, updates) = feed(interest, jobless)
+    assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_decision_to_fire_someone_is_not_their_leaving() -> None:
+    earlier = article("The chief executive, Ben Dale, told staff that the hostage talks must go on.")
+    undo = article("Investors urged the board to undo its decision to fire Ben Dale as chief executive after the "
+                   "hostage talks.", day=3)
+    _, (_, updates) = feed(earlier, undo)
+    assert all(u.kind != "changed" for u in updates)

@@ -19,14 +19,8 @@ from bot.understand.answer.relation import asks_present
 from bot.understand.answer.retrieve import SentenceSearch
 from bot.understand.answer.score import Scored
 from bot.understand.language.annotation import Annotated, Tok
+from bot.understand.language.people import LEAVING_POST, REMOVING_FROM_POST, RESTORING_TO_POST, RETURNING_TO_POST
 
-# verbs whose subject leaves a post; "step"/"stand" only with "down"
-LEAVING = frozenset("resign quit retire leave depart step stand".split())
-# verbs whose object is removed from a post
-REMOVING = frozenset("oust fire sack dismiss remove depose topple replace unseat".split())
-# verbs that put someone (back) in a post: object, or subject of "return"/"rejoin"
-RESTORING = frozenset("reappoint reinstate rehire appoint name".split())
-RETURNING = frozenset("return rejoin".split())
 _QUOTE_MARKS = frozenset(['"', "“", "”"])
 _HEDGES = frozenset("would could might may should if whether".split())
 
@@ -47,7 +41,7 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
         return None  # a person's name (the tagger takes some surnames for places); not a company's
     surname = names[-1].text
     since = _when(lead.evidence.hit)
-    query = " ".join([surname, *sorted(LEAVING | REMOVING)])
+    query = " ".join([surname, *sorted(LEAVING_POST | REMOVING_FROM_POST)])
     left: tuple[datetime, SentenceHit] | None = None
     back: datetime | None = None
     for hit in search.search(query, story, W.HOLDER_READ):
@@ -84,7 +78,7 @@ def _asserted(a: Annotated, verb: Tok) -> bool:
     children = a.children(verb.i)
     if any(c.dep == "neg" or c.lower in _HEDGES for c in children):
         return False
-    return verb.dep != "xcomp" and sum(1 for x in a.tokens[:verb.i] if x.text in _QUOTE_MARKS) % 2 == 0
+    return verb.dep not in ("xcomp", "acl") and sum(1 for x in a.tokens[:verb.i] if x.text in _QUOTE_MARKS) % 2 == 0
 
 
 def _leaves(a: Annotated, t: Tok) -> bool:
@@ -95,10 +89,10 @@ def _leaves(a: Annotated, t: Tok) -> bool:
         return False
     if name.dep == "nsubj" and lemma in ("step", "stand"):
         return any(c.lower == "down" for c in a.children(verb.i))
-    if name.dep == "nsubj" and lemma in LEAVING:  # not "left Cairo on Tuesday": a trip, not the post
+    if name.dep == "nsubj" and lemma in LEAVING_POST:  # not "left Cairo on Tuesday": a trip, not the post
         return not any(c.dep == "dobj" and (e := a.entity_at(c.i)) is not None and e.label in ("GPE", "LOC", "FAC")
                        for c in a.children(verb.i))
-    return name.dep in ("dobj", "nsubjpass") and lemma in REMOVING
+    return name.dep in ("dobj", "nsubjpass") and lemma in REMOVING_FROM_POST
 
 
 def _restored(a: Annotated, t: Tok) -> bool:
@@ -107,5 +101,7 @@ def _restored(a: Annotated, t: Tok) -> bool:
     if verb.pos != "VERB" or not _asserted(a, verb):
         return False
     # the small model lemmatises some of these badly ("reappointed" -> "reappointe"): the form counts too
-    restoring = verb.lemma.lower() in RESTORING or any(verb.lower.startswith(v) for v in RESTORING if len(v) > 5)
-    return name.dep == "nsubj" and verb.lemma.lower() in RETURNING or name.dep in ("dobj", "nsubjpass") and restoring
+    restoring = verb.lemma.lower() in RESTORING_TO_POST or any(
+        verb.lower.startswith(v) for v in RESTORING_TO_POST if len(v) > 5)
+    returning = name.dep == "nsubj" and verb.lemma.lower() in RETURNING_TO_POST
+    return returning or name.dep in ("dobj", "nsubjpass") and restoring

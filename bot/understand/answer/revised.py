@@ -44,8 +44,11 @@ def leading_number(text: str) -> float | None:
 
 def anchored(q: Question) -> bool:
     """Whether the question ties the figure to a source or a moment ("according to the first report",
-    "when Biden signed", "at first"): then it is that figure, not its latest revision."""
+    "when Biden signed", "at first") or asks for an extreme ("the lowest"): then it is that figure, not
+    its latest revision."""
     for t in q.parsed.tokens:
+        if t.tag in ("JJS", "RBS") and t.lower not in ("latest", "newest"):
+            return True  # "what's the lowest the pound has gone": an extreme, not the newest value
         if t.lower in _ANCHORING or t.lower in _CLAUSE_TIMES and t.dep in ("advmod", "mark", "prep") and \
                 q.parsed.tokens[t.head].dep in ("advcl", "pcomp", "ROOT") and t.head != t.i and t.i > 1:
             return True

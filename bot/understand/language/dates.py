@@ -129,7 +129,9 @@ def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:
         if not ref.last or (published.date() - date.fromisoformat(ref.last)).days <= 365:
             continue
         dated = a.clause_verb(ref.end - 1)
-        if dated == verb or a.tokens[verb].dep == "relcl" and ref.start <= a.tokens[verb].head < ref.end or \
+        since = ref.start > 0 and a.tokens[ref.start - 1].lower == "since"  # "its lowest since 1985": up to now
+        if dated == verb and not since or \
+                a.tokens[verb].dep == "relcl" and ref.start <= a.tokens[verb].head < ref.end or \
                 a.tokens[dated].dep in ("acl", "relcl") and a.tokens[dated].head in (i, a.tokens[i].head):
             return True  # "the 85 people killed in 2018": the date is on what the figure counts
     return False

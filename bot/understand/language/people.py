@@ -1,5 +1,6 @@
 """Nouns that name people, for the answerer ("which official": a person) and the update finder
-(a count of hostages may revise a count of people; a count of bids may not)."""
+(a count of hostages may revise a count of people; a count of bids may not), and the verbs that
+move a person out of a post or back into one ("stepped down", "was ousted", "was reappointed")."""
 
 from __future__ import annotations
 
@@ -26,3 +27,11 @@ COUNTED_PEOPLE = PERSON_NOUNS | frozenset("""
     spectator pilgrim citizen national immigrant captive inmate occupant traveller traveler rider
     commuter shopper homeowner tenant member delegate participant
 """.split())
+
+# verbs whose subject leaves a post ("step" and "stand" only with "down")
+LEAVING_POST = frozenset("resign quit retire leave depart step stand".split())
+# verbs whose object is removed from a post
+REMOVING_FROM_POST = frozenset("oust fire sack dismiss remove depose topple replace unseat".split())
+# verbs whose object is put (back) in a post, and verbs whose subject comes back to one
+RESTORING_TO_POST = frozenset("reappoint reinstate rehire appoint name".split())
+RETURNING_TO_POST = frozenset("return rejoin".split())

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.people import LEAVING_POST, REMOVING_FROM_POST
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
@@ -39,6 +40,7 @@ TITLES = {
     "head": "head", "leader": "leader", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
     "spokesperson": "spokesperson", "secretary": "secretary", "minister": "minister", "governor": "governor",
     "mayor": "mayor", "commissioner": "commissioner", "chief": "chief", "judge": "judge",
+    "chancellor": "chancellor", "premier": "premier", "treasurer": "treasurer", "attorney general": "attorney general",
 }
 # posts a government or company has many of: the post is only known with what it is of
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
@@ -158,17 +160,41 @@ def title_slots(a: Annotated) -> list[Slot]:
             subj = next((c.i for c in a.children(t.head) if c.dep in ("nsubj", "nsubjpass")), None)
             if subj is not None:
                 pairs.append((subj, t.i))
+        gone = ""
         if t.dep == "pobj" and a.tokens[t.head].lower == "as":
             verb = a.tokens[t.head].head
-            subj = next((c.i for c in a.children(verb) if c.dep in ("nsubj", "nsubjpass")), None)
+            held = a.tokens[verb]  # "sacked Kwarteng as chancellor": the parser may hang "as" on the object
+            if held.dep == "dobj" and held.pos == "PROPN" and _leaves_post(a, held.head) == "removed":
+                verb = held.head
+            gone = _leaves_post(a, verb)
+            deps = ("dobj", "nsubjpass") if gone == "removed" else ("nsubj", "nsubjpass")
+            subj = next((c.i for c in a.children(verb) if c.dep in deps), None)
             if subj is not None:
                 pairs.append((subj, t.i))
         for who, what in pairs:
             person, title = _person_at(a, who), _title_at(a, what)
             if person and title:
                 org = _org_of(a, what)
-                out.append(Slot(f"s:t:{title}" + (f"@{org}" if org else ""), person[0], person[1]))
+                # "resigned as home secretary": the post is no longer the person's, a new value of it
+                value = f"{LEFT}{person[0]}" if gone and what == t.i else person[0]
+                out.append(Slot(f"s:t:{title}" + (f"@{org}" if org else ""), value, person[1]))
     return out
+
+
+LEFT = "left:"  # a post's value once its holder has gone
+
+
+def _leaves_post(a: Annotated, verb: int) -> str:
+    """"left" for "X resigned / stepped down as T", "removed" for "Y sacked X as T", else ""."""
+    v = a.tokens[verb]
+    lemma = v.lemma.lower()
+    if v.pos != "VERB" or v.dep in ("xcomp", "acl") or any(c.dep == "neg" for c in a.children(verb)):
+        return ""  # not "refused to step down", "its decision to fire X"
+    if lemma in REMOVING_FROM_POST:
+        return "removed"
+    if lemma in ("step", "stand"):
+        return "left" if any(c.lower == "down" for c in a.children(verb)) else ""
+    return "left" if lemma in LEAVING_POST else ""
 
 
 def _org_of(a: Annotated, i: int) -> str:

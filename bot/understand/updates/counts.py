@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.dates import dated_years_back
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
@@ -26,6 +26,11 @@ DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
 COUNT_WORDS = frozenset(["number", "count", "total", "tally", "figure"])  # "the number of X" counts X
+# prepositions whose object is a level a verb's subject or object reaches ("rose above $1.12")
+GOAL_PREPS = frozenset(["to", "at", "from", "by", "on", "above", "below", "under", "over", "around", "towards",
+                        "toward", "near"])
+KINDED_NOUNS = frozenset(["rate", "yield", "price"])  # nouns whose kind is in the noun before them
+LEVEL_NOUNS = frozenset(["low", "high", "level", "peak", "record"])  # "fell to a record low of $1.03"
 
 
 def _counted(a: Annotated, q: Quantity) -> str:
@@ -42,21 +47,37 @@ def _counted(a: Annotated, q: Quantity) -> str:
         return q.noun
     head = a.tokens[q.end - 1]
     up = a.tokens[head.head]
-    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not q.unit:
+    level = up.lower == "of" and a.tokens[up.head].lemma.lower() in LEVEL_NOUNS  # "a record low of $1.03"
+    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not q.unit and not level:
         return _noun_counted(a, up.head)
-    if head.dep == "pobj" and up.lemma.lower() in ("to", "at", "from", "by", "on"):
-        verb = a.tokens[up.head]
-        if verb.dep in ("prt", "advmod") and verb.pos in ("ADP", "ADV", "PART"):
-            verb = a.tokens[verb.head]  # "revised the death toll down to 38"
+    if head.dep == "pobj" and (up.lemma.lower() in GOAL_PREPS or level):
+        verb = _goal_verb(a, up.i)
         for dep in ("dobj", "nsubj", "nsubjpass"):
             for c in a.children(verb.i):
                 if c.dep == dep and c.pos == "NOUN":
                     return _noun_counted(a, c.i)
+        if verb.dep == "acl" and a.tokens[verb.head].pos == "NOUN":  # "the pound, ..., ended at $1.08"
+            return _noun_counted(a, verb.head)
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
                 return _noun_counted(a, c.i)
     return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
+
+
+def _goal_verb(a: Annotated, prep: int) -> Tok:
+    """The verb a figure is the goal of, climbing prepositions and level nouns between them ("fell to
+    below $1.09", "fell to a record low of $1.03", "revised the death toll down to 38")."""
+    verb = a.tokens[a.tokens[prep].head]
+    for _ in range(4):
+        if verb.pos == "ADP" and verb.dep == "prep" or verb.dep in ("prt", "advmod") and verb.pos in ("ADP", "ADV",
+                                                                                                      "PART"):
+            verb = a.tokens[verb.head]
+        elif verb.pos == "NOUN" and verb.lemma.lower() in LEVEL_NOUNS and verb.dep == "pobj":
+            verb = a.tokens[a.tokens[verb.head].head]
+        else:
+            break
+    return verb
 
 
 def _state_counted(a: Annotated, q: Quantity) -> str:
@@ -82,6 +103,9 @@ def _noun_counted(a: Annotated, i: int) -> str:
                 for obj in a.children(prep.i):
                     if obj.dep == "pobj" and obj.pos == "NOUN":
                         return "people" if obj.lemma.lower() in PEOPLE else obj.lemma.lower()
+    if noun in KINDED_NOUNS:  # "the unemployment rate" and "the interest rate" are two slots
+        kind = [c.lemma.lower() for c in a.children(i) if c.dep == "compound" and c.pos == "NOUN"]
+        return " ".join([*kind, noun])
     return noun
 
 
