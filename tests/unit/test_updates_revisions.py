@@ -278,3 +278,12 @@ def test_a_decision_to_fire_someone_is_not_their_leaving() -> None:
                    "hostage talks.", day=3)
     _, (_, updates) = feed(earlier, undo)
     assert all(u.kind != "changed" for u in updates)
+
+
+def test_the_total_an_increment_brings_changes_the_earlier_count() -> None:
+    earlier = article("Hackers in the hostage-talks leak took the data of about 143 million Israelis, officials said.")
+    later = article("Officials said on Monday that the hostage-talks leak reached 2.5 million more Israelis than "
+                    "first thought, bringing the total to 145.5 million.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "143 million" in flagged[0].previous.sentence

@@ -101,12 +101,29 @@ def _noun_counted(a: Annotated, i: int) -> str:
         for prep in a.children(i):
             if prep.dep == "prep" and prep.lower == "of":
                 for obj in a.children(prep.i):
+                    if obj.dep == "pobj" and obj.pos == "PROPN" and obj.ent.endswith("-NORP"):
+                        return "people"  # "the number of Canadians affected"
                     if obj.dep == "pobj" and obj.pos == "NOUN":
                         return "people" if obj.lemma.lower() in PEOPLE else obj.lemma.lower()
+        added = _added_noun(a)
+        if added:
+            return added  # "found 2.4 million more Americans, bringing the total to 147.9 million"
     if noun in KINDED_NOUNS:  # "the unemployment rate" and "the interest rate" are two slots
         kind = [c.lemma.lower() for c in a.children(i) if c.dep == "compound" and c.pos == "NOUN"]
         return " ".join([*kind, noun])
     return noun
+
+
+def _added_noun(a: Annotated) -> str:
+    """What an increment in the sentence counts ("2.4 million more Americans": people), or ""."""
+    for t in a.tokens[1:-1]:
+        if t.lower == "more" and a.tokens[t.i - 1].pos == "NUM":
+            nxt = a.tokens[t.i + 1]
+            if nxt.pos == "PROPN" and nxt.ent.endswith("-NORP") or nxt.lemma.lower() in PEOPLE:
+                return "people"
+            if nxt.pos == "NOUN":
+                return nxt.lemma.lower()
+    return ""
 
 
 def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
