@@ -161,3 +161,19 @@ def test_a_capital_in_the_report_is_a_place_not_its_country() -> None:
     assert same_nation("Washington", "American") and same_nation("UK", "Britain's")
     assert not same_nation("US", "Washington")  # "meet in Washington" answers "where", it does not say "US"
     assert not same_nation("Niger", "Nigeria")
+
+
+def test_a_sentence_without_the_questions_most_specific_name_does_not_answer_it() -> None:
+    search = MemorySearch()
+    search.add("Norvex has agreed to pay up to $70 million to settle investigations by federal regulators.",
+               source="desk.example", title="Norvex settles", day="2025-07-22", article=76)
+    assert answer_question("How much did Norvex pay Kestrel for the audit?", search, []).answer is None
+    assert answer_question("How much has Norvex agreed to pay regulators?", search, []).answer == "up to $70 million"
+
+
+def test_an_outlet_named_in_the_question_is_found_in_the_source_address() -> None:
+    search = MemorySearch()
+    search.add("More than 1.3 million Palestinians are sheltering in Rafah, aid agencies said.",
+               source="voanews.example", title="Rafah", day="2024-03-10", article=77)
+    got = answer_question("According to VOA, how many Palestinians are sheltering?", search, [])
+    assert got.answer == "More than 1.3 million Palestinians"

@@ -59,7 +59,7 @@ class Evidence:
     rank: int
     support: float = 0.0
     matched: dict[int, float] = field(default_factory=dict)  # sentence token -> credit of the anchor it matched
-    names_missing: int = 0
+    names_missing: float = 0.0  # share of the question's weight in names neither the sentence nor its context has
 
 
 def query_terms(q: Question) -> tuple[str, str]:
@@ -91,6 +91,11 @@ def anchor_weights(q: Question, search: SentenceSearch) -> list[Anchor]:
             weight *= W.VERB_WEIGHT
         out.append(Anchor(a.lemma, a.text, a.proper, weight, a.verb, a.given_name))
     return out
+
+
+def _source_words(hit: SentenceHit) -> set[str]:
+    s = hit.sentence
+    return set(_WORD.findall(" ".join((s.source, s.article_url)).lower()))
 
 
 def _context_words(hit: SentenceHit) -> set[str]:
@@ -187,14 +192,15 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             if context is None:
                 context = _context_words(ev.hit)
             if anchor.lemma in context or anchor.text.lower() in context or not anchor.proper and any(
-                    related(anchor.lemma, w) for w in context):
+                    related(anchor.lemma, w) for w in context) or anchor.proper and len(anchor.text) >= 3 and any(
+                    w.startswith(anchor.text.lower()) for w in _source_words(ev.hit)):  # "VOA": voanews.com
                 credit = W.CONTEXT
                 if anchor.proper:  # "UNRWA ..." then "Lazzarini, who heads the agency": the agency stands for it
                     stand_in = _stand_in(ev.parsed, ev.matched, context)
                     if stand_in >= 0:
                         ev.matched[stand_in] = W.CONTEXT
             elif anchor.proper:
-                ev.names_missing += 1
+                ev.names_missing += anchor.weight
         elif at >= 0:
             ev.matched[at] = max(ev.matched.get(at, 0.0), credit)
         got += anchor.weight * credit
@@ -205,6 +211,7 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             if _date_matches(want, ev.parsed, ev.hit.sentence.published):
                 got += mean * W.DATE_MATCH
     ev.support = got / total if total else 0.0
+    ev.names_missing = ev.names_missing / total if total else 0.0
 
 
 def retrieve(q: Question, search: SentenceSearch, story: str | None,

@@ -307,8 +307,8 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
         floor = W.MIN_SUPPORT_YESNO
     out: list[Scored] = []
     for ev in evidence:
-        if ev.support < floor:
-            continue
+        if ev.support < floor or ev.names_missing >= W.NAME_MISSING_SHARE:
+            continue  # (a sentence without the question's most specific name is about something else)
         out += score_evidence(q, ev)
     out.sort(key=lambda s: -s.score)
     return out

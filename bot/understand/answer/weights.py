@@ -23,6 +23,7 @@ CONTEXT = 0.6  # credit for a question word found only in the sentence before, t
 DATE_MATCH = 1.0  # credit for a date the question names that matches the sentence's or its article's date
 MIN_IDF = 0.3  # floor of a question word's weight (very common words still count a little)
 NAME_BOOST = 2.0  # proper names in the question weigh this much more: a sentence must be about them
+NAME_MISSING_SHARE = 0.35  # a sentence lacking names that hold this share of the question's weight is not evidence
 MIN_SUPPORT = 0.35  # share of the question's weighted words a sentence must carry to answer from it
 MIN_SUPPORT_YESNO = 0.75  # yes/no: a wrong polarity misleads, so the sentence must carry nearly all the question
 MIN_SUPPORT_OPEN = 0.45  # the same for open answers (statements, reasons, phrases): stricter, they are easier to fake
