@@ -76,3 +76,12 @@ def test_a_plan_does_not_answer_whether_someone_is_staying_on() -> None:
     assert got.answer is None
     got = answer_question("Will Marta Oyelaran be chief executive of Velden Ferries after the merger?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: ")
+
+
+def test_whether_someone_is_still_doing_something_is_answered_by_their_doing_of_it_ending() -> None:
+    search = _search(("2025-03-02", "The Velden central bank began buying long-dated bonds on Wednesday."),
+                     ("2025-03-16", "The Velden central bank's emergency bond purchases ended on Friday as planned."))
+    got = answer_question("Is the Velden central bank still buying bonds?", search, [])
+    assert got.answer == "bond purchases ended on Friday"
+    search = _search(("2025-03-16", "The Velden treasury's bond sales ended on Friday as planned."))
+    assert answer_question("Is the Velden central bank still buying bonds?", search, []).answer is None

@@ -17,7 +17,7 @@ from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
 from bot.understand.answer.vocabulary import related
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 
 # auxiliaries and markers that make a clause a possibility, a plan, a condition or a question, not a fact
 HYPOTHETICAL_AUX = frozenset("could would might may should must will shall".split())
@@ -47,7 +47,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
-        return _changes_of_state(a, _asked_about(q))
+        return _changes_of_state(a, _asked_about(q), q.relation)
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -77,8 +77,10 @@ def _asked_about(q: Question) -> set[str]:
     return {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
 
 
-def _changes_of_state(a: Annotated, asked: set[str]) -> list[tuple[Candidate, float]]:
-    """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks about."""
+def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list[tuple[Candidate, float]]:
+    """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks
+    about, or of its doing what the question asks ("is the Bank still buying gilts": "the Bank's
+    purchases ended")."""
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
         if t.pos != "VERB" or t.lemma.lower() not in STATE_CHANGES or t.tag not in ("VBD", "VBN") or \
@@ -91,10 +93,20 @@ def _changes_of_state(a: Annotated, asked: set[str]) -> list[tuple[Candidate, fl
         kids = list(a.children(t.i))
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
-        if not any(related(x.lemma.lower(), w) for x in held for w in asked):
+        if not any(related(x.lemma.lower(), w) for x in held for w in asked) and not any(
+                relation and related(x.lemma.lower(), relation) and _owned_by(a, x, asked) for x in held):
             continue
         out.append((_said_change(a, t.i), 0.0))
     return out
+
+
+def _owned_by(a: Annotated, thing: Tok, asked: set[str]) -> bool:
+    """Whether the noun's owner is what the question asks about ("the Bank of England's purchases")."""
+    for c in a.children(thing.i):
+        if c.dep in ("poss", "compound") and (c.lemma.lower() in asked or any(
+                g.lemma.lower() in asked for g in a.tokens[a.subtree(c.i)[0]:a.subtree(c.i)[1]])):
+            return True
+    return False
 
 
 def _said_change(a: Annotated, verb: int) -> Candidate:
@@ -102,8 +114,10 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
     with its auxiliaries, and what follows it, to STATE_WORDS words in all."""
     subject = next((c for c in a.children(verb) if c.dep in ("nsubj", "nsubjpass")), None)
     parts: list[tuple[int, int]] = []
-    if subject is not None:
-        left = [c.i for c in a.children(subject.i) if c.i < subject.i and c.dep in _NAME_PARTS]
+    if subject is not None:  # its owner left out: "the Bank of England's bond purchases" -> "bond purchases"
+        owner = next((c for c in a.children(subject.i) if c.dep == "poss"), None)
+        after = a.subtree(owner.i)[1] if owner is not None else 0
+        left = [c.i for c in a.children(subject.i) if after <= c.i < subject.i and c.dep in _NAME_PARTS]
         parts.append((min(left + [subject.i]), subject.i + 1))
     lo = min([c.i for c in a.children(verb) if c.i < verb and c.dep in ("aux", "auxpass", "neg")] + [verb])
     _, hi = _core(a, verb, verb, words=len(a.tokens))
