@@ -19,7 +19,13 @@ from bot.understand.answer.relation import asks_present
 from bot.understand.answer.retrieve import SentenceSearch
 from bot.understand.answer.score import Scored
 from bot.understand.language.annotation import Annotated, Tok
-from bot.understand.language.people import LEAVING_POST, REMOVING_FROM_POST, RESTORING_TO_POST, RETURNING_TO_POST
+from bot.understand.language.people import (
+    LEAVING_POST,
+    REMOVING_FROM_POST,
+    RESTORING_TO_POST,
+    RETURNING_TO_POST,
+    post_left,
+)
 
 _QUOTE_MARKS = frozenset(['"', "“", "”"])
 _HEDGES = frozenset("would could might may should if whether".split())
@@ -75,24 +81,17 @@ def _name_head(a: Annotated, t: Tok) -> Tok:
 
 def _asserted(a: Annotated, verb: Tok) -> bool:
     """Neither negated, hedged, quoted, nor wanted by someone else ("refused to resign", "urged to quit")."""
-    children = a.children(verb.i)
-    if any(c.dep == "neg" or c.lower in _HEDGES for c in children):
+    if any(c.dep == "neg" or c.lower in _HEDGES for c in a.children(verb.i)):
         return False
     return verb.dep not in ("xcomp", "acl") and sum(1 for x in a.tokens[:verb.i] if x.text in _QUOTE_MARKS) % 2 == 0
 
 
 def _leaves(a: Annotated, t: Tok) -> bool:
     name = _name_head(a, t)
-    verb = a.tokens[name.head]
-    lemma = verb.lemma.lower()
-    if verb.pos != "VERB" or not _asserted(a, verb):
+    if not _asserted(a, a.tokens[name.head]):
         return False
-    if name.dep == "nsubj" and lemma in ("step", "stand"):
-        return any(c.lower == "down" for c in a.children(verb.i))
-    if name.dep == "nsubj" and lemma in LEAVING_POST:  # not "left Cairo on Tuesday": a trip, not the post
-        return not any(c.dep == "dobj" and (e := a.entity_at(c.i)) is not None and e.label in ("GPE", "LOC", "FAC")
-                       for c in a.children(verb.i))
-    return name.dep in ("dobj", "nsubjpass") and lemma in REMOVING_FROM_POST
+    gone = post_left(a, name.head)
+    return gone == "left" and name.dep == "nsubj" or gone == "removed" and name.dep in ("dobj", "nsubjpass")
 
 
 def _restored(a: Annotated, t: Tok) -> bool:

@@ -29,7 +29,7 @@ from bot.understand.answer.vocabulary import (
     shares_stem,
     synonyms,
 )
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.people import PERSON_NOUNS
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -139,12 +139,17 @@ def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
             best, at = W.DERIVED, t.i  # a synonym, or "came back" for "return"
         elif not anchor.proper and best < W.PREFIX and shares_stem(anchor.lemma, lemma):
             best, at = W.PREFIX, t.i
-        elif best < W.DERIVED and (t.lower.removesuffix("'s") in nation or t.i > 0 and
-                                   f"{parsed.tokens[t.i - 1].lower} {t.lower.removesuffix(chr(39) + 's')}" in nation):
+        elif best < W.DERIVED and nation and _names_nation(parsed, t, nation):
             best, at = W.DERIVED, t.i  # "the UK regulator": "Britain's regulator"; "American": "the United States"
         elif anchor.proper and best < W.PREFIX and len(text) >= 4 and t.lower.startswith(text[:-1]):
             best, at = W.PREFIX, t.i  # "Hamas's", "Netanyahu's" split differently
     return best, at
+
+
+def _names_nation(parsed: Annotated, t: Tok, forms: frozenset[str]) -> bool:
+    """Whether the token, alone or with the word before it ("United States"), is one of a country's forms."""
+    word = t.lower.removesuffix("'s")
+    return word in forms or t.i > 0 and f"{parsed.tokens[t.i - 1].lower} {word}" in forms
 
 
 def _stand_in(parsed: Annotated, taken: dict[int, float], context: set[str]) -> int:

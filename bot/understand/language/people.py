@@ -4,6 +4,8 @@ move a person out of a post or back into one ("stepped down", "was ousted", "was
 
 from __future__ import annotations
 
+from bot.understand.language.annotation import Annotated
+
 # roles, posts and relations: a noun that asks for a person, or stands for one
 PERSON_NOUNS = frozenset("""
     person people man woman men women official leader chief head minister president secretary
@@ -35,3 +37,21 @@ REMOVING_FROM_POST = frozenset("oust fire sack dismiss remove depose topple repl
 # verbs whose object is put (back) in a post, and verbs whose subject comes back to one
 RESTORING_TO_POST = frozenset("reappoint reinstate rehire appoint name".split())
 RETURNING_TO_POST = frozenset("return rejoin".split())
+
+
+def post_left(a: Annotated, verb: int) -> str:
+    """How the verb moves someone out of a post: "left" when its subject goes ("resigned", "stepped
+    down"; not "left Cairo", a trip), "removed" when its object is put out ("sacked", "was ousted"),
+    else "" (also when negated or only wanted: "refused to step down", "its decision to fire X")."""
+    v = a.tokens[verb]
+    lemma = v.lemma.lower()
+    kids = list(a.children(verb))
+    if v.pos != "VERB" or v.dep in ("xcomp", "acl") or any(c.dep == "neg" for c in kids):
+        return ""
+    if lemma in REMOVING_FROM_POST:
+        return "removed"
+    if lemma in ("step", "stand"):
+        return "left" if any(c.lower == "down" for c in kids) else ""
+    trip = any(c.dep == "dobj" and (e := a.entity_at(c.i)) is not None and e.label in ("GPE", "LOC", "FAC")
+               for c in kids)
+    return "left" if lemma in LEAVING_POST and not trip else ""

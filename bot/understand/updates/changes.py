@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.understand.language.annotation import Annotated
-from bot.understand.language.people import LEAVING_POST, REMOVING_FROM_POST
+from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
@@ -164,9 +164,9 @@ def title_slots(a: Annotated) -> list[Slot]:
         if t.dep == "pobj" and a.tokens[t.head].lower == "as":
             verb = a.tokens[t.head].head
             held = a.tokens[verb]  # "sacked Kwarteng as chancellor": the parser may hang "as" on the object
-            if held.dep == "dobj" and held.pos == "PROPN" and _leaves_post(a, held.head) == "removed":
+            if held.dep == "dobj" and held.pos == "PROPN" and post_left(a, held.head) == "removed":
                 verb = held.head
-            gone = _leaves_post(a, verb)
+            gone = post_left(a, verb)
             deps = ("dobj", "nsubjpass") if gone == "removed" else ("nsubj", "nsubjpass")
             subj = next((c.i for c in a.children(verb) if c.dep in deps), None)
             if subj is not None:
@@ -182,19 +182,6 @@ def title_slots(a: Annotated) -> list[Slot]:
 
 
 LEFT = "left:"  # a post's value once its holder has gone
-
-
-def _leaves_post(a: Annotated, verb: int) -> str:
-    """"left" for "X resigned / stepped down as T", "removed" for "Y sacked X as T", else ""."""
-    v = a.tokens[verb]
-    lemma = v.lemma.lower()
-    if v.pos != "VERB" or v.dep in ("xcomp", "acl") or any(c.dep == "neg" for c in a.children(verb)):
-        return ""  # not "refused to step down", "its decision to fire X"
-    if lemma in REMOVING_FROM_POST:
-        return "removed"
-    if lemma in ("step", "stand"):
-        return "left" if any(c.lower == "down" for c in a.children(verb)) else ""
-    return "left" if lemma in LEAVING_POST else ""
 
 
 def _org_of(a: Annotated, i: int) -> str:

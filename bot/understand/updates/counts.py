@@ -129,7 +129,11 @@ def _added_noun(a: Annotated) -> str:
 def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     """The words that say which count it is: the governing verb, verbs and modifiers on the noun."""
     found: set[str] = set()
-    anchor = next((t for t in a.tokens[q.start:q.end + 2] if t.lemma.lower() == noun), a.tokens[q.end - 1])
+    near = next((t for t in a.tokens[q.start:q.end + 2] if t.lemma.lower() == noun), None)
+    # "the number of people killed ... rose to 154": the noun counted sits away from the figure
+    far = next((t for t in a.tokens if t.lemma.lower() == noun and t.dep == "pobj" and
+                a.tokens[a.tokens[t.head].head].lemma.lower() in COUNT_WORDS), None)
+    anchor = near or far or a.tokens[q.end - 1]
     for c in a.children(anchor.i):
         if c.dep in ("amod", "compound", "acl", "relcl") and (lemma := content_lemma(c)):
             found.add(lemma)
