@@ -287,3 +287,12 @@ def test_the_total_an_increment_brings_changes_the_earlier_count() -> None:
     _, (_, updates) = feed(earlier, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "143 million" in flagged[0].previous.sentence
+
+
+def test_the_number_of_people_killed_rising_changes_the_earlier_death_toll() -> None:
+    earlier = article("At least 100 people were killed in the depot blast, hostage negotiators said on Wednesday.")
+    later = article("The number of people killed in the depot blast rose to at least 154 on Friday, hostage "
+                    "negotiators said.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "At least 100 people" in flagged[0].previous.sentence
