@@ -317,3 +317,13 @@ def test_another_batch_of_layoffs_is_not_the_number_laid_off() -> None:
     search.add("Brenn Motors said on Friday that it had laid off about 90 more workers at its engine plant.",
                source="desk.example", title="Report", day="2025-06-03", article=302)
     assert answer_question("How many workers has Brenn Motors laid off?", search, []).answer is None
+
+
+def test_the_figure_a_change_started_from_is_not_the_level_now() -> None:
+    search = MemorySearch()
+    search.add("Lenders borrowed $41bn at the Velden discount window in the week to Wednesday.",
+               source="desk.example", title="Lending", day="2025-03-17", article=301)
+    search.add("Discount window borrowing in Velden fell to $30.2bn, from a record $52.85bn a week earlier.",
+               source="desk.example", title="Lending", day="2025-03-24", article=302)
+    got = answer_question("How much are lenders borrowing at the Velden discount window at the last count?", search, [])
+    assert got.answer == "$30.2bn"

@@ -11,7 +11,7 @@ from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import ONSET_VERBS, dated_years_back
 
 
@@ -28,8 +28,9 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if a.tokens[cand.head].dep == "dobj" and verb.lemma.lower() in ("gain", "lose") and \
             q.relation not in CHANGE_VERBS:
         out += W.CHANGE_AMOUNT  # "gained 63 seats to finish on 71": 63 is the change
-    if before is not None and before.lower == "from" and (after is not None and after.lower == "to" or any(
-            c.lower == "to" and c.dep == "prep" for c in a.children(before.head))):
+    source = before if before is not None and before.lower == "from" else _from_of(a, cand)
+    if source is not None and (after is not None and after.lower == "to" or any(
+            c.lower == "to" and c.dep == "prep" for c in a.children(source.head))):
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
     if is_increment(a, cand) and not any(t.lower in _INCREMENT for t in q.parsed.tokens):
         out += W.INCREMENT  # "2.4 million more Americans" adds to a count; it is not the count
@@ -56,6 +57,18 @@ def is_increment(a: Annotated, cand: Candidate) -> bool:
     span = a.tokens[max(0, cand.start - 1):cand.end + 1]  # with the word either side
     return any(t.lower in _INCREMENT - {"more"} or t.lower in ("more", "fewer") and t.i > 0 and
                a.tokens[t.i - 1].pos == "NUM" for t in span)
+
+
+def _from_of(a: Annotated, cand: Candidate) -> Tok | None:
+    """The "from" whose object the figure is, or a noun it stands beside is ("from a record $152.85bn")."""
+    k = a.tokens[cand.end - 1]
+    for _ in range(2):
+        if k.dep == "pobj" and a.tokens[k.head].lower == "from":
+            return a.tokens[k.head]
+        if k.head == k.i or a.tokens[k.head].pos not in ("NOUN", "NUM", "SYM"):
+            return None
+        k = a.tokens[k.head]
+    return None
 
 
 _REVISING = frozenset("correct revise amend adjust update lower".split())

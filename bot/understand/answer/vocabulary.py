@@ -277,7 +277,8 @@ REASON_MARKERS = frozenset("because since as after amid over due citing followin
 # Words that make a question about the present state ("now", "still", "latest").
 NOW_WORDS = frozenset("now latest currently current still recent recently newest today updated final finally "
                       "eventually ultimately".split())
-NOW_PHRASES = ("so far", "at the latest count", "to date", "at present", "most recently", "in total",
+NOW_PHRASES = ("so far", "at the latest count", "at the last count", "to date", "at present", "most recently",
+               "in total",
                "as it stands", "these days", "end up", "ended up", "in the end")
 
 
