@@ -46,7 +46,7 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
     if not names or (e := a.entity_at(names[-1].i)) is not None and e.label not in ("PERSON", "GPE", "NORP"):
         return None  # a person's name (the tagger takes some surnames for places); not a company's
     surname = names[-1].text
-    since = _when(lead.evidence.hit)
+    since = published_at(lead.evidence.hit)
     query = " ".join([surname, *sorted(LEAVING_POST | REMOVING_FROM_POST)])
     left: tuple[datetime, SentenceHit] | None = None
     back: datetime | None = None
@@ -57,7 +57,7 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
         for t in parsed.tokens:
             if t.text != surname:
                 continue
-            when = _when(hit)
+            when = published_at(hit)
             if _leaves(parsed, t) and when >= since and (left is None or when > left[0]):
                 left = (when, hit)
             elif _restored(parsed, t) and (back is None or when > back):
@@ -67,7 +67,8 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
     return left[1]
 
 
-def _when(hit: SentenceHit) -> datetime:
+def published_at(hit: SentenceHit) -> datetime:
+    """When the sentence's article was published, naive, for ordering (undated: earliest of all)."""
     published = hit.sentence.published
     return published.replace(tzinfo=None) if published else datetime.min
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
-from bot.understand.answer.holders import since_left
+from bot.understand.answer.holders import published_at, since_left
 from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
@@ -23,7 +23,6 @@ from bot.understand.answer.revised import follow_revisions
 from bot.understand.answer.score import Scored, accepted, rank
 
 _WORD = re.compile(r"[a-z0-9]+")
-_OLDEST = datetime.min
 
 
 def answer_question(question: str, search: SentenceSearch, stories: Sequence[Story],
@@ -58,8 +57,7 @@ def corroboration(lead: Scored, earlier: list[Scored], scored: list[Scored]) -> 
 
 
 def _published(s: Scored) -> datetime:
-    published = s.evidence.hit.sentence.published
-    return published.replace(tzinfo=None) if published else _OLDEST
+    return published_at(s.evidence.hit)
 
 
 def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
@@ -172,9 +170,9 @@ def abstain(question: str, evidence: list[Evidence], story: str | None, first: S
     """No supported answer: say so and show the one or two closest sentences with their sources
     (`first`, when given, before them: the sentence that overturned the best answer)."""
     lines = ["I don't know: I can't find a supported answer to that in the stored sources."]
-    closest = [e.hit for e in sorted((e for e in evidence if e.support > 0), key=lambda e: (-e.support, e.rank))
-               if first is None or e.hit.sentence.id != first.sentence.id][:W.SHOW_CLOSEST]
-    shown = ([first] if first is not None else []) + closest[:W.SHOW_CLOSEST - (first is not None)]
+    shown = [first] if first is not None else []
+    shown += [e.hit for e in sorted((e for e in evidence if e.support > 0), key=lambda e: (-e.support, e.rank))
+              if first is None or e.hit.sentence.id != first.sentence.id][:W.SHOW_CLOSEST - len(shown)]
     if shown:
         lines.append("The closest sentences I found:")
         for hit in shown:

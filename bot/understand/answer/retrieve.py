@@ -186,7 +186,8 @@ def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None)
 def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
     """Fill in how much of the question the evidence sentence carries (0..1) and where."""
     total = got = 0.0
-    context: set[str] | None = None
+    context: set[str] | None = None  # words of the sentence before, the title and the source, read once
+    sources: set[str] = set()
     for k, anchor in enumerate(anchors):
         total += anchor.weight
         credit, at = _credit(anchor, ev.parsed)
@@ -195,10 +196,10 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             credit = W.SURNAME_ONLY  # "Ellison, 29,": news copy names a person by surname after the first mention
         if credit == 0.0:
             if context is None:
-                context = _context_words(ev.hit)
+                context, sources = _context_words(ev.hit), _source_words(ev.hit)
             if anchor.lemma in context or anchor.text.lower() in context or not anchor.proper and any(
                     related(anchor.lemma, w) for w in context) or anchor.proper and len(anchor.text) >= 3 and any(
-                    w.startswith(anchor.text.lower()) for w in _source_words(ev.hit)):  # "VOA": voanews.com
+                    w.startswith(anchor.text.lower()) for w in sources):  # "VOA": voanews.com
                 credit = W.CONTEXT
                 if anchor.proper:  # "UNRWA ..." then "Lazzarini, who heads the agency": the agency stands for it
                     stand_in = _stand_in(ev.parsed, ev.matched, context)
