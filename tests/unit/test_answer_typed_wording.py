@@ -116,3 +116,34 @@ def test_how_big_a_premium_is_a_percentage() -> None:
 
 def test_what_something_cost_to_build_asks_for_a_sum() -> None:
     assert analyse("What did the drone base near Arlit cost to build?").kind is Kind.MONEY
+
+
+def test_the_latest_on_how_much_asks_the_inner_question_about_now() -> None:
+    q = analyse("What's the latest on how much lenders have borrowed from the Calder emergency facility?")
+    assert q.kind is Kind.MONEY and q.latest
+    got = _one("Lenders have borrowed about $41bn from the Calder emergency facility, figures showed on Thursday.",
+               "What's the latest on how much lenders have borrowed from the Calder emergency facility?")
+    assert got == "about $41bn"
+
+
+def test_a_total_sum_is_a_sum_not_a_count() -> None:
+    assert analyse("What was the Brenn Motors chief's total compensation for 2024?").kind is Kind.MONEY
+    got = _one("The Brenn Motors chief's total compensation for 2024 came to $7.3m, including 40 share awards.",
+               "What was the Brenn Motors chief's total compensation for 2024?")
+    assert got == "$7.3m"
+
+
+def test_an_estimate_asks_for_a_figure_of_any_kind() -> None:
+    got = _one("Engineers now put the cost of rebuilding the Orlen viaduct at between $1.1bn and $1.3bn.",
+               "What is the latest estimate for rebuilding the Orlen viaduct?")
+    assert got is not None and "$1.1bn" in got
+
+
+def test_which_serving_official_asks_for_a_person_whatever_the_verb() -> None:
+    q = analyse("Which serving minister did the Calder prosecutor charge?")
+    assert q.kind is Kind.PERSON and q.focus == "minister"
+
+
+def test_how_much_of_an_owners_debt_asks_for_a_sum() -> None:
+    q = analyse("How much of Brenn Capital's bond debt was written off?")
+    assert q.kind is Kind.MONEY and q.focus == "debt"

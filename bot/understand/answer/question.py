@@ -7,7 +7,8 @@ do-support and the word order decide the role; the parse supplies lemmas, tags a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from bot.understand.answer.question_parts import (
@@ -38,6 +39,7 @@ from bot.understand.answer.vocabulary import (
     COUNT_NOUNS,
     DISTANCE_UNITS,
     DURATION_NOUNS,
+    FIGURE_NOUNS,
     MONEY_NOUNS,
     NOW_PHRASES,
     NOW_WORDS,
@@ -180,10 +182,13 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
 
 
 def _figure_asked(a: Annotated, wh: int, rel: Tok | None) -> bool:
-    """Whether a "what" question asks for a figure its words leave untyped: a superlative with a clause
+    """Whether a "what" question asks for a figure its words leave untyped: an estimate, a superlative with a clause
     ("what's the lowest the pound has gone", "the most a person can recover") or a level ("what was
     inflation running at")."""
     toks = a.tokens
+    asked = copular_noun(a, wh) or (next_noun(a, wh + 1) if wh + 1 < len(toks) else None)
+    if asked is not None and asked.lemma.lower() in FIGURE_NOUNS:
+        return True  # "what is the latest estimate for replacing the bridge": a figure of whatever kind
     if any(t.tag == "JJS" and t.dep in ("attr", "nsubj") and a.tokens[t.head].lemma == "be" and t.i > wh
            and any(c.dep == "relcl" for c in a.children(t.i)) for t in toks):
         return True
@@ -203,8 +208,16 @@ def _name_of(a: Annotated, rel: Tok | None) -> Tok | None:
     return None
 
 
+# "what's the latest on how much banks have drawn": the question proper follows, about the present
+LATEST_ON = re.compile(r"^what(?:'s|\s+is)\s+the\s+(?:latest|newest|news|current\s+position)\s+(?:on|about)\s+"
+                       r"(?=(?:how|who|whom|where|when|which|what|why)\b)", re.IGNORECASE)
+
+
 def analyse(text: str) -> Question:
     """Parse a question and decide its expected answer type, relation, role, anchors and time intent."""
+    if (lead := LATEST_ON.match(text.strip())) is not None:
+        inner = text.strip()[lead.end():]
+        return replace(analyse(inner[:1].upper() + inner[1:]), latest=True)
     clean = plain_verbs(text.strip())
     a = annotate_doc(english()(clean), None)
     toks = a.tokens
@@ -229,6 +242,8 @@ def analyse(text: str) -> Question:
             if focus in TIME_UNITS:
                 kind = Kind.DURATION
         elif n == "much":
+            if noun is not None and noun.tag == "NNS" and noun.dep == "nsubj" and noun.i == wh + 2:
+                noun = None  # "how much banks have drawn": "much" cannot count a plural, it is the object
             focus = noun.lemma.lower() if noun else ""
             if wh + 2 < len(toks) and toks[wh + 2].lower in ("a", "an", "per") and focus in TIME_UNITS:
                 focus = ""  # "how much a year": a sum per year, not a length of time
@@ -269,7 +284,8 @@ def analyse(text: str) -> Question:
     elif word == "why":
         kind = Kind.REASON
     elif word in ("what", "which"):
-        noun = next_noun(a, wh + 1) if nxt is not None and nxt.pos in ("NOUN", "PROPN", "ADJ", "NUM") else None
+        noun = next_noun(a, wh + 1) if nxt is not None and (nxt.pos in ("NOUN", "PROPN", "ADJ", "NUM") or
+                                                             nxt.pos == "VERB" and nxt.dep == "amod") else None
         owner = nxt if nxt is not None and wh + 2 < len(toks) and toks[wh + 2].tag == "POS" else None
         if owner is not None:  # "Which company's update ...": the answer is the owner
             noun = owner
@@ -292,7 +308,8 @@ def analyse(text: str) -> Question:
         else:
             kind = Kind.PHRASE
             # "What is the latest reported number of hostages": a count in disguise
-            num = next((t for t in toks if t.lemma.lower() in COUNT_NOUNS), None)
+            # ("total" as an adjective is not one: "the total compensation" is a sum)
+            num = next((t for t in toks if t.lemma.lower() in COUNT_NOUNS and t.dep != "amod"), None)
             if num is not None:
                 after = toks[num.i + 1] if num.i + 1 < len(toks) else None
                 of = next_noun(a, num.i + 2, stop_at_verb=False) if after is not None and after.lower == "of" else None

@@ -141,8 +141,11 @@ def wh_index(a: Annotated) -> int:
 def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None:
     """The first noun from token `start` on, skipping adjectives and determiners."""
     for t in a.tokens[start:]:
-        if t.dep == "poss" or t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].tag == "POS":
-            continue  # "how many of Delta's own computers": the owner is not the counted noun
+        if t.dep == "poss" or t.i + 1 < len(a.tokens) and a.tokens[t.i + 1].tag == "POS" or (
+                t.dep == "compound" and a.tokens[t.head].dep == "poss"):
+            continue  # "how many of Delta's own computers", "Credit Suisse's debt": the owner is not the noun
+        if t.pos == "VERB" and t.dep == "amod":
+            continue  # "which serving premier": a participle used as an adjective
         if t.pos in ("NOUN", "PROPN"):
             # a compound's head is the last noun in the run ("prison time", "the interim board")
             nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None

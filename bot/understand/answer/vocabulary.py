@@ -258,8 +258,10 @@ TIME_UNITS = frozenset("second minute hour day night week month year decade cent
 MONEY_NOUNS = frozenset("""
     money cost price bill fine fee revenue loss losses damage salary pay compensation fund funding
     investment valuation sum amount payment charge penalty budget profit income bonus payout grant donation
-    value worth wage ransom rent aid
+    value worth wage ransom rent aid debt loan
 """.split())
+# nouns that name a figure without saying of what kind ("the latest estimate", "the forecast")
+FIGURE_NOUNS = frozenset("estimate forecast projection figure".split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 # a change given as a percentage or a sum
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay premium discount".split())
