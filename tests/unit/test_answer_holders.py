@@ -46,3 +46,18 @@ def test_a_past_question_is_still_answered_with_who_ran_it_then() -> None:
 def test_a_chief_who_left_a_city_has_not_left_the_post() -> None:
     search = _desk(("2025-05-12", "Harlan Voss left Berlin on Monday after two days of talks with regulators."))
     assert answer_question("Who is running Drellco now?", search, []).answer == "Harlan Voss"
+
+
+def test_the_successor_named_since_the_departure_runs_the_company_now() -> None:
+    search = _desk(("2025-05-12", "Drellco said on Monday that Harlan Voss had stepped down as chief executive. "
+                                  "Drellco finance director Mira Kessel will take over as chief executive of Drellco "
+                                  "on 1 June."))
+    reply = answer_question("Who is running Drellco now?", search, [])
+    assert reply.answer == "Mira Kessel"
+    assert "Harlan Voss has since left" in reply.text and "had stepped down as chief executive" in reply.text
+
+
+def test_the_person_who_replaced_the_departed_holds_the_post() -> None:
+    search = _desk(("2025-05-12", "Harlan Voss was ousted on Monday. The Drellco board said Voss would be "
+                                  "replaced by Mira Kessel, who ran the Drellco heater business."))
+    assert answer_question("Who is running Drellco now?", search, []).answer == "Mira Kessel"

@@ -61,3 +61,21 @@ def test_the_pinned_small_english_model_is_loaded_once():
     assert nlp is english()
     assert nlp.meta["version"] == MODEL_VERSION
     assert {"parser", "ner", "lemmatizer"} <= set(nlp.pipe_names)
+
+
+def _post(text: str, name: str) -> frozenset[str] | None:
+    from bot.understand.language.people import post_taken
+
+    a = one(text)
+    return post_taken(a, next(t.i for t in a.tokens if t.text == name))
+
+
+def test_the_post_a_person_takes_is_read_from_the_clause():
+    assert _post("Mira Kessel will take over as president and chief executive on 1 June.", "Kessel") == {
+        "president", "executive"}
+    assert _post("Board member Mira Kessel will become chairman of Drellco.", "Kessel") == {"chairman"}
+    assert _post("It was the first report for Mira Kessel, who took over as chief executive in June.",
+                 "Kessel") == {"executive"}
+    assert _post("Harlan Voss was replaced by Kessel on Monday.", "Kessel") == frozenset()
+    assert _post("Mira Kessel was not named chief executive on Monday.", "Kessel") is None
+    assert _post("Mira Kessel chaired the meeting on Monday.", "Kessel") is None

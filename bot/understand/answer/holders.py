@@ -6,10 +6,16 @@ Only the answer's own surname is looked up: sentences where that name is the sub
 leaving ("resigned", "stepped down") or the object of one of removal ("ousted", "was fired"),
 asserted (not negated, not in a quotation, not "refused to resign"), and sentences where it is
 brought back ("was reappointed", "returned as").
+
+The answer then is the successor, when a report since the departure names someone taking the post
+("David Calhoun will take over as chief executive", "was replaced by Tarek Bitar") and that sentence
+carries the question nearly as well as an answer must; otherwise the bot says it does not know.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import SentenceHit
@@ -17,7 +23,7 @@ from bot.understand.answer import weights as W
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.relation import asks_present
 from bot.understand.answer.retrieve import SentenceSearch
-from bot.understand.answer.score import Scored
+from bot.understand.answer.score import Scored, score_floor
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.people import (
     LEAVING_POST,
@@ -25,30 +31,33 @@ from bot.understand.language.people import (
     RESTORING_TO_POST,
     RETURNING_TO_POST,
     post_left,
+    post_taken,
+    posts_of,
 )
 
 _QUOTE_MARKS = frozenset(['"', "“", "”"])
 _HEDGES = frozenset("would could might may should if whether".split())
 
 
-def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | None) -> SentenceHit | None:
-    """The newer sentence saying the lead answer's person left the post, when the question asks who
+@dataclass(frozen=True)
+class Departure:
+    """Reports since an answer's sentence that its person left the post."""
+
+    reports: tuple[SentenceHit, ...]  # newest first; the newest is shown to the editor
+    since: datetime  # when the first of them was published
+
+
+def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | None) -> Departure | None:
+    """The newer reports saying the lead answer's person left the post, when the question asks who
     holds it now and no still newer sentence brings them back; else None."""
     if q.kind not in (Kind.PERSON, Kind.AGENT) or not asks_present(q):
         return None
-    a = lead.evidence.parsed
-    names = []  # the first run of proper nouns ("Penny Mordaunt, the leader of the Commons": Penny Mordaunt)
-    for t in a.tokens[lead.candidate.start:lead.candidate.end]:
-        if t.pos == "PROPN":
-            names.append(t)
-        elif names:
-            break
-    if not names or (e := a.entity_at(names[-1].i)) is not None and e.label not in ("PERSON", "GPE", "NORP"):
-        return None  # a person's name (the tagger takes some surnames for places); not a company's
-    surname = names[-1].text
+    surname = _surname(lead)
+    if surname is None:
+        return None
     since = published_at(lead.evidence.hit)
     query = " ".join([surname, *sorted(LEAVING_POST | REMOVING_FROM_POST)])
-    left: tuple[datetime, SentenceHit] | None = None
+    left: list[tuple[datetime, SentenceHit]] = []
     back: datetime | None = None
     for hit in search.search(query, story, W.HOLDER_READ):
         parsed = Annotated.from_json(hit.sentence.annotation)
@@ -58,13 +67,63 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
             if t.text != surname:
                 continue
             when = published_at(hit)
-            if _leaves(parsed, t) and when >= since and (left is None or when > left[0]):
-                left = (when, hit)
+            if _leaves(parsed, t) and when >= since:
+                left.append((when, hit))
             elif _restored(parsed, t) and (back is None or when > back):
                 back = when
-    if left is None or back is not None and back > left[0]:
+    left.sort(key=lambda x: x[0], reverse=True)  # (stable: the search's order among one day's reports)
+    if not left or back is not None and back > left[0][0]:
         return None
-    return left[1]
+    return Departure(reports=tuple(h for _, h in left), since=left[-1][0])
+
+
+def successor(q: Question, gone: Scored, departure: Departure, scored: Sequence[Scored],
+              search: SentenceSearch, story: str | None) -> Scored | None:
+    """The newest candidate a report since the departure names as taking the post, supported nearly
+    as well as an answer must be and not itself gone since; else None."""
+    floor = score_floor(q) - W.SUCCESSOR_SLACK
+    old = _surname(gone)
+    held = _posts_held(q, gone, departure, old)
+    heirs = [s for s in scored if s.score >= floor and published_at(s.evidence.hit) >= departure.since]
+    for s in sorted(heirs, key=lambda s: published_at(s.evidence.hit), reverse=True):
+        name = _surname(s)
+        if name is None or name == old:
+            continue
+        a = s.evidence.parsed
+        token = next(t for t in a.tokens[s.candidate.start:s.candidate.end] if t.text == name)
+        post = post_taken(a, _name_head(a, token).i)
+        # the same post: its title, or the departed named in the sentence ("Sawan was replaced by Bitar")
+        if post is not None and (post & held or any(t.text == old for t in a.tokens)) and \
+                since_left(q, s, search, story) is None:
+            return s
+    return None
+
+
+def _posts_held(q: Question, gone: Scored, departure: Departure, surname: str | None) -> frozenset[str]:
+    """The departed person's post in words: the titles the answer's sentence and the departure report
+    give them, and the question's own nouns ("which judge")."""
+    held = {x.lemma for x in q.anchors if not x.proper} | {q.focus}
+    reports = [Annotated.from_json(h.sentence.annotation) for h in departure.reports]
+    for a in [gone.evidence.parsed, *reports]:
+        for t in (a.tokens if a is not None else []):
+            if t.text == surname:
+                held |= posts_of(a, _name_head(a, t).i)
+    return frozenset(held - {""})
+
+
+def _surname(s: Scored) -> str | None:
+    """The last word of the candidate's first run of proper nouns ("Penny Mordaunt, the leader of the
+    Commons": Mordaunt), when it is a person's name (the tagger takes some surnames for places)."""
+    a = s.evidence.parsed
+    names: list[Tok] = []
+    for t in a.tokens[s.candidate.start:s.candidate.end]:
+        if t.pos == "PROPN":
+            names.append(t)
+        elif names:
+            break
+    if not names or (e := a.entity_at(names[-1].i)) is not None and e.label not in ("PERSON", "GPE", "NORP"):
+        return None  # not a company's name
+    return names[-1].text
 
 
 def published_at(hit: SentenceHit) -> datetime:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
-from bot.understand.answer.holders import published_at, since_left
+from bot.understand.answer.holders import published_at, since_left, successor
 from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
@@ -36,12 +36,23 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
         return abstain(question, evidence, story or _guess_story(stories, question))
     lead, earlier = follow_revisions(q, *order_by_time(q, scored), search, anchors)
     left = since_left(q, lead, search, story)
+    also: SentenceHit | None = None
     if left is not None:  # "who runs X now": the person named has since stepped down
-        return abstain(question, evidence, story or _guess_story(stories, question), first=left)
+        heir = successor(q, lead, left, scored, search, story)
+        if heir is None:
+            return abstain(question, evidence, story or _guess_story(stories, question), first=left.reports[0])
+        # the successor, then who held the post and the report of their going
+        label = f"{short_answer(q, lead)} has since left"
+        lead, earlier, also = heir, [lead], left.reports[0]
+    else:
+        label, also = "Also reported", _hit(corroboration(lead, earlier, scored))
     hit = lead.evidence.hit
     chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
-    also = corroboration(lead, earlier, scored)
-    return _reply(question, q, lead, earlier, chosen, also)
+    return _reply(question, q, lead, earlier, chosen, also, label)
+
+
+def _hit(s: Scored | None) -> SentenceHit | None:
+    return s.evidence.hit if s is not None else None
 
 
 def corroboration(lead: Scored, earlier: list[Scored], scored: list[Scored]) -> Scored | None:
@@ -144,7 +155,7 @@ def _source_line(hit: SentenceHit) -> str:
 
 
 def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], story: str | None,
-           also: Scored | None = None) -> Answer:
+           also: SentenceHit | None = None, also_label: str = "Also reported") -> Answer:
     short = short_answer(q, lead)
     hit = lead.evidence.hit
     lines = [f"{short}.", f"\u201c{hit.sentence.text}\u201d", _source_line(hit)]
@@ -155,10 +166,9 @@ def _reply(question: str, q: Question, lead: Scored, earlier: list[Scored], stor
         which = "Another" if same_day else "An earlier"
         lines.append(f"{which} source said {short_answer(q, e)}: \u201c{eh.sentence.text}\u201d {_source_line(eh)}")
         cites.append(_cite(eh))
-    if also is not None:
-        ah = also.evidence.hit
-        lines.append(f"Also reported: \u201c{ah.sentence.text}\u201d {_source_line(ah)}")
-        cites.append(_cite(ah))
+    if also is not None and all(also.sentence.id != c.evidence.hit.sentence.id for c in (lead, *earlier)):
+        lines.append(f"{also_label}: \u201c{also.sentence.text}\u201d {_source_line(also)}")
+        cites.append(_cite(also))
     dates = [c.published for c in cites if c.published]
     as_of = max(dates) if dates else None
     lines.append(f"As of {_when(as_of)}." if as_of else "Sources undated.")

@@ -316,8 +316,12 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
 
 def accepted(q: Question, best: Scored) -> bool:
     """Whether the best candidate is supported well enough to be given as the answer."""
-    floor = {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
-             Kind.TITLE: W.MIN_SCORE_TITLE,
-             Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
+    return best.score >= score_floor(q)
+
+
+def score_floor(q: Question) -> float:
+    """The score an answer of the question's type must reach (typed figures need less than names)."""
+    return {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
+            Kind.TITLE: W.MIN_SCORE_TITLE,
+            Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(
         q.kind, W.MIN_SCORE_BY_KIND.get(q.kind.name, W.MIN_SCORE))
-    return best.score >= floor

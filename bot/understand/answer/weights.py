@@ -125,6 +125,7 @@ MAX_EARLIER = 2  # older values named after the newest one
 REVISION_MARGIN = 3.0  # a recorded revision leads unless it scores this much below the value it replaces
 REVISION_STEPS = 5  # revisions of one value followed at most (each a later article)
 HOLDER_READ = 30  # sentences read for a later departure of the person a "who is X now" answer names
+SUCCESSOR_SLACK = 1.5  # a successor, named as taking the post since the departure, may score this far below the floor
 REVISIONS_READ = 50  # stored changes of a story read, per step, when following a figure's revisions
 
 # --- spans ---
