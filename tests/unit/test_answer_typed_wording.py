@@ -147,3 +147,9 @@ def test_which_serving_official_asks_for_a_person_whatever_the_verb() -> None:
 def test_how_much_of_an_owners_debt_asks_for_a_sum() -> None:
     q = analyse("How much of Brenn Capital's bond debt was written off?")
     assert q.kind is Kind.MONEY and q.focus == "debt"
+
+
+def test_what_someone_was_paid_is_a_sum_never_a_percentage() -> None:
+    got = _one("The Brenn Bank chairman was paid about 40% more last year, although the bank's shares fell.",
+               "How much was the Brenn Bank chairman paid last year?")
+    assert got is None

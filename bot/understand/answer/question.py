@@ -92,6 +92,7 @@ LEVEL_VERBS = frozenset("run stand sit be".split())
 # the kinds of figure an untyped "how big" or "what's the highest" question takes
 ANY_FIGURE = frozenset("money count percent measure".split())
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
+SUM_VERBS = MONEY_VERBS - {"raise"}  # their object is a sum, never a percentage ("raise prices by 4%" may be)
 
 
 @dataclass
@@ -119,6 +120,14 @@ class Question:
     latest: bool = False  # the question asks for the current state ("now", "latest", "still")
     dates: list[DateWant] = field(default_factory=list)
     negated: bool = False
+
+    @property
+    def asks_sum(self) -> bool:
+        """Whether a verb of the question takes a sum, never a percentage: "how much was X paid",
+        "what would keeping the tax rise bring in"."""
+        a = self.parsed
+        return any(t.pos == "VERB" and (t.lemma.lower() in SUM_VERBS or t.lemma.lower() == "bring" and any(
+            c.lower == "in" for c in a.children(t.i))) for t in a.tokens)
 
     @property
     def open(self) -> bool:

@@ -138,7 +138,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                               and t.pos in ("ADJ", "ADV")), "")
         if k is Kind.DURATION and q.units:
             wanted |= {"measure"}
-        if k is Kind.MONEY and (not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
+        if k is Kind.MONEY and not q.asks_sum and (
+                not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
             wanted |= {"percent"}  # "how much did the company offer", "the latest pay rise": 4 percent
         wanted |= q.also
         for c, quantity in quantity_candidates(a, wanted):
