@@ -153,3 +153,28 @@ def test_what_someone_was_paid_is_a_sum_never_a_percentage() -> None:
     got = _one("The Brenn Bank chairman was paid about 40% more last year, although the bank's shares fell.",
                "How much was the Brenn Bank chairman paid last year?")
     assert got is None
+
+
+def test_how_someone_summed_something_up_asks_for_their_words() -> None:
+    q = analyse("How did Ostrova sum up her talks with the mine owners?")
+    assert q.kind is Kind.QUOTE and not q.speaker_group
+    got = _one("The labour minister, Dana Ostrova, held talks in Velden with the mine owners that she described "
+               "as \"tense but useful\".", "How did Ostrova sum up her talks with the mine owners?")
+    assert got == "tense but useful"
+
+
+def test_a_speaker_named_with_a_who_clause_or_earlier_in_the_sentence_is_credited() -> None:
+    from bot.understand.answer import weights as W
+    from bot.understand.answer.fits import speaker_fit
+    from bot.understand.answer.retrieve import anchor_weights, retrieve
+    from bot.understand.answer.statements import quote_candidates
+
+    search = MemorySearch()
+    search.add("Mayor Ilse Brandt, who opened the Velden shelter, said of the volunteers: \"They kept this town "
+               "alive.\"", source="desk.example", title="Report", day="2025-06-02", article=301)
+    search.add("Ilse Brandt toured the Velden shelter with officials that she later described as \"worn out\".",
+               source="desk.example", title="Report", day="2025-06-03", article=302)
+    q = analyse("What did Mayor Brandt say about the Velden shelter?")
+    fits = {c.text: speaker_fit(q, ev, c) for ev in retrieve(q, search, None, anchor_weights(q, search))
+            for c in quote_candidates(ev.parsed)}
+    assert fits == {"They kept this town alive": W.QUOTE_SPEAKER, "worn out": W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER}

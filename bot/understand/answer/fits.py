@@ -345,12 +345,15 @@ def speaker_fit(q: Question, ev: Evidence, cand: Candidate) -> float:
     said = {w.lower().strip(".,'’s") for w in cand.speaker.split()}
     if said & {"he", "she"} and q.speaker_group:
         return -W.QUOTE_SPEAKER  # "he said" is not what a group or a country said
-    if said & PRONOUNS or not said - {""}:
-        before = (ev.hit.before or "").lower()
-        return W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER if any(w in before for w in q.speaker if len(w) > 2) else 0.0
     wanted = set(q.speaker)
-    hits = {w for w in said if any(w == x or related(w, x) for x in wanted)}
-    return W.QUOTE_SPEAKER if hits else -W.QUOTE_SPEAKER
+    if any(w == x or related(w, x) for w in said for x in wanted):
+        return W.QUOTE_SPEAKER  # (also "Governor Wes Moore, who declared ...": the name, not the "who")
+    if said & PRONOUNS or not said - {""}:
+        # "he said": the speaker named earlier in the sentence ("Nuland held talks that she described as")
+        # or in the one before
+        before = (ev.hit.before or "").lower() + " " + " ".join(t.lower for t in ev.parsed.tokens[:cand.start])
+        return W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER if any(w in before for w in q.speaker if len(w) > 2) else 0.0
+    return -W.QUOTE_SPEAKER
 
 
 def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:

@@ -347,5 +347,7 @@ def speaker_is_group(a: Annotated, rel: Tok | None) -> bool:
         return False
     start = next((t.i for t in a.tokens if t.i < rel.i and t.lower in AUX_START), -1)
     between = a.tokens[start + 1:rel.i]
+    if any(t.lower in ("he", "she", "his", "her", "him", "himself", "herself") for t in a.tokens[rel.i:]):
+        return False  # "how did Nuland sum up her meeting": a person, whatever the tagger took the name for
     return bool(between) and all(t.ent.endswith(("-ORG", "-GPE", "-NORP")) for t in between if t.pos == "PROPN") \
         and any(t.pos == "PROPN" for t in between) and not any(t.ent.endswith("-PERSON") for t in between)

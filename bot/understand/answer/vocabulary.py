@@ -347,6 +347,7 @@ PLAIN_VERBS = {
     "pile up": "accumulate", "piled up": "accumulated", "build up": "accumulate", "built up": "accumulated",
     "set free": "release", "go up": "rise", "went up": "rose", "gone up": "risen",
     "presided over": "led", "preside over": "lead", "presides over": "leads", "presiding over": "leading",
+    "sum up": "describe", "summed up": "described", "sums up": "describes", "summing up": "describing",
     "gave way": "collapsed", "give way": "collapse", "given way": "collapsed", "giving way": "collapsing",
 }
 _PHRASAL = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(PLAIN_VERBS, key=len, reverse=True)) + r")\b",
