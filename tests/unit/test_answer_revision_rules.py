@@ -38,3 +38,18 @@ def test_the_replaced_value_is_read_from_its_stored_text() -> None:
     assert leading_number("six") == 6
     assert leading_number("18,400 vials") == 18400
     assert leading_number("second patient") is None
+
+
+def test_a_smaller_newer_count_of_injured_is_another_event_not_the_latest_tally() -> None:
+    from bot.understand.answer import answer_question
+    from tests.support.memory_search import MemorySearch
+
+    search = MemorySearch()
+    search.add("At least 40 people were injured in the Velden depot blast, officials said.", source="a.example",
+               title="Blast", day="2025-03-01", article=501)
+    search.add("At least 120 people have now been injured in the Velden depot blast, officials said.",
+               source="b.example", title="Blast", day="2025-03-04", article=502)
+    search.add("Two people were injured in Velden on Friday when police and protesters clashed near the depot.",
+               source="c.example", title="Clashes", day="2025-04-11", article=503)
+    reply = answer_question("Going by the latest figure, how many people were injured?", search, [])
+    assert reply.answer == "At least 120 people"

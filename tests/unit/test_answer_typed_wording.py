@@ -178,3 +178,17 @@ def test_a_speaker_named_with_a_who_clause_or_earlier_in_the_sentence_is_credite
     fits = {c.text: speaker_fit(q, ev, c) for ev in retrieve(q, search, None, anchor_weights(q, search))
             for c in quote_candidates(ev.parsed)}
     assert fits == {"They kept this town alive": W.QUOTE_SPEAKER, "worn out": W.QUOTE_SPEAKER * W.PRONOUN_SPEAKER}
+
+
+def test_a_sum_with_a_currency_code_answers_how_much_and_is_no_one() -> None:
+    sentence = ("The Calder government will cover up to CHF9bn of losses on some Brenn Bank assets, once Ostra "
+                "Bank has absorbed the first CHF5bn.")
+    assert _one(sentence, "How much of the Brenn Bank losses will the Calder government cover?") == "up to CHF9bn"
+    from bot.understand.answer.retrieve import anchor_weights, retrieve
+    from bot.understand.answer.score import rank
+
+    search = MemorySearch()
+    search.add(sentence, source="desk.example", title="Report", day="2025-06-02", article=301)
+    q = analyse("Who will absorb the first losses on the Brenn Bank assets?")
+    offered = {s.candidate.text for s in rank(q, retrieve(q, search, None, anchor_weights(q, search)))}
+    assert "Ostra Bank" in offered and not any("CHF" in text for text in offered)

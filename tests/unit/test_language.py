@@ -79,3 +79,10 @@ def test_the_post_a_person_takes_is_read_from_the_clause():
     assert _post("Harlan Voss was replaced by Kessel on Monday.", "Kessel") == frozenset()
     assert _post("Mira Kessel was not named chief executive on Monday.", "Kessel") is None
     assert _post("Mira Kessel chaired the meeting on Monday.", "Kessel") is None
+
+
+def test_a_sum_with_a_currency_code_is_money():
+    a = one("The Calder government will cover up to CHF9bn of losses, once Brenn Bank has absorbed the first "
+            "CHF 5bn, and will lend 120 billion yen.")
+    assert [(q.text, q.unit, q.value) for q in a.quantities] == [
+        ("CHF9bn", "CHF", 9e9), ("CHF 5bn", "CHF", 5e9), ("120 billion yen", "JPY", 1.2e11)]

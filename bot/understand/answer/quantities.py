@@ -11,13 +11,13 @@ from dataclasses import replace
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import DISTANCE_UNITS, TIME_UNITS
 from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.numbers import MONEY_UNITS
 from bot.understand.language.people import PERSON_NOUNS
 
 APPROX = frozenset("""
     about around nearly almost roughly some more less than over under up to at least most just only
     approximately some between fewer estimated an a
 """.split())
-_MONEY_UNITS = frozenset(["$", "£", "€"])
 
 
 def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
@@ -85,7 +85,7 @@ def _membership(a: Annotated, q: Quantity) -> bool:
 
 def quantity_kind(a: Annotated, q: Quantity) -> str:
     """'money', 'percent', 'duration', 'measure', 'age' or 'count'."""
-    if q.unit in _MONEY_UNITS:
+    if q.unit in MONEY_UNITS:
         return "money"
     if q.unit == "%" or _per_cent(a, q.end):
         return "percent"

@@ -149,8 +149,8 @@ def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None
         if t.pos in ("NOUN", "PROPN"):
             # a compound's head is the last noun in the run ("prison time", "the interim board")
             nxt = a.tokens[t.i + 1] if t.i + 1 < len(a.tokens) else None
-            if nxt is not None and nxt.pos == "NOUN" and t.dep in ("compound", "amod") and t.head > t.i:
-                continue  # ... and a noun used as an adjective ("what minimum pay increase")
+            if nxt is not None and nxt.pos in ("NOUN", "PROPN") and t.dep in ("compound", "amod") and t.head > t.i:
+                continue  # ... a noun used as an adjective ("what minimum pay increase", "the Brenn Bank losses")
             return t
         if t.lower == "of":
             continue

@@ -93,6 +93,8 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
         if s is best or accepted(q, s) or not _told_as_past(q, s):
             per_article.setdefault(s.evidence.hit.sentence.article_id, s)
     group = sorted(per_article.values(), key=_published, reverse=True)
+    if q.kind is Kind.COUNT and q.latest and _tallies_harm(q):
+        group = _rising(group)
     if len(group) < 2:
         return best, []
     if not changing and len({g.candidate.value for g in group}) < 2:
@@ -105,6 +107,37 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             seen.add(g.candidate.value)
             older.append(g)
     return lead, older[:W.MAX_EARLIER]
+
+
+# a tally of harm done only grows: the dead, the injured
+HARM_WORDS = frozenset("kill die dead death toll injure injury wound hurt casualty fatality".split())
+
+
+def _tallies_harm(q: Question) -> bool:
+    """"How many were hurt", "the latest death toll"; not a part of them ("how many of the injured are still
+    in hospital")."""
+    partitive = any(t.lower == "of" and a.lower == "many" for a, t in zip(q.parsed.tokens, q.parsed.tokens[1:],
+                                                                         strict=False))
+    return not partitive and (q.relation in HARM_WORDS or q.focus in HARM_WORDS)
+
+
+def _rising(group: list[Scored]) -> list[Scored]:
+    """Newest first, less the newer values below an older one: a death toll or a count of injured only
+    rises, so a smaller newer figure counts another event ("more than 30 wounded" in later clashes),
+    unless it says it corrects the earlier one."""
+    out = []
+    for k, g in enumerate(group):
+        older = [_number(o) for o in group[k + 1:]]
+        if _number(g) >= max(older, default=0.0) or sets_corrected_figure(g.evidence.parsed, g.candidate):
+            out.append(g)
+    return out
+
+
+def _number(s: Scored) -> float:
+    try:
+        return float(s.candidate.value)
+    except ValueError:
+        return 0.0
 
 
 def _asked_places(q: Question) -> frozenset[str]:

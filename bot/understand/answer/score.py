@@ -80,6 +80,7 @@ from bot.understand.answer.vocabulary import (
 from bot.understand.answer.yesno import asks_state_now, yes_no_candidates
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import LOOKING_AHEAD
+from bot.understand.language.numbers import MONEY_UNITS
 from bot.understand.language.people import PERSON_NOUNS
 
 
@@ -226,6 +227,10 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         out += yes_no_candidates(q, a, rel)
     elif k is Kind.PHRASE:
         out += phrase_candidates(q, a, rel)
+    if k in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE):
+        # a sum the tagger took for a name ("CHF5bn") is no one and nowhere
+        sums = [(x.start, x.end) for x in a.quantities if x.unit in MONEY_UNITS or x.unit == "%"]
+        out = [(c, e) for c, e in out if not any(lo < c.end and c.start < hi for lo, hi in sums)]
     return out
 
 

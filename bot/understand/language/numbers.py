@@ -20,13 +20,21 @@ SMALL = {
 }
 SCALE = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
 TIME_UNITS = frozenset(["second", "minute", "hour", "day", "night", "week", "month", "year", "decade"])
-CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "pound": "£", "euro": "€"}
+CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "pound": "£", "euro": "€", "franc": "CHF", "yen": "JPY",
+            "yuan": "CNY", "rupee": "INR", "lira": "TRY", "rouble": "RUB", "ruble": "RUB"}
+# ISO 4217 codes news copy writes before a figure ("CHF3bn", "CHF 3bn")
+CURRENCY_CODES = frozenset("""
+    USD EUR GBP CHF JPY CNY RMB INR AUD CAD HKD SEK NOK DKK RUB TRY ZAR BRL MXN SGD KRW NZD PLN CZK HUF ILS AED SAR
+""".split())
+MONEY_UNITS = frozenset(CURRENCY.values()) | CURRENCY_CODES
 PERCENT = frozenset(["%", "percent", "per cent", "percentage"])
 MEASURE_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"])
 _NUMERIC = re.compile(r"^[0-9][0-9,]*(?:\.[0-9]+)?$")
 # a figure written with its scale in one word, as money is in news copy ("$4.5bn", "£68.7m", "2tn")
 _SCALED = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)(bn|m|tn|k)$")
 _SCALED_BY = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+# ... and with a currency's code in the same word ("CHF9bn", "USD1.2m")
+_CODED = re.compile(r"^(" + "|".join(sorted(CURRENCY_CODES)) + r")([0-9][0-9,]*(?:\.[0-9]+)?(?:bn|m|tn|k)?)$")
 
 
 def number_value(words: list[str]) -> float | None:
@@ -34,6 +42,8 @@ def number_value(words: list[str]) -> float | None:
     total = 0.0
     current: float | None = None
     for raw in words:
+        if coded := _CODED.match(raw):
+            raw = coded.group(2)
         word = raw.lower().replace(",", "")
         if _NUMERIC.match(word):
             current = (current or 0) + float(word)
@@ -57,7 +67,8 @@ def number_value(words: list[str]) -> float | None:
 
 
 def _is_number(t: Tok) -> bool:
-    return t.tag == "CD" or (t.pos == "NUM") or t.lower in SCALE and t.i > 0 or bool(_SCALED.match(t.lower))
+    return t.tag == "CD" or (t.pos == "NUM") or t.lower in SCALE and t.i > 0 or bool(_SCALED.match(t.lower)) or \
+        bool(_CODED.match(t.text))
 
 
 def _date_number(a: Annotated, t: Tok) -> bool:
@@ -102,8 +113,10 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         start, end = i, j + 1
         unit, noun = "", ""
         before = toks[i - 1] if i else None
-        if before is not None and before.text in CURRENCY:
-            unit, start = CURRENCY[before.text], i - 1
+        if coded := _CODED.match(t.text):
+            unit = coded.group(1)
+        elif before is not None and (before.text in CURRENCY or before.text in CURRENCY_CODES):
+            unit, start = CURRENCY.get(before.text, before.text), i - 1
         after = toks[end] if end < len(toks) else None
         if after is not None and after.text == "-" and end + 1 < len(toks):  # "45-minute", "six-week"
             after = toks[end + 1]

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.dates import dated_years_back
+from bot.understand.language.numbers import MONEY_UNITS
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
 from bot.understand.updates.facts import content_lemma, is_label, number_text
@@ -62,7 +63,7 @@ def _counted(a: Annotated, q: Quantity) -> str:
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
                 return _noun_counted(a, c.i)
-    return q.unit if q.unit and q.unit not in ("$", "£", "€") else ""
+    return q.unit if q.unit and q.unit not in MONEY_UNITS else ""
 
 
 def _goal_verb(a: Annotated, prep: int) -> Tok:
@@ -174,7 +175,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
         noun = _counted(a, q)
         if not noun or is_label(a, q) or _age(a, q) or dated_years_back(a, q.end - 1, published):
             continue
-        unit = q.unit if q.unit in ("$", "£", "€", "%") else _dimension(a, q) if noun in MEASURES else ""
+        unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
         context = count_context(a, q, noun)
         value = q.value
