@@ -85,3 +85,10 @@ def test_whether_someone_is_still_doing_something_is_answered_by_their_doing_of_
     assert got.answer == "bond purchases ended on Friday"
     search = _search(("2025-03-16", "The Velden treasury's bond sales ended on Friday as planned."))
     assert answer_question("Is the Velden central bank still buying bonds?", search, []).answer is None
+
+
+def test_whether_someone_is_still_making_a_trip_is_answered_by_its_calling_off() -> None:
+    search = _search(("2025-03-02", "Mayor Ilse Brandt said she would visit Velden on Friday."),
+                     ("2025-03-05", "Mayor Ilse Brandt called off her visit to Velden on Thursday."))
+    got = answer_question("Is Mayor Brandt still making her visit to Velden?", search, [])
+    assert got.answer is not None and "called off her visit" in got.answer

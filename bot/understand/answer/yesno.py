@@ -16,7 +16,7 @@ from __future__ import annotations
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.question import Question
-from bot.understand.answer.vocabulary import related
+from bot.understand.answer.vocabulary import phrasal_lemma, related
 from bot.understand.language.annotation import Annotated, Tok
 
 # auxiliaries and markers that make a clause a possibility, a plan, a condition or a question, not a fact
@@ -74,7 +74,10 @@ def _asked_about(q: Question) -> set[str]:
     subject = next((t for t in a.tokens if t.dep in ("nsubj", "nsubjpass") and t.pos in ("NOUN", "PROPN")), None)
     if subject is None:
         return set()
-    return {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
+    asked = {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
+    if subject.pos == "PROPN":  # "is Macron still making his trip": the trip, as well as Macron
+        asked |= {c.lemma.lower() for c in a.children(subject.head) if c.dep == "dobj" and c.pos == "NOUN"}
+    return asked
 
 
 def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list[tuple[Candidate, float]]:
@@ -83,7 +86,10 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list
     purchases ended")."""
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
-        if t.pos != "VERB" or t.lemma.lower() not in STATE_CHANGES or t.tag not in ("VBD", "VBN") or \
+        # (a phrasal verb as its single verb: "called off" is "cancel")
+        changed = t.lemma.lower() in STATE_CHANGES or any(
+            phrasal_lemma(t.lemma.lower(), c.lower) in STATE_CHANGES for c in a.children(t.i) if c.dep == "prt")
+        if t.pos != "VERB" or not changed or t.tag not in ("VBD", "VBN") or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
