@@ -134,6 +134,7 @@ def test_a_total_sum_is_a_sum_not_a_count() -> None:
 
 
 def test_an_estimate_asks_for_a_figure_of_any_kind() -> None:
+    assert analyse("What limit have the Brenn owners asked the court to put on their liability?").also
     got = _one("Engineers now put the cost of rebuilding the Orlen viaduct at between $1.1bn and $1.3bn.",
                "What is the latest estimate for rebuilding the Orlen viaduct?")
     assert got is not None and "$1.1bn" in got

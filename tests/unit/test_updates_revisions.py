@@ -296,3 +296,15 @@ def test_the_number_of_people_killed_rising_changes_the_earlier_death_toll() -> 
     _, (_, updates) = feed(earlier, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "At least 100 people" in flagged[0].previous.sentence
+
+
+def test_a_toll_said_to_pass_or_exceed_a_figure_changes_the_last_toll() -> None:
+    earlier = article("That brought the death toll from the Verano landslides to more than 380.")
+    later = article("The death toll from the Verano landslides passed 520 on Thursday, officials said.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "380" in updates[0].previous.value
+    latest = article("In Verano, the number of dead has now climbed to 611, officials said.", day=6)
+    _, (_, _, again) = feed(earlier, later, latest)
+    assert [u.kind for u in again] == ["changed"]
+    assert again[0].previous is not None and "520" in again[0].previous.value

@@ -261,7 +261,7 @@ MONEY_NOUNS = frozenset("""
     value worth wage ransom rent aid debt loan
 """.split())
 # nouns that name a figure without saying of what kind ("the latest estimate", "the forecast")
-FIGURE_NOUNS = frozenset("estimate forecast projection figure".split())
+FIGURE_NOUNS = frozenset("estimate forecast projection figure limit cap ceiling threshold".split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 # a change given as a percentage or a sum
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay premium discount".split())

@@ -32,6 +32,8 @@ GOAL_PREPS = frozenset(["to", "at", "from", "by", "on", "above", "below", "under
                         "toward", "near"])
 KINDED_NOUNS = frozenset(["rate", "yield", "price"])  # nouns whose kind is in the noun before them
 LEVEL_NOUNS = frozenset(["low", "high", "level", "peak", "record"])  # "fell to a record low of $1.03"
+# verbs whose object is a level their subject has reached ("the toll passed 7,800", "now exceeds 47,000")
+PASSING_VERBS = frozenset(["pass", "exceed", "top", "surpass", "reach", "cross", "near", "approach"])
 
 
 def _counted(a: Annotated, q: Quantity) -> str:
@@ -59,6 +61,10 @@ def _counted(a: Annotated, q: Quantity) -> str:
                     return _noun_counted(a, c.i)
         if verb.dep == "acl" and a.tokens[verb.head].pos == "NOUN":  # "the pound, ..., ended at $1.08"
             return _noun_counted(a, verb.head)
+    if head.dep == "dobj" and up.lemma.lower() in PASSING_VERBS and not q.unit:
+        for c in a.children(up.i):
+            if c.dep == "nsubj" and c.pos == "NOUN":
+                return _noun_counted(a, c.i)
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
@@ -104,7 +110,8 @@ def _noun_counted(a: Annotated, i: int) -> str:
                 for obj in a.children(prep.i):
                     if obj.dep == "pobj" and obj.pos == "PROPN" and obj.ent.endswith("-NORP"):
                         return "people"  # "the number of Canadians affected"
-                    if obj.dep == "pobj" and obj.pos == "NOUN":
+                    if obj.dep == "pobj" and (obj.pos == "NOUN" or obj.pos == "ADJ" and obj.tag == "JJ"):
+                        # ("the number of dead": those the adjective names)
                         return "people" if obj.lemma.lower() in PEOPLE else obj.lemma.lower()
         added = _added_noun(a)
         if added:
