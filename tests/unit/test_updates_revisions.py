@@ -308,3 +308,21 @@ def test_a_toll_said_to_pass_or_exceed_a_figure_changes_the_last_toll() -> None:
     _, (_, _, again) = feed(earlier, later, latest)
     assert [u.kind for u in again] == ["changed"]
     assert again[0].previous is not None and "520" in again[0].previous.value
+
+
+def test_an_increment_is_not_the_count_it_adds_to() -> None:
+    earlier = article("Eight boys remain inside the Velden cave, rescuers said.")
+    increment = article("Rescuers brought four more boys out of the Velden cave on Monday.", day=3)
+    latest = article("Four boys are still inside the Velden cave, rescuers said.", day=4)
+    _, (_, _, updates) = feed(earlier, increment, latest)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.value == "Eight"
+
+
+def test_what_something_has_cost_is_revised_by_a_later_cost() -> None:
+    earlier = article("Analysts estimated that the first week of the Velden strike had cost the economy about "
+                      "$1.6 billion.")
+    later = article("Analysts now estimate that the Velden strike has cost the economy more than $4 billion.", day=9)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "1.6 billion" in updates[0].previous.value

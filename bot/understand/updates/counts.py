@@ -14,7 +14,7 @@ from bot.understand.language.dates import dated_years_back
 from bot.understand.language.numbers import MONEY_UNITS
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
-from bot.understand.updates.facts import content_lemma, is_label, number_text
+from bot.understand.updates.facts import content_lemma, is_increment, is_label, number_text
 from bot.understand.updates.slot import Slot
 
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
@@ -61,6 +61,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
                     return _noun_counted(a, c.i)
         if verb.dep == "acl" and a.tokens[verb.head].pos == "NOUN":  # "the pound, ..., ended at $1.08"
             return _noun_counted(a, verb.head)
+    if head.dep == "dobj" and up.lemma.lower() == "cost" and q.unit in MONEY_UNITS:
+        return "cost"  # "the strike has cost the economy more than $4 billion": what it cost
     if head.dep == "dobj" and up.lemma.lower() in PASSING_VERBS and not q.unit:
         for c in a.children(up.i):
             if c.dep == "nsubj" and c.pos == "NOUN":
@@ -142,6 +144,9 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     far = next((t for t in a.tokens if t.lemma.lower() == noun and t.dep == "pobj" and
                 a.tokens[a.tokens[t.head].head].lemma.lower() in COUNT_WORDS), None)
     anchor = near or far or a.tokens[q.end - 1]
+    if noun == "cost":  # who bore it: "cost the economy $4 billion", "the cost to the economy"
+        found |= {x for t in a.tokens if t.lemma.lower() == "cost" for c in a.children(t.i) if c.dep == "dative"
+                  and (x := content_lemma(c))}
     for c in a.children(anchor.i):
         if c.dep in ("amod", "compound", "acl", "relcl") and (lemma := content_lemma(c)):
             found.add(lemma)
@@ -175,12 +180,13 @@ def _dimension(a: Annotated, q: Quantity) -> str:
 
 
 def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
-    """Counts and measures of nouns in the sentence, one slot value each; not ages, and not figures
-    its own clause dates years before the report ("the 85 people killed in 2018")."""
+    """Counts and measures of nouns in the sentence, one slot value each; not ages, not increments, and
+    not figures its own clause dates years before the report ("the 85 people killed in 2018")."""
     out: list[Slot] = []
     for q in a.quantities:
         noun = _counted(a, q)
-        if not noun or is_label(a, q) or _age(a, q) or dated_years_back(a, q.end - 1, published):
+        if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q) or \
+                dated_years_back(a, q.end - 1, published):
             continue
         unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")

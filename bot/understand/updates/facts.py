@@ -4,7 +4,8 @@ A sentence's facts are the things a reader would check against earlier reports:
 
 - `e:` a proper name, word by word ("CIA Director William Burns" -> e:cia, e:william, e:burns), so a
   later "Burns" is the same man;
-- `n:` a number that is not a date ("130 hostages" -> n:130), beside its noun as a lemma;
+- `n:` a number that is not a date ("130 hostages" -> n:130), beside its noun as a lemma
+  (an increment is `n:+N`: "four more boys");
 - `d:` a calendar day the sentence names, resolved against publication ("on Tuesday" -> d:2024-02-13);
 - `q:` a quotation, in overlapping pieces of a few words, so a quote cut or re-punctuated still matches;
 - `l:` the lemma of every content word (nouns, verbs, adjectives), the predicate among them.
@@ -141,14 +142,21 @@ def expects(a: Annotated) -> bool:
     return False
 
 
+def is_increment(a: Annotated, q: Quantity) -> bool:
+    """"Four more boys", "another 330 workers", "a further 300 jobs": what was added, not a count."""
+    after = a.tokens[q.end].lower if q.end < len(a.tokens) else ""
+    before = a.tokens[q.start - 1].lower if q.start else ""
+    return after in ("more", "additional", "extra") or before in ("another", "further", "additional", "extra")
+
+
 def facts_of(a: Annotated) -> Facts:
     """The weighted fact units of an annotated sentence and its look-up keys, most specific first."""
     units: dict[str, float] = {}
     in_numbers: set[int] = set()
     for q in a.quantities:
         in_numbers.update(range(q.start, q.end))
-        if not is_label(a, q):
-            units["n:" + number_text(q.value)] = weights.NUMBER_WEIGHT
+        if not is_label(a, q):  # (an increment is its own fact: "four more boys" does not say four remain)
+            units[("n:+" if is_increment(a, q) else "n:") + number_text(q.value)] = weights.NUMBER_WEIGHT
     for d in a.dates:
         if d.first and d.first == d.last:
             units["d:" + d.first] = weights.DATE_WEIGHT
