@@ -193,3 +193,9 @@ def test_a_sum_with_a_currency_code_answers_how_much_and_is_no_one() -> None:
     q = analyse("Who will absorb the first losses on the Brenn Bank assets?")
     offered = {s.candidate.text for s in rank(q, retrieve(q, search, None, anchor_weights(q, search)))}
     assert "Ostra Bank" in offered and not any("CHF" in text for text in offered)
+
+
+def test_a_light_verb_of_the_question_does_not_make_a_figure_count_its_noun() -> None:
+    got = _one("The number of people known to have died in the collapse of the Velden tower rose to four on Friday.",
+               "How many flats did the Velden tower have?")
+    assert got is None

@@ -326,3 +326,21 @@ def test_what_something_has_cost_is_revised_by_a_later_cost() -> None:
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and "1.6 billion" in updates[0].previous.value
+
+
+def test_people_said_to_be_dead_or_known_to_have_died_are_the_death_toll() -> None:
+    earlier = article("At least three people were confirmed dead after the Velden block collapsed, officials said.")
+    later = article("The number of people known to have died in the Velden collapse rose to four on Friday.", day=2)
+    latest = article("Two more bodies were found on Monday, bringing the death toll in the Velden collapse to 11.",
+                     day=5)
+    _, (_, first, second) = feed(earlier, later, latest)
+    assert [u.kind for u in first] == ["changed"] and first[0].previous.value == "three"
+    assert [u.kind for u in second] == ["changed"] and second[0].previous.value == "four"
+
+
+def test_another_group_still_in_a_state_is_a_count_not_an_increment() -> None:
+    earlier = article("Officials said 118 people remained unaccounted for in Velden.")
+    later = article("Another 86 people were still listed as missing in Velden, the mayor said.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+

@@ -377,7 +377,7 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
         return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
     around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)
     # "the death toll rose to 55" counts the people who died
-    words = {q.focus, q.relation} - {""}
+    words = {q.focus, q.relation} - {"", "be", "have", "do", "get"}  # ("did it have": not "to have died")
     if any(t.lemma.lower() in ("total", "tally") for t in around):
         around = a.tokens  # "found 2.4 million more Americans, bringing the total to 147.9 million": of them
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2

@@ -150,6 +150,8 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     for c in a.children(anchor.i):
         if c.dep in ("amod", "compound", "acl", "relcl") and (lemma := content_lemma(c)):
             found.add(lemma)
+            # "people known to have died": what the clause on the noun says they did
+            found |= {x for g in a.children(c.i) if g.dep == "xcomp" and (x := content_lemma(g))}
     seen = 0
     node = anchor
     while node.head != node.i and seen < 6:
@@ -157,7 +159,8 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
         seen += 1
         if node.pos == "VERB" and (lemma := content_lemma(node)):
             found.add(lemma)  # and what it is said to have done: "97 people are confirmed to have died"
-            found |= {x for c in a.children(node.i) if c.dep == "xcomp" and (x := content_lemma(c))}
+            # ("one person was confirmed dead": the state it puts them in)
+            found |= {x for c in a.children(node.i) if c.dep in ("xcomp", "acomp", "oprd") and (x := content_lemma(c))}
             break
     return frozenset(found - {"l:" + noun})
 

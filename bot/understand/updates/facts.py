@@ -146,6 +146,8 @@ def is_increment(a: Annotated, q: Quantity) -> bool:
     """"Four more boys", "another 330 workers", "a further 300 jobs": what was added, not a count."""
     after = a.tokens[q.end].lower if q.end < len(a.tokens) else ""
     before = a.tokens[q.start - 1].lower if q.start else ""
+    if any(t.lower == "still" or t.lemma.lower() == "remain" for t in a.tokens):
+        return False  # "another 86 people were still missing": the others, counted as they stand
     return after in ("more", "additional", "extra") or before in ("another", "further", "additional", "extra")
 
 
