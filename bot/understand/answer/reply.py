@@ -21,6 +21,7 @@ from bot.understand.answer.relation import asks_present, relation_tokens, was_on
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
 from bot.understand.answer.revised import follow_revisions
 from bot.understand.answer.score import Scored, accepted, rank
+from bot.understand.answer.vocabulary import HARM_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -109,16 +110,10 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     return lead, older[:W.MAX_EARLIER]
 
 
-# a tally of harm done only grows: the dead, the injured
-HARM_WORDS = frozenset("kill die dead death toll injure injury wound hurt casualty fatality".split())
-
-
 def _tallies_harm(q: Question) -> bool:
     """"How many were hurt", "the latest death toll"; not a part of them ("how many of the injured are still
     in hospital")."""
-    partitive = any(t.lower == "of" and a.lower == "many" for a, t in zip(q.parsed.tokens, q.parsed.tokens[1:],
-                                                                         strict=False))
-    return not partitive and (q.relation in HARM_WORDS or q.focus in HARM_WORDS)
+    return "many of" not in q.text.lower() and (q.relation in HARM_WORDS or q.focus in HARM_WORDS)
 
 
 def _rising(group: list[Scored]) -> list[Scored]:

@@ -260,6 +260,8 @@ MONEY_NOUNS = frozenset("""
     investment valuation sum amount payment charge penalty budget profit income bonus payout grant donation
     value worth wage ransom rent aid debt loan
 """.split())
+# a tally of harm done only grows: the dead, the injured
+HARM_WORDS = frozenset("kill die dead death toll injure injury wound hurt casualty fatality".split())
 # nouns that name a figure without saying of what kind ("the latest estimate", "the forecast")
 FIGURE_NOUNS = frozenset("estimate forecast projection figure limit cap ceiling threshold".split())
 DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())

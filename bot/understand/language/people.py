@@ -50,7 +50,7 @@ def post_left(a: Annotated, verb: int) -> str:
     v = a.tokens[verb]
     lemma = v.lemma.lower()
     kids = list(a.children(verb))
-    if v.pos != "VERB" or v.dep in ("xcomp", "acl") or any(c.dep == "neg" for c in kids):
+    if v.pos != "VERB" or v.dep in ("xcomp", "acl") or _negated(a, verb):
         return ""
     if lemma in REMOVING_FROM_POST:
         return "removed"
