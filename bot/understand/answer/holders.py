@@ -44,6 +44,7 @@ class Departure:
     """Reports since an answer's sentence that its person left the post."""
 
     reports: tuple[SentenceHit, ...]  # newest first; the newest is shown to the editor
+    parsed: tuple[Annotated, ...]  # their annotations, in the same order
     since: datetime  # when the first of them was published
 
 
@@ -57,7 +58,7 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
         return None
     since = published_at(lead.evidence.hit)
     query = " ".join([surname, *sorted(LEAVING_POST | REMOVING_FROM_POST)])
-    left: list[tuple[datetime, SentenceHit]] = []
+    left: list[tuple[datetime, SentenceHit, Annotated]] = []
     back: datetime | None = None
     for hit in search.search(query, story, W.HOLDER_READ):
         parsed = Annotated.from_json(hit.sentence.annotation)
@@ -68,13 +69,13 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
                 continue
             when = published_at(hit)
             if _leaves(parsed, t) and when >= since:
-                left.append((when, hit))
+                left.append((when, hit, parsed))
             elif _restored(parsed, t) and (back is None or when > back):
                 back = when
     left.sort(key=lambda x: x[0], reverse=True)  # (stable: the search's order among one day's reports)
     if not left or back is not None and back > left[0][0]:
         return None
-    return Departure(reports=tuple(h for _, h in left), since=left[-1][0])
+    return Departure(reports=tuple(h for _, h, _ in left), parsed=tuple(p for _, _, p in left), since=left[-1][0])
 
 
 def successor(q: Question, gone: Scored, departure: Departure, scored: Sequence[Scored],
@@ -103,9 +104,8 @@ def _posts_held(q: Question, gone: Scored, departure: Departure, surname: str | 
     """The departed person's post in words: the titles the answer's sentence and the departure report
     give them, and the question's own nouns ("which judge")."""
     held = {x.lemma for x in q.anchors if not x.proper} | {q.focus}
-    reports = [Annotated.from_json(h.sentence.annotation) for h in departure.reports]
-    for a in [gone.evidence.parsed, *reports]:
-        for t in (a.tokens if a is not None else []):
+    for a in (gone.evidence.parsed, *departure.parsed):
+        for t in a.tokens:
             if t.text == surname:
                 held |= posts_of(a, _name_head(a, t).i)
     return frozenset(held - {""})

@@ -98,9 +98,9 @@ def _source_words(hit: SentenceHit) -> set[str]:
     return set(_WORD.findall(" ".join((s.source, s.article_url)).lower()))
 
 
-def _context_words(hit: SentenceHit) -> set[str]:
-    s = hit.sentence
-    return set(_WORD.findall(" ".join((hit.before or "", s.article_title, s.source, s.article_url)).lower()))
+def _context_words(hit: SentenceHit, sources: set[str]) -> set[str]:
+    """The sentence before, the title and the source's words (`sources`)."""
+    return set(_WORD.findall(" ".join((hit.before or "", hit.sentence.article_title)).lower())) | sources
 
 
 _ACRONYM_SKIP = frozenset(["of", "and", "for", "the", "&", "-"])
@@ -196,7 +196,8 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             credit = W.SURNAME_ONLY  # "Ellison, 29,": news copy names a person by surname after the first mention
         if credit == 0.0:
             if context is None:
-                context, sources = _context_words(ev.hit), _source_words(ev.hit)
+                sources = _source_words(ev.hit)
+                context = _context_words(ev.hit, sources)
             if anchor.lemma in context or anchor.text.lower() in context or not anchor.proper and any(
                     related(anchor.lemma, w) for w in context) or anchor.proper and len(anchor.text) >= 3 and any(
                     w.startswith(anchor.text.lower()) for w in sources):  # "VOA": voanews.com
