@@ -199,3 +199,18 @@ def test_a_light_verb_of_the_question_does_not_make_a_figure_count_its_noun() ->
     got = _one("The number of people known to have died in the collapse of the Velden tower rose to four on Friday.",
                "How many flats did the Velden tower have?")
     assert got is None
+
+
+def test_what_a_measure_would_bring_in_is_a_sum_never_a_percentage() -> None:
+    q = analyse("How much would the levy bring in?")
+    assert q.kind is Kind.MONEY and q.asks_sum and q.relation == "raise"
+    assert analyse("Who did the board bring in?").relation == "appoint"  # a person brought in is appointed
+    got = _one("Finance minister Ola Brenn said the planned rise in the levy on bank profits to 30% would go ahead.",
+               "How much did Brenn say keeping the levy rise would bring in?")
+    assert got is None
+
+
+def test_who_is_doing_something_is_not_answered_by_who_will_not() -> None:
+    got = _one("The Halden government has said the finance minister, Ola Brenn, will not negotiate with the "
+               "dock unions.", "Who is negotiating with the dock unions?")
+    assert got is None

@@ -124,10 +124,11 @@ class Question:
     @property
     def asks_sum(self) -> bool:
         """Whether a verb of the question takes a sum, never a percentage: "how much was X paid",
-        "what would keeping the tax rise bring in"."""
+        "how much would keeping the tax rise raise" (raising nothing else: "raise prices by 4%" may be)."""
         a = self.parsed
-        return any(t.pos == "VERB" and (t.lemma.lower() in SUM_VERBS or t.lemma.lower() == "bring" and any(
-            c.lower == "in" for c in a.children(t.i))) for t in a.tokens)
+        return any((t.pos == "VERB" or t.dep == "ROOT") and (t.lemma.lower() in SUM_VERBS or t.lemma.lower() == "raise"
+                   and not any(c.dep in ("dobj", "nsubjpass") and c.lower not in ("much", "what")
+                               for c in a.children(t.i))) for t in a.tokens)
 
     @property
     def open(self) -> bool:

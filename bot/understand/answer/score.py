@@ -285,6 +285,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             role_score = W.ROLE_FIT * title_share(ev, cand, rel) if q.role == "subj" else 0.0
         elif role:
             role_score = W.ROLE_FIT if role == q.role else W.ROLE_WRONG
+            if role == q.role and not q.negated and all(any(c.dep == "neg" for c in a.children(r)) for r in rel):
+                role_score += W.POLARITY  # "who is negotiating" is not "X will not negotiate"
         else:  # the sentence has the relation but this name plays no part in it
             role_score = W.ROLE_NONE if rel and q.role and q.kind in ROLE_KINDS else 0.0
         if role and q.role == "subj" and q.kind in (Kind.PERSON, Kind.AGENT) and other_title(ev, rel):

@@ -375,8 +375,15 @@ def phrasal_lemma(verb: str, particle: str) -> str:
     return _PHRASAL_LEMMAS.get((verb, particle), "")
 
 
+# "How much would the tax rise bring in": a sum raised, not a person appointed
+_BRING_IN_MONEY = re.compile(r"\b(bring|brings|brought|bringing) in\b", re.IGNORECASE)
+_RAISE = {"bring": "raise", "brings": "raises", "brought": "raised", "bringing": "raising"}
+
+
 def plain_verbs(question: str) -> str:
     """The question with its phrasal verbs said as single verbs, "what is X after" as "what is X
     seeking", and "how long will X take/stay" as "how long will X last"."""
+    if re.search(r"\bhow much\b", question, re.IGNORECASE):
+        question = _BRING_IN_MONEY.sub(lambda m: _RAISE[m.group(1).lower()], question)
     plain = _BE_AFTER.sub(r"\1seeking\2", _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question))
     return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)
