@@ -109,3 +109,9 @@ def test_a_verb_the_parser_made_the_root_noun_is_the_relation() -> None:
 def test_a_type_noun_compounded_with_the_copulas_noun_sets_the_type_whatever_verb_follows() -> None:
     q = analyse("What's the latest compensation figure the canal authority has publicly asked for?")
     assert q.kind is Kind.MONEY and q.latest
+
+
+def test_at_the_moment_and_at_this_point_ask_for_the_newest_report() -> None:
+    assert analyse("Who is home secretary at the moment?").latest
+    assert analyse("Who's the prime minister at this point?").latest
+    assert not analyse("Who was home secretary in 2019?").latest

@@ -214,3 +214,16 @@ def test_who_is_doing_something_is_not_answered_by_who_will_not() -> None:
     got = _one("The Halden government has said the finance minister, Ola Brenn, will not negotiate with the "
                "dock unions.", "Who is negotiating with the dock unions?")
     assert got is None
+
+
+def test_the_total_of_a_settlement_is_a_sum() -> None:
+    q = analyse("What's the total of the miners' settlement?")
+    assert q.kind is Kind.MONEY and q.focus == "settlement"
+    got = _one("Lawyers for the Velden miners announced a settlement of about $41m with the owners of the mine, "
+               "which 212 families will share.", "What's the total of the miners' settlement?")
+    assert got == "about $41m"
+
+
+def test_what_something_went_for_is_the_price_it_sold_for() -> None:
+    q = analyse("How much did the harbour site go for?")
+    assert q.kind is Kind.MONEY and q.relation == "sell"

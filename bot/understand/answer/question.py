@@ -91,6 +91,7 @@ REACH_VERBS = frozenset("reach hit total top exceed surpass".split())
 LEVEL_VERBS = frozenset("run stand sit be".split())
 # the kinds of figure an untyped "how big" or "what's the highest" question takes
 ANY_FIGURE = frozenset("money count percent measure".split())
+AGREED_SUMS = frozenset("settlement package deal".split())  # "the total of the settlement" is a sum
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
 SUM_VERBS = MONEY_VERBS - {"raise"}  # their object is a sum, never a percentage ("raise prices by 4%" may be)
 
@@ -324,6 +325,8 @@ def analyse(text: str) -> Question:
                 after = toks[num.i + 1] if num.i + 1 < len(toks) else None
                 of = next_noun(a, num.i + 2, stop_at_verb=False) if after is not None and after.lower == "of" else None
                 kind, focus = Kind.COUNT, (of.lemma.lower() if of else num.lemma.lower())
+                if num.lemma.lower() == "total" and focus in MONEY_NOUNS | AGREED_SUMS:
+                    kind = Kind.MONEY  # "what's the total of the settlement": a sum
                 if focus == "toll":
                     focus = "death"  # a toll counts the dead
             elif (noun := typed_noun(a, rel, PERCENT_NOUNS)) is not None:

@@ -283,7 +283,8 @@ NOW_WORDS = frozenset("now latest currently current still recent recently newest
                       "eventually ultimately".split())
 NOW_PHRASES = ("so far", "at the latest count", "at the last count", "to date", "at present", "most recently",
                "in total",
-               "as it stands", "these days", "end up", "ended up", "in the end")
+               "as it stands", "these days", "end up", "ended up", "in the end", "at the moment", "at this point",
+               "right now", "as things stand")
 
 
 def synonyms(lemma: str) -> frozenset[str]:
@@ -375,15 +376,17 @@ def phrasal_lemma(verb: str, particle: str) -> str:
     return _PHRASAL_LEMMAS.get((verb, particle), "")
 
 
-# "How much would the tax rise bring in": a sum raised, not a person appointed
-_BRING_IN_MONEY = re.compile(r"\b(bring|brings|brought|bringing) in\b", re.IGNORECASE)
-_RAISE = {"bring": "raise", "brings": "raises", "brought": "raised", "bringing": "raising"}
+# "How much would the tax rise bring in": a sum raised, not a person appointed; "how much did the
+# lot go for": the price it sold for
+_MONEY_PHRASAL = re.compile(r"\b(bring|brings|brought|bringing) in\b|\b(go|goes|went|gone|going) for\b", re.IGNORECASE)
+_MONEY_PLAIN = {"bring": "raise", "brings": "raises", "brought": "raised", "bringing": "raising",
+                "go": "sell for", "goes": "sells for", "went": "sold for", "gone": "sold for", "going": "selling for"}
 
 
 def plain_verbs(question: str) -> str:
     """The question with its phrasal verbs said as single verbs, "what is X after" as "what is X
     seeking", and "how long will X take/stay" as "how long will X last"."""
     if re.search(r"\bhow much\b", question, re.IGNORECASE):
-        question = _BRING_IN_MONEY.sub(lambda m: _RAISE[m.group(1).lower()], question)
+        question = _MONEY_PHRASAL.sub(lambda m: _MONEY_PLAIN[(m.group(1) or m.group(2)).lower()], question)
     plain = _BE_AFTER.sub(r"\1seeking\2", _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question))
     return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)
