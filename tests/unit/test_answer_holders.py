@@ -61,3 +61,10 @@ def test_the_person_who_replaced_the_departed_holds_the_post() -> None:
     search = _desk(("2025-05-12", "Harlan Voss was ousted on Monday. The Drellco board said Voss would be "
                                   "replaced by Mira Kessel, who ran the Drellco heater business."))
     assert answer_question("Who is running Drellco now?", search, []).answer == "Mira Kessel"
+
+
+def test_the_heir_named_in_the_report_of_the_departure_holds_the_post() -> None:
+    search = _desk(("2025-05-12", "Harlan Voss was removed on Monday and replaced by Kessel."),
+                   ("2025-05-13", "On Monday the Drellco board nominated Mira Kessel, a former banker, as its new "
+                                  "managing partner."))
+    assert answer_question("Who is running Drellco now?", search, []).answer == "Mira Kessel"

@@ -93,11 +93,19 @@ def successor(q: Question, gone: Scored, departure: Departure, scored: Sequence[
         a = s.evidence.parsed
         token = next(t for t in a.tokens[s.candidate.start:s.candidate.end] if t.text == name)
         post = post_taken(a, _name_head(a, token).i)
-        # the same post: its title, or the departed named in the sentence ("Sawan was replaced by Bitar")
-        if post is not None and (post & held or any(t.text == old for t in a.tokens)) and \
-                since_left(q, s, search, story) is None:
+        # the same post: its title, or the departed named in the sentence ("Sawan was replaced by Bitar"),
+        # or a report of the departure naming the heir
+        same_post = post is not None and (post & held or any(t.text == old for t in a.tokens))
+        if (same_post or _heir_named(departure, name)) and since_left(q, s, search, story) is None:
             return s
     return None
+
+
+def _heir_named(departure: Departure, name: str) -> bool:
+    """A report of the departure itself gives the name the post ("Sawan was removed in February and
+    replaced by Bitar")."""
+    return any(post_taken(a, _name_head(a, t).i) is not None
+               for a in departure.parsed for t in a.tokens if t.text == name)
 
 
 def _posts_held(q: Question, gone: Scored, departure: Departure, surname: str | None) -> frozenset[str]:
