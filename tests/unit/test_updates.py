@@ -264,3 +264,13 @@ def test_a_visit_elsewhere_does_not_resolve_an_expected_visit() -> None:
     later = article("Erdogan visited the crisis centre of the AFAD agency in Ankara on Monday night.", day=6)
     _, (_, updates) = feed(first, later)
     assert [u.kind for u in updates] == ["new"]
+
+
+def test_a_count_still_standing_changes_even_when_its_figure_was_said_of_something_else() -> None:
+    first = article("Divers recovered the bodies of two of the six road workers who fell into the river when the "
+                    "Halden bridge collapsed.")
+    second = article("Three road workers are still missing.", day=5)
+    third = article("Two road workers are still missing.", day=9)
+    _, (_, _, updates) = feed(first, second, third)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.sentence == "Three road workers are still missing."

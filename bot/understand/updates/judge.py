@@ -104,6 +104,18 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
     return None
 
 
+def _standing_count_new(a: Annotated, mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]],
+                        sources: Sequence[int]) -> bool:
+    """A count said to stand now ("two workers are still missing") that no sentence it repeats gave in
+    the same words: "two of the six workers were recovered" did not say it. (A count of what happened,
+    "four boys were rescued on Sunday", told again in other words, stays a repeat.)"""
+    if not any(t.lower in ("still", "now") or t.lemma.lower() == "remain" for t in a.tokens):
+        return False
+    counts = [s for s in mine if s.key.startswith("s:q:")]
+    return bool(counts) and not any(sid in sources and e.value == s.value and same_context(s, e)
+                                    for s in counts for sid, e in hits.get(s.key, ()))
+
+
 def _broader(key: str) -> tuple[str, ...]:
     """A count of some kind of people may revise an earlier count of "people" ("30 to 35 people",
     then "35 to 40 hostages"), looked at when no count of the same noun was given before."""
@@ -284,7 +296,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             continue
         change = _latest_change(slots, hits, hit_article)
         if change is not None and is_repeat(cover) and \
-                not brings_fresh(f, [pool[i] for i in cover.sources if i in pool]):
+                not brings_fresh(f, [pool[i] for i in cover.sources if i in pool]) and \
+                not _standing_count_new(note, slots, hits, cover.sources):
             change = None  # the sentences holding it gave every name and figure: that change was reported
         change = change or _moved(slots, cover, hits) or _resolved(f, cover, hits)
         if change is not None:
