@@ -227,3 +227,11 @@ def test_the_total_of_a_settlement_is_a_sum() -> None:
 def test_what_something_went_for_is_the_price_it_sold_for() -> None:
     q = analyse("How much did the harbour site go for?")
     assert q.kind is Kind.MONEY and q.relation == "sell"
+
+
+def test_people_counted_by_their_compound_are_what_it_names() -> None:
+    got = _one("The Velden council said 14 of its staff members were among the injured.",
+               "How many Velden council employees were injured?")
+    assert got == "14"
+    assert _one("The Velden transit authority runs four bus garages.",
+                "How many buses does the Velden transit authority run?") is None

@@ -374,13 +374,23 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
                 return W.FOCUS_FIT / 2  # "185,000 people use the system" for "how many riders use it"
             lo, hi = a.subtree(verb.i)
             return 0.0 if any(related(t.lemma.lower(), q.focus) for t in a.tokens[lo:hi]) else W.FOCUS_MISS / 2
-        return W.FOCUS_FIT if related(noun, q.focus) else W.FOCUS_MISS
+        return W.FOCUS_FIT if related(noun, q.focus) or _compounded(a, cand, noun, q.focus) else W.FOCUS_MISS
     around = a.tokens[max(0, cand.start - 4):cand.end + 3] + _subject_of_clause(a, cand.head)
     # "the death toll rose to 55" counts the people who died
     words = {q.focus, q.relation} - {"", "be", "have", "do", "get"}  # ("did it have": not "to have died")
     if any(t.lemma.lower() in ("total", "tally") for t in around):
         around = a.tokens  # "found 2.4 million more Americans, bringing the total to 147.9 million": of them
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2
+
+
+def _compounded(a: Annotated, cand: Candidate, noun: str, focus: str) -> bool:
+    """The people counted are named by their compound: "21 of its staff members" counts staff (but
+    "four bus garages" are no buses)."""
+    if noun not in PERSON_NOUNS:
+        return False
+    counted = next((t for t in a.tokens[cand.start:cand.end + 5] if t.lemma.lower() == noun), None)
+    return counted is not None and any(c.dep == "compound" and related(c.lemma.lower(), focus)
+                                       for c in a.children(counted.i))
 
 
 def _subject_of_clause(a: Annotated, i: int) -> list[Tok]:
