@@ -235,3 +235,9 @@ def test_people_counted_by_their_compound_are_what_it_names() -> None:
     assert got == "14"
     assert _one("The Velden transit authority runs four bus garages.",
                 "How many buses does the Velden transit authority run?") is None
+
+
+def test_a_body_named_by_its_initials_acts_through_its_own_council() -> None:
+    got = _one("The Sahel Union's Peace and Security Council on Friday gave the military 30 days to return to "
+               "their barracks.", "How long did the SU give the soldiers to go back to barracks?")
+    assert got == "30 days"

@@ -13,9 +13,7 @@ from bot.understand.answer.candidates import (
     verb_of,
 )
 from bot.understand.answer.question import NUMERIC, Kind, Question
-from bot.understand.answer.relation import (
-    PRONOUNS,
-)
+from bot.understand.answer.relation import PRONOUNS, initials
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import (
     ORG_NOUNS,
@@ -183,13 +181,8 @@ def _named_doer(a: Annotated, verb: int) -> list[str]:
     return []
 
 
-def _initials(words: list[str]) -> str:
-    """"Marine Accident Board" -> "mab", "Bankman-Fried" -> "bf"."""
-    return "".join(w[0] for w in words if w and w not in ("of", "and", "the"))
-
-
 def _same_name(one: list[str], other: list[str]) -> bool:
-    return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == _initials(other)
+    return any(w == x or related(w, x) for w in one for x in other) or len(one) == 1 and one[0] == initials(other)
 
 
 def _names_in_clause(a: Annotated, verb: int) -> set[str]:
@@ -206,7 +199,7 @@ def other_named(q: Question, a: Annotated, cand: Candidate) -> float:
     named = _names_in_clause(a, a.clause_verb(cand.head))
     words = {t.lower for t in a.tokens}
     # an initialism ("SBF") may be a name the sentence spells out ("Bankman-Fried": the last letters)
-    words |= {_initials(re.split(r"[\s-]+", e.text.lower())) for e in a.entities}
+    words |= {initials(re.split(r"[\s-]+", e.text.lower())) for e in a.entities}
 
     def near(w: str, x: str) -> bool:
         return w == x or related(w, x) or min(len(w), len(x)) >= 4 and (w.startswith(x) or x.startswith(w)) or \
@@ -231,9 +224,21 @@ def other_actor(q: Question, a: Annotated, cand: Candidate) -> float:
     pronoun = any(c.dep == "nsubj" and c.pos == "PRON" for c in a.children(k))
     if not got and pronoun and a.tokens[k].dep in ("ccomp", "xcomp", "conj"):
         got = _named_doer(a, a.tokens[k].head)  # "Toyota said it would ...": who "it" is
-    if got and not _same_name(want, got) and not _same_name(got, want):
+    owner = _doer_owner(a, k)  # "the African Union's council" acts for the AU
+    if got and not _same_name(want, got) and not _same_name(got, want) and \
+            not (owner and (_same_name(want, owner) or _same_name(owner, want))):
         return W.OTHER_ACTOR
     return 0.0
+
+
+def _doer_owner(a: Annotated, verb: int) -> list[str]:
+    """The name owning the verb's named subject, word by word ("the African Union's Peace and Security
+    Council": african union)."""
+    for s in (c for c in a.children(verb) if c.dep == "nsubj"):
+        for o in (c for c in a.children(s.i) if c.dep == "poss" and c.pos == "PROPN"):
+            words = [c for c in a.children(o.i) if c.dep == "compound" and c.pos == "PROPN"] + [o]
+            return [t.lower for t in sorted(words, key=lambda t: t.i)]
+    return []
 
 
 def _subject_of_verb(a: Annotated, verb: int) -> list[Tok]:

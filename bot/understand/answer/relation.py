@@ -3,6 +3,8 @@ and whether the sentence states it of someone else or only as a past state."""
 
 from __future__ import annotations
 
+import re
+
 from bot.understand.answer.candidates import (
     Candidate,
     title_words,
@@ -64,10 +66,18 @@ def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:
     return subj, obj
 
 
+def initials(words: list[str]) -> str:
+    """"Marine Accident Board" -> "mab", "Bankman-Fried" -> "bf"."""
+    return "".join(w[0] for w in words if w and w not in ("of", "and", "the"))
+
+
 def _argument_words(a: Annotated, i: int) -> tuple[set[str], bool, bool]:
-    """The noun and name words of argument i (its clauses left out); whether it holds a proper name;
-    whether it is a person noun ("his lawyers"). "UNRWA's chief" is a title, not a name."""
-    words: set[str] = set()
+    """The noun and name words of argument i (its clauses left out), with the initials of its names
+    ("the African Union's council": au); whether it holds a proper name; whether it is a person noun
+    ("his lawyers"). "UNRWA's chief" is a title, not a name."""
+    lo, hi = a.subtree(i)
+    words = {initials(re.split(r"[\s-]+", e.text.lower())) for e in a.entities
+             if lo <= e.start and e.end <= hi and e.end - e.start > 1}
     proper = False
     stack = [i]
     while stack:
