@@ -241,3 +241,14 @@ def test_a_body_named_by_its_initials_acts_through_its_own_council() -> None:
     got = _one("The Sahel Union's Peace and Security Council on Friday gave the military 30 days to return to "
                "their barracks.", "How long did the SU give the soldiers to go back to barracks?")
     assert got == "30 days"
+
+
+def test_a_newer_total_over_several_things_is_not_the_figure_of_one() -> None:
+    search = MemorySearch()
+    search.add("Regulators estimated that the failure of Brenn Bank would cost the deposit fund about $2.5bn.",
+               source="desk.example", title="Report", day="2025-06-02", article=301)
+    search.add("Regulators estimate that the failures of Alder Bank, Brenn Bank and Calder Bank will cost the "
+               "deposit fund more than $30bn in total.", source="wire.example", title="Report", day="2025-06-09",
+               article=302)
+    got = answer_question("What will Brenn Bank's collapse cost the deposit fund?", search, []).answer
+    assert got == "about $2.5bn"

@@ -6,6 +6,7 @@ so scoring only ranks right-typed phrases and decides whether any is supported w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.understand.answer import weights as W
@@ -59,7 +60,7 @@ from bot.understand.answer.places_times import (
     until_candidates,
 )
 from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates, quantity_kind
-from bot.understand.answer.question import Kind, Question
+from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.relation import (
     ROLE_KINDS,
     asks_present,
@@ -78,7 +79,7 @@ from bot.understand.answer.vocabulary import (
     derivations,
 )
 from bot.understand.answer.yesno import asks_state_now, yes_no_candidates
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import LOOKING_AHEAD
 from bot.understand.language.numbers import MONEY_UNITS
 from bot.understand.language.people import PERSON_NOUNS
@@ -247,6 +248,12 @@ def _gap_candidates(q: Question, a: Annotated) -> list[tuple[Candidate, float]]:
 DEPARTURES = frozenset("resign quit oust fire dismiss sack suspend replace remove depart retire".split())
 
 
+def sums_up(tokens: Sequence[Tok]) -> bool:
+    """The words add several things up: "in total", "combined", "altogether"."""
+    return any(t.lower in ("combined", "altogether") or t.lower == "total" and k > 0 and tokens[k - 1].lower == "in"
+               for k, t in enumerate(tokens))
+
+
 def has_left(a: Annotated, cand: Candidate) -> bool:
     """The sentence says the candidate left the post: the verb it is the subject of is a departure
     ("X resigned", "X was ousted", "X has been placed on leave")."""
@@ -272,6 +279,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         missing += W.OTHER_ARGUMENTS
     if rel and asks_present(q) and all(was_once(a, r) for r in rel):
         missing += W.STALE
+    if q.kind in NUMERIC and sums_up(a.tokens) and not sums_up(q.parsed.tokens):
+        missing += W.SUMMED  # "the failures of A, B and C will cost $35bn in total" is not what B will cost
     out = []
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not has_content(a, cand):

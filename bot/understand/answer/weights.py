@@ -93,6 +93,7 @@ PLACE_PREP = 0.4  # a place that is the object of in/at/to/from is where somethi
 QUOTE_SPEAKER = 1.5  # the quotation's speaker is the person the question asks about
 RELATION_MISSING = -0.5  # the sentence lacks the question's verb ("where does X work" vs "X met Y in Lisbon")
 NOT_EXPECTED = -1.0  # the question asks what was expected or planned; the sentence tells nothing ahead
+SUMMED = -1.5  # a figure "in total" or "combined" is not that of one of the things added up
 OTHER_ARGUMENTS = -1.5  # the sentence's verb of the relation has another subject/object than the question's
 REASON_OF_RELATION = 0.8  # the reason clause hangs from the question's own verb ("agreed ... to get the deal done")
 REASON_ELSEWHERE = -0.5  # it hangs from another verb of the sentence ("asked not to be named because ...")
