@@ -68,3 +68,9 @@ def test_the_heir_named_in_the_report_of_the_departure_holds_the_post() -> None:
                    ("2025-05-13", "On Monday the Drellco board nominated Mira Kessel, a former banker, as its new "
                                   "managing partner."))
     assert answer_question("Who is running Drellco now?", search, []).answer == "Mira Kessel"
+
+
+def test_a_chief_who_announced_his_resignation_has_left() -> None:
+    search = _desk(("2025-05-12", "Harlan Voss announced his resignation on Monday, a week after the recall widened."))
+    reply = answer_question("Who is running Drellco now?", search, [])
+    assert reply.answer is None and "announced his resignation" in reply.text

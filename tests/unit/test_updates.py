@@ -274,3 +274,18 @@ def test_a_count_still_standing_changes_even_when_its_figure_was_said_of_somethi
     _, (_, _, updates) = feed(first, second, third)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and updates[0].previous.sentence == "Three road workers are still missing."
+
+
+def test_a_visit_announced_with_would_that_took_place_is_a_change() -> None:
+    earlier = article("The White House said William Burns would visit Cairo on Thursday to meet the mediators.")
+    later = article("William Burns visited Cairo on Thursday and spent three hours with the mediators.", day=5)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert "would visit Cairo" in updates[0].previous.value
+
+
+def test_what_someone_said_would_have_happened_is_no_plan() -> None:
+    earlier = article("William Burns said the talks would have collapsed if Qatar had not stepped in.")
+    later = article("The talks collapsed on Thursday after Hamas rejected the latest proposal.", day=5)
+    _, (_, updates) = feed(earlier, later)
+    assert updates and all(u.kind == "new" for u in updates)

@@ -33,6 +33,8 @@ COUNTED_PEOPLE = PERSON_NOUNS | frozenset("""
 
 # verbs whose subject leaves a post ("step" and "stand" only with "down")
 LEAVING_POST = frozenset("resign quit retire leave depart step stand".split())
+# verbs whose subject gives up a post with "resignation" as their object ("tendered his resignation")
+ANNOUNCING = frozenset("announce submit tender offer hand".split())
 # verbs whose object is removed from a post
 REMOVING_FROM_POST = frozenset("oust fire sack dismiss remove depose topple replace unseat".split())
 # verbs whose object is put (back) in a post, and verbs whose subject comes back to one
@@ -54,6 +56,8 @@ def post_left(a: Annotated, verb: int) -> str:
         return ""
     if lemma in REMOVING_FROM_POST:
         return "removed"
+    if lemma in ANNOUNCING and any(c.dep == "dobj" and c.lemma.lower() == "resignation" for c in kids):
+        return "left"  # "announced his resignation", "handed in the resignation of his government"
     if lemma in ("step", "stand"):
         return "left" if any(c.lower == "down" for c in kids) else ""
     trip = any(c.dep == "dobj" and (e := a.entity_at(c.i)) is not None and e.label in ("GPE", "LOC", "FAC")

@@ -22,10 +22,10 @@ from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
-    EXPECTING,
-    FUTURE_AUX,
     content_lemma,
+    expected_verb,
     is_name,
+    is_reported_plan,
     name_key,
 )
 from bot.understand.updates.slot import Slot
@@ -46,6 +46,7 @@ TITLES = {
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
 PLACE_LABELS = ("-GPE", "-LOC", "-FAC")
 PLACE_PREPS = frozenset(["in", "to", "at"])
+REPORTED = "w:would"  # marks an expectation told as a plan with "would"
 FORMER = frozenset(["former", "ex", "previous", "late", "onetime", "then"])
 
 
@@ -197,22 +198,9 @@ def _org_of(a: Annotated, i: int) -> str:
 
 # ---- expectations ----------------------------------------------------------------------------------
 
-def _expected_verb(a: Annotated) -> int | None:
-    for t in a.tokens:
-        if t.lemma.lower() in EXPECTING:
-            x = next((c.i for c in a.children(t.i) if c.dep == "xcomp"), None)
-            if x is not None:
-                return x
-        if t.lower in FUTURE_AUX and t.dep == "aux":
-            return t.head
-        if t.lower == "yet" and any(c.dep == "neg" for c in a.children(t.head)):
-            return t.head
-    return None
-
-
 def expectation_slots(a: Annotated) -> list[Slot]:
     """What the sentence expects named actors to do: one slot per name in the expected clause."""
-    verb = _expected_verb(a)
+    verb = expected_verb(a)
     if verb is None:
         return []
     lo, hi = a.subtree(verb)
@@ -229,7 +217,8 @@ def expectation_slots(a: Annotated) -> list[Slot]:
         o for p in a.children(verb) if p.dep == "prep" for o in a.children(p.i) if o.dep == "pobj"]
     objects = frozenset("o:" + t.lemma.lower() for h in heads for t in (h, *a.children(h.i))
                         if t is h or t.dep in ("amod", "compound"))
-    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, lemmas | frozenset(names) | objects)
+    plan = frozenset([REPORTED]) if is_reported_plan(a, verb) else frozenset()
+    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, lemmas | frozenset(names) | objects | plan)
             for n in names]
 
 
@@ -240,8 +229,20 @@ def resolves(units: set[str], expectation: Slot) -> bool:
     shared = units & expectation.context
     lemmas = [u for u in units if u.startswith("l:") and u not in shared]
     related = {e for e in expectation.context - shared if e.startswith("l:") and any(_related(e, u) for u in lemmas)}
-    core = {"l:" + expectation.value} | {"l:" + c[2:] for c in expectation.context if c.startswith("o:")}
+    core = {"l:" + expectation.value}
+    if REPORTED not in expectation.context:  # a plan told with "would" is carried out with its own verb
+        core |= {"l:" + c[2:] for c in expectation.context if c.startswith("o:")}
     return bool((shared | related) & core) and len(shared | related) >= weights.EXPECT_ANCHORS + 1
+
+
+_MODALS = frozenset("may might could would should must will shall can".split())
+
+
+def carried_out(a: Annotated, lemma: str) -> bool:
+    """The sentence tells the verb as done: "Biden visited Surfside", "the report was published" (not
+    "they may join", "plans to visit")."""
+    return any(t.lemma.lower() == lemma and t.tag in ("VBD", "VBN") and not any(
+        c.lower in _MODALS and c.dep == "aux" or c.dep == "neg" for c in a.children(t.i)) for t in a.tokens)
 
 
 def _related(a: str, b: str) -> bool:

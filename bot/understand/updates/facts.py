@@ -40,6 +40,7 @@ STATE_ADVERBS = frozenset(["back", "again", "longer", "never", "not", "n't", "ye
 EXPECTING = frozenset(["expect", "plan", "schedule", "due", "set", "poise", "likely", "intend", "prepare",
                        "hope", "aim"])
 FUTURE_AUX = frozenset(["will", "shall", "'ll"])
+REPORTED_PLANS = frozenset(["say", "tell", "announce", "confirm"])  # "said X would visit": a plan
 
 
 @dataclass(frozen=True)
@@ -129,17 +130,41 @@ def recaps(a: Annotated) -> bool:
     return root.tag == "VBN" and any(c.dep == "aux" and c.lower == "had" for c in a.children(root.i))
 
 
+def expected_verb(a: Annotated) -> int | None:
+    """The verb of what the sentence looks ahead to: "is expected to [hold]", "plans to", "will meet",
+    "has not yet [met]", "X said he would [visit]"; None when it looks back."""
+    for t in a.tokens:
+        if t.lemma.lower() in EXPECTING:
+            x = next((c.i for c in a.children(t.i) if c.dep == "xcomp"), None)
+            if x is not None:
+                return x
+        if t.dep == "aux" and (t.lower in FUTURE_AUX or t.lower == "would" and _reported_plan(a, t.head)):
+            return t.head
+        if t.lower == "yet" and any(c.dep == "neg" for c in a.children(t.head)):
+            return t.head
+    return None
+
+
+def _reported_plan(a: Annotated, verb: int) -> bool:
+    """"The White House said Biden would visit": a plan someone announced for a named actor or a person
+    (not "would have", not "if", not "said only pressure would bring them home", a claim)."""
+    v = a.tokens[verb]
+    doer = next((c for c in a.children(verb) if c.dep == "nsubj"), None)
+    if doer is None or not (is_name(a, doer) or doer.lower in ("he", "she", "they", "we")):
+        return False
+    return v.dep == "ccomp" and a.tokens[v.head].lemma.lower() in REPORTED_PLANS and not any(
+        c.lower in ("have", "if", "unless") or c.dep == "neg" for c in a.children(verb)) and \
+        not any(t.lower in ("if", "unless") for t in a.tokens)
+
+
+def is_reported_plan(a: Annotated, verb: int) -> bool:
+    """Whether the expected verb is a plan told with "would" (its outcome must use the same verb)."""
+    return any(c.dep == "aux" and c.lower == "would" for c in a.children(verb)) and _reported_plan(a, verb)
+
+
 def expects(a: Annotated) -> bool:
     """True when the sentence looks ahead: "is expected to", "plans to", "will meet", "has not yet"."""
-    for t in a.tokens:
-        lemma = t.lemma.lower()
-        if lemma in EXPECTING and any(c.dep == "xcomp" for c in a.children(t.i)):
-            return True
-        if t.lower in FUTURE_AUX and t.dep == "aux":
-            return True
-        if t.lower == "yet" and any(c.dep == "neg" for c in a.children(t.head)):
-            return True
-    return False
+    return expected_verb(a) is not None
 
 
 def is_increment(a: Annotated, q: Quantity) -> bool:

@@ -20,7 +20,7 @@ from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
-from bot.understand.updates.changes import differs, resolves, slots_of
+from bot.understand.updates.changes import REPORTED, carried_out, differs, resolves, slots_of
 from bot.understand.updates.counts import GENERIC_COUNT, comparable, counts_people, same_context
 from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
@@ -137,15 +137,18 @@ def _moved(mine: Sequence[Slot], cover: Cover, hits: dict[str, list[tuple[int, S
     return None
 
 
-def _resolved(facts: Facts, cover: Cover, hits: dict[str, list[tuple[int, Slot]]]) -> tuple[int, Slot] | None:
+def _resolved(facts: Facts, a: Annotated, cover: Cover, hits: dict[str, list[tuple[int, Slot]]]
+              ) -> tuple[int, Slot] | None:
     """The latest earlier expectation about one of the sentence's names that it reports on (as done
-    or failed). A sentence that repeats something other than the expectation itself resolves nothing:
-    the outcome was reported before."""
+    or failed; a plan told with "would" only as done, with its own verb). A sentence that repeats
+    something other than the expectation itself resolves nothing: the outcome was reported before."""
     if facts.expects:
         return None
     found: list[tuple[int, Slot]] = []
     for name in sorted(facts.names):
         for sid, expected in hits.get("s:x:" + name[2:], ()):
+            if REPORTED in expected.context and not carried_out(a, expected.value):
+                continue
             if resolves(set(facts.units), expected):
                 found.append((sid, expected))
                 break
@@ -299,7 +302,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
                 not brings_fresh(f, [pool[i] for i in cover.sources if i in pool]) and \
                 not _standing_count_new(note, slots, hits, cover.sources):
             change = None  # the sentences holding it gave every name and figure: that change was reported
-        change = change or _moved(slots, cover, hits) or _resolved(f, cover, hits)
+        change = change or _moved(slots, cover, hits) or _resolved(f, note, cover, hits)
         if change is not None:
             j.verdict, j.previous = "changed", change
         elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
