@@ -46,7 +46,6 @@ TITLES = {
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
 PLACE_LABELS = ("-GPE", "-LOC", "-FAC")
 PLACE_PREPS = frozenset(["in", "to", "at"])
-REPORTED = "w:would"  # marks an expectation told as a plan with "would"
 FORMER = frozenset(["former", "ex", "previous", "late", "onetime", "then"])
 
 
@@ -197,6 +196,9 @@ def _org_of(a: Annotated, i: int) -> str:
 
 
 # ---- expectations ----------------------------------------------------------------------------------
+
+REPORTED = "w:would"  # marks an expectation told as a plan with "would"
+
 
 def expectation_slots(a: Annotated) -> list[Slot]:
     """What the sentence expects named actors to do: one slot per name in the expected clause."""
