@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.understand.answer import answer_question
 from bot.understand.answer.question import analyse
 from bot.understand.answer.relation import asks_so_far
 from bot.understand.answer.revised import anchored, leading_number
+from tests.support.memory_search import MemorySearch
 
 
 @pytest.mark.parametrize("question", [
@@ -41,9 +43,6 @@ def test_the_replaced_value_is_read_from_its_stored_text() -> None:
 
 
 def test_a_smaller_newer_count_of_injured_is_another_event_not_the_latest_tally() -> None:
-    from bot.understand.answer import answer_question
-    from tests.support.memory_search import MemorySearch
-
     search = MemorySearch()
     search.add("At least 40 people were injured in the Velden depot blast, officials said.", source="a.example",
                title="Blast", day="2025-03-01", article=501)

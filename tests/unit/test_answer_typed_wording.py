@@ -6,7 +6,12 @@ what X is seeking."""
 from __future__ import annotations
 
 from bot.understand.answer import answer_question
+from bot.understand.answer import weights as W
+from bot.understand.answer.fits import speaker_fit
 from bot.understand.answer.question import Kind, analyse
+from bot.understand.answer.retrieve import anchor_weights, retrieve
+from bot.understand.answer.score import rank
+from bot.understand.answer.statements import quote_candidates
 from tests.support.memory_search import MemorySearch
 
 
@@ -165,11 +170,6 @@ def test_how_someone_summed_something_up_asks_for_their_words() -> None:
 
 
 def test_a_speaker_named_with_a_who_clause_or_earlier_in_the_sentence_is_credited() -> None:
-    from bot.understand.answer import weights as W
-    from bot.understand.answer.fits import speaker_fit
-    from bot.understand.answer.retrieve import anchor_weights, retrieve
-    from bot.understand.answer.statements import quote_candidates
-
     search = MemorySearch()
     search.add("Mayor Ilse Brandt, who opened the Velden shelter, said of the volunteers: \"They kept this town "
                "alive.\"", source="desk.example", title="Report", day="2025-06-02", article=301)
@@ -185,8 +185,6 @@ def test_a_sum_with_a_currency_code_answers_how_much_and_is_no_one() -> None:
     sentence = ("The Calder government will cover up to CHF9bn of losses on some Brenn Bank assets, once Ostra "
                 "Bank has absorbed the first CHF5bn.")
     assert _one(sentence, "How much of the Brenn Bank losses will the Calder government cover?") == "up to CHF9bn"
-    from bot.understand.answer.retrieve import anchor_weights, retrieve
-    from bot.understand.answer.score import rank
 
     search = MemorySearch()
     search.add(sentence, source="desk.example", title="Report", day="2025-06-02", article=301)

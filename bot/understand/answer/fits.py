@@ -176,9 +176,14 @@ def _named_doer(a: Annotated, verb: int) -> list[str]:
         return []  # "was Verrow fined": the subject is who it was done to
     for s in (c for c in a.children(verb) if c.dep == "nsubj"):
         if s.pos == "PROPN" or s.ent.endswith(("ORG", "PERSON", "GPE", "NORP")):
-            words = [c for c in a.children(s.i) if c.dep == "compound" and c.pos == "PROPN"] + [s]
-            return [t.lower for t in sorted(words, key=lambda t: t.i)]
+            return _name_words(a, s)
     return []
+
+
+def _name_words(a: Annotated, t: Tok) -> list[str]:
+    """A name word by word, its compound names first ("Peace and Security Council", "African Union")."""
+    words = [c for c in a.children(t.i) if c.dep == "compound" and c.pos == "PROPN"] + [t]
+    return [w.lower for w in sorted(words, key=lambda w: w.i)]
 
 
 def _same_name(one: list[str], other: list[str]) -> bool:
@@ -236,8 +241,7 @@ def _doer_owner(a: Annotated, verb: int) -> list[str]:
     Council": african union)."""
     for s in (c for c in a.children(verb) if c.dep == "nsubj"):
         for o in (c for c in a.children(s.i) if c.dep == "poss" and c.pos == "PROPN"):
-            words = [c for c in a.children(o.i) if c.dep == "compound" and c.pos == "PROPN"] + [o]
-            return [t.lower for t in sorted(words, key=lambda t: t.i)]
+            return _name_words(a, o)
     return []
 
 

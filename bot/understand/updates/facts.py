@@ -153,7 +153,7 @@ def _reported_plan(a: Annotated, verb: int) -> bool:
     if doer is None or not (is_name(a, doer) or doer.lower in ("he", "she", "they", "we")):
         return False
     return v.dep == "ccomp" and a.tokens[v.head].lemma.lower() in REPORTED_PLANS and not any(
-        c.lower in ("have", "if", "unless") or c.dep == "neg" for c in a.children(verb)) and \
+        c.lower == "have" or c.dep == "neg" for c in a.children(verb)) and \
         not any(t.lower in ("if", "unless") for t in a.tokens)
 
 
