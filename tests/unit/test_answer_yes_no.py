@@ -44,7 +44,7 @@ def test_whether_a_state_still_holds_is_answered_by_what_changed_as_said() -> No
     search = _search(("2025-03-02", "The Velden evacuation order was imposed on Monday as the fire spread."),
                      ("2025-03-06", "The Velden evacuation order was lifted on Thursday, officials said."))
     got = answer_question("Is the Velden evacuation order still in force?", search, [])
-    assert got.answer == "The Velden evacuation order was lifted on Thursday"
+    assert got.answer == "No: The Velden evacuation order was lifted on Thursday"
 
 
 def test_a_change_of_something_else_does_not_answer_whether_a_state_still_holds() -> None:
@@ -82,7 +82,7 @@ def test_whether_someone_is_still_doing_something_is_answered_by_their_doing_of_
     search = _search(("2025-03-02", "The Velden central bank began buying long-dated bonds on Wednesday."),
                      ("2025-03-16", "The Velden central bank's emergency bond purchases ended on Friday as planned."))
     got = answer_question("Is the Velden central bank still buying bonds?", search, [])
-    assert got.answer == "bond purchases ended on Friday"
+    assert got.answer == "No: emergency bond purchases ended on Friday"
     search = _search(("2025-03-16", "The Velden treasury's bond sales ended on Friday as planned."))
     assert answer_question("Is the Velden central bank still buying bonds?", search, []).answer is None
 
@@ -92,3 +92,30 @@ def test_whether_someone_is_still_making_a_trip_is_answered_by_its_calling_off()
                      ("2025-03-05", "Mayor Ilse Brandt called off her visit to Velden on Thursday."))
     got = answer_question("Is Mayor Brandt still making her visit to Velden?", search, [])
     assert got.answer is not None and "called off her visit" in got.answer
+
+
+def test_whether_someone_is_still_in_charge_is_answered_no_by_their_firing() -> None:
+    search = _search(("2025-03-02", "Ilse Brandt became chief executive of Velden Ferries in January."),
+                     ("2025-06-05", "The new owner of Velden Ferries fired the chief executive, Ilse Brandt, "
+                                    "on Thursday."))
+    got = answer_question("Is Ilse Brandt still in charge at Velden Ferries?", search, [])
+    assert got.answer is not None and got.answer.startswith("No: ") and "fired the chief executive" in got.answer
+
+
+def test_whether_something_is_back_is_answered_yes_by_its_return() -> None:
+    search = _search(("2025-03-02", "The Velden night ferries were halted by the strike in January."),
+                     ("2025-06-05", "The Velden night ferries returned to service on Monday after the strike."))
+    got = answer_question("Are the Velden night ferries back yet?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: The Velden night ferries returned to service")
+
+
+def test_a_change_into_the_state_asked_about_is_given_without_yes_or_no() -> None:
+    search = _search(("2025-06-05", "The Velden ferry port was closed on Monday after the storm damaged its pier."))
+    got = answer_question("Is the Velden ferry port still closed?", search, [])
+    assert got.answer is None or not got.answer.startswith(("Yes", "No"))
+
+
+def test_backing_something_is_asked_as_a_plain_yes_or_no() -> None:
+    search = _search(("2025-06-05", "Mayor Ilse Brandt backed the Velden ferry workers' pay demand on Monday."))
+    got = answer_question("Did Mayor Brandt back the Velden ferry workers' pay demand?", search, [])
+    assert got.answer is not None and got.answer.startswith("Yes: ")

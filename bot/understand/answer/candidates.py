@@ -40,6 +40,7 @@ class Candidate:
     fit: float  # 1.0 exactly the expected type, lower when it fits loosely
     value: str = ""  # a normal form for comparing sources ("136", "qatar and egypt")
     speaker: str = ""  # for quotes and statements: who said it
+    verdict: str = ""  # a change of state that settles a yes/no question: "yes" or "no"
 
 
 def _clean_span(a: Annotated, start: int, end: int) -> tuple[int, int]:

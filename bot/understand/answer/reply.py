@@ -162,7 +162,8 @@ def short_answer(q: Question, s: Scored) -> str:
     if len(words) > W.MAX_SPAN:
         text = " ".join(words[:W.MAX_SPAN]) + "…"
     if q.kind is Kind.YESNO:
-        return {"no": "No: ", "yes": "Yes: "}.get(s.candidate.value, "") + text  # a change of state: as said
+        verdict = s.candidate.verdict or s.candidate.value  # a change of state: as said, unless it settles it
+        return {"no": "No: ", "yes": "Yes: "}.get(verdict, "") + text
     return text
 
 

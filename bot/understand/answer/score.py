@@ -338,6 +338,8 @@ def accepted(q: Question, best: Scored) -> bool:
 
 def score_floor(q: Question) -> float:
     """The score an answer of the question's type must reach (typed figures need less than names)."""
+    if q.kind is Kind.YESNO and asks_state_now(q):
+        return W.MIN_SCORE_STATE
     return {Kind.QUOTE: W.MIN_SCORE_QUOTE, Kind.PHRASE: W.MIN_SCORE_PHRASE, Kind.DESCRIBE: W.MIN_SCORE_PHRASE,
             Kind.TITLE: W.MIN_SCORE_TITLE,
             Kind.REASON: W.MIN_SCORE_REASON, Kind.YESNO: W.MIN_SCORE_YESNO}.get(

@@ -118,6 +118,7 @@ MIN_SCORE_PHRASE = 4.8  # noun phrases for "what/which NOUN" and open "what" que
 MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
 MIN_SCORE_YESNO = 3.9  # yes/no: an asserted clause of the relation, in a sentence carrying the question (below)
+MIN_SCORE_STATE = 3.3  # "is X still ...?": a change of what is asked about, in a sentence that need not say the state
 
 # --- time ---
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best

@@ -8,10 +8,15 @@ clause, cut to its core so the reply stays short.
 
 A question whether a state still holds ("is the order still in force?", "is the jam over yet?") is
 answered by what changed ("the evacuation order was lifted"), newest first, said as the sentence
-says it: no Yes or No, which would need to know whether the change ends the state asked about.
+says it. It leads with No or Yes only where the kind of change settles it: an ending ("was lifted",
+"fired") says No to "still"; a return ("reopened", "resumed") says Yes to "back" or "again".
+Anything else ("is the port still closed?" against "reopened") is given
+as said, for the reader to judge.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
@@ -31,12 +36,21 @@ _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
 STATE_CHANGES = frozenset("""
     end lift clear finish conclude reopen resume return restore leave sail depart free release grant approve
     ratify settle sign withdraw cancel scrap drop halt suspend stop close shut refloat repair recover rescue
-    resign quit expire collapse abandon dissolve
+    resign quit expire collapse abandon dissolve fire dismiss oust sack
 """.split())
+# changes that end what went before ("lifted", "fired"), and those that bring back what had stopped
+ENDINGS = frozenset("""
+    end lift clear finish conclude leave depart quit resign withdraw cancel scrap drop halt suspend stop close
+    shut expire collapse abandon dissolve fire dismiss oust sack release free
+""".split())
+RETURNS = frozenset("reopen resume return restore".split())
+CONTINUING = frozenset("still anymore longer".split())  # "is X still ...?": an ending says No
+COMING_BACK = frozenset("back again".split())  # "are the shows back?": a return says Yes
 MOVING_VERBS = frozenset("leave depart quit sail exit".split())  # "left Niamey": a change of the subject's state
 _LOOSE_ENDS = frozenset("ADP DET CCONJ PUNCT SCONJ PART".split())  # words a cut answer may not end on
 _NAME_PARTS = frozenset("det compound amod poss nummod case".split())  # "the US Federal Aviation Administration"
-STATE_WORDS = frozenset("still yet anymore longer back over".split())  # "is X over yet", "are they back"
+STATE_WORDS = frozenset("still yet anymore longer back over again".split())  # "is X over yet", "are they back"
+_SAID_OF_BEING = frozenset("back over".split())  # state words only as what something is: not "back a demand"
 STATE_VERBS = frozenset("stay remain continue keep".split())  # "is X staying on": whether it still holds
 # what may come before the verb in the short answer: its subject, auxiliaries and negation
 _BEFORE_VERB = frozenset("nsubj nsubjpass aux auxpass neg expl".split())
@@ -47,7 +61,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
-        return _changes_of_state(a, _asked_about(q), q.relation)
+        return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(a, _asked_about(q), q.relation)]
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -99,10 +113,26 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list
         kids = list(a.children(t.i))
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
-        if not any(related(x.lemma.lower(), w) for x in held for w in asked) and not any(
+        if not any(related(n, w) for x in held for n in _names_of(a, x) for w in asked) and not any(
                 relation and related(x.lemma.lower(), relation) and _owned_by(a, x, asked) for x in held):
             continue
         out.append((_said_change(a, t.i), 0.0))
+    return out
+
+
+def _names_of(a: Annotated, thing: Tok) -> set[str]:
+    """The words that name a thing changed: its own, the common nouns compounded with it ("recovery
+    work"), a name set beside it ("the chief executive, Parag Agrawal") and what it is made of
+    ("shipments of waste")."""
+    out = {thing.lemma.lower()}
+    for c in a.children(thing.i):  # (not a place or owner named in a compound: "the Velden road closure")
+        if c.dep == "compound" and c.pos == "NOUN":
+            out.add(c.lemma.lower())
+        elif c.dep == "appos" and c.pos in ("NOUN", "PROPN"):
+            lo, hi = a.subtree(c.i)
+            out |= {g.lemma.lower() for g in a.tokens[lo:hi] if g.pos in ("NOUN", "PROPN")}
+        elif c.dep == "prep" and c.lower == "of":
+            out |= {g.lemma.lower() for g in a.children(c.i) if g.dep == "pobj" and g.pos in ("NOUN", "PROPN")}
     return out
 
 
@@ -123,7 +153,7 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
     if subject is not None:  # its owner left out: "the Bank of England's bond purchases" -> "bond purchases"
         owner = next((c for c in a.children(subject.i) if c.dep == "poss"), None)
         after = a.subtree(owner.i)[1] if owner is not None else 0
-        left = [c.i for c in a.children(subject.i) if after <= c.i < subject.i and c.dep in _NAME_PARTS]
+        left = [a.subtree(c.i)[0] for c in a.children(subject.i) if after <= c.i < subject.i and c.dep in _NAME_PARTS]
         parts.append((min(left + [subject.i]), subject.i + 1))
     lo = min([c.i for c in a.children(verb) if c.i < verb and c.dep in ("aux", "auxpass", "neg")] + [verb])
     _, hi = _core(a, verb, verb, words=len(a.tokens))
@@ -135,7 +165,34 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
 
 def asks_state_now(q: Question) -> bool:
     """Whether a yes/no question asks whether a state still holds or has ended ("is X staying on?")."""
-    return q.latest or q.relation in STATE_VERBS or any(t.lower in STATE_WORDS for t in q.parsed.tokens)
+    return q.latest or q.relation in STATE_VERBS or bool(_state_words(q))
+
+
+def _state_words(q: Question) -> set[str]:
+    """The question's words asking about a state now: "still", "yet", and "back" or "over" said of
+    what something is ("are the shows back?", not "did Biden back the demand?")."""
+    a = q.parsed
+    return {t.lower for t in a.tokens if t.lower in STATE_WORDS and (
+        t.lower not in _SAID_OF_BEING or t.pos in ("ADV", "ADP") and a.tokens[t.head].lemma.lower() == "be")}
+
+
+def _with_verdict(q: Question, a: Annotated, change: Candidate) -> Candidate:
+    """The change with the Yes or No its kind settles: an ending says No to "still", a return says
+    Yes to "back" or "again"; none when the change is the question's own state ("is the
+    port still closed?" against "was closed") or the question is negated."""
+    verb = a.tokens[change.head]
+    lemma = verb.lemma.lower()
+    lemma = next((phrasal_lemma(lemma, c.lower) for c in a.children(verb.i) if c.dep == "prt"
+                  and phrasal_lemma(lemma, c.lower) in STATE_CHANGES), lemma)
+    asked = _state_words(q)
+    own = any(related(lemma, t.lemma.lower()) for t in q.parsed.tokens if t.pos in ("VERB", "ADJ", "NOUN"))
+    verdict = ""
+    if not q.negated and not own:
+        if asked & CONTINUING and lemma in ENDINGS:
+            verdict = "no"
+        elif asked & COMING_BACK and not asked & CONTINUING and lemma in RETURNS:
+            verdict = "yes"
+    return replace(change, verdict=verdict)
 
 
 def _hypothetical(a: Annotated, verb: int, planned: bool = False) -> bool:
