@@ -13,6 +13,7 @@ from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import ONSET_VERBS, dated_years_back
+from bot.understand.language.numbers import ADDED, MORE, is_increment
 
 
 def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
@@ -32,7 +33,7 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if source is not None and (after is not None and after.lower == "to" or any(
             c.lower == "to" and c.dep == "prep" for c in a.children(source.head))):
         out += W.CHANGE_AMOUNT  # "fell from 41 to 31", "raised it to $12 million from $5 million": what it was
-    if is_increment(a, cand) and not any(t.lower in _INCREMENT for t in q.parsed.tokens):
+    if is_increment(a, cand.start, cand.end) and not any(t.lower in ADDED | MORE for t in q.parsed.tokens):
         out += W.INCREMENT  # "2.4 million more Americans" adds to a count; it is not the count
     if q.latest and a.tokens[a.root].lemma.lower() in ONSET_VERBS:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
@@ -46,17 +47,6 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
     if sets_corrected_figure(a, cand):
         out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
     return out
-
-
-_INCREMENT = frozenset("more additional extra further another".split())
-
-
-def is_increment(a: Annotated, cand: Candidate) -> bool:
-    """The figure is an addition to an earlier one: "2.4 million more Americans", "a further 300
-    jobs", "another 330 workers", "an additional 2,000 troops"."""
-    span = a.tokens[max(0, cand.start - 1):cand.end + 1]  # with the word either side
-    return any(t.lower in _INCREMENT - {"more"} or t.lower in ("more", "fewer") and t.i > 0 and
-               a.tokens[t.i - 1].pos == "NUM" for t in span)
 
 
 def _from_of(a: Annotated, cand: Candidate) -> Tok | None:

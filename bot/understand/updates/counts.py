@@ -11,10 +11,10 @@ from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.dates import dated_years_back
-from bot.understand.language.numbers import MONEY_UNITS
+from bot.understand.language.numbers import MONEY_UNITS, is_increment
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
-from bot.understand.updates.facts import content_lemma, is_increment, is_label, number_text
+from bot.understand.updates.facts import content_lemma, is_label, number_text
 from bot.understand.updates.slot import Slot
 
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
@@ -188,7 +188,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
     out: list[Slot] = []
     for q in a.quantities:
         noun = _counted(a, q)
-        if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q) or \
+        if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q.start, q.end) or \
                 dated_years_back(a, q.end - 1, published):
             continue
         unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""

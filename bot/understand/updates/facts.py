@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.text import words
 from bot.understand.language.annotation import Annotated, Quantity, Tok
+from bot.understand.language.numbers import is_increment
 from bot.understand.updates import weights
 
 NAME_LABELS = frozenset(["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"])
@@ -167,15 +168,6 @@ def expects(a: Annotated) -> bool:
     return expected_verb(a) is not None
 
 
-def is_increment(a: Annotated, q: Quantity) -> bool:
-    """"Four more boys", "another 330 workers", "a further 300 jobs": what was added, not a count."""
-    after = a.tokens[q.end].lower if q.end < len(a.tokens) else ""
-    before = a.tokens[q.start - 1].lower if q.start else ""
-    if any(t.lower == "still" or t.lemma.lower() == "remain" for t in a.tokens):
-        return False  # "another 86 people were still missing": the others, counted as they stand
-    return after in ("more", "additional", "extra") or before in ("another", "further", "additional", "extra")
-
-
 def facts_of(a: Annotated) -> Facts:
     """The weighted fact units of an annotated sentence and its look-up keys, most specific first."""
     units: dict[str, float] = {}
@@ -183,7 +175,7 @@ def facts_of(a: Annotated) -> Facts:
     for q in a.quantities:
         in_numbers.update(range(q.start, q.end))
         if not is_label(a, q):  # (an increment is its own fact: "four more boys" does not say four remain)
-            units[("n:+" if is_increment(a, q) else "n:") + number_text(q.value)] = weights.NUMBER_WEIGHT
+            units[("n:+" if is_increment(a, q.start, q.end) else "n:") + number_text(q.value)] = weights.NUMBER_WEIGHT
     for d in a.dates:
         if d.first and d.first == d.last:
             units["d:" + d.first] = weights.DATE_WEIGHT
