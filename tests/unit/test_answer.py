@@ -270,3 +270,10 @@ def test_a_relation_before_being_briefly_named_is_told_as_a_past_state() -> None
         datetime(2025, 3, 20))
     assert all(was_once(past, r) for r in relation_tokens(q, past))
     assert not any(was_once(now, r) for r in relation_tokens(q, now))
+
+
+def test_the_name_beside_the_place_a_title_is_of_holds_the_title() -> None:
+    search = MemorySearch()
+    search.add("The mayor of Lower Harwick, Thomas Keller, declared a local state of emergency on Friday.",
+               source="desk.example", title="Harwick flood", day="2025-03-03", article=11)
+    assert answer_question("Who is the mayor there?", search, []).answer == "Thomas Keller"

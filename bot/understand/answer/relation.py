@@ -16,7 +16,7 @@ from bot.understand.answer.vocabulary import (
     derivations,
     related,
 )
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.people import PERSON_NOUNS
 
 _SUBJ = frozenset(["nsubj", "csubj"])
@@ -165,7 +165,7 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
         head = a.tokens[t.head]
         if t.head in shared and t.dep in _SUBJ | {"nsubjpass"}:
             return "subj"
-        if t.dep == "appos" and t.head in rel and a.tokens[t.head].pos == "NOUN":
+        if t.dep == "appos" and (t.head in rel and a.tokens[t.head].pos == "NOUN" or _beside_title_of(a, t, rel)):
             return "subj"  # "a government-appointed mediator, retired judge Colm Brennan"
         if t.head in rel or (head.dep == "agent" and head.head in rel):
             if t.dep in _SUBJ or head.dep == "agent":
@@ -190,6 +190,15 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
         if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
             return "subj"
     return ""
+
+
+def _beside_title_of(a: Annotated, person: Tok, rel: set[int]) -> bool:
+    """"The mayor of East Palestine, Trent Conaway": a person's name the parser set beside the
+    place or body a title noun of the relation is of; the name is the title holder's."""
+    place = a.tokens[person.head]
+    of = a.tokens[place.head]
+    return person.ent.endswith("PERSON") and not place.ent.endswith("PERSON") and place.dep == "pobj" and \
+        of.lower == "of" and of.head in rel and a.tokens[of.head].pos == "NOUN"
 
 
 _PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "we"])
