@@ -277,3 +277,10 @@ def test_the_name_beside_the_place_a_title_is_of_holds_the_title() -> None:
     search.add("The mayor of Lower Harwick, Thomas Keller, declared a local state of emergency on Friday.",
                source="desk.example", title="Harwick flood", day="2025-03-03", article=11)
     assert answer_question("Who is the mayor there?", search, []).answer == "Thomas Keller"
+
+
+def test_a_person_named_after_a_place_is_not_listed_with_it() -> None:
+    search = MemorySearch()
+    search.add("The mayor of Lindale, Carlos Ortega, declared a local state of emergency.",
+               source="desk.example", title="Lindale flood", day="2025-03-03", article=12)
+    assert answer_question("Who is the mayor there?", search, []).answer == "Carlos Ortega"

@@ -100,6 +100,8 @@ def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int
                 continue
             if other is None or other.label not in labels and other.label not in NAME_LABELS:
                 break
+            if t.dep == "appos" and other.label == "PERSON" and ent.label != "PERSON":
+                break  # "the mayor of Lindale, Carlos Ortega": the person is no item of a list with the place
             end, head = max(end, other.end), t.i
         elif t.lower in (",", "and", "or") or t.dep in ("cc", "punct", "compound", "det", "poss", "amod"):
             continue
