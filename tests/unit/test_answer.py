@@ -284,3 +284,12 @@ def test_a_person_named_after_a_place_is_not_listed_with_it() -> None:
     search.add("The mayor of Lindale, Carlos Ortega, declared a local state of emergency.",
                source="desk.example", title="Lindale flood", day="2025-03-03", article=12)
     assert answer_question("Who is the mayor there?", search, []).answer == "Carlos Ortega"
+
+
+def test_the_subject_of_a_verb_with_as_and_a_title_holds_the_title_unless_it_leaves_it() -> None:
+    search = MemorySearch()
+    search.add("Olga Brandt resigned as harbour commissioner of Velden on Monday.",
+               source="desk.example", title="Velden port", day="2025-03-03", article=13)
+    search.add("Thomas Keller returned as harbour commissioner of Velden on Friday.",
+               source="desk.example", title="Velden port", day="2025-03-08", article=14)
+    assert answer_question("Who is the harbour commissioner of Velden now?", search, []).answer == "Thomas Keller"

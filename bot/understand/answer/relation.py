@@ -17,7 +17,7 @@ from bot.understand.answer.vocabulary import (
     related,
 )
 from bot.understand.language.annotation import Annotated, Tok
-from bot.understand.language.people import PERSON_NOUNS
+from bot.understand.language.people import PERSON_NOUNS, post_left
 
 _SUBJ = frozenset(["nsubj", "csubj"])
 _OBJ = frozenset(["dobj", "attr", "oprd", "nsubjpass", "dative", "pobj"])
@@ -182,7 +182,7 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
             seen += 1
             continue
         break
-    if _reports_own_doing(a, h, rel):
+    if _reports_own_doing(a, h, rel) or _serves_as(a, h, rel):
         return "subj"
     if title_words(a, cand.start, cand.end) & rel:
         return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
@@ -190,6 +190,17 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
         if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
             return "subj"
     return ""
+
+
+def _serves_as(a: Annotated, h: int, rel: set[int]) -> bool:
+    """"Suella Braverman returned as home secretary", "X took over as chief executive": the subject
+    holds the post its verb's "as" names, unless the verb takes the post away ("resigned as")."""
+    t = a.tokens[h]
+    verb = t.head
+    if t.dep not in ("nsubj", "nsubjpass") or post_left(a, verb) or any(c.dep == "neg" for c in a.children(verb)):
+        return False
+    return any(c.dep == "prep" and c.lower == "as" and any(g.dep == "pobj" and g.i in rel for g in a.children(c.i))
+               for c in a.children(verb))
 
 
 def _beside_title_of(a: Annotated, person: Tok, rel: set[int]) -> bool:
