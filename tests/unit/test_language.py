@@ -43,6 +43,14 @@ def test_weekday_in_past_tense_is_the_one_before_publication():
     assert resolve(["June", "20"], SUNDAY.date(), ahead=False) == ("2023-06-20", "2023-06-20")
 
 
+def test_a_date_looking_ahead_is_the_coming_one_and_a_report_of_the_past_the_last_one():
+    a = one("The ministry said on Friday that the ruling due on 20 June would be delayed to 3 July.")
+    days = {d.text: d.first for d in a.dates}
+    assert days == {"Friday": "2024-02-09", "20 June": "2024-06-20", "3 July": "2024-07-03"}
+    a = one("The commission is due to give its decision on the merger by 22 May.")
+    assert [d.first for d in a.dates] == ["2024-05-22"]
+
+
 def test_a_quote_is_attributed_to_the_subject_of_its_speech_verb():
     a = one('"We will announce our position soon," Hamdan said.')
     assert [(q.text.rstrip(","), q.speaker) for q in a.quotes] == [("We will announce our position soon", "Hamdan")]

@@ -289,3 +289,18 @@ def test_what_someone_said_would_have_happened_is_no_plan() -> None:
     later = article("The talks collapsed on Thursday after Hamas rejected the latest proposal.", day=5)
     _, (_, updates) = feed(earlier, later)
     assert updates and all(u.kind == "new" for u in updates)
+
+
+def test_a_deadline_moved_to_another_date_still_to_come_is_a_change() -> None:
+    earlier = article("The hostage talks mediators extended their deadline for a truce proposal to 20 February.")
+    later = article("The hostage talks mediators have pushed back their deadline for a truce proposal to 3 March.", day=12)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "20 February" in updates[0].previous.sentence
+
+
+def test_a_date_already_past_when_reported_is_no_schedule() -> None:
+    earlier = article("The hostage talks mediators set a deadline for a truce proposal of 20 February.")
+    later = article("The hostage talks mediators met the deadline for a truce proposal on 3 February.", day=12)
+    _, (_, updates) = feed(earlier, later)
+    assert all(u.kind != "changed" for u in updates)

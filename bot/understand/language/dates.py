@@ -21,6 +21,9 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 ONSET_VERBS = frozenset(["begin", "start", "erupt"])  # main verbs of a sentence telling how a story began
 LOOKING_AHEAD = frozenset(["will", "expect", "due", "schedule", "plan", "set", "upcoming", "next", "shall", "later"])
+# verbs that move a date to a later one ("delayed to 17 November", "extended its deadline to 25 April")
+MOVING_DATES = frozenset(["delay", "postpone", "extend", "push", "move", "reschedule", "adjourn", "defer"])
+AHEAD_DAYS = 330  # a day and month named as still to come are within this many days of the report
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
@@ -68,10 +71,12 @@ def resolve(words: list[str], published: date, ahead: bool) -> tuple[str, str]:
                 found = date(guess_year, month, day)
             except ValueError:
                 return "", ""
-            if year is None and found > published + timedelta(days=60):
+            if year is None and found > published + timedelta(days=AHEAD_DAYS if ahead else 60):
                 found = found.replace(year=guess_year - 1)
+            elif year is None and ahead and found < published - timedelta(days=AHEAD_DAYS - 365 + 60):
+                found = found.replace(year=guess_year + 1)  # "due on 2 February", said in December
             return _span(found)
-        if year is None and date(guess_year, month, 1) > published + timedelta(days=60):
+        if year is None and date(guess_year, month, 1) > published + timedelta(days=AHEAD_DAYS if ahead else 60):
             guess_year -= 1
         return _month_range(guess_year, month)
     if year and not day:
@@ -108,14 +113,30 @@ def _relative(which: str, unit: str, published: date) -> tuple[str, str]:
 def resolve_dates(a: Annotated, published: datetime | None) -> list[DateRef]:
     """Every DATE expression of the sentence with the days it names (empty bounds if unresolved)."""
     out: list[DateRef] = []
-    ahead = any(t.lemma.lower() in LOOKING_AHEAD for t in a.tokens)
     for ent in a.entities:
         if ent.label != "DATE":
             continue
         words = [t.text for t in a.tokens[ent.start:ent.end]]
-        first, last = resolve(words, published.date(), ahead) if published else ("", "")
+        first, last = resolve(words, published.date(), _looks_ahead(a, ent.start, ent.end)) if published else ("", "")
         out.append(DateRef(ent.start, ent.end, ent.text, first, last))
     return out
+
+
+def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
+    """Whether the clause a date is in looks ahead: "will meet on Sunday", "the plan due on 31
+    October", "would be delayed to 17 November" (not "said on Wednesday that talks will resume")."""
+    verb = a.clause_verb(end - 1)
+    k = end - 1
+    for _ in range(6):  # from the date up to its clause's verb: "due", "scheduled for", "delayed to"
+        if a.tokens[k].lemma.lower() in LOOKING_AHEAD | MOVING_DATES:
+            return True
+        if k == verb and a.tokens[k].dep == "xcomp":  # "is due to give its decision by 22 May"
+            verb = a.tokens[k].head
+        elif k == verb or a.tokens[k].head == k:
+            break
+        k = a.tokens[k].head
+    return any(c.dep in ("aux", "auxpass") and c.lower in ("will", "would", "shall", "'ll") or
+               c.lemma.lower() in LOOKING_AHEAD for c in a.children(verb))
 
 
 def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:

@@ -6,6 +6,8 @@ annotation:
 - `s:q:NOUN` a count or measure of a noun ("130 hostages", "the death toll rose to 93"; `counts.py`);
 - `s:t:TITLE` who holds a post ("its new chief executive, Emmett Shear", "Altman will return as
   chief executive"); the value is the holder's surname;
+- `s:d:NOUN` the date still to come that a thing is set for ("extended its deadline to 25 April";
+  `schedules.py`);
 - `s:x:NAME` what a sentence expected a named actor to do ("Burns is expected to hold another
   meeting in Cairo"); a later sentence that reports it done, or failed, changes it.
 
@@ -28,6 +30,7 @@ from bot.understand.updates.facts import (
     is_reported_plan,
     name_key,
 )
+from bot.understand.updates.schedules import schedule_slots
 from bot.understand.updates.slot import Slot
 
 TITLES = {
@@ -257,4 +260,5 @@ def _related(a: str, b: str) -> bool:
 def slots_of(a: Annotated, published: datetime | None = None) -> list[Slot]:
     """Every slot value the sentence gives (posts first: a post changing hands is the change to report,
     not a figure beside it; then counts, places, what named actors did, expectations)."""
-    return title_slots(a) + count_slots(a, published) + place_slots(a) + actor_slots(a) + expectation_slots(a)
+    return (title_slots(a) + count_slots(a, published) + schedule_slots(a, published) + place_slots(a)
+            + actor_slots(a) + expectation_slots(a))
