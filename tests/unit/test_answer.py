@@ -293,3 +293,10 @@ def test_the_subject_of_a_verb_with_as_and_a_title_holds_the_title_unless_it_lea
     search.add("Thomas Keller returned as harbour commissioner of Velden on Friday.",
                source="desk.example", title="Velden port", day="2025-03-08", article=14)
     assert answer_question("Who is the harbour commissioner of Velden now?", search, []).answer == "Thomas Keller"
+
+
+def test_a_name_given_by_its_initials_carries_the_question_s_name() -> None:
+    search = MemorySearch()
+    search.add("The NSL chairman, Ola Berg, said the ferries would sail again on Monday.",
+               source="desk.example", title="Ferries", day="2025-03-03", article=15)
+    assert answer_question("Who is the chairman of Nordic Shipping Lines?", search, []).answer == "Ola Berg"

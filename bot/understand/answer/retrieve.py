@@ -121,6 +121,24 @@ def spelled_out(acronym: str, parsed: Annotated) -> int:
     return -1
 
 
+def abbreviated(anchors: Sequence[Anchor], parsed: Annotated) -> dict[int, int]:
+    """The question's names that the sentence gives by their initials ("General Motors": "GM",
+    "the Competition and Markets Authority": "CMA"): anchor index -> the token of the initials.
+    A name is a run of two or more proper anchors in a row."""
+    caps = {t.text.lower(): t.i for t in parsed.tokens
+            if 2 <= len(t.text) <= 6 and t.text.isalpha() and t.text.isupper()}
+    out: dict[int, int] = {}
+    k = 0
+    while k < len(anchors):
+        end = k
+        while end < len(anchors) and anchors[end].proper:
+            end += 1
+        if end - k >= 2 and (at := caps.get("".join(x.text[0].lower() for x in anchors[k:end]), -1)) >= 0:
+            out.update({i: at for i in range(k, end)})
+        k = max(end, k + 1)
+    return out
+
+
 def _credit(anchor: Anchor, parsed: Annotated) -> tuple[float, int]:
     best, at = 0.0, -1
     text = anchor.text.lower()
@@ -188,9 +206,12 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
     total = got = 0.0
     context: set[str] | None = None  # words of the sentence before, the title and the source, read once
     sources: set[str] = set()
+    initials = abbreviated(anchors, ev.parsed)
     for k, anchor in enumerate(anchors):
         total += anchor.weight
         credit, at = _credit(anchor, ev.parsed)
+        if credit < W.DERIVED and k in initials:
+            credit, at = W.DERIVED, initials[k]
         if credit == 0.0 and anchor.given_name and k + 1 < len(anchors) and \
                 _credit(anchors[k + 1], ev.parsed)[0] == W.EXACT:
             credit = W.SURNAME_ONLY  # "Ellison, 29,": news copy names a person by surname after the first mention
