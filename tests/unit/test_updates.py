@@ -293,7 +293,8 @@ def test_what_someone_said_would_have_happened_is_no_plan() -> None:
 
 def test_a_deadline_moved_to_another_date_still_to_come_is_a_change() -> None:
     earlier = article("The hostage talks mediators extended their deadline for a truce proposal to 20 February.")
-    later = article("The hostage talks mediators have pushed back their deadline for a truce proposal to 3 March.", day=12)
+    later = article("The hostage talks mediators have pushed back their deadline for a truce proposal to 3 March.",
+                    day=12)
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and "20 February" in updates[0].previous.sentence
