@@ -305,3 +305,20 @@ def test_a_date_already_past_when_reported_is_no_schedule() -> None:
     later = article("The hostage talks mediators met the deadline for a truce proposal on 3 February.", day=12)
     _, (_, updates) = feed(earlier, later)
     assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_count_said_still_to_stand_changes_the_count_that_remained() -> None:
+    first = article("Police brought four hostages and their driver's 25-year-old son out of the bus on Sunday.", day=3)
+    earlier = article("Eight hostages and their driver remain inside the bus with four negotiators.", day=4)
+    later = article("Four hostages and their 25-year-old driver are still inside the bus.", day=5)
+    _, (_, _, updates) = feed(first, earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and updates[0].previous.sentence.startswith("Eight hostages")
+
+
+def test_the_figure_a_count_moved_from_is_the_previous_value_not_the_sentence_s() -> None:
+    earlier = article("Discount window borrowing from the hostage fund rose to $152.85bn in the week.")
+    later = article("Discount window borrowing from the hostage fund fell to $110.2bn, from $152.85bn.", day=8)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "152.85" in updates[0].previous.value

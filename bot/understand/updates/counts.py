@@ -162,6 +162,9 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
             # ("one person was confirmed dead": the state it puts them in)
             found |= {x for c in a.children(node.i) if c.dep in ("xcomp", "acomp", "oprd") and (x := content_lemma(c))}
             break
+        if node.lemma.lower() == "be" and any(c.lower == "still" for c in a.children(node.i)):
+            found.add("l:remain")  # "four boys are still inside": those that remain ("still trapped": so)
+            found |= {x for c in a.children(node.i) if c.dep in ("acomp", "attr") and (x := content_lemma(c))}
     return frozenset(found - {"l:" + noun})
 
 
@@ -189,7 +192,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
     for q in a.quantities:
         noun = _counted(a, q)
         if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q.start, q.end) or \
-                dated_years_back(a, q.end - 1, published):
+                dated_years_back(a, q.end - 1, published) or _moved_from(a, q):
             continue
         unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
@@ -201,6 +204,23 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
             key, value = "s:q:time", q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
         out.append(Slot(key, number_text(value), q.text, context))
     return out
+
+
+def _moved_from(a: Annotated, q: Quantity) -> bool:
+    """The figure a count moved from, named beside the one it moved to ("fell to $110.2bn, from a
+    record $152.85bn", "revised down to about 8,000, from the estimate of 100,000"): the earlier
+    value, not what the sentence reports."""
+    if not any(t.lower == "to" for t in a.tokens):
+        return False
+    t = a.tokens[q.end - 1]
+    for _ in range(3):
+        head = a.tokens[t.head]
+        if t.dep == "pobj" and head.lower == "from":
+            return True
+        if t.head == t.i or t.dep not in ("pobj", "prep", "nummod", "quantmod", "compound"):
+            return False
+        t = head
+    return False
 
 
 GENERIC_COUNT = "s:q:people"  # a count of some kind of people may revise an earlier count of "people"
