@@ -64,6 +64,7 @@ def test_a_toll_put_at_a_figure_and_people_said_to_have_died_are_one_death_count
 def test_a_number_of_a_noun_counts_that_noun() -> None:
     assert counts("That would give the party a majority of 170.") == [("s:q:majority", "170")]
     assert counts("The police said the number of missing people had fallen to 31.") == [("s:q:people", "31")]
+    assert counts("The buyer would owe a break-up fee of $3bn.") == [("s:q:fee:$", "3000000000")]
 
 
 def test_counts_far_apart_are_different_quantities() -> None:

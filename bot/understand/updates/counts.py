@@ -51,7 +51,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
     head = a.tokens[q.end - 1]
     up = a.tokens[head.head]
     level = up.lower == "of" and a.tokens[up.head].lemma.lower() in LEVEL_NOUNS  # "a record low of $1.03"
-    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not q.unit and not level:
+    if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not level and (
+            not q.unit or q.unit in MONEY_UNITS):  # "a break-up fee of $3bn": the fee
         return _noun_counted(a, up.head)
     if head.dep == "pobj" and (up.lemma.lower() in GOAL_PREPS or level):
         verb = _goal_verb(a, up.i)
