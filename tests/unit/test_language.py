@@ -49,6 +49,8 @@ def test_a_date_looking_ahead_is_the_coming_one_and_a_report_of_the_past_the_las
     assert days == {"Friday": "2024-02-09", "20 June": "2024-06-20", "3 July": "2024-07-03"}
     a = one("The commission is due to give its decision on the merger by 22 May.")
     assert [d.first for d in a.dates] == ["2024-05-22"]
+    a = one("The minister defended the plan on Friday, and the budget of 2 January set off a row.")
+    assert [d.first for d in a.dates] == ["2024-02-09", "2024-01-02"]  # a noun "plan" or "set off" looks back
 
 
 def test_a_quote_is_attributed_to_the_subject_of_its_speech_verb():

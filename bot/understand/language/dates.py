@@ -73,7 +73,7 @@ def resolve(words: list[str], published: date, ahead: bool) -> tuple[str, str]:
                 return "", ""
             if year is None and found > published + timedelta(days=AHEAD_DAYS if ahead else 60):
                 found = found.replace(year=guess_year - 1)
-            elif year is None and ahead and found < published - timedelta(days=AHEAD_DAYS - 365 + 60):
+            elif year is None and ahead and found < published - timedelta(days=365 - AHEAD_DAYS + 150):
                 found = found.replace(year=guess_year + 1)  # "due on 2 February", said in December
             return _span(found)
         if year is None and date(guess_year, month, 1) > published + timedelta(days=AHEAD_DAYS if ahead else 60):
@@ -128,7 +128,8 @@ def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
     verb = a.clause_verb(end - 1)
     k = end - 1
     for _ in range(6):  # from the date up to its clause's verb: "due", "scheduled for", "delayed to"
-        if a.tokens[k].lemma.lower() in LOOKING_AHEAD | MOVING_DATES:
+        if a.tokens[k].lemma.lower() in LOOKING_AHEAD | MOVING_DATES and a.tokens[k].pos != "NOUN" and not any(
+                c.dep == "prt" for c in a.children(k)):  # (not "set off", not "the plan")
             return True
         if k == verb and a.tokens[k].dep == "xcomp":  # "is due to give its decision by 22 May"
             verb = a.tokens[k].head
@@ -136,7 +137,7 @@ def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
             break
         k = a.tokens[k].head
     return any(c.dep in ("aux", "auxpass") and c.lower in ("will", "would", "shall", "'ll") or
-               c.lemma.lower() in LOOKING_AHEAD for c in a.children(verb))
+               c.dep in ("aux", "advmod", "npadvmod") and c.lemma.lower() in LOOKING_AHEAD for c in a.children(verb))
 
 
 def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:

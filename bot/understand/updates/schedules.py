@@ -71,6 +71,8 @@ def _scheduled_thing(a: Annotated, d: DateRef) -> Tok | None:
         return a.tokens[head.head]  # "the fiscal plan due on 31 October"
     if head.pos not in ("VERB", "AUX", "ADJ"):
         return None
+    if head.dep == "acomp":  # "the vote is due on 2 February": the subject of "is"
+        head = a.tokens[head.head]
     kids = list(a.children(head.i))
     return next((c for dep in _OBJECTS for c in kids if c.dep == dep and c.pos == "NOUN" and not c.ent), None)
 
