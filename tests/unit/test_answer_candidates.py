@@ -12,6 +12,7 @@ from bot.understand.answer import candidates as C
 from bot.understand.answer import places_times as PT
 from bot.understand.answer import quantities as Q
 from bot.understand.answer import statements as S
+from bot.understand.answer.fits import shape
 from bot.understand.answer.vocabulary import derivations, related
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
@@ -137,3 +138,13 @@ def test_one_of_a_group_is_membership_not_a_count() -> None:
     a = one("Rayner is one of a record 11 women in the 25-strong cabinet.")
     got = texts([c for c, _ in Q.quantity_candidates(a, frozenset(["count"]))])
     assert "one" not in got and any("11 women" in t for t in got)
+
+
+def test_a_place_a_person_s_name_was_set_beside_is_not_that_person() -> None:
+    a = annotate_sentences(["Hours before he landed, Velden's ambassador to Norway, Mustafa Aden, was named "
+                            "prime minister-designate with the backing of 90 of the 128 members of parliament."],
+                           None)[0]
+    norway = next(t.i for t in a.tokens if t.text == "Norway")
+    aden = next(t.i for t in a.tokens if t.text == "Aden")
+    assert shape(a, C.Candidate(norway, norway + 1, "Norway", norway, 1.0)) < 0
+    assert shape(a, C.Candidate(aden - 1, aden + 1, "Mustafa Aden", aden, 1.0)) == 0

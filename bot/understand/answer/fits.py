@@ -297,12 +297,16 @@ def title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:
 
 
 def shape(a: Annotated, cand: Candidate) -> float:
-    """Penalty for a name used as a modifier of another name ("US" in "US CIA Chief William Burns")."""
+    """Penalty for a name used as a modifier of another name ("US" in "US CIA Chief William Burns"), or
+    for a place a person's name was set beside."""
     t = a.tokens[cand.head]
     head = a.tokens[t.head]
     if t.dep in ("compound", "nmod", "poss", "amod") and not cand.start <= t.head < cand.end and (
             head.pos == "PROPN" or head.ent or head.lemma.lower() in PERSON_NOUNS | ORG_NOUNS | PLACE_NOUNS):
         return W.MODIFIER
+    if t.ent.endswith(("GPE", "LOC")) and any(c.dep == "appos" and c.ent.endswith("PERSON") and
+                                              not cand.start <= c.i < cand.end for c in a.children(t.i)):
+        return W.MODIFIER  # "Lebanon's ambassador to Germany, Mustapha Adib": the person the parser set beside it
     return 0.0
 
 
