@@ -10,8 +10,8 @@ A question whether a state still holds ("is the order still in force?", "is the 
 answered by what changed ("the evacuation order was lifted"), newest first, said as the sentence
 says it. It leads with No or Yes only where the kind of change settles it: an ending ("was lifted",
 "fired") says No to "still"; a return ("reopened", "resumed") says Yes to "back" or "again".
-Anything else ("is the port still closed?" against "reopened") is given
-as said, for the reader to judge.
+Anything else ("is the port still closed?" against "reopened") is given as said, for the reader
+to judge.
 """
 
 from __future__ import annotations
@@ -178,8 +178,8 @@ def _state_words(q: Question) -> set[str]:
 
 def _with_verdict(q: Question, a: Annotated, change: Candidate) -> Candidate:
     """The change with the Yes or No its kind settles: an ending says No to "still", a return says
-    Yes to "back" or "again"; none when the change is the question's own state ("is the
-    port still closed?" against "was closed") or the question is negated."""
+    Yes to "back" or "again"; none when the change is the question's own state ("is the port still
+    closed?" against "was closed") or the question is negated."""
     verb = a.tokens[change.head]
     lemma = verb.lemma.lower()
     lemma = next((phrasal_lemma(lemma, c.lower) for c in a.children(verb.i) if c.dep == "prt"

@@ -24,6 +24,7 @@ LOOKING_AHEAD = frozenset(["will", "expect", "due", "schedule", "plan", "set", "
 # verbs that move a date to a later one ("delayed to 17 November", "extended its deadline to 25 April")
 MOVING_DATES = frozenset(["delay", "postpone", "extend", "push", "move", "reschedule", "adjourn", "defer"])
 AHEAD_DAYS = 330  # a day and month named as still to come are within this many days of the report
+PAST_FOR_AHEAD = 180  # ... and one looking ahead that would be this many days past is next year's
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
@@ -73,7 +74,7 @@ def resolve(words: list[str], published: date, ahead: bool) -> tuple[str, str]:
                 return "", ""
             if year is None and found > published + timedelta(days=AHEAD_DAYS if ahead else 60):
                 found = found.replace(year=guess_year - 1)
-            elif year is None and ahead and found < published - timedelta(days=365 - AHEAD_DAYS + 150):
+            elif year is None and ahead and found < published - timedelta(days=PAST_FOR_AHEAD):
                 found = found.replace(year=guess_year + 1)  # "due on 2 February", said in December
             return _span(found)
         if year is None and date(guess_year, month, 1) > published + timedelta(days=AHEAD_DAYS if ahead else 60):

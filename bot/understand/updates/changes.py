@@ -1,6 +1,6 @@
 """Slots and their values: what makes a new sentence a *change* of an earlier one.
 
-A slot is one thing a story keeps reporting a value for. Three kinds, all read from the stored
+A slot is one thing a story keeps reporting a value for. Four kinds, all read from the stored
 annotation:
 
 - `s:q:NOUN` a count or measure of a noun ("130 hostages", "the death toll rose to 93"; `counts.py`);

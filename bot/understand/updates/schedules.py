@@ -21,6 +21,7 @@ from bot.understand.updates.slot import Slot
 # not "from", which gives the date it had
 SETTING_PREPS = frozenset(["to", "until", "till", "by", "on", "for", "before", "of"])
 _OBJECTS = ("dobj", "nsubjpass", "nsubj")
+DATE_NOUNS = frozenset(["deadline", "date"])  # "a deadline of 18 October": the noun is the date's own
 
 
 def schedule_slots(a: Annotated, published: datetime | None) -> list[Slot]:
@@ -64,7 +65,7 @@ def _scheduled_thing(a: Annotated, d: DateRef) -> Tok | None:
         return None
     head = a.tokens[prep.head]
     if head.pos == "NOUN":
-        return head if prep.lower != "of" or head.lemma.lower() in ("deadline", "date") else None
+        return head if prep.lower != "of" or head.lemma.lower() in DATE_NOUNS else None
     if prep.lower == "of":
         return None
     if head.pos == "ADJ" and head.dep in ("amod", "acl") and a.tokens[head.head].pos == "NOUN":
