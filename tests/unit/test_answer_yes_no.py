@@ -119,3 +119,10 @@ def test_backing_something_is_asked_as_a_plain_yes_or_no() -> None:
     search = _search(("2025-06-05", "Mayor Ilse Brandt backed the Velden ferry workers' pay demand on Monday."))
     got = answer_question("Did Mayor Brandt back the Velden ferry workers' pay demand?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: ")
+
+
+def test_a_clause_of_the_same_verb_about_something_else_is_no_yes() -> None:
+    search = _search(("2025-03-02", "Mayor Ilse Brandt published her plan for the Velden harbour on Monday, "
+                                    "calling for a new timetable but not recommending a ban on diesel ferries."))
+    got = answer_question("Did Mayor Brandt call for diesel ferries to be banned in Velden harbour?", search, [])
+    assert got.answer is None or not got.answer.startswith("Yes")

@@ -45,6 +45,7 @@ FIT_KIND_MODIFIERS = 0.7  # the modifiers of the focus noun ("non-voting observe
 FIT_YESNO_CLAUSE = 0.8  # the clause of the relation verb offered for a yes/no question
 YESNO_WORDS = 10  # words of the clause given after Yes/No (the sentence itself is quoted below it)
 STATE_WORDS = 14  # words of a change of state given for "is X still ...?" ("cleared the jet to return to ...")
+YESNO_OTHER_OBJECT = -2.0  # ... when the clause of the verb holds none of what the question's verb acts on
 YESNO_INDIRECT = -0.3  # ... when the relation word sits in a clause modifying a noun ("no information pointing to")
 FIT_PREP_OBJECT = 0.7  # share of an object fit for a prepositional object ("put it at $5bn")
 FIT_MISLABELLED_PLACE = 0.6  # a name after in/at/to that the tagger called a person or organisation

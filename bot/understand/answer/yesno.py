@@ -65,6 +65,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
+    wanted = _objects_asked(q)
     for r in sorted(rel):
         verb = a.clause_verb(r)
         if verb in seen:
@@ -78,7 +79,34 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         value = "no" if negative != q.negated else "yes"
         cand = Candidate(lo, hi, a.span(lo, hi), r, W.FIT_YESNO_CLAUSE, value=value)
         indirect = W.YESNO_INDIRECT if main != verb else 0.0  # the relation only modifies a noun
-        out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb, planned) else 0.0) + indirect))
+        other = W.YESNO_OTHER_OBJECT if wanted and not any(
+            related(a.tokens[i].lemma.lower(), w) for i in _own_clause(a, verb) for w in wanted) else 0.0
+        out.append((cand, (W.NOT_ASSERTED if _hypothetical(a, verb, planned) else 0.0) + indirect + other))
+    return out
+
+
+def _own_clause(a: Annotated, verb: int) -> set[int]:
+    """The tokens of the verb's clause without the clauses joined to it ("calling for a new system,
+    but [not recommending a ban]")."""
+    out = set(range(*a.subtree(verb)))
+    for c in a.children(verb):
+        if c.dep in _DROPPED:
+            out -= set(range(*a.subtree(c.i)))
+    return out
+
+
+def _objects_asked(q: Question) -> set[str]:
+    """The nouns the question's verb acts on ("did Hackitt call for [cladding] to be outlawed", "has
+    the council approved the [money]"): a clause of the same verb about something else answers nothing."""
+    a = q.parsed
+    verbs = [t for t in a.tokens if t.pos == "VERB" and t.lemma.lower() == q.relation]
+    out: set[str] = set()
+    for v in verbs:
+        for c in a.children(v.i):
+            if c.dep in ("dobj", "attr", "oprd") and c.pos == "NOUN":
+                out.add(c.lemma.lower())
+            elif c.dep == "prep" and c.i == v.i + 1:  # "call for X", not "... in Velden harbour"
+                out |= {g.lemma.lower() for g in a.children(c.i) if g.dep == "pobj" and g.pos == "NOUN"}
     return out
 
 
