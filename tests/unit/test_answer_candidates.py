@@ -148,3 +148,9 @@ def test_a_place_a_person_s_name_was_set_beside_is_not_that_person() -> None:
     aden = next(t.i for t in a.tokens if t.text == "Aden")
     assert shape(a, C.Candidate(norway, norway + 1, "Norway", norway, 1.0)) < 0
     assert shape(a, C.Candidate(aden - 1, aden + 1, "Mustafa Aden", aden, 1.0)) == 0
+
+
+def test_an_ordinal_counts_its_noun_unless_the_pair_labels_another_thing() -> None:
+    trips = Q.ordinal_counts(one("Blinken arrived in Cairo on his sixth trip to the region since October."), "trip")
+    assert [c.text for c in trips] == ["sixth trip"]
+    assert Q.ordinal_counts(one("The fire started in a fourth-floor flat of the Velden tower."), "floor") == []

@@ -185,6 +185,8 @@ def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
         if t.lower not in ORDINALS or t.dep != "amod":
             continue
         head = a.tokens[t.head]
+        if head.dep in ("compound", "amod", "nmod"):
+            continue  # "a fourth-floor flat": the ordinal labels the flat, it counts no floors
         if head.pos == "NOUN" and head.lemma.lower() == noun and head.i > t.i:
             cand = make(a, t.i, head.i + 1, head.i, 1.0, value=t.lower)
             if cand:
