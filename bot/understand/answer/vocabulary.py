@@ -31,7 +31,6 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "charge price cost fee",
     "plane aircraft jet",
     "ship vessel boat",
-    "floor storey story",
     "sub submersible submarine",
     "company firm",
     "country nation",
