@@ -154,3 +154,14 @@ def test_an_ordinal_counts_its_noun_unless_the_pair_labels_another_thing() -> No
     trips = Q.ordinal_counts(one("Blinken arrived in Cairo on his sixth trip to the region since October."), "trip")
     assert [c.text for c in trips] == ["sixth trip"]
     assert Q.ordinal_counts(one("The fire started in a fourth-floor flat of the Velden tower."), "floor") == []
+
+
+def test_an_article_before_a_figure_in_digits_is_the_noun_s_not_the_figure_s() -> None:
+    a = one("The crew tried to trap the oil under a 98-ton steel dome off Velden.")
+    q = next(x for x in a.quantities if x.value == 98)
+    start, _, _ = Q.quantity_span(a, q)
+    assert a.tokens[start].text == "98"
+    a = one("Nearly a million people left Velden.")
+    q = a.quantities[0]
+    start, _, _ = Q.quantity_span(a, q)
+    assert a.tokens[start].lower == "nearly"

@@ -46,8 +46,9 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
             not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
             not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")) and \
             not (a.tokens[start - 1].lower == "up" and a.tokens[start].lower != "to"):  # "set up a $2 million fund"
-        if a.tokens[start - 1].lower in ("a", "an") and start - 1 > 0 and a.tokens[start - 2].lower not in APPROX:
-            break
+        if a.tokens[start - 1].lower in ("a", "an") and (start - 1 > 0 and a.tokens[start - 2].lower not in APPROX
+                                                           or a.tokens[start].text[:1].isdigit()):
+            break  # "nearly a million", but "under a 98-ton dome": the article is the dome's
         start -= 1
     if start >= 2 and a.tokens[start].lower == "as" and a.tokens[start - 2].lower == "as" and \
             a.tokens[start - 1].lower in ("much", "many", "long", "far", "high", "little", "few"):
