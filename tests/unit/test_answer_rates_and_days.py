@@ -327,3 +327,15 @@ def test_the_figure_a_change_started_from_is_not_the_level_now() -> None:
                source="desk.example", title="Lending", day="2025-03-24", article=302)
     got = answer_question("How much are lenders borrowing at the Velden discount window at the last count?", search, [])
     assert got.answer == "$30.2bn"
+
+
+def test_a_rate_after_what_the_figure_is_of_does_not_answer_a_total() -> None:
+    search = MemorySearch()
+    search.add("Officials estimate that about 5,000 barrels of oil a day are leaking from the Velden well.",
+               source="desk.example", title="Velden well", day="2025-05-01", article=901)
+    search.add("Scientists said the Velden well had spilled about 2 million barrels of oil since April.",
+               source="desk.example", title="Velden well", day="2025-06-01", article=902)
+    assert answer_question("How much oil has the Velden well spilled in all?", search, []).answer == \
+        "about 2 million barrels"
+    got = answer_question("How much oil has leaked from the Velden well in all?", search, [])
+    assert got.answer is None or "5,000" not in got.answer

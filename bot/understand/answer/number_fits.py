@@ -93,7 +93,10 @@ _TOTAL = frozenset(["total", "altogether", "overall", "cumulative", "combined"])
 
 
 def _rate_after(a: Annotated, end: int) -> str:
-    """The unit of a rate written after a figure ("$3 million a day", "per worker", "each year"), or ""."""
+    """The unit of a rate written after a figure ("$3 million a day", "per worker", "each year", "5,000
+    barrels of oil a day"), or ""."""
+    if end < len(a.tokens) and a.tokens[end].lower == "of":  # past what the figure is of
+        end = max([end + 1] + [a.subtree(c.i)[1] for c in a.children(end) if c.dep == "pobj"])
     words = [t.lower for t in a.tokens[end:end + 3]]
     if len(words) >= 2 and words[0] in ("a", "an", "per", "each", "every") and words[1] not in ("few", "lot", "number"):
         return a.tokens[end + 1].lemma.lower()
@@ -116,7 +119,8 @@ def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
             asked_rate = w
     over_period = any(w == "over" and i + 2 < len(words) and q.parsed.tokens[i + 2].lemma.lower() in _PERIODS
                       for i, w in enumerate(words))
-    if rate and not asked_rate and (_TOTAL & set(words) or over_period or "so far" in q.text.lower()):
+    totals = _TOTAL & set(words) or any(p in q.text.lower() for p in ("so far", "in all", "in total"))
+    if rate and not asked_rate and (totals or over_period):
         return W.RATE_NOT_TOTAL
     if asked_rate and rate and rate in _PERIODS and asked_rate in _PERIODS and rate != asked_rate:
         return W.RATE_NOT_TOTAL
