@@ -67,3 +67,11 @@ class MemorySearch:
         """No update finder runs over these sentences, so no change is recorded (the store's own
         list is tested with the real pipeline)."""
         return []
+
+
+def reports(*dated: tuple[str, str], first_article: int = 400) -> MemorySearch:
+    """A store of one-sentence reports, each given as (day, sentence), one article each."""
+    search = MemorySearch()
+    for n, (day, text) in enumerate(dated):
+        search.add(text, source="desk.example", title="Report", day=day, article=first_article + n)
+    return search

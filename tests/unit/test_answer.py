@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from bot.understand.answer import answer_question
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 
 
 @pytest.fixture(scope="module")
@@ -272,31 +272,23 @@ def test_a_relation_before_being_briefly_named_is_told_as_a_past_state() -> None
     assert not any(was_once(now, r) for r in relation_tokens(q, now))
 
 
-def _reports(*dated: tuple[str, str]) -> MemorySearch:
-    """A store of one-sentence reports, each (day, sentence), one article each."""
-    search = MemorySearch()
-    for n, (day, text) in enumerate(dated):
-        search.add(text, source="desk.example", title="Report", day=day, article=500 + n)
-    return search
-
-
 def test_the_name_beside_the_place_a_title_is_of_holds_the_title() -> None:
-    search = _reports(("2025-03-03", "The mayor of Lower Harwick, Thomas Keller, declared a local state of emergency "
-                                     "on Friday."))
+    search = reports(("2025-03-03", "The mayor of Lower Harwick, Thomas Keller, declared a local state of emergency "
+                                    "on Friday."))
     assert answer_question("Who is the mayor there?", search, []).answer == "Thomas Keller"
 
 
 def test_a_person_named_after_a_place_is_not_listed_with_it() -> None:
-    search = _reports(("2025-03-03", "The mayor of Lindale, Carlos Ortega, declared a local state of emergency."))
+    search = reports(("2025-03-03", "The mayor of Lindale, Carlos Ortega, declared a local state of emergency."))
     assert answer_question("Who is the mayor there?", search, []).answer == "Carlos Ortega"
 
 
 def test_the_subject_of_a_verb_with_as_and_a_title_holds_the_title_unless_it_leaves_it() -> None:
-    search = _reports(("2025-03-03", "Olga Brandt resigned as harbour commissioner of Velden on Monday."),
-                      ("2025-03-08", "Thomas Keller returned as harbour commissioner of Velden on Friday."))
+    search = reports(("2025-03-03", "Olga Brandt resigned as harbour commissioner of Velden on Monday."),
+                     ("2025-03-08", "Thomas Keller returned as harbour commissioner of Velden on Friday."))
     assert answer_question("Who is the harbour commissioner of Velden now?", search, []).answer == "Thomas Keller"
 
 
 def test_a_name_given_by_its_initials_carries_the_question_s_name() -> None:
-    search = _reports(("2025-03-03", "The NSL chairman, Ola Berg, said the ferries would sail again on Monday."))
+    search = reports(("2025-03-03", "The NSL chairman, Ola Berg, said the ferries would sail again on Monday."))
     assert answer_question("Who is the chairman of Nordic Shipping Lines?", search, []).answer == "Ola Berg"

@@ -5,73 +5,66 @@ and the newest source leads when the answer changed. Every sentence here is inve
 from __future__ import annotations
 
 from bot.understand.answer import answer_question
-from tests.support.memory_search import MemorySearch
-
-
-def _search(*sentences: tuple[str, str]) -> MemorySearch:
-    search = MemorySearch()
-    for n, (day, text) in enumerate(sentences):
-        search.add(text, source="desk.example", title="Report", day=day, article=400 + n)
-    return search
+from tests.support.memory_search import reports
 
 
 def test_a_denied_relation_is_answered_no_with_the_clause() -> None:
-    search = _search(("2025-03-02", "The grid operator stressed that the blackout in Velden was not a cyberattack."))
+    search = reports(("2025-03-02", "The grid operator stressed that the blackout in Velden was not a cyberattack."))
     got = answer_question("Was the blackout in Velden a cyberattack?", search, [])
     assert got.answer == "No: the blackout in Velden was not a cyberattack"
 
 
 def test_no_before_the_noun_answers_no() -> None:
-    search = _search(("2025-03-02", "Police said no arrests had been made at the Velden port blockade."))
+    search = reports(("2025-03-02", "Police said no arrests had been made at the Velden port blockade."))
     got = answer_question("Were there any arrests at the Velden port blockade?", search, [])
     assert got.answer is not None and got.answer.startswith("No: no arrests")
 
 
 def test_an_asserted_relation_is_answered_yes() -> None:
-    search = _search(("2025-03-02", "Divers found the missing Velden ferry's data recorder on Tuesday, the "
-                                    "coastguard said."))
+    search = reports(("2025-03-02", "Divers found the missing Velden ferry's data recorder on Tuesday, the "
+                                     "coastguard said."))
     got = answer_question("Have divers found the Velden ferry's data recorder?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: Divers found")
 
 
 def test_a_possibility_is_no_answer() -> None:
-    search = _search(("2025-03-02", "Losses could have been far higher had the Velden blackout been a cyberattack."))
+    search = reports(("2025-03-02", "Losses could have been far higher had the Velden blackout been a cyberattack."))
     got = answer_question("Was the Velden blackout a cyberattack?", search, [])
     assert got.answer is None
 
 
 def test_whether_a_state_still_holds_is_answered_by_what_changed_as_said() -> None:
-    search = _search(("2025-03-02", "The Velden evacuation order was imposed on Monday as the fire spread."),
-                     ("2025-03-06", "The Velden evacuation order was lifted on Thursday, officials said."))
+    search = reports(("2025-03-02", "The Velden evacuation order was imposed on Monday as the fire spread."),
+                      ("2025-03-06", "The Velden evacuation order was lifted on Thursday, officials said."))
     got = answer_question("Is the Velden evacuation order still in force?", search, [])
     assert got.answer == "No: The Velden evacuation order was lifted on Thursday"
 
 
 def test_a_change_of_something_else_does_not_answer_whether_a_state_still_holds() -> None:
-    search = _search(("2025-03-06", "The Velden road closure was lifted on Thursday as the evacuation order "
-                                    "stayed in force, officials said."),
-                     ("2025-03-07", "The Velden dock strike has shut down the port's two container terminals."))
+    search = reports(("2025-03-06", "The Velden road closure was lifted on Thursday as the evacuation order "
+                                     "stayed in force, officials said."),
+                      ("2025-03-07", "The Velden dock strike has shut down the port's two container terminals."))
     assert answer_question("Is the Velden evacuation order still in force?", search, []).answer is None
     assert answer_question("Is the Velden dock strike still going on?", search, []).answer is None
 
 
 def test_when_the_answer_changed_the_newest_source_leads_and_names_the_older_one() -> None:
-    search = _search(("2025-01-10", "The Velden council has not yet approved the money for the new ferry pier."),
-                     ("2025-04-02", "The Velden council approved the money for the new ferry pier in March."))
+    search = reports(("2025-01-10", "The Velden council has not yet approved the money for the new ferry pier."),
+                      ("2025-04-02", "The Velden council approved the money for the new ferry pier in March."))
     got = answer_question("Has the Velden council approved the money for the ferry pier?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: The Velden council approved")
     assert "has not yet approved" in got.text
 
 
 def test_a_long_clause_ending_the_sentence_is_cut_inside_it() -> None:
-    search = _search(("2025-03-02", "The data recorder of the Velden ferry that sank in the storm off the north "
-                                    "coast last month was found."))
+    search = reports(("2025-03-02", "The data recorder of the Velden ferry that sank in the storm off the north "
+                                     "coast last month was found."))
     got = answer_question("Was the data recorder of the Velden ferry found?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: ") and got.answer.endswith("was found")
 
 
 def test_a_plan_does_not_answer_whether_someone_is_staying_on() -> None:
-    search = _search(("2025-01-10", "Marta Oyelaran will remain chief executive of Velden Ferries after the merger."))
+    search = reports(("2025-01-10", "Marta Oyelaran will remain chief executive of Velden Ferries after the merger."))
     got = answer_question("Is Marta Oyelaran staying on to run Velden Ferries?", search, [])
     assert got.answer is None
     got = answer_question("Will Marta Oyelaran be chief executive of Velden Ferries after the merger?", search, [])
@@ -79,50 +72,50 @@ def test_a_plan_does_not_answer_whether_someone_is_staying_on() -> None:
 
 
 def test_whether_someone_is_still_doing_something_is_answered_by_their_doing_of_it_ending() -> None:
-    search = _search(("2025-03-02", "The Velden central bank began buying long-dated bonds on Wednesday."),
-                     ("2025-03-16", "The Velden central bank's emergency bond purchases ended on Friday as planned."))
+    search = reports(("2025-03-02", "The Velden central bank began buying long-dated bonds on Wednesday."),
+                      ("2025-03-16", "The Velden central bank's emergency bond purchases ended on Friday as planned."))
     got = answer_question("Is the Velden central bank still buying bonds?", search, [])
     assert got.answer == "No: emergency bond purchases ended on Friday"
-    search = _search(("2025-03-16", "The Velden treasury's bond sales ended on Friday as planned."))
+    search = reports(("2025-03-16", "The Velden treasury's bond sales ended on Friday as planned."))
     assert answer_question("Is the Velden central bank still buying bonds?", search, []).answer is None
 
 
 def test_whether_someone_is_still_making_a_trip_is_answered_by_its_calling_off() -> None:
-    search = _search(("2025-03-02", "Mayor Ilse Brandt said she would visit Velden on Friday."),
-                     ("2025-03-05", "Mayor Ilse Brandt called off her visit to Velden on Thursday."))
+    search = reports(("2025-03-02", "Mayor Ilse Brandt said she would visit Velden on Friday."),
+                      ("2025-03-05", "Mayor Ilse Brandt called off her visit to Velden on Thursday."))
     got = answer_question("Is Mayor Brandt still making her visit to Velden?", search, [])
     assert got.answer is not None and "called off her visit" in got.answer
 
 
 def test_whether_someone_is_still_in_charge_is_answered_no_by_their_firing() -> None:
-    search = _search(("2025-03-02", "Ilse Brandt became chief executive of Velden Ferries in January."),
-                     ("2025-06-05", "The new owner of Velden Ferries fired the chief executive, Ilse Brandt, "
-                                    "on Thursday."))
+    search = reports(("2025-03-02", "Ilse Brandt became chief executive of Velden Ferries in January."),
+                      ("2025-06-05", "The new owner of Velden Ferries fired the chief executive, Ilse Brandt, "
+                                     "on Thursday."))
     got = answer_question("Is Ilse Brandt still in charge at Velden Ferries?", search, [])
     assert got.answer is not None and got.answer.startswith("No: ") and "fired the chief executive" in got.answer
 
 
 def test_whether_something_is_back_is_answered_yes_by_its_return() -> None:
-    search = _search(("2025-03-02", "The Velden night ferries were halted by the strike in January."),
-                     ("2025-06-05", "The Velden night ferries returned to service on Monday after the strike."))
+    search = reports(("2025-03-02", "The Velden night ferries were halted by the strike in January."),
+                      ("2025-06-05", "The Velden night ferries returned to service on Monday after the strike."))
     got = answer_question("Are the Velden night ferries back yet?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: The Velden night ferries returned to service")
 
 
 def test_a_change_into_the_state_asked_about_is_given_without_yes_or_no() -> None:
-    search = _search(("2025-06-05", "The Velden ferry port was closed on Monday after the storm damaged its pier."))
+    search = reports(("2025-06-05", "The Velden ferry port was closed on Monday after the storm damaged its pier."))
     got = answer_question("Is the Velden ferry port still closed?", search, [])
     assert got.answer is None or not got.answer.startswith(("Yes", "No"))
 
 
 def test_backing_something_is_asked_as_a_plain_yes_or_no() -> None:
-    search = _search(("2025-06-05", "Mayor Ilse Brandt backed the Velden ferry workers' pay demand on Monday."))
+    search = reports(("2025-06-05", "Mayor Ilse Brandt backed the Velden ferry workers' pay demand on Monday."))
     got = answer_question("Did Mayor Brandt back the Velden ferry workers' pay demand?", search, [])
     assert got.answer is not None and got.answer.startswith("Yes: ")
 
 
 def test_a_clause_of_the_same_verb_about_something_else_is_no_yes() -> None:
-    search = _search(("2025-03-02", "Mayor Ilse Brandt published her plan for the Velden harbour on Monday, "
-                                    "calling for a new timetable but not recommending a ban on diesel ferries."))
+    search = reports(("2025-03-02", "Mayor Ilse Brandt published her plan for the Velden harbour on Monday, "
+                                     "calling for a new timetable but not recommending a ban on diesel ferries."))
     got = answer_question("Did Mayor Brandt call for diesel ferries to be banned in Velden harbour?", search, [])
     assert got.answer is None or not got.answer.startswith("Yes")

@@ -32,18 +32,16 @@ CONDITIONAL_MARKS = frozenset("if whether unless".split())
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
-# verbs that report a state changing: what answers "is X still ...?"
-STATE_CHANGES = frozenset("""
-    end lift clear finish conclude reopen resume return restore leave sail depart free release grant approve
-    ratify settle sign withdraw cancel scrap drop halt suspend stop close shut refloat repair recover rescue
-    resign quit expire collapse abandon dissolve fire dismiss oust sack
-""".split())
 # changes that end what went before ("lifted", "fired"), and those that bring back what had stopped
 ENDINGS = frozenset("""
     end lift clear finish conclude leave depart quit resign withdraw cancel scrap drop halt suspend stop close
     shut expire collapse abandon dissolve fire dismiss oust sack release free
 """.split())
 RETURNS = frozenset("reopen resume return restore".split())
+# verbs that report a state changing: what answers "is X still ...?" (the endings, the returns, and
+# changes that settle nothing by their kind)
+STATE_CHANGES = ENDINGS | RETURNS | frozenset(
+    "sail grant approve ratify settle sign refloat repair recover rescue".split())
 CONTINUING = frozenset("still anymore longer".split())  # "is X still ...?": an ending says No
 COMING_BACK = frozenset("back again".split())  # "are the shows back?": a return says Yes
 MOVING_VERBS = frozenset("leave depart quit sail exit".split())  # "left Niamey": a change of the subject's state
@@ -128,10 +126,7 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list
     purchases ended")."""
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
-        # (a phrasal verb as its single verb: "called off" is "cancel")
-        changed = t.lemma.lower() in STATE_CHANGES or any(
-            phrasal_lemma(t.lemma.lower(), c.lower) in STATE_CHANGES for c in a.children(t.i) if c.dep == "prt")
-        if t.pos != "VERB" or not changed or t.tag not in ("VBD", "VBN") or \
+        if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or t.tag not in ("VBD", "VBN") or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
@@ -146,6 +141,14 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list
             continue
         out.append((_said_change(a, t.i), 0.0))
     return out
+
+
+def _change_lemma(a: Annotated, verb: Tok) -> str:
+    """The verb's lemma, or the single verb its particle makes of it when that is a change of state
+    ("called off": cancel)."""
+    lemma = verb.lemma.lower()
+    return next((p for c in a.children(verb.i) if c.dep == "prt"
+                 and (p := phrasal_lemma(lemma, c.lower)) in STATE_CHANGES), lemma)
 
 
 def _names_of(a: Annotated, thing: Tok) -> set[str]:
@@ -208,10 +211,7 @@ def _with_verdict(q: Question, a: Annotated, change: Candidate) -> Candidate:
     """The change with the Yes or No its kind settles: an ending says No to "still", a return says
     Yes to "back" or "again"; none when the change is the question's own state ("is the port still
     closed?" against "was closed") or the question is negated."""
-    verb = a.tokens[change.head]
-    lemma = verb.lemma.lower()
-    lemma = next((phrasal_lemma(lemma, c.lower) for c in a.children(verb.i) if c.dep == "prt"
-                  and phrasal_lemma(lemma, c.lower) in STATE_CHANGES), lemma)
+    lemma = _change_lemma(a, a.tokens[change.head])
     asked = _state_words(q)
     own = any(related(lemma, t.lemma.lower()) for t in q.parsed.tokens if t.pos in ("VERB", "ADJ", "NOUN"))
     verdict = ""
