@@ -292,3 +292,11 @@ def test_the_subject_of_a_verb_with_as_and_a_title_holds_the_title_unless_it_lea
 def test_a_name_given_by_its_initials_carries_the_question_s_name() -> None:
     search = reports(("2025-03-03", "The NSL chairman, Ola Berg, said the ferries would sail again on Monday."))
     assert answer_question("Who is the chairman of Nordic Shipping Lines?", search, []).answer == "Ola Berg"
+
+
+def test_a_chair_is_not_answered_by_the_chief_executive() -> None:
+    search = reports(("2025-03-03", "Ola Berg, Nordic Shipping's chief executive, flew to Velden on Monday to oversee "
+                                    "the company's response."),
+                     ("2025-03-05", "Nordic Shipping's chairman, Karin Lund, apologised to the families on Wednesday."))
+    assert answer_question("Who chairs Nordic Shipping?", search, []).answer == "Karin Lund"
+    assert answer_question("Who is Nordic Shipping's chief executive?", search, []).answer == "Ola Berg"

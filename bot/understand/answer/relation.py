@@ -12,6 +12,8 @@ from bot.understand.answer.candidates import (
 from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.question_parts import LIGHT_VERBS
 from bot.understand.answer.vocabulary import (
+    LEAD_POSTS,
+    LEAD_WORDS,
     SPEECH_VERBS,
     derivations,
     related,
@@ -31,7 +33,9 @@ def relation_tokens(q: Question, a: Annotated) -> set[int]:
     if not q.relation:
         return set()
     forms = derivations(q.relation)
-    found = {t.i for t in a.tokens if t.lemma.lower() in forms or related(q.relation, t.lemma.lower())}
+    post_asked = any(q.relation in post for post in LEAD_POSTS)
+    found = {t.i for t in a.tokens
+             if (w := _post_named(a, t.i) if post_asked else t.lemma.lower()) in forms or related(q.relation, w)}
     if q.particle and q.relation in LIGHT_VERBS:  # "got back" is not "got"
         found = {i for i in found if any(c.lower == q.particle for c in a.children(i))
                  or i + 1 < len(a.tokens) and a.tokens[i + 1].lower == q.particle}
@@ -39,6 +43,15 @@ def relation_tokens(q: Question, a: Annotated) -> set[int]:
 
 
 _WH = frozenset("who whom whose what which when where why how".split())
+
+
+def _post_named(a: Annotated, i: int) -> str:
+    """The word for what token i names: a word for leading that qualifies a noun names that noun
+    ("chief" of "chief executive" is the executive, not the chair)."""
+    t = a.tokens[i]
+    if t.lemma.lower() in LEAD_WORDS and t.dep in ("amod", "compound") and a.tokens[t.head].pos == "NOUN":
+        return a.tokens[t.head].lemma.lower()
+    return t.lemma.lower()
 
 
 def _arguments(a: Annotated, i: int) -> tuple[list[int], list[int]]:

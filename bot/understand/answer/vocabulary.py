@@ -2,7 +2,8 @@
 
 Only general English words live here (no names, no story's phrasing). Derivations follow
 ordinary suffix rules (mediate ~ mediator ~ mediation, negotiate ~ negotiator, lead ~ leader);
-`RELATED` groups words that news English uses for the same relation (head/lead/run/chair).
+`RELATED` groups words that news English uses for the same relation (mediate/broker/intermediary);
+`LEAD_WORDS` and `LEAD_POSTS` say which posts answer which question of leading.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from bot.understand.language.quotes import SPEECH_VERBS as QUOTE_SPEECH_VERBS
 
 # Groups of words used interchangeably in news copy for one relation or thing.
 RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
-    "head lead run chair direct helm boss chief leader chairman chairwoman chairperson director president",
     "mediate mediator mediation broker intermediary",
     "kill dead death die toll fatality",
     "free release freed",
@@ -30,6 +30,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "find locate discover",
     "charge price cost fee",
     "plane aircraft jet",
+    "chief executive",
     "ship vessel boat",
     "sub submersible submarine",
     "company firm",
@@ -156,7 +157,6 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "revenue sales turnover",
     "profit earnings",
     "owner own",
-    "chief executive",
     "prime premier",
     "spokesman spokeswoman spokesperson",
     "child kid",
@@ -227,10 +227,22 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "grab seize",
     "stick trap",
 ))
+# Words for leading anything, and the posts that lead: each post is a kind of leading ("who heads
+# BP" is answered by its chairman or its chief executive), but one post is not another ("who
+# chairs BP" is not answered by its chief executive).
+LEAD_WORDS = frozenset("head lead run helm boss leader chief".split())
+LEAD_POSTS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+    "chair chairman chairwoman chairperson", "direct director", "president",
+))
 _GROUP_OF: dict[str, frozenset[str]] = {}
 for _group in RELATED_GROUPS:
     for _word in _group:
         _GROUP_OF[_word] = _GROUP_OF.get(_word, frozenset()) | _group
+for _word in LEAD_WORDS:
+    _GROUP_OF[_word] = _GROUP_OF.get(_word, frozenset()) | LEAD_WORDS.union(*LEAD_POSTS)
+for _group in LEAD_POSTS:
+    for _word in _group:
+        _GROUP_OF[_word] = _GROUP_OF.get(_word, frozenset()) | LEAD_WORDS | _group
 
 # Suffixes that turn a verb into a noun for its doer or its act, and back.
 _SUFFIX_PAIRS = (
