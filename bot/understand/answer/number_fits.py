@@ -37,6 +37,8 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
         out += W.INCREMENT  # "2.4 million more Americans" adds to a count; it is not the count
     if q.latest and a.tokens[a.root].lemma.lower() in ONSET_VERBS:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
+    if _denied(a, _counted(a, cand)):
+        out += W.NOT_ASSERTED  # "about 42,000 gallons, not the 60,000 gallons cited earlier"
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
     published = ev.hit.sentence.published
@@ -65,9 +67,22 @@ _REVISING = frozenset("correct revise amend adjust update lower".split())
 
 
 def sets_corrected_figure(a: Annotated, cand: Candidate) -> bool:
-    """The figure is what a correction or revision set ("corrected the toll to 16 people")."""
+    """The figure is what a correction or revision set ("corrected the toll to 16 people") or what a
+    sentence gives in place of another ("about 42,000 gallons, not the 60,000 gallons cited earlier")."""
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
-    return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING
+    return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING or \
+        any(c.dep == "appos" and _denied(a, c) for c in a.children(_counted(a, cand).i))
+
+
+def _counted(a: Annotated, cand: Candidate) -> Tok:
+    """The noun a figure counts or measures ("gallons" of "60,000 gallons"), else the figure."""
+    t = a.tokens[cand.head]
+    return a.tokens[t.head] if t.dep == "nummod" else t
+
+
+def _denied(a: Annotated, t: Tok) -> bool:
+    """"not the 60,000 gallons cited by officials": the phrase is said not to hold."""
+    return any(c.dep == "neg" for c in a.children(t.i))
 
 
 _PREDICTION = frozenset(["poll", "forecast", "projection", "predict", "prediction", "survey"])
@@ -178,3 +193,26 @@ def not_the_outcome(q: Question, a: Annotated, cand: Candidate) -> float:
                 break  # "..., but on Friday they said": a conjoined clause has its own time
             k, seen = t.head, seen + 1
     return out
+
+
+def measured_thing(a: Annotated, cand: Candidate, unit: str) -> Tok | None:
+    """The noun a measure is of: what follows "of" ("4.9 million barrels of oil") or the noun the
+    measure qualifies ("a 98-ton steel dome"); None when the sentence does not say."""
+    if cand.end < len(a.tokens) and a.tokens[cand.end].lower == "of":
+        return next((c for c in a.children(cand.end) if c.dep == "pobj" and c.pos == "NOUN"), None)
+    k = cand.head
+    while a.tokens[k].dep in ("nummod", "compound", "amod", "quantmod") and a.tokens[k].head != k:
+        k = a.tokens[k].head
+        t = a.tokens[k]
+        if not cand.start <= k < cand.end and t.pos == "NOUN" and t.lemma.lower() != unit:
+            return t
+    return None
+
+
+def measure_of(q: Question, a: Annotated, cand: Candidate, unit: str) -> float:
+    """"How much oil leaked": a measure of oil answers; a measure of something else ("a 98-ton steel
+    dome", "400,000 gallons of dispersants") does not."""
+    thing = measured_thing(a, cand, unit)
+    if not q.focus or thing is None:
+        return 0.0
+    return W.FOCUS_FIT / 2 if related(thing.lemma.lower(), q.focus) else W.FOCUS_MISS / 2

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.understand.answer.candidates import Candidate, make
-from bot.understand.answer.vocabulary import DISTANCE_UNITS, TIME_UNITS
+from bot.understand.answer.vocabulary import TIME_UNITS
 from bot.understand.language.annotation import Annotated, Quantity
-from bot.understand.language.numbers import MONEY_UNITS
+from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS
 from bot.understand.language.people import PERSON_NOUNS
 
 APPROX = frozenset("""
@@ -95,7 +95,7 @@ def quantity_kind(a: Annotated, q: Quantity) -> str:
         return "age"
     if q.unit in TIME_UNITS or q.noun in TIME_UNITS:
         return "duration"
-    if q.unit in DISTANCE_UNITS or q.noun in DISTANCE_UNITS or q.unit:
+    if q.unit in UNIT_NOUNS or q.noun in UNIT_NOUNS or q.unit:
         return "measure"
     ent = a.entity_at(q.start) or a.entity_at(q.end - 1)
     if ent is not None and ent.label == "MONEY":

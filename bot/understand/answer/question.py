@@ -37,7 +37,6 @@ from bot.understand.answer.question_parts import (
 from bot.understand.answer.vocabulary import (
     AMOUNT_NOUNS,
     COUNT_NOUNS,
-    DISTANCE_UNITS,
     DURATION_NOUNS,
     FIGURE_NOUNS,
     MONEY_NOUNS,
@@ -54,6 +53,7 @@ from bot.understand.answer.vocabulary import (
 from bot.understand.language.annotate import annotate_doc
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.model import english
+from bot.understand.language.numbers import UNIT_NOUNS
 from bot.understand.language.people import PERSON_NOUNS
 
 
@@ -307,7 +307,7 @@ def analyse(text: str) -> Question:
                 inner = next_noun(a, noun.i + 1)
                 focus = inner.lemma.lower() if inner else focus
             kind = _kind_of_noun(focus, word, right_after=noun.i == wh + 1)
-            if focus in DISTANCE_UNITS:
+            if focus in UNIT_NOUNS:
                 kind = Kind.MEASURE
         elif main and any(t.i > main.i and t.pos == "VERB" and t.dep == "ccomp" and t.lemma.lower() in MONEY_VERBS
                           for t in toks):

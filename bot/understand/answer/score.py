@@ -49,7 +49,7 @@ from bot.understand.answer.fits import (
     title_share,
     when_said,
 )
-from bot.understand.answer.number_fits import shape_of_number
+from bot.understand.answer.number_fits import measure_of, shape_of_number
 from bot.understand.answer.phrases import named_beside_focus, phrase_candidates
 from bot.understand.answer.places_times import (
     date_candidates,
@@ -160,6 +160,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             fit = focus_fit(q, a, c, noun) if counts else 0.0
             if k is Kind.PERCENT:
                 fit += share_of(q, a, c)
+            if k is Kind.MEASURE:
+                fit += measure_of(q, a, c, quantity.unit)
             fit += W.COUNT_ROLE if counts_in_relation(a, c, rel) else 0.0
             fit += other_owner(q, a, c) if k is Kind.COUNT else 0.0
             fit += other_actor(q, a, c) or other_named(q, a, c)

@@ -281,10 +281,6 @@ DURATION_NOUNS = frozenset("term sentence period stint spell duration".split())
 AMOUNT_NOUNS = frozenset("raise rise increase cut hike pay premium discount".split())
 PERCENT_NOUNS = frozenset("share proportion percentage percent fraction rate turnout".split())
 COUNT_NOUNS = frozenset("number toll total count tally majority margin".split())  # "what majority": a number
-DISTANCE_UNITS = frozenset("""
-    mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare
-    square nautical
-""".split())
 # the speech verbs quotes are attributed by, less "ask" (a question is not a statement), plus verbs
 # whose object is what was said ("accused X of ...", "pledged ...")
 SPEECH_VERBS = (QUOTE_SPEECH_VERBS - {"ask"}) | {"accuse", "pledge"}

@@ -28,6 +28,11 @@ CURRENCY_CODES = frozenset("""
 """.split())
 MONEY_UNITS = frozenset(CURRENCY.values()) | CURRENCY_CODES
 PERCENT = frozenset(["%", "percent", "per cent", "percentage"])
+# nouns that are units of length, area, speed, volume or weight ("12,000 litres" is a measure, not a count)
+UNIT_NOUNS = frozenset("""
+    mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare square nautical
+    kg kilogram kilogramme tonne ton litre liter gallon barrel
+""".split())
 MEASURE_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"])
 _NUMERIC = re.compile(r"^[0-9][0-9,]*(?:\.[0-9]+)?$")
 # a figure written with its scale in one word, as money is in news copy ("$4.5bn", "£68.7m", "2tn")

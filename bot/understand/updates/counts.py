@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.dates import dated_years_back
-from bot.understand.language.numbers import MONEY_UNITS, is_increment
+from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS, is_increment
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
 from bot.understand.updates.facts import content_lemma, is_label, number_text
@@ -19,8 +19,7 @@ from bot.understand.updates.slot import Slot
 
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
 # units of size and weight, and the adjectives that say which dimension a size is of
-MEASURES = frozenset(["mile", "kilometre", "kilometer", "km", "metre", "meter", "foot", "feet", "yard", "pound",
-                      "kg", "kilogram", "ton", "tonne", "acre", "hectare", "litre", "liter", "gallon"])
+MEASURES = UNIT_NOUNS | {"pound"}
 DIMENSIONS = frozenset(["deep", "wide", "long", "high", "tall", "thick", "across", "away", "off", "north", "south",
                         "east", "west", "northeast", "northwest", "southeast", "southwest"])
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])

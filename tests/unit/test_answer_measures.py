@@ -1,0 +1,19 @@
+"""Measures answer "how much NOUN" only when they are of that noun, and a figure said not to hold
+does not answer."""
+
+from __future__ import annotations
+
+from bot.understand.answer import answer_question
+from tests.support.memory_search import reports
+
+
+def test_a_measure_of_something_else_does_not_answer_how_much_of_the_noun() -> None:
+    search = reports(("2025-03-03", "Crews tried to cap the leaking fuel under a 40-ton concrete plug on Monday."),
+                     ("2025-03-04", "Officials said about 12,000 litres of fuel had leaked into the harbour."))
+    assert answer_question("How much fuel leaked?", search, []).answer == "about 12,000 litres"
+
+
+def test_a_figure_said_not_to_hold_does_not_answer() -> None:
+    search = reports(("2025-03-06", "The operator said about 6,000 tonnes had been stored in the silo, not the 9,000 "
+                                    "tonnes of grain cited by officials."))
+    assert answer_question("How much grain was stored in the silo?", search, []).answer == "about 6,000 tonnes"
