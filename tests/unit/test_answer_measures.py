@@ -1,5 +1,5 @@
-"""Measures answer "how much NOUN" only when they are of that noun, and a figure said not to hold
-does not answer."""
+"""Figures for "how much": a measure of the asked noun, not one said not to hold, and a sum that
+need not be called money."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ def test_a_figure_said_not_to_hold_does_not_answer() -> None:
     search = reports(("2025-03-06", "The operator said about 6,000 tonnes had been stored in the silo, not the 9,000 "
                                     "tonnes of grain cited by officials."))
     assert answer_question("How much grain was stored in the silo?", search, []).answer == "about 6,000 tonnes"
+
+
+def test_how_much_of_ones_own_money_needs_no_word_money_beside_the_sum() -> None:
+    search = reports(("2025-03-01", "Karin Lund raised more bank loans for the purchase. Her own equity commitment "
+                                    "rose to about $20 million, from about $15 million."),
+                     ("2025-03-08", "Lund dropped the bank loan backed by her shares in May. That raised her own "
+                                    "equity commitment to about $31 million."))
+    reply = answer_question("How much of her own money is Lund now committing?", search, [])
+    assert reply.answer == "about $31 million"

@@ -314,8 +314,9 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
             continue
         if t.i > 0 and a.tokens[t.i - 1].lower == "how" and lemma in MEASURE_ADJ:
             continue  # "how big": the wh-phrase, not a word the sentence must carry
-        if 0 <= wh_end < t.i <= wh_end + 2 and lemma == focus and lemma in TYPE_NOUNS:
-            continue  # "what time", "which year": the type of the answer, rarely written beside it
+        if 0 <= wh_end < t.i and lemma == focus and lemma in TYPE_NOUNS and all(
+                w.pos in ("DET", "ADJ") or w.tag == "PRP$" or w.lower == "of" for w in a.tokens[wh_end + 1:t.i]):
+            continue  # "what time", "which year", "how much of his own money": the answer's type, rarely written
         if t.i > 1 and lemma in ("day", "year") and a.tokens[t.i - 1].lower == "of" and \
                 a.tokens[t.i - 2].lemma.lower() == focus in ("time", "date"):
             continue  # "what time of day", "what date of year": still the answer's type
