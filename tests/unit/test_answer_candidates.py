@@ -156,6 +156,12 @@ def test_an_ordinal_counts_its_noun_unless_the_pair_labels_another_thing() -> No
     assert Q.ordinal_counts(one("The fire started in a fourth-floor flat of the Velden tower."), "floor") == []
 
 
+def test_an_ordinal_placing_something_in_an_order_counts_nothing() -> None:
+    assert Q.ordinal_counts(one("The fire started in a flat on the fourth floor of the Velden tower."), "floor") == []
+    visits = Q.ordinal_counts(one("Berg came back for the third time on Friday."), "time")
+    assert [c.text for c in visits] == ["third time"]
+
+
 def test_an_article_before_a_figure_in_digits_is_the_noun_s_not_the_figure_s() -> None:
     a = one("The crew tried to trap the oil under a 98-ton steel dome off Velden.")
     q = next(x for x in a.quantities if x.value == 98)

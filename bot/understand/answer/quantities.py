@@ -178,6 +178,9 @@ ORDINALS = frozenset("""
 """.split())
 
 
+_PLACING = frozenset("on at in into onto from near above below beneath under over".split())
+
+
 def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
     """"Her sixth trip to the region" answers "how many trips has she made": the ordinal of the
     counted noun, with the noun ("sixth emergency trip")."""
@@ -188,6 +191,9 @@ def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
         head = a.tokens[t.head]
         if head.dep in ("compound", "amod", "nmod"):
             continue  # "a fourth-floor flat": the ordinal labels the flat, it counts no floors
+        if head.dep == "pobj" and a.tokens[head.head].lower in _PLACING and head.lemma.lower() not in TIME_UNITS \
+                and any(c.lower == "the" for c in a.children(head.i)):
+            continue  # "a flat on the fourth floor": a place in an order ("on the sixth day" counts days)
         if head.pos == "NOUN" and head.lemma.lower() == noun and head.i > t.i:
             cand = make(a, t.i, head.i + 1, head.i, 1.0, value=t.lower)
             if cand:
