@@ -300,3 +300,10 @@ def test_a_chair_is_not_answered_by_the_chief_executive() -> None:
                      ("2025-03-05", "Nordic Shipping's chairman, Karin Lund, apologised to the families on Wednesday."))
     assert answer_question("Who chairs Nordic Shipping?", search, []).answer == "Karin Lund"
     assert answer_question("Who is Nordic Shipping's chief executive?", search, []).answer == "Ola Berg"
+
+
+def test_where_something_started_may_be_an_unnamed_spot_narrowed_by_the_next_place() -> None:
+    search = reports(("2025-03-03", "The fire started in a tumble dryer in a ground-floor flat on Monday night."),
+                     ("2025-03-04", "Firefighters said on Tuesday that the fire had spread up the outside of the "
+                                    "block within minutes."))
+    assert answer_question("Where did the fire start?", search, []).answer == "tumble dryer in a ground-floor flat"

@@ -51,6 +51,34 @@ def part_candidates(a: Annotated, whole: str) -> list[Candidate]:
     return out
 
 
+_LOCATING = frozenset(["in", "at", "on", "near", "outside", "inside"])
+
+
+def _says_when(a: Annotated, prep: int) -> bool:
+    """"on June 14", "in the early hours": the phrase gives a time, not a place."""
+    lo, hi = a.subtree(prep)
+    return any(x.ent.endswith(("-DATE", "-TIME")) or x.lemma.lower() in TIME_UNITS | {"hour"} for x in a.tokens[lo:hi])
+
+
+def spot_candidates(a: Annotated, rel: set[int]) -> list[Candidate]:
+    """For "where did the fire start": the unnamed spot the relation's verb says it happened in ("began
+    in a fridge-freezer in a fourth-floor flat"), with the places that locate it."""
+    out = []
+    for t in a.tokens:
+        prep = a.tokens[t.head]
+        if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() not in TIME_UNITS and \
+                prep.lower in ("in", "at", "on", "inside", "near", "beneath", "under") and prep.head in rel:
+            lo, hi = noun_phrase(a, t.i, with_of=False)
+            # "in farmland near the town of Bishoftu": the next place phrase of the verb narrows it down
+            while hi < len(a.tokens) and a.tokens[hi].lower in _LOCATING and a.tokens[hi].dep == "prep" and \
+                    a.tokens[hi].head in (prep.head, t.i) and not _says_when(a, hi):
+                hi = a.subtree(hi)[1]
+            cand = make(a, lo, hi, t.i, W.FIT_SPOT)
+            if cand:
+                out.append(cand)
+    return out
+
+
 def _of_whole(a: Annotated, i: int) -> set[str]:
     """Lemmas of the "of" phrase after a noun ("the tank farm of the plant")."""
     out: set[str] = set()

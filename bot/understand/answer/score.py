@@ -56,6 +56,7 @@ from bot.understand.answer.places_times import (
     located,
     part_candidates,
     place_candidates,
+    spot_candidates,
     time_candidates,
     until_candidates,
 )
@@ -128,6 +129,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         out += [(c, 0.0) for c in part_candidates(a, q.within)]
     elif k is Kind.PLACE:
         out += [(c, place_focus(q, a, c)) for c in place_candidates(a)]
+        out += [(c, 0.0) for c in spot_candidates(a, rel)]
     elif k is Kind.DATE:
         out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)]
     elif k is Kind.TIME:
