@@ -157,6 +157,7 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     while node.head != node.i and seen < 6:
         node = a.tokens[node.head]
         seen += 1
+        found |= _states(a, node)
         if node.pos == "VERB" and (lemma := content_lemma(node)):
             found.add(lemma)  # and what it is said to have done: "97 people are confirmed to have died"
             # ("one person was confirmed dead": the state it puts them in)
@@ -166,6 +167,21 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
             found.add("l:remain")  # "four boys are still inside": those that remain ("still trapped": so)
             found |= {x for c in a.children(node.i) if c.dep in ("acomp", "attr") and (x := content_lemma(c))}
     return frozenset(found - {"l:" + noun})
+
+
+def _states(a: Annotated, node: Tok) -> set[str]:
+    """The state a bare noun after a preposition puts them in: "placed 20 people under investigation",
+    "70 people are now under investigation", "12 still in hospital", "18,300 on strike"."""
+    out = set()
+    for c in a.children(node.i):
+        if c.dep == "prep":
+            for g in a.children(c.i):
+                if g.dep == "pobj" and g.pos == "NOUN" and g.tag == "NN" and not any(
+                        x.dep in ("det", "poss", "nummod", "amod", "compound") or x.dep == "prep" and
+                        x.lower in ("of", "for", "to", "with") for x in a.children(g.i)) and \
+                        (lemma := content_lemma(g)):  # "in exchange for", "in charge of": a preposition
+                    out.add(lemma)
+    return out
 
 
 def _age(a: Annotated, q: Quantity) -> bool:
