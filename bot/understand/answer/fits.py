@@ -274,10 +274,12 @@ def has_content(a: Annotated, cand: Candidate) -> bool:
 
 def other_title(ev: Evidence, rel: set[int]) -> bool:
     """The sentence gives the relation only as a title of something else: "the project director" (an
-    unasked noun before it) does not head the company."""
+    unasked noun or name before it) does not head the company; "the Labour leader" does not chair the
+    review ("Ohio senators" are senators from a place, not of something else)."""
     a = ev.parsed
     return bool(rel) and all(a.tokens[r].pos == "NOUN" and any(
-        c.dep == "compound" and c.pos == "NOUN" and c.i not in ev.matched for c in a.children(r)) for r in rel)
+        c.dep == "compound" and (c.pos == "NOUN" or c.pos == "PROPN" and not c.ent.endswith(("-GPE", "-NORP")))
+        and c.i not in ev.matched for c in a.children(r)) for r in rel)
 
 
 def title_share(ev: Evidence, cand: Candidate, rel: set[int]) -> float:

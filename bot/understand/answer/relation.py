@@ -156,10 +156,13 @@ def other_arguments(q: Question, a: Annotated, rel: set[int]) -> bool:
 
 def _controlled(a: Annotated, verb: int) -> set[int]:
     """Verbs whose subject is the subject of `verb`: its xcomp ("agreed to pay"), also past an
-    adjective or preposition ("is due to travel", "is expected to visit")."""
+    adjective or preposition ("is due to travel", "is expected to visit"), and the verb of its purpose
+    when it has no object to do it ("was appointed to chair the inquiry", not "appointed X to chair")."""
     out: set[int] = set()
-    for c in a.children(verb):
-        if c.dep == "xcomp":
+    kids = list(a.children(verb))
+    for c in kids:
+        if c.dep == "xcomp" or c.dep == "advcl" and any(g.dep == "aux" and g.lower == "to" for g in a.children(c.i)) \
+                and not any(k.dep == "dobj" for k in kids):
             out.add(c.i)
         elif c.dep in ("acomp", "prep", "attr"):
             out |= {g.i for g in a.children(c.i) if g.dep == "xcomp"}
