@@ -120,9 +120,14 @@ def _rate_after(a: Annotated, end: int) -> str:
     return ""
 
 
+_PER_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
+
+
 def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
     """A figure given per day or per head does not answer a question about a total ("the total cost",
-    "over three years"), and a question about a rate ("a day") is not answered by another period's."""
+    "over three years"); a question about a rate is not answered by another period's ("a day"), nor one
+    per item ("per share") by a figure given with no rate ("each day of the closure cost $12 million"
+    keeps its rate before the figure)."""
     rate = _rate_after(a, cand.end)
     words = [t.lower for t in q.parsed.tokens]
     asked_rate = ""
@@ -132,13 +137,18 @@ def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
             asked_rate = q.parsed.tokens[i + 1].lemma.lower()
         elif w in ("daily", "weekly", "monthly", "annually", "yearly"):
             asked_rate = w
+        elif w == "per" and i + 1 < len(words) and q.parsed.tokens[i + 1].pos == "NOUN":
+            asked_rate = q.parsed.tokens[i + 1].lemma.lower()  # "per share", "per head"
     over_period = any(w == "over" and i + 2 < len(words) and q.parsed.tokens[i + 2].lemma.lower() in _PERIODS
                       for i, w in enumerate(words))
     totals = _TOTAL & set(words) or any(p in q.text.lower() for p in ("so far", "in all", "in total"))
     if rate and not asked_rate and (totals or over_period):
         return W.RATE_NOT_TOTAL
-    if asked_rate and rate and rate in _PERIODS and asked_rate in _PERIODS and rate != asked_rate:
+    rate, asked_rate = _PER_PERIOD.get(rate, rate), _PER_PERIOD.get(asked_rate, asked_rate)
+    if asked_rate in _PERIODS and rate in _PERIODS and rate != asked_rate:
         return W.RATE_NOT_TOTAL
+    if asked_rate and asked_rate not in _PERIODS and rate != asked_rate and rate not in ("each", "apiece"):
+        return W.RATE_NOT_TOTAL  # "what is he paying per share": not the deal's total, nor "$1 billion a year"
     one_period = any(t.lemma.lower() in _PERIODS and any(
         c.lower in ("first", "last", "that", "one", "opening", "final") or c.tag == "JJ" and c.lower.endswith("th")
         for c in q.parsed.children(t.i)) for t in q.parsed.tokens)
