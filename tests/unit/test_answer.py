@@ -310,6 +310,8 @@ def test_where_something_started_may_be_an_unnamed_spot_narrowed_by_the_next_pla
 
 
 def test_the_one_appointed_to_chair_chairs_and_a_leader_of_something_else_does_not() -> None:
-    search = reports(("2025-03-03", "Olga Brandt, a retired judge, was appointed on Monday to chair the harbour review."),
-                     ("2025-03-04", "The Labour leader, Karl Lund, said the harbour review should report within a year."))
+    search = reports(("2025-03-03", "Olga Brandt, a retired judge, was appointed on Monday to chair the harbour "
+                                    "review."),
+                     ("2025-03-04", "The Labour leader, Karl Lund, said the harbour review should report within a "
+                                    "year."))
     assert answer_question("Who is chairing the harbour review?", search, []).answer == "Olga Brandt"

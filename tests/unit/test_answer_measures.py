@@ -31,7 +31,8 @@ def test_how_much_of_ones_own_money_needs_no_word_money_beside_the_sum() -> None
 def test_a_price_per_share_is_not_answered_by_a_total_or_a_yearly_sum() -> None:
     search = reports(("2025-03-03", "Ola Berg did not say how he would pay for the deal, and most of his fortune of "
                                     "more than $2 billion is tied up in shipping."),
-                     ("2025-03-04", "The company will have to pay more than $50 million a year in interest on the loans."),
-                     ("2025-03-05", "Nordic Shipping's board agreed on Monday to sell the company to Ola Berg for about "
-                                    "$4 billion, accepting his offer of $12.40 a share."))
+                     ("2025-03-04", "The company will have to pay more than $50 million a year in interest on the "
+                                    "loans."),
+                     ("2025-03-05", "Nordic Shipping's board agreed on Monday to sell the company to Ola Berg for "
+                                    "about $4 billion, accepting his offer of $12.40 a share."))
     assert answer_question("What is Berg paying per share?", search, []).answer == "$12.40"
