@@ -169,6 +169,9 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
     return frozenset(found - {"l:" + noun})
 
 
+STATE = "in:"  # a count's context item for the state its people or things are in
+
+
 def _states(a: Annotated, node: Tok) -> set[str]:
     """The state a bare noun after a preposition puts them in: "placed 20 people under investigation",
     "70 people are now under investigation", "12 still in hospital", "18,300 on strike"."""
@@ -180,7 +183,7 @@ def _states(a: Annotated, node: Tok) -> set[str]:
                         x.dep in ("det", "poss", "nummod", "amod", "compound") or x.dep == "prep" and
                         x.lower in ("of", "for", "to", "with") for x in a.children(g.i)) and \
                         (lemma := content_lemma(g)):  # "in exchange for", "in charge of": a preposition
-                    out.add(lemma)
+                    out.add(STATE + lemma[2:])
     return out
 
 
@@ -249,14 +252,17 @@ def counts_people(key: str) -> bool:
 
 
 def comparable(mine: Slot, earlier: Slot) -> bool:
-    """Two values of a count slot could be one quantity revised: sizes a revision could move between."""
+    """Two values of a count slot could be one quantity revised: sizes a revision could move between
+    (further apart for the people in one named state: "20 people under investigation", then "more
+    than 70"), or none at all."""
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
         except ValueError:
             return False
-        if a > 0 and b / a > weights.VALUE_RATIO or a <= 0 < b:
-            return False
+        in_one_state = any(c.startswith(STATE) for c in mine.context & earlier.context)
+        if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state else weights.VALUE_RATIO) or a < 0:
+            return False  # (none at all, "no one else is missing", may end any count)
     return True
 
 

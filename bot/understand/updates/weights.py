@@ -40,6 +40,7 @@ QUOTE_SHINGLE = 4  # words per quote piece: a quote is covered piece by piece
 # ---- the changed judgement -------------------------------------------------------------------------
 SLOT_CONTEXT = 1  # context lemmas two counts of the same noun must share to be one slot
 VALUE_RATIO = 3.0  # two counts further apart than this factor are different quantities, not a revision
+VALUE_RATIO_ONE_STATE = 10.0  # the same for two counts of those in one named state ("under investigation")
 PLACE_COVER = 0.5  # share of a sentence its earlier version must hold for another place to be a move
 ACTOR_SAME = 0.5  # share of complement words two statements about one actor and predicate share to be the same
 REVISION_FILLER = 5  # words allowed between "from"/"not"/"than" and the old figure ("from earlier estimates of about")
