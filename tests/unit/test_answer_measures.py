@@ -36,3 +36,9 @@ def test_a_price_per_share_is_not_answered_by_a_total_or_a_yearly_sum() -> None:
                      ("2025-03-05", "Nordic Shipping's board agreed on Monday to sell the company to Ola Berg for "
                                     "about $4 billion, accepting his offer of $12.40 a share."))
     assert answer_question("What is Berg paying per share?", search, []).answer == "$12.40"
+
+
+def test_the_whole_a_counted_part_is_taken_from_is_not_the_count() -> None:
+    search = reports(("2025-03-03", "About 12 of the freight train's roughly 40 wagons left the track near Velden, "
+                                    "officials at the scene said."))
+    assert answer_question("How many wagons came off the track?", search, []).answer == "About 12"

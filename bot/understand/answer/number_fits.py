@@ -37,6 +37,8 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
         out += W.INCREMENT  # "2.4 million more Americans" adds to a count; it is not the count
     if q.latest and a.tokens[a.root].lemma.lower() in ONSET_VERBS:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
+    if _whole_of_part(a, cand):
+        out += W.WHOLE_OF_PART  # "About 50 of the train's roughly 150 cars left the track": 50 left
     if _denied(a, _counted(a, cand)):
         out += W.NOT_ASSERTED  # "about 42,000 gallons, not the 60,000 gallons cited earlier"
     out += not_the_outcome(q, a, cand)
@@ -78,6 +80,17 @@ def _counted(a: Annotated, cand: Candidate) -> Tok:
     """The noun a figure counts or measures ("gallons" of "60,000 gallons"), else the figure."""
     t = a.tokens[cand.head]
     return a.tokens[t.head] if t.dep == "nummod" else t
+
+
+def _whole_of_part(a: Annotated, cand: Candidate) -> bool:
+    """The figure is the whole a part of it is taken from, and the part is what its clause is about
+    ("About 50 of the roughly 150 cars left the track")."""
+    noun = _counted(a, cand)
+    prep = a.tokens[noun.head]
+    if noun.dep != "pobj" or prep.lower != "of" or prep.head == prep.i:
+        return False
+    part = a.tokens[prep.head]
+    return part.pos == "NUM" and part.dep in ("nsubj", "nsubjpass", "dobj") and not cand.start <= part.i < cand.end
 
 
 def _denied(a: Annotated, t: Tok) -> bool:

@@ -69,6 +69,7 @@ SAME_ADJECTIVE = 1.0  # the figure is followed by the question's own "how" adjec
 COUNT_ROLE = 0.6  # the number is the subject/object of the question's verb, or its noun carries that verb
 CHANGE_AMOUNT = -1.0  # "rose by 2%" is a change, not the level asked for
 INCREMENT = -3.0  # "1.2 million more customers" adds to a count; unless "how many more" is asked, not the count
+WHOLE_OF_PART = -1.5  # the group a counted part is taken from ("50 of the 150 cars left"): not the part
 PREDICTION = -2.0  # a poll's or forecast's figure, when the question asks what happened
 DEMANDED = -3.0  # a figure someone wants or asks for ("want him to pay as much as"): not what happened
 BOUND = -1.0  # "the highest turnout", "a maximum sentence of": a record or a limit, not the value asked
