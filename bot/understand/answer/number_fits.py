@@ -1,6 +1,7 @@
 """How a figure fits beyond its type: a change rather than a level ("rose by 2%"), what it was before
 a revision, a prediction, demand or bound rather than the outcome, a rate asked as a total, a figure
-its own clause dates years back, and the figure a correction set."""
+its own clause dates years back, the figure a correction set or one said not to hold, the whole a
+counted part is taken from, and what a measure is of."""
 
 from __future__ import annotations
 
