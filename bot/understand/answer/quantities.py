@@ -199,3 +199,17 @@ def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
             if cand:
                 out.append(cand)
     return out
+
+
+def joint_count(a: Annotated, cand: Candidate) -> Candidate | None:
+    """A count with the counts listed after it, for "how many firms and people": "19 companies and
+    organisations and 58 individuals"; None when no other count follows."""
+    counted = a.tokens[cand.head]
+    if counted.dep == "nummod":
+        counted = a.tokens[counted.head]
+    hi, node = cand.end, counted
+    while (node := next((c for c in a.children(node.i) if c.dep == "conj" and c.i >= hi), None)) is not None:
+        if any(g.dep == "nummod" for g in a.children(node.i)):
+            hi = node.i + 1
+    return make(a, cand.start, hi, cand.head, cand.fit) if hi > cand.end else None
+

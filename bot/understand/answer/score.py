@@ -60,7 +60,13 @@ from bot.understand.answer.places_times import (
     time_candidates,
     until_candidates,
 )
-from bot.understand.answer.quantities import age_candidates, ordinal_counts, quantity_candidates, quantity_kind
+from bot.understand.answer.quantities import (
+    age_candidates,
+    joint_count,
+    ordinal_counts,
+    quantity_candidates,
+    quantity_kind,
+)
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.relation import (
     ROLE_KINDS,
@@ -146,6 +152,9 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 not q.focus or any(x.lemma in AMOUNT_NOUNS - {"pay"} for x in q.anchors if not x.verb)):
             wanted |= {"percent"}  # "how much did the company offer", "the latest pay rise": 4 percent
         wanted |= q.also
+        # "how many firms and people": the count of each, listed together
+        asks_joint = any(t.dep == "conj" and q.parsed.tokens[t.head].lemma.lower() == q.focus and t.pos == "NOUN"
+                         for t in q.parsed.tokens)
         for c, quantity in quantity_candidates(a, wanted):
             kind_here = quantity_kind(a, quantity)
             if (kind_here == "measure" or k is Kind.MEASURE and kind_here not in q.also) and q.units and \
@@ -170,6 +179,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             if c.end < len(a.tokens) and a.tokens[c.end].lower == how_adjective:
                 fit += W.SAME_ADJECTIVE  # "how long was the stretch": "about 200 metres long"
             out.append((c, fit + shape_of_number(q, ev, c)))
+            if k is Kind.COUNT and asks_joint and (joint := joint_count(a, c)) is not None:
+                out.append((joint, fit + shape_of_number(q, ev, joint) + W.COORDINATED))
         if k is Kind.COUNT and q.focus:
             out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]
         if k is Kind.DURATION and q.focus not in TIME_UNITS:  # "how long will rides be free": until when
