@@ -45,6 +45,7 @@ def test_the_whole_a_counted_part_is_taken_from_is_not_the_count() -> None:
 
 
 def test_how_many_of_two_things_is_answered_with_both_counts() -> None:
-    search = reports(("2025-03-03", "Officials said the search now involves 14 ships and 6 planes from four countries."))
+    search = reports(("2025-03-03", "Officials said the search now involves 14 ships and 6 planes from four "
+                                    "countries."))
     assert answer_question("How many ships and planes have joined the search?", search, []).answer == \
         "14 ships and 6 planes"
