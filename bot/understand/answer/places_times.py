@@ -37,13 +37,16 @@ def place_candidates(a: Annotated) -> list[Candidate]:
     return out + located(a, out, out)
 
 
+_LOCATING = frozenset("in at on inside outside near beneath under".split())  # prepositions of where
+
+
 def part_candidates(a: Annotated, whole: str) -> list[Candidate]:
     """Parts of a place for "where in the plant": an unnamed place after in/at/on/inside ("in the
     plant's tank farm"), never the town or country the whole place is in."""
     out = []
     for t in a.tokens:
         if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() != whole and \
-                a.tokens[t.head].lower in ("in", "at", "on", "inside", "near", "beneath", "under"):
+                a.tokens[t.head].lower in _LOCATING:
             lo, hi = noun_phrase(a, t.i, with_of=False)
             cand = make(a, lo, hi, t.i, W.FIT_PART)
             if cand and whole in {x.lemma.lower() for x in a.tokens[lo:hi]} | _of_whole(a, t.i):
@@ -51,13 +54,10 @@ def part_candidates(a: Annotated, whole: str) -> list[Candidate]:
     return out
 
 
-_LOCATING = frozenset(["in", "at", "on", "near", "outside", "inside"])
-
-
 def _says_when(a: Annotated, prep: int) -> bool:
     """"on June 14", "in the early hours": the phrase gives a time, not a place."""
     lo, hi = a.subtree(prep)
-    return any(x.ent.endswith(("-DATE", "-TIME")) or x.lemma.lower() in TIME_UNITS | {"hour"} for x in a.tokens[lo:hi])
+    return any(x.ent.endswith(("-DATE", "-TIME")) or x.lemma.lower() in TIME_UNITS for x in a.tokens[lo:hi])
 
 
 def spot_candidates(a: Annotated, rel: set[int]) -> list[Candidate]:
@@ -67,7 +67,7 @@ def spot_candidates(a: Annotated, rel: set[int]) -> list[Candidate]:
     for t in a.tokens:
         prep = a.tokens[t.head]
         if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() not in TIME_UNITS and \
-                prep.lower in ("in", "at", "on", "inside", "near", "beneath", "under") and prep.head in rel:
+                prep.lower in _LOCATING and prep.head in rel:
             lo, hi = noun_phrase(a, t.i, with_of=False)
             # "in farmland near the town of Bishoftu": the next place phrase of the verb narrows it down
             while hi < len(a.tokens) and a.tokens[hi].lower in _LOCATING and a.tokens[hi].dep == "prep" and \

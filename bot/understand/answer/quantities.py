@@ -212,4 +212,3 @@ def joint_count(a: Annotated, cand: Candidate) -> Candidate | None:
         if any(g.dep == "nummod" for g in a.children(node.i)):
             hi = node.i + 1
     return make(a, cand.start, hi, cand.head, cand.fit) if hi > cand.end else None
-
