@@ -103,10 +103,6 @@ def quantities_of(a: Annotated) -> list[Quantity]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if (zero := _nobody(a, i)) is not None:
-            out.append(zero)
-            i = zero.end
-            continue
         if not _is_number(t) or t.lower in ("a", "an") or _date_number(a, t) or t.ent.endswith("-ORDINAL"):
             i += 1
             continue
@@ -146,15 +142,6 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         out.append(Quantity(start, end, value, unit, noun, a.span(start, end)))
         i = j + 1
     return out
-
-
-def _nobody(a: Annotated, i: int) -> Quantity | None:
-    """"No one", "nobody": a count of none, of people ("no one else was believed to be missing")."""
-    toks = a.tokens
-    if toks[i].lower == "nobody" or toks[i].lower == "no" and i + 1 < len(toks) and toks[i + 1].lower == "one":
-        end = i + 1 if toks[i].lower == "nobody" else i + 2
-        return Quantity(i, end, 0.0, "", "people", a.span(i, end))
-    return None
 
 
 def _counted_noun(a: Annotated, j: int) -> str:

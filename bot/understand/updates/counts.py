@@ -254,15 +254,15 @@ def counts_people(key: str) -> bool:
 def comparable(mine: Slot, earlier: Slot) -> bool:
     """Two values of a count slot could be one quantity revised: sizes a revision could move between
     (further apart for the people in one named state: "20 people under investigation", then "more
-    than 70"), or none at all."""
+    than 70")."""
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
         except ValueError:
             return False
         in_one_state = any(c.startswith(STATE) for c in mine.context & earlier.context)
-        if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state else weights.VALUE_RATIO) or a < 0:
-            return False  # (none at all, "no one else is missing", may end any count)
+        if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state else weights.VALUE_RATIO) or a <= 0 < b:
+            return False
     return True
 
 
