@@ -315,3 +315,16 @@ def test_the_one_appointed_to_chair_chairs_and_a_leader_of_something_else_does_n
                      ("2025-03-04", "The Labour leader, Karl Lund, said the harbour review should report within a "
                                     "year."))
     assert answer_question("Who is chairing the harbour review?", search, []).answer == "Olga Brandt"
+
+
+def test_what_day_is_not_answered_with_a_clock_time() -> None:
+    search = reports(("2025-03-04", "The blaze was spotted in the roof of the town hall shortly before 7 pm, and the "
+                                    "tower collapsed an hour later."),
+                     ("2025-03-05", "The fire broke out on Monday evening and destroyed the roof."))
+    assert answer_question("What day did the blaze break out?", search, []).answer == "Monday evening"
+
+
+def test_a_place_in_a_clause_describing_the_subject_is_not_where_the_verb_happened() -> None:
+    search = reports(("2025-03-04", "Ola Berg, the engineer who led the rebuilding of the bridge in Velden, has died "
+                                    "in hospital after a climbing accident, his family said."))
+    assert answer_question("Where did Ola Berg die?", search, []).answer == "hospital"

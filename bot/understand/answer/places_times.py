@@ -15,6 +15,7 @@ from bot.understand.answer.candidates import (
 )
 from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated
+from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 
 def place_candidates(a: Annotated) -> list[Candidate]:
@@ -136,6 +137,33 @@ def date_candidates(a: Annotated) -> list[Candidate]:
             if cand:
                 out.append(cand)
     return out
+
+
+def in_other_clause(a: Annotated, cand: Candidate, rel: set[int], verbs: set[str]) -> bool:
+    """Whether the candidate sits in a clause describing a noun ("Georgelin, the general who led the
+    rebuilding of Notre-Dame, has died in the Pyrenees") while the asked verb is outside it; a clause
+    of one of the question's own verbs ("the delegation he had sent to Paris") is not another."""
+    if not rel:
+        return False
+    k, seen = cand.head, 0
+    while a.tokens[k].head != k and seen < 8:
+        t = a.tokens[k]
+        if t.i in rel or t.pos == "VERB" and t.lemma.lower() in verbs:
+            return False  # the place is said of the asked verb
+        if t.dep in ("relcl", "acl"):
+            lo, hi = a.subtree(t.i)
+            return not any(lo <= r < hi for r in rel)
+        k, seen = t.head, seen + 1
+    return False
+
+
+def names_day(a: Annotated, cand: Candidate) -> bool:
+    """Whether a date or time names a day ("Monday evening", "April 15", "yesterday"), not only a
+    moment of one ("7 pm", "the night")."""
+    ent = a.entity_at(cand.head)
+    return ent is None or ent.label != "TIME" or any(
+        t.lower in WEEKDAYS or t.lower in MONTHS or t.lower in ("today", "yesterday", "tonight") for t in
+        a.tokens[cand.start:cand.end])
 
 
 _DATE_JOINERS = frozenset(["possibly", "perhaps", "maybe", "probably", "or", "and", "likely"])

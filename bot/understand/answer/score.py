@@ -53,7 +53,9 @@ from bot.understand.answer.number_fits import measure_of, shape_of_number
 from bot.understand.answer.phrases import named_beside_focus, phrase_candidates
 from bot.understand.answer.places_times import (
     date_candidates,
+    in_other_clause,
     located,
+    names_day,
     part_candidates,
     place_candidates,
     spot_candidates,
@@ -134,10 +136,13 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
     elif k is Kind.PLACE and q.within:
         out += [(c, 0.0) for c in part_candidates(a, q.within)]
     elif k is Kind.PLACE:
-        out += [(c, place_focus(q, a, c)) for c in place_candidates(a)]
+        verbs = {x.lemma for x in q.anchors if x.verb}
+        out += [(c, place_focus(q, a, c) + (W.OTHER_CLAUSE if in_other_clause(a, c, rel, verbs) else 0.0))
+                for c in place_candidates(a)]
         out += [(c, 0.0) for c in spot_candidates(a, rel)]
     elif k is Kind.DATE:
-        out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)]
+        out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)
+                if q.focus not in ("day", "date") or names_day(a, c)]  # "what day": not "7 pm", nor "the night"
     elif k is Kind.TIME:
         out += [(c, other_day(q, a, c)) for c in time_candidates(a)]
     elif k in (Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.MEASURE):

@@ -52,6 +52,7 @@ FIT_MISLABELLED_PLACE = 0.6  # a name after in/at/to that the tagger called a pe
 FIT_UNLABELLED_PLACE = 0.5  # a proper noun after in/at/to with no entity label
 FIT_PART = 0.8  # "in the plant's tank farm" for "where in the plant": a part named with its whole
 FIT_UNTIL = 0.8  # "until Sunday" for "how long will X last": the end of the state, not its length
+OTHER_CLAUSE = -1.0  # a place in a clause describing a noun, away from the asked verb ("who led ... of Notre-Dame")
 FIT_SPOT = 0.5  # an unnamed spot the asked verb happened in ("began in a fourth-floor flat")
 FIT_PLACE_NOUN = 0.2  # an unnamed place phrase ("the town hall")
 FIT_UNRESOLVED_DATE = 0.6  # a date expression that names no calendar day
