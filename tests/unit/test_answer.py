@@ -328,3 +328,10 @@ def test_a_place_in_a_clause_describing_the_subject_is_not_where_the_verb_happen
     search = reports(("2025-03-04", "Ola Berg, the engineer who led the rebuilding of the bridge in Velden, has died "
                                     "in hospital after a climbing accident, his family said."))
     assert answer_question("Where did Ola Berg die?", search, []).answer == "hospital"
+
+
+def test_one_who_commands_a_body_heads_it() -> None:
+    search = reports(("2025-03-04", "Ola Berg, the general who commands the Velden fire brigade, said late on Monday "
+                                    "that the towers had been saved."),
+                     ("2025-03-05", "Karin Lund, a spokeswoman for the city, said the roof was lost."))
+    assert answer_question("Who heads the Velden fire brigade?", search, []).answer == "Ola Berg"

@@ -230,7 +230,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
 # Words for leading anything, and the posts that lead: each post is a kind of leading ("who heads
 # BP" is answered by its chairman or its chief executive), but one post is not another ("who
 # chairs BP" is not answered by its chief executive).
-LEAD_WORDS = frozenset("head lead run helm boss leader chief".split())
+LEAD_WORDS = frozenset("head lead run helm boss leader chief command commander".split())
 LEAD_POSTS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "chair chairman chairwoman chairperson", "direct director", "president",
 ))

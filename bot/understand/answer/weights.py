@@ -11,7 +11,7 @@ from __future__ import annotations
 RETRIEVE = 30  # sentences fetched from the store per question (BM25, best first); bounds the work
 RETRIEVE_AGE = 150  # "how old is X": an age is given once, beside any mention of X, so more are read
 RETRIEVE_WIDE = 20  # extra sentences fetched with the widened (derived/synonym) query
-WIDE_TERMS = 12  # at most this many synonyms in the widened query (each term costs search time)
+WIDE_TERMS = 14  # at most this many synonyms in the widened query (each term costs search time)
 SHOW_CLOSEST = 2  # closest sentences shown when the bot abstains
 
 # --- sentence support ---
