@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
+from bot.understand.answer.quantities import counted_token
 from bot.understand.answer.question import Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
@@ -40,7 +41,7 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
         out += W.ONSET  # "The crisis began with ..., when 1,200 people were killed": not the toll so far
     if _whole_of_part(a, cand):
         out += W.WHOLE_OF_PART  # "About 50 of the train's roughly 150 cars left the track": 50 left
-    if _denied(a, _counted(a, cand)):
+    if _denied(a, counted_token(a, cand)):
         out += W.NOT_ASSERTED  # "about 42,000 gallons, not the 60,000 gallons cited earlier"
     out += not_the_outcome(q, a, cand)
     out += rate_mismatch(q, a, cand)
@@ -74,19 +75,13 @@ def sets_corrected_figure(a: Annotated, cand: Candidate) -> bool:
     sentence gives in place of another ("about 42,000 gallons, not the 60,000 gallons cited earlier")."""
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
     return before is not None and before.lower == "to" and a.tokens[before.head].lemma.lower() in _REVISING or \
-        any(c.dep == "appos" and _denied(a, c) for c in a.children(_counted(a, cand).i))
-
-
-def _counted(a: Annotated, cand: Candidate) -> Tok:
-    """The noun a figure counts or measures ("gallons" of "60,000 gallons"), else the figure."""
-    t = a.tokens[cand.head]
-    return a.tokens[t.head] if t.dep == "nummod" else t
+        any(c.dep == "appos" and _denied(a, c) for c in a.children(counted_token(a, cand).i))
 
 
 def _whole_of_part(a: Annotated, cand: Candidate) -> bool:
     """The figure is the whole a part of it is taken from, and the part is what its clause is about
     ("About 50 of the roughly 150 cars left the track")."""
-    noun = _counted(a, cand)
+    noun = counted_token(a, cand)
     prep = a.tokens[noun.head]
     if noun.dep != "pobj" or prep.lower != "of" or prep.head == prep.i:
         return False

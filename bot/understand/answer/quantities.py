@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import TIME_UNITS
-from bot.understand.language.annotation import Annotated, Quantity
+from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS
 from bot.understand.language.people import PERSON_NOUNS
 
@@ -201,13 +201,16 @@ def ordinal_counts(a: Annotated, noun: str) -> list[Candidate]:
     return out
 
 
+def counted_token(a: Annotated, cand: Candidate) -> Tok:
+    """The noun a figure counts or measures ("gallons" of "60,000 gallons"), else the figure."""
+    t = a.tokens[cand.head]
+    return a.tokens[t.head] if t.dep == "nummod" else t
+
+
 def joint_count(a: Annotated, cand: Candidate) -> Candidate | None:
     """A count with the counts listed after it, for "how many firms and people": "19 companies and
     organisations and 58 individuals"; None when no other count follows."""
-    counted = a.tokens[cand.head]
-    if counted.dep == "nummod":
-        counted = a.tokens[counted.head]
-    hi, node = cand.end, counted
+    hi, node = cand.end, counted_token(a, cand)
     while (node := next((c for c in a.children(node.i) if c.dep == "conj" and c.i >= hi), None)) is not None:
         if any(g.dep == "nummod" for g in a.children(node.i)):
             hi = node.i + 1

@@ -175,16 +175,16 @@ STATE = "in:"  # a count's context item for the state its people or things are i
 def _states(a: Annotated, node: Tok) -> set[str]:
     """The state a bare noun after a preposition puts them in: "placed 20 people under investigation",
     "70 people are now under investigation", "12 still in hospital", "18,300 on strike"."""
-    out = set()
-    for c in a.children(node.i):
-        if c.dep == "prep":
-            for g in a.children(c.i):
-                if g.dep == "pobj" and g.pos == "NOUN" and g.tag == "NN" and not any(
-                        x.dep in ("det", "poss", "nummod", "amod", "compound") or x.dep == "prep" and
-                        x.lower in ("of", "for", "to", "with") for x in a.children(g.i)) and \
-                        (lemma := content_lemma(g)):  # "in exchange for", "in charge of": a preposition
-                    out.add(STATE + lemma[2:])
-    return out
+    objects = [g for c in a.children(node.i) if c.dep == "prep" for g in a.children(c.i) if g.dep == "pobj"]
+    return {STATE + lemma[2:] for g in objects if _bare(a, g) and (lemma := content_lemma(g))}
+
+
+def _bare(a: Annotated, noun: Tok) -> bool:
+    """A singular noun standing alone ("under investigation"), not one with a determiner or
+    modifiers, nor one a preposition follows ("in exchange for", "in charge of": a preposition)."""
+    return noun.pos == "NOUN" and noun.tag == "NN" and not any(
+        c.dep in ("det", "poss", "nummod", "amod", "compound") or
+        c.dep == "prep" and c.lower in ("of", "for", "to", "with") for c in a.children(noun.i))
 
 
 def _age(a: Annotated, q: Quantity) -> bool:
