@@ -4,6 +4,7 @@ need not be called money."""
 from __future__ import annotations
 
 from bot.understand.answer import answer_question
+from bot.understand.answer.question import Kind, analyse
 from tests.support.memory_search import reports
 
 
@@ -49,3 +50,26 @@ def test_how_many_of_two_things_is_answered_with_both_counts() -> None:
                                     "countries."))
     assert answer_question("How many ships and planes have joined the search?", search, []).answer == \
         "14 ships and 6 planes"
+
+
+def test_how_much_of_a_holding_is_answered_by_the_sum_of_it_sold() -> None:
+    search = reports(("2025-04-02", "Ola Berg sold about $2.4 billion of Nordic Shipping shares this week to pay for "
+                                    "the takeover."),
+                     ("2025-04-03", "The shipping line carried about 1.2 million containers last year."))
+    assert answer_question("How much Nordic Shipping stock has Berg sold?", search, []).answer == "about $2.4 billion"
+
+
+def test_what_a_thing_ends_up_costing_is_a_sum() -> None:
+    search = reports(("2025-04-02", "The harbour authority says the total cost of raising and scrapping the wreck "
+                                    "will be about 800 million euros, the most ever spent on such work."),
+                     ("2025-04-03", "The wreck lies on its side in about 30 metres of water off the island."))
+    assert analyse("What will the whole salvage end up costing?").kind is Kind.MONEY
+    reply = answer_question("What will raising the wreck end up costing?", search, [])
+    assert reply.answer == "about 800 million euros"
+
+
+def test_how_a_committee_split_is_answered_by_its_vote_tally() -> None:
+    search = reports(("2025-04-02", "The city's planning committee approved the harbour plan 5-4 on Tuesday night, "
+                                    "with two members from the port district voting against."))
+    assert answer_question("How did the planning committee split on the harbour plan?", search, []).answer == "5-4"
+    assert answer_question("What was the planning committee's vote on the harbour plan?", search, []).answer == "5-4"

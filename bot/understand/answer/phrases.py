@@ -42,10 +42,34 @@ def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
     return out
 
 
+# what a question asks when it asks how a body divided: "how did the committee split", "what was the vote"
+VOTE_WORDS = frozenset("vote split divide tally margin".split())
+MAX_VOTES = 1000  # "7-6", "63-36", "217-215" are votes; "2019-2020" is not
+
+
+def vote_tallies(a: Annotated) -> list[Candidate]:
+    """The tallies of a vote a sentence gives: "approved the bill 7-6", "voted 63-36"."""
+    out: list[Candidate] = []
+    toks = a.tokens
+    for t in toks[:-2]:
+        dash, other = toks[t.i + 1], toks[t.i + 2]
+        if t.pos == "NUM" and dash.text in ("-", "–") and other.pos == "NUM" and \
+                all(x.text.isdigit() and int(x.text) < MAX_VOTES for x in (t, other)):
+            out.append(Candidate(t.i, t.i + 3, a.span(t.i, t.i + 3), t.i, W.FIT_TALLY))
+    return out
+
+
+def asks_tally(q: Question) -> bool:
+    """Whether the question asks how a vote went ("how did the FTC commissioners split on suing")."""
+    return q.relation in VOTE_WORDS or q.focus in VOTE_WORDS
+
+
 def phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Candidate, float]]:
     """Open phrases for "what/which N" questions: what names or is of the kind N, else the relation's
-    subject or object."""
+    subject or object; a vote's tally when the question asks how a vote went."""
     out: list[tuple[Candidate, float]] = []
+    if asks_tally(q):
+        out += [(c, 0.0) for c in vote_tallies(a)]
     if q.focus:
         for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History", "Hurricane Dora"
             words = a.tokens[ent.start + (0 if ent.end - ent.start > 1 else 1):ent.end]

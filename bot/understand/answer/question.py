@@ -91,6 +91,7 @@ REACH_VERBS = frozenset("reach hit total top exceed surpass".split())
 LEVEL_VERBS = frozenset("run stand sit be".split())
 # the kinds of figure an untyped "how big" or "what's the highest" question takes
 ANY_FIGURE = frozenset("money count percent measure".split())
+MONEY_FIGURE = frozenset(["money"])
 AGREED_SUMS = frozenset("settlement package deal".split())  # "the total of the settlement" is a sum
 MONEY_VERBS = frozenset("cost charge pay spend owe earn fine raise invest forfeit".split())
 SUM_VERBS = MONEY_VERBS - {"raise"}  # their object is a sum, never a percentage ("raise prices by 4%" may be)
@@ -178,8 +179,11 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
         return kind, asked.lemma.lower(), units  # "what's the deadline for ...": a date
     if any(t.lower == "worth" and t.i > wh + 1 for t in toks):
         return Kind.MONEY, focus, units  # "what are the stolen objects worth", "what was the deal worth"
-    if wh + 1 < len(toks) and toks[wh + 1].lemma == "do" and any(t.lower in ("cost", "costs") for t in toks):
-        return Kind.MONEY, focus, units  # "what did the base cost to build" (the parser takes "cost" for a noun)
+    if wh + 1 < len(toks) and (toks[wh + 1].lemma == "do" and any(t.lower in ("cost", "costs") for t in toks) or
+                               toks[wh + 1].pos == "AUX" and any(t.lemma.lower() == "cost" and t.dep in (
+                                   "ROOT", "xcomp", "ccomp", "conj") for t in toks)):
+        return Kind.MONEY, focus, units  # "what did the base cost to build", "what has the strike cost GM",
+        # "what will the salvage end up costing" (the parser may take "cost" for a noun)
     if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate
         subject = next((c for c in a.children(rel.i) if c.dep == "nsubj" and c.pos == "NOUN"), None)
         if subject is not None:
@@ -260,6 +264,8 @@ def analyse(text: str) -> Question:
                 focus = ""  # "how much a year": a sum per year, not a length of time
             kind = (Kind.DURATION if focus in ("time", *TIME_UNITS) else
                     Kind.MEASURE if focus and focus not in MONEY_NOUNS and focus != "money" else Kind.MONEY)
+            if kind is Kind.MEASURE and focus not in UNIT_NOUNS:
+                also = MONEY_FIGURE  # "how much Tesla stock did he sell": "$3.95 billion of Tesla shares"
         elif n == "long":
             kind = Kind.DURATION
             if any(t.dep == "ROOT" and t.lemma == "be" for t in toks):
