@@ -74,3 +74,12 @@ def test_a_chief_who_announced_his_resignation_has_left() -> None:
     search = _desk(("2025-05-12", "Harlan Voss announced his resignation on Monday, a week after the recall widened."))
     reply = answer_question("Who is running Drellco now?", search, [])
     assert reply.answer is None and "announced his resignation" in reply.text
+
+
+def test_a_name_set_off_after_a_post_holds_that_post_and_not_the_next_one() -> None:
+    search = MemorySearch()
+    search.add("Police went to the homes of the captain, Maren Solberg, and the first officer, Jonas Ek, later on "
+               "Saturday.\n"
+               "The airline said the crew of flight NR12 had flown the route for years.",
+               source="north-desk.example", title="Flight NR12 missing", day="2025-06-02", article=12)
+    assert answer_question("Who was the flight's captain?", search, []).answer == "Maren Solberg"

@@ -90,6 +90,8 @@ def _coordinated(a: Annotated, ent: Entity, labels: frozenset[str]) -> tuple[int
     for t in a.tokens[ent.end:]:
         if t.dep in ("conj", "appos") and (ent.start <= t.head < end or t.head == head):
             other = a.entity_at(t.i)
+            if other is None and ent.label == "PERSON" and t.pos == "NOUN" and t.lemma.lower() in PERSON_NOUNS:
+                break  # "the captain, X, and the first officer, Y": Y holds another post
             if other is None:  # "Channel 13 and the Lebanese outlet Al-Akhbar": the name inside the conjunct
                 lo, hi = a.subtree(t.i)
                 other = next((e for e in a.entities if lo <= e.start and e.end <= hi and e.label in labels), None)

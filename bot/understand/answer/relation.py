@@ -198,7 +198,7 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
             seen += 1
             continue
         break
-    if _reports_own_doing(a, h, rel) or _serves_as(a, h, rel):
+    if _reports_own_doing(a, h, rel) or _serves_as(a, h, rel) or _named_after_title(a, cand, rel):
         return "subj"
     if title_words(a, cand.start, cand.end) & rel:
         return "title"  # "Philippe Lazzarini, who heads UNRWA"; "CIA chief William Burns"
@@ -206,6 +206,14 @@ def role_of(a: Annotated, cand: Candidate, rel: set[int]) -> str:
         if a.tokens[r].dep == "appos" and a.tokens[r].head in range(cand.start, cand.end):
             return "subj"
     return ""
+
+
+def _named_after_title(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
+    """"the homes of the captain, Zaharie Ahmad Shah, and ...": a person's name set off by a comma right
+    after a noun of the relation names its holder, however the parser attached it."""
+    title = cand.start - 2
+    return title >= 0 and title in rel and a.tokens[title].pos == "NOUN" and a.tokens[cand.start - 1].text == "," \
+        and (ent := a.entity_at(cand.start)) is not None and ent.label == "PERSON" and ent.start == cand.start
 
 
 def _serves_as(a: Annotated, h: int, rel: set[int]) -> bool:
