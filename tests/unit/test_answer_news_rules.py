@@ -224,3 +224,23 @@ def test_who_runs_it_now_is_not_the_chief_placed_on_leave() -> None:
                "Nina Park, his deputy, was named acting director and will run the clinic during the review.",
                source="health-desk.example", title="Clinic chief on leave", day="2025-06-09", article=45)
     assert answer_question("Who's running the clinic now?", search, []).answer == "Nina Park"
+
+
+def test_a_question_about_what_someone_said_asks_about_the_clause_they_said() -> None:
+    search = MemorySearch()
+    search.add("Police in Velden said on Friday that a kitchen worker, Tomas Lind, had started the fire by accident.\n"
+               "The restaurant will stay closed for a month, its owner Karin Sund said.",
+               source="south-desk.example", title="Velden restaurant fire", day="2025-06-07", article=31)
+    q = analyse("Who did police say started the fire?")
+    assert (q.relation, q.role) == ("start", "subj")
+    assert analyse("Which official said the fire was an accident?").relation == "say"
+    assert answer_question("Who did police say started the fire?", search, []).answer == "Tomas Lind"
+
+
+def test_a_compass_word_before_a_place_is_part_of_the_place() -> None:
+    search = MemorySearch()
+    search.add("Norway's prime minister, Lena Berg, announced on Monday night that the ferry Nordlys had ended its "
+               "voyage in the eastern Baltic Sea.\nDivers from three countries joined the search on Tuesday.",
+               source="north-desk.example", title="Ferry Nordlys lost", day="2025-06-02", article=12)
+    assert answer_question("Where did Norway say the ferry ended its voyage?", search, []).answer == \
+        "eastern Baltic Sea"

@@ -3,6 +3,8 @@ with the place of its branch, calendar dates, the end of a state ("until Sunday"
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     PLACE_LABELS,
@@ -17,10 +19,22 @@ from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
+COMPASS = frozenset("northern southern eastern western central north south east west northeastern northwestern "
+                    "southeastern southwestern".split())
+
+
+def _with_compass(a: Annotated, cand: Candidate) -> Candidate:
+    """"the southern Indian Ocean": a compass word before a place's name narrows the place."""
+    before = a.tokens[cand.start - 1] if cand.start > 0 else None
+    if before is None or before.lower not in COMPASS or before.head not in range(cand.start, cand.end):
+        return cand
+    return replace(cand, start=before.i, text=a.span(before.i, cand.end))
+
 
 def place_candidates(a: Annotated) -> list[Candidate]:
-    """Places: GPE/LOC/FAC entities, and names after "in/at/to" the tagger left unlabelled."""
-    out = entity_candidates(a, PLACE_LABELS)
+    """Places: GPE/LOC/FAC entities (with a compass word before them), and names after "in/at/to" the
+    tagger left unlabelled."""
+    out = [_with_compass(a, c) for c in entity_candidates(a, PLACE_LABELS)]
     for t in a.tokens:
         if t.dep == "pobj" and t.pos == "PROPN" and a.tokens[t.head].lower in ("in", "at", "to") and (
                 not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):

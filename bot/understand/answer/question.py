@@ -361,7 +361,16 @@ def analyse(text: str) -> Question:
         kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
         kind = Kind.YESNO
+    if rel is not None and kind not in (Kind.QUOTE, Kind.YESNO) and rel.lemma.lower() in SPEECH_VERBS and any(
+            c.dep == "nsubj" and any(t.pos == "AUX" for t in toks[wh + 1:c.i]) for c in a.children(rel.i)):
+        # "where did Malaysia say the flight ended" (a subject after do-support, not the wh-phrase's own):
+        # the ending is asked; the saying only attributes it
+        said = next((c for c in a.children(rel.i) if c.dep == "ccomp" and c.pos == "VERB"), None)
+        rel = said or rel
     role = wh_role(a, wh, rel)
+    if rel is not None and rel.dep == "ccomp" and a.tokens[rel.head].lemma.lower() in SPEECH_VERBS and role:
+        # "who did police say started the fire": the wh-phrase fills the said clause's missing subject
+        role = "obj" if any(c.dep in ("nsubj", "nsubjpass") for c in a.children(rel.i)) else "subj"
     # "get back", "take over", "pick up": a light verb with its particle is a relation of its own
     particle = next((c.lower for c in a.children(rel.i) if is_particle(c)), "") if rel is not None else ""
     embedded = ""

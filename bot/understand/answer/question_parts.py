@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understand.answer.vocabulary import NOW_PHRASES, NOW_WORDS
+from bot.understand.answer.vocabulary import NOW_WORDS
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
@@ -293,26 +293,11 @@ def _is_date_token(t: Tok) -> bool:
     return t.ent.endswith(("-DATE", "-TIME")) or t.lower.strip(".") in _DATE_WORDS
 
 
-def _now_phrase_tokens(a: Annotated) -> set[int]:
-    """The tokens of the question's phrases for the present ("at this point", "as things stand")."""
-    words = [t.lower for t in a.tokens]
-    out: set[int] = set()
-    for phrase in NOW_PHRASES:
-        parts = phrase.split()
-        for i in range(len(words) - len(parts) + 1):
-            if words[i:i + len(parts)] == parts:
-                out.update(range(i, i + len(parts)))
-    return out
-
-
 def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
     """The question's content words a supporting sentence should carry (not its wh-phrase or type noun)."""
     out: list[Anchor] = []
     seen: set[str] = set()
-    timing = _now_phrase_tokens(a)
     for t in a.tokens:
-        if t.i in timing:
-            continue  # "at this point", "as things stand": when the question is about, not what
         lemma = t.lemma.lower()
         # a capitalised word inside the question is part of a name, whatever the tagger made of it
         # ("the Ever Given": an adverb and a verb to the tagger)
