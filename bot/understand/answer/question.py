@@ -27,6 +27,7 @@ from bot.understand.answer.question_parts import (
     named_dates,
     next_noun,
     relation_word,
+    said_clause,
     speaker_is_group,
     speaker_words,
     typed_noun,
@@ -179,11 +180,13 @@ def _typed_by_wording(a: Annotated, wh: int, rel: Tok | None, focus: str,
         return kind, asked.lemma.lower(), units  # "what's the deadline for ...": a date
     if any(t.lower == "worth" and t.i > wh + 1 for t in toks):
         return Kind.MONEY, focus, units  # "what are the stolen objects worth", "what was the deal worth"
-    if wh + 1 < len(toks) and (toks[wh + 1].lemma == "do" and any(t.lower in ("cost", "costs") for t in toks) or
-                               toks[wh + 1].pos == "AUX" and any(t.lemma.lower() == "cost" and t.dep in (
+    helper = toks[wh + 1] if wh + 1 < len(toks) else None
+    if helper is not None and (helper.lemma == "do" and any(t.lower in ("cost", "costs") for t in toks) or
+                               helper.pos == "AUX" and any(t.lemma.lower() == "cost" and t.dep in (
                                    "ROOT", "xcomp", "ccomp", "conj") for t in toks)):
-        return Kind.MONEY, focus, units  # "what did the base cost to build", "what has the strike cost GM",
-        # "what will the salvage end up costing" (the parser may take "cost" for a noun)
+        # "what did the base cost to build", "what has the strike cost GM", "what will the salvage end
+        # up costing" (the parser may take "cost" for a noun)
+        return Kind.MONEY, focus, units
     if rel is not None and rel.lemma.lower() in REACH_VERBS:  # "what will the hourly rate reach": a rate
         subject = next((c for c in a.children(rel.i) if c.dep == "nsubj" and c.pos == "NOUN"), None)
         if subject is not None:
@@ -361,16 +364,11 @@ def analyse(text: str) -> Question:
         kind = Kind.TITLE  # a named person's job: a title, not any phrase
     if kind is Kind.PHRASE and toks and toks[0].lower in AUX_START:
         kind = Kind.YESNO
-    if rel is not None and kind not in (Kind.QUOTE, Kind.YESNO) and rel.lemma.lower() in SPEECH_VERBS and any(
-            c.dep == "nsubj" and any(t.pos == "AUX" for t in toks[wh + 1:c.i]) for c in a.children(rel.i)):
-        # "where did Malaysia say the flight ended" (a subject after do-support, not the wh-phrase's own):
-        # the ending is asked; the saying only attributes it
-        said = next((c for c in a.children(rel.i) if c.dep == "ccomp" and c.pos == "VERB"), None)
-        rel = said or rel
+    said = said_clause(a, wh, rel) if kind not in (Kind.QUOTE, Kind.YESNO) else None
+    rel = said or rel  # "where did Malaysia say the flight ended": the ending is asked
     role = wh_role(a, wh, rel)
-    if rel is not None and rel.dep == "ccomp" and a.tokens[rel.head].lemma.lower() in SPEECH_VERBS and role:
-        # "who did police say started the fire": the wh-phrase fills the said clause's missing subject
-        role = "obj" if any(c.dep in ("nsubj", "nsubjpass") for c in a.children(rel.i)) else "subj"
+    if said is not None and role:  # "who did police say started the fire": the said clause's missing subject
+        role = "obj" if any(c.dep in ("nsubj", "nsubjpass") for c in a.children(said.i)) else "subj"
     # "get back", "take over", "pick up": a light verb with its particle is a relation of its own
     particle = next((c.lower for c in a.children(rel.i) if is_particle(c)), "") if rel is not None else ""
     embedded = ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understand.answer.vocabulary import NOW_WORDS
+from bot.understand.answer.vocabulary import NOW_WORDS, SPEECH_VERBS
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
@@ -231,6 +231,16 @@ def in_adverbial_clause(a: Annotated, t: Tok) -> bool:
 def is_particle(t: Tok) -> bool:
     """A verb particle ("back" in "got back"), whether parsed as a particle or an adverb."""
     return t.dep == "prt" or t.dep == "advmod" and t.lower in PARTICLES
+
+
+def said_clause(a: Annotated, wh: int, rel: Tok | None) -> Tok | None:
+    """The clause a speech verb reports when its speaker comes after do-support ("where did Malaysia
+    say the flight ended": "ended"); the saying only attributes what is asked. None when the wh-phrase
+    is the speaker ("which official said ...") or there is no such clause."""
+    if rel is None or rel.lemma.lower() not in SPEECH_VERBS or not any(
+            c.dep == "nsubj" and any(t.pos == "AUX" for t in a.tokens[wh + 1:c.i]) for c in a.children(rel.i)):
+        return None
+    return next((c for c in a.children(rel.i) if c.dep == "ccomp" and c.pos == "VERB"), None)
 
 
 def wh_role(a: Annotated, wh: int, rel: Tok | None) -> str:
