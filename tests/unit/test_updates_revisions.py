@@ -354,3 +354,50 @@ def test_the_count_of_those_in_one_named_state_may_grow_by_any_factor() -> None:
     _, (_, updates) = feed(earlier, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "20 people" in flagged[0].previous.sentence
+
+
+def test_a_settling_step_on_a_known_thing_changes_the_latest_report_of_it() -> None:
+    plan = article("The Velden council sent the harbour bill to the regional assembly after the truce talks.")
+    other = article("Hostage families met mediators in Doha on Monday to press for truce talks.", day=2)
+    passed = article("The regional assembly approved the harbour bill on Thursday by 41 votes to 12.", day=4)
+    _, (_, _, updates) = feed(plan, other, passed)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "sent the harbour bill" in flagged[0].previous.sentence
+
+
+def test_a_step_on_a_new_thing_or_by_an_actor_agreeing_to_act_is_no_change() -> None:
+    earlier = article("The Velden council drew up a harbour plan, and the dockers' union made an offer to the port "
+                      "owners over it after the truce talks.")
+    offer = article("Port owners rejected an offer from the Velden council on Tuesday, citing the truce talks.",
+                    day=3)
+    acted = article("The Velden council agreed to pay the port owners 4 million euros for the harbour plan.",
+                    day=5)
+    _, (_, rejected, agreed) = feed(earlier, offer, acted)
+    assert all(u.kind != "changed" for u in rejected + agreed)
+
+
+def test_remains_found_are_an_increment_not_a_count_as_it_stands() -> None:
+    missing = article("Officials said three people were still missing in the Velden collapse.")
+    toll = article("The confirmed death toll in the Velden collapse rose to nine on Friday.", day=2)
+    later = article("The remains of two more people were found on Monday, bringing the confirmed death toll in "
+                    "the Velden collapse to 11.", day=3)
+    _, (_, _, updates) = feed(missing, toll, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and flagged[0].previous.value == "nine"
+
+
+def test_a_figure_in_a_clause_on_a_noun_dated_years_back_is_history() -> None:
+    earlier = article("Officials said 410 people had died in the Velden earthquake.", published=DAY)
+    history = article("The toll is now higher than that of the 1999 earthquake near Orlen, which killed more than "
+                      "300 people.", published=datetime(2024, 2, 3, tzinfo=UTC))
+    _, (_, updates) = feed(earlier, history)
+    assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_death_toll_for_one_country_is_revised_by_that_countrys_earlier_toll() -> None:
+    first = article("Officials in Velden said 5,894 people had died in Velden.")
+    combined = article("The combined toll from the two earthquakes passed 7,800.", day=2)
+    later = article("The death toll in Velden rose to 9,605 on Sunday, officials said.", day=3)
+    _, (_, _, updates) = feed(first, combined, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "5,894" in flagged[0].previous.sentence

@@ -154,7 +154,23 @@ def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:
         dated = a.clause_verb(ref.end - 1)
         since = ref.start > 0 and a.tokens[ref.start - 1].lower == "since"  # "its lowest since 1985": up to now
         if dated == verb and not since or \
-                a.tokens[verb].dep == "relcl" and ref.start <= a.tokens[verb].head < ref.end or \
+                a.tokens[verb].dep == "relcl" and (ref.start <= a.tokens[verb].head < ref.end or
+                                                   a.tokens[ref.end - 1].head in _described(a, verb)) or \
                 a.tokens[dated].dep in ("acl", "relcl") and a.tokens[dated].head in (i, a.tokens[i].head):
-            return True  # "the 85 people killed in 2018": the date is on what the figure counts
+            # "the 85 people killed in 2018", "the 1999 earthquake, which killed 17,000 people": the date is
+            # on what the figure counts, or on the noun its clause describes
+            return True
     return False
+
+
+def _described(a: Annotated, relcl: int) -> set[int]:
+    """The noun a relative clause hangs on, and the nouns that one sits in a phrase of ("the 1999
+    earthquake near Izmit, which ...": Izmit and the earthquake)."""
+    out: set[int] = set()
+    node = a.tokens[a.tokens[relcl].head]
+    for _ in range(2):
+        out.add(node.i)
+        if node.dep != "pobj" or node.head == node.i:
+            break
+        node = a.tokens[a.tokens[node.head].head]
+    return out

@@ -166,7 +166,7 @@ def is_increment(a: Annotated, start: int, end: int) -> bool:
     """Whether the figure in tokens [start, end) is an addition to an earlier one ("four more boys",
     "a further 300 jobs", "another 330 workers"), not a count as it stands; "another 86 people were
     still missing" counts the others as they stand."""
-    if any(t.lower == "still" or t.lemma.lower() == "remain" for t in a.tokens):
+    if any(t.lower == "still" or t.lemma.lower() == "remain" and t.pos in ("VERB", "AUX") for t in a.tokens):
         return False
     span = a.tokens[max(0, start - 1):min(len(a.tokens), end + 1)]  # with the word either side
     return any(t.lower in ADDED or t.lower in MORE and t.i > 0 and a.tokens[t.i - 1].pos == "NUM" for t in span)

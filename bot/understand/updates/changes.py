@@ -24,6 +24,7 @@ from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
+    PLACE_TAGS,
     content_lemma,
     expected_verb,
     is_name,
@@ -47,7 +48,6 @@ TITLES = {
 }
 # posts a government or company has many of: the post is only known with what it is of
 GENERIC_TITLES = frozenset(["secretary", "minister", "director", "head", "chief", "leader", "commissioner"])
-PLACE_LABELS = ("-GPE", "-LOC", "-FAC")
 PLACE_PREPS = frozenset(["in", "to", "at"])
 FORMER = frozenset(["former", "ex", "previous", "late", "onetime", "then"])
 
@@ -58,7 +58,7 @@ def place_slots(a: Annotated) -> list[Slot]:
     """Where something happens: the place after "in/to/at" on a verb or noun ("talks ... in Paris")."""
     out: list[Slot] = []
     for t in a.tokens:
-        if t.dep != "pobj" or not t.ent.endswith(PLACE_LABELS):
+        if t.dep != "pobj" or not t.ent.endswith(PLACE_TAGS):
             continue
         prep = a.tokens[t.head]
         if prep.lower not in PLACE_PREPS or prep.head == prep.i:

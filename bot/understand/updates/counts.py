@@ -14,7 +14,7 @@ from bot.understand.language.dates import dated_years_back
 from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS, is_increment
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
-from bot.understand.updates.facts import content_lemma, is_label, number_text
+from bot.understand.updates.facts import PLACE_TAGS, content_lemma, is_label, number_text
 from bot.understand.updates.slot import Slot
 
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
@@ -160,6 +160,7 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
         found |= _states(a, node)
         if node.pos == "VERB" and (lemma := content_lemma(node)):
             found.add(lemma)  # and what it is said to have done: "97 people are confirmed to have died"
+            found |= _places(a, node)
             # ("one person was confirmed dead": the state it puts them in)
             found |= {x for c in a.children(node.i) if c.dep in ("xcomp", "acomp", "oprd") and (x := content_lemma(c))}
             break
@@ -170,6 +171,15 @@ def count_context(a: Annotated, q: Quantity, noun: str) -> frozenset[str]:
 
 
 STATE = "in:"  # a count's context item for the state its people or things are in
+PLACE = "at:"  # a count's context item for the place it is of ("the death toll in Turkey")
+
+
+def _places(a: Annotated, verb: Tok) -> set[str]:
+    """The named places the count's verb, or its subject, is said to be in ("died in Turkey", "the
+    death toll in Turkey rose"): a count for one country is not revised by one for two."""
+    holders = [verb, *(c for c in a.children(verb.i) if c.dep in ("nsubj", "nsubjpass"))]
+    return {PLACE + g.lemma.lower() for h in holders for c in a.children(h.i) if c.dep == "prep" and c.lower == "in"
+            for g in a.children(c.i) if g.dep == "pobj" and g.ent.endswith(PLACE_TAGS)}
 
 
 def _states(a: Annotated, node: Tok) -> set[str]:

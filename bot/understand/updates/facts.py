@@ -37,6 +37,7 @@ STOP = frozenset("""
     can may might must shall should not no nor so than then there here which who whom what when where
     why how if up out all any some such only do does did 's mr mrs ms
 """.split())
+PLACE_TAGS = ("-GPE", "-LOC", "-FAC")  # token entity tags of a named place
 STATE_ADVERBS = frozenset(["back", "again", "longer", "never", "not", "n't", "yet", "already"])
 EXPECTING = frozenset(["expect", "plan", "schedule", "due", "set", "poise", "likely", "intend", "prepare",
                        "hope", "aim"])

@@ -9,7 +9,9 @@ missing for five days").
 
 A state can also move on without "now": a clause whose verb undoes what an earlier clause did to
 the same thing ("reopened its airspace" after "closed the country's airspace", "released" after
-"detained") changes that earlier sentence.
+"detained") changes that earlier sentence. And a clause that reports a step that settles or moves a
+matter the story already had ("the Senate approved the bill", "the search was suspended", "Ocean
+Infinity took over the search") changes the latest report of that matter.
 """
 
 from __future__ import annotations
@@ -137,3 +139,43 @@ def reversed_states(a: Annotated) -> list[tuple[frozenset[str], frozenset[str]]]
             if opposite and thing:
                 out.append((thing, frozenset("l:" + v for v in opposite)))
     return out
+
+
+# verbs of a step that settles or moves a matter on: a thing the story already had, done this to
+SETTLING = frozenset("""
+    approve reject ratify sign pass veto block overturn uphold complete finish end conclude suspend cancel abandon
+    drop scrap withdraw postpone delay extend lift resume reopen release free charge convict sentence acquit
+    dismiss appoint name replace confirm rule settle agree accept expire collapse fail succeed
+""".split())
+_DEFINITE = frozenset("the this that these those".split())
+_HYPOTHETICAL = frozenset("would could might may should must will shall".split())
+
+
+def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
+    """For each main clause reporting a settling step as done (past or perfect, not denied, not a
+    possibility or plan), the units of the thing it was done to and the verb's lemma unit."""
+    out: list[tuple[frozenset[str], str]] = []
+    for i in sorted(_main_clauses(a)):
+        verb = a.tokens[i]
+        lemma = verb.lemma.lower()
+        kids = list(a.children(i))
+        if verb.pos != "VERB" or lemma not in SETTLING or verb.tag not in ("VBD", "VBN") or _quoted(a, i) or \
+                any(c.dep == "neg" or c.dep == "aux" and c.lower in _HYPOTHETICAL for c in kids):
+            continue
+        deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in kids) else ("dobj",)
+        thing = next((c for c in kids if c.dep in deps), None)
+        if thing is None and not any(c.dep in ("dobj", "xcomp", "ccomp") for c in kids):
+            # "the talks collapsed": the subject underwent it (not "BP agreed to pay": it acted)
+            thing = next((c for c in kids if c.dep == "nsubj"), None)
+        if thing is not None and _known(a, thing) and (units := _thing_units(a, thing)):
+            out.append((units, "l:" + lemma))
+    return out
+
+
+def _known(a: Annotated, thing: Tok) -> bool:
+    """A thing the reader already knows of: a name, or a noun said with "the", "this" or an owner
+    ("the bill", "its plan"); "an offer", "11 amendments" are new things, not steps of known ones."""
+    if thing.pos == "PROPN":
+        return True
+    return thing.pos == "NOUN" and any(c.dep == "poss" or c.dep == "det" and c.lower in _DEFINITE
+                                       for c in a.children(thing.i))
