@@ -401,3 +401,23 @@ def test_a_death_toll_for_one_country_is_revised_by_that_countrys_earlier_toll()
     _, (_, _, updates) = feed(first, combined, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "5,894" in flagged[0].previous.sentence
+
+
+def test_a_sum_known_by_what_was_done_with_it_is_revised_by_the_next_such_sum() -> None:
+    first = article("Halbrook Rail raised the amount set aside for the Velden derailment to 6.7 million euros.")
+    later = article("Halbrook Rail said it had set aside 16.2 million euros to cover the costs of the Velden "
+                    "derailment.", day=4)
+    other = article("Halbrook Rail had 900 million euros of cash at the end of the year, it said of the Velden "
+                    "derailment.", day=5)
+    _, (_, updates, cash) = feed(first, later, other)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "6.7 million euros" in flagged[0].previous.value
+    assert all(u.kind != "changed" for u in cash)  # what it had is not what it set aside
+
+
+def test_costs_said_to_reach_a_sum_revise_the_cost_given_before() -> None:
+    earlier = article("Halbrook Rail said the Velden derailment had cost it about $3.5 million so far.")
+    later = article("Halbrook Rail's costs for the Velden derailment have reached about $6.1 million, it said.", day=6)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "3.5 million" in flagged[0].previous.value

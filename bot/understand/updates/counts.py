@@ -14,7 +14,7 @@ from bot.understand.language.dates import dated_years_back
 from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS, is_increment
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
-from bot.understand.updates.facts import PLACE_TAGS, content_lemma, is_label, number_text
+from bot.understand.updates.facts import LIGHT_LEMMAS, PLACE_TAGS, content_lemma, is_label, number_text
 from bot.understand.updates.slot import Slot
 
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
@@ -25,6 +25,8 @@ DIMENSIONS = frozenset(["deep", "wide", "long", "high", "tall", "thick", "across
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
+SUM_NOUNS = frozenset(["amount", "sum"])  # "the amount set aside": a sum known by what was done with it
+SUM_MARK = "v-"  # a count slot's noun that is a verb a sum was the object of
 COUNT_WORDS = frozenset(["number", "count", "total", "tally", "figure"])  # "the number of X" counts X
 # prepositions whose object is a level a verb's subject or object reaches ("rose above $1.12")
 GOAL_PREPS = frozenset(["to", "at", "from", "by", "on", "above", "below", "under", "over", "around", "towards",
@@ -63,10 +65,12 @@ def _counted(a: Annotated, q: Quantity) -> str:
             return _noun_counted(a, verb.head)
     if head.dep == "dobj" and up.lemma.lower() == "cost" and q.unit in MONEY_UNITS:
         return "cost"  # "the strike has cost the economy more than $4 billion": what it cost
-    if head.dep == "dobj" and up.lemma.lower() in PASSING_VERBS and not q.unit:
+    if head.dep == "dobj" and up.lemma.lower() in PASSING_VERBS and (not q.unit or q.unit in MONEY_UNITS):
         for c in a.children(up.i):
             if c.dep == "nsubj" and c.pos == "NOUN":
                 return _noun_counted(a, c.i)
+    if head.dep == "dobj" and up.pos == "VERB" and q.unit in MONEY_UNITS and up.lemma.lower() not in LIGHT_LEMMAS:
+        return _sum_verb(a, up)  # "had set aside 16.2 billion euros": the sum is what was set aside
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
@@ -118,10 +122,20 @@ def _noun_counted(a: Annotated, i: int) -> str:
         added = _added_noun(a)
         if added:
             return added  # "found 2.4 million more Americans, bringing the total to 147.9 million"
+    if noun in SUM_NOUNS:  # "the amount set aside": what was done with it names the sum
+        verb = next((c for c in a.children(i) if c.dep == "acl" and c.pos == "VERB"), None)
+        if verb is not None:
+            return _sum_verb(a, verb)
     if noun in KINDED_NOUNS:  # "the unemployment rate" and "the interest rate" are two slots
         kind = [c.lemma.lower() for c in a.children(i) if c.dep == "compound" and c.pos == "NOUN"]
         return " ".join([*kind, noun])
     return noun
+
+
+def _sum_verb(a: Annotated, verb: Tok) -> str:
+    """A sum named by what was done with it: the verb's lemma with its particle ("set+aside")."""
+    particle = next((c.lower for c in a.children(verb.i) if c.dep == "prt"), "")
+    return SUM_MARK + verb.lemma.lower() + (f"+{particle}" if particle else "")
 
 
 def _added_noun(a: Annotated) -> str:
