@@ -36,10 +36,7 @@ from bot.understand.answer.fits import (
     has_content,
     near,
     not_asserted,
-    other_actor,
     other_day,
-    other_named,
-    other_owner,
     other_title,
     place_focus,
     shape,
@@ -50,6 +47,7 @@ from bot.understand.answer.fits import (
     when_said,
 )
 from bot.understand.answer.number_fits import measure_of, shape_of_number
+from bot.understand.answer.owners import other_actor, other_named, other_owner
 from bot.understand.answer.phrases import named_beside_focus, phrase_candidates
 from bot.understand.answer.places_times import (
     date_candidates,

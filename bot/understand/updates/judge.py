@@ -36,7 +36,7 @@ from bot.understand.updates.novelty import (
 from bot.understand.updates.reach import affected_articles, markers
 from bot.understand.updates.revisions import Revision, ordinal_slots, revisions
 from bot.understand.updates.slot import Slot
-from bot.understand.updates.states import moved_state, reversed_states, settled_things
+from bot.understand.updates.states import moved_state, settled_before, undone_before
 
 log = logging.getLogger(__name__)
 
@@ -193,27 +193,6 @@ def _state_before(facts: Facts, a: Annotated, pool: dict[int, frozenset[str]]) -
     return max(about, key=lambda sid: (len(set(facts.units) & pool[sid]), sid))
 
 
-def _undone_before(a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
-    """The latest earlier sentence that did to the same thing what this one undoes, or undid what it
-    does again ("reopened its airspace" after "closed the country's airspace")."""
-    for thing, opposite in reversed_states(a):
-        about = [sid for sid, units in pool.items() if thing <= units and opposite & units]
-        if about:
-            return max(about)
-    return None
-
-
-def _settled_before(facts: Facts, a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
-    """The earlier sentence about the thing this one reports a settling step on ("the Senate
-    approved the bill" after "the bill went to the Senate"): among those naming the thing and not
-    already telling the step, the one holding most of this sentence."""
-    for thing, verb in settled_things(a):
-        about = [sid for sid, units in pool.items() if thing <= units and verb not in units]
-        if about:
-            return max(about, key=lambda sid: (len(set(facts.units) & pool[sid]), sid))
-    return None
-
-
 def _gist(sentence: str) -> str:
     """A state's earlier report in a few words, for "was: ..." lines."""
     cut = sentence.split()
@@ -323,8 +302,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             j.verdict = "duplicate"
         elif revised and (change := _revised(revised, slots, pool, hits) or _self_stated(revised, s.id)):
             j.verdict, j.previous = "changed", change
-        elif (state := _state_before(f, note, pool) or _undone_before(note, pool) or
-              _settled_before(f, note, pool)) is not None:
+        elif (state := _state_before(f, note, pool) or undone_before(note, pool) or
+              settled_before(f.units, note, pool)) is not None:
             j.verdict, j.previous = "changed", (state, Slot("s:n:state", "", ""))
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))

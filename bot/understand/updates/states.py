@@ -16,6 +16,8 @@ Infinity took over the search") changes the latest report of that matter.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates.facts import content_lemma, is_name, name_key
@@ -179,3 +181,24 @@ def _known(a: Annotated, thing: Tok) -> bool:
         return True
     return thing.pos == "NOUN" and any(c.dep == "poss" or c.dep == "det" and c.lower in _DEFINITE
                                        for c in a.children(thing.i))
+
+
+def undone_before(a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
+    """The latest earlier sentence that did to the same thing what this one undoes, or undid what it
+    does again ("reopened its airspace" after "closed the country's airspace")."""
+    for thing, opposite in reversed_states(a):
+        about = [sid for sid, units in pool.items() if thing <= units and opposite & units]
+        if about:
+            return max(about)
+    return None
+
+
+def settled_before(said: Mapping[str, float], a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
+    """The earlier sentence about the thing this one reports a settling step on ("the Senate
+    approved the bill" after "the bill went to the Senate"): among those naming the thing and not
+    already telling the step, the one holding most of this sentence."""
+    for thing, verb in settled_things(a):
+        about = [sid for sid, units in pool.items() if thing <= units and verb not in units]
+        if about:
+            return max(about, key=lambda sid: (len(set(said) & pool[sid]), sid))
+    return None
