@@ -421,3 +421,10 @@ def test_costs_said_to_reach_a_sum_revise_the_cost_given_before() -> None:
     _, (_, updates) = feed(earlier, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "3.5 million" in flagged[0].previous.value
+
+
+def test_a_sum_known_by_its_verb_is_not_revised_by_another_named_partys_sum() -> None:
+    first = article("Regulators said customers had tried to pull about $142 million from Velden Savings in two days.")
+    other = article("Orlen Bank said customers had pulled more than $100 million of deposits in three months.", day=3)
+    _, (_, updates) = feed(first, other)
+    assert all(u.kind != "changed" for u in updates)

@@ -27,6 +27,8 @@ DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
 SUM_NOUNS = frozenset(["amount", "sum"])  # "the amount set aside": a sum known by what was done with it
 SUM_MARK = "v-"  # a count slot's noun that is a verb a sum was the object of
+NAMED = "n:"  # a sum slot's context item for a name in its sentence
+_PARTY_TAGS = ("-ORG", "-PERSON", "-GPE", "-NORP")
 COUNT_WORDS = frozenset(["number", "count", "total", "tally", "figure"])  # "the number of X" counts X
 # prepositions whose object is a level a verb's subject or object reaches ("rose above $1.12")
 GOAL_PREPS = frozenset(["to", "at", "from", "by", "on", "above", "below", "under", "over", "around", "towards",
@@ -240,6 +242,8 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
         unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
         context = count_context(a, q, noun)
+        if noun.startswith(SUM_MARK):  # a sum known only by its verb: whose sum it is, by the names about
+            context |= {NAMED + t.lower for t in a.tokens if t.ent.endswith(_PARTY_TAGS)}
         value = q.value
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
@@ -279,6 +283,10 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
     """Two values of a count slot could be one quantity revised: sizes a revision could move between
     (further apart for the people in one named state: "20 people under investigation", then "more
     than 70")."""
+    if mine.key.startswith(f"s:q:{SUM_MARK}"):  # "customers pulled $100bn" (First Republic's), then "$142bn from SVB"
+        mine_names, their_names = ({c for c in s.context if c.startswith(NAMED)} for s in (mine, earlier))
+        if mine_names and their_names and not mine_names & their_names:
+            return False
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
