@@ -428,3 +428,11 @@ def test_a_sum_known_by_its_verb_is_not_revised_by_another_named_partys_sum() ->
     other = article("Orlen Bank said customers had pulled more than $100 million of deposits in three months.", day=3)
     _, (_, updates) = feed(first, other)
     assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_count_under_another_word_for_the_same_thing_revises_it() -> None:
+    earlier = article("Halbrook Air has about 400 undelivered planes in storage at Velden.")
+    later = article("Halbrook Air has about 450 undelivered jets in storage at Velden.", day=9)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "400" in flagged[0].previous.value

@@ -230,12 +230,21 @@ def _dimension(a: Annotated, q: Quantity) -> str:
     return ""
 
 
+# nouns news copy uses in turn for one thing counted, and the one slot they share
+SAME_COUNT = {
+    "vessel": "ship", "boat": "ship", "jet": "plane", "aircraft": "plane", "airliner": "plane",
+    "employee": "worker", "staff": "worker", "striker": "worker", "mp": "seat", "lawmaker": "seat",
+    "spending": "cost", SUM_MARK + "spend": "cost",
+}
+
+
 def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
     """Counts and measures of nouns in the sentence, one slot value each; not ages, not increments, and
     not figures its own clause dates years before the report ("the 85 people killed in 2018")."""
     out: list[Slot] = []
     for q in a.quantities:
         noun = _counted(a, q)
+        noun = SAME_COUNT.get(noun, noun)
         if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q.start, q.end) or \
                 dated_years_back(a, q.end - 1, published) or _moved_from(a, q):
             continue
