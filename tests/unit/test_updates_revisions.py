@@ -436,3 +436,12 @@ def test_a_count_under_another_word_for_the_same_thing_revises_it() -> None:
     _, (_, updates) = feed(earlier, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "400" in flagged[0].previous.value
+
+
+def test_another_leader_of_the_same_operation_changes_who_leads_it() -> None:
+    first = article("The search off Velden is being led by the Orlen Coast Guard, officials said.")
+    later = article("The Halbrook Safety Board is in charge of this underwater phase of the search off Velden.",
+                    day=6)
+    _, (_, updates) = feed(first, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "Orlen Coast Guard" in flagged[0].previous.value

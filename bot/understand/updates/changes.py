@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
@@ -118,6 +118,57 @@ def differs(mine: Slot, earlier: Slot) -> bool:
         return False
     shared = len(mine.context & earlier.context)
     return shared / min(len(mine.context), len(earlier.context)) < weights.ACTOR_SAME
+
+
+# ---- who leads an operation -----------------------------------------------------------------------------
+
+LEADING_VERBS = frozenset("lead head run coordinate oversee direct chair command conduct".split())
+PART_NOUNS = frozenset("phase part stage round leg".split())  # "this phase of the search": the search
+_MODALS = frozenset("would could might may should must will shall".split())
+
+
+def leader_slots(a: Annotated) -> list[Slot]:
+    """Who leads, runs or coordinates a thing (`s:l:NOUN`, the leader's name as the value): "the search
+    is being led by Australia", "the ATSB is in charge of the search", "Ocean Infinity took over the
+    search"; a later sentence naming another leader of the same thing changes it."""
+    out: dict[str, Slot] = {}
+    for t in a.tokens:
+        kids = list(a.children(t.i))
+        if any(c.dep == "neg" or c.dep == "aux" and c.lower in _MODALS for c in kids):
+            continue
+        lemma = t.lemma.lower()
+        particle = next((c.lower for c in kids if c.dep == "prt"), "")
+        leader = thing = None
+        if t.pos == "VERB" and (lemma in LEADING_VERBS or (lemma, particle) in (("carry", "out"), ("take", "over"))):
+            if any(c.dep == "auxpass" for c in kids):  # "is being led by Australia"
+                thing = next((c for c in kids if c.dep == "nsubjpass"), None)
+                leader = next((g for c in kids if c.dep == "agent" for g in a.children(c.i) if g.dep == "pobj"), None)
+            else:  # "Ocean Infinity took over the search", "Sawan was appointed to lead the inquiry"
+                up = a.tokens[t.head] if t.dep == "xcomp" else t
+                leader = next((c for c in a.children(up.i) if c.dep in ("nsubj", "nsubjpass")), None)
+                thing = next((c for c in kids if c.dep == "dobj"), None)
+        elif t.lemma.lower() == "charge" and t.dep == "pobj" and a.tokens[t.head].lower == "in":
+            verb = a.tokens[a.tokens[t.head].head]  # "the ATSB is in charge of the search"
+            leader = next((c for c in a.children(verb.i) if c.dep == "nsubj"), None)
+            thing = next((g for c in kids if c.dep == "prep" and c.lower == "of" for g in a.children(c.i)
+                          if g.dep == "pobj"), None)
+        if leader is None or thing is None or thing.pos != "NOUN" or not _named(a, leader):
+            continue
+        if thing.lemma.lower() in PART_NOUNS:
+            thing = next((g for c in a.children(thing.i) if c.dep == "prep" and c.lower == "of"
+                          for g in a.children(c.i) if g.dep == "pobj" and g.pos == "NOUN"), thing)
+        ent = a.entity_at(leader.i) if is_name(a, leader) else None
+        name = ent.text if ent else a.span(*a.subtree(leader.i)) if leader.pos == "NOUN" else leader.text
+        name = name.removeprefix("the ").removeprefix("The ")
+        key = f"s:l:{thing.lemma.lower()}"
+        out.setdefault(key, Slot(key, name.lower(), name))
+    return list(out.values())
+
+
+def _named(a: Annotated, t: Tok) -> bool:
+    """A leader the reader can tell apart: a name, or a noun a name qualifies ("Malaysian authorities")."""
+    return is_name(a, t) or t.pos == "NOUN" and any(
+        c.dep in ("amod", "compound") and is_name(a, c) for c in a.children(t.i))
 
 
 # ---- titles -----------------------------------------------------------------------------------------
@@ -260,5 +311,5 @@ def _related(a: str, b: str) -> bool:
 def slots_of(a: Annotated, published: datetime | None = None) -> list[Slot]:
     """Every slot value the sentence gives (posts first: a post changing hands is the change to report,
     not a figure beside it; then counts, places, what named actors did, expectations)."""
-    return (title_slots(a) + count_slots(a, published) + schedule_slots(a, published) + place_slots(a)
-            + actor_slots(a) + expectation_slots(a))
+    return (title_slots(a) + leader_slots(a) + count_slots(a, published) + schedule_slots(a, published)
+            + place_slots(a) + actor_slots(a) + expectation_slots(a))
