@@ -445,3 +445,12 @@ def test_another_leader_of_the_same_operation_changes_who_leads_it() -> None:
     _, (_, updates) = feed(first, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "Orlen Coast Guard" in flagged[0].previous.value
+
+
+def test_a_countrys_own_toll_is_revised_by_its_last_toll_not_by_a_combined_one() -> None:
+    first = article("Officials said 5,894 people had died in Peru.")
+    combined = article("The combined death toll in Peru and Chile rose to 7,800, officials said.", day=2)
+    later = article("Peru's death toll rose to 9,605 on Sunday, officials said.", day=3)
+    _, (_, _, updates) = feed(first, combined, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "5,894" in flagged[0].previous.sentence

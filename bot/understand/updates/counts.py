@@ -192,10 +192,14 @@ PLACE = "at:"  # a count's context item for the place it is of ("the death toll 
 
 def _places(a: Annotated, verb: Tok) -> set[str]:
     """The named places the count's verb, or its subject, is said to be in ("died in Turkey", "the
-    death toll in Turkey rose"): a count for one country is not revised by one for two."""
+    death toll in Turkey rose", "Turkey's death toll"): a count for one country is not revised by
+    one for two ("the combined toll in Turkey and Syria")."""
     holders = [verb, *(c for c in a.children(verb.i) if c.dep in ("nsubj", "nsubjpass"))]
-    return {PLACE + g.lemma.lower() for h in holders for c in a.children(h.i) if c.dep == "prep" and c.lower == "in"
-            for g in a.children(c.i) if g.dep == "pobj" and g.ent.endswith(PLACE_TAGS)}
+    found = [g for h in holders for c in a.children(h.i) if c.dep == "prep" and c.lower == "in"
+             for g in a.children(c.i) if g.dep == "pobj"]
+    found += [c for h in holders[1:] for c in a.children(h.i) if c.dep == "poss"]
+    found += [c for g in found for c in a.children(g.i) if c.dep == "conj"]
+    return {PLACE + g.lemma.lower() for g in found if g.ent.endswith(PLACE_TAGS)}
 
 
 def _states(a: Annotated, node: Tok) -> set[str]:
@@ -305,6 +309,11 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
         if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state else weights.VALUE_RATIO) or a <= 0 < b:
             return False
     return True
+
+
+def same_places(mine: Slot, earlier: Slot) -> bool:
+    """Two counts said of the same named places, or neither of any."""
+    return {c for c in mine.context if c.startswith(PLACE)} == {c for c in earlier.context if c.startswith(PLACE)}
 
 
 def same_context(mine: Slot, earlier: Slot) -> bool:
