@@ -454,3 +454,12 @@ def test_a_countrys_own_toll_is_revised_by_its_last_toll_not_by_a_combined_one()
     _, (_, _, updates) = feed(first, combined, later)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "5,894" in flagged[0].previous.sentence
+
+
+def test_a_duration_of_another_thing_is_no_change_of_a_duration() -> None:
+    earlier = article("The Velden stock exchange will stay shut for five days after the earthquake.")
+    later = article("A man was pulled alive from the rubble of a Velden flat on Friday after 278 hours.", day=12)
+    again = article("The Velden stock exchange will now stay shut for eight days after the earthquake.", day=13)
+    _, (_, rescued, longer) = feed(earlier, later, again)
+    assert all(u.kind != "changed" for u in rescued)
+    assert [u.kind for u in longer] == ["changed"]

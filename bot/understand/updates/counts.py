@@ -17,6 +17,7 @@ from bot.understand.updates import weights
 from bot.understand.updates.facts import LIGHT_LEMMAS, PLACE_TAGS, content_lemma, is_label, number_text
 from bot.understand.updates.slot import Slot
 
+TIME_SLOT = "s:q:time"  # every duration, in hours, on one clock
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
 # units of size and weight, and the adjectives that say which dimension a size is of
 MEASURES = UNIT_NOUNS | {"pound"}
@@ -261,7 +262,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
         elif noun in HOURS:
-            key, value = "s:q:time", q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
+            key, value = TIME_SLOT, q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
         out.append(Slot(key, number_text(value), q.text, context))
     return out
 
@@ -300,6 +301,8 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
         mine_names, their_names = ({c for c in s.context if c.startswith(NAMED)} for s in (mine, earlier))
         if mine_names and their_names and not mine_names & their_names:
             return False
+    if mine.key == TIME_SLOT and not mine.context & earlier.context:
+        return False  # "rescued after 278 hours" does not revise "a five-day closure": durations of one thing
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
