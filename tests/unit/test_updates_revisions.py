@@ -463,3 +463,19 @@ def test_a_duration_of_another_thing_is_no_change_of_a_duration() -> None:
     _, (_, rescued, longer) = feed(earlier, later, again)
     assert all(u.kind != "changed" for u in rescued)
     assert [u.kind for u in longer] == ["changed"]
+
+
+def test_a_bare_percentage_revises_only_one_told_in_the_same_words() -> None:
+    shares = article("Halbrook Motors shares fell nearly 10% on Friday after the Velden strike began.")
+    fake = article("Union leaders at Velden said up to 20% of the Halbrook Motors workforce could join the strike.",
+                   day=3)
+    _, (_, updates) = feed(shares, fake)
+    assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_percentage_rise_revises_the_rise_offered_before() -> None:
+    offer = article("Halbrook Motors raised its offer to a 23% pay rise over the contract, the Velden union said.")
+    deal = article("The deal gives Velden workers a 25% rise in base wages over the contract.", day=9)
+    _, (_, updates) = feed(offer, deal)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "23%" in flagged[0].previous.value

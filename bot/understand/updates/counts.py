@@ -18,6 +18,7 @@ from bot.understand.updates.facts import LIGHT_LEMMAS, PLACE_TAGS, content_lemma
 from bot.understand.updates.slot import Slot
 
 TIME_SLOT = "s:q:time"  # every duration, in hours, on one clock
+BARE_PERCENT = "s:q:%:%"  # a percentage of nothing the sentence names
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
 # units of size and weight, and the adjectives that say which dimension a size is of
 MEASURES = UNIT_NOUNS | {"pound"}
@@ -74,6 +75,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
                 return _noun_counted(a, c.i)
     if head.dep == "dobj" and up.pos == "VERB" and q.unit in MONEY_UNITS and up.lemma.lower() not in LIGHT_LEMMAS:
         return _sum_verb(a, up)  # "had set aside 16.2 billion euros": the sum is what was set aside
+    if q.unit == "%" and head.dep in ("compound", "amod", "nmod") and up.pos == "NOUN":
+        return _noun_counted(a, up.i)  # "a 25% pay rise", "a 9.2% stake": the rise, the stake
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
@@ -301,7 +304,7 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
         mine_names, their_names = ({c for c in s.context if c.startswith(NAMED)} for s in (mine, earlier))
         if mine_names and their_names and not mine_names & their_names:
             return False
-    if mine.key == TIME_SLOT and not mine.context & earlier.context:
+    if mine.key in (TIME_SLOT, BARE_PERCENT) and not mine.context & earlier.context:
         return False  # "rescued after 278 hours" does not revise "a five-day closure": durations of one thing
     if mine.key.startswith("s:q:"):
         try:
