@@ -479,3 +479,10 @@ def test_a_percentage_rise_revises_the_rise_offered_before() -> None:
     _, (_, updates) = feed(offer, deal)
     flagged = [u for u in updates if u.kind == "changed"]
     assert flagged and flagged[0].previous is not None and "23%" in flagged[0].previous.value
+
+
+def test_one_picked_out_of_a_group_is_no_count() -> None:
+    earlier = article("Velden is one of the poorest countries in the world, and aid makes up much of its budget.")
+    later = article("Troops have been positioned in two countries ahead of an intervention in Velden.", day=3)
+    _, (_, updates) = feed(earlier, later)
+    assert all(u.kind != "changed" for u in updates)

@@ -254,7 +254,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
         noun = _counted(a, q)
         noun = SAME_COUNT.get(noun, noun)
         if not noun or is_label(a, q) or _age(a, q) or is_increment(a, q.start, q.end) or \
-                dated_years_back(a, q.end - 1, published) or _moved_from(a, q):
+                dated_years_back(a, q.end - 1, published) or _moved_from(a, q) or _one_of(a, q):
             continue
         unit = q.unit if q.unit in MONEY_UNITS or q.unit == "%" else _dimension(a, q) if noun in MEASURES else ""
         key = f"s:q:{noun}" + (f":{unit}" if unit else "")
@@ -268,6 +268,11 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
             key, value = TIME_SLOT, q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
         out.append(Slot(key, number_text(value), q.text, context))
     return out
+
+
+def _one_of(a: Annotated, q: Quantity) -> bool:
+    """"One of the poorest countries", "one of three buildings": a member picked out, not a count."""
+    return q.value == 1 and q.end < len(a.tokens) and a.tokens[q.end].lower == "of"
 
 
 def _moved_from(a: Annotated, q: Quantity) -> bool:
