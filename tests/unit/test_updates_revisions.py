@@ -456,13 +456,21 @@ def test_a_countrys_own_toll_is_revised_by_its_last_toll_not_by_a_combined_one()
     assert flagged and flagged[0].previous is not None and "5,894" in flagged[0].previous.sentence
 
 
-def test_a_duration_of_another_thing_is_no_change_of_a_duration() -> None:
-    earlier = article("The Velden stock exchange will stay shut for five days after the earthquake.")
+def test_the_length_of_a_thing_is_revised_only_by_that_things_length() -> None:
+    earlier = article("The Velden stock exchange will reopen on Wednesday after its five-day closure.")
     later = article("A man was pulled alive from the rubble of a Velden flat on Friday after 278 hours.", day=12)
-    again = article("The Velden stock exchange will now stay shut for eight days after the earthquake.", day=13)
+    again = article("The Velden stock exchange will now end its eight-day closure on Thursday.", day=13)
     _, (_, rescued, longer) = feed(earlier, later, again)
     assert all(u.kind != "changed" for u in rescued)
     assert [u.kind for u in longer] == ["changed"]
+
+
+def test_time_elapsed_in_a_situation_revises_the_time_elapsed_before() -> None:
+    earlier = article("Wednesday marks 27 days since the Velden mine caved in.")
+    later = article("The 33 Velden miners have now spent 43 days underground.", day=16)
+    _, (_, updates) = feed(earlier, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "27 days" in flagged[0].previous.value
 
 
 def test_a_bare_percentage_revises_only_one_told_in_the_same_words() -> None:

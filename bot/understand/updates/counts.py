@@ -17,7 +17,7 @@ from bot.understand.updates import weights
 from bot.understand.updates.facts import LIGHT_LEMMAS, PLACE_TAGS, content_lemma, is_label, number_text
 from bot.understand.updates.slot import Slot
 
-TIME_SLOT = "s:q:time"  # every duration, in hours, on one clock
+TIME_SLOT = "s:q:time"  # every time elapsed, in hours, on one clock ("@NOUN": the length of a thing)
 BARE_PERCENT = "s:q:%:%"  # a percentage of nothing the sentence names
 HOURS = {"minute": 1 / 60, "hour": 1, "day": 24, "night": 24, "week": 168}
 # units of size and weight, and the adjectives that say which dimension a size is of
@@ -266,6 +266,9 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
             key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
         elif noun in HOURS:
             key, value = TIME_SLOT, q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
+            unit = a.tokens[q.end - 1]
+            if unit.dep in ("compound", "amod", "nmod") and a.tokens[unit.head].pos == "NOUN":
+                key += "@" + a.tokens[unit.head].lemma.lower()  # "a five-day closure": the closure's length
         out.append(Slot(key, number_text(value), q.text, context))
     return out
 
@@ -309,8 +312,8 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
         mine_names, their_names = ({c for c in s.context if c.startswith(NAMED)} for s in (mine, earlier))
         if mine_names and their_names and not mine_names & their_names:
             return False
-    if mine.key in (TIME_SLOT, BARE_PERCENT) and not mine.context & earlier.context:
-        return False  # "rescued after 278 hours" does not revise "a five-day closure": durations of one thing
+    if mine.key == BARE_PERCENT and not mine.context & earlier.context:
+        return False  # "shares fell 10%" does not revise "20% of users are fake": percentages of one thing
     if mine.key.startswith("s:q:"):
         try:
             a, b = sorted((float(mine.value), float(earlier.value)))
