@@ -15,6 +15,7 @@ from bot.understand.language.annotation import Annotated, Tok
 
 
 def proper_words(a: Annotated, i: int) -> set[str]:
+    """The lemmas of the names in the phrase under token i (who a noun is "for" or "of")."""
     lo, hi = a.subtree(i)
     return {t.lemma.lower() for t in a.tokens[lo:hi] if t.pos == "PROPN" or t.ent.endswith(("NORP", "ORG", "GPE"))}
 

@@ -24,6 +24,7 @@ from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
+    MODAL_AUX,
     PLACE_TAGS,
     content_lemma,
     expected_verb,
@@ -124,7 +125,6 @@ def differs(mine: Slot, earlier: Slot) -> bool:
 
 LEADING_VERBS = frozenset("lead head run coordinate oversee direct chair command conduct".split())
 PART_NOUNS = frozenset("phase part stage round leg".split())  # "this phase of the search": the search
-_MODALS = frozenset("would could might may should must will shall".split())
 
 
 def leader_slots(a: Annotated) -> list[Slot]:
@@ -134,7 +134,7 @@ def leader_slots(a: Annotated) -> list[Slot]:
     out: dict[str, Slot] = {}
     for t in a.tokens:
         kids = list(a.children(t.i))
-        if any(c.dep == "neg" or c.dep == "aux" and c.lower in _MODALS for c in kids):
+        if any(c.dep == "neg" or c.dep == "aux" and c.lower in MODAL_AUX for c in kids):
             continue
         lemma = t.lemma.lower()
         particle = next((c.lower for c in kids if c.dep == "prt"), "")
@@ -291,14 +291,11 @@ def resolves(units: set[str], expectation: Slot) -> bool:
     return bool((shared | related) & core) and len(shared | related) >= weights.EXPECT_ANCHORS + 1
 
 
-_MODALS = frozenset("may might could would should must will shall can".split())
-
-
 def carried_out(a: Annotated, lemma: str) -> bool:
     """The sentence tells the verb as done: "Biden visited Surfside", "the report was published" (not
     "they may join", "plans to visit")."""
     return any(t.lemma.lower() == lemma and t.tag in ("VBD", "VBN") and not any(
-        c.lower in _MODALS and c.dep == "aux" or c.dep == "neg" for c in a.children(t.i)) for t in a.tokens)
+        c.lower in MODAL_AUX and c.dep == "aux" or c.dep == "neg" for c in a.children(t.i)) for t in a.tokens)
 
 
 def _related(a: str, b: str) -> bool:

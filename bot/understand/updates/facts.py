@@ -38,6 +38,7 @@ STOP = frozenset("""
     why how if up out all any some such only do does did 's mr mrs ms
 """.split())
 PLACE_TAGS = ("-GPE", "-LOC", "-FAC")  # token entity tags of a named place
+MODAL_AUX = frozenset("would could might may should must will shall can".split())  # told as possible or planned
 STATE_ADVERBS = frozenset(["back", "again", "longer", "never", "not", "n't", "yet", "already"])
 EXPECTING = frozenset(["expect", "plan", "schedule", "due", "set", "poise", "likely", "intend", "prepare",
                        "hope", "aim"])

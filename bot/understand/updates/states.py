@@ -10,8 +10,8 @@ missing for five days").
 A state can also move on without "now": a clause whose verb undoes what an earlier clause did to
 the same thing ("reopened its airspace" after "closed the country's airspace", "released" after
 "detained") changes that earlier sentence. And a clause that reports a step that settles or moves a
-matter the story already had ("the Senate approved the bill", "the search was suspended", "Ocean
-Infinity took over the search") changes the latest report of that matter.
+matter the story already had ("the Senate approved the bill", "the search was suspended", "the court
+sentenced the captain") changes the latest report of that matter.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.numbers import TIME_UNITS
-from bot.understand.updates.facts import content_lemma, is_name, name_key
+from bot.understand.updates.facts import MODAL_AUX, content_lemma, is_name, name_key
 
 _QUOTE_MARKS = frozenset(['"', "“", "”", "‘", "’", "'"])
 _CLAUSES = ("ccomp", "xcomp", "conj")
@@ -150,7 +150,6 @@ SETTLING = frozenset("""
     dismiss appoint name replace confirm rule settle agree accept expire collapse fail succeed
 """.split())
 _DEFINITE = frozenset("the this that these those".split())
-_HYPOTHETICAL = frozenset("would could might may should must will shall".split())
 
 
 def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
@@ -162,7 +161,7 @@ def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
         lemma = verb.lemma.lower()
         kids = list(a.children(i))
         if verb.pos != "VERB" or lemma not in SETTLING or verb.tag not in ("VBD", "VBN") or _quoted(a, i) or \
-                any(c.dep == "neg" or c.dep == "aux" and c.lower in _HYPOTHETICAL for c in kids):
+                any(c.dep == "neg" or c.dep == "aux" and c.lower in MODAL_AUX for c in kids):
             continue
         deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in kids) else ("dobj",)
         thing = next((c for c in kids if c.dep in deps), None)
