@@ -54,10 +54,18 @@ def plural(noun: str) -> str:
 def slot_label(key: str, stored: str) -> str:
     """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
     parts = key.split(":")  # s:q:NOUN or s:q:NOUN:UNIT ("s:q:cost:$", "s:q:%:%" for a bare percentage)
-    noun = "percentage" if parts[2:3] == ["%"] else plural(parts[2].replace("_", " ")) if len(parts) > 2 else key
-    if len(parts) > 3 and parts[2] != "%":
+    counted = parts[2] if len(parts) > 2 else ""
+    if counted.startswith("v-"):  # a sum known by its verb: "s:q:v-set+aside:€" reads "sum set aside (€)"
+        noun = "sum " + counted[2:].replace("+", " ")
+    elif "@" in counted:  # the length of a thing: "s:q:time@closure" reads "closure length"
+        noun = counted.split("@", 1)[1] + " length"
+    else:
+        noun = "percentage" if counted == "%" else plural(counted.replace("_", " ")) if counted else key
+    if len(parts) > 3 and counted != "%":
         noun += f" ({parts[3]})"
-    context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()]
+    # the words around the count ("hold", "strike"), not the places or names that only tell it apart
+    context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()
+               if not c.startswith(("at:", "n:"))]
     return f"{noun} ({', '.join(context[:2])})" if context else noun
 
 

@@ -73,6 +73,9 @@ def test_a_sentence_counting_a_noun_twice_changes_the_nearer_figure() -> None:
 def test_a_counted_noun_reads_in_its_plural() -> None:
     assert slot_label("s:q:majority", "179\t179\tl:declare") == "majorities (declare)"
     assert slot_label("s:q:hostage", "130\t130\tl:hold") == "hostages (hold)"
+    assert slot_label("s:q:hostage", "130\t130\tat:gaza l:hold") == "hostages (hold)"  # places tell it apart only
+    assert slot_label("s:q:v-set+aside:€", "6.7e9\t6.7 billion euros\tl:set n:vw") == "sum set aside (€) (set)"
+    assert slot_label("s:q:time@closure", "120\tfive-day\t") == "closure length"
     assert slot_label("s:q:%:%", "59.9\t59.9%\t") == "percentage"
     assert slot_label("s:q:cost:$", "500000000\t$500 million\t") == "costs ($)"
     assert slot_label("s:q:box", "3\t3\t") == "boxes" and slot_label("s:q:day", "3\t3\t") == "days"
