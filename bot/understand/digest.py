@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from bot.domain import Citation, Post, Story, Update, UpdateContext
 from bot.store.repo import Store
 from bot.understand.prominence import prominences
+from bot.understand.updates.counts import NAMED, PLACE, SUM_MARK
 
 SLOT_SEP = "\t"  # a stored slot value is "value<TAB>text<TAB>context lemmas" (understand.updates.slot)
 QUOTES = ('"', "“", "”")
@@ -55,8 +56,8 @@ def slot_label(key: str, stored: str) -> str:
     """A counted noun as a reader names it: `s:q:hostage` with context `hold` reads `hostages (hold)`."""
     parts = key.split(":")  # s:q:NOUN or s:q:NOUN:UNIT ("s:q:cost:$", "s:q:%:%" for a bare percentage)
     counted = parts[2] if len(parts) > 2 else ""
-    if counted.startswith("v-"):  # a sum known by its verb: "s:q:v-set+aside:€" reads "sum set aside (€)"
-        noun = "sum " + counted[2:].replace("+", " ")
+    if counted.startswith(SUM_MARK):  # a sum known by its verb: "s:q:v-set+aside:€" reads "sum set aside (€)"
+        noun = "sum " + counted.removeprefix(SUM_MARK).replace("+", " ")
     elif "@" in counted:  # the length of a thing: "s:q:time@closure" reads "closure length"
         noun = counted.split("@", 1)[1] + " length"
     else:
@@ -65,7 +66,7 @@ def slot_label(key: str, stored: str) -> str:
         noun += f" ({parts[3]})"
     # the words around the count ("hold", "strike"), not the places or names that only tell it apart
     context = [c.split(":", 1)[-1] for c in (stored.split(SLOT_SEP) + ["", ""])[2].split()
-               if not c.startswith(("at:", "n:"))]
+               if not c.startswith((PLACE, NAMED))]
     return f"{noun} ({', '.join(context[:2])})" if context else noun
 
 

@@ -147,7 +147,7 @@ def leader_slots(a: Annotated) -> list[Slot]:
                 up = a.tokens[t.head] if t.dep == "xcomp" else t
                 leader = next((c for c in a.children(up.i) if c.dep in ("nsubj", "nsubjpass")), None)
                 thing = next((c for c in kids if c.dep == "dobj"), None)
-        elif t.lemma.lower() == "charge" and t.dep == "pobj" and a.tokens[t.head].lower == "in":
+        elif lemma == "charge" and t.dep == "pobj" and a.tokens[t.head].lower == "in":
             verb = a.tokens[a.tokens[t.head].head]  # "the ATSB is in charge of the search"
             leader = next((c for c in a.children(verb.i) if c.dep == "nsubj"), None)
             thing = next((g for c in kids if c.dep == "prep" and c.lower == "of" for g in a.children(c.i)

@@ -114,10 +114,15 @@ ERGATIVE = frozenset(["close", "shut", "reopen", "open", "halt", "pause", "stop"
                       "start", "end", "conclude", "finish"])
 
 
-def _undone_thing(a: Annotated, verb: Tok) -> frozenset[str]:
-    """The units of what the verb acts on: its object, or the subject of a passive ("was released")."""
+def _acted_on(a: Annotated, verb: Tok) -> Tok | None:
+    """What the verb acts on: its object, or the subject of a passive ("was released")."""
     deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in a.children(verb.i)) else ("dobj",)
-    thing = next((c for c in a.children(verb.i) if c.dep in deps), None)
+    return next((c for c in a.children(verb.i) if c.dep in deps), None)
+
+
+def _undone_thing(a: Annotated, verb: Tok) -> frozenset[str]:
+    """The units of what the verb acts on, or of the subject of a verb that needs no object ("the port reopened")."""
+    thing = _acted_on(a, verb)
     if thing is None and verb.lemma.lower() in ERGATIVE:
         thing = next((c for c in a.children(verb.i) if c.dep == "nsubj"), None)
     if thing is None or thing.pos not in ("NOUN", "PROPN"):
@@ -163,8 +168,7 @@ def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
         if verb.pos != "VERB" or lemma not in SETTLING or verb.tag not in ("VBD", "VBN") or _quoted(a, i) or \
                 any(c.dep == "neg" or c.dep == "aux" and c.lower in MODAL_AUX for c in kids):
             continue
-        deps = ("nsubjpass",) if any(c.dep == "auxpass" for c in kids) else ("dobj",)
-        thing = next((c for c in kids if c.dep in deps), None)
+        thing = _acted_on(a, verb)
         if thing is None and not any(c.dep in ("dobj", "xcomp", "ccomp") for c in kids):
             # "the talks collapsed": the subject underwent it (not "BP agreed to pay": it acted)
             thing = next((c for c in kids if c.dep == "nsubj"), None)
