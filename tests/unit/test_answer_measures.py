@@ -73,3 +73,16 @@ def test_how_a_committee_split_is_answered_by_its_vote_tally() -> None:
                                     "with two members from the port district voting against."))
     assert answer_question("How did the planning committee split on the harbour plan?", search, []).answer == "5-4"
     assert answer_question("What was the planning committee's vote on the harbour plan?", search, []).answer == "5-4"
+
+
+def test_of_two_figures_in_one_sentence_the_one_beside_the_asked_person_answers() -> None:
+    search = reports(("2025-03-03", "The court confirmed prison terms of up to 12 years for the 14 other crew "
+                                    "members, including 10 years for the chief engineer."))
+    assert answer_question("How long is the chief engineer going to prison for?", search, []).answer == "10 years"
+
+
+def test_a_newer_count_of_other_people_does_not_replace_the_count_asked_for() -> None:
+    search = reports(("2025-03-03", "By early afternoon on Wednesday, 17 of the 33 men had been brought up, "
+                                    "officials said."),
+                     ("2025-03-04", "The six rescuers who had gone down the shaft were then brought back up."))
+    assert answer_question("How many of them have been brought up so far?", search, []).answer == "17"

@@ -96,3 +96,13 @@ def test_a_sum_with_a_currency_code_is_money():
             "CHF 5bn, and will lend 120 billion yen.")
     assert [(q.text, q.unit, q.value) for q in a.quantities] == [
         ("CHF9bn", "CHF", 9e9), ("CHF 5bn", "CHF", 5e9), ("120 billion yen", "JPY", 1.2e11)]
+
+
+def test_a_number_before_a_compound_counts_the_compounds_head():
+    a = one("Buses stood idle after about 2,300 transit workers and 40 police officers walked out.")
+    assert [(q.value, q.noun) for q in a.quantities] == [(2300, "worker"), (40, "officer")]
+
+
+def test_won_after_a_figure_is_the_korean_currency_and_before_one_the_verb():
+    a = one("The police offered a reward of 500 million won for information, and Labour won 412 seats.")
+    assert [(q.text, q.unit) for q in a.quantities] == [("500 million won", "KRW"), ("412", "")]

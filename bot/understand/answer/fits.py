@@ -186,11 +186,24 @@ def shape(a: Annotated, cand: Candidate) -> float:
 
 
 def near(ev: Evidence, cand: Candidate) -> float:
+    """Bonus for a candidate close to the nearest question word the sentence matched."""
     outside = [i for i in ev.matched if not cand.start <= i < cand.end]
     if not outside:
         return 0.0
-    gap = min(min(abs(i - cand.start), abs(i - (cand.end - 1))) for i in outside)
-    return W.NEAR / (1 + gap / W.NEAR_SPAN)
+    return W.NEAR * max(_closeness(cand, i) for i in outside)
+
+
+def closeness_to_all(ev: Evidence, cand: Candidate) -> float:
+    """Closeness to every matched question word, weighted by its credit: which of two phrases of one
+    sentence belongs with the question ("up to 12 years for the crew, including 10 years for the
+    engineer")."""
+    outside = [i for i in ev.matched if not cand.start <= i < cand.end]
+    weight = sum(ev.matched[i] for i in outside)
+    return sum(ev.matched[i] * _closeness(cand, i) for i in outside) / weight if weight > 0 else 0.0
+
+
+def _closeness(cand: Candidate, i: int) -> float:
+    return 1 / (1 + min(abs(i - cand.start), abs(i - (cand.end - 1))) / W.NEAR_SPAN)
 
 
 def echo(q: Question, a: Annotated, cand: Candidate) -> float:

@@ -19,7 +19,7 @@ from bot.understand.answer.number_fits import sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
-from bot.understand.answer.revised import follow_revisions
+from bot.understand.answer.revised import figure_of, follow_revisions
 from bot.understand.answer.score import Scored, accepted, rank
 from bot.understand.answer.vocabulary import HARM_WORDS
 
@@ -91,6 +91,8 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             break  # (a newer rival this close to an accepted best is itself good enough to name)
         if confined and _places_said(places, s) != places:
             continue  # "in the two countries" for "the toll in Turkey": a value of something wider
+        if q.kind is Kind.COUNT and _counts_other(best, s):
+            continue  # "six rescuers" is no newer value of "17 of the 33 men"
         if s is best or accepted(q, s) or not _told_as_past(q, s):
             per_article.setdefault(s.evidence.hit.sentence.article_id, s)
     group = sorted(per_article.values(), key=_published, reverse=True)
@@ -108,6 +110,12 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             seen.add(g.candidate.value)
             older.append(g)
     return lead, older[:W.MAX_EARLIER]
+
+
+def _counts_other(best: Scored, rival: Scored) -> bool:
+    """Whether two figures count different nouns, each named."""
+    mine, theirs = figure_of(best), figure_of(rival)
+    return bool(mine and theirs and mine.noun and theirs.noun and mine.noun != theirs.noun)
 
 
 def _tallies_harm(q: Question) -> bool:

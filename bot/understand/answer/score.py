@@ -30,6 +30,7 @@ from bot.understand.answer.candidates import (
     verb_of,
 )
 from bot.understand.answer.fits import (
+    closeness_to_all,
     counts_in_relation,
     echo,
     focus_fit,
@@ -99,6 +100,7 @@ class Scored:
     evidence: Evidence
     candidate: Candidate
     score: float
+    tie: float = 0.0  # orders candidates of equal score: closeness to all the question's words
 
 
 def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, float]]:
@@ -331,7 +333,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
             extra += W.NOT_A_NAME  # "the name of the navy vessel" is not "medical supplies"
         total = (missing + W.SUPPORT * ev.support + W.TYPE_EXACT * cand.fit + role_score + near(ev, cand)
                  + echo(q, a, cand) + extra - W.RANK_DECAY * ev.rank)
-        out.append(Scored(ev, cand, total))
+        out.append(Scored(ev, cand, total, closeness_to_all(ev, cand)))
     return out
 
 
@@ -345,7 +347,7 @@ def rank(q: Question, evidence: list[Evidence]) -> list[Scored]:
         if ev.support < floor or ev.names_missing >= W.NAME_MISSING_SHARE:
             continue  # (a sentence without the question's most specific name is about something else)
         out += score_evidence(q, ev)
-    out.sort(key=lambda s: -s.score)
+    out.sort(key=lambda s: (-s.score, -s.tie))
     return out
 
 

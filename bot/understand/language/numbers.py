@@ -21,7 +21,10 @@ SMALL = {
 SCALE = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
 TIME_UNITS = frozenset(["second", "minute", "hour", "day", "night", "week", "month", "year", "decade"])
 CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "pound": "£", "euro": "€", "franc": "CHF", "yen": "JPY",
-            "yuan": "CNY", "rupee": "INR", "lira": "TRY", "rouble": "RUB", "ruble": "RUB"}
+            "yuan": "CNY", "rupee": "INR", "lira": "TRY", "rouble": "RUB", "ruble": "RUB", "won": "KRW",
+            "peso": "peso", "rand": "ZAR", "naira": "NGN", "shekel": "ILS", "zloty": "PLN", "baht": "THB",
+            "ringgit": "MYR", "rupiah": "IDR", "hryvnia": "UAH", "krona": "SEK", "krone": "krone",
+            "dinar": "dinar", "dirham": "AED", "riyal": "SAR"}
 # ISO 4217 codes news copy writes before a figure ("CHF3bn", "CHF 3bn")
 CURRENCY_CODES = frozenset("""
     USD EUR GBP CHF JPY CNY RMB INR AUD CAD HKD SEK NOK DKK RUB TRY ZAR BRL MXN SGD KRW NZD PLN CZK HUF ILS AED SAR
@@ -120,13 +123,17 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         before = toks[i - 1] if i else None
         if coded := _CODED.match(t.text):
             unit = coded.group(1)
-        elif before is not None and (before.text in CURRENCY or before.text in CURRENCY_CODES):
+        elif before is not None and (before.text in CURRENCY_CODES or
+                                     before.text in CURRENCY and not before.text.isalpha()):  # "$5", not "won 5"
             unit, start = CURRENCY.get(before.text, before.text), i - 1
         after = toks[end] if end < len(toks) else None
         if after is not None and after.text == "-" and end + 1 < len(toks):  # "45-minute", "six-week"
             after = toks[end + 1]
         if after is not None:
             lemma = after.lemma.lower()
+            verb_object = end + 1 < len(toks) and toks[end + 1].pos in ("DET", "NUM", "PROPN", "PRON")
+            if after.lower == "won" and not verb_object:
+                lemma = "won"  # "a reward of 500 million won for ...": the currency, not the verb
             if lemma in PERCENT:
                 unit, end = "%", after.i + 1
             elif lemma in CURRENCY and not unit:
@@ -137,6 +144,9 @@ def quantities_of(a: Annotated) -> list[Quantity]:
                 unit = lemma if after.ent.endswith("-QUANTITY") else ""
                 if not unit:
                     noun = lemma
+                    head = toks[after.head]
+                    if after.dep == "compound" and head.pos == "NOUN" and after.i < head.i <= after.i + 2:
+                        noun = head.lemma.lower()  # "2,300 transit workers" counts workers
         if not noun and not unit:
             noun = _counted_noun(a, j)
         out.append(Quantity(start, end, value, unit, noun, a.span(start, end)))
