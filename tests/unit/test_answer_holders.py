@@ -83,3 +83,11 @@ def test_a_name_set_off_after_a_post_holds_that_post_and_not_the_next_one() -> N
                "The airline said the crew of flight NR12 had flown the route for years.",
                source="north-desk.example", title="Flight NR12 missing", day="2025-06-02", article=12)
     assert answer_question("Who was the flight's captain?", search, []).answer == "Maren Solberg"
+
+
+def test_who_runs_it_now_is_the_person_it_is_now_run_by_not_one_who_ran_a_part_of_it() -> None:
+    search = MemorySearch()
+    search.add("Mara Teodori, who ran the crisis unit at Calvera Lines on the night of the grounding, was given "
+               "the heaviest sentence. The cruise line is now run by Jens Holt, a Danish executive who took over "
+               "last year.", source="desk.example", title="Verdicts", day="2025-06-02", article=501)
+    assert answer_question("Who heads Calvera Lines now?", search, []).answer == "Jens Holt"

@@ -299,6 +299,11 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         missing += W.OTHER_ARGUMENTS
     if rel and asks_present(q) and all(was_once(a, r) for r in rel):
         missing += W.STALE
+    if rel and asks_present(q) and q.kind in (Kind.PERSON, Kind.AGENT, Kind.ORG):
+        if any(c.lower in ("now", "currently") for r in rel for c in a.children(r)):
+            missing += W.SAID_NOW  # "who heads it now": "the company is now run by X"
+        elif all(a.tokens[r].tag == "VBD" for r in rel):
+            missing += W.SAID_PAST  # not "X, who ran its crisis unit on the night"
     if q.kind in NUMERIC and sums_up(a.tokens) and not sums_up(q.parsed.tokens):
         missing += W.SUMMED  # "the failures of A, B and C will cost $35bn in total" is not what B will cost
     out = []

@@ -338,7 +338,7 @@ def shares_stem(a: str, b: str) -> bool:
 # Phrasal verbs and idioms an editor asks with, as the single verb news copy often uses instead
 # ("who is in charge of the inquiry" -> "who is leading the inquiry"); the verb's own synonyms follow.
 PLAIN_VERBS = {
-    "in charge of": "leading", "looking into": "investigating", "look into": "investigate",
+    "in charge of": "leading", "in charge at": "leading", "looking into": "investigating", "look into": "investigate",
     "looked into": "investigated", "putting up": "offering", "put up": "offer", "broke into": "burgled",
     "break into": "burgle", "broken into": "burgled", "called off": "cancelled", "call off": "cancel",
     "stepped down": "resigned", "step down": "resign", "stepping down": "resigning",

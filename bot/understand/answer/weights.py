@@ -82,6 +82,8 @@ CORRECTED = 1.0  # "corrected the toll to 16": the figure a correction or revisi
 NOT_A_NAME = -2.0  # "what is the name of the N": a phrase with no capitalised word names nothing
 NOT_ASSERTED = -2.0  # the clause is not asserted: "no evidence that ...", "denied that ...", "did not say ..."
 ONSET = -3.0  # for "so far/now": a figure of the sentence telling how the story began ("began with ...")
+SAID_NOW = 1.0  # for "who ... now": the sentence says its relation holds now ("is now run by")
+SAID_PAST = -1.0  # for "who ... now": the sentence tells its relation in the past tense ("who ran")
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
 HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 1994, when 23 died"); for
 # "now/latest" questions any such date in the sentence
