@@ -250,3 +250,4 @@ def test_a_newer_total_over_several_things_is_not_the_figure_of_one() -> None:
                article=302)
     got = answer_question("What will Brenn Bank's collapse cost the deposit fund?", search, []).answer
     assert got == "about $2.5bn"
+

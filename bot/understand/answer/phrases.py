@@ -29,6 +29,9 @@ def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
         if hi > t.i + 1 and t.pos != "PROPN":  # in "Operators Union Local 640" the noun is part of the name
             out.append(Candidate(t.i + 1, hi, a.span(t.i + 1, hi), hi - 1, 1.0))
         for other in a.tokens:
+            if other.head == t.i and other.dep == "compound" and (
+                    t.tag == "NNS" or any(c.lower in ("a", "an") for c in a.children(t.i))):
+                continue  # "Porsche models", "a Porsche model" name a maker, not the model
             if other.head == t.i and other.dep in ("appos", "compound") or t.head == other.i and t.dep in (
                     "appos", "compound"):
                 ent = a.entity_at(other.i)
@@ -74,8 +77,8 @@ def phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
         for ent in a.entities:  # "which museum": "the Halvorsen Museum of Regional History", "Hurricane Dora"
             words = a.tokens[ent.start + (0 if ent.end - ent.start > 1 else 1):ent.end]
             if any(related(t.lemma.lower(), q.focus) for t in words):
-                out.append((Candidate(ent.start, ent.end, ent.text, ent.end - 1, 1.0), 0.0))
-        out += [(c, 0.0) for c in named_beside_focus(q, a)]
+                out.append((Candidate(ent.start, ent.end, ent.text, ent.end - 1, 1.0), W.NAMED_KIND))
+        out += [(c, W.NAMED_KIND if a.tokens[c.head].pos == "PROPN" else 0.0) for c in named_beside_focus(q, a)]
         for t in a.tokens:
             if not related(t.lemma.lower(), q.focus):
                 continue

@@ -42,6 +42,7 @@ FIT_ROLE_NOUN = 0.3  # any unnamed person/body phrase ("officials") for "who"
 FIT_RELATION_OBJECT = 0.8  # the object of a non-speech relation verb ("promised safe passage")
 FIT_ROLE_PHRASE = 0.6  # the subject/object of the relation for an open "what" question
 FIT_TALLY = 1.5  # a vote's tally ("approved the bill 7-6") for "how did the committee split", "what was the vote"
+NAMED_KIND = 0.8  # for "which N": a name that holds N or stands beside it ("Danwon High School", "the ship Dali")
 FIT_KIND_MODIFIERS = 0.7  # the modifiers of the focus noun ("non-voting observer" seat) for "what kind of"
 FIT_YESNO_CLAUSE = 0.8  # the clause of the relation verb offered for a yes/no question
 YESNO_WORDS = 10  # words of the clause given after Yes/No (the sentence itself is quoted below it)
