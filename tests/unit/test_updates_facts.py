@@ -128,3 +128,10 @@ def test_posts_a_cabinet_has_many_of_are_told_apart() -> None:
 def test_only_a_count_of_people_may_revise_a_count_of_people() -> None:
     assert counts_people("s:q:hostage") and counts_people("s:q:worker")
     assert not counts_people("s:q:bid") and not counts_people("s:q:vehicle")
+
+
+def test_a_month_is_a_fact_key_so_a_moved_target_month_is_new() -> None:
+    earlier = facts("The mayor said the bridge would open to traffic by April 2025.")
+    later = facts("The mayor said the bridge would open to traffic by June 2025.")
+    assert "d:2025-04" in earlier.units and "d:2025-06" in later.units
+    assert not any(u.startswith("d:") for u in facts("The mayor said the bridge would open next year.").units)

@@ -181,6 +181,8 @@ def facts_of(a: Annotated) -> Facts:
     for d in a.dates:
         if d.first and d.first == d.last:
             units["d:" + d.first] = weights.DATE_WEIGHT
+        elif d.first and d.first[:7] == d.last[:7]:
+            units["d:" + d.first[:7]] = weights.DATE_WEIGHT  # "by April 2020": a month is a fact too
         in_numbers.update(range(d.start, d.end))
     quoted: list[str] = []
     for quote in a.quotes:
