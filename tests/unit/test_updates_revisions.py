@@ -494,3 +494,12 @@ def test_one_picked_out_of_a_group_is_no_count() -> None:
     later = article("Troops have been positioned in two countries ahead of an intervention in Velden.", day=3)
     _, (_, updates) = feed(earlier, later)
     assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_state_said_to_have_moved_with_a_fresh_date_is_a_change_though_most_words_are_old() -> None:
+    earlier = article("Work is due to start in the spring, and Mayor Dunn said he expected the new pier to be open "
+                      "to traffic by the end of 2026.")
+    later = article("Dunn said he now expected the new pier to open to traffic by April 2027.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "end of 2026" in updates[0].previous.sentence

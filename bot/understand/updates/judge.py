@@ -294,6 +294,8 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
                 not _standing_count_new(note, slots, hits, cover.sources):
             change = None  # the sentences holding it gave every name and figure: that change was reported
         change = change or _moved(slots, cover, hits) or _resolved(f, note, cover, hits)
+        if change is None and (state := _state_before(f, note, pool)) is not None:
+            change = state, Slot("s:n:state", "", "")  # "now expected by April 2020": a fresh fact, however much is old
         if change is not None:
             j.verdict, j.previous = "changed", change
         elif is_repeat(cover) or _said_in_pieces(f, pool) or f.recap and cover.share >= weights.RECAP_COVER:
@@ -303,8 +305,7 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
             j.verdict = "duplicate"
         elif revised and (change := _revised(revised, slots, pool, hits) or _self_stated(revised, s.id)):
             j.verdict, j.previous = "changed", change
-        elif (state := _state_before(f, note, pool) or undone_before(note, pool) or
-              settled_before(f.units, note, pool)) is not None:
+        elif (state := undone_before(note, pool) or settled_before(f.units, note, pool)) is not None:
             j.verdict, j.previous = "changed", (state, Slot("s:n:state", "", ""))
         if j.verdict in ("new", "changed"):
             kept.append(frozenset(f.units))
