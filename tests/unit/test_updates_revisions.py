@@ -503,3 +503,19 @@ def test_a_state_said_to_have_moved_with_a_fresh_date_is_a_change_though_most_wo
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and "end of 2026" in updates[0].previous.sentence
+
+
+def test_a_plan_for_a_known_thing_carried_out_later_is_a_change_of_that_plan() -> None:
+    earlier = article("Speaking on Tuesday, the governor, Ilse Marten, said the emergency purchases would end as "
+                      "planned on Friday.")
+    later = article("The central bank's emergency bond purchases ended on Friday as planned.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "would end" in updates[0].previous.sentence
+
+
+def test_a_plan_for_an_unnamed_new_thing_is_not_what_a_later_clause_carries_out() -> None:
+    earlier = article("Officials said some purchases would end on Friday.")
+    later = article("The central bank's emergency bond purchases ended on Friday as planned.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] != ["changed"]

@@ -9,7 +9,8 @@ annotation:
 - `s:d:NOUN` the date still to come that a thing is set for ("extended its deadline to 25 April";
   `schedules.py`);
 - `s:x:NAME` what a sentence expected a named actor to do ("Burns is expected to hold another
-  meeting in Cairo"); a later sentence that reports it done, or failed, changes it.
+  meeting in Cairo"), or `s:x:l:NOUN` of a known thing ("the purchases would end"); a later sentence
+  that reports it done, or failed, changes it.
 
 A value is changed only against the LATEST earlier value of the same slot (by publication time),
 and `previous` names that value and its source.
@@ -28,6 +29,7 @@ from bot.understand.updates.facts import (
     PLACE_TAGS,
     content_lemma,
     expected_verb,
+    is_known,
     is_name,
     is_reported_plan,
     name_key,
@@ -274,8 +276,32 @@ def expectation_slots(a: Annotated) -> list[Slot]:
     objects = frozenset("o:" + t.lemma.lower() for h in heads for t in (h, *a.children(h.i))
                         if t is h or t.dep in ("amod", "compound"))
     plan = frozenset([REPORTED]) if is_reported_plan(a, verb) else frozenset()
-    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, lemmas | frozenset(names) | objects | plan)
-            for n in names]
+    context = lemmas | frozenset(names) | objects | plan
+    climb = [verb]  # "the report is due to be published": the subject of "is"
+    while len(climb) < 3 and a.tokens[climb[-1]].dep in ("xcomp", "acomp") and a.tokens[climb[-1]].head != climb[-1]:
+        climb.append(a.tokens[climb[-1]].head)
+    things = _known_things(a, climb)  # "the purchases would end": the purchases
+    return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, context) for n in names] + [
+        Slot(f"s:x:{u}", a.tokens[verb].lemma.lower(), text, context) for u in things]
+
+
+def _known_things(a: Annotated, verbs: list[int]) -> list[str]:
+    """The lemma units of the known nouns ("the report", "its review") the verbs act on or are done by."""
+    out: list[str] = []
+    for v in verbs:
+        for c in a.children(v):
+            if c.dep in ("nsubj", "nsubjpass", "dobj") and c.pos == "NOUN" and is_known(a, c) and \
+                    (u := content_lemma(c)) and u not in out:
+                out.append(u)
+    return out
+
+
+def done_things(a: Annotated) -> list[str]:
+    """The known nouns of the main clauses the sentence tells as done ("the purchases ended"): what an
+    earlier expectation about them may have looked ahead to."""
+    verbs = [t.i for t in a.tokens if (t.i == a.root or a.tokens[t.head].i == a.root and t.dep in ("ccomp", "conj"))
+             and t.pos == "VERB" and carried_out(a, t.lemma.lower())]
+    return _known_things(a, verbs)
 
 
 def resolves(units: set[str], expectation: Slot) -> bool:

@@ -153,7 +153,7 @@ def _reported_plan(a: Annotated, verb: int) -> bool:
     (not "would have", not "if", not "said only pressure would bring them home", a claim)."""
     v = a.tokens[verb]
     doer = next((c for c in a.children(verb) if c.dep == "nsubj"), None)
-    if doer is None or not (is_name(a, doer) or doer.lower in ("he", "she", "they", "we")):
+    if doer is None or not (is_name(a, doer) or doer.lower in ("he", "she", "they", "we") or is_known(a, doer)):
         return False
     return v.dep == "ccomp" and a.tokens[v.head].lemma.lower() in REPORTED_PLANS and not any(
         c.lower == "have" or c.dep == "neg" for c in a.children(verb)) and \
@@ -163,6 +163,18 @@ def _reported_plan(a: Annotated, verb: int) -> bool:
 def is_reported_plan(a: Annotated, verb: int) -> bool:
     """Whether the expected verb is a plan told with "would" (its outcome must use the same verb)."""
     return any(c.dep == "aux" and c.lower == "would" for c in a.children(verb)) and _reported_plan(a, verb)
+
+
+DEFINITE = frozenset("the this that these those".split())
+
+
+def is_known(a: Annotated, thing: Tok) -> bool:
+    """A thing the reader already knows of: a name, or a noun said with "the", "this" or an owner
+    ("the bill", "its plan"); "an offer", "11 amendments" are new things, not steps of known ones."""
+    if thing.pos == "PROPN":
+        return True
+    return thing.pos == "NOUN" and any(c.dep == "poss" or c.dep == "det" and c.lower in DEFINITE
+                                       for c in a.children(thing.i))
 
 
 def expects(a: Annotated) -> bool:

@@ -20,7 +20,7 @@ from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
-from bot.understand.updates.changes import REPORTED, carried_out, differs, resolves, slots_of
+from bot.understand.updates.changes import REPORTED, carried_out, differs, done_things, resolves, slots_of
 from bot.understand.updates.counts import GENERIC_COUNT, comparable, counts_people, same_context, same_places
 from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
@@ -146,8 +146,8 @@ def _resolved(facts: Facts, a: Annotated, cover: Cover, hits: dict[str, list[tup
     if facts.expects:
         return None
     found: list[tuple[int, Slot]] = []
-    for name in sorted(facts.names):
-        for sid, expected in hits.get("s:x:" + name[2:], ()):
+    for key in [n[2:] for n in sorted(facts.names)] + done_things(a):
+        for sid, expected in hits.get("s:x:" + key, ()):
             if REPORTED in expected.context and not carried_out(a, expected.value):
                 continue
             if resolves(set(facts.units), expected):
@@ -267,7 +267,9 @@ def judge_article(story: Story, sentences: Sequence[StorySentence], prior: Prior
     wanted = {k for slots in all_slots for s in slots if not s.key.startswith("s:x:")
               for k in (s.key, *_broader(s.key))}  # counts, posts, places
     wanted |= {r.old_key for found in all_revisions for r in found}  # figures said to be revised
-    wanted |= {"s:x:" + n[2:] for f in all_facts if f is not None and f.is_fact and not f.expects for n in f.names}
+    outcomes = [(a, f) for a, f in zip(notes, all_facts, strict=True) if f is not None and f.is_fact and not f.expects]
+    wanted |= {"s:x:" + n[2:] for _, f in outcomes for n in f.names}  # what was expected of a name, or
+    wanted |= {"s:x:" + u for a, _ in outcomes for u in done_things(a)}  # of a known thing ("the purchases")
     hits: dict[str, list[tuple[int, Slot]]] = {}
     for key, sid, value in prior.earlier(sorted(wanted), weights.PER_SLOT) if wanted else ():
         hits.setdefault(key, []).append((sid, Slot.parse(key, value)))

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.numbers import TIME_UNITS
-from bot.understand.updates.facts import MODAL_AUX, content_lemma, is_name, name_key
+from bot.understand.updates.facts import MODAL_AUX, content_lemma, is_known, is_name, name_key
 
 _QUOTE_MARKS = frozenset(['"', "“", "”", "‘", "’", "'"])
 _CLAUSES = ("ccomp", "xcomp", "conj")
@@ -154,7 +154,6 @@ SETTLING = frozenset("""
     drop scrap withdraw postpone delay extend lift resume reopen release free charge convict sentence acquit
     dismiss appoint name replace confirm rule settle agree accept expire collapse fail succeed
 """.split())
-_DEFINITE = frozenset("the this that these those".split())
 
 
 def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
@@ -172,18 +171,9 @@ def settled_things(a: Annotated) -> list[tuple[frozenset[str], str]]:
         if thing is None and not any(c.dep in ("dobj", "xcomp", "ccomp") for c in kids):
             # "the talks collapsed": the subject underwent it (not "BP agreed to pay": it acted)
             thing = next((c for c in kids if c.dep == "nsubj"), None)
-        if thing is not None and _known(a, thing) and (units := _thing_units(a, thing)):
+        if thing is not None and is_known(a, thing) and (units := _thing_units(a, thing)):
             out.append((units, "l:" + lemma))
     return out
-
-
-def _known(a: Annotated, thing: Tok) -> bool:
-    """A thing the reader already knows of: a name, or a noun said with "the", "this" or an owner
-    ("the bill", "its plan"); "an offer", "11 amendments" are new things, not steps of known ones."""
-    if thing.pos == "PROPN":
-        return True
-    return thing.pos == "NOUN" and any(c.dep == "poss" or c.dep == "det" and c.lower in _DEFINITE
-                                       for c in a.children(thing.i))
 
 
 def undone_before(a: Annotated, pool: dict[int, frozenset[str]]) -> int | None:
