@@ -321,7 +321,7 @@ def test_what_day_is_not_answered_with_a_clock_time() -> None:
     search = reports(("2025-03-04", "The blaze was spotted in the roof of the town hall shortly before 7 pm, and the "
                                     "tower collapsed an hour later."),
                      ("2025-03-05", "The fire broke out on Monday evening and destroyed the roof."))
-    assert answer_question("What day did the blaze break out?", search, []).answer == "Monday evening"
+    assert answer_question("What day did the blaze break out?", search, []).answer == "Monday evening (3 March 2025)"
 
 
 def test_a_place_in_a_clause_describing_the_subject_is_not_where_the_verb_happened() -> None:

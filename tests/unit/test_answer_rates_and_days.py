@@ -140,7 +140,7 @@ def test_a_phrasal_verb_in_the_question_is_read_as_the_verb_news_copy_uses(ferri
 
 def test_a_phrasal_verb_in_the_text_answers_the_single_verb(ferries: MemorySearch) -> None:
     got = answer_question("When did the harbour ferries return?", ferries, [])
-    assert got.answer == "Friday"
+    assert got.answer == "Friday (3 October 2025)"
 
 
 def test_scheduled_to_return_is_a_question_about_returning() -> None:

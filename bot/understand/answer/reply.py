@@ -172,7 +172,21 @@ def short_answer(q: Question, s: Scored) -> str:
     if q.kind is Kind.YESNO:
         verdict = s.candidate.verdict or s.candidate.value  # a change of state: as said, unless it settles it
         return {"no": "No: ", "yes": "Yes: "}.get(verdict, "") + text
+    if q.kind is Kind.DATE and (day := _day_meant(s)):
+        text += f" ({day})"  # "Monday evening (15 Apr 2019)": a weekday means little a week later
     return text
+
+
+def _day_meant(s: Scored) -> str:
+    """The calendar day a date told relative to its report names ("on Monday", "yesterday"), when the
+    words give no day of the month themselves."""
+    c = s.candidate
+    if any(t.pos == "NUM" or t.text[:1].isdigit() for t in s.evidence.parsed.tokens[c.start:c.end]):
+        return ""
+    told = [d for d in s.evidence.parsed.dates if d.start < c.end and c.start < d.end]
+    if len(told) != 1 or not told[0].first or told[0].first != told[0].last:
+        return ""  # (not "Saturday and Sunday", not "next week")
+    return datetime.fromisoformat(told[0].first).strftime("%-d %B %Y")
 
 
 def _cite(hit: SentenceHit) -> Citation:
