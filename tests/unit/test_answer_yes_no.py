@@ -119,3 +119,9 @@ def test_a_clause_of_the_same_verb_about_something_else_is_no_yes() -> None:
                                      "calling for a new timetable but not recommending a ban on diesel ferries."))
     got = answer_question("Did Mayor Brandt call for diesel ferries to be banned in Velden harbour?", search, [])
     assert got.answer is None or not got.answer.startswith("Yes")
+
+
+def test_what_people_wanted_done_does_not_answer_whether_it_is_so() -> None:
+    search = reports(("2025-04-20", "Polls have shown that most residents wanted the old mill restored as it was."))
+    assert answer_question("Is the old mill still standing?", search, []).answer is None
+    assert answer_question("Is the old mill restored?", search, []).answer is None

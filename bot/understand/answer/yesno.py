@@ -28,6 +28,8 @@ from bot.understand.language.annotation import Annotated, Tok
 HYPOTHETICAL_AUX = frozenset("could would might may should must will shall".split())
 FUTURE = frozenset(["will", "shall"])
 CONDITIONAL_MARKS = frozenset("if whether unless".split())
+# verbs whose clause is what someone wants, not what is: "most people wanted the cathedral restored"
+WISH_VERBS = frozenset("want wish hope demand urge prefer seek".split())
 # verbs whose complement did not happen ("refused to approve", "failed to reach")
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
@@ -240,6 +242,8 @@ def _hypothetical(a: Annotated, verb: int, planned: bool = False) -> bool:
             return True
         if a.tokens[k].head == k or a.tokens[k].dep not in ("xcomp", "ccomp", "conj", "advcl"):
             return False
+        if a.tokens[k].dep in ("xcomp", "ccomp") and a.tokens[a.tokens[k].head].lemma.lower() in WISH_VERBS:
+            return True
         k, steps = a.tokens[k].head, steps + 1
     return False
 
