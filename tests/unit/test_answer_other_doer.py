@@ -4,7 +4,7 @@ happened), and a figure of the doer the question names (not of another named doe
 from __future__ import annotations
 
 from bot.understand.answer import answer_question
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 
 
 def test_the_time_of_a_speech_is_not_what_was_said() -> None:
@@ -41,3 +41,9 @@ def test_a_count_for_the_party_a_sentence_names_is_not_another_partys() -> None:
                "on 120 seats.", source="vote-desk.example", title="Polls", day="2025-07-03", article=98)
     got = answer_question("How many Liberal seats did the poll forecast?", search, [])
     assert got.answer is None
+
+
+def test_who_is_not_answered_by_people_in_general() -> None:
+    search = reports(("2025-05-02", "Officials said the men would come out in a set order, the fittest first, "
+                                    "once the capsule had been tested."))
+    assert answer_question("Who came out first?", search, []).answer is None

@@ -286,6 +286,15 @@ def has_left(a: Annotated, cand: Candidate) -> bool:
         c.lower == "on" and any(o.lower == "leave" for o in a.children(c.i)) for c in a.children(verb.i))
 
 
+GENERIC_PEOPLE = frozenset("man woman people person official authority someone anyone everyone other".split())
+
+
+def _anyone(a: Annotated, cand: Candidate) -> bool:
+    """The candidate names no one in particular: "the men", "officials", "people"."""
+    words = [t for t in a.tokens[cand.start:cand.end] if t.pos not in ("DET", "PUNCT")]
+    return len(words) == 1 and words[0].pos in ("NOUN", "PRON") and words[0].lemma.lower() in GENERIC_PEOPLE
+
+
 def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     """Every typed candidate of one sentence with its score."""
     a = ev.parsed
@@ -310,6 +319,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     for cand, extra in _typed(q, ev, rel):
         if cand.end - cand.start > W.MAX_SPAN * 3 or not has_content(a, cand):
             continue
+        if q.kind in (Kind.PERSON, Kind.AGENT) and _anyone(a, cand):
+            continue  # "who came out first" is not answered by "the men"
         if q.open:
             extra += W.LONG * max(0, cand.end - cand.start - W.LONG_FROM)
         if asks_present(q) and q.kind in (Kind.PERSON, Kind.AGENT) and has_left(a, cand):
