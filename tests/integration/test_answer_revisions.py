@@ -83,3 +83,8 @@ def test_a_date_a_later_source_moved_is_answered_with_the_new_date(tmp_path: Pat
         assert "November 9" in reply.text  # the replaced date is named with its source
     finally:
         core.close()
+
+
+def test_a_past_tense_question_about_the_figure_takes_its_revision(recall_core: Core) -> None:
+    reply = recall_core.ask("In how many hospitals were infections found?")
+    assert reply.answer == "14 hospitals", reply.text

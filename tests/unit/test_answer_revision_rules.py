@@ -1,5 +1,5 @@
-"""When the answerer may replace a figure by its later revision: only for questions about the state
-so far, never for one tied to a source or moment."""
+"""When the answerer may replace a figure by its later revision: a question about the figure as it
+stands, past or present, never one tied to a source or moment."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def test_questions_about_the_state_so_far_may_take_the_revised_figure(question: 
     "What was the death toll when the president signed the declaration?",
     "How many hostages were held according to the first report?",
     "How many vials were recalled initially?",
+    "How many vessels were reported stuck in the jam at the start?",
 ])
 def test_a_figure_tied_to_a_moment_or_source_is_not_replaced(question: str) -> None:
     q = analyse(question)

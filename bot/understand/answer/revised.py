@@ -6,7 +6,9 @@ that value ("cases had now been identified in 14 hospitals, up from six"), the n
 same noun and unit leads, and the replaced one is named as what an earlier source said; a date
 likewise, when the change names the lead's own sentence ("the line would now reopen on November
 23"). The chain is followed to its end (at most `W.REVISION_STEPS` steps), each step bounded by
-`W.REVISIONS_READ` stored changes.
+`W.REVISIONS_READ` stored changes. This holds for a question in the past tense too ("how many were
+on board"): a revised count of a past event is its better figure; only a question tied to a source
+or moment ("at first", "according to the first report", "in 2019") keeps the figure as told then.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 from bot.understand.answer import weights as W
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.question_parts import Anchor
-from bot.understand.answer.relation import asks_so_far, relation_tokens
+from bot.understand.answer.relation import relation_tokens
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, measure
 from bot.understand.answer.score import Scored, score_evidence
 from bot.understand.language.annotation import Annotated, Quantity
@@ -24,6 +26,7 @@ from bot.understand.language.numbers import number_value
 
 _ANCHORING = frozenset("according initially originally first earlier".split())
 _CLAUSE_TIMES = frozenset("when before after until".split())
+_OUTSET = frozenset("start outset beginning".split())
 
 
 def figure_of(s: Scored) -> Quantity | None:
@@ -49,6 +52,8 @@ def anchored(q: Question) -> bool:
     for t in q.parsed.tokens:
         if t.tag in ("JJS", "RBS") and t.lower not in ("latest", "newest"):
             return True  # "what's the lowest the pound has gone": an extreme, not the newest value
+        if t.lower in _OUTSET and t.dep == "pobj" and q.parsed.tokens[t.head].lower == "at":
+            return True  # "at the start", "at the outset"
         if t.lower in _ANCHORING or t.lower in _CLAUSE_TIMES and t.dep in ("advmod", "mark", "prep") and \
                 q.parsed.tokens[t.head].dep in ("advcl", "pcomp", "ROOT") and t.head != t.i and t.i > 1:
             return True
@@ -63,7 +68,7 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
                      anchors: Sequence[Anchor]) -> tuple[Scored, list[Scored]]:
     """The newest value of the lead's figure, following changes the update finder recorded, with
     the values it replaced named as earlier ones."""
-    if q.kind not in NUMERIC | {Kind.DATE} or q.dates or not asks_so_far(q) or anchored(q):
+    if q.kind not in NUMERIC | {Kind.DATE} or q.dates or anchored(q):
         return lead, earlier
     for _ in range(W.REVISION_STEPS):
         newer = _revision_of(q, lead, search, anchors)
