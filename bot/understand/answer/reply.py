@@ -173,7 +173,7 @@ def short_answer(q: Question, s: Scored) -> str:
         verdict = s.candidate.verdict or s.candidate.value  # a change of state: as said, unless it settles it
         return {"no": "No: ", "yes": "Yes: "}.get(verdict, "") + text
     if q.kind is Kind.DATE and (day := _day_meant(s)):
-        text += f" ({day})"  # "Monday evening (15 Apr 2019)": a weekday means little a week later
+        text += f" ({day})"  # "Monday evening (15 April 2019)": a weekday means little a week later
     return text
 
 

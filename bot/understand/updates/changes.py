@@ -299,7 +299,7 @@ def _known_things(a: Annotated, verbs: list[int]) -> list[str]:
 def done_things(a: Annotated) -> list[str]:
     """The known nouns of the main clauses the sentence tells as done ("the purchases ended"): what an
     earlier expectation about them may have looked ahead to."""
-    verbs = [t.i for t in a.tokens if (t.i == a.root or a.tokens[t.head].i == a.root and t.dep in ("ccomp", "conj"))
+    verbs = [t.i for t in a.tokens if (t.i == a.root or t.head == a.root and t.dep in ("ccomp", "conj"))
              and t.pos == "VERB" and carried_out(a, t.lemma.lower())]
     return _known_things(a, verbs)
 
