@@ -187,19 +187,22 @@ def shape(a: Annotated, cand: Candidate) -> float:
 
 def near(ev: Evidence, cand: Candidate) -> float:
     """Bonus for a candidate close to the nearest question word the sentence matched."""
-    outside = [i for i in ev.matched if not cand.start <= i < cand.end]
-    if not outside:
-        return 0.0
-    return W.NEAR * max(_closeness(cand, i) for i in outside)
+    outside = _outside(ev, cand)
+    return W.NEAR * max(_closeness(cand, i) for i in outside) if outside else 0.0
 
 
 def closeness_to_all(ev: Evidence, cand: Candidate) -> float:
     """Closeness to every matched question word, weighted by its credit: which of two phrases of one
     sentence belongs with the question ("up to 12 years for the crew, including 10 years for the
     engineer")."""
-    outside = [i for i in ev.matched if not cand.start <= i < cand.end]
+    outside = _outside(ev, cand)
     weight = sum(ev.matched[i] for i in outside)
     return sum(ev.matched[i] * _closeness(cand, i) for i in outside) / weight if weight > 0 else 0.0
+
+
+def _outside(ev: Evidence, cand: Candidate) -> list[int]:
+    """The matched question words of the sentence that are not inside the candidate."""
+    return [i for i in ev.matched if not cand.start <= i < cand.end]
 
 
 def _closeness(cand: Candidate, i: int) -> float:
