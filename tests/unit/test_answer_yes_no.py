@@ -125,3 +125,55 @@ def test_what_people_wanted_done_does_not_answer_whether_it_is_so() -> None:
     search = reports(("2025-04-20", "Polls have shown that most residents wanted the old mill restored as it was."))
     assert answer_question("Is the old mill still standing?", search, []).answer is None
     assert answer_question("Is the old mill restored?", search, []).answer is None
+
+
+def test_a_state_question_is_answered_by_a_change_that_leaves_out_the_states_own_words() -> None:
+    search = reports(("2025-03-02", "The harbour master was arrested on Monday over the ferry fire."),
+                      ("2025-03-12", "The harbour master was released from custody on Friday."))
+    got = answer_question("Is the harbour master still locked up in a police cell?", search, [])
+    assert got.answer == "No: The harbour master was released from custody on Friday"
+
+
+def test_an_end_declared_answers_whether_it_still_goes_on() -> None:
+    search = reports(("2025-03-02", "Fire crews worked through the night at the Velden grain warehouse."),
+                      ("2025-03-03", "The fire at the Velden grain warehouse was declared fully extinguished on "
+                                     "Tuesday morning."))
+    got = answer_question("Is the Velden grain warehouse still on fire?", search, [])
+    assert got.answer is not None and "declared fully extinguished" in got.answer
+
+
+def test_flames_stopped_from_spreading_do_not_say_a_fire_is_out() -> None:
+    search = reports(("2025-03-02", "Firefighters stopped the flames at the Velden grain warehouse from reaching "
+                                     "its roof."))
+    got = answer_question("Is the Velden grain warehouse still on fire?", search, [])
+    assert got.answer is None
+
+
+def test_with_nobody_named_the_doing_itself_ending_answers_and_its_aftermath_is_cut() -> None:
+    search = reports(("2025-03-02", "Ships began searching for the lost Velden trawler on Monday."),
+                      ("2025-05-30", "The search by the Velden coastguard ended in late May after covering "
+                                     "9,000 square kilometres without finding the trawler."))
+    got = answer_question("Is anyone still searching for the lost Velden trawler?", search, [])
+    assert got.answer == "No: The search ended in late May"
+
+
+def test_the_manner_of_an_ending_stays_in_the_answer() -> None:
+    search = reports(("2025-03-12", "The Velden port authority formally ended its recovery work at the ferry pier "
+                                     "on Friday."))
+    got = answer_question("Is the recovery work at the Velden ferry pier still going on?", search, [])
+    assert got.answer is not None and "formally ended its recovery work" in got.answer
+
+
+def test_whether_someone_is_staying_on_is_answered_by_their_announced_departure() -> None:
+    search = reports(("2025-01-10", "Velden Ferries said on Tuesday that Marta Oyelaran would step down as chief "
+                                     "executive on 1 October."))
+    got = answer_question("Is Marta Oyelaran staying on as boss of Velden Ferries?", search, [])
+    assert got.answer is not None and "Marta Oyelaran would step down" in got.answer
+
+
+def test_the_end_of_a_contract_for_what_the_question_acts_on_answers_whether_it_is_still_used() -> None:
+    search = reports(("2025-03-02", "The Velden council hired Nordkraft in January to clear snow from its roads."),
+                      ("2025-03-12", "The Velden council on Thursday suspended its contract with Nordkraft to "
+                                     "clear snow from its roads."))
+    got = answer_question("Is the Velden council still using Nordkraft to clear snow?", search, [])
+    assert got.answer is not None and got.answer.startswith("No: ") and "suspended its contract" in got.answer

@@ -29,6 +29,7 @@ from bot.understand.answer.vocabulary import (
     shares_stem,
     synonyms,
 )
+from bot.understand.answer.yesno import state_anchor_lemmas
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.people import PERSON_NOUNS
 
@@ -204,6 +205,8 @@ def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None)
 def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
     """Fill in how much of the question the evidence sentence carries (0..1) and where."""
     total = got = 0.0
+    state = state_anchor_lemmas(q)
+    state_total = state_got = 0.0  # the state's own words, which a change of it need not carry
     context: set[str] | None = None  # words of the sentence before, the title and the source, read once
     sources: set[str] = set()
     initials = abbreviated(anchors, ev.parsed)
@@ -232,6 +235,9 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
         elif at >= 0:
             ev.matched[at] = max(ev.matched.get(at, 0.0), credit)
         got += anchor.weight * credit
+        if anchor.lemma in state and not anchor.proper:
+            state_total += anchor.weight
+            state_got += anchor.weight * credit
     if q.dates:
         mean = total / max(len(anchors), 1) if anchors else 1.0
         for want in q.dates:
@@ -239,6 +245,8 @@ def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
             if _date_matches(want, ev.parsed, ev.hit.sentence.published):
                 got += mean * W.DATE_MATCH
     ev.support = got / total if total else 0.0
+    if state_total and total > state_total:  # "is the order still in force?": "the order was lifted"
+        ev.support = max(ev.support, (got - state_got) / (total - state_total))
     ev.names_missing = ev.names_missing / total if total else 0.0
 
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
-from bot.understand.answer.question import Question
+from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.vocabulary import phrasal_lemma, related
 from bot.understand.language.annotation import Annotated, Tok
 
@@ -32,12 +32,13 @@ CONDITIONAL_MARKS = frozenset("if whether unless".split())
 WISH_VERBS = frozenset("want wish hope demand urge prefer seek".split())
 # verbs whose complement did not happen ("refused to approve", "failed to reach")
 FAILING_VERBS = frozenset("refuse fail decline reject deny".split())
+REPORTING_VERBS = frozenset("say announce tell confirm state report".split())  # "BP said [he would step down]"
 # parts of a clause left out of the short answer: other clauses joined to it, and attribution
 _DROPPED = frozenset("advcl conj cc parataxis punct mark relcl".split())
 # changes that end what went before ("lifted", "fired"), and those that bring back what had stopped
 ENDINGS = frozenset("""
     end lift clear finish conclude leave depart quit resign withdraw cancel scrap drop halt suspend stop close
-    shut expire collapse abandon dissolve fire dismiss oust sack release free
+    shut expire collapse abandon dissolve fire dismiss oust sack release free extinguish
 """.split())
 RETURNS = frozenset("reopen resume return restore".split())
 # verbs that report a state changing: what answers "is X still ...?" (the endings, the returns, and
@@ -61,7 +62,8 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
-        return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(a, _asked_about(q), q.relation)]
+        return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(
+            a, _asked_about(q), q.relation, q.relation in STATE_VERBS, _acted_on(q))]
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -113,36 +115,76 @@ def _objects_asked(q: Question) -> set[str]:
 def _asked_about(q: Question) -> set[str]:
     """The words naming what a state question asks about: its subject and the nouns compounded with it."""
     a = q.parsed
+    asked: set[str] = set()
+    root = a.tokens[a.root] if a.tokens else None
+    if root is not None and root.lemma.lower() == "be":  # "is the cathedral still on fire?": the fire too
+        for prep in (c for c in a.children(root.i) if c.dep == "prep"):
+            asked |= {g.lemma.lower() for g in a.children(prep.i) if g.dep == "pobj" and g.pos == "NOUN"}
     subject = next((t for t in a.tokens if t.dep in ("nsubj", "nsubjpass") and t.pos in ("NOUN", "PROPN")), None)
     if subject is None:
-        return set()
-    asked = {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
+        return asked
+    asked |= {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
     if subject.pos == "PROPN":  # "is Macron still making his trip": the trip, as well as Macron
         asked |= {c.lemma.lower() for c in a.children(subject.head) if c.dep == "dobj" and c.pos == "NOUN"}
     return asked
 
 
-def _changes_of_state(a: Annotated, asked: set[str], relation: str = "") -> list[tuple[Candidate, float]]:
+def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying: bool = False,
+                      acted_on: frozenset[str] = frozenset()) -> list[tuple[Candidate, float]]:
     """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks
     about, or of its doing what the question asks ("is the Bank still buying gilts": "the Bank's
-    purchases ended")."""
+    purchases ended"), or of a thing set up for what the question's verb acts on ("is the taxman still
+    using Equifax": "the IRS suspended its contract with Equifax"). Whether something is `staying` on
+    is also answered by a change announced for later ("BP said Hayward would step down on 1 October")."""
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
-        if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or t.tag not in ("VBD", "VBN") or \
-                t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i) or \
+        announced = staying and _announced(a, t.i)
+        if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or \
+                t.tag not in ("VBD", "VBN") and not announced or \
+                t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i, announced) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
         # what changed must be what the question asks about: what was acted on ("lifted the order", "the
         # order was lifted"), or what acted with no other thing acted on ("the strike ended"; not "the
         # strike has shut down productions"), or what moved ("the ambassador left Niamey")
         kids = list(a.children(t.i))
+        if any(c.dep == "prep" and c.lower == "from" and any(g.dep == "pcomp" for g in a.children(c.i))
+               for c in kids):
+            continue  # "stopped the flames from reaching the towers" kept them going, it ended nothing
+        said = t.i  # "the fire was declared fully extinguished": the change is said with the declaring verb
+        if t.dep in ("oprd", "xcomp") and not any(c.dep.startswith("nsubj") for c in kids):
+            said = t.head
+            kids += [c for c in a.children(t.head) if c.dep.startswith("nsubj")]
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
+        # (with nobody named, "is anyone still searching?", the doing itself: "the search ended")
         if not any(related(n, w) for x in held for n in _names_of(a, x) for w in asked) and not any(
-                relation and related(x.lemma.lower(), relation) and _owned_by(a, x, asked) for x in held):
+                relation and related(x.lemma.lower(), relation) and (not asked or _owned_by(a, x, asked))
+                for x in held) and not any(x.dep == "dobj" and _mentions(a, x, acted_on) for x in held):
             continue
-        out.append((_said_change(a, t.i), 0.0))
+        out.append((_said_change(a, said), 0.0))
     return out
+
+
+def _acted_on(q: Question) -> frozenset[str]:
+    """What the question's verbs act on, by name or noun ("is the taxman still using [Equifax] to
+    check [identities]", "still getting rid of the 45p top [rate]")."""
+    a = q.parsed
+    out = set()
+    for t in a.tokens:
+        head = a.tokens[a.tokens[t.head].head] if t.dep == "pobj" else a.tokens[t.head]
+        if t.pos in ("NOUN", "PROPN") and t.dep in ("dobj", "pobj") and head.pos == "VERB" and \
+                t.lower not in STATE_WORDS:
+            out.add(t.lemma.lower())
+    return frozenset(out)
+
+
+def _mentions(a: Annotated, thing: Tok, words: frozenset[str]) -> bool:
+    """Whether the words of the thing, its own clauses left out, name one of `words` ("its plan to
+    scrap the 45p top rate", "its contract with Equifax")."""
+    lo, hi = a.subtree(thing.i)
+    return any(a.tokens[i].lemma.lower() in words and a.tokens[i].pos in ("NOUN", "PROPN")
+               for i in range(lo, min(hi, lo + W.STATE_WORDS)))
 
 
 def _change_lemma(a: Annotated, verb: Tok) -> str:
@@ -188,8 +230,11 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
         after = a.subtree(owner.i)[1] if owner is not None else 0
         left = [a.subtree(c.i)[0] for c in a.children(subject.i) if after <= c.i < subject.i and c.dep in _NAME_PARTS]
         parts.append((min(left + [subject.i]), subject.i + 1))
-    lo = min([c.i for c in a.children(verb) if c.i < verb and c.dep in ("aux", "auxpass", "neg")] + [verb])
+    lo = min([c.i for c in a.children(verb) if c.i < verb and (
+        c.dep in ("aux", "auxpass", "neg") or c.dep == "advmod" and c.i == verb - 1)] + [verb])  # "formally ended"
     _, hi = _core(a, verb, verb, words=len(a.tokens))
+    hi = min([c.i for c in a.children(verb) if c.i > verb and c.dep == "prep"  # not "after covering 112,000 km"
+              and any(g.dep == "pcomp" and g.pos == "VERB" for g in a.children(c.i))] + [hi])
     room = W.STATE_WORDS - sum(e - s for s, e in parts)
     parts.append((lo, _trimmed(a, max(verb + 1, min(hi, lo + room)), verb)))
     text = " ".join(a.span(s, e) for s, e in parts)
@@ -199,6 +244,27 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
 def asks_state_now(q: Question) -> bool:
     """Whether a yes/no question asks whether a state still holds or has ended ("is X staying on?")."""
     return q.latest or q.relation in STATE_VERBS or bool(_state_words(q))
+
+
+def state_anchor_lemmas(q: Question) -> frozenset[str]:
+    """The words of a state question that name the state rather than what is in it: "still", "again",
+    the predicate's verb ("is X still [using] Equifax") and the nouns of a predicate phrase ("still
+    [in force]", "[behind bars]", "[at the moment]"). The sentence that answers it tells a change ("the
+    order was lifted") and need not carry them."""
+    if q.kind is not Kind.YESNO or not asks_state_now(q):
+        return frozenset()
+    a = q.parsed
+    out = {t.lemma.lower() for t in a.tokens if t.lower in STATE_WORDS}
+    if not a.tokens:
+        return frozenset(out)
+    heads = [a.tokens[a.root]]  # the root, and what "is" says of the subject ("is he still [locked] up")
+    heads += [c for c in a.children(heads[0].i) if c.dep in ("ccomp", "acomp", "xcomp") and c.pos in ("VERB", "ADJ")]
+    out |= {t.lemma.lower() for t in heads if t.pos in ("VERB", "ADJ")}
+    for prep in (c for t in heads for c in a.children(t.i) if c.dep == "prep"):
+        for g in a.children(prep.i):
+            if g.dep == "pobj" and g.pos == "NOUN":  # "in a [police] cell"
+                out |= {g.lemma.lower()} | {c.lemma.lower() for c in a.children(g.i) if c.dep == "compound"}
+    return frozenset(out)
 
 
 def _state_words(q: Question) -> set[str]:
@@ -225,6 +291,16 @@ def _with_verdict(q: Question, a: Annotated, change: Candidate) -> Candidate:
     return replace(change, verdict=verdict)
 
 
+def _announced(a: Annotated, verb: int) -> bool:
+    """A change said to be coming: "will step down", or reported in the past, "said he would step down"."""
+    kids = list(a.children(verb))
+    if any(c.dep == "aux" and c.lower in FUTURE for c in kids):
+        return True
+    reporter = a.tokens[a.tokens[verb].head]
+    return any(c.dep == "aux" and c.lower == "would" for c in kids) and a.tokens[verb].dep == "ccomp" and \
+        reporter.tag == "VBD" and reporter.lemma.lower() in REPORTING_VERBS
+
+
 def _hypothetical(a: Annotated, verb: int, planned: bool = False) -> bool:
     """The clause, or one it sits in, is a possibility, a plan (unless the question asks about
     one), a condition or an inverted conditional ("could have been", "will remain", "if it had",
@@ -232,7 +308,8 @@ def _hypothetical(a: Annotated, verb: int, planned: bool = False) -> bool:
     k, steps = verb, 0
     while steps < 4:
         kids = list(a.children(k))
-        if any(c.dep == "aux" and c.lower in HYPOTHETICAL_AUX and not (planned and c.lower in FUTURE) for c in kids):
+        if any(c.dep == "aux" and c.lower in HYPOTHETICAL_AUX and not (planned and c.lower in FUTURE)
+               and not (planned and k == verb and _announced(a, k)) for c in kids):
             return True
         if any(c.dep == "mark" and c.lower in CONDITIONAL_MARKS for c in kids):
             return True
