@@ -34,3 +34,17 @@ def core(env: dict[str, str]) -> Iterator[Core]:
     built = build_core(load_settings(env))
     yield built
     built.close()
+
+
+@pytest.fixture(scope="session")
+def eval_core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
+    """One store of the dev articles for the whole run, for tests that only read it (ingesting
+    them parses every sentence, which costs seconds)."""
+    where = tmp_path_factory.mktemp("eval-store")
+    built = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{where / 'store.db'}",
+                                      "NEWSDESK_CONFIG_DIR": str(REPO / "config"),
+                                      "NEWSDESK_SEEDS_DIR": str(where / "seeds"),
+                                      "NEWSDESK_DATA_DIR": str(where / "data")}))
+    built.pipeline.ingest_paths([EVAL_ARTICLES])
+    yield built
+    built.close()

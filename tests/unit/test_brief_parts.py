@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from bot.runtime.core import Core
 from bot.understand.brief import actors, build_brief, scheduled, story_sentences
 from bot.understand.language.annotate import annotate_sentences
 from bot.web.story_view import SlimReader
-from tests.conftest import EVAL_ARTICLES
 
 PLANS = {
     "a.txt": ("https://wire.example/burns-trip", "2024-04-01",
@@ -33,9 +31,8 @@ PLANS = {
 
 
 @pytest.fixture
-def loaded(core: Core) -> Iterator[Core]:
-    core.pipeline.ingest_paths([EVAL_ARTICLES])
-    yield core
+def loaded(eval_core: Core) -> Core:
+    return eval_core  # read only
 
 
 def talks(core: Core):  # type: ignore[no-untyped-def]

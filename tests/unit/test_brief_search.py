@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.runtime.core import Core
 from bot.understand.brief import actors, build_brief, key_numbers, scheduled, story_sentences
 from bot.understand.search import build_search, search_coverage
-from tests.conftest import EVAL_ARTICLES
 
 
 @pytest.fixture
-def loaded(core: Core) -> Iterator[Core]:
-    core.pipeline.ingest_paths([EVAL_ARTICLES])
-    yield core
+def loaded(eval_core: Core) -> Core:
+    return eval_core  # read only
 
 
 def story(core: Core, story_id: str):  # type: ignore[no-untyped-def]

@@ -13,7 +13,6 @@ from bot.runtime.core import Core
 from bot.understand.digest import build_digest, salient_first
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.prominence import prominences, restates, signals
-from tests.conftest import EVAL_ARTICLES
 
 APR1 = datetime(2024, 4, 1, 9, tzinfo=UTC)
 APR8 = datetime(2024, 4, 8, 9, tzinfo=UTC)
@@ -80,8 +79,8 @@ def test_who_said_it_what_was_decided_and_when_it_is_due_are_read_from_the_parse
     assert not signals(denied, "2024-04-08").decision and not signals(denied, "2024-04-08").named_speaker
 
 
-def test_reading_only_the_updates_that_can_make_the_top_ranks_the_top_the_same(core: Core) -> None:
-    core.pipeline.ingest_paths([EVAL_ARTICLES])
+def test_reading_only_the_updates_that_can_make_the_top_ranks_the_top_the_same(eval_core: Core) -> None:
+    core = eval_core
     for story in ("hostage-talks", "rafah-offensive"):
         found = core.store.list_updates(story=story)
         contexts = core.store.update_context(u.id for u in found if u.id is not None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,31 +23,21 @@ from bot.chart.post import timeline_chart
 from bot.chart.process import render_chart
 from bot.chat.console import ConsoleAdapter
 from bot.domain import Post, Story
-from bot.runtime.core import Core, build_core
+from bot.runtime.core import Core
 from bot.runtime.syntax import SyntaxProblem, parse_subscribe
-from bot.settings import load_settings
 from bot.store.runtime_repo import post_from_json, post_to_json
 from bot.understand.brief import key_numbers
 from bot.understand.digest import salient_first, window_updates
 from bot.understand.prominence import prominences
 from bot.understand.timeline import quiet_sentence, timeline_data
 from bot.understand.timeline_types import TimelineData, alt_text, from_json, sparkline, to_json
-from tests.conftest import EVAL_ARTICLES, REPO
 
 JAN, APR = datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
-    """One store of the dev articles for the whole module (ingesting them parses every sentence)."""
-    where = tmp_path_factory.mktemp("timeline")
-    core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{where / 'store.db'}",
-                                     "NEWSDESK_CONFIG_DIR": str(REPO / "config"),
-                                     "NEWSDESK_SEEDS_DIR": str(where / "seeds"),
-                                     "NEWSDESK_DATA_DIR": str(where / "data")}))
-    core.pipeline.ingest_paths([EVAL_ARTICLES])
-    yield core
-    core.close()
+def loaded(eval_core: Core) -> Core:
+    return eval_core  # read only
 
 
 def story(core: Core, story_id: str) -> Story:
