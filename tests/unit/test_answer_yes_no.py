@@ -177,3 +177,19 @@ def test_the_end_of_a_contract_for_what_the_question_acts_on_answers_whether_it_
                                      "clear snow from its roads."))
     got = answer_question("Is the Velden council still using Nordkraft to clear snow?", search, [])
     assert got.answer is not None and got.answer.startswith("No: ") and "suspended its contract" in got.answer
+
+
+def test_leave_to_change_is_not_the_change() -> None:
+    search = reports(("2025-03-02", "The Velden ferry Nordlys was seized by the port authority on Monday."),
+                      ("2025-03-09", "On Tuesday a Velden court issued an order allowing the ferry Nordlys to be "
+                                     "released."))
+    got = answer_question("Is the port authority still holding on to the ferry Nordlys?", search, [])
+    assert got.answer is None or "to be released" not in got.answer
+
+
+def test_a_thing_the_question_goes_into_reopening_answers_whether_it_can_be_entered_now() -> None:
+    search = reports(("2025-03-02", "The Velden cave was closed to the public after the rescue."),
+                      ("2026-11-02", "The Velden cave reopened to tourists on 1 November with visitors "
+                                     "allowed only into the first chamber."))
+    got = answer_question("Can the public go into the Velden cave now?", search, [])
+    assert got.answer is not None and "reopened to tourists on 1 November" in got.answer

@@ -149,8 +149,8 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
         # strike has shut down productions"), or what moved ("the ambassador left Niamey")
         kids = list(a.children(t.i))
         if any(c.dep == "prep" and c.lower == "from" and any(g.dep == "pcomp" for g in a.children(c.i))
-               for c in kids):
-            continue  # "stopped the flames from reaching the towers" kept them going, it ended nothing
+               for c in kids) or any(c.dep == "aux" and c.lower == "to" for c in kids):
+            continue  # "stopped the flames from reaching the towers" ended nothing; "allowing it to be released"
         said = t.i  # "the fire was declared fully extinguished": the change is said with the declaring verb
         if t.dep in ("oprd", "xcomp") and not any(c.dep.startswith("nsubj") for c in kids):
             said = t.head
@@ -160,7 +160,8 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
         # (with nobody named, "is anyone still searching?", the doing itself: "the search ended")
         if not any(related(n, w) for x in held for n in _names_of(a, x) for w in asked) and not any(
                 relation and related(x.lemma.lower(), relation) and (not asked or _owned_by(a, x, asked))
-                for x in held) and not any(x.dep == "dobj" and _mentions(a, x, acted_on) for x in held):
+                for x in held) and not any(x.lemma.lower() in acted_on or x.dep == "dobj" and _mentions(a, x, acted_on)
+                                           for x in held):
             continue
         out.append((_said_change(a, said), 0.0))
     return out
