@@ -88,3 +88,30 @@ def test_a_date_a_later_source_moved_is_answered_with_the_new_date(tmp_path: Pat
 def test_a_past_tense_question_about_the_figure_takes_its_revision(recall_core: Core) -> None:
     reply = recall_core.ask("In how many hospitals were infections found?")
     assert reply.answer == "14 hospitals", reply.text
+
+
+def test_a_weak_figure_of_another_doing_recorded_as_a_change_does_not_replace_the_answer(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    (config / "stories.toml").write_text(STORY.replace('"vial*"', '"vial*", "strike*", "worker*", "lay*"'))
+    core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+                                     "NEWSDESK_CONFIG_DIR": str(config), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}))
+    try:
+        bodies = ["The three vial makers have now laid off more than 3,000 workers who are not on strike, "
+                  "according to company statements.\nThe strike has halted antibiotic vial deliveries to hospitals.",
+                  "The vial makers now say they have laid off about 4,800 workers because of the strike.\n"
+                  "Hospitals are rationing antibiotic vials, the health ministry said.",
+                  "About 5,000 workers at the Arlen plant joined the strike on Monday.\n"
+                  "The union said the strike would go on until the vial makers raised pay for antibiotic vials."]
+        for day, body in enumerate(bodies):
+            core.pipeline.ingest([RawArticle(url=f"https://labour.test/strike/{day}", title=f"Strike, day {day}",
+                                             text=body, source="labour.test",
+                                             published=START + timedelta(days=day * 5), origin="test")])
+        changed = {u.sentence: u.previous.sentence for u in core.store.list_updates()
+                   if u.kind == "changed" and u.previous is not None}
+        joined = next(previous for sentence, previous in changed.items() if sentence.startswith("About 5,000"))
+        assert "4,800" in joined  # the finder took the strikers for a revised lay-off count: the answer must not
+        reply = core.ask("How many workers have the vial makers laid off because of the walkout?")
+        assert reply.answer == "about 4,800 workers", reply.text
+    finally:
+        core.close()

@@ -20,7 +20,8 @@ from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.question_parts import Anchor
 from bot.understand.answer.relation import relation_tokens
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, measure
-from bot.understand.answer.score import Scored, score_evidence
+from bot.understand.answer.score import Scored, score_evidence, score_floor
+from bot.understand.answer.vocabulary import CHANGE_VERBS
 from bot.understand.language.annotation import Annotated, Quantity
 from bot.understand.language.numbers import number_value
 
@@ -64,6 +65,14 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
 
 
+def _moved_to(s: Scored) -> bool:
+    """Whether the candidate's figure is where a verb of change took the value ("fell to $88.2bn")."""
+    a = s.evidence.parsed
+    head = a.tokens[s.candidate.head]
+    verb = a.tokens[a.tokens[head.head].head] if a.tokens[head.head].dep == "prep" else a.tokens[head.head]
+    return verb.lemma.lower() in CHANGE_VERBS
+
+
 def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: SentenceSearch,
                      anchors: Sequence[Anchor]) -> tuple[Scored, list[Scored]]:
     """The newest value of the lead's figure, following changes the update finder recorded, with
@@ -74,6 +83,9 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
         newer = _revision_of(q, lead, search, anchors)
         if newer is None or newer.score < lead.score - W.REVISION_MARGIN:
             break  # a "revision" that reads far worse than the lead ("they want him to serve 50 years") is not one
+        if newer.score < score_floor(q) and relation_tokens(q, lead.evidence.parsed) and \
+                not relation_tokens(q, newer.evidence.parsed) and not _moved_to(newer):
+            break  # nor one of another relation too weak to be an answer itself ("5,000 joined" after "4,800 laid off")
         replaced = (lead.candidate.value, newer.candidate.value)
         earlier = [lead] + [e for e in earlier if e.candidate.value not in replaced]
         lead = newer
@@ -87,6 +99,7 @@ def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Seq
     hit = lead.evidence.hit
     if fig is None or not hit.stories or hit.sentence.published is None:
         return None
+    found: list[Scored] = []  # the best of them: a change wrongly recorded as this one's does not hide the true one
     for later, replaced, said in search.changes_after(hit.stories[0], hit.sentence.published, W.REVISIONS_READ):
         old = leading_number(replaced)
         parsed = Annotated.from_json(later.sentence.annotation)
@@ -102,8 +115,8 @@ def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Seq
         same_kind = [s for s in score_evidence(q, ev) if (f := figure_of(s)) is not None and f.unit == fig.unit
                      and f.noun == fig.noun and not _same(f.value, fig.value)]
         if same_kind:
-            return max(same_kind, key=lambda s: s.score)
-    return None
+            found.append(max(same_kind, key=lambda s: s.score))
+    return max(found, key=lambda s: s.score, default=None)
 
 
 def _new_date(q: Question, lead: Scored, search: SentenceSearch, anchors: Sequence[Anchor]) -> Scored | None:
