@@ -335,3 +335,10 @@ def test_one_who_commands_a_body_heads_it() -> None:
                                     "that the towers had been saved."),
                      ("2025-03-05", "Karin Lund, a spokeswoman for the city, said the roof was lost."))
     assert answer_question("Who heads the Velden fire brigade?", search, []).answer == "Ola Berg"
+
+
+def test_which_company_takes_the_name_its_apposition_calls_a_contractor() -> None:
+    search = reports(("2025-03-02", "The dredger Nordlys is owned by Transvaria, the region's largest dredging "
+                                     "contractor, and was leased to the port company Velport."))
+    got = answer_question("Which company owned the dredger?", search, [])
+    assert got.answer == "Transvaria"

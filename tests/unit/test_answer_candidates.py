@@ -171,3 +171,10 @@ def test_an_article_before_a_figure_in_digits_is_the_noun_s_not_the_figure_s() -
     q = a.quantities[0]
     start, _, _ = Q.quantity_span(a, q)
     assert a.tokens[start].lower == "nearly"
+
+
+def test_a_name_its_apposition_calls_a_business_is_an_organisation_whatever_its_tag() -> None:
+    a = one("The dredger Nordlys is owned by Transvaria, the region's largest dredging contractor, and was leased "
+            "to the port company Velport.")
+    assert "Transvaria" in texts(C.described_as(a, C.COMPANY_KINDS, C.ORG_LABELS | C.PERSON_LABELS))
+    assert "Nordlys" not in texts(C.described_as(a, C.COMPANY_KINDS, C.ORG_LABELS | C.PERSON_LABELS))

@@ -147,6 +147,28 @@ def entity_candidates(a: Annotated, labels: frozenset[str], fit: float = 1.0) ->
     return out
 
 
+# what an apposition calls a business ("Transocean, the world's largest offshore drilling contractor")
+COMPANY_KINDS = frozenset("""
+    contractor operator maker manufacturer producer supplier retailer lender developer carmaker automaker
+    shipper conglomerate giant subsidiary
+""".split())
+
+
+def described_as(a: Annotated, kinds: frozenset[str], skip: frozenset[str]) -> list[Candidate]:
+    """Names the sentence itself calls one of `kinds` in an apposition, whatever the tagger labelled
+    them (not one of the `skip` labels): "Transocean, the world's largest offshore drilling contractor"."""
+    out: list[Candidate] = []
+    for ent in a.entities:
+        if ent.label in skip:
+            continue
+        head = root_of(a, ent.start, ent.end)
+        if any(c.dep == "appos" and c.pos == "NOUN" and c.lemma.lower() in kinds for c in a.children(head)):
+            cand = make(a, ent.start, ent.end, head, 1.0)
+            if cand:
+                out.append(cand)
+    return out
+
+
 def nationality_phrases(a: Annotated, fit: float) -> list[Candidate]:
     """Unnamed doers a nationality or country modifies ("a Canadian aircraft", "Israeli negotiators"):
     for "who" the whole phrase answers, not the adjective alone."""

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     AGENT_LABELS,
+    COMPANY_KINDS,
     ORG_LABELS,
     PERSON_LABELS,
     Candidate,
     described,
+    described_as,
     entity_candidates,
     is_org_like,
     is_person_like,
@@ -118,6 +120,7 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                        for i in title_words(a, c.start, c.end)):
                 out.append((c, title_focus(q, a, c)))
         out += [(c, 0.0) for c in role_noun_candidates(a, ORG_NOUNS, W.FIT_ORG_NOUN)]
+        out += [(c, 0.0) for c in described_as(a, ORG_NOUNS | COMPANY_KINDS, ORG_LABELS | PERSON_LABELS)]
         out += [(c, 0.0) for c in entity_candidates(a, PERSON_LABELS, W.FIT_ORG_AS_PERSON)]
         if q.focus:  # "which newspaper": "the newspaper Il Corriere Alpino", tagged or not
             out += [(c, 0.0) for c in named_beside_focus(q, a) if a.tokens[c.head].pos == "PROPN"]
