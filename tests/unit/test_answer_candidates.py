@@ -178,3 +178,10 @@ def test_a_name_its_apposition_calls_a_business_is_an_organisation_whatever_its_
             "to the port company Velport.")
     assert "Transvaria" in texts(C.described_as(a, C.COMPANY_KINDS, C.ORG_LABELS | C.PERSON_LABELS))
     assert "Nordlys" not in texts(C.described_as(a, C.COMPANY_KINDS, C.ORG_LABELS | C.PERSON_LABELS))
+
+
+def test_close_to_stays_with_its_figure_but_rose_to_does_not() -> None:
+    a = one("The scandal has now cost the carmaker close to 30 billion euros.")
+    assert "close to 30 billion euros" in texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))])
+    b = one("The toll rose to 31 on Friday.")
+    assert "to 31" not in " ".join(texts([c for c, _ in Q.quantity_candidates(b, frozenset(["count"]))]))

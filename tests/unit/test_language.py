@@ -106,3 +106,8 @@ def test_a_number_before_a_compound_counts_the_compounds_head():
 def test_won_after_a_figure_is_the_korean_currency_and_before_one_the_verb():
     a = one("The police offered a reward of 500 million won for information, and Labour won 412 seats.")
     assert [(q.text, q.unit) for q in a.quantities] == [("500 million won", "KRW"), ("412", "")]
+
+
+def test_dollars_named_by_their_country_are_money():
+    a = one("The salvage firm could receive as much as 70 million US dollars if it finds the wreck.")
+    assert [(q.value, q.unit) for q in a.quantities] == [(70_000_000, "$")]

@@ -15,9 +15,12 @@ from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS
 from bot.understand.language.people import PERSON_NOUNS
 
 APPROX = frozenset("""
-    about around nearly almost roughly some more less than over under up to at least most just only
+    about around nearly almost roughly some more less than over under up to at least most just only close
     approximately some between fewer estimated an a
 """.split())
+
+
+UP_TO = frozenset(["up", "close"])  # "up to 30", "close to 30"; not "rose to 30"
 
 
 def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
@@ -44,7 +47,7 @@ def quantity_span(a: Annotated, q: Quantity) -> tuple[int, int, int]:
             start = other.start
     while start > 0 and (a.tokens[start - 1].lower in APPROX or a.tokens[start - 1].dep in ("quantmod",)) and \
             not (a.tokens[start - 1].lower == "at" and a.tokens[start].lower not in ("least", "most")) and \
-            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower != "up")) and \
+            not (a.tokens[start - 1].lower == "to" and (start < 2 or a.tokens[start - 2].lower not in UP_TO)) and \
             not (a.tokens[start - 1].lower == "up" and a.tokens[start].lower != "to"):  # "set up a $2 million fund"
         if a.tokens[start - 1].lower in ("a", "an") and (start - 1 > 0 and a.tokens[start - 2].lower not in APPROX
                                                            or a.tokens[start].text[:1].isdigit()):

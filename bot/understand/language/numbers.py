@@ -129,6 +129,9 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         after = toks[end] if end < len(toks) else None
         if after is not None and after.text == "-" and end + 1 < len(toks):  # "45-minute", "six-week"
             after = toks[end + 1]
+        if after is not None and after.pos == "PROPN" and end + 1 < len(toks) and \
+                toks[end + 1].lemma.lower() in CURRENCY and toks[end + 1].text.isalpha():
+            after = toks[end + 1]  # "70 million US dollars", "5 billion Hong Kong dollars": the country's currency
         if after is not None:
             lemma = after.lemma.lower()
             verb_object = end + 1 < len(toks) and toks[end + 1].pos in ("DET", "NUM", "PROPN", "PRON")
