@@ -193,3 +193,16 @@ def test_a_thing_the_question_goes_into_reopening_answers_whether_it_can_be_ente
                                      "allowed only into the first chamber."))
     got = answer_question("Can the public go into the Velden cave now?", search, [])
     assert got.answer is not None and "reopened to tourists on 1 November" in got.answer
+
+
+def test_whether_someone_has_stepped_down_yet_is_not_answered_by_another_change_of_theirs() -> None:
+    search = reports(("2025-07-09", "Marta Oyelaran had left her official residence on Friday because of security "
+                                     "concerns, officials said."))
+    got = answer_question("Has Marta Oyelaran actually stepped down yet?", search, [])
+    assert got.answer is None
+
+
+def test_a_namesake_with_another_given_name_is_not_the_person_asked_about() -> None:
+    search = reports(("2025-07-09", "Ilse Oyelaran quit as Velden's deputy mayor on Monday, 9 May."))
+    got = answer_question("Has Marta Oyelaran actually stepped down yet?", search, [])
+    assert got.answer is None

@@ -47,6 +47,7 @@ STATE_CHANGES = ENDINGS | RETURNS | frozenset(
     "sail grant approve ratify settle sign refloat repair recover rescue".split())
 CONTINUING = frozenset("still anymore longer".split())  # "is X still ...?": an ending says No
 COMING_BACK = frozenset("back again".split())  # "are the shows back?": a return says Yes
+PERFECT_OR_PAST = frozenset("has have had did".split())  # a question whether a change has happened
 MOVING_VERBS = frozenset("leave depart quit sail exit".split())  # "left Niamey": a change of the subject's state
 _LOOSE_ENDS = frozenset("ADP DET CCONJ PUNCT SCONJ PART".split())  # words a cut answer may not end on
 _NAME_PARTS = frozenset("det compound amod poss nummod case".split())  # "the US Federal Aviation Administration"
@@ -62,8 +63,9 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
+        done = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in PERFECT_OR_PAST  # "has X stepped down yet?"
         return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(
-            a, _asked_about(q), q.relation, q.relation in STATE_VERBS, _acted_on(q))]
+            a, _asked_about(q), q.relation, q.relation in STATE_VERBS, _acted_on(q), done)]
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -130,14 +132,18 @@ def _asked_about(q: Question) -> set[str]:
 
 
 def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying: bool = False,
-                      acted_on: frozenset[str] = frozenset()) -> list[tuple[Candidate, float]]:
+                      acted_on: frozenset[str] = frozenset(),
+                      asked_done: bool = False) -> list[tuple[Candidate, float]]:
     """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks
     about, or of its doing what the question asks ("is the Bank still buying gilts": "the Bank's
     purchases ended"), or of a thing set up for what the question's verb acts on ("is the taxman still
     using Equifax": "the IRS suspended its contract with Equifax"). Whether something is `staying` on
     is also answered by a change announced for later ("BP said Hayward would step down on 1 October")."""
     out: list[tuple[Candidate, float]] = []
+    asked_change = relation if asked_done and relation in STATE_CHANGES else ""  # "has X resigned yet": that one
     for t in a.tokens:
+        if asked_change and not related(_change_lemma(a, t), asked_change):
+            continue  # (not "X left his residence")
         announced = staying and _announced(a, t.i)
         if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or \
                 t.tag not in ("VBD", "VBN") and not announced or \
@@ -157,6 +163,7 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
             kids += [c for c in a.children(t.head) if c.dep.startswith("nsubj")]
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
+        held = [x for x in held if not _other_person(a, x, asked)]
         # (with nobody named, "is anyone still searching?", the doing itself: "the search ended")
         if not any(related(n, w) for x in held for n in _names_of(a, x) for w in asked) and not any(
                 relation and related(x.lemma.lower(), relation) and (not asked or _owned_by(a, x, asked))
@@ -165,6 +172,15 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
             continue
         out.append((_said_change(a, said), 0.0))
     return out
+
+
+def _other_person(a: Annotated, thing: Tok, asked: set[str]) -> bool:
+    """A name the question gave in full whose given name differs here ("has Gotabaya Rajapaksa stepped
+    down": not "Mahinda Rajapaksa quit")."""
+    if thing.pos != "PROPN" or len(asked) < 2 or thing.lemma.lower() not in asked:
+        return False
+    given = {c.lemma.lower() for c in a.children(thing.i) if c.dep == "compound" and c.text[:1].isupper()}
+    return bool(given) and not given <= asked
 
 
 def _acted_on(q: Question) -> frozenset[str]:
