@@ -202,10 +202,11 @@ def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None)
     return any(want.text.lower() in ref.text.lower() for ref in parsed.dates)
 
 
-def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence) -> None:
-    """Fill in how much of the question the evidence sentence carries (0..1) and where."""
+def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence, state: frozenset[str] | None = None) -> None:
+    """Fill in how much of the question the evidence sentence carries (0..1) and where (`state`: the
+    question's `state_anchor_lemmas`, when the caller has them)."""
     total = got = 0.0
-    state = state_anchor_lemmas(q)
+    state = state_anchor_lemmas(q) if state is None else state
     state_total = state_got = 0.0  # the state's own words, which a change of it need not carry
     context: set[str] | None = None  # words of the sentence before, the title and the source, read once
     sources: set[str] = set()
@@ -263,11 +264,12 @@ def retrieve(q: Question, search: SentenceSearch, story: str | None,
         seen = {h.sentence.id for h in hits}
         hits += [h for h in search.search(wide, story, W.RETRIEVE_WIDE) if h.sentence.id not in seen]
     out = []
+    state = state_anchor_lemmas(q)
     for rank, hit in enumerate(hits):
         parsed = Annotated.from_json(hit.sentence.annotation)
         if parsed is None:
             continue  # stored before annotations existed: never re-parsed at question time
         ev = Evidence(hit, parsed, rank)
-        measure(q, anchors, ev)
+        measure(q, anchors, ev, state)
         out.append(ev)
     return out
