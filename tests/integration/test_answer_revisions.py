@@ -63,21 +63,27 @@ def test_a_question_tied_to_the_first_report_keeps_that_reports_figure(recall_co
 
 
 
-def test_a_date_a_later_source_moved_is_answered_with_the_new_date(tmp_path: Path) -> None:
+def _story_core(tmp_path: Path, extra_terms: str, site: str, bodies: list[str], days_apart: int) -> Core:
+    """A core whose one story also follows `extra_terms`, with `bodies` ingested `days_apart` apart."""
     config = tmp_path / "config"
     shutil.copytree(REPO / "config", config)
-    (config / "stories.toml").write_text(STORY.replace('"vial*"', '"vial*", "line", "reopen*"'))
+    (config / "stories.toml").write_text(STORY.replace('"vial*"', '"vial*", ' + extra_terms))
     core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
                                      "NEWSDESK_CONFIG_DIR": str(config), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}))
+    for day, body in enumerate(bodies):
+        core.pipeline.ingest([RawArticle(url=f"https://{site}/{day}", title=f"{site}, day {day}", text=body,
+                                         source=site.split("/")[0], published=START + timedelta(days=day * days_apart),
+                                         origin="test")])
+    return core
+
+
+def test_a_date_a_later_source_moved_is_answered_with_the_new_date(tmp_path: Path) -> None:
+    core = _story_core(tmp_path, '"line", "reopen*"', "rail.test/line", [
+        "The company said repairs would allow the line between Arden and Selby to reopen on November 9.\n"
+        "The antibiotic shipments on the line were halted after the recall.",
+        "The company said the line would now reopen on November 23, two weeks later than it had planned.\n"
+        "Inspectors found more damage to the antibiotic depot near the line, it said."], 5)
     try:
-        bodies = ["The company said repairs would allow the line between Arden and Selby to reopen on November 9.\n"
-                  "The antibiotic shipments on the line were halted after the recall.",
-                  "The company said the line would now reopen on November 23, two weeks later than it had planned.\n"
-                  "Inspectors found more damage to the antibiotic depot near the line, it said."]
-        for day, body in enumerate(bodies):
-            core.pipeline.ingest([RawArticle(url=f"https://rail.test/line/{day}", title=f"Line, day {day}", text=body,
-                                             source="rail.test", published=START + timedelta(days=day * 5),
-                                             origin="test")])
         reply = core.ask("When does the Arden to Selby line reopen?")
         assert reply.answer is not None and reply.answer.startswith("November 23"), reply.text
         assert "November 9" in reply.text  # the replaced date is named with its source
@@ -91,22 +97,14 @@ def test_a_past_tense_question_about_the_figure_takes_its_revision(recall_core: 
 
 
 def test_a_weak_figure_of_another_doing_recorded_as_a_change_does_not_replace_the_answer(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    shutil.copytree(REPO / "config", config)
-    (config / "stories.toml").write_text(STORY.replace('"vial*"', '"vial*", "strike*", "worker*", "lay*"'))
-    core = build_core(load_settings({"NEWSDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
-                                     "NEWSDESK_CONFIG_DIR": str(config), "NEWSDESK_DATA_DIR": str(tmp_path / "data")}))
+    core = _story_core(tmp_path, '"strike*", "worker*", "lay*"', "labour.test/strike", [
+        "The three vial makers have now laid off more than 3,000 workers who are not on strike, according to "
+        "company statements.\nThe strike has halted antibiotic vial deliveries to hospitals.",
+        "The vial makers now say they have laid off about 4,800 workers because of the strike.\n"
+        "Hospitals are rationing antibiotic vials, the health ministry said.",
+        "About 5,000 workers at the Arlen plant joined the strike on Monday.\n"
+        "The union said the strike would go on until the vial makers raised pay for antibiotic vials."], 5)
     try:
-        bodies = ["The three vial makers have now laid off more than 3,000 workers who are not on strike, "
-                  "according to company statements.\nThe strike has halted antibiotic vial deliveries to hospitals.",
-                  "The vial makers now say they have laid off about 4,800 workers because of the strike.\n"
-                  "Hospitals are rationing antibiotic vials, the health ministry said.",
-                  "About 5,000 workers at the Arlen plant joined the strike on Monday.\n"
-                  "The union said the strike would go on until the vial makers raised pay for antibiotic vials."]
-        for day, body in enumerate(bodies):
-            core.pipeline.ingest([RawArticle(url=f"https://labour.test/strike/{day}", title=f"Strike, day {day}",
-                                             text=body, source="labour.test",
-                                             published=START + timedelta(days=day * 5), origin="test")])
         changed = {u.sentence: u.previous.sentence for u in core.store.list_updates()
                    if u.kind == "changed" and u.previous is not None}
         joined = next(previous for sentence, previous in changed.items() if sentence.startswith("About 5,000"))
