@@ -9,6 +9,9 @@ likewise, when the change names the lead's own sentence ("the line would now reo
 `W.REVISIONS_READ` stored changes. This holds for a question in the past tense too ("how many were
 on board"): a revised count of a past event is its better figure; only a question tied to a source
 or moment ("at first", "according to the first report", "in 2019") keeps the figure as told then.
+Of several recorded changes of one value the best scored leads (the update finder's false changes
+stay behind the true one), and a figure of another doing that could not be an answer on its own
+("5,000 workers joined the strike" after "4,800 laid off") replaces nothing.
 """
 
 from __future__ import annotations

@@ -142,14 +142,14 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
     out: list[tuple[Candidate, float]] = []
     asked_change = relation if asked_done and relation in STATE_CHANGES else ""  # "has X resigned yet": that one
     for t in a.tokens:
-        if asked_change and not related(_change_lemma(a, t), asked_change):
-            continue  # (not "X left his residence")
         announced = staying and _announced(a, t.i)
         if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or \
                 t.tag not in ("VBD", "VBN") and not announced or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i, announced) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
+        if asked_change and not related(_change_lemma(a, t), asked_change):
+            continue  # (not "X left his residence")
         # what changed must be what the question asks about: what was acted on ("lifted the order", "the
         # order was lifted"), or what acted with no other thing acted on ("the strike ended"; not "the
         # strike has shut down productions"), or what moved ("the ambassador left Niamey")
@@ -197,8 +197,8 @@ def _acted_on(q: Question) -> frozenset[str]:
 
 
 def _mentions(a: Annotated, thing: Tok, words: frozenset[str]) -> bool:
-    """Whether the words of the thing, its own clauses left out, name one of `words` ("its plan to
-    scrap the 45p top rate", "its contract with Equifax")."""
+    """Whether the first words of the thing's phrase name one of `words` ("its plan to scrap the 45p
+    top rate", "its contract with Equifax")."""
     lo, hi = a.subtree(thing.i)
     return any(a.tokens[i].lemma.lower() in words and a.tokens[i].pos in ("NOUN", "PROPN")
                for i in range(lo, min(hi, lo + W.STATE_WORDS)))
