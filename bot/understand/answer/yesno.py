@@ -16,7 +16,7 @@ to judge.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
@@ -63,9 +63,7 @@ def yes_no_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
     for a question about a state now ("is the order still in force?", "is the jam over yet?"): the
     sentence that answers it says what changed ("the order was lifted"), not the question's words."""
     if asks_state_now(q):
-        done = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in PERFECT_OR_PAST  # "has X stepped down yet?"
-        return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(
-            a, _asked_about(q), q.relation, q.relation in STATE_VERBS, _acted_on(q), done)]
+        return [(_with_verdict(q, a, c), e) for c, e in _changes_of_state(a, _state_asked(q))]
     out: list[tuple[Candidate, float]] = []
     seen: set[int] = set()
     planned = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in FUTURE  # "Will X ...?": a plan answers
@@ -131,24 +129,35 @@ def _asked_about(q: Question) -> set[str]:
     return asked
 
 
-def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying: bool = False,
-                      acted_on: frozenset[str] = frozenset(),
-                      asked_done: bool = False) -> list[tuple[Candidate, float]]:
+@dataclass(frozen=True)
+class _StateAsked:
+    """What a question about a state now asks (`_asked_about`, `_acted_on`)."""
+
+    about: set[str]
+    relation: str
+    staying: bool  # "is X staying on?": a departure announced for later answers too
+    change: str  # "has X resigned yet?": only that change answers
+    acted_on: frozenset[str]
+
+
+def _state_asked(q: Question) -> _StateAsked:
+    done = bool(q.parsed.tokens) and q.parsed.tokens[0].lower in PERFECT_OR_PAST  # "has X stepped down yet?"
+    return _StateAsked(_asked_about(q), q.relation, q.relation in STATE_VERBS,
+                       q.relation if done and q.relation in STATE_CHANGES else "", _acted_on(q))
+
+
+def _changes_of_state(a: Annotated, asked: _StateAsked) -> list[tuple[Candidate, float]]:
     """Each asserted change of state ("was lifted", "ended", "left Niamey") of what the question asks
-    about, or of its doing what the question asks ("is the Bank still buying gilts": "the Bank's
-    purchases ended"), or of a thing set up for what the question's verb acts on ("is the taxman still
-    using Equifax": "the IRS suspended its contract with Equifax"). Whether something is `staying` on
-    is also answered by a change announced for later ("BP said Hayward would step down on 1 October")."""
+    about (`_is_about`); for "staying on?", one announced too ("said Hayward would step down")."""
     out: list[tuple[Candidate, float]] = []
-    asked_change = relation if asked_done and relation in STATE_CHANGES else ""  # "has X resigned yet": that one
     for t in a.tokens:
-        announced = staying and _announced(a, t.i)
-        if t.pos != "VERB" or _change_lemma(a, t) not in STATE_CHANGES or \
+        announced = asked.staying and _announced(a, t.i)
+        if t.pos != "VERB" or (lemma := _change_lemma(a, t)) not in STATE_CHANGES or \
                 t.tag not in ("VBD", "VBN") and not announced or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i, announced) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
             continue
-        if asked_change and not related(_change_lemma(a, t), asked_change):
+        if asked.change and not related(lemma, asked.change):
             continue  # (not "X left his residence")
         # what changed must be what the question asks about: what was acted on ("lifted the order", "the
         # order was lifted"), or what acted with no other thing acted on ("the strike ended"; not "the
@@ -163,15 +172,22 @@ def _changes_of_state(a: Annotated, asked: set[str], relation: str = "", staying
             kids += [c for c in a.children(t.head) if c.dep.startswith("nsubj")]
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
-        held = [x for x in held if not _other_person(a, x, asked)]
-        # (with nobody named, "is anyone still searching?", the doing itself: "the search ended")
-        if not any(related(n, w) for x in held for n in _names_of(a, x) for w in asked) and not any(
-                relation and related(x.lemma.lower(), relation) and (not asked or _owned_by(a, x, asked))
-                for x in held) and not any(x.lemma.lower() in acted_on or x.dep == "dobj" and _mentions(a, x, acted_on)
-                                           for x in held):
-            continue
-        out.append((_said_change(a, said), 0.0))
+        if any(_is_about(a, x, asked) for x in held if not _other_person(a, x, asked.about)):
+            out.append((_said_change(a, said), 0.0))
     return out
+
+
+def _is_about(a: Annotated, thing: Tok, asked: _StateAsked) -> bool:
+    """Whether the thing changed is what the question asks about: it names it; or it is the question's
+    doing, its owner being what is asked about ("the Bank's purchases"), or with nobody named ("is
+    anyone still searching?": "the search ended"); or it is, or is set up for, what the question's verb
+    acts on ("is the taxman still using Equifax": "suspended its contract with Equifax")."""
+    if any(related(n, w) for n in _names_of(a, thing) for w in asked.about):
+        return True
+    if asked.relation and related(thing.lemma.lower(), asked.relation) and \
+            (not asked.about or _owned_by(a, thing, asked.about)):
+        return True
+    return thing.lemma.lower() in asked.acted_on or thing.dep == "dobj" and _mentions(a, thing, asked.acted_on)
 
 
 def _other_person(a: Annotated, thing: Tok, asked: set[str]) -> bool:
@@ -186,14 +202,10 @@ def _other_person(a: Annotated, thing: Tok, asked: set[str]) -> bool:
 def _acted_on(q: Question) -> frozenset[str]:
     """What the question's verbs act on, by name or noun ("is the taxman still using [Equifax] to
     check [identities]", "still getting rid of the 45p top [rate]")."""
-    a = q.parsed
-    out = set()
-    for t in a.tokens:
-        head = a.tokens[a.tokens[t.head].head] if t.dep == "pobj" else a.tokens[t.head]
-        if t.pos in ("NOUN", "PROPN") and t.dep in ("dobj", "pobj") and head.pos == "VERB" and \
-                t.lower not in STATE_WORDS:
-            out.add(t.lemma.lower())
-    return frozenset(out)
+    toks = q.parsed.tokens
+    return frozenset(t.lemma.lower() for t in toks if t.pos in ("NOUN", "PROPN") and t.lower not in STATE_WORDS
+                     and (t.dep == "dobj" and toks[t.head].pos == "VERB"  # "using [Equifax]", "go into the [cave]"
+                          or t.dep == "pobj" and toks[toks[t.head].head].pos == "VERB"))
 
 
 def _mentions(a: Annotated, thing: Tok, words: frozenset[str]) -> bool:
