@@ -22,6 +22,8 @@ from bot.text import FUNCTION_WORDS
 
 _FTS_WORD = re.compile(r"[A-Za-z0-9]+")
 SEARCH_WINDOW = 20_000  # matching sentences ranked per search, newest first
+POOL_FACTOR = 10  # best-ranked matches filtered (by story, revision, arrival) per hit wanted ...
+POOL_MIN = 300  # ... and at least this many
 
 
 class SearchQueries(StoreBase):
@@ -43,30 +45,40 @@ class SearchQueries(StoreBase):
             return []
         sqlite = self.dialect == "sqlite"
         params: dict[str, Any] = {"match": " OR ".join(f'"{t}"' for t in terms) if sqlite else " | ".join(terms),
-                                  "limit": limit, "window": SEARCH_WINDOW}
-        if sqlite:  # the FTS table's own rowid order is what lets SQLite walk matches newest first
-            source = "sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
-            where, score, key = ["sentences_fts MATCH :match"], "-bm25(sentences_fts)", "sentences_fts.rowid"
+                                  "limit": limit, "window": SEARCH_WINDOW, "pool": max(limit * POOL_FACTOR, POOL_MIN)}
+        if sqlite:  # the FTS table alone, walked by its own rowid order, is what makes newest-first cheap
+            key, source, match, score = "rowid", "sentences_fts", "sentences_fts MATCH :match", "-bm25(sentences_fts)"
         else:
-            source = "to_tsquery('english', :match) q CROSS JOIN sentences s "
-            where, score, key = ["s.tsv @@ q"], "ts_rank(s.tsv, q)", "s.id"
-        where.append("NOT s.retired")  # a sentence a revision of its article dropped is superseded
+            key, source, match, score = "s.id", "sentences s, to_tsquery('english', :match) q", "s.tsv @@ q", \
+                "ts_rank(s.tsv, q)"
+        where = ["NOT s.retired"]  # a sentence a revision of its article dropped is superseded
+        joins = ""
         if before_article is not None:
             where.append("s.article_id < :before")
             params["before"] = before_article
+        if story is not None:
+            joins = "JOIN sentence_stories ss ON ss.sentence_id = s.id "
+            where.append("ss.story_id = :story")
+            params["story"] = story
         with self.engine.connect() as conn:
-            floor = conn.execute(text(f"SELECT {key} FROM {source} WHERE {' AND '.join(where)} "
-                                      f"ORDER BY {key} DESC LIMIT 1 OFFSET :window"), params).scalar()
+            floor = conn.execute(text(f"SELECT {key} FROM {source} WHERE {match} ORDER BY {key} DESC "
+                                      "LIMIT 1 OFFSET :window"), params).scalar()
+            ranked = f"SELECT {key} AS sid, {score} AS score FROM {source} WHERE {match}"
             if floor is not None:
-                where.append(f"{key} >= :floor")
+                ranked += f" AND {key} >= :floor"
                 params["floor"] = floor
-            if story is not None:
-                source += "JOIN sentence_stories ss ON ss.sentence_id = s.id "
-                where.append("ss.story_id = :story")
-                params["story"] = story
-            sql = f"SELECT s.id AS sid, {score} AS score FROM {source} WHERE {' AND '.join(where)} " \
-                  "ORDER BY score DESC LIMIT :limit"
-            scored = [(row.sid, float(row.score)) for row in conn.execute(text(sql), params)]
+
+            def best(pool: str) -> list[tuple[int, float]]:
+                sql = f"SELECT x.sid, x.score FROM ({ranked} ORDER BY score DESC{pool}) x " \
+                      f"JOIN sentences s ON s.id = x.sid {joins}WHERE {' AND '.join(where)} " \
+                      "ORDER BY x.score DESC LIMIT :limit"
+                return [(row.sid, float(row.score)) for row in conn.execute(text(sql), params)]
+
+            # rank in the index alone, then filter the best few hundred: the filters' row lookups are
+            # what a large store makes slow; only when the pool holds too few does the whole window run
+            scored = best(" LIMIT :pool")
+            if len(scored) < limit:
+                scored = best("")
             return self._hits(conn, scored)
 
     def frequency(self, terms: Sequence[str], cap: int = 20000) -> tuple[int, int]:

@@ -128,3 +128,20 @@ def test_a_broken_seed_file_is_reported_and_the_rest_still_ingested(core, tmp_pa
 def test_feed_snapshot_seed_files_are_ingested_item_by_item(core) -> None:
     report = core.pipeline.ingest_paths([REPO / "tests" / "data" / "feeds" / "rss2_wire.xml"])
     assert report.added + report.merged == 9 and not report.failures
+
+
+def test_a_story_search_finds_its_sentence_under_hundreds_of_better_matches_elsewhere(core, tmp_path: Path) -> None:
+    shown = "\n\n".join(f"Israeli troops in Rafah shelled a fuel depot near block {n}." for n in range(400))
+    (tmp_path / "rafah.txt").write_text("# source: https://example.com/rafah\n# date: 2024-02-20\n"
+                                        f"# title: Rafah strikes\n\n{shown}\n")
+    (tmp_path / "talks.txt").write_text(
+        "# source: https://example.com/talks\n# date: 2024-02-21\n# title: Hostage talks resume in Cairo\n\n"
+        "Truce negotiations between Israel and Hamas resumed in Cairo on Wednesday, mediated by Qatar and Egypt.\n\n"
+        "Hamas negotiators in Cairo studied a hostage release proposal from the mediators that would swap "
+        "captives for prisoners at an aid depot on the border over several weeks.\n")
+    assert not core.pipeline.ingest_paths([tmp_path]).failures
+    assert len(core.store.search("depot", limit=400)) >= 300  # the other story outranks it many times over
+    hits = core.store.search("depot", story="hostage-talks", limit=5)
+    assert [h.sentence.text for h in hits][:1] == [
+        "Hamas negotiators in Cairo studied a hostage release proposal from the mediators that would swap "
+        "captives for prisoners at an aid depot on the border over several weeks."]
