@@ -110,7 +110,7 @@ class StoryTracker:
         """The stories this article belongs to, strongest first.
 
         An article belongs when three of its sentences mention the story, or two that make up a
-        fair share of the text (or the headline names the story too). Its sentences that
+        fair share of the text (or the headline or the opening sentence, its lede, is one of them). Its sentences that
         mention the story, and the unmatched sentences between two that do, feed that story.
         """
         per_sentence = [self.sentence_hits(s) for s in sentences]
@@ -123,7 +123,7 @@ class StoryTracker:
             share = len(marked) / max(1, len(sentences))
             strength = sum(per_sentence[i][story.id] for i in marked)
             belongs = len(marked) >= MIN_STORY_SENTENCES + 1 or (len(marked) >= MIN_STORY_SENTENCES and (
-                share >= MIN_STORY_SHARE or story.id in title_hits))
+                share >= MIN_STORY_SHARE or story.id in title_hits or marked[0] == 0))
             if not belongs:
                 continue
             chosen = set(marked)

@@ -83,3 +83,22 @@ def test_two_common_words_of_another_story_do_not_move_a_sentence(tracker: Story
                  "Aid groups said the evacuation routes out of Rafah were blocked."]
     assert tracker.sentence_hits(sentences[1]) == {"hostage-talks": 2}
     assert filed(tracker, sentences)[1] == {"rafah-offensive"}
+
+
+LEDE_ARTICLE = [
+    "Qatari mediators handed Hamas a new hostage proposal on Tuesday, officials said.",
+    "The group's leaders met in the evening to read the document.",
+    "Several of them travelled from abroad for the meeting.",
+    "A spokesman declined to say when a reply would come.",
+    "The meeting lasted several hours, according to people present.",
+    "The document runs to several pages.",
+    "Its terms have not been published.",
+    "Copies were made for each member.",
+    "Officials expect a reply by the weekend on the captives.",
+]
+
+
+def test_an_article_whose_lede_names_the_story_belongs_to_it_though_few_sentences_do(tracker: StoryTracker) -> None:
+    assert [m.story for m in tracker.match("A document arrives", LEDE_ARTICLE)] == ["hostage-talks"]
+    later = LEDE_ARTICLE[1:2] + LEDE_ARTICLE[:1] + LEDE_ARTICLE[2:]  # the same mentions, neither of them the lede
+    assert tracker.match("A document arrives", later) == []
