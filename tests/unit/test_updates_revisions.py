@@ -481,6 +481,51 @@ def test_a_bare_percentage_revises_only_one_told_in_the_same_words() -> None:
     assert all(u.kind != "changed" for u in updates)
 
 
+def test_a_share_of_a_noun_revises_the_earlier_share_of_the_same_noun() -> None:
+    dry = article("Around 70% of filling stations in Velden had no petrol, according to the tracker FuelWatch.")
+    later = article("FuelWatch now says 51 percent of filling stations in Velden are without petrol.", day=3)
+    _, (_, updates) = feed(dry, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "70%" in flagged[0].previous.value
+
+
+def test_a_figure_said_to_move_from_one_value_to_another_is_a_revision_however_far_apart() -> None:
+    assert revised("The count of Velden customers affected was revised down to about 8,000, from the estimate "
+                   "of 100,000 the company gave in May.") == [(8000, 100000)]
+    assert revised("Velden's budget rose 20% to $5 million, more than the $40 million of the region.") == []
+
+
+def test_a_toll_that_grew_far_in_a_day_revises_the_toll_before_it() -> None:
+    early = article("Officials said four people had been confirmed dead by Wednesday evening after the Velden "
+                    "ferry sank.")
+    later = article("The confirmed death toll from the sinking of the Velden ferry rose to 28 on Friday.", day=3)
+    _, (_, updates) = feed(early, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "four" in flagged[0].previous.value
+
+
+def test_a_head_count_told_in_the_same_words_revises_the_earlier_one_however_far_it_fell() -> None:
+    early = article("Fifteen people are still missing after the Velden ferry sank, the coastguard said.")
+    later = article("Two people are still missing: a passenger from Orlin and a waiter from Marsk.", day=9)
+    _, (_, updates) = feed(early, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "Fifteen" in flagged[0].previous.value
+
+
+def test_two_days_of_share_moves_are_not_one_figure_revised() -> None:
+    early = article("Halbrook Motors shares fell about 2% on Monday after the Velden strike began.")
+    later = article("Halbrook Motors shares fell about 11% in early trading on Thursday.", day=4)
+    _, (_, updates) = feed(early, later)
+    assert all(u.kind != "changed" for u in updates)
+
+
+def test_a_far_larger_count_of_other_things_is_no_revision() -> None:
+    early = article("Velden's council said four schools had closed because of the flooding.")
+    later = article("Engineers said 28 schools in the region would need inspections after the flooding.", day=3)
+    _, (_, updates) = feed(early, later)
+    assert all(u.kind != "changed" for u in updates)
+
+
 def test_a_percentage_rise_revises_the_rise_offered_before() -> None:
     offer = article("Halbrook Motors raised its offer to a 23% pay rise over the contract, the Velden union said.")
     deal = article("The deal gives Velden workers a 25% rise in base wages over the contract.", day=9)

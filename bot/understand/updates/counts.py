@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
 from bot.understand.language.dates import dated_years_back
-from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS, is_increment
+from bot.understand.language.numbers import MONEY_UNITS, TIME_UNITS, UNIT_NOUNS, is_increment
 from bot.understand.language.people import COUNTED_PEOPLE
 from bot.understand.updates import weights
 from bot.understand.updates.facts import LIGHT_LEMMAS, PLACE_TAGS, content_lemma, is_label, number_text
@@ -26,6 +26,8 @@ DIMENSIONS = frozenset(["deep", "wide", "long", "high", "tall", "thick", "across
                         "east", "west", "northeast", "northwest", "southeast", "southwest"])
 DEATH_NOUNS = frozenset(["toll", "death", "dead", "fatality", "victim"])
 DEATH_VERBS = frozenset(["l:kill", "l:die", "l:dead"])
+DEAD_KEY = "s:q:dead"
+GROWTH_VERBS = frozenset("l:rise l:climb l:jump l:grow l:increase l:swell l:soar l:double l:triple".split())
 PEOPLE = frozenset(["people", "person", "resident", "civilian", "inhabitant"])
 SUM_NOUNS = frozenset(["amount", "sum"])  # "the amount set aside": a sum known by what was done with it
 SUM_MARK = "v-"  # a count slot's noun that is a verb a sum was the object of
@@ -77,6 +79,11 @@ def _counted(a: Annotated, q: Quantity) -> str:
         return _sum_verb(a, up)  # "had set aside 16.2 billion euros": the sum is what was set aside
     if q.unit == "%" and head.dep in ("compound", "amod", "nmod") and up.pos == "NOUN":
         return _noun_counted(a, up.i)  # "a 25% pay rise", "a 9.2% stake": the rise, the stake
+    if q.unit == "%":  # "51 percent of gas stations": a share of the stations
+        share_of = next((o for p in a.children(head.i) if p.dep == "prep" and p.lower == "of"
+                         for o in a.children(p.i) if o.dep == "pobj" and o.pos == "NOUN"), None)
+        if share_of is not None:
+            return _noun_counted(a, share_of.i)
     if head.dep == "attr":
         for c in a.children(head.head):
             if c.dep == "nsubj" and c.pos == "NOUN":
@@ -263,7 +270,7 @@ def count_slots(a: Annotated, published: datetime | None = None) -> list[Slot]:
             context |= {NAMED + t.lower for t in a.tokens if t.ent.endswith(_PARTY_TAGS)}
         value = q.value
         if noun in DEATH_NOUNS or noun in PEOPLE and context & DEATH_VERBS:
-            key = "s:q:dead"  # "killing 210 people", "the death toll rose to 415", "93 dead"
+            key = DEAD_KEY  # "killing 210 people", "the death toll rose to 415", "93 dead"
         elif noun in HOURS:
             key, value = TIME_SLOT, q.value * HOURS[noun]  # "96 hours" and "less than two days": one clock
             unit = a.tokens[q.end - 1]
@@ -304,10 +311,10 @@ def counts_people(key: str) -> bool:
     return key.startswith("s:q:") and noun in COUNTED_PEOPLE and noun not in ("people", "person")
 
 
-def comparable(mine: Slot, earlier: Slot) -> bool:
+def comparable(mine: Slot, earlier: Slot, growing: bool = False) -> bool:
     """Two values of a count slot could be one quantity revised: sizes a revision could move between
     (further apart for the people in one named state: "20 people under investigation", then "more
-    than 70")."""
+    than 70", and for a count that is `growing`, see `may_grow`)."""
     if mine.key.startswith(f"s:q:{SUM_MARK}"):  # "customers pulled $100bn" (First Republic's), then "$142bn from SVB"
         mine_names, their_names = ({c for c in s.context if c.startswith(NAMED)} for s in (mine, earlier))
         if mine_names and their_names and not mine_names & their_names:
@@ -320,9 +327,25 @@ def comparable(mine: Slot, earlier: Slot) -> bool:
         except ValueError:
             return False
         in_one_state = any(c.startswith(STATE) for c in mine.context & earlier.context)
-        if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state else weights.VALUE_RATIO) or a <= 0 < b:
+        if a > 0 and b / a > (weights.VALUE_RATIO_ONE_STATE if in_one_state or growing else weights.VALUE_RATIO) \
+                or a <= 0 < b:
             return False
     return True
+
+
+def may_grow(mine: Slot) -> bool:
+    """A toll, or a count said to have risen to its figure, may grow far in a day ("rose to 28" after
+    four dead): when no earlier value is near it, one much further off is the one it revises."""
+    return mine.key == DEAD_KEY or bool(mine.context & GROWTH_VERBS)
+
+
+def said_alike(mine: Slot, earlier: Slot) -> bool:
+    """Two head counts told with the same words around them ("15 people are still missing", then
+    "two people are still missing"): one quantity, however far it moved. (Not sums, shares or
+    spans of time: "fell 11%" and "fell 2%" are two days' moves, "13 days after" is time passing.)"""
+    noun, _, unit = mine.key.removeprefix("s:q:").partition(":")
+    return not unit and noun not in TIME_UNITS and noun != "time" and \
+        len(mine.context & earlier.context) >= weights.SLOT_CONTEXT
 
 
 def same_places(mine: Slot, earlier: Slot) -> bool:

@@ -21,7 +21,15 @@ from bot.understand.updates import weights
 from bot.understand.updates.background import defines, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import REPORTED, carried_out, differs, done_things, resolves, slots_of
-from bot.understand.updates.counts import GENERIC_COUNT, comparable, counts_people, same_context, same_places
+from bot.understand.updates.counts import (
+    GENERIC_COUNT,
+    comparable,
+    counts_people,
+    may_grow,
+    said_alike,
+    same_context,
+    same_places,
+)
 from bot.understand.updates.facts import Facts, facts_of, number_text, units_text, weighed_by_frequency
 from bot.understand.updates.novelty import (
     Cover,
@@ -90,7 +98,9 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
             continue
         same_key = [s for s in mine if s.key == slot.key]
         for key in (slot.key, *_broader(slot.key)):
-            sizes = [(sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)]
+            sizes = [(sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)] or [
+                (sid, e) for sid, e in hits.get(key, ()) if (may_grow(slot) or said_alike(slot, e))
+                and comparable(slot, e, growing=True)]
             # the newest of the same places and context words, else of the same places, else the newest
             latest = max(sizes, key=lambda h: (same_places(slot, h[1]), same_context(slot, h[1])), default=None)
             if latest is None:

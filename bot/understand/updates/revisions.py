@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.understand.language.annotation import Annotated, Quantity
 from bot.understand.updates import weights
-from bot.understand.updates.counts import DEATH_NOUNS, DEATH_VERBS, PEOPLE, count_context
+from bot.understand.updates.counts import DEAD_KEY, DEATH_NOUNS, DEATH_VERBS, PEOPLE, count_context
 from bot.understand.updates.facts import number_text
 from bot.understand.updates.slot import Slot
 
@@ -31,6 +31,7 @@ MOVED = frozenset("""
     triple go up down lift boost bump slash trim swell shrink decline soar sink plunge edge move
     revised corrected
 """.split())
+CORRECTING = frozenset(["revise", "correct", "restate"])  # "revised down to 8,000 from 100,000": an estimate put right
 APPROXIMATE = frozenset(["about", "around", "some", "roughly", "nearly", "almost", "approximately"])
 COMPARATIVE = frozenset(["more", "less", "fewer", "higher", "lower", "up", "down", "above", "below"])
 
@@ -88,11 +89,13 @@ def _kind(q: Quantity) -> str:
     return q.unit or "#"
 
 
-def _comparable(new: Quantity, old: Quantity) -> bool:
+def _comparable(new: Quantity, old: Quantity, stated: bool) -> bool:
+    """Two figures one revision could move between: of one kind, and (unless the sentence says
+    outright that an estimate was corrected "to" one figure "from" another) of sizes not far apart."""
     if _kind(new) != _kind(old) or new.value == old.value:
         return False
     low, high = sorted((new.value, old.value))
-    return low > 0 and high / low <= weights.VALUE_RATIO
+    return low > 0 and (stated or high / low <= weights.VALUE_RATIO)
 
 
 def revisions(a: Annotated) -> list[Revision]:
@@ -107,7 +110,8 @@ def revisions(a: Annotated) -> list[Revision]:
         others = targets or [q for q in a.quantities if q is not old and not _cue_before(a, q)]
         if others:  # "from 48 seats to nine": the figure after "to" is the new one, comparable or not
             new = min(others, key=lambda q: abs(q.start - old.start))
-            if _comparable(new, old):
+            corrected = bool(targets) and cue == "from" and any(t.lemma.lower() in CORRECTING for t in a.tokens)
+            if _comparable(new, old, stated=corrected):
                 found.append(Revision(new, old))
     return found
 
@@ -131,6 +135,6 @@ def ordinal_slots(a: Annotated) -> list[Slot]:
         lemma = noun.lemma.lower()
         q = Quantity(t.i, t.i + 1, float(value), "", lemma, a.span(t.i, noun.i + 1))
         context = count_context(a, q, lemma)
-        key = "s:q:dead" if lemma in DEATH_NOUNS or lemma in PEOPLE and context & DEATH_VERBS else f"s:q:{lemma}"
+        key = DEAD_KEY if lemma in DEATH_NOUNS or lemma in PEOPLE and context & DEATH_VERBS else f"s:q:{lemma}"
         out.append(Slot(key, number_text(value), q.text, context))
     return out
