@@ -9,10 +9,10 @@ from bot.understand.language.annotate import annotate_sentences
 from bot.understand.updates import MemoryIndex
 from bot.understand.updates.changes import slots_of
 from bot.understand.updates.counts import comparable, counts_people
-from bot.understand.updates.facts import facts_of
+from bot.understand.updates.facts import facts_of, number_text
 from bot.understand.updates.memory import MemoryView
 from bot.understand.updates.novelty import best_cover, candidate_pools, coverage, is_repeat
-from tests.unit.test_updates import STORY, article
+from tests.unit.test_updates import STORY, article, feed
 
 DAY = datetime(2024, 2, 1, tzinfo=UTC)
 
@@ -135,3 +135,16 @@ def test_a_month_is_a_fact_key_so_a_moved_target_month_is_new() -> None:
     later = facts("The mayor said the bridge would open to traffic by June 2025.")
     assert "d:2025-04" in earlier.units and "d:2025-06" in later.units
     assert not any(u.startswith("d:") for u in facts("The mayor said the bridge would open next year.").units)
+
+
+def test_a_figure_keeps_one_key_whatever_noise_its_float_carries() -> None:
+    assert number_text(64.4 * 1e9) == number_text(64_400_000_000) == "64400000000"
+    assert [number_text(v) for v in (2.5, 7, 123456789012345)] == ["2.5", "7", "123456789012345"]
+
+
+def test_a_sum_borrowed_under_a_scheme_is_one_count_from_week_to_week() -> None:
+    early = article("Borrowing under the Velden Term Funding Scheme rose to $53.7bn in the week to Wednesday.")
+    later = article("Borrowing under the Velden Term Funding Scheme rose to $64.4bn in the week to Wednesday.", day=8)
+    _, (_, updates) = feed(early, later)
+    flagged = [u for u in updates if u.kind == "changed"]
+    assert flagged and flagged[0].previous is not None and "$53.7bn" in flagged[0].previous.value

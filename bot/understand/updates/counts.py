@@ -67,6 +67,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
             for c in a.children(verb.i):
                 if c.dep == dep and c.pos == "NOUN":
                     return _noun_counted(a, c.i)
+                if dep == "nsubj" and c.dep in ("nsubj", "csubj") and c.tag == "VBG":
+                    return c.lower  # "borrowing under the scheme rose to $64.4bn": the borrowing
         if verb.dep == "acl" and a.tokens[verb.head].pos == "NOUN":  # "the pound, ..., ended at $1.08"
             return _noun_counted(a, verb.head)
     if head.dep == "dobj" and up.lemma.lower() == "cost" and q.unit in MONEY_UNITS:

@@ -78,8 +78,12 @@ class Facts:
 
 
 def number_text(value: float) -> str:
-    """A number as a unit key: 130 -> "130", 1.3e6 -> "1300000", 2.5 -> "2.5"."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    """A number as a unit key: 130 -> "130", 1.3e6 -> "1300000", 2.5 -> "2.5" (64.4 x 1e9 -> "64400000000":
+    the float's last-digit noise is not part of the figure)."""
+    value = float(value)
+    if not value.is_integer():
+        value = float(f"{value:.12g}")
+    return str(int(value)) if value.is_integer() else f"{value:g}"
 
 
 def name_key(token: Tok) -> str:
