@@ -289,6 +289,12 @@ def test_the_subject_of_a_verb_with_as_and_a_title_holds_the_title_unless_it_lea
     assert answer_question("Who is the harbour commissioner of Velden now?", search, []).answer == "Thomas Keller"
 
 
+def test_the_one_elected_as_a_title_holds_it_not_those_who_elected_them() -> None:
+    search = reports(("2025-03-03", "Velden's president, Olga Brandt, fled the country on Monday."),
+                     ("2025-03-08", "Velden's lawmakers elected Thomas Keller as the country's president on Friday."))
+    assert answer_question("Who is Velden's president now?", search, []).answer == "Thomas Keller"
+
+
 def test_a_name_given_by_its_initials_carries_the_question_s_name() -> None:
     search = reports(("2025-03-03", "The NSL chairman, Ola Berg, said the ferries would sail again on Monday."))
     assert answer_question("Who is the chairman of Nordic Shipping Lines?", search, []).answer == "Ola Berg"

@@ -217,12 +217,16 @@ def _named_after_title(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
 
 
 def _serves_as(a: Annotated, h: int, rel: set[int]) -> bool:
-    """"Suella Braverman returned as home secretary", "X took over as chief executive": the subject
-    holds the post its verb's "as" names, unless the verb takes the post away ("resigned as")."""
+    """"Suella Braverman returned as home secretary", "X took over as chief executive", "lawmakers
+    elected X as president": the subject (or the object of a verb that puts one in a post) holds the
+    post its verb's "as" names, unless the verb takes the post away ("resigned as", "sacked X as")."""
     t = a.tokens[h]
     verb = t.head
-    if t.dep not in ("nsubj", "nsubjpass") or post_left(a, verb) or any(c.dep == "neg" for c in a.children(verb)):
+    if t.dep not in ("nsubj", "nsubjpass", "dobj") or post_left(a, verb) or \
+            any(c.dep == "neg" for c in a.children(verb)):
         return False
+    if t.dep == "nsubj" and any(c.dep == "dobj" for c in a.children(verb)):
+        return False  # the lawmakers who elected someone as president are not the president
     return any(c.dep == "prep" and c.lower == "as" and any(g.dep == "pobj" and g.i in rel for g in a.children(c.i))
                for c in a.children(verb))
 
