@@ -78,6 +78,15 @@ def test_saying_what_a_named_subject_is_is_background_but_what_it_did_is_news() 
     assert all("named" in u.sentence or "due" in u.sentence for u in updates)
 
 
+def test_what_the_main_clause_dates_years_back_is_history_but_a_dated_thing_acted_on_now_is_news() -> None:
+    text = ("Brightwater Ferries was founded in 1983 and is based in Oslo.\n"
+            "The union last struck Brightwater Ferries in 2019, in a walkout that lasted 40 days.\n"
+            "The government has repealed a 2015 law that capped ferry fares.\n"
+            "Fares have risen every year since 2019, the ferry union said on Monday.")
+    _, (updates,) = feed(article(text))
+    assert sorted(u.sentence[:15] for u in updates) == ["Fares have rise", "The government "]
+
+
 def test_one_more_of_a_noun_said_with_an_ordinal_changes_its_count() -> None:
     earlier = article("Two climbers were injured when a rockfall hit the north face of Mount Calder on Saturday.")
     later = article("A third climber has been injured on Mount Calder, rangers said on Monday.", day=3)

@@ -3,13 +3,17 @@
 "OceanGate is a company based in Washington", "Summers, 68, is an American economist": a present-
 tense definition of a named subject (or of "a thing" in general) tells the reader what it is, not
 what happened. Read from the stored annotation: the root is a present-tense "be" whose complement
-is an indefinite noun ("a company", "an economist").
+is an indefinite noun ("a company", "an economist"). "The union last struck GM in 2019": a main
+clause in the past that the sentence dates over a year before the report is history.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import ONSET_VERBS
+from bot.understand.updates import weights
 
 _PERSONAL = frozenset(["he", "she", "it", "they"])
 _INDEFINITE = frozenset(["a", "an"])
@@ -65,3 +69,24 @@ def tells_onset(a: Annotated) -> bool:
     if lemma == "break" and not any(c.lower == "out" for c in kids):
         return False
     return any(c.dep in ("nsubj", "nsubjpass") and c.pos in ("NOUN", "PROPN") for c in kids)
+
+
+_HISTORY_PREPS = frozenset(["in", "during", "until", "on", "at"])
+
+
+def tells_history(a: Annotated, published: datetime | None) -> bool:
+    """True when the main verb, in the past tense, is dated over a year before the report ("SVB was
+    founded in 1983", "he ran TNK-BP until 2008"); a date on a noun ("repealed a 2015 law") or a
+    span up to now ("since 2019") does not make the event old."""
+    root = a.tokens[a.root]
+    if published is None or root.tag not in ("VBD", "VBN"):
+        return False
+    for ref in a.dates:
+        if not ref.last or (published.date() - date.fromisoformat(ref.last)).days <= weights.HISTORY_DAYS:
+            continue
+        t = a.tokens[ref.end - 1]
+        prep = a.tokens[t.head]
+        if t.dep == "npadvmod" and t.head == root.i or \
+                t.dep == "pobj" and prep.lower in _HISTORY_PREPS and prep.head == root.i:
+            return True
+    return False

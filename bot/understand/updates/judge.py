@@ -18,7 +18,7 @@ from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.numbers import TIME_UNITS
 from bot.understand.updates import weights
-from bot.understand.updates.background import defines, tells_onset
+from bot.understand.updates.background import defines, tells_history, tells_onset
 from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public, says_no_comment
 from bot.understand.updates.changes import REPORTED, carried_out, differs, done_things, resolves, slots_of
 from bot.understand.updates.counts import (
@@ -241,8 +241,10 @@ def _said_in_pieces(facts: Facts, pool: dict[int, frozenset[str]]) -> bool:
 
 
 def _not_news(sentence: StorySentence, a: Annotated) -> bool:
-    """Page furniture, a no-comment line, a member of the public's word, a definition: never an update."""
-    return is_boilerplate(sentence.text) or says_no_comment(a) or quotes_the_public(a) or defines(a)
+    """Page furniture, a no-comment line, a member of the public's word, a definition, history: never an
+    update."""
+    return is_boilerplate(sentence.text) or says_no_comment(a) or quotes_the_public(a) or defines(a) or \
+        tells_history(a, sentence.published)
 
 
 def salience(facts: Facts, cover_units: set[str], story: Story, changed: bool) -> float:
