@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.domain import Update
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.updates.revisions import revisions
 from tests.unit.test_updates import article, feed
@@ -14,6 +15,11 @@ DAY = datetime(2024, 2, 1, tzinfo=UTC)
 
 def revised(text: str) -> list[tuple[float, float]]:
     return [(r.new.value, r.old.value) for r in revisions(annotate_sentences([text], DAY)[0])]
+
+
+def changes(fed: tuple[object, list[list[Update]]]) -> list[Update]:
+    """The updates reported as changes for the last article fed."""
+    return [u for u in fed[1][-1] if u.kind == "changed"]
 
 
 def test_old_figure_is_marked_by_from_not_or_than() -> None:
@@ -216,8 +222,7 @@ def test_a_clause_undoing_what_an_earlier_one_did_to_the_same_thing_changes_it()
 def test_a_thing_that_ends_or_reopens_of_itself_changes_the_sentence_that_began_or_closed_it() -> None:
     began = article("The dockers' strike at the truce port began on Monday after hostage talks stalled.")
     ended = article("The dockers' strike at the truce port ended on Friday, union officials said.", day=5)
-    _, (_, updates) = feed(began, ended)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(began, ended))
     assert flagged and flagged[0].previous is not None and "began on Monday" in flagged[0].previous.sentence
 
 
@@ -255,8 +260,7 @@ def test_a_level_a_currency_falls_to_changes_its_last_level_even_one_dated_since
     earlier = article("The shekel fell on Friday to below $0.27, its lowest level since 2012, as hostage talks "
                       "stalled.")
     later = article("The shekel fell to a record low of $0.25 on Monday as the hostage talks broke down.", day=4)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "below $0.27" in flagged[0].previous.sentence
 
 
@@ -264,8 +268,7 @@ def test_a_holder_leaving_the_post_changes_who_was_said_to_hold_it() -> None:
     earlier = article("The home secretary, Ben Dale, told a rally that the hostage talks must go on.")
     left = article("Ben Dale resigned as home secretary on Wednesday after the hostage talks collapsed.", day=3)
     kept = article("Ben Dale refused to step down as home secretary as hostage talks resumed.", day=3)
-    _, (_, updates) = feed(earlier, left)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, left))
     assert flagged and flagged[0].previous is not None
     assert "The home secretary, Ben Dale" in flagged[0].previous.sentence
     _, (_, updates) = feed(article("The home secretary, Ben Dale, told a rally that the hostage talks must go on."),
@@ -293,8 +296,7 @@ def test_the_total_an_increment_brings_changes_the_earlier_count() -> None:
     earlier = article("Hackers in the hostage-talks leak took the data of about 143 million Israelis, officials said.")
     later = article("Officials said on Monday that the hostage-talks leak reached 2.5 million more Israelis than "
                     "first thought, bringing the total to 145.5 million.", day=4)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "143 million" in flagged[0].previous.sentence
 
 
@@ -302,8 +304,7 @@ def test_the_number_of_people_killed_rising_changes_the_earlier_death_toll() -> 
     earlier = article("At least 100 people were killed in the depot blast, hostage negotiators said on Wednesday.")
     later = article("The number of people killed in the depot blast rose to at least 154 on Friday, hostage "
                     "negotiators said.", day=4)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "At least 100 people" in flagged[0].previous.sentence
 
 
@@ -360,8 +361,7 @@ def test_the_count_of_those_in_one_named_state_may_grow_by_any_factor() -> None:
                       "hostage negotiators said.")
     later = article("Prosecutors have widened their inquiry into the hostage-talks leak, and more than 70 people "
                     "are now under investigation, hostage negotiators said.", day=4)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "20 people" in flagged[0].previous.sentence
 
 
@@ -427,8 +427,7 @@ def test_a_sum_known_by_what_was_done_with_it_is_revised_by_the_next_such_sum() 
 def test_costs_said_to_reach_a_sum_revise_the_cost_given_before() -> None:
     earlier = article("Halbrook Rail said the Velden derailment had cost it about $3.5 million so far.")
     later = article("Halbrook Rail's costs for the Velden derailment have reached about $6.1 million, it said.", day=6)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "3.5 million" in flagged[0].previous.value
 
 
@@ -442,8 +441,7 @@ def test_a_sum_known_by_its_verb_is_not_revised_by_another_named_partys_sum() ->
 def test_a_count_under_another_word_for_the_same_thing_revises_it() -> None:
     earlier = article("Halbrook Air has about 400 undelivered planes in storage at Velden.")
     later = article("Halbrook Air has about 450 undelivered jets in storage at Velden.", day=9)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "400" in flagged[0].previous.value
 
 
@@ -451,8 +449,7 @@ def test_another_leader_of_the_same_operation_changes_who_leads_it() -> None:
     first = article("The search off Velden is being led by the Orlen Coast Guard, officials said.")
     later = article("The Halbrook Safety Board is in charge of this underwater phase of the search off Velden.",
                     day=6)
-    _, (_, updates) = feed(first, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(first, later))
     assert flagged and flagged[0].previous is not None and "Orlen Coast Guard" in flagged[0].previous.value
 
 
@@ -477,8 +474,7 @@ def test_the_length_of_a_thing_is_revised_only_by_that_things_length() -> None:
 def test_time_elapsed_in_a_situation_revises_the_time_elapsed_before() -> None:
     earlier = article("Wednesday marks 27 days since the Velden mine caved in.")
     later = article("The 33 Velden miners have now spent 43 days underground.", day=16)
-    _, (_, updates) = feed(earlier, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(earlier, later))
     assert flagged and flagged[0].previous is not None and "27 days" in flagged[0].previous.value
 
 
@@ -493,8 +489,7 @@ def test_a_bare_percentage_revises_only_one_told_in_the_same_words() -> None:
 def test_a_share_of_a_noun_revises_the_earlier_share_of_the_same_noun() -> None:
     dry = article("Around 70% of filling stations in Velden had no petrol, according to the tracker FuelWatch.")
     later = article("FuelWatch now says 51 percent of filling stations in Velden are without petrol.", day=3)
-    _, (_, updates) = feed(dry, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(dry, later))
     assert flagged and flagged[0].previous is not None and "70%" in flagged[0].previous.value
 
 
@@ -508,16 +503,14 @@ def test_a_toll_that_grew_far_in_a_day_revises_the_toll_before_it() -> None:
     early = article("Officials said four people had been confirmed dead by Wednesday evening after the Velden "
                     "ferry sank.")
     later = article("The confirmed death toll from the sinking of the Velden ferry rose to 28 on Friday.", day=3)
-    _, (_, updates) = feed(early, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(early, later))
     assert flagged and flagged[0].previous is not None and "four" in flagged[0].previous.value
 
 
 def test_a_head_count_told_in_the_same_words_revises_the_earlier_one_however_far_it_fell() -> None:
     early = article("Fifteen people are still missing after the Velden ferry sank, the coastguard said.")
     later = article("Two people are still missing: a passenger from Orlin and a waiter from Marsk.", day=9)
-    _, (_, updates) = feed(early, later)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(early, later))
     assert flagged and flagged[0].previous is not None and "Fifteen" in flagged[0].previous.value
 
 
@@ -538,8 +531,7 @@ def test_a_far_larger_count_of_other_things_is_no_revision() -> None:
 def test_a_percentage_rise_revises_the_rise_offered_before() -> None:
     offer = article("Halbrook Motors raised its offer to a 23% pay rise over the contract, the Velden union said.")
     deal = article("The deal gives Velden workers a 25% rise in base wages over the contract.", day=9)
-    _, (_, updates) = feed(offer, deal)
-    flagged = [u for u in updates if u.kind == "changed"]
+    flagged = changes(feed(offer, deal))
     assert flagged and flagged[0].previous is not None and "23%" in flagged[0].previous.value
 
 
