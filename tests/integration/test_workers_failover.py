@@ -369,7 +369,9 @@ async def run_scenario(served: Feeds, emulator: SlackEmulator, env: dict[str, st
     # death) and for a survivor to finish the batch it is busy with; the others are on time, give
     # or take a slow batch on a busy machine
     assert worst <= INTERVAL + LEASE * 4 / 3 + SLOW + 2 * TICK + 4
-    assert p90 <= INTERVAL + SLOW + 2 * TICK + 1
+    # (90% within a slow batch and two ticks, with 2 s for a loaded 2-core machine: 7.3 s was seen on an
+    # evening when the machine ran 1.7 times slower; a feed left to an expired lease waits over 8.3 s)
+    assert p90 <= INTERVAL + SLOW + 2 * TICK + 2
     # the work was shared: every worker polled feeds
     for w in workers:
         assert "event=feeds_claimed" in w.text(), f"{w.name} never polled"
