@@ -141,6 +141,11 @@ def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
                c.dep in ("aux", "advmod", "npadvmod") and c.lemma.lower() in LOOKING_AHEAD for c in a.children(verb))
 
 
+def over_a_year_before(ref: DateRef, published: datetime) -> bool:
+    """Whether the date ends more than a year before the report: history, not the story's news."""
+    return bool(ref.last) and (published.date() - date.fromisoformat(ref.last)).days > 365
+
+
 def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:
     """Whether the clause of token i carries a date more than a year before the report: "the 85
     people killed in 2018", "since 1994, when 23 people died". Such a figure is history, not the
@@ -149,7 +154,7 @@ def dated_years_back(a: Annotated, i: int, published: datetime | None) -> bool:
         return False
     verb = a.clause_verb(i)
     for ref in a.dates:
-        if not ref.last or (published.date() - date.fromisoformat(ref.last)).days <= 365:
+        if not over_a_year_before(ref, published):
             continue
         dated = a.clause_verb(ref.end - 1)
         since = ref.start > 0 and a.tokens[ref.start - 1].lower == "since"  # "its lowest since 1985": up to now

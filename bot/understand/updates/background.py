@@ -9,11 +9,10 @@ clause in the past that the sentence dates over a year before the report is hist
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.understand.language.annotation import Annotated
-from bot.understand.language.dates import ONSET_VERBS
-from bot.understand.updates import weights
+from bot.understand.language.dates import ONSET_VERBS, over_a_year_before
 
 _PERSONAL = frozenset(["he", "she", "it", "they"])
 _INDEFINITE = frozenset(["a", "an"])
@@ -82,7 +81,7 @@ def tells_history(a: Annotated, published: datetime | None) -> bool:
     if published is None or root.tag not in ("VBD", "VBN"):
         return False
     for ref in a.dates:
-        if not ref.last or (published.date() - date.fromisoformat(ref.last)).days <= weights.HISTORY_DAYS:
+        if not over_a_year_before(ref, published):
             continue
         t = a.tokens[ref.end - 1]
         prep = a.tokens[t.head]

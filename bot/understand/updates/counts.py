@@ -7,6 +7,7 @@ modifiers) so that "40 hostages released" and "130 hostages held" stay different
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
@@ -348,6 +349,14 @@ def said_alike(mine: Slot, earlier: Slot) -> bool:
     noun, _, unit = mine.key.removeprefix("s:q:").partition(":")
     return not unit and noun not in TIME_UNITS and noun != "time" and \
         len(mine.context & earlier.context) >= weights.SLOT_CONTEXT
+
+
+def revisable(mine: Slot, earlier: Sequence[tuple[int, Slot]]) -> list[tuple[int, Slot]]:
+    """The earlier (sentence id, value) pairs this count could revise: those of a comparable size,
+    else, for a count that may grow or is told in the same words, those up to the wider factor."""
+    near = [(sid, e) for sid, e in earlier if comparable(mine, e)]
+    return near or [(sid, e) for sid, e in earlier
+                    if (may_grow(mine) or said_alike(mine, e)) and comparable(mine, e, growing=True)]
 
 
 def same_places(mine: Slot, earlier: Slot) -> bool:

@@ -23,10 +23,8 @@ from bot.understand.updates.boilerplate import is_boilerplate, quotes_the_public
 from bot.understand.updates.changes import REPORTED, carried_out, differs, done_things, resolves, slots_of
 from bot.understand.updates.counts import (
     GENERIC_COUNT,
-    comparable,
     counts_people,
-    may_grow,
-    said_alike,
+    revisable,
     same_context,
     same_places,
 )
@@ -98,9 +96,7 @@ def _latest_change(mine: Sequence[Slot], hits: dict[str, list[tuple[int, Slot]]]
             continue
         same_key = [s for s in mine if s.key == slot.key]
         for key in (slot.key, *_broader(slot.key)):
-            sizes = [(sid, e) for sid, e in hits.get(key, ()) if comparable(slot, e)] or [
-                (sid, e) for sid, e in hits.get(key, ()) if (may_grow(slot) or said_alike(slot, e))
-                and comparable(slot, e, growing=True)]
+            sizes = revisable(slot, hits.get(key, ()))
             # the newest of the same places and context words, else of the same places, else the newest
             latest = max(sizes, key=lambda h: (same_places(slot, h[1]), same_context(slot, h[1])), default=None)
             if latest is None:

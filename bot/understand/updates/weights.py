@@ -54,4 +54,3 @@ SALIENCE_QUOTE = 1.0  # per quotation (up to 2)
 SALIENCE_TERM = 0.5  # per story term mentioned (up to 4)
 SALIENCE_CHANGE = 3.0  # a changed fact outranks a new one
 GIST_WORDS = 12  # words of an earlier sentence quoted as the state a "now ..." sentence changed
-HISTORY_DAYS = 365  # a past main clause dated further back than this before its report is history, not news
