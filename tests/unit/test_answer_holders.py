@@ -91,3 +91,11 @@ def test_who_runs_it_now_is_the_person_it_is_now_run_by_not_one_who_ran_a_part_o
                "the heaviest sentence. The cruise line is now run by Jens Holt, a Danish executive who took over "
                "last year.", source="desk.example", title="Verdicts", day="2025-06-02", article=501)
     assert answer_question("Who heads Calvera Lines now?", search, []).answer == "Jens Holt"
+
+
+def test_a_holder_whose_own_sentence_says_he_is_retiring_is_not_who_heads_it_now() -> None:
+    search = MemorySearch()
+    search.add("Among the changes, Harlan Voss, who heads the heater business at Drellco, is retiring, "
+               "and Mira Kessel replaces him.", source="desk.example", title="Drellco", day="2025-05-12", article=401)
+    reply = answer_question("Who now heads Drellco's heater business?", search, [])
+    assert reply.answer != "Harlan Voss" and "is retiring" in reply.text

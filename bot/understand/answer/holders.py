@@ -62,7 +62,7 @@ def since_left(q: Question, lead: Scored, search: SentenceSearch, story: str | N
     back: datetime | None = None
     for hit in search.search(query, story, W.HOLDER_READ):
         parsed = Annotated.from_json(hit.sentence.annotation)
-        if parsed is None or hit.sentence.id == lead.evidence.hit.sentence.id:
+        if parsed is None:
             continue
         for t in parsed.tokens:
             if t.text != surname:
@@ -97,8 +97,15 @@ def successor(q: Question, gone: Scored, departure: Departure, scored: Sequence[
         # or a report of the departure naming the heir
         same_post = post is not None and (post & held or any(t.text == old for t in a.tokens))
         if (same_post or _heir_named(departure, name)) and since_left(q, s, search, story) is None:
-            return s
+            return _fullest(s, name, scored)
     return None
+
+
+def _fullest(heir: Scored, surname: str, scored: Sequence[Scored]) -> Scored:
+    """The heir as the candidate naming them most fully ("Stephanie Pope", not "Pope"), cited from the
+    newest report naming them so."""
+    named = [s for s in scored if s.candidate.text.endswith(surname)]
+    return max(named, key=lambda s: (len(s.candidate.text.split()), published_at(s.evidence.hit)), default=heir)
 
 
 def _heir_named(departure: Departure, name: str) -> bool:
