@@ -565,3 +565,20 @@ def test_a_plan_for_an_unnamed_new_thing_is_not_what_a_later_clause_carries_out(
     later = article("The central bank's emergency bond purchases ended on Friday as planned.", day=4)
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] != ["changed"]
+
+
+def test_a_plan_told_with_a_pronoun_is_carried_out_by_the_speaker_it_stands_for() -> None:
+    earlier = article("Marlow County prosecutor Edda Lindqvist said on Monday that her office was preparing to "
+                      "sue the insurer.")
+    later = article("Edda Lindqvist sued the insurer on Thursday, bringing 12 counts in state court.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] == ["changed"]
+    assert updates[0].previous is not None and "preparing to sue" in updates[0].previous.sentence
+
+
+def test_a_deed_with_a_purpose_is_no_plan_of_the_speaker() -> None:
+    earlier = article("The Marlow regulator said it had set up a trust, the Marlow Quarry Fund, to hold the "
+                      "quarry's deposits.")
+    later = article("The Marlow regulator estimated that the closure would cost the fund about $4 million.", day=4)
+    _, (_, updates) = feed(earlier, later)
+    assert [u.kind for u in updates] != ["changed"]

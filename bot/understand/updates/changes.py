@@ -25,8 +25,10 @@ from bot.understand.language.people import post_left
 from bot.understand.updates import weights
 from bot.understand.updates.counts import count_slots
 from bot.understand.updates.facts import (
+    EXPECTING,
     MODAL_AUX,
     PLACE_TAGS,
+    REPORTED_PLANS,
     content_lemma,
     expected_verb,
     is_known,
@@ -267,7 +269,7 @@ def expectation_slots(a: Annotated) -> list[Slot]:
         lo = min(lo, a.subtree(subj)[0])
     clause = range(lo, hi)
     lemmas = frozenset(u for i in clause if (u := content_lemma(a.tokens[i])))
-    names = {name_key(a.tokens[i]) for i in clause if is_name(a, a.tokens[i])}
+    names = {name_key(a.tokens[i]) for i in clause if is_name(a, a.tokens[i])} | _speaker_names(a, verb, subj)
     text = a.span(lo, hi)
     # what the verb acts on: its object or prepositional object ("decided on a proposed deal"), with
     # the words that make it that thing ("proposed")
@@ -283,6 +285,31 @@ def expectation_slots(a: Annotated) -> list[Slot]:
     things = _known_things(a, climb)  # "the purchases would end": the purchases
     return [Slot(f"s:x:{n[2:]}", a.tokens[verb].lemma.lower(), text, context) for n in names] + [
         Slot(f"s:x:{u}", a.tokens[verb].lemma.lower(), text, context) for u in things]
+
+
+def _speaker_names(a: Annotated, verb: int, subj: int | None) -> set[str]:
+    """The name of who announced the plan, when the plan's doer is told by a pronoun ("Yost said his
+    office was preparing to sue", "Norfolk Southern said it would pay"): the actor the outcome names."""
+    if subj is None:
+        return set()
+    doer = a.tokens[subj]
+    if doer.tag != "PRP" and not any(c.dep == "poss" and c.tag == "PRP$" for c in a.children(subj)):
+        return set()
+    t = a.tokens[verb]
+    while t.dep == "xcomp" and _expecting(a, t.head):  # "was preparing [to sue]"
+        t = a.tokens[t.head]
+    if t.dep != "ccomp" or a.tokens[t.head].lemma.lower() not in REPORTED_PLANS:
+        return set()
+    speaker = next((c for c in a.children(t.head) if c.dep == "nsubj"), None)
+    if speaker is None:
+        return set()
+    return {name_key(a.tokens[i]) for i in range(*a.subtree(speaker.i)) if is_name(a, a.tokens[i])}
+
+
+def _expecting(a: Annotated, verb: int) -> bool:
+    """A verb of planning whose clause is the plan ("is preparing to sue"), not a deed with a purpose
+    ("set up a new bank to hold the deposits")."""
+    return a.tokens[verb].lemma.lower() in EXPECTING and not any(c.dep in ("dobj", "prt") for c in a.children(verb))
 
 
 def _known_things(a: Annotated, verbs: list[int]) -> list[str]:
