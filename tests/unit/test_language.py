@@ -53,6 +53,11 @@ def test_a_date_looking_ahead_is_the_coming_one_and_a_report_of_the_past_the_las
     assert [d.first for d in a.dates] == ["2024-02-09", "2024-01-02"]  # a noun "plan" or "set off" looks back
 
 
+def test_a_date_an_event_was_put_off_or_pushed_back_to_is_still_to_come():
+    assert [d.first for d in one("The court put off the hearing until 31 July.").dates] == ["2024-07-31"]
+    assert [d.first for d in one("The launch was pushed back to 5 March, the agency said.").dates] == ["2024-03-05"]
+
+
 def test_a_quote_is_attributed_to_the_subject_of_its_speech_verb():
     a = one('"We will announce our position soon," Hamdan said.')
     assert [(q.text.rstrip(","), q.speaker) for q in a.quotes] == [("We will announce our position soon", "Hamdan")]

@@ -23,6 +23,8 @@ ONSET_VERBS = frozenset(["begin", "start", "erupt"])  # main verbs of a sentence
 LOOKING_AHEAD = frozenset(["will", "expect", "due", "schedule", "plan", "set", "upcoming", "next", "shall", "later"])
 # verbs that move a date to a later one ("delayed to 17 November", "extended its deadline to 25 April")
 MOVING_DATES = frozenset(["delay", "postpone", "extend", "push", "move", "reschedule", "adjourn", "defer"])
+# ... and phrasal verbs that do ("put off the hearing until 31 July", "pushed back to March")
+PHRASAL_MOVES = frozenset([("put", "off"), ("put", "back"), ("push", "back"), ("move", "back"), ("bring", "forward")])
 AHEAD_DAYS = 330  # a day and month named as still to come are within this many days of the report
 PAST_FOR_AHEAD = 180  # ... and one looking ahead that would be this many days past is next year's
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
@@ -129,7 +131,7 @@ def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
     verb = a.clause_verb(end - 1)
     k = end - 1
     for _ in range(6):  # from the date up to its clause's verb: "due", "scheduled for", "delayed to"
-        if a.tokens[k].lemma.lower() in LOOKING_AHEAD | MOVING_DATES and a.tokens[k].pos != "NOUN" and not any(
+        if moves_date(a, k) or a.tokens[k].lemma.lower() in LOOKING_AHEAD and a.tokens[k].pos != "NOUN" and not any(
                 c.dep == "prt" for c in a.children(k)):  # (not "set off", not "the plan")
             return True
         if k == verb and a.tokens[k].dep == "xcomp":  # "is due to give its decision by 22 May"
@@ -139,6 +141,16 @@ def _looks_ahead(a: Annotated, start: int, end: int) -> bool:
         k = a.tokens[k].head
     return any(c.dep in ("aux", "auxpass") and c.lower in ("will", "would", "shall", "'ll") or
                c.dep in ("aux", "advmod", "npadvmod") and c.lemma.lower() in LOOKING_AHEAD for c in a.children(verb))
+
+
+def moves_date(a: Annotated, verb: int) -> bool:
+    """Whether the word moves a date ("delayed", "postponed", "put off", "pushed back"; not "the delay")."""
+    t = a.tokens[verb]
+    if t.pos == "NOUN":
+        return False
+    particles = {c.lower for c in a.children(verb) if c.dep == "prt"}
+    lemma = t.lemma.lower()
+    return any((lemma, p) in PHRASAL_MOVES for p in particles) or lemma in MOVING_DATES and not particles
 
 
 def over_a_year_before(ref: DateRef, published: datetime) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.understand.language.annotation import Annotated, DateRef, Tok
-from bot.understand.language.dates import MOVING_DATES
+from bot.understand.language.dates import moves_date
 from bot.understand.language.people import PERSON_NOUNS
 from bot.understand.updates.facts import content_lemma
 from bot.understand.updates.slot import Slot
@@ -47,10 +47,10 @@ def schedule_slots(a: Annotated, published: datetime | None) -> list[Slot]:
 
 
 def _moved_to(a: Annotated, d: DateRef) -> bool:
-    """The date is where a date was moved to: "delayed to 17 November", "extended ... to 25 April"."""
+    """The date is where a date was moved to: "delayed to 17 November", "extended ... to 25 April",
+    "put off until 31 July"."""
     before = a.tokens[d.start - 1] if d.start else None
-    return before is not None and before.lower in ("to", "until") and \
-        a.tokens[before.head].lemma.lower() in MOVING_DATES
+    return before is not None and before.lower in ("to", "until") and moves_date(a, before.head)
 
 
 def _scheduled_thing(a: Annotated, d: DateRef) -> Tok | None:
