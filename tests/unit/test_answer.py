@@ -89,6 +89,20 @@ def test_a_question_naming_a_date_uses_that_report() -> None:
     assert ans.answer is not None and "61" in ans.answer
 
 
+def test_a_question_naming_a_year_or_a_quarter_takes_the_figure_given_for_it() -> None:
+    s = MemorySearch()
+    s.add("Harwick Mining said the flooding had cost it about $40 million so far.",
+          source="old.example", title="Costs", day="2025-08-04", article=1, stories=("mine",))
+    s.add("Harwick Mining reported a loss of $310 million for the second quarter, its worst since 2009.",
+          source="new.example", title="Results", day="2025-08-05", article=2, stories=("mine",))
+    s.add("Harwick Mining lost $95 million in 2024, the company said.",
+          source="new.example", title="Results", day="2025-08-05", article=3, stories=("mine",))
+    ans = answer_question("How much did Harwick Mining lose in the second quarter?", s, [])
+    assert ans.answer is not None and "310" in ans.answer
+    ans = answer_question("How much did Harwick Mining lose in 2024?", s, [])
+    assert ans.answer is not None and "95" in ans.answer
+
+
 def test_citation_carries_the_supporting_sentence_title_and_link(search: MemorySearch) -> None:
     ans = answer_question("Where will the next round of talks be held?", search, [])
     cite = ans.citations[0]

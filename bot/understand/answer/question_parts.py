@@ -94,12 +94,14 @@ class Anchor:
 
 @dataclass(frozen=True)
 class DateWant:
-    """A date the question names: month (1-12 or 0), day of month (or 0), weekday (0-6 or -1)."""
+    """A date the question names: month (1-12 or 0), day of month (or 0), weekday (0-6 or -1), year
+    (or 0; "in 2015"); a period named in words only ("the second quarter") has its text alone."""
 
     text: str
     month: int = 0
     day: int = 0
     weekday: int = -1
+    year: int = 0
 
 
 def copular_noun(a: Annotated, after: int = -1) -> Tok | None:
@@ -279,6 +281,9 @@ def wh_role(a: Annotated, wh: int, rel: Tok | None) -> str:
     return "subj" if rel.pos == "NOUN" else ""
 
 
+PERIOD_WORDS = frozenset(["quarter", "half"])  # parts of a year a figure is reported for
+
+
 def named_dates(a: Annotated) -> list[DateWant]:
     """The dates the question names ("on Feb 24", "on Sunday"): the supporting report must match them."""
     out = []
@@ -289,8 +294,11 @@ def named_dates(a: Annotated) -> list[DateWant]:
         month = next((MONTHS[w] for w in words if w in MONTHS and w != "may"), 0)
         day = next((int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31), 0)
         weekday = next((WEEKDAYS[w] for w in words if w in WEEKDAYS), -1)
+        year = next((int(w) for w in words if len(w) == 4 and w.isdigit() and 1900 < int(w) < 2100), 0)
         if month or weekday >= 0:
-            out.append(DateWant(ent.text, month, day, weekday))
+            out.append(DateWant(ent.text, month, day, weekday, year))
+        elif year or any(w in PERIOD_WORDS for w in words):  # "in 2015", "in the second quarter"
+            out.append(DateWant(ent.text, year=year))
     # "late-January framework": a month word the entity tagger missed
     for t in a.tokens:
         w = t.lower.strip(".")

@@ -183,6 +183,9 @@ def _stand_in(parsed: Annotated, taken: dict[int, float], context: set[str]) -> 
 
 
 def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None) -> bool:
+    if not want.month and want.weekday < 0:  # a year or a part of one: the sentence must name it
+        return any(want.text.lower().removeprefix("the ") in ref.text.lower() or want.year and ref.first and
+                   ref.first[:4] == ref.last[:4] == str(want.year) for ref in parsed.dates)
     days: list[date] = []
     for ref in parsed.dates:
         if ref.first:
