@@ -30,7 +30,7 @@ from bot.understand.answer.vocabulary import (
     synonyms,
 )
 from bot.understand.answer.yesno import state_anchor_lemmas
-from bot.understand.language.annotation import Annotated, Tok
+from bot.understand.language.annotation import Annotated, DateRef, Tok
 from bot.understand.language.people import PERSON_NOUNS
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -185,7 +185,7 @@ def _stand_in(parsed: Annotated, taken: dict[int, float], context: set[str]) -> 
 def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None) -> bool:
     if not want.month and want.weekday < 0:  # a year or a part of one: the sentence must name it
         return any(want.text.lower().removeprefix("the ") in ref.text.lower() or want.year and ref.first and
-                   ref.first[:4] == ref.last[:4] == str(want.year) for ref in parsed.dates)
+                   ref.first[:4] == ref.last[:4] == str(want.year) and _days(ref) > 7 for ref in parsed.dates)
     days: list[date] = []
     for ref in parsed.dates:
         if ref.first:
@@ -203,6 +203,11 @@ def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None)
             continue
         return True
     return any(want.text.lower() in ref.text.lower() for ref in parsed.dates)
+
+
+def _days(ref: DateRef) -> int:
+    """How many days the date spans ("2015": 364, "last month": about 30, "on Tuesday": 0)."""
+    return (date.fromisoformat(ref.last) - date.fromisoformat(ref.first)).days
 
 
 def measure(q: Question, anchors: Sequence[Anchor], ev: Evidence, state: frozenset[str] | None = None) -> None:
