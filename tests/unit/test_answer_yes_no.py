@@ -95,6 +95,14 @@ def test_whether_someone_is_still_in_charge_is_answered_no_by_their_firing() -> 
     assert got.answer is not None and got.answer.startswith("No: ") and "fired the chief executive" in got.answer
 
 
+def test_whether_someone_with_a_hyphened_name_still_holds_a_post_is_answered_by_their_leaving() -> None:
+    search = reports(("2025-03-02", "Prime Minister Park Sung-won said the ferry inquiry would report in May."),
+                     ("2025-06-05", "Park Sung-won, the prime minister who offered to resign over the sinking, "
+                                    "finally left office in June."))
+    got = answer_question("Is Park Sung-won still prime minister?", search, [])
+    assert got.answer is not None and got.answer.startswith("No: ") and "left office in June" in got.answer
+
+
 def test_whether_something_is_back_is_answered_yes_by_its_return() -> None:
     search = reports(("2025-03-02", "The Velden night ferries were halted by the strike in January."),
                       ("2025-06-05", "The Velden night ferries returned to service on Monday after the strike."))

@@ -58,6 +58,13 @@ def test_a_date_an_event_was_put_off_or_pushed_back_to_is_still_to_come():
     assert [d.first for d in one("The launch was pushed back to 5 March, the agency said.").dates] == ["2024-03-05"]
 
 
+def test_a_word_hyphened_into_a_persons_name_is_part_of_the_name_not_a_verb():
+    won = next(t for t in one("Is Chung Hong-won still prime minister?").tokens if t.text == "won")
+    assert (won.pos, won.lemma) == ("PROPN", "won")
+    run = next(t for t in one("Hamas-run health authorities gave the toll.").tokens if t.text == "run")
+    assert run.pos != "PROPN"
+
+
 def test_a_quote_is_attributed_to_the_subject_of_its_speech_verb():
     a = one('"We will announce our position soon," Hamdan said.')
     assert [(q.text.rstrip(","), q.speaker) for q in a.quotes] == [("We will announce our position soon", "Hamdan")]

@@ -121,8 +121,9 @@ def _asked_about(q: Question) -> set[str]:
         for prep in (c for c in a.children(root.i) if c.dep == "prep"):
             asked |= {g.lemma.lower() for g in a.children(prep.i) if g.dep == "pobj" and g.pos == "NOUN"}
     subject = next((t for t in a.tokens if t.dep in ("nsubj", "nsubjpass") and t.pos in ("NOUN", "PROPN")), None)
-    if subject is None:
-        return asked
+    if subject is None:  # the parser found no subject ("is Chung Hong-won still prime minister?"): its names
+        return asked | {a.tokens[i].lemma.lower() for e in a.entities if e.label in ("PERSON", "ORG", "GPE")
+                        for i in range(e.start, e.end) if a.tokens[i].pos == "PROPN"}
     asked |= {subject.lemma.lower()} | {c.lemma.lower() for c in a.children(subject.i) if c.dep == "compound"}
     if subject.pos == "PROPN":  # "is Macron still making his trip": the trip, as well as Macron
         asked |= {c.lemma.lower() for c in a.children(subject.head) if c.dep == "dobj" and c.pos == "NOUN"}

@@ -33,7 +33,8 @@ ArticleSentences = tuple[Sequence[str], datetime | None]
 def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     """Turn one parsed spaCy Doc (one sentence) into the stored record."""
     tokens = [
-        Tok(t.i, t.text, bool(t.whitespace_), t.lemma_, t.pos_, t.tag_, t.dep_, t.head.i,
+        Tok(t.i, t.text, bool(t.whitespace_), *((t.text, "PROPN", "NNP") if _hyphened_name_part(t) else
+                                                 (t.lemma_, t.pos_, t.tag_)), t.dep_, t.head.i,
             f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "", t.idx)
         for t in doc
     ]
@@ -43,6 +44,14 @@ def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     made.dates = resolve_dates(made, published)
     made.quotes = [Quote(s, e, made.text[s:e], who) for s, e, who in quotes_of(made)]
     return made
+
+
+def _hyphened_name_part(t: Any) -> bool:
+    """A word joined by a hyphen to a person's name inside it ("Chung Hong-won": "won" is no verb)."""
+    if t.ent_type_ != "PERSON" or t.ent_iob_ != "I" or t.i < 2 or t.pos_ == "PROPN":
+        return False
+    hyphen, before = t.doc[t.i - 1], t.doc[t.i - 2]
+    return hyphen.text == "-" and not hyphen.whitespace_ and not before.whitespace_ and before.ent_type_ == "PERSON"
 
 
 def annotate_sentences(sentences: Sequence[str], published: datetime | None) -> list[Annotated]:
