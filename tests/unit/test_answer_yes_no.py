@@ -103,6 +103,14 @@ def test_whether_someone_with_a_hyphened_name_still_holds_a_post_is_answered_by_
     assert got.answer is not None and got.answer.startswith("No: ") and "left office in June" in got.answer
 
 
+def test_whether_someone_has_resigned_yet_is_answered_by_a_resignation_told_after_another_deed() -> None:
+    search = reports(("2025-03-02", "Velden's president, Ilse Brandt, refused to resign on Monday."),
+                     ("2025-03-09", "Tomas Ek took over as acting president when Ilse Brandt fled Velden and "
+                                    "then resigned last week."))
+    got = answer_question("Has Ilse Brandt actually stepped down yet?", search, [])
+    assert got.answer is not None and "resigned last week" in got.answer
+
+
 def test_whether_something_is_back_is_answered_yes_by_its_return() -> None:
     search = reports(("2025-03-02", "The Velden night ferries were halted by the strike in January."),
                       ("2025-06-05", "The Velden night ferries returned to service on Monday after the strike."))

@@ -171,6 +171,9 @@ def _changes_of_state(a: Annotated, asked: _StateAsked) -> list[tuple[Candidate,
         if t.dep in ("oprd", "xcomp") and not any(c.dep.startswith("nsubj") for c in kids):
             said = t.head
             kids += [c for c in a.children(t.head) if c.dep.startswith("nsubj")]
+        if asked.change and t.dep == "conj" and not any(c.dep.startswith("nsubj") for c in kids):
+            # "has X resigned yet?": "X fled Sri Lanka and then resigned"
+            kids += [c for c in a.children(t.head) if c.dep.startswith("nsubj")]
         acted = any(c.dep == "dobj" for c in kids) and t.lemma.lower() not in MOVING_VERBS
         held = [c for c in kids if c.dep in ("nsubjpass", "dobj") or c.dep == "nsubj" and not acted]
         if any(_is_about(a, x, asked) for x in held if not _other_person(a, x, asked.about)):
