@@ -362,3 +362,12 @@ def test_which_company_takes_the_name_its_apposition_calls_a_contractor() -> Non
                                      "contractor, and was leased to the port company Velport."))
     got = answer_question("Which company owned the dredger?", search, [])
     assert got.answer == "Transvaria"
+
+
+def test_who_handles_something_is_answered_by_who_took_over_its_management() -> None:
+    s = MemorySearch()
+    s.add("Mira Kessel, one of Drellco's managing directors, took over day-to-day management of the recall on "
+          "Wednesday.", source="desk.example", title="Recall", day="2025-03-04", article=1)
+    s.add("Drellco said the recall would cost the company about $40 million.", source="desk.example",
+          title="Recall", day="2025-03-04", article=1)
+    assert answer_question("Who is handling Drellco's recall day to day?", s, []).answer == "Mira Kessel"

@@ -108,6 +108,7 @@ RELATED_GROUPS: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in
     "negotiate negotiation talks bargain",
     "venue location",
     "ask request",
+    "manage management administer handle oversee supervise",
     "want seek",
     "increase raise hike boost",
     "cut reduce lower slash trim",
