@@ -371,3 +371,12 @@ def test_who_handles_something_is_answered_by_who_took_over_its_management() -> 
     s.add("Drellco said the recall would cost the company about $40 million.", source="desk.example",
           title="Recall", day="2025-03-04", article=1)
     assert answer_question("Who is handling Drellco's recall day to day?", s, []).answer == "Mira Kessel"
+
+
+def test_at_the_moment_asks_for_the_holder_now_and_is_no_word_the_sentence_must_carry() -> None:
+    s = MemorySearch()
+    s.add("The harbour master, Ilse Brandt, told a meeting on Tuesday that the port would reopen within days.",
+          source="desk.example", title="Port", day="2025-03-04", article=1)
+    s.add("Dock workers said the strike would go on until pay talks resumed.", source="desk.example",
+          title="Port", day="2025-03-04", article=1)
+    assert answer_question("Who is harbour master at the moment?", s, []).answer == "Ilse Brandt"

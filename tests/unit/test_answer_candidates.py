@@ -61,6 +61,8 @@ def test_quantity_candidates_by_kind_with_approximators_and_counted_noun() -> No
     assert counts and counts[0][0] == "more than 40 container ships"
     money = texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))])
     assert money == ["about $2.5 million"]
+    a = one("AAA said the average price of petrol had risen above $3.00 a gallon.")
+    assert texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))]) == ["above $3.00"]
 
 
 def test_quantity_kinds_separate_percent_duration_and_measure() -> None:

@@ -15,7 +15,7 @@ from bot.understand.language.numbers import MONEY_UNITS, UNIT_NOUNS
 from bot.understand.language.people import PERSON_NOUNS
 
 APPROX = frozenset("""
-    about around nearly almost roughly some more less than over under up to at least most just only close
+    about around nearly almost roughly some more less than over under above below up to at least most just only close
     approximately some between fewer estimated an a
 """.split())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understand.answer.vocabulary import NOW_WORDS, SPEECH_VERBS
+from bot.understand.answer.vocabulary import NOW_PHRASES, NOW_WORDS, SPEECH_VERBS, TIME_NOUNS
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
@@ -315,7 +315,10 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
     """The question's content words a supporting sentence should carry (not its wh-phrase or type noun)."""
     out: list[Anchor] = []
     seen: set[str] = set()
+    now = _now_phrase_tokens(a)
     for t in a.tokens:
+        if t.i in now:
+            continue  # "at the moment", "these days": when, not what the sentence must carry
         lemma = t.lemma.lower()
         # a capitalised word inside the question is part of a name, whatever the tagger made of it
         # ("the Ever Given": an adverb and a verb to the tagger)
@@ -347,6 +350,19 @@ def anchors_of(a: Annotated, wh_end: int, focus: str) -> list[Anchor]:
         given = t.pos == "PROPN" and nxt is not None and nxt.pos == "PROPN" and last and t.ent[2:] == nxt.ent[2:] \
             and t.ent[2:] in ("PERSON", "ORG", "")  # the tagger often calls an unknown person an organisation
         out.append(Anchor(lemma, t.text, proper, verb=t.pos == "VERB" and not proper, given_name=given))
+    return out
+
+
+def _now_phrase_tokens(a: Annotated) -> set[int]:
+    """The time nouns of the phrases asking for the state now ("at the moment", "these days"; not the
+    count of "at the last count")."""
+    out: set[int] = set()
+    words = [t.lower for t in a.tokens]
+    for phrase in NOW_PHRASES:
+        p = phrase.split()
+        for i in range(len(words) - len(p) + 1):
+            if words[i:i + len(p)] == p:
+                out.update(k for k in range(i, i + len(p)) if a.tokens[k].lemma.lower() in TIME_NOUNS)
     return out
 
 
