@@ -115,3 +115,8 @@ def test_at_the_moment_and_at_this_point_ask_for_the_newest_report() -> None:
     assert analyse("Who is home secretary at the moment?").latest
     assert analyse("Who's the prime minister at this point?").latest
     assert not analyse("Who was home secretary in 2019?").latest
+
+
+def test_a_time_clause_does_not_give_a_copular_question_its_relation() -> None:
+    assert analyse("Who was Twitter's chairman when Musk made his bid?").relation == "chairman"
+    assert analyse("Is anyone still out there searching?").relation == "search"

@@ -161,6 +161,9 @@ def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None
     return None
 
 
+TIME_CLAUSE_MARKS = frozenset("when after before while since until once".split())  # "when Musk made his bid"
+
+
 def relation_word(a: Annotated, wh: int) -> Tok | None:
     """The question's main content verb (or the noun of a copular question: "who are the mediators")."""
     toks = a.tokens
@@ -174,6 +177,10 @@ def relation_word(a: Annotated, wh: int) -> Tok | None:
         verb = _verb_after_do(a, after_do)
         if verb is not None:
             return verb
+    root = toks[a.root] if toks else None
+    if main and root is not None and root.lemma.lower() == "be" and all(
+            in_adverbial_clause(a, t) and any(c.lower in TIME_CLAUSE_MARKS for c in a.children(t.i)) for t in main):
+        main = verbs = []  # "who was Twitter's chairman [when Musk made his bid]": the chairman is asked
     if main:
         if main[0].lemma.lower() in LOOKING_AHEAD_PASSIVES:  # "supposed to return": the relation is returning
             return next((c for c in a.children(main[0].i) if c.dep == "xcomp" and c.pos == "VERB"
