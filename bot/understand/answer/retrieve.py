@@ -188,10 +188,8 @@ def _date_matches(want: DateWant, parsed: Annotated, published: datetime | None)
                    ref.first[:4] == ref.last[:4] == str(want.year) and _days(ref) > 7 for ref in parsed.dates)
     days: list[date] = []
     for ref in parsed.dates:
-        if ref.first:
-            first, last = date.fromisoformat(ref.first), date.fromisoformat(ref.last)
-            if (last - first).days <= 31:
-                days += [first, last]
+        if ref.first and _days(ref) <= 31:
+            days += [date.fromisoformat(ref.first), date.fromisoformat(ref.last)]
     if published is not None:
         days.append(published.date())
     for d in days:

@@ -33,8 +33,7 @@ ArticleSentences = tuple[Sequence[str], datetime | None]
 def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     """Turn one parsed spaCy Doc (one sentence) into the stored record."""
     tokens = [
-        Tok(t.i, t.text, bool(t.whitespace_), *((t.text, "PROPN", "NNP") if _hyphened_name_part(t) else
-                                                 (t.lemma_, t.pos_, t.tag_)), t.dep_, t.head.i,
+        Tok(t.i, t.text, bool(t.whitespace_), *_reading(t), t.dep_, t.head.i,
             f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "", t.idx)
         for t in doc
     ]
@@ -44,6 +43,11 @@ def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     made.dates = resolve_dates(made, published)
     made.quotes = [Quote(s, e, made.text[s:e], who) for s, e, who in quotes_of(made)]
     return made
+
+
+def _reading(t: Any) -> tuple[str, str, str]:
+    """The token's lemma, part of speech and tag; a part of a hyphened name reads as a proper noun."""
+    return (t.text, "PROPN", "NNP") if _hyphened_name_part(t) else (t.lemma_, t.pos_, t.tag_)
 
 
 def _hyphened_name_part(t: Any) -> bool:
