@@ -53,7 +53,8 @@ class FeedCommands:
                          ["Nothing was stored; check the address (an RSS or Atom feed, not a web page)."])]
         title = first.title or ""
         await asyncio.to_thread(self.core.store.upsert_feed, url, title=title, story_ids=stories,
-                                interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat")
+                                interval_seconds=self.core.settings.default_poll_seconds, defined_in="chat",
+                                first_poll=first.outcome.state.next_poll)
         await asyncio.to_thread(save_outcome, self.core, first.outcome, len(first.items))
         added = await self.ingest(first.items) if self.ingest else 0
         scope = ", ".join(stories) if stories else "every story"

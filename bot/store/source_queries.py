@@ -39,15 +39,19 @@ class SourceQueries(StoreBase):
     """Reads and writes of feeds and seed files (mixed into `Store`)."""
 
     def upsert_feed(self, url: str, *, title: str = "", story_ids: Sequence[str] = (), fulltext: bool = True,
-                    interval_seconds: int = 900, defined_in: str = "config") -> None:
-        """Add a feed or update its configuration, keeping its polling state."""
+                    interval_seconds: int = 900, defined_in: str = "config",
+                    first_poll: datetime | None = None) -> None:
+        """Add a feed or update its configuration, keeping its polling state.
+
+        A new feed is due at once unless `first_poll` says when (a feed just fetched by hand is
+        not due again before its outcome is saved, so the scheduler never fetches it twice)."""
         values = {"title": title, "stories": json.dumps(list(story_ids)), "fulltext": fulltext,
                   "interval_seconds": interval_seconds, "defined_in": defined_in}
         with self.engine.begin() as conn:
             if conn.execute(select(feeds.c.url).where(feeds.c.url == url)).first():
                 conn.execute(update(feeds).where(feeds.c.url == url).values(**values))
             else:
-                conn.execute(insert(feeds).values(url=url, **values))
+                conn.execute(insert(feeds).values(url=url, next_poll=first_poll, **values))
 
     def remove_feed(self, url: str) -> bool:
         """Stop polling a feed; returns whether it was there."""

@@ -89,3 +89,39 @@ async def test_in_chat_the_reply_promises_no_poll(env: dict[str, str]) -> None:
         replies = await _say(env, [f"add feed {feed.url}"], start=False)
     assert "This chat does not poll feeds; 'newsdesk-bot run' polls it" in replies[0]
     assert "will be polled" not in replies[0]
+
+
+async def test_a_feed_added_while_the_scheduler_ticks_is_fetched_once_not_again_at_the_next_tick(
+        env: dict[str, str]) -> None:
+    channel = ConsoleChannel()
+    core = make_core(env)
+    rt = Runtime(core, [channel.adapter], feed_tick_seconds=0.05)
+    await rt.start(start_adapters=False)
+    try:
+        async with controlled_feed() as feed:
+            feed.items = ["001.txt"]
+            reply = await channel.say(rt, f"add feed {feed.url} hostage-talks")
+            assert reply.startswith("Added feed")
+            await asyncio.sleep(1.0)  # twenty ticks: the feed is not due for 15 minutes
+            assert feed.hits == 1
+        row = next(r for r in core.store.feed_rows() if r["url"] == feed.url)
+        assert row["next_poll"] is not None and row["last_status"] == "ok"
+    finally:
+        await rt.stop()
+        core.close()
+
+
+def test_a_new_feed_given_its_first_poll_time_is_not_due_before_it(env: dict[str, str]) -> None:
+    from datetime import UTC, datetime, timedelta
+    core = make_core(env)
+    try:
+        later = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15)
+        core.store.upsert_feed("http://127.0.0.1:9/a.xml", first_poll=later)
+        core.store.upsert_feed("http://127.0.0.1:9/b.xml")
+        core.store.upsert_feed("http://127.0.0.1:9/a.xml", title="A", first_poll=None)  # an edit keeps the state
+        rows = {r["url"]: r for r in core.store.feed_rows()}
+        assert rows["http://127.0.0.1:9/a.xml"]["next_poll"] == later
+        assert rows["http://127.0.0.1:9/a.xml"]["title"] == "A"
+        assert rows["http://127.0.0.1:9/b.xml"]["next_poll"] is None  # due at once
+    finally:
+        core.close()
