@@ -222,3 +222,18 @@ def test_a_namesake_with_another_given_name_is_not_the_person_asked_about() -> N
     search = reports(("2025-07-09", "Ilse Oyelaran quit as Velden's deputy mayor on Monday, 9 May."))
     got = answer_question("Has Marta Oyelaran actually stepped down yet?", search, [])
     assert got.answer is None
+
+
+def test_whether_a_deed_is_done_yet_is_answered_by_the_clause_saying_it_was_done_not_by_a_plan() -> None:
+    done = reports(("2025-03-02", "The Velden council tightened its rules on ferry inspections on 26 May."))
+    planned = reports(("2025-03-02", "The Velden council will tighten its rules on ferry inspections next month."))
+    question = "Has the Velden council tightened its rules on ferry inspections yet?"
+    got = answer_question(question, done, []).answer
+    assert got == "Yes: The Velden council tightened its rules on ferry inspections"
+    assert answer_question(question, planned, []).answer is None
+
+
+def test_whether_an_approval_has_come_yet_is_answered_by_an_approval_said_in_other_words() -> None:
+    search = reports(("2025-03-02", "The Velden council accepted the ferry budget on Monday, officials said."))
+    got = answer_question("Has the Velden council approved the ferry budget yet?", search, [])
+    assert got.answer is not None and "accepted the ferry budget on Monday" in got.answer

@@ -153,7 +153,8 @@ def _changes_of_state(a: Annotated, asked: _StateAsked) -> list[tuple[Candidate,
     out: list[tuple[Candidate, float]] = []
     for t in a.tokens:
         announced = asked.staying and _announced(a, t.i)
-        if t.pos != "VERB" or (lemma := _change_lemma(a, t)) not in STATE_CHANGES or \
+        if t.pos != "VERB" or (lemma := _change_lemma(a, t)) not in STATE_CHANGES and \
+                not (asked.change and related(lemma, asked.change)) or \
                 t.tag not in ("VBD", "VBN") and not announced or \
                 t.dep in ("amod", "acl", "relcl") or _hypothetical(a, t.i, announced) or \
                 any(c.dep == "neg" for c in a.children(t.i)):
@@ -275,8 +276,20 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
 
 
 def asks_state_now(q: Question) -> bool:
-    """Whether a yes/no question asks whether a state still holds or has ended ("is X staying on?")."""
-    return q.latest or q.relation in STATE_VERBS or bool(_state_words(q))
+    """Whether a yes/no question asks whether a state still holds or has ended ("is X staying on?").
+    Not whether a deed is done yet ("has the judge approved the plea yet?"): the clause saying it
+    was done answers that, as it answers "did the judge approve the plea?"."""
+    words = _state_words(q)
+    if words == {"yet"} and not q.latest and _asks_deed(q):
+        return False
+    return q.latest or q.relation in STATE_VERBS or bool(words)
+
+
+def _asks_deed(q: Question) -> bool:
+    """"Has/did X [verb] ...": a question whether something was done, its verb not a change of state."""
+    toks = q.parsed.tokens
+    return bool(toks) and toks[0].lower in PERFECT_OR_PAST and q.relation not in STATE_CHANGES | STATE_VERBS and \
+        any(t.pos == "VERB" for t in toks) and not any(t.lower in COMING_BACK for t in toks)  # not "got it back"
 
 
 def state_anchor_lemmas(q: Question) -> frozenset[str]:
