@@ -57,6 +57,10 @@ async def test_only_terms_narrow_what_reaches_the_channel(
     assert "Qatar proposes six-week war pause" not in out  # 001 does not
 
 
+def _items_seen(runtime: Runtime, url: str) -> int:
+    return next(int(row["items_seen"] or 0) for row in runtime.core.store.feed_rows() if row["url"] == url)
+
+
 async def test_feed_on_loopback_changing_brings_new_posts_and_a_revision_edits_the_earlier_post(
         runtime: Runtime, channel: ConsoleChannel) -> None:
     async with controlled_feed() as feed:
@@ -69,6 +73,8 @@ async def test_feed_on_loopback_changing_brings_new_posts_and_a_revision_edits_t
         feed.items = ["001.txt", "002.txt"]
         runtime.core.store.save_feed_state(feed.url, next_poll=now_utc() - timedelta(seconds=1))
         assert await wait_for(lambda: "Hamas official says" in channel.text, timeout=15)
+        # that poll is over (its outcome saved) before the next is asked for
+        assert await wait_for(lambda: _items_seen(runtime, feed.url) == 2, timeout=15)
         posts_before = len(headings(channel.text))
         # the first article is revised with a new fact: the earlier post is edited, not posted again
         feed.items = [("001.txt", "Qatar's prime minister said a reply from Hamas was expected within 48 hours."),
