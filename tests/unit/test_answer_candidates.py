@@ -187,3 +187,8 @@ def test_close_to_stays_with_its_figure_but_rose_to_does_not() -> None:
     assert "close to 30 billion euros" in texts([c for c, _ in Q.quantity_candidates(a, frozenset(["money"]))])
     b = one("The toll rose to 31 on Friday.")
     assert "to 31" not in " ".join(texts([c for c, _ in Q.quantity_candidates(b, frozenset(["count"]))]))
+
+
+def test_a_title_run_before_a_persons_name_is_named_with_it_never_alone() -> None:
+    a = one("Brigadier General Tomas Okafor announced that the rescue work in Velden was over.")
+    assert [c.text for c in C.proper_name_candidates(a, 1.0)] == ["Brigadier General Tomas Okafor"]

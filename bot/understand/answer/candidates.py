@@ -187,7 +187,9 @@ def nationality_phrases(a: Annotated, fit: float) -> list[Candidate]:
 
 
 def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
-    """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses)."""
+    """Runs of proper nouns the entity tagger left unlabelled ("Ines Carvalho" in some parses); a run
+    right before a person's name is their title, and named with it ("Major General Chowdhury Hasan
+    Sarwardy"), never alone."""
     out = []
     i = 0
     toks = a.tokens
@@ -196,7 +198,9 @@ def proper_name_candidates(a: Annotated, fit: float) -> list[Candidate]:
             j = i
             while j + 1 < len(toks) and toks[j + 1].pos == "PROPN" and not toks[j + 1].ent:
                 j += 1
-            cand = make(a, i, j + 1, root_of(a, i, j + 1), fit)
+            name = a.entity_at(j + 1) if j + 1 < len(toks) and toks[j + 1].ent == "B-PERSON" else None
+            end = name.end if name is not None else j + 1
+            cand = make(a, i, end, root_of(a, i, end), fit)
             if cand and (i > 0 or j > i):  # a lone first word is capitalised anyway
                 out.append(cand)
             i = j + 1
