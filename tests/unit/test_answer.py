@@ -350,6 +350,15 @@ def test_a_place_in_a_clause_describing_the_subject_is_not_where_the_verb_happen
     assert answer_question("Where did Ola Berg die?", search, []).answer == "hospital"
 
 
+def test_where_someone_was_heading_or_when_is_not_where_the_verb_happened() -> None:
+    heading = reports(("2025-03-02", "The former Velden mayor was arrested in Graz as he tried to escape into "
+                                     "Austria."))
+    assert answer_question("Where was the former Velden mayor arrested?", heading, []).answer == "Graz"
+    when = reports(("2025-03-02", "The former Velden mayor, who was arrested at the weekend as he tried to escape "
+                                  "into Austria, appeared in court on Monday."))
+    assert answer_question("Where was the former Velden mayor arrested?", when, []).answer is None
+
+
 def test_one_who_commands_a_body_heads_it() -> None:
     search = reports(("2025-03-04", "Ola Berg, the general who commands the Velden fire brigade, said late on Monday "
                                     "that the towers had been saved."),

@@ -23,6 +23,9 @@ COMPASS = frozenset("northern southern eastern western central north south east 
                     "southeastern southwestern".split())
 
 
+GOAL_PREPS = frozenset("into to towards toward".split())  # where a move was heading
+
+
 def _with_compass(a: Annotated, cand: Candidate) -> Candidate:
     """"the southern Indian Ocean": a compass word before a place's name narrows the place."""
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
@@ -84,6 +87,8 @@ def spot_candidates(a: Annotated, rel: set[int]) -> list[Candidate]:
         if t.dep == "pobj" and t.pos == "NOUN" and t.lemma.lower() not in TIME_UNITS and \
                 prep.lower in _LOCATING and prep.head in rel:
             lo, hi = noun_phrase(a, t.i, with_of=False)
+            if any(x.ent.endswith(("-DATE", "-TIME")) for x in a.tokens[lo:hi]):
+                continue  # "at the weekend": a time
             # "in farmland near the town of Bishoftu": the next place phrase of the verb narrows it down
             while hi < len(a.tokens) and a.tokens[hi].lower in _LOCATING and a.tokens[hi].dep == "prep" and \
                     a.tokens[hi].head in (prep.head, t.i) and not _says_when(a, hi):
@@ -159,6 +164,8 @@ def in_other_clause(a: Annotated, cand: Candidate, rel: set[int], verbs: set[str
     of one of the question's own verbs ("the delegation he had sent to Paris") is not another."""
     if not rel:
         return False
+    if _goal_of_other_verb(a, cand.head, rel, verbs):
+        return True
     k, seen = cand.head, 0
     while a.tokens[k].head != k and seen < 8:
         t = a.tokens[k]
@@ -169,6 +176,16 @@ def in_other_clause(a: Annotated, cand: Candidate, rel: set[int], verbs: set[str
             return not any(lo <= r < hi for r in rel)
         k, seen = t.head, seen + 1
     return False
+
+
+def _goal_of_other_verb(a: Annotated, head: int, rel: set[int], verbs: set[str]) -> bool:
+    """Whether the place is where another verb's doer was heading ("arrested as he tried to escape
+    [into India]"): not where the asked thing happened."""
+    prep = a.tokens[a.tokens[head].head]
+    if a.tokens[head].dep != "pobj" or prep.lower not in GOAL_PREPS:
+        return False
+    verb = a.tokens[prep.head]
+    return verb.pos == "VERB" and verb.i not in rel and verb.lemma.lower() not in verbs
 
 
 def names_day(a: Annotated, cand: Candidate) -> bool:
