@@ -123,3 +123,10 @@ def test_won_after_a_figure_is_the_korean_currency_and_before_one_the_verb():
 def test_dollars_named_by_their_country_are_money():
     a = one("The salvage firm could receive as much as 70 million US dollars if it finds the wreck.")
     assert [(q.value, q.unit) for q in a.quantities] == [(70_000_000, "$")]
+
+
+def test_a_number_naming_one_of_a_kind_after_its_noun_counts_nothing():
+    a = one("Hydrogen explosions hit units 1 and 3 at the Velden plant, and a fire broke out at unit 4.")
+    assert a.quantities == []
+    b = one("The strike hit 12 plants and 3 depots in Velden.")
+    assert [(q.value, q.noun) for q in b.quantities] == [(12, "plant"), (3, "depot")]

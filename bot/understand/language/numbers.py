@@ -151,10 +151,24 @@ def quantities_of(a: Annotated) -> list[Quantity]:
                     if after.dep == "compound" and head.pos == "NOUN" and after.i < head.i <= after.i + 2:
                         noun = head.lemma.lower()  # "2,300 transit workers" counts workers
         if not noun and not unit:
+            if _designation(a, i, j):
+                i = j + 1
+                continue
             noun = _counted_noun(a, j)
         out.append(Quantity(start, end, value, unit, noun, a.span(start, end)))
         i = j + 1
     return out
+
+
+def _designation(a: Annotated, i: int, j: int) -> bool:
+    """A number naming one of a kind, set right after its noun ("unit 4", "Flight 1282", "units 1 and
+    3", "Apollo 11"): a count comes before what it counts."""
+    t = a.tokens[j]
+    head = a.tokens[t.head]
+    if t.dep == "conj" and head.i < i:  # "units 1 and [3]": joined to the first number, or to the noun
+        first = a.tokens[head.i + 1] if head.pos in ("NOUN", "PROPN") else head
+        return _is_number(first) and _designation(a, first.i, first.i)
+    return t.dep in ("nummod", "appos", "compound") and head.pos in ("NOUN", "PROPN") and head.i == i - 1
 
 
 def _counted_noun(a: Annotated, j: int) -> str:
