@@ -130,3 +130,10 @@ def test_a_number_naming_one_of_a_kind_after_its_noun_counts_nothing():
     assert a.quantities == []
     b = one("The strike hit 12 plants and 3 depots in Velden.")
     assert [(q.value, q.noun) for q in b.quantities] == [(12, "plant"), (3, "depot")]
+
+
+def test_a_name_with_a_number_is_not_a_date_but_a_month_with_a_year_is():
+    a = one("Passengers on Flight 1282 said the cabin of the Velden jet filled with wind.")
+    assert not a.dates and all(e.label != "DATE" for e in a.entities)
+    b = one("The talks in Velden resumed in Sept 2024.")
+    assert [e.label for e in b.entities if e.text == "Sept 2024"] == ["DATE"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.text import normalise_whitespace
 from bot.understand.language.annotation import Annotated, Entity, Quote, Tok
-from bot.understand.language.dates import resolve_dates
+from bot.understand.language.dates import MONTHS, WEEKDAYS, resolve_dates
 from bot.understand.language.model import english
 from bot.understand.language.numbers import quantities_of
 from bot.understand.language.quotes import quotes_of
@@ -26,23 +26,40 @@ from bot.understand.language.quotes import quotes_of
 POOL_FROM_SENTENCES = 400  # below this a batch is parsed in-process (a pool costs ~1 s to start)
 PIPE_BATCH = 64  # sentences per spaCy pipe batch
 CHUNK_SENTENCES = 1500  # sentences per task sent to a worker (smaller chunks balance the workers)
+MONTH_STARTS = frozenset(m[:3] for m in MONTHS)  # "Jan 5", "Sept 2024"
+YEARS = (1900, 2100)  # a number after a name outside these is no year ("Flight 1282")
+NAMED_BY_NUMBER = frozenset("flight unit reactor route chapter article gate terminal runway platform".split())
 
 ArticleSentences = tuple[Sequence[str], datetime | None]
 
 
 def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     """Turn one parsed spaCy Doc (one sentence) into the stored record."""
+    ents = [e for e in doc.ents if not _named_number(e)]
+    kept = {i for e in ents for i in range(e.start, e.end)}
     tokens = [
         Tok(t.i, t.text, bool(t.whitespace_), *_reading(t), t.dep_, t.head.i,
-            f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "", t.idx)
+            f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ and t.i in kept else "", t.idx)
         for t in doc
     ]
     made = Annotated(doc.text, tokens)
-    made.entities = [Entity(e.start, e.end, e.label_, e.text) for e in doc.ents]
+    made.entities = [Entity(e.start, e.end, e.label_, e.text) for e in ents]
     made.quantities = quantities_of(made)
     made.dates = resolve_dates(made, published)
     made.quotes = [Quote(s, e, made.text[s:e], who) for s, e, who in quotes_of(made)]
     return made
+
+
+def _named_number(ent: Any) -> bool:
+    """A name with a number the tagger took for a date ("Flight 1282", "Reactor 4"): no month, day or
+    holiday with a year, so neither a date nor anything dated."""
+    if ent.label_ != "DATE" or len(ent) != 2:
+        return False
+    name, number = ent[0], ent[1]
+    if name.pos_ != "PROPN" or name.text[:3].lower() in MONTH_STARTS or name.lower_ in WEEKDAYS or \
+            not number.text.isdigit():
+        return False
+    return not YEARS[0] <= int(number.text) <= YEARS[1] or name.lower_ in NAMED_BY_NUMBER
 
 
 def _reading(t: Any) -> tuple[str, str, str]:
