@@ -44,6 +44,12 @@ def test_place_candidates_are_places() -> None:
     assert "Lisbon" in got and "Thursday" not in got
 
 
+def test_a_word_narrowing_a_place_is_kept_with_its_name() -> None:
+    assert "mainland China" in texts(PT.place_candidates(one("Most of the Velden Group's factories are in mainland "
+                                                             "China.")))
+    assert "rural Texas" in texts(PT.place_candidates(one("The storm cut power across rural Texas on Monday.")))
+
+
 def test_date_candidates_name_days_not_durations() -> None:
     a = one("The strike began on Monday and has lasted six weeks.")
     got = texts(PT.date_candidates(a))

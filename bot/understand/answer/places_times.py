@@ -19,15 +19,15 @@ from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
+# words before a place's name that narrow it ("the southern Indian Ocean", "mainland China")
 COMPASS = frozenset("northern southern eastern western central north south east west northeastern northwestern "
-                    "southeastern southwestern".split())
-
-
+                    "southeastern southwestern northeast northwest southeast southwest mainland coastal rural "
+                    "upstate downtown".split())
 GOAL_PREPS = frozenset("into to towards toward".split())  # where a move was heading
 
 
 def _with_compass(a: Annotated, cand: Candidate) -> Candidate:
-    """"the southern Indian Ocean": a compass word before a place's name narrows the place."""
+    """"the southern Indian Ocean", "mainland China": a word before a place's name that narrows it."""
     before = a.tokens[cand.start - 1] if cand.start > 0 else None
     if before is None or before.lower not in COMPASS or before.head not in range(cand.start, cand.end):
         return cand
