@@ -359,6 +359,12 @@ def test_where_someone_was_heading_or_when_is_not_where_the_verb_happened() -> N
     assert answer_question("Where was the former Velden mayor arrested?", when, []).answer is None
 
 
+def test_a_place_someone_fled_is_not_where_they_are_but_answers_what_they_fled() -> None:
+    search = reports(("2025-03-02", "Marta Oyelaran fled Austria on Monday, officials said."))
+    assert answer_question("Where is Marta Oyelaran now?", search, []).answer is None
+    assert answer_question("Which country did Marta Oyelaran flee?", search, []).answer == "Austria"
+
+
 def test_one_who_commands_a_body_heads_it() -> None:
     search = reports(("2025-03-04", "Ola Berg, the general who commands the Velden fire brigade, said late on Monday "
                                     "that the towers had been saved."),

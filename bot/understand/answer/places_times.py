@@ -24,6 +24,7 @@ COMPASS = frozenset("northern southern eastern western central north south east 
                     "southeastern southwestern northeast northwest southeast southwest mainland coastal rural "
                     "upstate downtown".split())
 GOAL_PREPS = frozenset("into to towards toward".split())  # where a move was heading
+LEAVING = frozenset("flee leave depart quit exit escape abandon evacuate".split())  # what one leaves is left behind
 
 
 def _with_compass(a: Annotated, cand: Candidate) -> Candidate:
@@ -176,6 +177,18 @@ def in_other_clause(a: Annotated, cand: Candidate, rel: set[int], verbs: set[str
             return not any(lo <= r < hi for r in rel)
         k, seen = t.head, seen + 1
     return False
+
+
+def left_place(a: Annotated, cand: Candidate, rel: set[int]) -> bool:
+    """Whether the place is one someone left ("fled Sri Lanka", "flew out from Colombo"), unless
+    leaving is what the question asks about: not where they are, nor where the asked thing happened."""
+    t = a.tokens[cand.head]
+    verb = a.tokens[t.head]
+    if t.dep == "pobj" and verb.lower in ("from", "out"):
+        verb = a.tokens[verb.head]
+    elif t.dep != "dobj":
+        return False
+    return verb.pos == "VERB" and verb.lemma.lower() in LEAVING and verb.i not in rel
 
 
 def _goal_of_other_verb(a: Annotated, head: int, rel: set[int], verbs: set[str]) -> bool:

@@ -55,6 +55,7 @@ from bot.understand.answer.phrases import named_beside_focus, phrase_candidates
 from bot.understand.answer.places_times import (
     date_candidates,
     in_other_clause,
+    left_place,
     located,
     names_day,
     part_candidates,
@@ -140,7 +141,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
         out += [(c, 0.0) for c in part_candidates(a, q.within)]
     elif k is Kind.PLACE:
         verbs = {x.lemma for x in q.anchors if x.verb}
-        out += [(c, place_focus(q, a, c) + (W.OTHER_CLAUSE if in_other_clause(a, c, rel, verbs) else 0.0))
+        out += [(c, place_focus(q, a, c) + (W.OTHER_CLAUSE if in_other_clause(a, c, rel, verbs) or
+                                            left_place(a, c, rel) else 0.0))
                 for c in place_candidates(a)]
         out += [(c, 0.0) for c in spot_candidates(a, rel)]
     elif k is Kind.DATE:
