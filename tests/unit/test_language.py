@@ -137,3 +137,10 @@ def test_a_name_with_a_number_is_not_a_date_but_a_month_with_a_year_is():
     assert not a.dates and all(e.label != "DATE" for e in a.entities)
     b = one("The talks in Velden resumed in Sept 2024.")
     assert [e.label for e in b.entities if e.text == "Sept 2024"] == ["DATE"]
+
+
+def test_a_figure_a_tally_is_put_at_or_rises_to_counts_what_the_tally_counts():
+    a = one("Officials put the number of Velden residents still living in shelters at 1,240.")
+    assert [(q.value, q.noun) for q in a.quantities] == [(1240, "resident")]
+    b = one("The number of people in shelters in Velden rose to 1,200 on Monday.")
+    assert [(q.value, q.noun) for q in b.quantities] == [(1200, "people")]

@@ -171,6 +171,9 @@ def _designation(a: Annotated, i: int, j: int) -> bool:
     return t.dep in ("nummod", "appos", "compound") and head.pos in ("NOUN", "PROPN") and head.i == i - 1
 
 
+TALLY_NOUNS = frozenset("number total tally count".split())  # "the number of X" counts X
+
+
 def _counted_noun(a: Annotated, j: int) -> str:
     """The noun a number counts when it is not right after it: its head, or "of the N nouns"."""
     t = a.tokens[j]
@@ -182,6 +185,23 @@ def _counted_noun(a: Annotated, j: int) -> str:
             for obj in a.children(child.i):
                 if obj.dep == "pobj" and obj.pos == "NOUN":
                     return obj.lemma.lower()
+    if t.dep == "pobj" and head.lower in ("at", "to"):  # "put the number of residents ... at 27,399"
+        k = head.head
+        for _ in range(5):  # (the parser may hang "at" on a word inside the tally's phrase)
+            if a.tokens[k].lemma.lower() in TALLY_NOUNS:
+                return _counted_noun_of(a, k)
+            for tally in a.children(k):
+                if tally.dep in ("dobj", "nsubj", "nsubjpass") and tally.lemma.lower() in TALLY_NOUNS:
+                    return _counted_noun_of(a, tally.i)
+            k = a.tokens[k].head
+    return ""
+
+
+def _counted_noun_of(a: Annotated, tally: int) -> str:
+    """"the number [of residents]": what a tally counts."""
+    for child in a.children(tally):
+        if child.dep == "prep" and child.lower == "of":
+            return next((g.lemma.lower() for g in a.children(child.i) if g.dep == "pobj" and g.pos == "NOUN"), "")
     return ""
 
 
