@@ -237,3 +237,10 @@ def test_whether_an_approval_has_come_yet_is_answered_by_an_approval_said_in_oth
     search = reports(("2025-03-02", "The Velden council accepted the ferry budget on Monday, officials said."))
     got = answer_question("Has the Velden council approved the ferry budget yet?", search, [])
     assert got.answer is not None and "accepted the ferry budget on Monday" in got.answer
+
+
+def test_a_change_of_state_is_said_without_the_clause_describing_what_changed() -> None:
+    search = reports(("2025-03-02", "The Velden council has withdrawn the controversial parking plan that set off "
+                                    "protests across the town."))
+    got = answer_question("Is the Velden parking plan still on the table?", search, [])
+    assert got.answer == "No: The Velden council has withdrawn the controversial parking plan"

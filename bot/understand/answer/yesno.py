@@ -269,6 +269,8 @@ def _said_change(a: Annotated, verb: int) -> Candidate:
     _, hi = _core(a, verb, verb, words=len(a.tokens))
     hi = min([c.i for c in a.children(verb) if c.i > verb and c.dep == "prep"  # not "after covering 112,000 km"
               and any(g.dep == "pcomp" and g.pos == "VERB" for g in a.children(c.i))] + [hi])
+    hi = min([a.subtree(g.i)[0] for c in a.children(verb) if c.i > verb and c.dep == "dobj"  # "withdrawn the bill"
+              for g in a.children(c.i) if g.dep == "relcl"] + [hi])  # (not "that set off protests")
     room = W.STATE_WORDS - sum(e - s for s, e in parts)
     parts.append((lo, _trimmed(a, max(verb + 1, min(hi, lo + room)), verb)))
     text = " ".join(a.span(s, e) for s, e in parts)
