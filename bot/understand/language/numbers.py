@@ -36,6 +36,7 @@ UNIT_NOUNS = frozenset("""
     mile kilometre kilometer km metre meter m foot feet ft yard inch mph knot acre hectare square nautical
     kg kilogram kilogramme tonne ton litre liter gallon barrel
 """.split())
+TALLY_NOUNS = frozenset("number total tally count".split())  # "the number of X" counts X
 MEASURE_LABELS = frozenset(["CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE", "TIME", "ORDINAL"])
 _NUMERIC = re.compile(r"^[0-9][0-9,]*(?:\.[0-9]+)?$")
 # a figure written with its scale in one word, as money is in news copy ("$4.5bn", "£68.7m", "2tn")
@@ -169,9 +170,6 @@ def _designation(a: Annotated, i: int, j: int) -> bool:
         first = a.tokens[head.i + 1] if head.pos in ("NOUN", "PROPN") else head
         return _is_number(first) and _designation(a, first.i, first.i)
     return t.dep in ("nummod", "appos", "compound") and head.pos in ("NOUN", "PROPN") and head.i == i - 1
-
-
-TALLY_NOUNS = frozenset("number total tally count".split())  # "the number of X" counts X
 
 
 def _counted_noun(a: Annotated, j: int) -> str:
