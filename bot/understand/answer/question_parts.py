@@ -44,6 +44,7 @@ LIGHT_VERBS = frozenset("""
 """.split())
 
 
+TIME_CLAUSE_MARKS = frozenset("when after before while since until once".split())  # "when Musk made his bid"
 MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
 
 
@@ -159,9 +160,6 @@ def next_noun(a: Annotated, start: int, stop_at_verb: bool = True) -> Tok | None
         if stop_at_verb and (t.pos in ("VERB", "AUX") or t.text in "?,"):
             return None
     return None
-
-
-TIME_CLAUSE_MARKS = frozenset("when after before while since until once".split())  # "when Musk made his bid"
 
 
 def relation_word(a: Annotated, wh: int) -> Tok | None:

@@ -178,11 +178,8 @@ def _counted_noun(a: Annotated, j: int) -> str:
     head = a.tokens[t.head]
     if t.dep in ("nummod", "quantmod", "compound") and head.pos in ("NOUN", "PROPN") and head.i != t.i:
         return head.lemma.lower()
-    for child in a.children(t.i):
-        if child.dep == "prep" and child.lower == "of":
-            for obj in a.children(child.i):
-                if obj.dep == "pobj" and obj.pos == "NOUN":
-                    return obj.lemma.lower()
+    if noun := _counted_noun_of(a, t.i):
+        return noun
     if t.dep == "pobj" and head.lower in ("at", "to"):  # "put the number of residents ... at 27,399"
         k = head.head
         for _ in range(5):  # (the parser may hang "at" on a word inside the tally's phrase)
@@ -195,11 +192,14 @@ def _counted_noun(a: Annotated, j: int) -> str:
     return ""
 
 
-def _counted_noun_of(a: Annotated, tally: int) -> str:
-    """"the number [of residents]": what a tally counts."""
-    for child in a.children(tally):
+def _counted_noun_of(a: Annotated, i: int) -> str:
+    """The noun of an "of" phrase after a number or a tally ("40 [of the hostages]", "the number [of
+    residents]")."""
+    for child in a.children(i):
         if child.dep == "prep" and child.lower == "of":
-            return next((g.lemma.lower() for g in a.children(child.i) if g.dep == "pobj" and g.pos == "NOUN"), "")
+            for obj in a.children(child.i):
+                if obj.dep == "pobj" and obj.pos == "NOUN":
+                    return obj.lemma.lower()
     return ""
 
 
