@@ -86,3 +86,10 @@ def test_a_newer_count_of_other_people_does_not_replace_the_count_asked_for() ->
                                     "officials said."),
                      ("2025-03-04", "The six rescuers who had gone down the shaft were then brought back up."))
     assert answer_question("How many of them have been brought up so far?", search, []).answer == "17"
+
+
+def test_a_height_given_in_feet_answers_how_high_without_the_question_verb_in_the_sentence() -> None:
+    search = reports(("2024-03-04", "On March 3 the panel came off the Skyline Air jet at roughly 16,000 feet over "
+                                    "Idaho during a flight to Denver."))
+    assert answer_question("How high was the jet flying when the panel came off?", search, []).answer == \
+        "roughly 16,000 feet"

@@ -45,6 +45,19 @@ def named_beside_focus(q: Question, a: Annotated) -> list[Candidate]:
     return out
 
 
+def _model_name_before(a: Annotated, noun: int) -> bool:
+    """A model's name of two words or more right before the noun says which one it is ("an Atlas V
+    rocket", "a Boeing 737 Max jet"); a single name there is more often its maker ("a Kestrel model"),
+    and so is a company's name ("a General Motors car")."""
+    k = noun
+    while k > 0 and (a.tokens[k - 1].pos in ("PROPN", "NUM") or a.tokens[k - 1].text.isupper()):
+        k -= 1
+    if a.tokens[noun].pos != "NOUN" or noun - k < 2 or a.tokens[k].pos != "PROPN":
+        return False
+    ent = a.entity_at(k)
+    return not (ent is not None and ent.label == "ORG" and ent.start == k and ent.end == noun)
+
+
 # what a question asks when it asks how a body divided: "how did the committee split", "what was the vote"
 VOTE_WORDS = frozenset("vote split divide tally margin".split())
 MAX_VOTES = 1000  # "7-6", "63-36", "217-215" are votes; "2019-2020" is not
@@ -102,7 +115,7 @@ def phrase_candidates(q: Question, a: Annotated, rel: set[int]) -> list[tuple[Ca
             if mods:
                 start = mods[0].i
                 c = Candidate(start, t.i + 1, a.span(start, t.i + 1), t.i, W.FIT_KIND_MODIFIERS)
-                out.append((c, 0.0))
+                out.append((c, W.NAMED_KIND if _model_name_before(a, t.i) else 0.0))
             # "weapons such as the Iron Dome interceptors", "outlets including X"
             for prep in a.children(t.i):
                 if prep.dep == "prep" and (prep.lower in ("including", "like") or prep.lower == "as" and

@@ -118,11 +118,11 @@ MIN_SCORE = 5.0  # a candidate's total score must reach this to be answered (kin
 # Floors per expected type (Kind.name): a typed number with its unit ($, %, a time of day) is rarely
 # a coincidence, so it needs less; "who" answers and open phrases are easy to fake and need more.
 MIN_SCORE_BY_KIND = {
-    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.5, "DURATION": 4.3, "MEASURE": 4.5, "COUNT": 4.5,
-    "DATE": 4.2, "ORG": 4.5, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
+    "MONEY": 4.0, "PERCENT": 3.5, "AGE": 3.5, "TIME": 4.2, "DURATION": 4.3, "MEASURE": 4.1, "COUNT": 4.5,
+    "DATE": 4.2, "ORG": 4.2, "PLACE": 4.7, "PERSON": 5.0, "AGENT": 5.5,
 }
 MIN_SCORE_QUOTE = 6.0  # statements ("what did X say"): the speaker and topic must both be clear
-MIN_SCORE_PHRASE = 4.8  # noun phrases for "what/which NOUN" and open "what" questions
+MIN_SCORE_PHRASE = 4.5  # noun phrases for "what/which NOUN" and open "what" questions
 MIN_SCORE_TITLE = 4.5  # a named person's job: only phrases holding a title noun are offered at all
 MIN_SCORE_REASON = 4.6  # reasons: only an explicit because/due to/after clause is offered at all
 MIN_SCORE_YESNO = 3.9  # yes/no: an asserted clause of the relation, in a sentence carrying the question (below)
