@@ -10,7 +10,7 @@ import pytest
 
 from bot.understand.answer import answer_question
 from bot.understand.answer.question import Kind, analyse
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 
 
 @pytest.fixture(scope="module")
@@ -339,3 +339,20 @@ def test_a_rate_after_what_the_figure_is_of_does_not_answer_a_total() -> None:
         "about 2 million barrels"
     got = answer_question("How much oil has leaked from the Velden well in all?", search, [])
     assert got.answer is None or "5,000" not in got.answer
+
+
+def test_so_far_is_answered_by_the_running_total_not_the_count_of_one_protest() -> None:
+    search = reports(("2020-01-02", "About 400 people were arrested at a New Year's Day rally in the old town, "
+                                    "where police used pepper spray."),
+                     ("2020-01-02", "The arrests take the total to about 7,000 since the unrest began in June."))
+    assert answer_question("How many people have been arrested over the unrest so far?", search, []).answer == \
+        "about 7,000"
+
+
+def test_so_far_is_not_answered_by_a_count_told_of_one_day() -> None:
+    search = reports(("2021-10-15", "Six people were killed in clashes on Thursday when gunfire broke out at a "
+                                    "protest."),
+                     ("2021-10-14", "At least 40 people have been killed in clashes since the protests began in "
+                                    "March."))
+    assert answer_question("How many people have been killed in the clashes so far?", search, []).answer == \
+        "At least 40 people"

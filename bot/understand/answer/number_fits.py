@@ -10,7 +10,7 @@ from datetime import date
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.quantities import counted_token
-from bot.understand.answer.question import Question
+from bot.understand.answer.question import Kind, Question
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
 from bot.understand.language.annotation import Annotated, Tok
@@ -52,7 +52,59 @@ def shape_of_number(q: Question, ev: Evidence, cand: Candidate) -> float:
         out += W.HISTORIC
     if sets_corrected_figure(a, cand):
         out += W.CORRECTED  # "corrected the death toll to 16 people": the figure now stands at this
+    if asks_total(q):
+        out += W.TOTAL_SO_FAR if gives_total(a, cand) else W.ONE_OCCASION if of_one_occasion(a, cand) else 0.0
     return out
+
+
+_TOTAL_NOUNS = frozenset(["total", "tally"])
+_RUNNING = frozenset(["since", "by", "so", "to", "as", "until", "through", "throughout"])  # "since June", "by Monday"
+
+
+def asks_total(q: Question) -> bool:
+    """The question asks a count or sum up to now, or all told: "so far", "to date", "in all", "altogether"."""
+    low = q.text.lower()
+    return q.kind is not Kind.PERCENT and (any(p in low for p in ("so far", "to date", "in all", "in total")) or
+                                           any(t.lower in ("altogether", "overall") for t in q.parsed.tokens))
+
+
+def gives_total(a: Annotated, cand: Candidate) -> bool:
+    """The sentence gives the figure as a total: "bringing the total to about 7,000", "a total of 2,438
+    people", "295 bodies in all", "In all, about 52,000 vials"."""
+    t = a.tokens[cand.end - 1]
+    for _ in range(4):
+        head = a.tokens[t.head]
+        if head.lemma.lower() in _TOTAL_NOUNS and t.dep == "prep":
+            return True  # "a total of [2,438 people]"
+        if t.dep == "pobj" and head.lower in ("to", "at") and any(
+                c.dep == "dobj" and c.lemma.lower() in _TOTAL_NOUNS for c in a.children(head.head)):
+            return True  # "bring the total to 7,000"
+        if t.head == t.i:
+            break
+        t = head
+    after = " ".join(x.lower for x in a.tokens[cand.end:cand.end + 3])
+    opening = " ".join(x.lower for x in a.tokens[:2])
+    return after.startswith(("in all", "in total", "altogether")) or opening in ("in all", "altogether ,")
+
+
+def of_one_occasion(a: Annotated, cand: Candidate) -> bool:
+    """The figure is told of one day or one event ("were arrested at a New Year's Day protest", "were
+    killed on Sunday"), not as the running count since something ("since June", "by Monday")."""
+    verb = a.clause_verb(cand.head)
+    lo, hi = a.subtree(verb)
+    for ent in a.entities:
+        if ent.label not in ("DATE", "EVENT") or not lo <= ent.start < hi or ent.start <= cand.head < ent.end:
+            continue
+        k, running = ent.end - 1, False
+        for _ in range(6):
+            running = a.tokens[k].lower in _RUNNING or any(
+                c.dep in ("mark", "prep") and c.lower in _RUNNING for c in a.children(k))
+            if running or k == verb or a.tokens[k].head == k:
+                break
+            k = a.tokens[k].head
+        if not running and not any(x.lower in _RUNNING for x in a.tokens[max(0, ent.start - 2):ent.start]):
+            return True
+    return False
 
 
 def _from_of(a: Annotated, cand: Candidate) -> Tok | None:

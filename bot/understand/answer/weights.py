@@ -88,6 +88,8 @@ SAID_PAST = -1.0  # for "who ... now": the sentence tells its relation in the pa
 STALE = -1.0  # a figure someone gave before ("last month ... said", "initially reported")
 HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 1994, when 23 died"); for
 # "now/latest" questions any such date in the sentence
+TOTAL_SO_FAR = 1.5  # for "so far/in all": the figure the sentence gives as a total ("bringing the total to 7,000")
+ONE_OCCASION = -1.0  # for "so far/in all": a figure told of one day or event ("arrested at Sunday's march")
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
 OTHER_OWNER = -4.0  # "10 seats for the Greens" for "how many Unionist seats": the count is another party's
 OTHER_ACTOR = -2.0  # "Toyota said it would raise pay by 9%" for "what raise did Ford agree": another doer's figure
