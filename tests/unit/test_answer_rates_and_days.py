@@ -356,3 +356,9 @@ def test_so_far_is_not_answered_by_a_count_told_of_one_day() -> None:
                                     "March."))
     assert answer_question("How many people have been killed in the clashes so far?", search, []).answer == \
         "At least 40 people"
+
+
+def test_when_will_is_not_answered_by_a_day_before_the_report() -> None:
+    search = reports(("2023-10-10", "Velloria moved much of its desert force to Kandar after its troops were forced "
+                                    "out of Osmar last year."))
+    assert answer_question("When will Velloria have all its troops out of Kandar?", search, []).answer is None

@@ -1,6 +1,6 @@
 """The pipeline's stored reading of a sentence: quantities, dates, quotes, and the stored form."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.understand.language.annotate import annotate_sentences
 from bot.understand.language.annotation import Annotated
@@ -51,6 +51,12 @@ def test_a_date_looking_ahead_is_the_coming_one_and_a_report_of_the_past_the_las
     assert [d.first for d in a.dates] == ["2024-05-22"]
     a = one("The minister defended the plan on Friday, and the budget of 2 January set off a row.")
     assert [d.first for d in a.dates] == ["2024-02-09", "2024-01-02"]  # a noun "plan" or "set off" looks back
+
+
+def test_a_month_still_to_come_said_late_in_the_year_is_next_years():
+    autumn = date(2025, 11, 3)
+    assert resolve(["January"], autumn, ahead=True) == ("2026-01-01", "2026-01-31")
+    assert resolve(["January"], autumn, ahead=False) == ("2025-01-01", "2025-01-31")
 
 
 def test_a_date_an_event_was_put_off_or_pushed_back_to_is_still_to_come():

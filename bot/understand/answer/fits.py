@@ -4,6 +4,8 @@ revision, an outcome or not) is in `number_fits.py`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import (
     Candidate,
@@ -111,6 +113,20 @@ def other_day(q: Question, a: Annotated, cand: Candidate) -> float:
     if months and not months & {m for m, _ in days} or \
             any(w in WEEKDAYS for w in words) and not any(w.weekday >= 0 for w in q.dates):
         return W.FOCUS_MISS  # a weekday or another month, when the question names the day
+    return 0.0
+
+
+_FUTURE_MARKS = frozenset(["will", "'ll", "shall"])
+
+
+def past_for_future(q: Question, a: Annotated, cand: Candidate, published: datetime | None) -> float:
+    """"When will France have its troops out" is not answered by a day before the report ("after its
+    troops were forced out of Mali last year"): a question about what will happen wants a day to come."""
+    if published is None or not any(t.lower in _FUTURE_MARKS and t.tag == "MD" for t in q.parsed.tokens):
+        return 0.0
+    for ref in a.dates:
+        if ref.last and ref.start < cand.end and cand.start < ref.end and ref.last < published.date().isoformat():
+            return W.PAST_FOR_FUTURE
     return 0.0
 
 

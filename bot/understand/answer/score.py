@@ -41,6 +41,7 @@ from bot.understand.answer.fits import (
     not_asserted,
     other_day,
     other_title,
+    past_for_future,
     place_focus,
     shape,
     share_of,
@@ -146,7 +147,8 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
                 for c in place_candidates(a)]
         out += [(c, 0.0) for c in spot_candidates(a, rel)]
     elif k is Kind.DATE:
-        out += [(c, other_day(q, a, c) + when_said(q, a, c, rel)) for c in date_candidates(a)
+        out += [(c, other_day(q, a, c) + when_said(q, a, c, rel) + past_for_future(q, a, c, ev.hit.sentence.published))
+                for c in date_candidates(a)
                 if q.focus not in ("day", "date") or names_day(a, c)]  # "what day": not "7 pm", nor "the night"
     elif k is Kind.TIME:
         out += [(c, other_day(q, a, c)) for c in time_candidates(a)]

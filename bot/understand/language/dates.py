@@ -81,6 +81,8 @@ def resolve(words: list[str], published: date, ahead: bool) -> tuple[str, str]:
             return _span(found)
         if year is None and date(guess_year, month, 1) > published + timedelta(days=AHEAD_DAYS if ahead else 60):
             guess_year -= 1
+        elif year is None and ahead and date(guess_year, month, 28) < published - timedelta(days=PAST_FOR_AHEAD):
+            guess_year += 1  # "talks would start in January", said in November
         return _month_range(guess_year, month)
     if year and not day:
         return _span(date(year, 1, 1), date(year, 12, 31))
