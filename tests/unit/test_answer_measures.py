@@ -93,3 +93,10 @@ def test_a_height_given_in_feet_answers_how_high_without_the_question_verb_in_th
                                     "Idaho during a flight to Denver."))
     assert answer_question("How high was the jet flying when the panel came off?", search, []).answer == \
         "roughly 16,000 feet"
+
+
+def test_how_much_of_a_substance_is_not_answered_by_a_depth_in_the_same_sentence() -> None:
+    search = reports(("2010-05-02", "Federal officials estimate that about 3,000 barrels of oil a day are leaking from "
+                                    "the Halvard well, which lies about 5,000 feet below the surface."))
+    # (nor by the daily rate: the question asks how much in all)
+    assert answer_question("How much oil leaked in all?", search, []).answer is None

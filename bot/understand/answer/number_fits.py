@@ -11,6 +11,7 @@ from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate
 from bot.understand.answer.quantities import counted_token
 from bot.understand.answer.question import Kind, Question
+from bot.understand.answer.question_parts import MEASURE_UNITS
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import CHANGE_VERBS, related
 from bot.understand.language.annotation import Annotated, Tok
@@ -280,10 +281,16 @@ def measured_thing(a: Annotated, cand: Candidate, unit: str) -> Tok | None:
     return None
 
 
+LENGTHS = MEASURE_UNITS["far"]
+
+
 def measure_of(q: Question, a: Annotated, cand: Candidate, unit: str) -> float:
     """"How much oil leaked": a measure of oil answers; a measure of something else ("a 98-ton steel
     dome", "400,000 gallons of dispersants") does not."""
     thing = measured_thing(a, cand, unit)
+    if q.focus and thing is None and not q.units and unit in LENGTHS and not a.tokens[cand.end - 1].text.startswith(
+            ("sq", "square")) and not any(t.lower == "square" for t in a.tokens[cand.start:cand.end]):
+        return W.FOCUS_MISS  # "how much oil leaked": not the depth "about 5,000 feet" in the same sentence
     if not q.focus or thing is None:
         return 0.0
     return W.FOCUS_FIT / 2 if related(thing.lemma.lower(), q.focus) else W.FOCUS_MISS / 2
