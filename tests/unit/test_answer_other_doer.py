@@ -47,3 +47,11 @@ def test_who_is_not_answered_by_people_in_general() -> None:
     search = reports(("2025-05-02", "Officials said the men would come out in a set order, the fittest first, "
                                     "once the capsule had been tested."))
     assert answer_question("Who came out first?", search, []).answer is None
+
+
+def test_a_figure_of_another_event_like_the_story_does_not_answer_for_the_story() -> None:
+    search = reports(("2023-02-04", "About 40 of the freight train's roughly 150 cars left the track near Dunmore, "
+                                    "officials said."),
+                     ("2023-03-05", "Another Lakeline freight train derailed in Carbury on Saturday, when about 28 "
+                                    "cars left the track."))
+    assert answer_question("How many cars came off the track?", search, []).answer == "About 40"

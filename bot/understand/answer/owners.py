@@ -137,3 +137,24 @@ def _subject_of_verb(a: Annotated, verb: int) -> list[Tok]:
         if subjects:
             return subjects
     return []
+
+
+_ANOTHER = frozenset(["another", "separate", "second"])
+
+
+def another_instance(q: Question, a: Annotated, cand: Candidate) -> float:
+    """"Another train derailed in Springfield, when about 28 cars left the track" tells of a second
+    event like the story's, not the one asked about, unless the question asks about another."""
+    if any(t.lower in _ANOTHER | {"other"} for t in q.parsed.tokens):
+        return 0.0
+    k, seen = cand.head, 0
+    while seen < 6:  # the subjects of the candidate's clause and of the clauses it hangs from
+        verb = a.clause_verb(k)
+        for subj in a.children(verb):
+            if subj.dep in ("nsubj", "nsubjpass") and any(
+                    c.lower in _ANOTHER and c.dep in ("det", "amod") for c in a.children(subj.i)):
+                return W.ANOTHER_INSTANCE
+        if a.tokens[verb].head == verb:
+            break
+        k, seen = a.tokens[verb].head, seen + 1
+    return 0.0

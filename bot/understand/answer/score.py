@@ -51,7 +51,7 @@ from bot.understand.answer.fits import (
     when_said,
 )
 from bot.understand.answer.number_fits import measure_of, shape_of_number
-from bot.understand.answer.owners import other_actor, other_named, other_owner
+from bot.understand.answer.owners import another_instance, other_actor, other_named, other_owner
 from bot.understand.answer.phrases import named_beside_focus, phrase_candidates
 from bot.understand.answer.places_times import (
     date_candidates,
@@ -350,7 +350,7 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
                 a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
             extra += W.PLACE_PREP
         if q.kind is not Kind.YESNO:
-            extra += not_asserted(a, cand)
+            extra += not_asserted(a, cand) + another_instance(q, a, cand)
         if q.named and not any(t.pos == "PROPN" or t.text[:1].isupper() and t.i > 0
                                for t in a.tokens[cand.start:cand.end]):
             extra += W.NOT_A_NAME  # "the name of the navy vessel" is not "medical supplies"

@@ -90,6 +90,7 @@ HISTORIC = -1.0  # a figure its own clause dates years before the report ("in 19
 # "now/latest" questions any such date in the sentence
 TOTAL_SO_FAR = 1.5  # for "so far/in all": the figure the sentence gives as a total ("bringing the total to 7,000")
 ONE_OCCASION = -1.0  # for "so far/in all": a figure told of one day or event ("arrested at Sunday's march")
+ANOTHER_INSTANCE = -1.5  # "another train derailed ... when 28 cars left the track": not the story's own event
 PAST_FOR_FUTURE = -2.5  # "when will X happen": a day before the report's own date is no answer
 FOCUS_MISS = -2.0  # a count of some other noun than the question's
 OTHER_OWNER = -4.0  # "10 seats for the Greens" for "how many Unionist seats": the count is another party's
