@@ -12,7 +12,7 @@ from bot.understand.answer.question import Kind, analyse
 from bot.understand.answer.retrieve import anchor_weights, retrieve
 from bot.understand.answer.score import rank
 from bot.understand.answer.statements import quote_candidates
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 
 
 def _one(sentence: str, question: str) -> str | None:
@@ -251,3 +251,8 @@ def test_a_newer_total_over_several_things_is_not_the_figure_of_one() -> None:
     got = answer_question("What will Brenn Bank's collapse cost the deposit fund?", search, []).answer
     assert got == "about $2.5bn"
 
+
+
+def test_where_is_the_mine_is_not_answered_by_the_place_name_in_the_mines_own_name() -> None:
+    search = reports(("2012-08-01", "The Santa Rita mine has stayed closed since the accident."))
+    assert answer_question("Where is the mine, exactly?", search, []).answer is None

@@ -302,6 +302,15 @@ def _anyone(a: Annotated, cand: Candidate) -> bool:
     return len(words) == 1 and words[0].pos in ("NOUN", "PRON") and words[0].lemma.lower() in GENERIC_PEOPLE
 
 
+def _names_the_asked(q: Question, a: Annotated, cand: Candidate) -> bool:
+    """The place name is part of the name of the thing whose place is asked ("the San Jose mine" for
+    "where is the mine"): it says which one, not where it is."""
+    head = a.tokens[cand.head]
+    things = {x.lemma for x in q.anchors if not x.verb and not x.proper}
+    return head.dep == "compound" and not cand.start <= head.head < cand.end and \
+        a.tokens[head.head].lemma.lower() in things
+
+
 def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
     """Every typed candidate of one sentence with its score."""
     a = ev.parsed
@@ -346,6 +355,8 @@ def score_evidence(q: Question, ev: Evidence) -> list[Scored]:
         if q.kind in (Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE) and not (
                 q.possessive and a.tokens[cand.head].dep == "poss"):  # "whose ROV": the owner is the answer
             extra += shape(a, cand)
+        if q.kind is Kind.PLACE and _names_the_asked(q, a, cand):
+            extra += W.FOCUS_MISS  # "where is the mine": not "San Jose" of "the San Jose mine"
         if q.kind is Kind.PLACE and a.tokens[cand.head].dep == "pobj" and \
                 a.tokens[a.tokens[cand.head].head].lower in ("in", "at", "to", "from", "near", "into"):
             extra += W.PLACE_PREP
