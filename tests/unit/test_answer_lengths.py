@@ -37,7 +37,7 @@ def test_how_much_a_year_asks_for_a_sum_per_year_not_a_length_of_time() -> None:
     search.add("The union said the deal was worth about $48 million a year over a three-year contract.",
                source="labour-desk.example", title="Deal", day="2025-09-27", article=99)
     got = answer_question("How much a year is the deal worth?", search, [])
-    assert got.answer == "about $48 million"
+    assert got.answer == "about $48 million a year"
 
 
 def test_a_daily_rate_does_not_answer_what_happened_once() -> None:

@@ -36,7 +36,7 @@ def test_a_figure_per_day_is_not_given_for_a_cost_over_years(lockout: MemorySear
 
 def test_a_figure_per_day_answers_a_question_about_a_day(lockout: MemorySearch) -> None:
     got = answer_question("How much is the lockout costing shippers a day?", lockout, [])
-    assert got.answer == "about $4 million"
+    assert got.answer == "about $4 million a day"
 
 
 def test_the_day_a_result_was_announced_is_not_the_day_of_the_vote(lockout: MemorySearch) -> None:
@@ -222,7 +222,7 @@ def test_what_someone_reckons_a_thing_costs_is_a_sum() -> None:
     s.add("The Orla hotel association estimated that the blockade was costing hotels about €2 million a week "
           "in cancelled bookings.", source="alps-desk.example", title="Blockade", day="2025-02-11", article=161)
     got = answer_question("What does the hotel association think the blockade is costing hotels?", s, [])
-    assert got.answer == "about €2 million"
+    assert got.answer == "about €2 million a week"
 
 
 def test_a_name_that_starts_with_a_kind_of_the_noun_asked_for_is_offered() -> None:
@@ -362,3 +362,10 @@ def test_when_will_is_not_answered_by_a_day_before_the_report() -> None:
     search = reports(("2023-10-10", "Velloria moved much of its desert force to Kandar after its troops were forced "
                                     "out of Osmar last year."))
     assert answer_question("When will Velloria have all its troops out of Kandar?", search, []).answer is None
+
+
+def test_a_figure_given_as_a_rate_is_answered_with_its_period() -> None:
+    search = reports(("2014-07-18", "Under the extension Tehran would get about $700 million a month in sanctions "
+                                    "relief while the talks continue."))
+    assert answer_question("How much sanctions relief is Tehran getting while the talks go on?", search,
+                           []).answer == "about $700 million a month"
