@@ -9,7 +9,7 @@ from bot.understand.answer import answer_question
 from bot.understand.answer.question import analyse
 from bot.understand.answer.relation import asks_so_far
 from bot.understand.answer.revised import anchored, leading_number
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 
 
 @pytest.mark.parametrize("question", [
@@ -53,3 +53,12 @@ def test_a_smaller_newer_count_of_injured_is_another_event_not_the_latest_tally(
                source="c.example", title="Clashes", day="2025-04-11", article=503)
     reply = answer_question("Going by the latest figure, how many people were injured?", search, [])
     assert reply.answer == "At least 120 people"
+
+
+def test_people_who_died_and_a_count_of_deaths_are_one_toll_and_the_newest_leads() -> None:
+    search = reports(("2018-08-09", "In a report posted online, the island's government quietly acknowledged that more "
+                                    "than 1,400 people probably died after Hurricane Lina, a figure far above the "
+                                    "official death toll."),
+                     ("2018-08-28", "The governor on Tuesday lifted the official count of deaths from Hurricane Lina "
+                                    "from 64 to 2,975."))
+    assert answer_question("What's the official death toll from Lina now?", search, []).answer == "2,975"

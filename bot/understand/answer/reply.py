@@ -22,6 +22,7 @@ from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weig
 from bot.understand.answer.revised import figure_of, follow_revisions
 from bot.understand.answer.score import Scored, accepted, rank
 from bot.understand.answer.vocabulary import HARM_WORDS
+from bot.understand.language.annotation import Quantity
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -113,9 +114,22 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
 
 
 def _counts_other(best: Scored, rival: Scored) -> bool:
-    """Whether two figures count different nouns, each named."""
+    """Whether two figures count different nouns, each named ("1,400 people" who died and "2,975
+    deaths" both count the dead)."""
     mine, theirs = figure_of(best), figure_of(rival)
-    return bool(mine and theirs and mine.noun and theirs.noun and mine.noun != theirs.noun)
+    if not (mine and theirs and mine.noun and theirs.noun) or mine.noun == theirs.noun:
+        return False
+    return not (_counts_dead(best, mine) and _counts_dead(rival, theirs))
+
+
+_DEAD_NOUNS = frozenset(["death", "dead", "fatality", "toll"])
+_DYING = frozenset(["die", "kill", "perish"])
+
+
+def _counts_dead(s: Scored, figure: Quantity) -> bool:
+    a = s.evidence.parsed
+    return figure.noun in _DEAD_NOUNS or figure.noun in ("people", "person") and \
+        a.tokens[a.clause_verb(figure.start)].lemma.lower() in _DYING
 
 
 def _tallies_harm(q: Question) -> bool:
