@@ -120,3 +120,9 @@ def test_at_the_moment_and_at_this_point_ask_for_the_newest_report() -> None:
 def test_a_time_clause_does_not_give_a_copular_question_its_relation() -> None:
     assert analyse("Who was Twitter's chairman when Musk made his bid?").relation == "chairman"
     assert analyse("Is anyone still out there searching?").relation == "search"
+
+
+def test_someones_line_on_a_toll_asks_what_they_say_not_a_count() -> None:
+    assert analyse("What's Trump's line on the death toll?").kind is Kind.QUOTE
+    assert analyse("What is Qatar's stance on the deal?").kind is Kind.QUOTE
+    assert analyse("What is the death toll?").kind is Kind.COUNT

@@ -84,6 +84,7 @@ class Kind(Enum):
 NUMERIC = frozenset([Kind.COUNT, Kind.MONEY, Kind.PERCENT, Kind.DURATION, Kind.AGE, Kind.MEASURE])
 NAMED = frozenset([Kind.PERSON, Kind.ORG, Kind.AGENT, Kind.PLACE])
 OPEN = frozenset([Kind.QUOTE, Kind.REASON, Kind.PHRASE, Kind.DESCRIBE, Kind.YESNO, Kind.TITLE])
+STANCE_NOUNS = frozenset("line stance take attitude reaction response".split())  # "X's line on Y"
 TITLE_FOCUS = frozenset("role job title position post".split())  # "what is X's role", "what job does X hold"
 
 # verbs whose object is a value of their subject ("what did the toll reach": a number of dead)
@@ -325,6 +326,9 @@ def analyse(text: str) -> Question:
             kind = Kind.QUOTE
         elif main and main.lemma.lower() in MONEY_VERBS:
             kind = Kind.MONEY  # "What did the outage cost the airline?", "What does the firm charge?"
+        elif any(t.lemma.lower() in STANCE_NOUNS and t.dep in ("attr", "nsubj") and
+                 any(c.dep == "poss" for c in a.children(t.i)) for t in toks):
+            kind = Kind.QUOTE  # "what's Trump's line on the death toll": what he says of it, not a toll
         else:
             kind = Kind.PHRASE
             # "What is the latest reported number of hostages": a count in disguise
