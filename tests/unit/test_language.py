@@ -150,3 +150,9 @@ def test_a_figure_a_tally_is_put_at_or_rises_to_counts_what_the_tally_counts():
     assert [(q.value, q.noun) for q in a.quantities] == [(1240, "resident")]
     b = one("The number of people in shelters in Velden rose to 1,200 on Monday.")
     assert [(q.value, q.noun) for q in b.quantities] == [(1200, "people")]
+
+
+def test_bare_numbers_the_tagger_took_for_a_date_are_counts_but_a_range_of_days_stays_a_date():
+    a = one("The death toll has risen from 16 to 34.")
+    assert [q.value for q in a.quantities] == [16, 34] and not a.dates
+    assert [d.text for d in one("The talks ran from 16 to 18 May.").dates] == ["16 to 18 May"]

@@ -322,3 +322,12 @@ def test_the_figure_a_count_moved_from_is_the_previous_value_not_the_sentence_s(
     _, (_, updates) = feed(earlier, later)
     assert [u.kind for u in updates] == ["changed"]
     assert updates[0].previous is not None and "152.85" in updates[0].previous.value
+
+
+def test_a_toll_risen_from_one_bare_number_to_another_changes_the_earlier_toll() -> None:
+    first = article("Officials said at least one person had died in the storm, a man struck by a falling board.", day=1)
+    later = article("The island's official death toll from the storm has risen from 16 to 34, the governor said.",
+                    day=12)
+    _, (_, updates) = feed(first, later)
+    (toll,) = [u for u in updates if "34" in u.sentence]
+    assert toll.kind == "changed" and toll.previous is not None and toll.previous.value == "one"

@@ -36,14 +36,15 @@ ArticleSentences = tuple[Sequence[str], datetime | None]
 def annotate_doc(doc: Any, published: datetime | None) -> Annotated:
     """Turn one parsed spaCy Doc (one sentence) into the stored record."""
     ents = [e for e in doc.ents if not _named_number(e)]
-    kept = {i for e in ents for i in range(e.start, e.end)}
+    labels = {e.start: "CARDINAL" if _bare_numbers(e) else e.label_ for e in ents}
+    label_of = {i: labels[e.start] for e in ents for i in range(e.start, e.end)}
     tokens = [
         Tok(t.i, t.text, bool(t.whitespace_), *_reading(t), t.dep_, t.head.i,
-            f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ and t.i in kept else "", t.idx)
+            f"{t.ent_iob_}-{label_of[t.i]}" if t.ent_type_ and t.i in label_of else "", t.idx)
         for t in doc
     ]
     made = Annotated(doc.text, tokens)
-    made.entities = [Entity(e.start, e.end, e.label_, e.text) for e in ents]
+    made.entities = [Entity(e.start, e.end, labels[e.start], e.text) for e in ents]
     made.quantities = quantities_of(made)
     made.dates = resolve_dates(made, published)
     made.quotes = [Quote(s, e, made.text[s:e], who) for s, e, who in quotes_of(made)]
@@ -60,6 +61,17 @@ def _named_number(ent: Any) -> bool:
             not number.text.isdigit():
         return False
     return not YEARS[0] <= int(number.text) <= YEARS[1] or name.lower_ in NAMED_BY_NUMBER
+
+
+_RANGE_WORDS = frozenset(["to", "and", "-", "–", "from", "between"])
+
+
+def _bare_numbers(ent: Any) -> bool:
+    """Numbers alone the tagger took for a date ("has risen from 16 to 34"): no month, day, year or
+    date word among them, so they are counts."""
+    return ent.label_ == "DATE" and any(t.like_num for t in ent) and all(
+        t.lower_ in _RANGE_WORDS or t.text.replace(",", "").isdigit() and not YEARS[0] <= int(
+            t.text.replace(",", "")) <= YEARS[1] for t in ent)
 
 
 def _reading(t: Any) -> tuple[str, str, str]:
