@@ -127,6 +127,7 @@ _DYING = frozenset(["die", "kill", "perish"])
 
 
 def _counts_dead(s: Scored, figure: Quantity) -> bool:
+    """The figure counts the dead: a noun of death, or people said to have died or been killed."""
     a = s.evidence.parsed
     return figure.noun in _DEAD_NOUNS or figure.noun in ("people", "person") and \
         a.tokens[a.clause_verb(figure.start)].lemma.lower() in _DYING
