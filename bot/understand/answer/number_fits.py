@@ -65,7 +65,7 @@ _RUNNING = frozenset(["since", "by", "so", "to", "as", "until", "through", "thro
 def asks_total(q: Question) -> bool:
     """The question asks a count or sum up to now, or all told: "so far", "to date", "in all", "altogether"."""
     low = q.text.lower()
-    return q.kind is not Kind.PERCENT and (any(p in low for p in ("so far", "to date", "in all", "in total")) or
+    return q.kind is not Kind.PERCENT and (any(p in low for p in (*_ALL_TOLD, "to date")) or
                                            any(t.lower in ("altogether", "overall") for t in q.parsed.tokens))
 
 
@@ -164,6 +164,9 @@ _ASKS_EARLIER = frozenset(["initial", "initially", "first", "originally", "origi
 
 
 _PERIODS = frozenset(["day", "week", "month", "year", "hour", "night", "minute"])
+_RATE_WORDS = frozenset(["a", "an", "per", "each", "every"])  # "$3 million a day", "per share"
+_ALL_TOLD = ("so far", "in all", "in total")  # a question asking the figure up to now, or all told
+_PER_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
 
 
 _TOTAL = frozenset(["total", "altogether", "overall", "cumulative", "combined"])
@@ -175,14 +178,22 @@ def _rate_after(a: Annotated, end: int) -> str:
     if end < len(a.tokens) and a.tokens[end].lower == "of":  # past what the figure is of
         end = max([end + 1] + [a.subtree(c.i)[1] for c in a.children(end) if c.dep == "pobj"])
     words = [t.lower for t in a.tokens[end:end + 3]]
-    if len(words) >= 2 and words[0] in ("a", "an", "per", "each", "every") and words[1] not in ("few", "lot", "number"):
+    if len(words) >= 2 and words[0] in _RATE_WORDS and words[1] not in ("few", "lot", "number"):
         return a.tokens[end + 1].lemma.lower()
-    if words and words[0] in ("daily", "weekly", "monthly", "annually", "yearly", "apiece", "each"):
+    if words and (words[0] in _PER_PERIOD or words[0] in ("apiece", "each")):
         return words[0]
     return ""
 
 
-_PER_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
+def period_after(a: Annotated, end: int) -> str:
+    """The words right after a figure that make it a rate over time ("a month", "per day", "daily"),
+    said with the figure in a short answer: without its period a rate reads as a total."""
+    after = a.tokens[end:end + 2]
+    if len(after) == 2 and after[0].lower in _RATE_WORDS and after[1].lemma.lower() in _PERIODS:
+        return f"{after[0].text} {after[1].text}"
+    if after and after[0].lower in _PER_PERIOD and after[0].dep == "advmod":
+        return after[0].text
+    return ""
 
 
 def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
@@ -194,16 +205,16 @@ def rate_mismatch(q: Question, a: Annotated, cand: Candidate) -> float:
     words = [t.lower for t in q.parsed.tokens]
     asked_rate = ""
     for i, w in enumerate(words):
-        if w in ("a", "an", "per", "each", "every") and i + 1 < len(words) and \
+        if w in _RATE_WORDS and i + 1 < len(words) and \
                 q.parsed.tokens[i + 1].lemma.lower() in _PERIODS:
             asked_rate = q.parsed.tokens[i + 1].lemma.lower()
-        elif w in ("daily", "weekly", "monthly", "annually", "yearly"):
+        elif w in _PER_PERIOD:
             asked_rate = w
         elif w == "per" and i + 1 < len(words) and q.parsed.tokens[i + 1].pos == "NOUN":
             asked_rate = q.parsed.tokens[i + 1].lemma.lower()  # "per share", "per head"
     over_period = any(w == "over" and i + 2 < len(words) and q.parsed.tokens[i + 2].lemma.lower() in _PERIODS
                       for i, w in enumerate(words))
-    totals = _TOTAL & set(words) or any(p in q.text.lower() for p in ("so far", "in all", "in total"))
+    totals = _TOTAL & set(words) or any(p in q.text.lower() for p in _ALL_TOLD)
     if rate and not asked_rate and (totals or over_period):
         return W.RATE_NOT_TOTAL
     rate, asked_rate = _PER_PERIOD.get(rate, rate), _PER_PERIOD.get(asked_rate, asked_rate)
@@ -288,8 +299,8 @@ def measure_of(q: Question, a: Annotated, cand: Candidate, unit: str) -> float:
     """"How much oil leaked": a measure of oil answers; a measure of something else ("a 98-ton steel
     dome", "400,000 gallons of dispersants") does not."""
     thing = measured_thing(a, cand, unit)
-    if q.focus and thing is None and not q.units and unit in LENGTHS and not a.tokens[cand.end - 1].text.startswith(
-            ("sq", "square")) and not any(t.lower == "square" for t in a.tokens[cand.start:cand.end]):
+    if q.focus and thing is None and not q.units and unit in LENGTHS and \
+            not any(t.lower.startswith("sq") for t in a.tokens[cand.start:cand.end]):  # (an area is "sq"/"square")
         return W.FOCUS_MISS  # "how much oil leaked": not the depth "about 5,000 feet" in the same sentence
     if not q.focus or thing is None:
         return 0.0

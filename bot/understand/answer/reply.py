@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.domain import Answer, Citation, SentenceHit, Story
 from bot.understand.answer import weights as W
 from bot.understand.answer.holders import published_at, since_left, successor
-from bot.understand.answer.number_fits import sets_corrected_figure
+from bot.understand.answer.number_fits import period_after, sets_corrected_figure
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
@@ -189,24 +189,9 @@ def short_answer(q: Question, s: Scored) -> str:
         return {"no": "No: ", "yes": "Yes: "}.get(verdict, "") + text
     if q.kind is Kind.DATE and (day := _day_meant(s)):
         text += f" ({day})"  # "Monday evening (15 April 2019)": a weekday means little a week later
-    if q.kind in NUMERIC and (rate := _rate_words(s)):
+    if q.kind in NUMERIC and (rate := period_after(s.evidence.parsed, s.candidate.end)):
         text += f" {rate}"  # "about $700 million a month": without its period a rate reads as a total
     return text
-
-
-_RATE_PERIODS = frozenset(["day", "week", "month", "year", "hour", "night"])
-
-
-def _rate_words(s: Scored) -> str:
-    """The words right after a figure that make it a rate ("a month", "per day", "each year", "daily")."""
-    a, end = s.evidence.parsed, s.candidate.end
-    after = a.tokens[end:end + 2]
-    if len(after) == 2 and after[0].lower in ("a", "an", "per", "each", "every") and \
-            after[1].lemma.lower() in _RATE_PERIODS:
-        return f"{after[0].text} {after[1].text}"
-    if after and after[0].lower in ("daily", "weekly", "monthly", "annually", "yearly") and after[0].dep == "advmod":
-        return after[0].text
-    return ""
 
 
 def _day_meant(s: Scored) -> str:
