@@ -113,3 +113,18 @@ def test_a_weak_figure_of_another_doing_recorded_as_a_change_does_not_replace_th
         assert reply.answer == "about 4,800 workers", reply.text
     finally:
         core.close()
+
+
+def test_a_count_raised_as_a_new_total_without_its_noun_replaces_the_first_count(tmp_path: Path) -> None:
+    core = _story_core(tmp_path, '"breach*", "patient*"', "privacy.test/breach", [
+        "The antibiotic maker said a breach of its ordering system may have exposed the records of 2.1 million "
+        "patients.\nThe antibiotic recall was not affected by the breach, the company said.",
+        "The antibiotic maker said on Monday that the breach affected 300,000 more patients than it first "
+        "thought, bringing the total to 2.4 million.\nIt will write to every patient affected by the breach, the "
+        "antibiotic maker said."], 6)
+    try:
+        reply = core.ask("How many patients had their records exposed in the breach?")
+        assert reply.answer == "2.4 million", reply.text
+        assert "2.1 million patients" in reply.text  # the first count is named as what an earlier source said
+    finally:
+        core.close()

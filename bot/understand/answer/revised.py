@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.understand.answer import weights as W
+from bot.understand.answer.number_fits import gives_total
 from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.question_parts import Anchor
 from bot.understand.answer.relation import relation_tokens
@@ -26,7 +27,7 @@ from bot.understand.answer.retrieve import Evidence, SentenceSearch, measure
 from bot.understand.answer.score import Scored, score_evidence, score_floor
 from bot.understand.answer.vocabulary import CHANGE_VERBS
 from bot.understand.language.annotation import Annotated, Quantity
-from bot.understand.language.numbers import number_value
+from bot.understand.language.numbers import is_increment, number_value
 
 _ANCHORING = frozenset("according initially originally first earlier".split())
 _CLAUSE_TIMES = frozenset("when before after until".split())
@@ -84,10 +85,13 @@ def follow_revisions(q: Question, lead: Scored, earlier: list[Scored], search: S
         return lead, earlier
     for _ in range(W.REVISION_STEPS):
         newer = _revision_of(q, lead, search, anchors)
-        if newer is None or newer.score < lead.score - W.REVISION_MARGIN:
+        if newer is None:
+            break
+        as_total = _moved_to(newer) or gives_total(newer.evidence.parsed, newer.candidate)
+        if newer.score < lead.score - W.REVISION_MARGIN and not as_total:
             break  # a "revision" that reads far worse than the lead ("they want him to serve 50 years") is not one
         if newer.score < score_floor(q) and relation_tokens(q, lead.evidence.parsed) and \
-                not relation_tokens(q, newer.evidence.parsed) and not _moved_to(newer):
+                not relation_tokens(q, newer.evidence.parsed) and not as_total:
             break  # nor one of another relation too weak to be an answer itself ("5,000 joined" after "4,800 laid off")
         replaced = (lead.candidate.value, newer.candidate.value)
         earlier = [lead] + [e for e in earlier if e.candidate.value not in replaced]
@@ -113,13 +117,25 @@ def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Seq
         if not fig.noun and ev.support < W.MIN_SUPPORT:
             continue  # a bare figure ("rose to 31") is the same slot only if the sentence is on the question
         direct = said == hit.sentence.text  # the change names the lead's own sentence as what it replaced
-        if not direct and relation_tokens(q, lead.evidence.parsed) and not relation_tokens(q, parsed):
-            continue  # the lead states the question's relation; a figure of another one does not replace it
+        other_relation = not direct and relation_tokens(q, lead.evidence.parsed) and not relation_tokens(q, parsed)
         same_kind = [s for s in score_evidence(q, ev) if (f := figure_of(s)) is not None and f.unit == fig.unit
-                     and f.noun == fig.noun and not _same(f.value, fig.value)]
+                     and _same_count(f, fig, parsed) and not _same(f.value, fig.value)
+                     and not is_increment(parsed, s.candidate.start, s.candidate.end)  # "300,000 more patients"
+                     # the lead states the question's relation; a figure of another one replaces it only
+                     # as the new total ("bringing the total to 145.5 million")
+                     and (not other_relation or gives_total(parsed, s.candidate))]
         if same_kind:
             found.append(max(same_kind, key=lambda s: s.score))
     return max(found, key=lambda s: s.score, default=None)
+
+
+def _same_count(later: Quantity, lead: Quantity, parsed: Annotated) -> bool:
+    """Whether the later figure counts what the lead's does: the same noun, or none where the lead's
+    noun stands elsewhere in its sentence ("2.5 million more Americans than it first thought,
+    bringing the total to 145.5 million")."""
+    if later.noun == lead.noun:
+        return True
+    return not later.noun and bool(lead.noun) and any(t.lemma.lower() == lead.noun for t in parsed.tokens)
 
 
 def _new_date(q: Question, lead: Scored, search: SentenceSearch, anchors: Sequence[Anchor]) -> Scored | None:
