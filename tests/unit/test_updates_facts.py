@@ -67,6 +67,13 @@ def test_a_number_of_a_noun_counts_that_noun() -> None:
     assert counts("The buyer would owe a break-up fee of $3bn.") == [("s:q:fee:$", "3000000000")]
 
 
+def test_a_sum_told_in_or_of_a_noun_counts_that_noun_whatever_verb_carries_it() -> None:
+    caused = counts("The governor estimated that the storm caused $90bn of damage across the island.")
+    did = counts("The storm made landfall with top winds of 154 mph and did as much as $95 billion in damage.")
+    assert ("s:q:damage:$", "90000000000") in caused and ("s:q:damage:$", "95000000000") in did
+    assert counts("The company lost $500m in the first quarter.") != [("s:q:quarter:$", "500000000")]
+
+
 def test_counts_far_apart_are_different_quantities() -> None:
     a = slots_of(annotate_sentences(["Some 40 hostages would be released."], DAY)[0])[0]
     b = slots_of(annotate_sentences(["Some 1,300 hostages would be released."], DAY)[0])[0]

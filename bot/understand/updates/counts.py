@@ -57,6 +57,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
             return "people"  # "1.3 million Palestinians", "a million civilians": counts of people
         return q.noun
     head = a.tokens[q.end - 1]
+    if q.unit in MONEY_UNITS and (named := _sum_in(a, head)):
+        return named
     up = a.tokens[head.head]
     level = up.lower == "of" and a.tokens[up.head].lemma.lower() in LEVEL_NOUNS  # "a record low of $1.03"
     if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not level and (
@@ -92,6 +94,18 @@ def _counted(a: Annotated, q: Quantity) -> str:
             if c.dep == "nsubj" and c.pos == "NOUN":
                 return _noun_counted(a, c.i)
     return q.unit if q.unit and q.unit not in MONEY_UNITS else ""
+
+
+def _sum_in(a: Annotated, head: Tok) -> str:
+    """The noun a sum is told "in" or "of" ("$95 billion in damage", "$90bn of damage", "$2bn in
+    aid"): what the sum is, whatever verb carries it; not a time ("$500m in the first quarter")."""
+    for prep in a.children(head.i):
+        if prep.dep == "prep" and prep.lower in ("in", "of"):
+            for obj in a.children(prep.i):
+                if obj.dep == "pobj" and obj.pos == "NOUN" and obj.lemma.lower() not in TIME_UNITS and \
+                        not obj.ent.endswith("-DATE"):
+                    return _noun_counted(a, obj.i)
+    return ""
 
 
 def _goal_verb(a: Annotated, prep: int) -> Tok:
