@@ -29,6 +29,7 @@ class MemorySearch:
 
     def __init__(self) -> None:
         self.rows: list[tuple[StorySentence, tuple[str, ...], list[str], str | None]] = []
+        self.changes: list[tuple[str, str, str]] = []  # (sentence, value it replaced, sentence that gave it)
 
     def add(self, text: str, *, source: str, title: str, day: str, article: int,
             stories: Sequence[str] = ("harbour-strike",)) -> None:
@@ -63,10 +64,19 @@ class MemorySearch:
         scored.sort(key=lambda h: -h.score)
         return scored[:limit]
 
+    def record_change(self, sentence: str, replaced: str, said: str) -> None:
+        """Record, as the update finder would, that `sentence` changed the value `replaced` given by
+        the earlier sentence `said` (no update finder runs over these sentences)."""
+        self.changes.append((sentence, replaced, said))
+
     def changes_after(self, story: str, published: datetime, limit: int) -> list[tuple[SentenceHit, str, str]]:
-        """No update finder runs over these sentences, so no change is recorded (the store's own
-        list is tested with the real pipeline)."""
-        return []
+        """The recorded changes whose sentence was published after `published`, oldest first."""
+        rows = {r[0].text: r for r in self.rows}
+        found = [(SentenceHit(rows[text][0], 0.0, rows[text][1], rows[text][3]), replaced, said)
+                 for text, replaced, said in self.changes
+                 if text in rows and story in rows[text][1] and rows[text][0].published > published]
+        found.sort(key=lambda c: c[0].sentence.published)
+        return found[:limit]
 
 
 def reports(*dated: tuple[str, str], first_article: int = 400) -> MemorySearch:

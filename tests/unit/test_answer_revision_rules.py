@@ -62,3 +62,13 @@ def test_people_who_died_and_a_count_of_deaths_are_one_toll_and_the_newest_leads
                      ("2018-08-28", "The governor on Tuesday lifted the official count of deaths from Hurricane Lina "
                                     "from 64 to 2,975."))
     assert answer_question("What's the official death toll from Lina now?", search, []).answer == "2,975"
+
+
+def test_a_change_recorded_for_another_figure_of_the_answers_sentence_still_replaces_its_figure() -> None:
+    lead = ("The governor estimated that Storm Lina, which hit with winds above 150mph, caused $90bn of damage "
+            "across the island.")
+    later = "Storm Lina made landfall with top winds of 154mph and did as much as an estimated $95 billion in damage."
+    search = reports(("2017-09-25", lead), ("2017-10-20", later))
+    search.record_change(later, "150", lead)  # the finder named the wind speed; the sentence replaced the damage too
+    reply = answer_question("How much damage did Lina do to the island?", search, [])
+    assert reply.answer is not None and "$95 billion" in reply.answer, reply.text

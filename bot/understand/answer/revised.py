@@ -110,13 +110,16 @@ def _revision_of(q: Question, lead: Scored, search: SentenceSearch, anchors: Seq
     for later, replaced, said in search.changes_after(hit.stories[0], hit.sentence.published, W.REVISIONS_READ):
         old = leading_number(replaced)
         parsed = Annotated.from_json(later.sentence.annotation)
-        if old is None or not _same(old, fig.value) or parsed is None or later.sentence.id == hit.sentence.id:
+        # the change names the lead's own sentence as what it replaced: its figure of the lead's kind is
+        # the new one, whichever of the sentence's figures the change was recorded for
+        direct = said == hit.sentence.text
+        if not direct and (old is None or not _same(old, fig.value)) or parsed is None or \
+                later.sentence.id == hit.sentence.id:
             continue
         ev = Evidence(later, parsed, 0)
         measure(q, anchors, ev)
         if not fig.noun and ev.support < W.MIN_SUPPORT:
             continue  # a bare figure ("rose to 31") is the same slot only if the sentence is on the question
-        direct = said == hit.sentence.text  # the change names the lead's own sentence as what it replaced
         other_relation = not direct and relation_tokens(q, lead.evidence.parsed) and not relation_tokens(q, parsed)
         same_kind = [s for s in score_evidence(q, ev) if (f := figure_of(s)) is not None and f.unit == fig.unit
                      and _same_count(f, fig, parsed) and not _same(f.value, fig.value)
