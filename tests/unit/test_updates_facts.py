@@ -74,6 +74,19 @@ def test_a_sum_told_in_or_of_a_noun_counts_that_noun_whatever_verb_carries_it() 
     assert counts("The company lost $500m in the first quarter.") != [("s:q:quarter:$", "500000000")]
 
 
+def test_a_sum_borrowed_and_the_borrowing_that_rose_are_one_count() -> None:
+    rose = counts("Borrowing under the central bank's new lending scheme rose to $53.7bn in the week to Wednesday.")
+    borrowed = counts("Banks also borrowed $11.9bn through the new lending scheme.")
+    assert rose[0][0] == borrowed[0][0] == "s:q:v-borrow:$"
+
+
+def test_a_poll_share_belongs_to_the_party_it_is_put_on() -> None:
+    average = counts("The average of the week's polls has Labour on 40% and the Conservatives on 21%.")
+    later = counts("Averaging all polls completed in the seven days to July 3 puts Labour on 39%.")
+    assert ("s:q:labour:%", "40") in average and ("s:q:conservatives:%", "21") in average
+    assert ("s:q:labour:%", "39") in later
+
+
 def test_counts_far_apart_are_different_quantities() -> None:
     a = slots_of(annotate_sentences(["Some 40 hostages would be released."], DAY)[0])[0]
     b = slots_of(annotate_sentences(["Some 1,300 hostages would be released."], DAY)[0])[0]

@@ -64,6 +64,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
     if head.dep == "pobj" and up.lower == "of" and a.tokens[up.head].pos == "NOUN" and not level and (
             not q.unit or q.unit in MONEY_UNITS):  # "a break-up fee of $3bn": the fee
         return _noun_counted(a, up.head)
+    if q.unit == "%" and head.dep == "pobj" and up.lower == "on" and (named := _share_holder(a, up)):
+        return named
     if head.dep == "pobj" and (up.lemma.lower() in GOAL_PREPS or level):
         verb = _goal_verb(a, up.i)
         for dep in ("dobj", "nsubj", "nsubjpass"):
@@ -71,7 +73,8 @@ def _counted(a: Annotated, q: Quantity) -> str:
                 if c.dep == dep and c.pos == "NOUN":
                     return _noun_counted(a, c.i)
                 if dep == "nsubj" and c.dep in ("nsubj", "csubj") and c.tag == "VBG":
-                    return c.lower  # "borrowing under the scheme rose to $64.4bn": the borrowing
+                    # "borrowing under the scheme rose to $64.4bn": the borrowing, the sum "borrowed"
+                    return _sum_verb(a, c) if q.unit in MONEY_UNITS else c.lower
         if verb.dep == "acl" and a.tokens[verb.head].pos == "NOUN":  # "the pound, ..., ended at $1.08"
             return _noun_counted(a, verb.head)
     if head.dep == "dobj" and up.lemma.lower() == "cost" and q.unit in MONEY_UNITS:
@@ -106,6 +109,13 @@ def _sum_in(a: Annotated, head: Tok) -> str:
                         not obj.ent.endswith("-DATE"):
                     return _noun_counted(a, obj.i)
     return ""
+
+
+def _share_holder(a: Annotated, on: Tok) -> str:
+    """Whose share a poll puts "on" a percentage ("puts Labour on 39%", "the Conservatives on 21%"):
+    the name, so each party's share is its own count."""
+    holder = a.tokens[on.i - 1] if on.i > 0 else on
+    return holder.lower if holder.pos == "PROPN" and holder.dep in ("dobj", "conj", "nsubj", "pobj") else ""
 
 
 def _goal_verb(a: Annotated, prep: int) -> Tok:
