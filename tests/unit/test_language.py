@@ -19,6 +19,12 @@ def test_a_number_carries_the_noun_it_counts():
     assert [(q.value, q.noun) for q in a.quantities] == [(136, "hostage")]
 
 
+def test_a_hyphenated_number_in_words_is_one_number():
+    a = one("Ninety-eight people died when the tower partly collapsed, and twenty-one were hurt.")
+    assert [(q.value, q.noun) for q in a.quantities][:1] == [(98, "people")]
+    assert 21 in {q.value for q in a.quantities} and 90 not in {q.value for q in a.quantities}
+
+
 def test_scaled_money_and_durations_get_value_and_unit():
     a = one("Donors pledged $2.5 billion last month for a six-week pause and a 45-minute call.")
     got = {(q.value, q.unit) for q in a.quantities}

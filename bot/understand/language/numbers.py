@@ -9,6 +9,7 @@ followed by a unit of time ("six weeks", "96 hours") is a duration and kept, uni
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.understand.language.annotation import Annotated, Quantity, Tok
 
@@ -100,6 +101,14 @@ def _followed_by_time_unit(a: Annotated, i: int) -> bool:
     return False
 
 
+def _tens_then_units(toks: Sequence[Tok], j: int) -> bool:
+    """Whether tokens j, j+1, j+2 are a tens word, a hyphen and a units word ("ninety", "-", "eight")."""
+    if j + 2 >= len(toks) or toks[j + 1].text != "-":
+        return False
+    tens, units = SMALL.get(toks[j].lower), SMALL.get(toks[j + 2].lower)
+    return tens is not None and tens >= 20 and tens % 10 == 0 and units is not None and 1 <= units <= 9
+
+
 def quantities_of(a: Annotated) -> list[Quantity]:
     """Every quantity in the sentence, in order."""
     out: list[Quantity] = []
@@ -113,6 +122,8 @@ def quantities_of(a: Annotated) -> list[Quantity]:
         j = i
         while j + 1 < len(toks) and (_is_number(toks[j + 1]) and toks[j + 1].lower not in ("a", "an")):
             j += 1
+        if _tens_then_units(toks, j):
+            j += 2  # "Ninety-eight", split by the tokeniser into "Ninety", "-", "eight": one number
         value = number_value([x.text for x in toks[i:j + 1]])
         if value is None and t.lower in SCALE and i and toks[i - 1].lower in ("a", "an"):
             value = SCALE[t.lower]  # "a million civilians"
