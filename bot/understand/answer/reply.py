@@ -20,7 +20,7 @@ from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
 from bot.understand.answer.revised import figure_of, follow_revisions
-from bot.understand.answer.score import Scored, accepted, rank
+from bot.understand.answer.score import Scored, accepted, rank, score_floor
 from bot.understand.answer.vocabulary import HARM_WORDS
 from bot.understand.language.annotation import Quantity
 
@@ -47,6 +47,8 @@ def answer_question(question: str, search: SentenceSearch, stories: Sequence[Sto
         label = f"{short_answer(q, lead)} has since left"
         lead, earlier, also = heir, [lead], left.reports[0]
     else:
+        if (newer := newer_rival(q, lead, earlier, scored)) is not None:
+            return abstain(question, evidence, story or _guess_story(stories, question), first=newer.evidence.hit)
         label, also = "Also reported", _hit(corroboration(lead, earlier, scored))
     hit = lead.evidence.hit
     chosen = story or (hit.stories[0] if hit.stories else _guess_story(stories, question))
@@ -111,6 +113,29 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
             seen.add(g.candidate.value)
             older.append(g)
     return lead, older[:W.MAX_EARLIER]
+
+
+def newer_rival(q: Question, lead: Scored, earlier: list[Scored], scored: list[Scored]) -> Scored | None:
+    """For a question about now, a supported answer of a later report that differs from the lead: the
+    bot cannot tell which holds now ("who runs Boeing now": the chief executive of January, the
+    chairman's successor of July), so it shows the newer report rather than guess."""
+    if not q.latest or q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
+        return None
+    named = {lead.candidate.value, *(e.candidate.value for e in earlier)}
+    places = _asked_places(q)
+    floor = score_floor(q) - W.NEWER_RIVAL_SLACK
+    for s in scored:
+        if s.score < floor:
+            break
+        if _published(s) <= _published(lead) or s.candidate.value in named or \
+                s.evidence.hit.sentence.article_id == lead.evidence.hit.sentence.article_id:
+            continue
+        if places and _places_said(places, s) != places or q.kind is Kind.COUNT and _counts_other(lead, s):
+            continue  # a value of something wider, or a count of another noun
+        if q.kind is Kind.COUNT and _tallies_harm(q) and _number(s) < _number(lead):
+            continue  # a smaller newer toll counts another event (see `_rising`)
+        return s
+    return None
 
 
 def _counts_other(best: Scored, rival: Scored) -> bool:
