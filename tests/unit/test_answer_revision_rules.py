@@ -76,7 +76,8 @@ def test_a_change_recorded_for_another_figure_of_the_answers_sentence_still_repl
 
 
 def test_a_now_question_with_a_newer_report_giving_another_answer_is_not_guessed() -> None:
-    first = ("2024-01-10", "Police have arrested 40 people over the riots in Velden, the interior minister said on Monday.")
+    first = ("2024-01-10",
+             "Police have arrested 40 people over the riots in Velden, the interior minister said on Monday.")
     search = reports(first, ("2024-01-20", "A total of 65 people have been detained, officials said."))
     reply = answer_question("How many people have been arrested over the riots so far?", search, [])
     assert reply.answer is None, reply.text
