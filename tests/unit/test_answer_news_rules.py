@@ -13,7 +13,7 @@ from bot.understand.answer.question import Kind, analyse
 from bot.understand.answer.retrieve import anchor_weights, query_terms, retrieve, spelled_out
 from bot.understand.answer.score import accepted, rank
 from bot.understand.language.annotate import annotate_sentences
-from tests.support.memory_search import MemorySearch
+from tests.support.memory_search import MemorySearch, reports
 from tests.unit.test_answer_candidates import MONDAY
 
 
@@ -244,3 +244,18 @@ def test_a_compass_word_before_a_place_is_part_of_the_place() -> None:
                source="north-desk.example", title="Ferry Nordlys lost", day="2025-06-02", article=12)
     assert answer_question("Where did Norway say the ferry ended its voyage?", search, []).answer == \
         "eastern Baltic Sea"
+
+
+def test_a_count_of_one_nation_is_not_answered_with_everyone_on_board() -> None:
+    search = reports(("2023-05-02", "The ferry sank off Kallo on Sunday, killing all 210 people on board, 31 Norwegians "
+                                    "among them."))
+    assert answer_question("How many Norwegians died in the sinking?", search, []).answer == "31 Norwegians"
+    whole = reports(("2023-05-02", "The ferry sank off Kallo on Sunday, killing all 210 people on board."))
+    assert answer_question("How many Norwegian citizens died in the sinking?", whole, []).answer is None
+
+
+def test_a_count_of_things_is_not_answered_with_a_count_of_people() -> None:
+    search = reports(("2023-05-09", "Investigators said they had identified 40 people they want to question over the "
+                                    "sinking of the Kallo ferry."))
+    assert answer_question("How many pieces of the ferry did investigators find?", search, []).answer is None
+    assert answer_question("How many suspects did investigators identify?", search, []).answer == "40 people"

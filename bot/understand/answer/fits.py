@@ -16,6 +16,8 @@ from bot.understand.answer.question import NUMERIC, Kind, Question
 from bot.understand.answer.relation import PRONOUNS
 from bot.understand.answer.retrieve import Evidence
 from bot.understand.answer.vocabulary import (
+    COUNT_NOUNS,
+    HARM_WORDS,
     ORG_NOUNS,
     PLACE_NOUNS,
     TIME_UNITS,
@@ -23,7 +25,9 @@ from bot.understand.answer.vocabulary import (
 )
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
-from bot.understand.language.people import PERSON_NOUNS
+from bot.understand.language.people import COUNTED_PEOPLE, PERSON_NOUNS
+
+_DOER_ENDINGS = ("er", "or", "ist", "ant", "ent", "ee", "ian")  # subscriber, viewer, resident: maybe people
 
 
 def ev_matched(a: Annotated, q: Question) -> list[tuple[int, str]]:
@@ -281,6 +285,10 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
         return 0.0
     if noun:
         if noun in ("people", "person") and q.focus not in TIME_UNITS:
+            if _nationality_asked(q) and not _nationality_said(a, cand):
+                return W.FOCUS_MISS  # "how many Australians died": not "all 298 people on board"
+            if _things_asked(q):
+                return W.FOCUS_MISS  # "how many fragments did they find": not "identified 100 people"
             # "30 to 35 people" may be the hostages asked about, if the clause says so
             verb = a.tokens[a.tokens[cand.head].head]
             if verb.pos == "VERB" and related(verb.lemma.lower(), q.focus):
@@ -301,6 +309,29 @@ def focus_fit(q: Question, a: Annotated, cand: Candidate, noun: str) -> float:
     if any(t.lemma.lower() in ("total", "tally") for t in around):
         around = a.tokens  # "found 2.4 million more Americans, bringing the total to 147.9 million": of them
     return W.FOCUS_FIT * 0.5 if any(related(t.lemma.lower(), w) for t in around for w in words) else W.FOCUS_MISS / 2
+
+
+def _nationality_asked(q: Question) -> bool:
+    """The question counts people of one nation ("how many Australians", "how many Dutch citizens")."""
+    for t in q.parsed.tokens:
+        if t.lemma.lower() == q.focus:
+            return t.ent.endswith("-NORP") or any(c.dep in ("amod", "compound") and c.ent.endswith("-NORP")
+                                                  for c in q.parsed.children(t.i))
+    return False
+
+
+def _things_asked(q: Question) -> bool:
+    """The question counts things, not people ("how many fragments", "how many flights"): a noun that
+    names no kind of person, no death or injury, and no number itself ("the toll", "the total")."""
+    return bool(q.focus) and q.focus.isalpha() and q.focus not in COUNTED_PEOPLE | HARM_WORDS | COUNT_NOUNS and \
+        not q.focus.endswith(_DOER_ENDINGS) and \
+        not any(t.lemma.lower() == q.focus and (t.pos == "PROPN" or t.ent) for t in q.parsed.tokens)
+
+
+
+def _nationality_said(a: Annotated, cand: Candidate) -> bool:
+    """The counted people are named by nation in the candidate ("154 Dutch nationals")."""
+    return any(t.ent.endswith("-NORP") for t in a.tokens[cand.start:cand.end + 2])
 
 
 def _compounded(a: Annotated, cand: Candidate, noun: str, focus: str) -> bool:
