@@ -247,8 +247,8 @@ def test_a_compass_word_before_a_place_is_part_of_the_place() -> None:
 
 
 def test_a_count_of_one_nation_is_not_answered_with_everyone_on_board() -> None:
-    search = reports(("2023-05-02", "The ferry sank off Kallo on Sunday, killing all 210 people on board, 31 Norwegians "
-                                    "among them."))
+    search = reports(("2023-05-02", "The ferry sank off Kallo on Sunday, killing all 210 people on board, "
+                                    "31 Norwegians among them."))
     assert answer_question("How many Norwegians died in the sinking?", search, []).answer == "31 Norwegians"
     whole = reports(("2023-05-02", "The ferry sank off Kallo on Sunday, killing all 210 people on board."))
     assert answer_question("How many Norwegian citizens died in the sinking?", whole, []).answer is None
