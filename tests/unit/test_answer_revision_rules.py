@@ -84,3 +84,14 @@ def test_a_now_question_with_a_newer_report_giving_another_answer_is_not_guessed
     assert "65 people" in reply.text.split("\n")[2]  # the newer report is shown first, for the editor to judge
     assert answer_question("How many people have been arrested over the riots so far?", reports(first),
                            []).answer == "40 people"
+
+
+def test_a_figure_asked_as_first_told_comes_from_the_oldest_close_report() -> None:
+    search = reports(("2023-05-01", "The Kallo ferry sank on Sunday and all 208 people on board were killed, "
+                                    "officials said."),
+                     ("2023-09-12", "The Kallo ferry sank in May, killing all 210 people on board, most of them "
+                                    "Norwegian."))
+    first = answer_question("How many people did officials say were killed on the day the ferry sank?", search, [])
+    assert first.answer is not None and "208" in first.answer, first.text
+    assert answer_question("How many people were killed when the Kallo ferry sank initially?", search, []).answer \
+        == first.answer

@@ -19,7 +19,7 @@ from bot.understand.answer.number_fits import period_after, sets_corrected_figur
 from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
-from bot.understand.answer.revised import figure_of, follow_revisions
+from bot.understand.answer.revised import asks_first_telling, figure_of, follow_revisions
 from bot.understand.answer.score import Scored, accepted, rank, score_floor
 from bot.understand.answer.vocabulary import HARM_WORDS
 from bot.understand.language.annotation import Quantity
@@ -78,6 +78,8 @@ def _published(s: Scored) -> datetime:
 def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Scored]]:
     """The lead answer and the older values to name: newest source first when sources differ."""
     best = scored[0]
+    if q.kind in NUMERIC and asks_first_telling(q):  # the oldest close report gives the figure as first told
+        return min((s for s in scored if s.score >= best.score - W.RIVAL_MARGIN), key=_published), []
     if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE):
         return best, []  # a named date or source picks the report; statements do not "change"
     changing = q.latest or q.kind in NUMERIC or q.kind is Kind.YESNO  # "not yet approved", then "approved"

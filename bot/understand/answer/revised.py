@@ -16,6 +16,7 @@ stay behind the true one), and a figure of another doing that could not be an an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.understand.answer import weights as W
@@ -32,6 +33,8 @@ from bot.understand.language.numbers import is_increment, number_value
 _ANCHORING = frozenset("according initially originally first earlier".split())
 _CLAUSE_TIMES = frozenset("when before after until".split())
 _OUTSET = frozenset("start outset beginning".split())
+_ON_THE_DAY = re.compile(r"\bon the (?:day|night|morning|evening) (?:that |when )?"
+                         r"(?:the|a|an|it|he|she|they|its|his|her|their)\b", re.IGNORECASE)
 
 
 def figure_of(s: Scored) -> Quantity | None:
@@ -54,6 +57,8 @@ def anchored(q: Question) -> bool:
     """Whether the question ties the figure to a source or a moment ("according to the first report",
     "when Biden signed", "at first") or asks for an extreme ("the lowest"): then it is that figure, not
     its latest revision."""
+    if asks_first_telling(q):
+        return True
     for t in q.parsed.tokens:
         if t.tag in ("JJS", "RBS") and t.lower not in ("latest", "newest"):
             return True  # "what's the lowest the pound has gone": an extreme, not the newest value
@@ -63,6 +68,17 @@ def anchored(q: Question) -> bool:
                 q.parsed.tokens[t.head].dep in ("advcl", "pcomp", "ROOT") and t.head != t.i and t.i > 1:
             return True
     return False
+
+
+def asks_first_telling(q: Question) -> bool:
+    """Whether the question asks the figure as first told: "initially", "at first", "originally",
+    "according to the first report", "on the day the jet came down"."""
+    toks = q.parsed.tokens
+    for t in toks:
+        if t.lower in ("initially", "originally") or t.lower == "first" and (
+                t.i > 0 and toks[t.i - 1].lower == "at" or t.dep == "amod" and toks[t.head].lemma.lower() == "report"):
+            return True
+    return bool(_ON_THE_DAY.search(q.text))  # "on the day the jet came down": as reported that day
 
 
 def _same(a: float, b: float) -> bool:
