@@ -44,6 +44,15 @@ def test_place_candidates_are_places() -> None:
     assert "Lisbon" in got and "Thursday" not in got
 
 
+def test_a_distance_and_bearing_from_a_place_say_where_exactly() -> None:
+    assert "80 kilometres east of Velden" in texts(PT.place_candidates(one(
+        "Its epicentre lay 80 kilometres east of Velden, the country's second city.")))
+    assert "8 miles (13 km) north of Arlo" in texts(PT.place_candidates(one(
+        "Searchers found the wreckage 8 miles (13 km) north of Arlo, high on a mountainside.")))
+    assert "about 45 kilometres north of the city of Kessley" in texts(PT.place_candidates(one(
+        "The mine lies about 45 kilometres north of the city of Kessley.")))
+
+
 def test_a_word_narrowing_a_place_is_kept_with_its_name() -> None:
     assert "mainland China" in texts(PT.place_candidates(one("Most of the Velden Group's factories are in mainland "
                                                              "China.")))

@@ -16,7 +16,7 @@ from bot.understand.answer.candidates import (
     root_of,
 )
 from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
 
 # words before a place's name that narrow it ("the southern Indian Ocean", "mainland China")
@@ -24,6 +24,10 @@ COMPASS = frozenset("northern southern eastern western central north south east 
                     "southeastern southwestern northeast northwest southeast southwest mainland coastal rural "
                     "upstate downtown".split())
 GOAL_PREPS = frozenset("into to towards toward".split())  # where a move was heading
+BEARINGS = frozenset("north south east west northeast northwest southeast southwest".split())  # "east of Pokhara"
+DISTANCE_UNITS = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard".split())
+SETTLEMENTS = frozenset("city town village port capital".split())  # "the city of Copiapo"
+APPROXIMATELY = frozenset("about some around roughly nearly almost approximately".split())
 LEAVING = frozenset("flee leave depart quit exit escape abandon evacuate".split())  # what one leaves is left behind
 
 
@@ -35,25 +39,54 @@ def _with_compass(a: Annotated, cand: Candidate) -> Candidate:
     return replace(cand, start=before.i, text=a.span(before.i, cand.end))
 
 
+def _with_bearing(a: Annotated, cand: Candidate) -> Candidate:
+    """"80 kilometres east of Pokhara", "8 miles (13 km) north of Charikot": the distance and bearing
+    from a named place say where exactly."""
+    k = cand.start - 2
+    if k >= 3 and a.tokens[k + 1].lower == "of" and a.tokens[k].lemma.lower() in SETTLEMENTS and \
+            a.tokens[k - 1].pos == "DET" and a.tokens[k - 2].lower == "of":
+        k -= 3  # "north of the city of Copiapo"
+    if k < 0 or a.tokens[k + 1].lower != "of" or a.tokens[k].lower not in BEARINGS:
+        return cand
+    if k >= 2 and a.tokens[k - 1].text == "-" and a.tokens[k - 2].lower in BEARINGS:
+        k -= 2  # "north-east", split by the tokeniser
+    j = k - 1
+    if j >= 0 and a.tokens[j].text == ")":  # "(13 km)": the distance given again in other units
+        while j >= 0 and a.tokens[j].text != "(":
+            j -= 1
+        j -= 1
+    if j >= 1 and a.tokens[j].lemma.lower() in DISTANCE_UNITS and a.tokens[j - 1].pos == "NUM":
+        k = j - 1
+        if k >= 1 and a.tokens[k - 1].lower in APPROXIMATELY:
+            k -= 1
+    return replace(cand, start=k, text=a.span(k, cand.end))
+
+
 def place_candidates(a: Annotated) -> list[Candidate]:
-    """Places: GPE/LOC/FAC entities (with a compass word before them), and names after "in/at/to" the
-    tagger left unlabelled."""
-    out = [_with_compass(a, c) for c in entity_candidates(a, PLACE_LABELS)]
+    """Places: GPE/LOC/FAC entities (with a compass word before them, or a distance and bearing), and
+    names after "in/at/to" or "north of" the tagger left unlabelled."""
+    out = [_with_bearing(a, _with_compass(a, c)) for c in entity_candidates(a, PLACE_LABELS)]
     for t in a.tokens:
-        if t.dep == "pobj" and t.pos == "PROPN" and a.tokens[t.head].lower in ("in", "at", "to") and (
+        if t.dep == "pobj" and t.pos == "PROPN" and _locating(a, a.tokens[t.head]) and (
                 not t.ent or t.ent.endswith(("-PERSON", "-ORG"))):
             ent = a.entity_at(t.i)
             if ent is not None:
                 cand = make(a, ent.start, ent.end, t.i, W.FIT_MISLABELLED_PLACE)
                 if cand:
-                    out.append(cand)
+                    out.append(_with_bearing(a, cand))
                 continue
             lo, hi = noun_phrase(a, t.i, with_of=False)
             cand = make(a, lo, hi, t.i, W.FIT_UNLABELLED_PLACE)
             if cand:
-                out.append(cand)
+                out.append(_with_bearing(a, cand))
     out += role_noun_candidates(a, PLACE_NOUNS, W.FIT_PLACE_NOUN)
     return out + located(a, out, out)
+
+
+def _locating(a: Annotated, prep: Tok) -> bool:
+    """"in", "at", "to", or the "of" of a bearing ("north of"): its object is a place."""
+    return prep.lower in ("in", "at", "to") or prep.lower == "of" and prep.i > 0 and \
+        a.tokens[prep.i - 1].lower in BEARINGS
 
 
 _LOCATING = frozenset("in at on inside outside near beneath under".split())  # prepositions of where
