@@ -95,3 +95,11 @@ def test_a_figure_asked_as_first_told_comes_from_the_oldest_close_report() -> No
     assert first.answer is not None and "208" in first.answer, first.text
     assert answer_question("How many people were killed when the Kallo ferry sank initially?", search, []).answer \
         == first.answer
+
+
+def test_a_date_naming_the_event_does_not_stop_the_newest_toll_from_leading() -> None:
+    search = reports(("2023-04-28", "The emergency centre said nearly 11,000 people had been injured in the April "
+                                    "quake so far."),
+                     ("2023-05-05", "The quake killed 7,276 people and injured more than 14,300."))
+    reply = answer_question("How many people have been injured in the April quake so far?", search, [])
+    assert reply.answer == "more than 14,300", reply.text

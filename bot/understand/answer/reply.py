@@ -80,7 +80,7 @@ def order_by_time(q: Question, scored: list[Scored]) -> tuple[Scored, list[Score
     best = scored[0]
     if q.kind in NUMERIC and asks_first_telling(q):  # the oldest close report gives the figure as first told
         return min((s for s in scored if s.score >= best.score - W.RIVAL_MARGIN), key=_published), []
-    if q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE):
+    if q.dates and not _dates_name_events(q) or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE):
         return best, []  # a named date or source picks the report; statements do not "change"
     changing = q.latest or q.kind in NUMERIC or q.kind is Kind.YESNO  # "not yet approved", then "approved"
     # "how many workers are on strike": a present-tense figure is the newest source's, as "now" is
@@ -138,6 +138,16 @@ def newer_rival(q: Question, lead: Scored, earlier: list[Scored], scored: list[S
             continue  # a smaller newer toll counts another event (see `_rising`)
         return s
     return None
+
+
+def _dates_name_events(q: Question) -> bool:
+    """Whether the question's dates only name an event ("the April quake", "the May 12 quake"), not the
+    time of the report or of the figure: "its toll so far" is still the newest report's."""
+    a = q.parsed
+    dated = [e for e in a.entities if e.label in ("DATE", "TIME")]
+    roots = [t for e in dated for t in a.tokens[e.start:e.end] if not e.start <= t.head < e.end and t.pos != "DET"]
+    return bool(roots) and all(t.dep in ("compound", "nmod", "nummod", "amod") and a.tokens[t.head].pos == "NOUN"
+                               for t in roots)
 
 
 def _counts_other(best: Scored, rival: Scored) -> bool:
