@@ -20,7 +20,7 @@ from bot.understand.answer.question import NUMERIC, Kind, Question, analyse
 from bot.understand.answer.relation import asks_present, relation_tokens, was_once
 from bot.understand.answer.retrieve import Evidence, SentenceSearch, anchor_weights, retrieve
 from bot.understand.answer.revised import asks_first_telling, figure_of, follow_revisions
-from bot.understand.answer.score import Scored, accepted, rank, score_floor
+from bot.understand.answer.score import Scored, accepted, rank
 from bot.understand.answer.vocabulary import HARM_WORDS
 from bot.understand.language.annotation import Quantity
 
@@ -121,13 +121,13 @@ def newer_rival(q: Question, lead: Scored, earlier: list[Scored], scored: list[S
     """For a question about now, a supported answer of a later report that differs from the lead: the
     bot cannot tell which holds now ("who runs Boeing now": the chief executive of January, the
     chairman's successor of July), so it shows the newer report rather than guess."""
-    if not q.latest or q.dates or q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
+    if not q.latest or q.dates and not _dates_name_events(q) or \
+            q.kind in (Kind.QUOTE, Kind.REASON, Kind.DESCRIBE, Kind.YESNO):
         return None
     named = {lead.candidate.value, *(e.candidate.value for e in earlier)}
     places = _asked_places(q)
-    floor = score_floor(q) - W.NEWER_RIVAL_SLACK
     for s in scored:
-        if s.score < floor:
+        if not accepted(q, s):
             break
         if _published(s) <= _published(lead) or s.candidate.value in named or \
                 s.evidence.hit.sentence.article_id == lead.evidence.hit.sentence.article_id:

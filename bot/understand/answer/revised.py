@@ -57,8 +57,8 @@ def anchored(q: Question) -> bool:
     """Whether the question ties the figure to a source or a moment ("according to the first report",
     "when Biden signed", "at first") or asks for an extreme ("the lowest"): then it is that figure, not
     its latest revision."""
-    if asks_first_telling(q):
-        return True
+    if _ON_THE_DAY.search(q.text):
+        return True  # "on the day the jet came down"
     for t in q.parsed.tokens:
         if t.tag in ("JJS", "RBS") and t.lower not in ("latest", "newest"):
             return True  # "what's the lowest the pound has gone": an extreme, not the newest value

@@ -135,8 +135,6 @@ MIN_SCORE_STATE = 3.3  # "is X still ...?": a change of what is asked about, in 
 # --- time ---
 RIVAL_MARGIN = 0.8  # another article's different value counts as a rival when scored this close to the best
 RIVAL_MARGIN_LATEST = 1.5  # for "now/latest/still/so far" questions a newer source's value leads from further behind
-NEWER_RIVAL_SLACK = 0.0  # for a "now" question, a newer report's different answer this far below the floor
-# still unsettles the lead: the bot shows it rather than guess
 MAX_EARLIER = 2  # older values named after the newest one
 REVISION_MARGIN = 3.0  # a recorded revision leads unless it scores this much below the value it replaces
 REVISION_STEPS = 5  # revisions of one value followed at most (each a later article)
