@@ -112,7 +112,9 @@ def test_speech_candidates_are_what_was_said_not_who_heard_it() -> None:
 
 def test_reason_candidates_follow_because_and_due_to() -> None:
     a = one("The harbour stayed closed because the channel was blocked by a wreck.")
-    assert any(t.startswith("the channel was blocked") for t in texts(S.reason_candidates(a)))
+    assert any(t.startswith("because the channel was blocked") for t in texts(S.reason_candidates(a)))
+    b = one("Inspectors could not reach the wreck because of the fighting between the two armies.")
+    assert "because of the fighting between the two armies" in texts(S.reason_candidates(b))
 
 
 def test_described_gives_the_apposition_of_a_name() -> None:

@@ -146,7 +146,7 @@ def test_two_reasons_given_together_are_answered_one_at_a_time() -> None:
                "it misled customers about the fees.",
                source="money-desk.example", title="Bank fined", day="2025-02-14", article=35)
     got = answer_question("Why did the regulator think the fine was warranted?", search, [])
-    assert got.answer == "the bank ignored repeated warnings"
+    assert got.answer == "because the bank ignored repeated warnings"
 
 
 def test_who_said_it_is_doing_something_is_the_one_doing_it() -> None:

@@ -107,7 +107,7 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
             lo, hi = start, max((a.subtree(c.i)[1] for c in a.children(t.i)), default=start)
             if low == "because" and start < len(toks) and toks[t.i + 1].lower == "of":
                 hi = max(hi, max((a.subtree(c.i)[1] for c in a.children(t.i + 1)), default=start))
-        lo = max(lo, start)
+        lo = t.i if low in ("because", "due") else max(lo, start)  # "because of the fighting": said as a reason
         hi = next((j for j in range(lo + 1, hi) if toks[j].lower == "because"), hi)  # "because A, and because B"
         while hi > lo + 1 and toks[hi - 1].lower in (",", ";", "and"):
             hi -= 1
