@@ -117,6 +117,12 @@ def test_reason_candidates_follow_because_and_due_to() -> None:
     assert "because of the fighting between the two armies" in texts(S.reason_candidates(b))
 
 
+def test_due_to_before_a_verb_is_a_plan_not_a_reason() -> None:
+    a = one("The vote, which had been due to take place last week, was put off because of the protests.")
+    assert texts(S.reason_candidates(a)) == ["because of the protests"]
+    assert "due to the storm" in texts(S.reason_candidates(one("The ferry was cancelled due to the storm.")))
+
+
 def test_described_gives_the_apposition_of_a_name() -> None:
     a = one("Tomas Brandt, the port director, declined to comment.")
     assert "port director" in " ".join(texts(C.described(a, 1)))

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.understand.answer import weights as W
 from bot.understand.answer.candidates import Candidate, make
 from bot.understand.answer.vocabulary import REASON_MARKERS, SPEECH_VERBS
-from bot.understand.language.annotation import Annotated
+from bot.understand.language.annotation import Annotated, Tok
 
 
 def quote_candidates(a: Annotated) -> list[Candidate]:
@@ -78,6 +80,12 @@ def _said_reason(a: Annotated, clause: int) -> Candidate | None:
     return make(a, lo, hi, clause, W.FIT_SAID_REASON, keep_article=True)
 
 
+def _scheduled(toks: Sequence[Tok], t: Tok) -> bool:
+    """"due to" before a verb ("due to take place", "due to be signed"): when something was planned for."""
+    to = t if t.lower == "to" else toks[t.i + 1] if t.lower == "due" and t.i + 1 < len(toks) else None
+    return to is not None and to.lower == "to" and to.pos == "PART" and toks[to.i - 1].lower == "due"
+
+
 def reason_candidates(a: Annotated) -> list[Candidate]:
     """Reasons: clauses after "because (of)", "due to", "amid", "over", "citing", "after", "as", "since",
     and what the doer said while acting ("..., saying that ...")."""
@@ -94,6 +102,8 @@ def reason_candidates(a: Annotated) -> list[Candidate]:
             t.i == 0 or toks[t.i - 1].lower in ("to", ",", "in", "order"))  # "To get the deal done, X agreed"
         if low == "to" and not purpose and not (t.i > 0 and toks[t.i - 1].lower == "due"):
             continue
+        if _scheduled(toks, t):
+            continue  # "had been due to take place last week": a plan, not a cause
         if low in ("as", "since") and t.dep != "mark":
             continue
         if low == "after" and t.dep not in ("mark", "prep"):
