@@ -215,3 +215,10 @@ def test_close_to_stays_with_its_figure_but_rose_to_does_not() -> None:
 def test_a_title_run_before_a_persons_name_is_named_with_it_never_alone() -> None:
     a = one("Brigadier General Tomas Okafor announced that the rescue work in Velden was over.")
     assert [c.text for c in C.proper_name_candidates(a, 1.0)] == ["Brigadier General Tomas Okafor"]
+
+
+def test_a_count_listed_with_another_is_taken_with_it_however_the_parser_joins_them() -> None:
+    a = one("About 40 ships and 34 aircraft from some 10 countries are taking part in the search.")
+    single = next(c for c, q in Q.quantity_candidates(a, frozenset(["count"])) if q.noun == "ship")
+    joint = Q.joint_count(a, single)
+    assert joint is not None and joint.text == "About 40 ships and 34 aircraft"

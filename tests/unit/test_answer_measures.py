@@ -52,6 +52,15 @@ def test_how_many_of_two_things_is_answered_with_both_counts() -> None:
         "14 ships and 6 planes"
 
 
+def test_how_many_of_two_things_is_not_answered_with_the_first_count_alone() -> None:
+    search = reports(("2025-03-01", "About 40 ships and 34 aircraft from some 10 countries are taking part in the "
+                                    "search, among them vessels from Italy and Greece."),
+                     ("2025-03-09", "Before the shift, 43 ships and 58 aircraft from 14 countries had been involved in "
+                                    "the search, according to the minister."))
+    reply = answer_question("How many ships and planes were out looking before Malta gave up on the search?", search, [])
+    assert reply.answer == "43 ships and 58 aircraft", reply.text
+
+
 def test_how_much_of_a_holding_is_answered_by_the_sum_of_it_sold() -> None:
     search = reports(("2025-04-02", "Ola Berg sold about $2.4 billion of Nordic Shipping shares this week to pay for "
                                     "the takeover."),

@@ -214,7 +214,13 @@ def joint_count(a: Annotated, cand: Candidate) -> Candidate | None:
     """A count with the counts listed after it, for "how many firms and people": "19 companies and
     organisations and 58 individuals"; None when no other count follows."""
     hi, node = cand.end, counted_token(a, cand)
+    first = node
     while (node := next((c for c in a.children(node.i) if c.dep == "conj" and c.i >= hi), None)) is not None:
         if any(g.dep == "nummod" for g in a.children(node.i)):
             hi = node.i + 1
+    toks = a.tokens
+    k = first.i + 1  # "40 ships and 34 aircraft" parsed as two subjects: the words still list them
+    if hi == cand.end and k + 2 < len(toks) and toks[k].lower == "and" and toks[k + 1].pos == "NUM" and \
+            toks[k + 1].dep == "nummod" and toks[toks[k + 1].head].pos == "NOUN" and toks[k + 1].head > k + 1:
+        hi = toks[k + 1].head + 1
     return make(a, cand.start, hi, cand.head, cand.fit) if hi > cand.end else None

@@ -190,9 +190,11 @@ def _typed(q: Question, ev: Evidence, rel: set[int]) -> list[tuple[Candidate, fl
             fit += other_actor(q, a, c) or other_named(q, a, c)
             if c.end < len(a.tokens) and a.tokens[c.end].lower == how_adjective:
                 fit += W.SAME_ADJECTIVE  # "how long was the stretch": "about 200 metres long"
-            out.append((c, fit + shape_of_number(q, ev, c)))
             if k is Kind.COUNT and asks_joint and (joint := joint_count(a, c)) is not None:
+                # "how many ships and planes": "43 ships and 58 aircraft", never "43 ships" cut from it
                 out.append((joint, fit + shape_of_number(q, ev, joint) + W.COORDINATED))
+            else:
+                out.append((c, fit + shape_of_number(q, ev, c)))
         if k is Kind.COUNT and q.focus:
             out += [(c, W.FOCUS_FIT) for c in ordinal_counts(a, q.focus)]
         if k is Kind.DURATION and q.focus not in TIME_UNITS:  # "how long will rides be free": until when
