@@ -57,7 +57,8 @@ def test_how_many_of_two_things_is_not_answered_with_the_first_count_alone() -> 
                                     "search, among them vessels from Italy and Greece."),
                      ("2025-03-09", "Before the shift, 43 ships and 58 aircraft from 14 countries had been involved in "
                                     "the search, according to the minister."))
-    reply = answer_question("How many ships and planes were out looking before Malta gave up on the search?", search, [])
+    reply = answer_question("How many ships and planes were out looking before Malta gave up on the search?",
+                            search, [])
     assert reply.answer == "43 ships and 58 aircraft", reply.text
 
 
