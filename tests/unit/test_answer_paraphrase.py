@@ -38,6 +38,12 @@ def test_lost_their_lives_is_read_as_died() -> None:
     assert plain_verbs("How many rescuers lost their lives?") == "How many rescuers died?"
 
 
+def test_put_out_is_extinguishing_only_for_a_fire() -> None:
+    assert plain_verbs("When was the blaze put out?") == "When was the blaze extinguish?"
+    assert plain_verbs("What toll did the ministry put out on Monday?") == \
+        "What toll did the ministry put out on Monday?"
+
+
 def test_which_rescuer_asks_for_a_person() -> None:
     search = MemorySearch()
     search.add("Tomas Rell, 41, a volunteer diver, died on Friday after his own air supply ran out while he "

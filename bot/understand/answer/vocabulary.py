@@ -398,5 +398,12 @@ def plain_verbs(question: str) -> str:
     seeking", and "how long will X take/stay" as "how long will X last"."""
     if re.search(r"\bhow much\b", question, re.IGNORECASE):
         question = _MONEY_PHRASAL.sub(lambda m: _MONEY_PLAIN[(m.group(1) or m.group(2)).lower()], question)
-    plain = _BE_AFTER.sub(r"\1seeking\2", _PHRASAL.sub(lambda m: PLAIN_VERBS[m.group(1).lower()], question))
+    fire = bool(_FIRE_WORDS.search(question))  # "put out" a fire is to extinguish it; a figure is published
+    plain = _BE_AFTER.sub(r"\1seeking\2", _PHRASAL.sub(
+        lambda m: m.group(1) if m.group(1).lower() in _PUT_OUT and not fire else PLAIN_VERBS[m.group(1).lower()],
+        question))
     return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)
+
+
+_PUT_OUT = frozenset(["put out", "putting out"])
+_FIRE_WORDS = re.compile(r"\b(?:fires?|blazes?|flames?|wildfires?)\b", re.IGNORECASE)
