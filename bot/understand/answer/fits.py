@@ -328,7 +328,6 @@ def _things_asked(q: Question) -> bool:
         not any(t.lemma.lower() == q.focus and (t.pos == "PROPN" or t.ent) for t in q.parsed.tokens)
 
 
-
 def _nationality_said(a: Annotated, cand: Candidate) -> bool:
     """The counted people are named by nation in the candidate ("154 Dutch nationals")."""
     return any(t.ent.endswith("-NORP") for t in a.tokens[cand.start:cand.end + 2])

@@ -392,6 +392,9 @@ _MONEY_PHRASAL = re.compile(r"\b(bring|brings|brought|bringing) in\b|\b(go|goes|
 _MONEY_PLAIN = {"bring": "raise", "brings": "raises", "brought": "raised", "bringing": "raising",
                 "go": "sell for", "goes": "sells for", "went": "sold for", "gone": "sold for", "going": "selling for"}
 
+_PUT_OUT = frozenset(["put out", "putting out"])  # extinguishing only when the question speaks of a fire
+_FIRE_WORDS = re.compile(r"\b(?:fires?|blazes?|flames?|wildfires?)\b", re.IGNORECASE)
+
 
 def plain_verbs(question: str) -> str:
     """The question with its phrasal verbs said as single verbs, "what is X after" as "what is X
@@ -403,7 +406,3 @@ def plain_verbs(question: str) -> str:
         lambda m: m.group(1) if m.group(1).lower() in _PUT_OUT and not fire else PLAIN_VERBS[m.group(1).lower()],
         question))
     return _HOW_LONG.sub(lambda m: m.group(1) + "last", plain)
-
-
-_PUT_OUT = frozenset(["put out", "putting out"])
-_FIRE_WORDS = re.compile(r"\b(?:fires?|blazes?|flames?|wildfires?)\b", re.IGNORECASE)
