@@ -15,6 +15,8 @@ from bot.understand.answer.candidates import (
     role_noun_candidates,
     root_of,
 )
+from bot.understand.answer.quantities import quantity_span
+from bot.understand.answer.question_parts import LENGTH_UNITS
 from bot.understand.answer.vocabulary import PLACE_NOUNS, TIME_UNITS
 from bot.understand.language.annotation import Annotated, Tok
 from bot.understand.language.dates import MONTHS, WEEKDAYS
@@ -25,9 +27,7 @@ COMPASS = frozenset("northern southern eastern western central north south east 
                     "upstate downtown".split())
 GOAL_PREPS = frozenset("into to towards toward".split())  # where a move was heading
 BEARINGS = frozenset("north south east west northeast northwest southeast southwest".split())  # "east of Pokhara"
-DISTANCE_UNITS = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard".split())
 SETTLEMENTS = frozenset("city town village port capital".split())  # "the city of Copiapo"
-APPROXIMATELY = frozenset("about some around roughly nearly almost approximately".split())
 LEAVING = frozenset("flee leave depart quit exit escape abandon evacuate".split())  # what one leaves is left behind
 
 
@@ -55,10 +55,8 @@ def _with_bearing(a: Annotated, cand: Candidate) -> Candidate:
         while j >= 0 and a.tokens[j].text != "(":
             j -= 1
         j -= 1
-    if j >= 1 and a.tokens[j].lemma.lower() in DISTANCE_UNITS and a.tokens[j - 1].pos == "NUM":
-        k = j - 1
-        if k >= 1 and a.tokens[k - 1].lower in APPROXIMATELY:
-            k -= 1
+    spans = [quantity_span(a, q) for q in a.quantities if q.unit in LENGTH_UNITS]
+    k = next((start for start, end, _ in spans if end == j + 1), k)  # "about 45 kilometres", approximator and all
     return replace(cand, start=k, text=a.span(k, cand.end))
 
 

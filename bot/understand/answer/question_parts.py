@@ -48,12 +48,12 @@ TIME_CLAUSE_MARKS = frozenset("when after before while since until once".split()
 MEASURE_ADJ = frozenset("far deep high large big wide close heavy tall fast low".split())
 
 
-_LENGTH = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
+LENGTH_UNITS = frozenset("mile kilometre kilometer km metre meter m foot feet ft yard inch nautical".split())
 
 
 MEASURE_UNITS = {
-    "far": _LENGTH, "close": _LENGTH, "deep": _LENGTH, "high": _LENGTH, "tall": _LENGTH, "low": _LENGTH,
-    "wide": _LENGTH, "large": frozenset("square acre hectare sq".split()),
+    "far": LENGTH_UNITS, "close": LENGTH_UNITS, "deep": LENGTH_UNITS, "high": LENGTH_UNITS, "tall": LENGTH_UNITS,
+    "low": LENGTH_UNITS, "wide": LENGTH_UNITS, "large": frozenset("square acre hectare sq".split()),
     "big": frozenset("square acre hectare".split()),
     "heavy": frozenset("kg kilogram kilogramme tonne ton pound lb".split()),
     "fast": frozenset("mph knot kph km kilometre kilometer mile".split()),  # "80 km/h", "60 miles an hour"
